@@ -1,0 +1,105 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Guard git repositories against large churning files, git used as a database, machine-made
+/// audit trails and backups — and say what to use instead.
+#[derive(Debug, Parser)]
+#[command(name = "pushgate", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options every command takes.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The repository (work tree or bare); default: the one around the current directory, honoring GIT_DIR.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// The policy file; default: PUSHGATE_POLICY, git config pushgate.policy, .pushgate.toml, built-in.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to use colours (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the objects a commit range introduces (revisions as in `git rev-list`).
+    #[command(
+        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json"
+    )]
+    Scan {
+        /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips.
+        #[arg(value_name = "REVISION", allow_hyphen_values = true)]
+        revisions: Vec<String>,
+        /// Every ref (branches, tags, notes, others) and HEAD.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Validate a policy file, or show the effective policy.
+    Policy {
+        /// check or show.
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
+    /// Write a starter policy (the built-in one) to .pushgate.toml at the work-tree root, or to
+    /// pushgate.toml in a bare repository's git directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Explain a rule: what it reports, why, its signals, thresholds and alternatives.
+    Explain {
+        /// The rule id; without it, list every rule.
+        rule: Option<String>,
+    },
+}
+
+/// `pushgate policy …`
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Validate a policy file (default: the one that would be used here).
+    Check {
+        /// The file to check.
+        file: Option<PathBuf>,
+    },
+    /// Print the effective policy as TOML, and where it came from.
+    Show,
+}
+
+/// `--format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Grouped by pattern, for people.
+    Text,
+    /// Versioned, stable JSON.
+    Json,
+}
+
+/// `--color`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colours when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}

@@ -1,0 +1,86 @@
+//! `pushgate explain`: what each rule looks for, why it matters, its thresholds in the
+//! effective policy, and what to use instead.
+
+use std::io::{self, Write};
+
+use crate::policy::Policy;
+use crate::rules::RuleId;
+
+/// The list of every rule: id, pattern, level in the effective and the built-in policy, summary.
+pub fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
+    let builtin = Policy::builtin();
+    writeln!(
+        out,
+        "{:<20} {:<12} {:<7} WHAT IT REPORTS",
+        "RULE", "PATTERN", "LEVEL"
+    )?;
+    for rule in RuleId::ALL {
+        let level = rule_level(policy, rule);
+        let default = rule_level(&builtin, rule);
+        let shown = if level == default {
+            level
+        } else {
+            format!("{level} (default {default})")
+        };
+        writeln!(
+            out,
+            "{:<20} {:<12} {:<7} {}",
+            rule.as_str(),
+            rule.pattern().key(),
+            shown,
+            rule.doc().summary
+        )?;
+    }
+    writeln!(out, "\nRun `pushgate explain <rule>` for the details of one rule.")
+}
+
+/// The whole text for one rule.
+pub fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()> {
+    let doc = rule.doc();
+    let pattern = rule.pattern();
+    writeln!(out, "{} ({}: {})", rule, pattern.key(), pattern.title())?;
+    writeln!(
+        out,
+        "level: {} (built-in default: {})",
+        rule_level(policy, rule),
+        rule_level(&Policy::builtin(), rule)
+    )?;
+    writeln!(out)?;
+    section(out, "What it reports", doc.summary)?;
+    section(out, "Why it matters", doc.why)?;
+    section(out, "Signals", doc.signals)?;
+    writeln!(
+        out,
+        "Settings ([rules.{rule}] in the effective policy, from {}):",
+        policy.source
+    )?;
+    for line in rule_table(policy, rule).lines() {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out)?;
+    section(out, "What to use instead", policy.suggestion(pattern))?;
+    section(out, "How to fix a finding", doc.fix)
+}
+
+fn section(out: &mut dyn Write, title: &str, text: &str) -> io::Result<()> {
+    writeln!(out, "{title}:")?;
+    writeln!(out, "  {}", text.split_whitespace().collect::<Vec<_>>().join(" "))?;
+    writeln!(out)
+}
+
+/// The rule's table of the effective policy, as TOML.
+fn rule_table(policy: &Policy, rule: RuleId) -> String {
+    toml::Value::try_from(&policy.file.rules)
+        .ok()
+        .and_then(|rules| rules.get(rule.as_str()).cloned())
+        .and_then(|table| toml::to_string_pretty(&table).ok())
+        .unwrap_or_default()
+}
+
+/// The rule's `level` in `policy`.
+pub fn rule_level(policy: &Policy, rule: RuleId) -> String {
+    toml::Value::try_from(&policy.file.rules)
+        .ok()
+        .and_then(|rules| rules.get(rule.as_str())?.get("level")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
+}

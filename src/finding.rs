@@ -1,0 +1,146 @@
+//! The finding model: what every rule produces and every report format prints.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::RuleId;
+
+/// How serious a finding is. Ordered from least to most severe, so `level >= fail_on` reads naturally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The rule is switched off.
+    Off,
+    /// Worth knowing; never fails by default.
+    #[default]
+    Info,
+    /// Shown to the user; fails only when `fail_on = "warn"`.
+    Warn,
+    /// Rejects the push or fails the CI step with the default policy.
+    Deny,
+}
+
+impl Level {
+    /// The policy spelling of the level.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// `self`, but never above `cap` (a rule's configured level caps what it reports).
+    pub fn capped(self, cap: Level) -> Level {
+        self.min(cap)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The four misuses of git that pushgate guards against. Every rule belongs to exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pattern {
+    /// Large files that change often.
+    LargeChurn,
+    /// Git used as a database.
+    Database,
+    /// Audit trails, logs and generated output committed at machine cadence.
+    AuditTrail,
+    /// Backups, database dumps, disk images.
+    Backup,
+}
+
+impl Pattern {
+    /// Every pattern, in report order.
+    pub const ALL: [Pattern; 4] = [
+        Pattern::LargeChurn,
+        Pattern::Database,
+        Pattern::AuditTrail,
+        Pattern::Backup,
+    ];
+
+    /// The stable key used in the policy and in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Pattern::LargeChurn => "large-churn",
+            Pattern::Database => "database",
+            Pattern::AuditTrail => "audit-trail",
+            Pattern::Backup => "backup",
+        }
+    }
+
+    /// A heading for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pattern::LargeChurn => "Large files that change often",
+            Pattern::Database => "Git used as a database",
+            Pattern::AuditTrail => "Audit trails, logs and generated output",
+            Pattern::Backup => "Backups, dumps and disk images",
+        }
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// One thing a rule found: a path (or the whole range), the blob and commit that brought it, and why it matters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// The rule that produced the finding.
+    pub rule: RuleId,
+    /// The rule's pattern.
+    pub pattern: Pattern,
+    /// The level after policy caps.
+    pub level: Level,
+    /// The path in the tree, as git stores it (not necessarily UTF-8); `None` for range-wide findings.
+    pub path: Option<gix::bstr::BString>,
+    /// The blob, if the finding is about one.
+    pub blob: Option<gix::ObjectId>,
+    /// The oldest commit in scope that introduced the blob at this path.
+    pub commit: Option<gix::ObjectId>,
+    /// The ref being pushed, in hook mode.
+    pub refname: Option<gix::bstr::BString>,
+    /// Size in bytes, when known.
+    pub size: Option<u64>,
+    /// One sentence on what was found.
+    pub message: String,
+    /// What to use instead (the pattern's suggestion from the policy).
+    pub suggestion: String,
+    /// Rule-specific facts behind the finding (format, thresholds, counts).
+    pub evidence: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Finding {
+    /// A stable identity for baselines and SARIF: blob, path and rule.
+    pub fn fingerprint(&self) -> String {
+        let blob = self.blob.map(|b| b.to_string()).unwrap_or_default();
+        let path = self.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
+        format!("{blob}:{path}:{}", self.rule)
+    }
+}
+
+/// Something the user should know that is not a finding: an absent object, a stale exemption.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notice {
+    /// A stable kebab-case kind, e.g. `absent-object`, `unused-exemption`, `expired-exemption`.
+    pub kind: &'static str,
+    /// One sentence for people.
+    pub message: String,
+    /// The path concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The object concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
+}

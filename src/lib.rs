@@ -1,0 +1,37 @@
+//! pushgate guards git repositories against four misuses — large files that change often,
+//! git used as a database, audit trails and generated output committed at machine cadence,
+//! and backups, dumps and disk images — and says what to use instead.
+//!
+//! The crate is organised as a pipeline:
+//!
+//! - [`repo`] opens the repository and reads objects cheaply (sizes from headers, content
+//!   from a bounded prefix);
+//! - [`walk`] resolves a revision range and yields the blobs it introduces, each with its path
+//!   and the oldest commit that added it;
+//! - [`detect`] classifies a content prefix (magic bytes, dump headers, timestamped lines);
+//! - [`attributes`] reads `.gitattributes` from a commit's tree;
+//! - [`rules`] turns one blob (or a whole range) into findings, one module per pattern;
+//! - [`policy`] says which rules run at which level and what fails;
+//! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
+//! - [`report`] renders an outcome in each output format.
+//!
+//! The binary (`src/main.rs`) only parses arguments, picks the policy and the format, and maps
+//! outcomes to exit codes.
+
+#![deny(missing_docs)]
+
+pub mod attributes;
+pub mod detect;
+pub mod explain;
+pub mod finding;
+pub mod policy;
+pub mod repo;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod util;
+pub mod walk;
+
+pub use finding::{Finding, Level, Notice, Pattern};
+pub use policy::Policy;
+pub use rules::RuleId;

@@ -1,0 +1,180 @@
+//! The `pushgate` binary: parse arguments, load the policy, run a library command, render,
+//! and map the outcome to an exit code (0 pass, 1 failing findings, 2 usage or policy error,
+//! 3 repository or internal error).
+
+mod cli;
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use cli::{Cli, ColorArg, Command, Common, FormatArg, PolicyAction};
+use pushgate::policy::{Discovery, Policy, PolicyError};
+use pushgate::repo::{self, RepoError};
+use pushgate::rules::{RuleId, UnknownRule};
+use pushgate::walk::{Range, RangeError};
+use pushgate::{explain, report, scan};
+
+/// Exit statuses.
+const PASS: u8 = 0;
+const FAIL: u8 = 1;
+const USAGE: u8 = 2;
+const INTERNAL: u8 = 3;
+
+/// A usage error that is not clap's (exit status 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UsageError(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(PASS);
+            }
+            let _ = writeln!(io::stderr().lock(), "pushgate: error: {err:#}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.is::<PolicyError>() || cause.is::<UnknownRule>() || cause.is::<UsageError>() {
+            return USAGE;
+        }
+        if let Some(RangeError::Empty) = cause.downcast_ref::<RangeError>() {
+            return USAGE;
+        }
+    }
+    INTERNAL
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    let common = &cli.common;
+    match &cli.command {
+        Command::Scan { revisions, all } => {
+            let repo = repo::open(common.repo.as_deref())?;
+            let policy = load_policy(common, Some(&repo))?;
+            let range = Range::parse(&repo, revisions, *all)?;
+            let outcome = scan::scan(&repo, &range, &policy)?;
+            write_report(common, |out, color| {
+                let options = report::Options {
+                    format: match common.format {
+                        FormatArg::Text => report::Format::Text,
+                        FormatArg::Json => report::Format::Json,
+                    },
+                    color,
+                };
+                report::render(out, &outcome, &policy, &options)
+            })?;
+            Ok(if outcome.fails(&policy) { FAIL } else { PASS })
+        }
+        Command::Policy { action } => {
+            let repo = repo::open(common.repo.as_deref()).ok();
+            match action {
+                PolicyAction::Check { file } => {
+                    let policy = match file {
+                        Some(f) => Policy::from_file(f, pushgate::policy::Source::Flag(f.clone()))?,
+                        None => load_policy(common, repo.as_ref())?,
+                    };
+                    write_report(common, |out, _| {
+                        writeln!(out, "ok: {} is a valid pushgate policy", policy.source)
+                    })?;
+                }
+                PolicyAction::Show => {
+                    let policy = load_policy(common, repo.as_ref())?;
+                    write_report(common, |out, _| out.write_all(policy.to_toml().as_bytes()))?;
+                }
+            }
+            Ok(PASS)
+        }
+        Command::Init { force } => {
+            let repo = repo::open(common.repo.as_deref())?;
+            let path = match repo.workdir() {
+                Some(dir) => dir.join(".pushgate.toml"),
+                None => repo.git_dir().join("pushgate.toml"),
+            };
+            if path.exists() && !force {
+                return Err(UsageError(format!(
+                    "{} exists already; pass --force to overwrite it",
+                    path.display()
+                ))
+                .into());
+            }
+            std::fs::write(&path, pushgate::policy::BUILTIN).with_context(|| format!("writing {}", path.display()))?;
+            write_report(common, |out, _| {
+                writeln!(
+                    out,
+                    "wrote {}: the built-in policy, every key commented; keep what you change",
+                    path.display()
+                )
+            })?;
+            Ok(PASS)
+        }
+        Command::Explain { rule } => {
+            let repo = repo::open(common.repo.as_deref()).ok();
+            let policy = load_policy(common, repo.as_ref())?;
+            match rule {
+                None => write_report(common, |out, _| explain::list(out, &policy))?,
+                Some(id) => {
+                    let id: RuleId = id.parse()?;
+                    write_report(common, |out, _| explain::rule(out, &policy, id))?;
+                }
+            }
+            Ok(PASS)
+        }
+    }
+}
+
+fn load_policy(common: &Common, repo: Option<&gix::Repository>) -> Result<Policy, PolicyError> {
+    Discovery {
+        flag: common.policy.clone(),
+        repo,
+        server: false,
+    }
+    .load()
+}
+
+/// Run `render` against standard output or `--output FILE`, deciding on colours.
+fn write_report(common: &Common, render: impl FnOnce(&mut dyn Write, bool) -> io::Result<()>) -> Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match &common.output {
+        Some(path) => {
+            let mut file = io::BufWriter::new(
+                File::create(path).with_context(|| format!("cannot write the report to {}", path.display()))?,
+            );
+            render(&mut file, common.color == ColorArg::Always)?;
+            file.flush()?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let color = match common.color {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => !no_color && stdout.is_terminal(),
+            };
+            let mut out = io::BufWriter::new(stdout.lock());
+            render(&mut out, color)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn _assert_error_types(e: RepoError) -> anyhow::Error {
+    e.into()
+}

@@ -1,0 +1,136 @@
+//! Lists of path globs with git's conventions, compiled once into a [`globset::GlobSet`].
+
+use std::fmt;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Globs as the user wrote them, and their compiled matcher.
+///
+/// A pattern without a `/` matches the file name at any depth (`*.log` is `**/*.log`); a
+/// pattern with a `/` matches the whole path from the root (a leading `/` is dropped); `*`
+/// never crosses a `/`, `**` does.
+#[derive(Clone, Default)]
+pub struct Globs {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl Globs {
+    /// Compile `patterns`, naming the first one that is not a valid glob.
+    pub fn new(patterns: Vec<String>) -> Result<Self, String> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &patterns {
+            builder.add(compile(pattern)?);
+        }
+        let set = builder.build().map_err(|e| format!("invalid glob set: {e}"))?;
+        Ok(Globs { patterns, set })
+    }
+
+    /// Whether any pattern matches `path` (a repository-relative path with `/` separators).
+    pub fn is_match(&self, path: &[u8]) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        match gix::path::from_byte_slice(path) {
+            Ok(p) => self.set.is_match(p),
+            Err(_) => self.set.is_match(String::from_utf8_lossy(path).as_ref()),
+        }
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+}
+
+fn compile(pattern: &str) -> Result<globset::Glob, String> {
+    if pattern.is_empty() {
+        return Err("invalid glob ``: a glob cannot be empty".into());
+    }
+    let anchored = pattern.trim_start_matches('/');
+    let full = if pattern.contains('/') {
+        anchored.to_owned()
+    } else {
+        format!("**/{pattern}")
+    };
+    GlobBuilder::new(&full)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))
+}
+
+impl fmt::Debug for Globs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.patterns).finish()
+    }
+}
+
+impl PartialEq for Globs {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Serialize for Globs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.patterns.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Globs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let patterns = Vec::<String>::deserialize(deserializer)?;
+        Globs::new(patterns).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn globs(p: &[&str]) -> Globs {
+        Globs::new(p.iter().map(|s| s.to_string()).collect()).expect("valid globs in test")
+    }
+
+    #[test]
+    fn basename_patterns_match_at_any_depth() {
+        let g = globs(&["*.log"]);
+        assert!(g.is_match(b"app.log"));
+        assert!(g.is_match(b"a/b/app.log"));
+        assert!(!g.is_match(b"app.log.txt"));
+    }
+
+    #[test]
+    fn slash_patterns_are_anchored() {
+        let g = globs(&["dist/**", "/target/**"]);
+        assert!(g.is_match(b"dist/a.js"));
+        assert!(g.is_match(b"target/debug/x"));
+        assert!(!g.is_match(b"src/dist/a.js"));
+        let g = globs(&["**/logs/**"]);
+        assert!(g.is_match(b"logs/a.txt"));
+        assert!(g.is_match(b"srv/logs/a.txt"));
+        assert!(!g.is_match(b"srv/logsx/a.txt"));
+    }
+
+    #[test]
+    fn star_does_not_cross_directories() {
+        let g = globs(&["refs/heads/*"]);
+        assert!(g.is_match(b"refs/heads/main"));
+        assert!(!g.is_match(b"refs/heads/feature/x"));
+    }
+
+    #[test]
+    fn bad_globs_are_named() {
+        let err = Globs::new(vec!["a[b".into()]).err().unwrap_or_default();
+        assert!(err.contains("a[b"), "{err}");
+        assert!(Globs::new(vec![String::new()]).is_err());
+        assert!(!globs(&[]).is_match(b"x"));
+    }
+}

@@ -1,0 +1,441 @@
+//! The policy: what is checked, at which level, and what fails.
+//!
+//! A policy file is TOML (schema in [`schema`]); the built-in default is
+//! `policy.example.toml`, compiled into the binary. A user's file only holds the keys it
+//! changes: it is validated on its own (so every error points at the user's file, line and
+//! column), then laid over the built-in table key by key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+mod allow;
+mod globs;
+pub mod schema;
+mod size;
+
+pub use allow::{Date, today};
+pub use globs::Globs;
+pub use schema::{Mode, OnError, PolicyFile};
+pub use size::Size;
+
+use crate::finding::{Level, Pattern};
+
+/// The text of the built-in policy.
+pub const BUILTIN: &str = include_str!("../../policy.example.toml");
+
+/// Where the effective policy came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `--policy FILE`
+    Flag(PathBuf),
+    /// `PUSHGATE_POLICY`
+    Env(PathBuf),
+    /// git config `pushgate.policy`
+    GitConfig(PathBuf),
+    /// `.pushgate.toml` at the work-tree root.
+    WorkTree(PathBuf),
+    /// `pushgate.toml` in the git directory (server hooks).
+    GitDir(PathBuf),
+    /// Compiled in.
+    BuiltIn,
+}
+
+impl Source {
+    /// The file behind the source, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Flag(p) | Source::Env(p) | Source::GitConfig(p) | Source::WorkTree(p) | Source::GitDir(p) => {
+                Some(p)
+            }
+            Source::BuiltIn => None,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag(p) => write!(f, "{} (--policy)", p.display()),
+            Source::Env(p) => write!(f, "{} (PUSHGATE_POLICY)", p.display()),
+            Source::GitConfig(p) => write!(f, "{} (git config pushgate.policy)", p.display()),
+            Source::WorkTree(p) => write!(f, "{} (work tree)", p.display()),
+            Source::GitDir(p) => write!(f, "{} (git directory)", p.display()),
+            Source::BuiltIn => f.write_str("built-in default"),
+        }
+    }
+}
+
+/// A policy file could not be used. Always a user error (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("cannot read policy file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or does not fit the schema, or breaks a rule of its own.
+    #[error("{}{}: {message}", file.display(), location.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+    Invalid {
+        /// The file (or `<built-in>`).
+        file: PathBuf,
+        /// One-based line and column, when known.
+        location: Option<(usize, usize)>,
+        /// What is wrong, and the closest valid name where that helps.
+        message: String,
+    },
+}
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The effective settings (the user's keys over the built-in ones).
+    pub file: PolicyFile,
+    /// Where it came from.
+    pub source: Source,
+}
+
+impl Policy {
+    /// The built-in default policy.
+    pub fn builtin() -> Policy {
+        // The built-in text is checked by a unit test; should it ever fail to parse, the
+        // error surfaces through `from_text`'s callers instead of a panic here.
+        Policy::from_text(BUILTIN, Source::BuiltIn).unwrap_or_else(|_| Policy {
+            file: PolicyFile::default(),
+            source: Source::BuiltIn,
+        })
+    }
+
+    /// Read and validate the policy in `path`.
+    pub fn from_file(path: &Path, source: Source) -> Result<Policy, PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Policy::from_text(&text, source)
+    }
+
+    /// Validate `text` and lay it over the built-in policy.
+    pub fn from_text(text: &str, source: Source) -> Result<Policy, PolicyError> {
+        let file_name = source
+            .path()
+            .map(Path::to_owned)
+            .unwrap_or_else(|| PathBuf::from("<built-in>"));
+        let invalid = |location, message| PolicyError::Invalid {
+            file: file_name.clone(),
+            location,
+            message,
+        };
+        // Pass 1: the user's text alone, so that errors point into it.
+        toml::from_str::<PolicyFile>(text).map_err(|e| {
+            let location = e.span().map(|s| line_col(text, s.start));
+            invalid(location, with_suggestion(e.message()))
+        })?;
+        // Pass 2: the user's keys over the built-in table.
+        let user_table: toml::Table = toml::from_str(text).map_err(|e| invalid(None, e.message().to_owned()))?;
+        let mut merged: toml::Table =
+            toml::from_str(BUILTIN).map_err(|e| invalid(None, format!("built-in policy: {}", e.message())))?;
+        merge(&mut merged, user_table);
+        let file: PolicyFile = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(None, e.message().to_owned()))?;
+        validate(&file).map_err(|(key_path, message)| invalid(locate(text, &key_path), message))?;
+        Ok(Policy { file, source })
+    }
+
+    /// The suggestion text for `pattern`.
+    pub fn suggestion(&self, pattern: Pattern) -> &str {
+        let s = &self.file.suggestions;
+        match pattern {
+            Pattern::LargeChurn => &s.large_churn,
+            Pattern::Database => &s.database,
+            Pattern::AuditTrail => &s.audit_trail,
+            Pattern::Backup => &s.backup,
+        }
+    }
+
+    /// Whether a finding at `level` fails the check under this policy.
+    pub fn fails(&self, level: Level) -> bool {
+        self.file.mode == Mode::Enforce && level != Level::Off && level >= self.file.fail_on
+    }
+
+    /// The effective policy as TOML, headed by where it came from.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(&self.file).unwrap_or_else(|e| format!("# cannot render policy: {e}\n"));
+        format!("# source: {}\n{body}", self.source)
+    }
+}
+
+/// Where to look for a policy, in order: flag, environment, git config, a file in the repository.
+#[derive(Debug, Default)]
+pub struct Discovery<'a> {
+    /// `--policy`
+    pub flag: Option<PathBuf>,
+    /// The repository, for git config and the file next to it.
+    pub repo: Option<&'a gix::Repository>,
+    /// Server side: read `$GIT_DIR/pushgate.toml`, never the work tree.
+    pub server: bool,
+}
+
+impl Discovery<'_> {
+    /// Find and load the effective policy.
+    pub fn load(&self) -> Result<Policy, PolicyError> {
+        match self.find() {
+            Some(source) => {
+                let path = source.path().map(Path::to_owned).unwrap_or_default();
+                Policy::from_file(&path, source)
+            }
+            None => Ok(Policy::builtin()),
+        }
+    }
+
+    /// The first policy source that applies, or `None` for the built-in policy.
+    pub fn find(&self) -> Option<Source> {
+        if let Some(p) = &self.flag {
+            return Some(Source::Flag(p.clone()));
+        }
+        if let Some(p) = std::env::var_os("PUSHGATE_POLICY").filter(|p| !p.is_empty()) {
+            return Some(Source::Env(PathBuf::from(p)));
+        }
+        let repo = self.repo?;
+        let base = repo.workdir().unwrap_or_else(|| repo.git_dir()).to_owned();
+        if let Some(value) = repo.config_snapshot().string("pushgate.policy") {
+            let p = PathBuf::from(value.to_string());
+            return Some(Source::GitConfig(base.join(p)));
+        }
+        if self.server {
+            let p = repo.git_dir().join("pushgate.toml");
+            return p.is_file().then_some(Source::GitDir(p));
+        }
+        let p = repo.workdir()?.join(".pushgate.toml");
+        p.is_file().then_some(Source::WorkTree(p))
+    }
+}
+
+/// Lay `over` onto `base`: tables merge key by key, every other value (arrays included) replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+/// Checks serde cannot express. Returns the key path of the offending value and a message.
+fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
+    let key = |parts: &[&str]| parts.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    if f.version != 1 {
+        return Err((
+            key(&["version"]),
+            format!(
+                "unsupported policy version {}: this pushgate reads version 1",
+                f.version
+            ),
+        ));
+    }
+    if f.fail_on == Level::Off {
+        return Err((
+            key(&["fail_on"]),
+            "fail_on cannot be \"off\": use mode = \"evaluate\" to never fail, or one of \"deny\", \"warn\", \"info\""
+                .into(),
+        ));
+    }
+    for (id, graded) in [
+        ("large-blob", &f.rules.large_blob),
+        ("history-growth", &f.rules.history_growth),
+    ] {
+        if graded.warn_size > graded.deny_size {
+            return Err((
+                key(&["rules", id, "warn_size"]),
+                format!(
+                    "rules.{id}: warn_size ({}) is larger than deny_size ({})",
+                    graded.warn_size, graded.deny_size
+                ),
+            ));
+        }
+    }
+    for (id, ratio) in [
+        ("log-file", f.rules.log_file.min_timestamped_ratio),
+        ("audit-record", f.rules.audit_record.min_timestamped_ratio),
+    ] {
+        if !(0.0..=1.0).contains(&ratio) {
+            return Err((
+                key(&["rules", id, "min_timestamped_ratio"]),
+                format!("rules.{id}: min_timestamped_ratio must be between 0.0 and 1.0, not {ratio}"),
+            ));
+        }
+    }
+    if f.hook.timeout == 0 {
+        return Err((
+            key(&["hook", "timeout"]),
+            "hook.timeout must be at least 1 second".into(),
+        ));
+    }
+    for (i, allow) in f.allow.iter().enumerate() {
+        let at = |field: &str| vec!["allow".to_string(), i.to_string(), field.to_string()];
+        if allow.reason.trim().is_empty() {
+            return Err((
+                at("reason"),
+                format!("allow #{}: reason must say why the exemption exists", i + 1),
+            ));
+        }
+        if allow.paths.is_empty() && allow.blob.is_none() {
+            return Err((at("reason"), format!("allow #{}: give `paths`, `blob`, or both", i + 1)));
+        }
+        if let Some(blob) = &allow.blob
+            && gix::ObjectId::from_hex(blob.as_bytes()).is_err() {
+                return Err((
+                    at("blob"),
+                    format!("allow #{}: blob `{blob}` is not a full object id in hex", i + 1),
+                ));
+            }
+        if let Some(expires) = &allow.expires
+            && (expires.date.is_none() || expires.time.is_some()) {
+                return Err((
+                    at("expires"),
+                    format!("allow #{}: expires must be a date like 2027-06-30", i + 1),
+                ));
+            }
+    }
+    Ok(())
+}
+
+/// Add "did you mean" to serde's "unknown field/variant `x`, expected one of `a`, `b`".
+fn with_suggestion(message: &str) -> String {
+    let message = message.trim_end();
+    let mut ticks = message.split('`').skip(1).step_by(2);
+    let Some(given) = ticks.next() else {
+        return message.to_owned();
+    };
+    if !(message.starts_with("unknown field") || message.starts_with("unknown variant")) {
+        return message.to_owned();
+    }
+    let candidates: Vec<&str> = ticks.collect();
+    match crate::util::closest(given, candidates) {
+        Some(best) => format!("{message}; did you mean `{best}`?"),
+        None => message.to_owned(),
+    }
+}
+
+/// One-based line and column (in characters) of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+/// Find the line and column of the value at `key_path` (numbers index arrays) in `text`.
+fn locate(text: &str, key_path: &[String]) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut span = None;
+    let mut parts = key_path.iter().peekable();
+    while let Some(part) = parts.next() {
+        let (_, value) = table.get_key_value(part.as_str())?;
+        span = Some(value.span());
+        let mut current = value.get_ref();
+        if let DeValue::Array(array) = current {
+            let index: usize = parts.next()?.parse().ok()?;
+            let item = array.get(index)?;
+            span = Some(item.span());
+            current = item.get_ref();
+        }
+        match current {
+            DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    span.map(|s| line_col(text, s.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_parses_and_is_complete() {
+        let builtin: PolicyFile = toml::from_str(BUILTIN).expect("built-in policy parses");
+        let policy = Policy::builtin();
+        assert_eq!(policy.file, builtin);
+        assert_eq!(policy.file.version, 1);
+        assert_eq!(policy.file.rules.large_blob.warn_size, Size(5 << 20));
+        // Every key the schema knows is present in the built-in text.
+        let defaults = toml::Value::try_from(PolicyFile::default()).expect("serializes");
+        let text: toml::Value = toml::from_str(BUILTIN).expect("parses");
+        assert_keys_present(&defaults, &text, "");
+    }
+
+    fn assert_keys_present(schema: &toml::Value, text: &toml::Value, at: &str) {
+        if let (toml::Value::Table(s), toml::Value::Table(t)) = (schema, text) {
+            for (k, v) in s {
+                let inner = t.get(k).unwrap_or_else(|| panic!("built-in policy lacks `{at}{k}`"));
+                assert_keys_present(v, inner, &format!("{at}{k}."));
+            }
+        }
+    }
+
+    #[test]
+    fn user_keys_override_and_others_stay() {
+        let p = Policy::from_text("[rules.large-blob]\nwarn_size = \"1MB\"\n", Source::BuiltIn).expect("valid");
+        assert_eq!(p.file.rules.large_blob.warn_size, Size(1_000_000));
+        assert_eq!(p.file.rules.large_blob.deny_size, Size(100 << 20));
+        assert_eq!(p.file.fail_on, Level::Deny);
+    }
+
+    fn error(text: &str) -> String {
+        match Policy::from_text(text, Source::Flag("p.toml".into())) {
+            Ok(_) => panic!("accepted: {text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let e = error("version = 1\nfail_onn = \"warn\"\n");
+        assert!(e.starts_with("p.toml:2:1: unknown field `fail_onn`"), "{e}");
+        assert!(e.contains("did you mean `fail_on`?"), "{e}");
+        let e = error("[rules.large-blobs]\nlevel = \"off\"\n");
+        assert!(
+            e.contains("p.toml:1:8") && e.contains("did you mean `large-blob`?"),
+            "{e}"
+        );
+        let e = error("[rules.backup-file]\npaths = [\"a[b\"]\n");
+        assert!(e.contains("p.toml:2:9") && e.contains("a[b"), "{e}");
+        let e = error("[rules.large-blob]\nwarn_size = \"5XB\"\n");
+        assert!(e.contains("p.toml:2:13") && e.contains("5XB"), "{e}");
+        let e = error("fail_on = \"dney\"\n");
+        assert!(e.contains("did you mean `deny`?"), "{e}");
+        let e = error("[rules.large-blob]\nwarn_size = \"200MiB\"\n");
+        assert!(e.contains("p.toml:2:13") && e.contains("larger than deny_size"), "{e}");
+        let e = error("[[allow]]\npaths = [\"a\"]\n");
+        assert!(e.contains("reason"), "{e}");
+        let e = error("[[allow]]\npaths = [\"a\"]\nrules = [\"large-blobb\"]\nreason = \"x\"\n");
+        assert!(
+            e.contains("p.toml:3:10") && e.contains("did you mean `large-blob`?"),
+            "{e}"
+        );
+        let e = error("[[allow]]\npaths = [\"a\"]\nreason = \"x\"\n[[allow]]\nblob = \"xyz\"\nreason = \"y\"\n");
+        assert!(e.contains("p.toml:5:8") && e.contains("xyz"), "{e}");
+        let e = error("fail_on = \"off\"\n");
+        assert!(e.contains("p.toml:1:11"), "{e}");
+        let e = error("lookback_days = \"ten\"\n");
+        assert!(e.contains("p.toml:1:17"), "{e}");
+    }
+
+    #[test]
+    fn fails_follows_mode_and_fail_on() {
+        let mut p = Policy::builtin();
+        assert!(p.fails(Level::Deny) && !p.fails(Level::Warn));
+        p.file.fail_on = Level::Warn;
+        assert!(p.fails(Level::Warn) && !p.fails(Level::Info));
+        p.file.mode = Mode::Evaluate;
+        assert!(!p.fails(Level::Deny));
+    }
+}

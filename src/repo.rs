@@ -1,0 +1,191 @@
+//! Opening the repository and reading objects cheaply: sizes from headers, content from a
+//! bounded prefix.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+use gix::odb::pack::Bundle;
+
+/// The repository could not be opened or read. Exit status 3.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// No repository at or above the directory.
+    #[error("{} is not a git repository (or any of its parents): {source}", dir.display())]
+    NotARepository {
+        /// Where we looked.
+        dir: PathBuf,
+        /// What gix said.
+        source: gix::Error,
+    },
+    /// Any other failure reading the repository.
+    #[error("{context}: {source}")]
+    Read {
+        /// What we were doing.
+        context: String,
+        /// What went wrong.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl RepoError {
+    /// Wrap an error with what we were doing.
+    pub fn read(context: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        RepoError::Read {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+}
+
+/// Open the repository at `dir` (work tree or bare, searching upwards), or around the current
+/// directory honoring `GIT_DIR` when `dir` is `None`.
+pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
+    let (at, result) = match dir {
+        Some(d) => (d.to_owned(), gix::discover(d)),
+        None => (PathBuf::from("."), gix::discover_with_environment_overrides(".")),
+    };
+    let mut repo = result.map_err(|source| RepoError::NotARepository { dir: at, source })?;
+    // Commits and trees are looked up more than once (walk, diff, attributes); blobs are not
+    // kept whole.
+    repo.object_cache_size_if_unset(8 * 1024 * 1024);
+    Ok(repo)
+}
+
+/// Reads the first bytes of blobs without inflating them whole where the storage allows:
+/// loose objects and non-delta pack entries are inflated only as far as needed; delta entries
+/// must be rebuilt, which only objects up to `max_rebuild` bytes are.
+pub struct ContentReader {
+    object_dirs: Vec<PathBuf>,
+    packs: Option<Vec<Bundle>>,
+    max_rebuild: u64,
+}
+
+/// Blobs up to this size are simply read whole: cheaper than locating pack entries.
+const READ_WHOLE_BELOW: u64 = 256 * 1024;
+
+impl ContentReader {
+    /// A reader over the repository's object directories (and their alternates).
+    pub fn new(repo: &gix::Repository) -> Self {
+        let store = repo.objects.store_ref();
+        let mut object_dirs = vec![store.path().to_owned()];
+        object_dirs.extend(store.alternate_db_paths().unwrap_or_default());
+        ContentReader {
+            object_dirs,
+            packs: None,
+            max_rebuild: 512 * 1024 * 1024,
+        }
+    }
+
+    /// Up to `n` leading bytes of blob `oid` of `size` bytes. `Ok(None)` when the content cannot
+    /// be had cheaply (a huge delta) — callers then judge by name and size alone.
+    pub fn prefix(
+        &mut self,
+        repo: &gix::Repository,
+        oid: ObjectId,
+        size: u64,
+        n: usize,
+    ) -> Result<Option<Vec<u8>>, RepoError> {
+        if size > READ_WHOLE_BELOW {
+            if let Some(bytes) = self.pack_prefix(oid, n)? {
+                return Ok(Some(bytes));
+            }
+            if let Some(bytes) = self.loose_prefix(oid, n)? {
+                return Ok(Some(bytes));
+            }
+            if size > self.max_rebuild {
+                return Ok(None);
+            }
+        }
+        let object = repo
+            .find_object(oid)
+            .map_err(|e| RepoError::read(format!("reading blob {oid}"), e))?;
+        let data = &object.data;
+        Ok(Some(data[..n.min(data.len())].to_vec()))
+    }
+
+    fn bundles(&mut self) -> &[Bundle] {
+        let dirs = &self.object_dirs;
+        self.packs.get_or_insert_with(|| {
+            let mut bundles = Vec::new();
+            for dir in dirs {
+                let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "idx")
+                        && let Ok(b) = Bundle::at(&path, gix::hash::Kind::Sha1) {
+                            bundles.push(b);
+                        }
+                }
+            }
+            bundles
+        })
+    }
+
+    /// A non-delta pack entry: inflate only the first `n` bytes.
+    fn pack_prefix(&mut self, oid: ObjectId, n: usize) -> Result<Option<Vec<u8>>, RepoError> {
+        for bundle in self.bundles() {
+            let Some(index) = bundle.index.lookup(oid) else {
+                continue;
+            };
+            let offset = bundle.index.pack_offset_at_index(index);
+            let entry = bundle
+                .pack
+                .entry(offset)
+                .map_err(|e| RepoError::read(format!("reading pack entry of {oid}"), e))?;
+            if !entry.header.is_base() {
+                return Ok(None);
+            }
+            let want = n.min(usize::try_from(entry.decompressed_size).unwrap_or(usize::MAX));
+            let mut out = vec![0u8; want];
+            let Some(data) = bundle
+                .pack
+                .entry_slice(entry.data_offset..bundle.pack.pack_end() as u64)
+            else {
+                return Err(RepoError::read(
+                    format!("reading pack entry of {oid}"),
+                    "the entry lies outside its pack",
+                ));
+            };
+            let (_, _, written) = gix::zlib::Inflate::default()
+                .prefix(data, &mut out)
+                .map_err(|e| RepoError::read(format!("inflating {oid}"), e))?;
+            out.truncate(written);
+            return Ok(Some(out));
+        }
+        Ok(None)
+    }
+
+    /// A loose object: inflate the header and the first `n` bytes of content.
+    fn loose_prefix(&self, oid: ObjectId, n: usize) -> Result<Option<Vec<u8>>, RepoError> {
+        let hex = oid.to_string();
+        for dir in &self.object_dirs {
+            let path = dir.join(&hex[..2]).join(&hex[2..]);
+            let Ok(file) = File::open(&path) else { continue };
+            // zlib never expands incompressible input by more than a few bytes per block, so
+            // this much compressed input always yields `n` bytes of content plus the header.
+            let mut compressed = Vec::new();
+            file.take((n + 4096) as u64)
+                .read_to_end(&mut compressed)
+                .map_err(|e| RepoError::read(format!("reading {}", path.display()), e))?;
+            let mut out = vec![0u8; n + 64];
+            let (_, _, written) = gix::zlib::Inflate::default()
+                .prefix(&compressed, &mut out)
+                .map_err(|e| RepoError::read(format!("inflating {}", path.display()), e))?;
+            out.truncate(written);
+            let Some(nul) = out.iter().position(|b| *b == 0) else {
+                return Err(RepoError::read(
+                    format!("reading {}", path.display()),
+                    "loose object without a header",
+                ));
+            };
+            out.drain(..=nul);
+            out.truncate(n);
+            return Ok(Some(out));
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,88 @@
+//! `--format json`: one stable, versioned document.
+//!
+//! ```json
+//! {"version": 1, "tool": {"name": "pushgate", "version": "…"},
+//!  "summary": {"commits": 0, "blobs": 0, "bytes": 0, "findings": 0, "deny": 0, "warn": 0, "info": 0, "duration_ms": 0},
+//!  "findings": [{"rule": "…", "pattern": "…", "level": "…", "path": "…", "blob": "…", "commit": "…",
+//!                "size": 0, "message": "…", "suggestion": "…", "evidence": {}}],
+//!  "notices": [{"kind": "…", "message": "…"}]}
+//! ```
+
+use std::io::{self, Write};
+
+use gix::bstr::ByteSlice;
+use serde::Serialize;
+
+use crate::finding::{Finding, Level, Notice, Pattern};
+use crate::rules::RuleId;
+use crate::scan::{Outcome, Summary};
+
+/// The schema version of the document.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    summary: &'a Summary,
+    findings: Vec<JsonFinding<'a>>,
+    notices: &'a [Notice],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: RuleId,
+    pattern: Pattern,
+    level: Level,
+    path: Option<String>,
+    blob: Option<String>,
+    commit: Option<String>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    refname: Option<String>,
+    size: Option<u64>,
+    message: &'a str,
+    suggestion: &'a str,
+    evidence: &'a serde_json::Map<String, serde_json::Value>,
+    fingerprint: String,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsonFinding {
+            rule: f.rule,
+            pattern: f.pattern,
+            level: f.level,
+            path: f.path.as_ref().map(|p| p.to_str_lossy().into_owned()),
+            blob: f.blob.map(|b| b.to_string()),
+            commit: f.commit.map(|c| c.to_string()),
+            refname: f.refname.as_ref().map(|r| r.to_str_lossy().into_owned()),
+            size: f.size,
+            message: &f.message,
+            suggestion: &f.suggestion,
+            evidence: &f.evidence,
+            fingerprint: f.fingerprint(),
+        }
+    }
+}
+
+/// Write the document, pretty-printed, with a trailing newline.
+pub fn render(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    let doc = Document {
+        version: VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: &outcome.summary,
+        findings: outcome.findings.iter().map(JsonFinding::from).collect(),
+        notices: &outcome.notices,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

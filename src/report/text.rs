@@ -1,0 +1,136 @@
+//! `--format text`: findings grouped by pattern, one line each, the pattern's suggestion once,
+//! then notices and a summary line. Everything that came from the repository is sanitized.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::finding::{Level, Pattern};
+use crate::policy::{Mode, Policy};
+use crate::scan::Outcome;
+use crate::util::{human_size, sanitize};
+
+/// Text rendering options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Emit ANSI colours.
+    pub color: bool,
+}
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn level(&self, level: Level) -> String {
+        let style = match level {
+            Level::Deny => AnsiColor::Red.on_default().bold(),
+            Level::Warn => AnsiColor::Yellow.on_default().bold(),
+            Level::Info | Level::Off => AnsiColor::Cyan.on_default(),
+        };
+        self.paint(style, &format!("{:<4}", level.as_str()))
+    }
+}
+
+/// Render the report.
+pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+    let p = Painter { color: options.color };
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let s = &outcome.summary;
+    writeln!(
+        out,
+        "pushgate: {} commit{}, {} new blob{} ({})",
+        s.commits,
+        plural(s.commits),
+        s.blobs,
+        plural(s.blobs),
+        human_size(s.bytes)
+    )?;
+    for pattern in Pattern::ALL {
+        let findings: Vec<_> = outcome.findings.iter().filter(|f| f.pattern == pattern).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
+        )?;
+        for f in findings {
+            let path = f
+                .path
+                .as_ref()
+                .map(|p| sanitize(p))
+                .unwrap_or_else(|| "(whole range)".into());
+            let mut details = Vec::new();
+            if let Some(size) = f.size {
+                details.push(human_size(size));
+            }
+            if let Some(commit) = f.commit {
+                details.push(format!("commit {}", commit.to_hex_with_len(10)));
+            }
+            let details = if details.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", details.join(", "))
+            };
+            writeln!(
+                out,
+                "  {} {}  {}{}",
+                p.level(f.level),
+                path,
+                p.paint(dim, &format!("{}:", f.rule)),
+                details
+            )?;
+            writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
+        }
+        writeln!(out, "  {} {}", p.paint(bold, "Instead:"), policy.suggestion(pattern))?;
+    }
+    if !outcome.notices.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", p.paint(bold, "Notices"))?;
+        for n in &outcome.notices {
+            writeln!(out, "  {}: {}", n.kind, sanitize(n.message.as_bytes()))?;
+        }
+    }
+    writeln!(out)?;
+    let verdict = if outcome.fails(policy) {
+        p.paint(
+            AnsiColor::Red.on_default().bold(),
+            &format!("FAIL (fail_on = {})", policy.file.fail_on),
+        )
+    } else if policy.file.mode == Mode::Evaluate && outcome.findings.iter().any(|f| f.level >= policy.file.fail_on) {
+        p.paint(
+            AnsiColor::Yellow.on_default().bold(),
+            &format!(
+                "would fail (fail_on = {}), but mode = \"evaluate\"",
+                policy.file.fail_on
+            ),
+        )
+    } else {
+        p.paint(AnsiColor::Green.on_default().bold(), "pass")
+    };
+    writeln!(
+        out,
+        "{} finding{}: {} deny, {} warn, {} info — {verdict}",
+        s.findings,
+        plural(s.findings),
+        s.deny,
+        s.warn,
+        s.info
+    )
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,242 @@
+//! Facts about file names that several rules share.
+
+use gix::bstr::ByteSlice;
+
+/// File extensions of hand-written source code and documentation. Directory-based rules
+/// (`logs/**`, `backup/**`) never report these: `src/backup/mod.rs` is code about backups.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "rs",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "cxx",
+    "hpp",
+    "hh",
+    "go",
+    "py",
+    "pyi",
+    "rb",
+    "java",
+    "kt",
+    "kts",
+    "scala",
+    "swift",
+    "m",
+    "mm",
+    "cs",
+    "fs",
+    "vb",
+    "js",
+    "mjs",
+    "cjs",
+    "jsx",
+    "ts",
+    "tsx",
+    "vue",
+    "svelte",
+    "php",
+    "pl",
+    "pm",
+    "lua",
+    "r",
+    "jl",
+    "ex",
+    "exs",
+    "erl",
+    "hrl",
+    "hs",
+    "ml",
+    "mli",
+    "clj",
+    "cljs",
+    "dart",
+    "zig",
+    "nim",
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "ps1",
+    "bat",
+    "cmd",
+    "sql",
+    "proto",
+    "graphql",
+    "gql",
+    "tf",
+    "hcl",
+    "nix",
+    "md",
+    "rst",
+    "adoc",
+    "tex",
+    "html",
+    "htm",
+    "css",
+    "scss",
+    "sass",
+    "less",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "mk",
+    "cmake",
+    "gradle",
+    "groovy",
+    "dockerfile",
+    "yaml",
+    "yml",
+];
+
+/// Extensions of structured data, which the log rule leaves to the audit and data rules.
+const DATA_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "json", "jsonl", "ndjson", "xml", "yaml", "yml", "geojson", "kml", "parquet", "avro",
+];
+
+/// Names of files that record history by hand and must never count as logs.
+const CHANGELOG_STEMS: &[&str] = &["changelog", "changes", "news", "history", "releases", "release-notes"];
+
+/// The lower-cased extension of a file name (`archive.tar.gz` → `gz`), if any.
+pub fn extension(name: &[u8]) -> Option<String> {
+    let dot = name.rfind_byte(b'.')?;
+    if dot == 0 {
+        return None;
+    }
+    Some(name[dot + 1..].to_str_lossy().to_ascii_lowercase())
+}
+
+/// Whether `name` looks like hand-written source code or documentation.
+pub fn is_source_code(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if matches!(
+        lower.as_slice(),
+        b"makefile" | b"dockerfile" | b"rakefile" | b"gemfile" | b"justfile"
+    ) {
+        return true;
+    }
+    extension(name).is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Whether `name` is a structured data file.
+pub fn is_structured_data(name: &[u8]) -> bool {
+    extension(name).is_some_and(|e| DATA_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Whether `name` is a changelog, release notes or the like.
+pub fn is_changelog(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let stem = match lower.find_byte(b'.') {
+        Some(i) => &lower[..i],
+        None => &lower[..],
+    };
+    CHANGELOG_STEMS.iter().any(|s| stem == s.as_bytes())
+}
+
+/// Whether a file name carries a calendar date stamp: `2024-05-01`, `20240501`, `2024_05_01`,
+/// `2024.05.01` (years 1970–2099, valid month and day), not part of a longer number.
+pub fn has_date_stamp(name: &[u8]) -> bool {
+    let digit = |i: usize| name.get(i).is_some_and(u8::is_ascii_digit);
+    let num = |i: usize, n: usize| -> Option<u32> {
+        (0..n).try_fold(0u32, |acc, k| {
+            name.get(i + k)
+                .filter(|b| b.is_ascii_digit())
+                .map(|b| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    for start in 0..name.len() {
+        if start > 0 && digit(start - 1) {
+            continue;
+        }
+        let Some(year) = num(start, 4) else { continue };
+        if !(1970..=2099).contains(&year) {
+            continue;
+        }
+        for sep in [None, Some(b'-'), Some(b'_'), Some(b'.')] {
+            let mut i = start + 4;
+            if let Some(s) = sep {
+                if name.get(i) != Some(&s) {
+                    continue;
+                }
+                i += 1;
+            }
+            let Some(month) = num(i, 2) else { continue };
+            i += 2;
+            if let Some(s) = sep {
+                if name.get(i) != Some(&s) {
+                    continue;
+                }
+                i += 1;
+            }
+            let Some(day) = num(i, 2) else { continue };
+            i += 2;
+            if (1..=12).contains(&month) && (1..=31).contains(&day) && !digit(i) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The first of `words` that stands as a whole word (between non-letters) in `path`, case-insensitively.
+pub fn find_word<'w>(path: &[u8], words: &'w [String]) -> Option<&'w str> {
+    let lower = path.to_ascii_lowercase();
+    words.iter().map(String::as_str).find(|word| {
+        let w = word.as_bytes();
+        if w.is_empty() {
+            return false;
+        }
+        lower.find_iter(w).any(|at| {
+            let before = at.checked_sub(1).and_then(|i| lower.get(i));
+            let after = lower.get(at + w.len());
+            !before.is_some_and(u8::is_ascii_alphabetic) && !after.is_some_and(u8::is_ascii_alphabetic)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_stamps() {
+        for yes in [
+            "backup-2024-05-01.tar.gz",
+            "db_20171130.sql",
+            "2017-04-02-db.sql",
+            "x.2024.12.31.zip",
+            "a_2024_01_09",
+        ] {
+            assert!(has_date_stamp(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "sample.zip",
+            "v1.2.3.tar.gz",
+            "build-123456789.zip",
+            "2024-13-01",
+            "x120240501",
+            "file-1999.zip",
+        ] {
+            assert!(!has_date_stamp(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn words_stand_alone() {
+        let words = vec!["backup".to_string(), "bak".to_string(), "dump".to_string()];
+        assert_eq!(find_word(b"backups/db-backup.tar", &words), Some("backup"));
+        assert_eq!(find_word(b"site_dump.zip", &words), Some("dump"));
+        assert_eq!(find_word(b"kebab.zip", &words), None);
+        assert_eq!(find_word(b"dumpling.zip", &words), None);
+    }
+
+    #[test]
+    fn name_classes() {
+        assert!(is_source_code(b"mod.rs") && is_source_code(b"Makefile") && !is_source_code(b"app.log"));
+        assert!(is_structured_data(b"events.JSONL") && !is_structured_data(b"notes.txt"));
+        assert!(is_changelog(b"CHANGELOG.md") && is_changelog(b"NEWS") && !is_changelog(b"app.log"));
+        assert_eq!(extension(b".gitignore"), None);
+        assert_eq!(extension(b"a.tar.GZ").as_deref(), Some("gz"));
+    }
+}

@@ -1,0 +1,232 @@
+//! A scan: walk a range, read what each new blob is (size from its header, a bounded prefix
+//! of its content, its attributes), run the rules, apply exemptions.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+use serde::Serialize;
+
+use crate::attributes::Attributes;
+use crate::detect::{self, Format};
+use crate::finding::{Finding, Level, Notice};
+use crate::policy::Policy;
+use crate::repo::{ContentReader, RepoError};
+use crate::rules::{self, Blob, Hit, large_churn::Growth};
+use crate::walk::{NewBlob, Range, split_path};
+
+/// Totals of a scan, as the JSON `summary` reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Commits in the range.
+    pub commits: u64,
+    /// Distinct new blobs.
+    pub blobs: u64,
+    /// Their total size.
+    pub bytes: u64,
+    /// Findings after exemptions.
+    pub findings: u64,
+    /// Of which at deny.
+    pub deny: u64,
+    /// Of which at warn.
+    pub warn: u64,
+    /// Of which at info.
+    pub info: u64,
+    /// Wall-clock time of the scan.
+    pub duration_ms: u64,
+}
+
+/// The result of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Findings, grouped by pattern, most severe first.
+    pub findings: Vec<Finding>,
+    /// Absent objects, stale exemptions and the like.
+    pub notices: Vec<Notice>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+impl Outcome {
+    /// Whether any finding fails under `policy`.
+    pub fn fails(&self, policy: &Policy) -> bool {
+        self.findings.iter().any(|f| policy.fails(f.level))
+    }
+
+    /// The most severe level among the findings.
+    pub fn worst(&self) -> Option<Level> {
+        self.findings.iter().map(|f| f.level).max()
+    }
+}
+
+/// How many of the largest new blobs `history-growth` names as evidence.
+const LARGEST_SHOWN: usize = 5;
+
+/// Scan the objects `range` introduces under `policy`.
+pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Outcome, RepoError> {
+    let started = Instant::now();
+    let mut inspector = Inspector::new(repo, policy);
+    let walked = crate::walk::walk(repo, range, |blob| inspector.inspect(blob))?;
+    let Inspector {
+        mut findings,
+        mut notices,
+        growth,
+        ..
+    } = inspector;
+
+    if let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
+        findings.push(to_finding(hit, policy, None, None, None, None));
+    }
+    notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
+    findings.sort_by(|a, b| {
+        (a.pattern, std::cmp::Reverse(a.level), &a.path, a.rule).cmp(&(
+            b.pattern,
+            std::cmp::Reverse(b.level),
+            &b.path,
+            b.rule,
+        ))
+    });
+
+    let count = |level| findings.iter().filter(|f| f.level == level).count() as u64;
+    let summary = Summary {
+        commits: walked.commits.len() as u64,
+        blobs: growth.blobs,
+        bytes: growth.bytes,
+        findings: findings.len() as u64,
+        deny: count(Level::Deny),
+        warn: count(Level::Warn),
+        info: count(Level::Info),
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    };
+    Ok(Outcome {
+        findings,
+        notices,
+        summary,
+    })
+}
+
+/// Looks at each new blob once.
+struct Inspector<'a> {
+    repo: &'a gix::Repository,
+    policy: &'a Policy,
+    content: ContentReader,
+    attributes: Attributes,
+    sized: HashSet<ObjectId>,
+    growth: Growth,
+    findings: Vec<Finding>,
+    notices: Vec<Notice>,
+    hits: Vec<Hit>,
+}
+
+impl<'a> Inspector<'a> {
+    fn new(repo: &'a gix::Repository, policy: &'a Policy) -> Self {
+        Inspector {
+            repo,
+            policy,
+            content: ContentReader::new(repo),
+            attributes: Attributes::new(repo),
+            sized: HashSet::new(),
+            growth: Growth::default(),
+            findings: Vec::new(),
+            notices: Vec::new(),
+            hits: Vec::new(),
+        }
+    }
+
+    fn inspect(&mut self, new: NewBlob) -> Result<(), RepoError> {
+        let header = self
+            .repo
+            .try_find_header(new.oid)
+            .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?;
+        let size = header.as_ref().map(|h| h.size());
+        let sniff = match size {
+            Some(size) => {
+                let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
+                self.content
+                    .prefix(self.repo, new.oid, size, want)?
+                    .map(|prefix| detect::sniff(&prefix, Some(size)))
+            }
+            None => {
+                self.notices.push(Notice {
+                    kind: "absent-object",
+                    message: format!(
+                        "blob {} at {} is not in the object database (partial or shallow clone?); size unknown, judged by name only",
+                        new.oid,
+                        crate::util::sanitize(&new.path)
+                    ),
+                    path: Some(new.path.to_str_lossy().into_owned()),
+                    blob: Some(new.oid.to_string()),
+                });
+                None
+            }
+        };
+        if let Some(size) = size
+            && self.sized.insert(new.oid) {
+                self.growth.bytes += size;
+                self.growth.blobs += 1;
+                self.note_largest(&new, size);
+            }
+        if sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
+            return Ok(());
+        }
+        let attrs = match new.root {
+            Some(root) => self.attributes.get(self.repo, root, new.path.as_bstr())?,
+            None => Default::default(),
+        };
+        let (_, name) = split_path(new.path.as_bstr());
+        let blob = Blob {
+            path: new.path.as_bstr(),
+            name,
+            size,
+            sniff: sniff.as_ref(),
+            attrs,
+        };
+        self.hits.clear();
+        rules::check_blob(&blob, &self.policy.file, &mut self.hits);
+        for hit in self.hits.drain(..) {
+            self.findings.push(to_finding(
+                hit,
+                self.policy,
+                Some(&new),
+                size,
+                new.commit,
+                Some(new.oid),
+            ));
+        }
+        Ok(())
+    }
+
+    fn note_largest(&mut self, new: &NewBlob, size: u64) {
+        let largest = &mut self.growth.largest;
+        if largest.len() < LARGEST_SHOWN || largest.last().is_some_and(|(_, s)| *s < size) {
+            largest.push((new.path.to_str_lossy().into_owned(), size));
+            largest.sort_by_key(|b| std::cmp::Reverse(b.1));
+            largest.truncate(LARGEST_SHOWN);
+        }
+    }
+}
+
+fn to_finding(
+    hit: Hit,
+    policy: &Policy,
+    blob: Option<&NewBlob>,
+    size: Option<u64>,
+    commit: Option<ObjectId>,
+    oid: Option<ObjectId>,
+) -> Finding {
+    let pattern = hit.rule.pattern();
+    Finding {
+        rule: hit.rule,
+        pattern,
+        level: hit.level,
+        path: blob.map(|b| b.path.clone()),
+        blob: oid,
+        commit,
+        refname: None,
+        size,
+        message: hit.message,
+        suggestion: policy.suggestion(pattern).to_owned(),
+        evidence: hit.evidence,
+    }
+}

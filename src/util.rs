@@ -1,0 +1,89 @@
+//! Small helpers shared by several layers: name suggestions, byte sizes, sanitizing untrusted text.
+
+use std::fmt::Write as _;
+
+/// The candidate closest to `given`, if one is close enough to be a plausible typo.
+pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(given, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A size for people: `6.0 MiB`, `512 B`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Make untrusted bytes (paths, ref names, messages from a push) safe to print on a terminal
+/// or into a log: invalid UTF-8 becomes `\xNN`, control characters (C0, DEL, C1, including
+/// ESC and newlines) become visible escapes, so nothing can move the cursor, change colours
+/// or forge extra output lines.
+pub fn sanitize(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() || is_bidi_control(c) => {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
+}
+
+/// Unicode bidirectional overrides and isolates can reorder what a terminal shows.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos_only() {
+        assert_eq!(closest("fail_onn", ["fail_on", "mode", "version"]), Some("fail_on"));
+        assert_eq!(closest("large-blobs", ["large-blob", "log-file"]), Some("large-blob"));
+        assert_eq!(closest("zzz", ["fail_on", "mode"]), None);
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(6 * 1024 * 1024), "6.0 MiB");
+        assert_eq!(human_size(3 * 1024 * 1024 * 1024 / 2), "1.5 GiB");
+    }
+
+    #[test]
+    fn sanitize_neutralizes_control_sequences() {
+        assert_eq!(sanitize(b"plain/path.txt"), "plain/path.txt");
+        assert_eq!(sanitize(b"a\x1b[31mred\nb"), "a\\u{1b}[31mred\\nb");
+        assert_eq!(sanitize(b"bad\xffutf8"), "bad\\xffutf8");
+        assert_eq!(sanitize("caf\u{e9}".as_bytes()), "caf\u{e9}");
+        assert_eq!(sanitize("x\u{202e}y".as_bytes()), "x\\u{202e}y");
+        assert_eq!(sanitize(b"\x9b"), "\\x9b");
+        assert_eq!(sanitize("\u{9b}".as_bytes()), "\\u{9b}");
+    }
+}

@@ -1,0 +1,441 @@
+//! The object walk: which commits a range holds and which blobs they introduce, each with the
+//! path and the oldest commit that brought it.
+//!
+//! Revisions follow `git rev-list`: `A..B`, `A...B`, `^A B`, `B --not A`, several tips, `--all`.
+//! Commits are diffed against their parents in parent-before-child order, so a blob is
+//! attributed to the oldest commit of the range that added it at a path. Blobs already
+//! reachable from the range's boundary (the excluded parents) are not new, exactly as
+//! `git rev-list --objects` decides.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
+use gix::objs::FindExt;
+
+use crate::repo::RepoError;
+
+/// A revision could not be resolved, or the arguments do not describe a range.
+#[derive(Debug, thiserror::Error)]
+pub enum RangeError {
+    /// `rev_parse` failed.
+    #[error("unknown revision `{spec}`: {source}")]
+    UnknownRevision {
+        /// The revision as given (sanitized).
+        spec: String,
+        /// What gix said.
+        source: gix::Error,
+    },
+    /// Nothing to scan.
+    #[error("no revisions given: name a range such as `origin/main..HEAD`, or use `--all`")]
+    Empty,
+    /// Reading the repository failed.
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// What a tip points at, after peeling tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TipKind {
+    /// The usual case.
+    Commit,
+    /// A ref pointing (through tags) at a tree.
+    Tree,
+    /// A ref pointing (through tags) at a blob.
+    Blob,
+}
+
+/// One starting point of the walk.
+#[derive(Debug, Clone)]
+pub struct Tip {
+    /// The peeled object.
+    pub id: ObjectId,
+    /// Its kind.
+    pub kind: TipKind,
+    /// How the user (or the ref database) named it.
+    pub name: BString,
+}
+
+/// A resolved range: what to include, what to hide.
+#[derive(Debug, Clone, Default)]
+pub struct Range {
+    /// Included tips.
+    pub tips: Vec<Tip>,
+    /// Commits whose history is excluded.
+    pub hidden: Vec<ObjectId>,
+}
+
+impl Range {
+    /// Resolve rev-list style arguments.
+    pub fn parse(repo: &gix::Repository, revisions: &[String], all: bool) -> Result<Range, RangeError> {
+        let mut range = Range::default();
+        if all {
+            range.add_all_refs(repo)?;
+        }
+        let mut negate_all = false;
+        for arg in revisions {
+            if arg == "--not" {
+                negate_all = !negate_all;
+                continue;
+            }
+            if let Some((a, b)) = arg.split_once("...") {
+                let a = peel(repo, if a.is_empty() { "HEAD" } else { a })?;
+                let b = peel(repo, if b.is_empty() { "HEAD" } else { b })?;
+                let bases = repo
+                    .merge_bases_many(a.id, &[b.id])
+                    .map_err(|e| RepoError::read(format!("finding the merge base of `{arg}`"), e))?;
+                range.hidden.extend(bases.into_iter().map(|id| id.detach()));
+                range.tips.extend([a, b]);
+                continue;
+            }
+            if let Some((a, b)) = arg.split_once("..") {
+                let a = peel(repo, if a.is_empty() { "HEAD" } else { a })?;
+                let b = peel(repo, if b.is_empty() { "HEAD" } else { b })?;
+                range.hide(a, negate_all);
+                range.include(b, negate_all);
+                continue;
+            }
+            let (spec, negated) = match arg.strip_prefix('^') {
+                Some(rest) => (rest, !negate_all),
+                None => (arg.as_str(), negate_all),
+            };
+            let tip = peel(repo, spec)?;
+            if negated {
+                range.hide(tip, false)
+            } else {
+                range.include(tip, false)
+            }
+        }
+        if range.tips.is_empty() && !all {
+            return Err(RangeError::Empty);
+        }
+        Ok(range)
+    }
+
+    /// Every ref (and `HEAD`) as an included tip.
+    pub fn add_all_refs(&mut self, repo: &gix::Repository) -> Result<(), RangeError> {
+        let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
+        let refs = platform.all().map_err(|e| RepoError::read("reading refs", e))?;
+        for r in refs {
+            let r = r.map_err(|e| RepoError::read("reading refs", e))?;
+            let name = r.name().as_bstr().to_owned();
+            if let Some(id) = r.try_id() {
+                self.tips.push(classify(repo, id.detach(), name)?);
+            }
+        }
+        if let Ok(Some(id)) = repo.head_id().map(Some) {
+            self.tips.push(classify(repo, id.detach(), "HEAD".into())?);
+        }
+        Ok(())
+    }
+
+    fn include(&mut self, tip: Tip, negate: bool) {
+        if negate {
+            self.hide(tip, false)
+        } else {
+            self.tips.push(tip)
+        }
+    }
+
+    fn hide(&mut self, tip: Tip, negate: bool) {
+        if negate {
+            self.tips.push(tip)
+        } else if tip.kind == TipKind::Commit {
+            self.hidden.push(tip.id)
+        }
+    }
+}
+
+fn peel(repo: &gix::Repository, spec: &str) -> Result<Tip, RangeError> {
+    let id = repo
+        .rev_parse_single(spec)
+        .map_err(|source| RangeError::UnknownRevision {
+            spec: crate::util::sanitize(spec.as_bytes()),
+            source,
+        })?;
+    classify(repo, id.detach(), spec.into())
+}
+
+/// Peel tags until a commit, tree or blob.
+pub fn classify(repo: &gix::Repository, mut id: ObjectId, name: BString) -> Result<Tip, RangeError> {
+    use gix::objs::Kind;
+    for _ in 0..64 {
+        let object = repo
+            .find_object(id)
+            .map_err(|e| RepoError::read(format!("reading {id}"), e))?;
+        let kind = match object.kind {
+            Kind::Commit => TipKind::Commit,
+            Kind::Tree => TipKind::Tree,
+            Kind::Blob => TipKind::Blob,
+            Kind::Tag => {
+                let tag = object.into_tag();
+                id = tag
+                    .target_id()
+                    .map_err(|e| RepoError::read(format!("reading tag {id}"), e))?
+                    .detach();
+                continue;
+            }
+        };
+        return Ok(Tip { id, kind, name });
+    }
+    Err(RepoError::read(format!("peeling {}", name), "tag chain longer than 64 tags").into())
+}
+
+/// A commit of the range.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// Its id.
+    pub id: ObjectId,
+    /// Its root tree.
+    pub tree: ObjectId,
+    /// Its parents (all of them, in or out of the range).
+    pub parents: Vec<ObjectId>,
+}
+
+/// A blob the range introduces at a path.
+#[derive(Debug, Clone)]
+pub struct NewBlob {
+    /// The blob.
+    pub oid: ObjectId,
+    /// Its path (for a tip that is a blob, the tip's name).
+    pub path: BString,
+    /// The oldest commit of the range that added it at this path (`None` for tree/blob tips).
+    pub commit: Option<ObjectId>,
+    /// The root tree the path lives in, for `.gitattributes`.
+    pub root: Option<ObjectId>,
+}
+
+/// What the walk saw.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The range's commits, parents before children.
+    pub commits: Vec<Commit>,
+}
+
+/// Walk `range`, calling `on_blob` for each (blob, path) the range introduces.
+pub fn walk(
+    repo: &gix::Repository,
+    range: &Range,
+    mut on_blob: impl FnMut(NewBlob) -> Result<(), RepoError>,
+) -> Result<Walked, RepoError> {
+    let commit_tips: Vec<ObjectId> = range
+        .tips
+        .iter()
+        .filter(|t| t.kind == TipKind::Commit)
+        .map(|t| t.id)
+        .collect();
+    let commits = commits_parents_first(repo, &commit_tips, &range.hidden)?;
+    let in_range: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
+
+    // Everything the boundary (excluded parents, hidden tips) reaches through its trees is old.
+    let mut old = Seen::default();
+    let boundary: HashSet<ObjectId> = commits
+        .iter()
+        .flat_map(|c| c.parents.iter().copied())
+        .filter(|p| !in_range.contains(p))
+        .collect();
+    for parent in boundary {
+        if let Ok(commit) = repo.find_commit(parent)
+            && let Ok(tree) = commit.tree_id() {
+                old.mark_tree(repo, tree.detach())?;
+            }
+    }
+
+    let mut reported: HashSet<(ObjectId, BString)> = HashSet::new();
+    let mut emit = |oid: ObjectId, path: BString, commit: Option<ObjectId>, root: Option<ObjectId>| {
+        if old.blobs.contains(&oid) || !reported.insert((oid, path.clone())) {
+            return Ok(());
+        }
+        on_blob(NewBlob {
+            oid,
+            path,
+            commit,
+            root,
+        })
+    };
+
+    let empty_tree = ObjectId::empty_tree(repo.object_hash());
+    let mut state = gix::diff::tree::State::default();
+    let (mut lhs_buf, mut rhs_buf) = (Vec::new(), Vec::new());
+    for commit in &commits {
+        let parent_tree = match commit.parents.first() {
+            Some(p) => repo
+                .find_commit(*p)
+                .and_then(|c| c.tree_id().map(|t| t.detach()))
+                .map_err(|e| RepoError::read(format!("reading parent {p} of {}", commit.id), e))?,
+            None => empty_tree,
+        };
+        let mut recorder = gix::diff::tree::Recorder::default();
+        let lhs = tree_iter(repo, parent_tree, &mut lhs_buf)?;
+        let rhs = tree_iter(repo, commit.tree, &mut rhs_buf)?;
+        gix::diff::tree(lhs, rhs, &mut state, &repo.objects, &mut recorder)
+            .map_err(|e| RepoError::read(format!("diffing {}", commit.id), e))?;
+        use gix::diff::tree::recorder::Change;
+        for change in recorder.records {
+            let (mode, oid, path) = match change {
+                Change::Addition {
+                    entry_mode, oid, path, ..
+                } => (entry_mode, oid, path),
+                Change::Modification {
+                    entry_mode,
+                    oid,
+                    path,
+                    previous_oid,
+                    ..
+                } if previous_oid != oid => (entry_mode, oid, path),
+                _ => continue,
+            };
+            if mode.is_blob() {
+                emit(oid, path, Some(commit.id), Some(commit.tree))?;
+            }
+        }
+    }
+
+    for tip in &range.tips {
+        match tip.kind {
+            TipKind::Commit => {}
+            TipKind::Blob => emit(tip.id, tip.name.clone(), None, None)?,
+            TipKind::Tree => {
+                let mut blobs = Vec::new();
+                list_tree(repo, tip.id, &mut blobs)?;
+                for (oid, path) in blobs {
+                    emit(oid, path, None, Some(tip.id))?;
+                }
+            }
+        }
+    }
+    Ok(Walked { commits })
+}
+
+fn tree_iter<'a>(
+    repo: &gix::Repository,
+    id: ObjectId,
+    buf: &'a mut Vec<u8>,
+) -> Result<gix::objs::TreeRefIter<'a>, RepoError> {
+    if id.is_empty_tree() {
+        return Ok(gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()));
+    }
+    repo.objects
+        .find_tree_iter(&id, buf)
+        .map_err(|e| RepoError::read(format!("reading tree {id}"), e))
+}
+
+/// The commits reachable from `tips` but not from `hidden`, parents before children.
+fn commits_parents_first(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    hidden: &[ObjectId],
+) -> Result<Vec<Commit>, RepoError> {
+    if tips.is_empty() {
+        return Ok(Vec::new());
+    }
+    let walk = repo
+        .rev_walk(tips.iter().copied())
+        .with_hidden(hidden.iter().copied())
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
+        .all()
+        .map_err(|e| RepoError::read("walking commits", e))?;
+    let mut newest_first = Vec::new();
+    for info in walk {
+        let info = info.map_err(|e| RepoError::read("walking commits", e))?;
+        let tree = repo
+            .find_commit(info.id)
+            .and_then(|c| c.tree_id().map(|t| t.detach()))
+            .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+        newest_first.push(Commit {
+            id: info.id,
+            tree,
+            parents: info.parent_ids.iter().copied().collect(),
+        });
+    }
+    Ok(parents_first(newest_first))
+}
+
+/// Order commits so that every commit comes after its parents in the set (Kahn's algorithm,
+/// oldest first among the ready ones, so clock skew cannot reorder a parent after its child).
+fn parents_first(newest_first: Vec<Commit>) -> Vec<Commit> {
+    let index: HashMap<ObjectId, usize> = newest_first.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut pending: Vec<usize> = newest_first
+        .iter()
+        .map(|c| c.parents.iter().filter(|p| index.contains_key(*p)).count())
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); newest_first.len()];
+    for (i, c) in newest_first.iter().enumerate() {
+        for p in &c.parents {
+            if let Some(&pi) = index.get(p) {
+                children[pi].push(i);
+            }
+        }
+    }
+    let mut ready: VecDeque<usize> = (0..newest_first.len()).rev().filter(|&i| pending[i] == 0).collect();
+    let mut order = Vec::with_capacity(newest_first.len());
+    while let Some(i) = ready.pop_front() {
+        order.push(i);
+        for &child in children[i].iter().rev() {
+            pending[child] -= 1;
+            if pending[child] == 0 {
+                ready.push_back(child);
+            }
+        }
+    }
+    let mut slots: Vec<Option<Commit>> = newest_first.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Trees and blobs already known to be old.
+#[derive(Default)]
+struct Seen {
+    trees: HashSet<ObjectId>,
+    blobs: HashSet<ObjectId>,
+}
+
+impl Seen {
+    fn mark_tree(&mut self, repo: &gix::Repository, root: ObjectId) -> Result<(), RepoError> {
+        let mut stack = vec![root];
+        let mut buf = Vec::new();
+        while let Some(id) = stack.pop() {
+            if !self.trees.insert(id) {
+                continue;
+            }
+            for entry in tree_iter(repo, id, &mut buf)? {
+                let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {id}"), e))?;
+                if entry.mode.is_tree() {
+                    stack.push(entry.oid.to_owned());
+                } else if entry.mode.is_blob() {
+                    self.blobs.insert(entry.oid.to_owned());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every blob of a tree with its path.
+fn list_tree(repo: &gix::Repository, root: ObjectId, out: &mut Vec<(ObjectId, BString)>) -> Result<(), RepoError> {
+    let mut stack = vec![(root, BString::default())];
+    let mut buf = Vec::new();
+    while let Some((id, prefix)) = stack.pop() {
+        for entry in tree_iter(repo, id, &mut buf)? {
+            let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {id}"), e))?;
+            let mut path = prefix.clone();
+            if !path.is_empty() {
+                path.push_byte(b'/');
+            }
+            path.push_str(entry.filename);
+            if entry.mode.is_tree() {
+                stack.push((entry.oid.to_owned(), path));
+            } else if entry.mode.is_blob() {
+                out.push((entry.oid.to_owned(), path));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Split a path into its directory and file name.
+pub fn split_path(path: &BStr) -> (&BStr, &BStr) {
+    match path.rfind_byte(b'/') {
+        Some(i) => (path[..i].as_bstr(), path[i + 1..].as_bstr()),
+        None => (b"".as_bstr(), path),
+    }
+}

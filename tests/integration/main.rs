@@ -1,0 +1,4 @@
+mod cli;
+mod policy;
+mod scan;
+mod util;

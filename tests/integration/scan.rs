@@ -1,0 +1,511 @@
+//! `pushgate scan` over the fixture repositories.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashSet;
+use std::fs;
+
+use serde_json::Value;
+
+use crate::util::*;
+
+/// Findings of c2 (`v1..main~3`): large blob, database, dumps, backup archive.
+pub const C2: &[(&str, &str, &str)] = &[
+    ("large-blob", "assets/big.bin", "warn"),
+    ("database-file", "data/app.sqlite", "deny"),
+    ("database-dump", "db/dump.sql", "deny"),
+    ("database-dump", "db/pg_backup.sql", "deny"),
+    ("archive-backup", "backup-2024-05-01.tar.gz", "deny"),
+];
+
+/// Findings of c3: logs, generated output, LFS bypass, audit records.
+pub const C3: &[(&str, &str, &str)] = &[
+    ("log-file", "app.log", "warn"),
+    ("generated-artifact", "dist/bundle.min.js", "warn"),
+    ("generated-artifact", "proto/api.pb.go", "info"),
+    ("lfs-bypassed", "art/raw.psd", "deny"),
+    ("audit-record", "audit/events.jsonl", "warn"),
+    ("audit-record", "trail/cloudtrail.json", "warn"),
+];
+
+/// Findings of c4: disk images and a backup copy.
+pub const C4: &[(&str, &str, &str)] = &[
+    ("disk-image", "images/disk.iso", "deny"),
+    ("disk-image", "vm/disk.qcow2", "deny"),
+    ("backup-file", "config.yaml.bak", "warn"),
+];
+
+/// Findings of c5 in a range that also holds c4: a second version of
+/// audit/events.jsonl, and the blob of config.yaml.bak at a second path.
+pub const C5: &[(&str, &str, &str)] = &[
+    ("audit-record", "audit/events.jsonl", "warn"),
+    ("backup-file", "old/config.yaml.bak", "warn"),
+];
+
+/// Findings of `main~1..main`. The range only brings one new object: the
+/// blob at old/config.yaml.bak is reachable from main~1 (as config.yaml.bak),
+/// so it is not new, exactly as `git rev-list --objects main~1..main` decides.
+pub const C5_ALONE: &[(&str, &str, &str)] = &[("audit-record", "audit/events.jsonl", "warn")];
+
+pub fn expected(parts: &[&[(&str, &str, &str)]]) -> Vec<(String, String, String)> {
+    let all: Vec<(&str, &str, &str)> = parts.iter().flat_map(|p| p.iter().copied()).collect();
+    set_of(&all)
+}
+
+/// Every finding the built-in policy gives for the whole rules fixture.
+pub fn all_expected() -> Vec<(String, String, String)> {
+    expected(&[C2, C3, C4, C5])
+}
+
+/// Paths of the rules fixture that must never be reported at warn or deny.
+const LOOK_ALIKES: &[&str] = &[
+    "README.md",
+    "src/main.rs",
+    "config/data.db",
+    "db/migrations/001_create_users.sql",
+    "tests/fixtures/sample.zip",
+    "CHANGELOG.md",
+    "proto/api.pb.go",
+    ".gitattributes",
+    "art/logo.psd",
+    "vendor/lib",
+];
+
+fn assert_set(report: &Value, want: &[(String, String, String)], what: &str) {
+    let got = finding_set(report);
+    assert_eq!(got, want, "{what}: findings differ\nreport: {report:#}");
+}
+
+#[test]
+fn all_refs_give_exactly_the_expected_findings() {
+    let repo = fixture("rules");
+    let r = scan_run(&repo, &["--all"]);
+    let report = parse_report(&r);
+    assert_set(&report, &all_expected(), "scan --all");
+    assert_eq!(r.code, 1, "deny findings must fail the scan\n{}", r.describe());
+}
+
+#[test]
+fn look_alikes_are_not_reported_at_warn_or_deny() {
+    let repo = fixture("rules");
+    let (_, report) = scan_json(&repo, &["--all"]);
+    for f in findings(&report) {
+        let path = path_of(f);
+        let level = f["level"].as_str().unwrap_or_default();
+        if LOOK_ALIKES.contains(&path.as_str()) {
+            assert!(
+                level != "warn" && level != "deny",
+                "look-alike {path} reported at {level}: {f:#}"
+            );
+        }
+    }
+    // Generated protobuf code is reported, but only as info.
+    let pb: Vec<_> = findings(&report)
+        .iter()
+        .filter(|f| f["path"] == "proto/api.pb.go")
+        .collect();
+    assert_eq!(pb.len(), 1, "proto/api.pb.go: {pb:#?}");
+    assert_eq!(pb[0]["rule"], "generated-artifact");
+    assert_eq!(pb[0]["level"], "info");
+    // The gitlink is not a blob: never a finding, never an error.
+    assert!(
+        !findings(&report).iter().any(|f| f["path"] == "vendor/lib"),
+        "gitlink reported: {report:#}"
+    );
+}
+
+#[test]
+fn report_shape_and_summary() {
+    let repo = fixture("rules");
+    let (code, report) = scan_json(&repo, &["--all"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["version"], 1, "{report:#}");
+    assert_eq!(report["tool"]["name"], "pushgate");
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+
+    let list = findings(&report);
+    let summary = &report["summary"];
+    let count = |level: &str| list.iter().filter(|f| f["level"] == level).count() as u64;
+    assert_eq!(summary["findings"].as_u64(), Some(list.len() as u64), "{summary:#}");
+    assert_eq!(summary["deny"].as_u64(), Some(count("deny")), "{summary:#}");
+    assert_eq!(summary["warn"].as_u64(), Some(count("warn")), "{summary:#}");
+    assert_eq!(summary["info"].as_u64(), Some(count("info")), "{summary:#}");
+    assert_eq!((count("deny"), count("warn"), count("info")), (7, 8, 1));
+    assert_eq!(summary["commits"].as_u64(), Some(5), "{summary:#}");
+    let blobs = summary["blobs"].as_u64().expect("summary.blobs");
+    assert!(blobs >= 20, "at least every distinct blob of the fixture: {summary:#}");
+    let bytes = summary["bytes"].as_u64().expect("summary.bytes");
+    assert!(bytes >= 6 * 1024 * 1024, "{summary:#}");
+    assert!(summary["duration_ms"].is_u64(), "{summary:#}");
+
+    for f in list {
+        let rule = f["rule"].as_str().expect("rule");
+        let pattern = pattern_of(rule);
+        assert_eq!(f["pattern"], pattern, "{f:#}");
+        assert_eq!(f["suggestion"], default_suggestion(pattern), "{f:#}");
+        assert!(
+            f["message"].as_str().is_some_and(|m| !m.trim().is_empty()),
+            "message: {f:#}"
+        );
+        assert!(f["evidence"].is_object(), "evidence: {f:#}");
+        for key in ["blob", "commit"] {
+            let oid = f[key].as_str().unwrap_or_else(|| panic!("{key}: {f:#}"));
+            assert!(
+                oid.len() == 40 && oid.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+                "{key} is not a 40-hex object id: {f:#}"
+            );
+        }
+        assert!(f["size"].is_u64(), "size: {f:#}");
+    }
+}
+
+/// The oldest commit of `main` whose tree holds `blob` at `path`.
+fn introducing_commit(repo: &std::path::Path, path: &str, blob: &str) -> String {
+    let commits = git(repo, &["rev-list", "--reverse", "--topo-order", "main"]);
+    for c in commits.lines() {
+        let tree_entry = git(repo, &["ls-tree", "--format=%(objectname)", c, "--", path]);
+        if tree_entry == blob {
+            return c.to_string();
+        }
+    }
+    panic!("no commit of main has {blob} at {path}");
+}
+
+#[test]
+fn each_finding_names_the_commit_that_introduced_its_blob() {
+    let repo = fixture("rules");
+    let (_, report) = scan_json(&repo, &["--all"]);
+    for f in findings(&report) {
+        let path = f["path"].as_str().unwrap_or_else(|| panic!("path: {f:#}"));
+        let blob = f["blob"].as_str().expect("blob");
+        let commit = f["commit"].as_str().expect("commit");
+        assert_eq!(
+            git(&repo, &["rev-parse", &format!("{commit}:{path}")]),
+            blob,
+            "the finding's commit must hold its blob at its path: {f:#}"
+        );
+        assert_eq!(commit, introducing_commit(&repo, path, blob), "{f:#}");
+
+        let versions = git(&repo, &["log", "--format=%H", "--diff-filter=AM", "main", "--", path]);
+        if versions.lines().count() == 1 {
+            let added = git(&repo, &["log", "--format=%H", "--diff-filter=A", "main", "--", path]);
+            assert_eq!(commit, added, "{path} was added once, by {added}: {f:#}");
+        }
+    }
+}
+
+#[test]
+fn one_finding_per_blob_and_path_at_the_oldest_commit() {
+    let repo = fixture("rules");
+    let (_, report) = scan_json(&repo, &["--all"]);
+    let list = findings(&report);
+
+    let mut seen = HashSet::new();
+    for f in list {
+        let key = (f["rule"].to_string(), f["path"].to_string(), f["blob"].to_string());
+        assert!(seen.insert(key), "duplicate finding: {f:#}");
+    }
+
+    // The same blob at two paths: one finding each, each at its own commit.
+    let bak: Vec<_> = list.iter().filter(|f| f["rule"] == "backup-file").collect();
+    assert_eq!(bak.len(), 2, "{bak:#?}");
+    let blob = git(&repo, &["rev-parse", "main:config.yaml.bak"]);
+    assert_eq!(git(&repo, &["rev-parse", "main:old/config.yaml.bak"]), blob);
+    for f in &bak {
+        assert_eq!(f["blob"], blob.as_str(), "{f:#}");
+    }
+    let commit_of = |p: &str| {
+        bak.iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("no finding for {p}"))["commit"]
+            .clone()
+    };
+    assert_eq!(
+        commit_of("config.yaml.bak"),
+        git(&repo, &["rev-parse", "main~1"]).as_str()
+    );
+    assert_eq!(
+        commit_of("old/config.yaml.bak"),
+        git(&repo, &["rev-parse", "main"]).as_str()
+    );
+
+    // Two versions of one path: one finding per version.
+    let events: Vec<_> = list.iter().filter(|f| f["path"] == "audit/events.jsonl").collect();
+    assert_eq!(events.len(), 2, "{events:#?}");
+    let mut got: Vec<(String, String)> = events
+        .iter()
+        .map(|f| {
+            (
+                f["blob"].as_str().unwrap().to_string(),
+                f["commit"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want = vec![
+        (
+            git(&repo, &["rev-parse", "main~2:audit/events.jsonl"]),
+            git(&repo, &["rev-parse", "main~2"]),
+        ),
+        (
+            git(&repo, &["rev-parse", "main:audit/events.jsonl"]),
+            git(&repo, &["rev-parse", "main"]),
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn sizes_come_from_the_object_header() {
+    let repo = fixture("rules");
+    let (_, report) = scan_json(&repo, &["--all"]);
+    for f in findings(&report) {
+        let blob = f["blob"].as_str().expect("blob");
+        let size: u64 = git(&repo, &["cat-file", "-s", blob]).parse().expect("size");
+        assert_eq!(f["size"].as_u64(), Some(size), "{f:#}");
+    }
+    let big = findings(&report)
+        .iter()
+        .find(|f| f["path"] == "assets/big.bin")
+        .expect("assets/big.bin finding");
+    assert_eq!(big["size"].as_u64(), Some(6 * 1024 * 1024));
+}
+
+#[test]
+fn range_syntaxes_agree() {
+    let repo = fixture("rules");
+    let forms: &[&[&str]] = &[&["v1..main"], &["^v1", "main"], &["main", "--not", "v1"]];
+    for args in forms {
+        let (code, report) = scan_json(&repo, args);
+        assert_set(&report, &all_expected(), &format!("scan {args:?}"));
+        assert_eq!(code, 1, "scan {args:?}");
+        assert_eq!(
+            report["summary"]["commits"].as_u64(),
+            Some(4),
+            "scan {args:?}: {:#}",
+            report["summary"]
+        );
+    }
+}
+
+#[test]
+fn a_range_reports_only_what_it_introduces() {
+    let repo = fixture("rules");
+
+    // c4 and c5 only: app.log (added in c3) is outside.
+    let (code, report) = scan_json(&repo, &["main~2..main"]);
+    assert_set(&report, &expected(&[C4, C5]), "main~2..main");
+    assert!(!findings(&report).iter().any(|f| f["path"] == "app.log"));
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(2));
+
+    // c2 only: before app.log existed.
+    let (code, report) = scan_json(&repo, &["v1..main~3"]);
+    assert_set(&report, &expected(&[C2]), "v1..main~3");
+    assert_eq!(code, 1);
+
+    // c3 only: the commit that added app.log.
+    let (_, report) = scan_json(&repo, &["main~3..main~2"]);
+    assert_set(&report, &expected(&[C3]), "main~3..main~2");
+
+    // Several tips, no negative revision: c1 and c2.
+    let (_, report) = scan_json(&repo, &["v1", "main~3"]);
+    assert_set(&report, &expected(&[C2]), "v1 main~3");
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(2));
+
+    // c5 alone: the copied blob is not new to the range.
+    let (code, report) = scan_json(&repo, &["main~1..main"]);
+    assert_set(&report, &expected(&[C5_ALONE]), "main~1..main");
+    assert_eq!(code, 0, "warn only");
+
+    // An empty range.
+    let (code, report) = scan_json(&repo, &["main..v1"]);
+    assert_set(&report, &[], "main..v1");
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(0));
+}
+
+#[test]
+fn ordinary_source_code_gives_no_findings() {
+    let repo = fixture("plain");
+    let (code, report) = scan_json(&repo, &["--all"]);
+    assert_set(&report, &[], "plain --all");
+    assert_eq!(notices(&report), Vec::<Value>::new(), "{report:#}");
+    assert_eq!(code, 0);
+    let commits: u64 = git(&repo, &["rev-list", "--count", "--all"]).parse().unwrap();
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(commits));
+    assert_eq!(report["summary"]["findings"].as_u64(), Some(0));
+}
+
+#[test]
+fn absent_blobs_of_a_partial_clone_are_notices() {
+    let repo = fixture("partial");
+    let r = scan_run(&repo, &["--all"]);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "a partial clone must scan\n{}",
+        r.describe()
+    );
+    let report = parse_report(&r);
+
+    let tree = git(&repo, &["ls-tree", "-r", "--format=%(objectname) %(path)", "main"]);
+    let absent: Vec<Value> = notices(&report)
+        .into_iter()
+        .filter(|n| n["kind"] == "absent-object")
+        .collect();
+    for line in tree.lines() {
+        let (blob, path) = line.split_once(' ').unwrap();
+        let n = absent
+            .iter()
+            .find(|n| n["path"] == path)
+            .unwrap_or_else(|| panic!("no absent-object notice for {path}: {report:#}"));
+        assert_eq!(n["blob"], blob, "{n:#}");
+        assert!(n["message"].as_str().is_some_and(|m| !m.is_empty()), "{n:#}");
+        if let Some(size) = n.get("size") {
+            assert!(size.is_null(), "an absent blob has no known size: {n:#}");
+        }
+    }
+    // Whatever is reported about an absent blob, by name only, has no size.
+    for f in findings(&report) {
+        assert!(f["size"].is_null(), "size of an absent blob: {f:#}");
+    }
+    assert_eq!(
+        report["summary"]["commits"].as_u64(),
+        Some(2),
+        "{:#}",
+        report["summary"]
+    );
+}
+
+#[test]
+fn text_format_lists_paths_rules_and_each_suggestion_once() {
+    let repo = fixture("rules");
+    let r = run(pushgate()
+        .args(["scan", "--all", "--format", "text", "--repo"])
+        .arg(&repo));
+    assert_eq!(r.code, 1, "{}", r.describe());
+    let out = squash_ws(&r.stdout);
+    for (rule, path, _) in all_expected() {
+        assert!(out.contains(&path), "{path} missing from the text report\n{}", r.stdout);
+        assert!(out.contains(&rule), "{rule} missing from the text report\n{}", r.stdout);
+    }
+    for pattern in ["large-churn", "database", "audit-trail", "backup"] {
+        let suggestion = squash_ws(default_suggestion(pattern));
+        assert_eq!(
+            out.matches(&suggestion).count(),
+            1,
+            "the {pattern} suggestion must appear exactly once\n{}",
+            r.stdout
+        );
+    }
+    assert!(
+        !r.stdout.contains('\x1b'),
+        "NO_COLOR: no escape sequences\n{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn text_format_is_the_default() {
+    let repo = fixture("rules");
+    let r = run(pushgate().args(["scan", "--all", "--repo"]).arg(&repo));
+    assert_eq!(r.code, 1, "{}", r.describe());
+    assert!(
+        serde_json::from_str::<Value>(&r.stdout).is_err(),
+        "default format is text"
+    );
+    assert!(r.stdout.contains("data/app.sqlite"), "{}", r.stdout);
+}
+
+#[test]
+fn color_always_colors_and_never_does_not() {
+    let repo = fixture("rules");
+    let r = run(pushgate()
+        .env_remove("NO_COLOR")
+        .args(["scan", "--all", "--format", "text", "--color", "always", "--repo"])
+        .arg(&repo));
+    assert_eq!(r.code, 1, "{}", r.describe());
+    assert!(r.stdout.contains("\x1b["), "--color always must color\n{}", r.stdout);
+
+    let r = run(pushgate()
+        .env_remove("NO_COLOR")
+        .args(["scan", "--all", "--format", "text", "--color", "never", "--repo"])
+        .arg(&repo));
+    assert_eq!(r.code, 1, "{}", r.describe());
+    assert!(!r.stdout.contains('\x1b'), "--color never\n{}", r.stdout);
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let repo = fixture("rules");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let r = run(pushgate()
+        .args(["scan", "--all", "--format", "json", "--repo"])
+        .arg(&repo)
+        .arg("--output")
+        .arg(&file));
+    assert_eq!(r.code, 1, "{}", r.describe());
+    assert!(
+        !r.stdout.contains("\"findings\""),
+        "the report goes to the file, not stdout\n{}",
+        r.stdout
+    );
+    let text = fs::read_to_string(&file).expect("--output file written");
+    let report: Value = serde_json::from_str(&text).expect("--output file holds JSON");
+    assert_set(&report, &all_expected(), "--output");
+}
+
+#[test]
+fn not_a_repository_is_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(pushgate()
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .current_dir(dir.path())
+        .args(["scan", "--all", "--format", "json", "--repo"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 3, "{}", r.describe());
+    assert!(
+        !r.stderr.trim().is_empty(),
+        "an error message on stderr\n{}",
+        r.describe()
+    );
+
+    let missing = dir.path().join("does-not-exist");
+    let r = run(pushgate().args(["scan", "--all", "--repo"]).arg(&missing));
+    assert_eq!(r.code, 3, "{}", r.describe());
+}
+
+#[test]
+fn unknown_revision_is_exit_3_and_named() {
+    let repo = fixture("rules");
+    for args in [
+        &["no-such-rev"][..],
+        &["v1..no-such-rev"],
+        &["main", "--not", "no-such-rev"],
+    ] {
+        let r = scan_run(&repo, args);
+        assert_eq!(r.code, 3, "scan {args:?}\n{}", r.describe());
+        assert!(
+            r.stderr.contains("no-such-rev"),
+            "scan {args:?}: stderr must name the revision\n{}",
+            r.describe()
+        );
+    }
+}
+
+#[test]
+fn scanning_never_writes_to_the_repository() {
+    let copy = fixture_copy("rules");
+    let repo = copy.path();
+    let before = git(repo, &["for-each-ref", "--format=%(objectname) %(refname)"]);
+    let status_before = git(repo, &["status", "--porcelain", "--ignored"]);
+    let (code, _) = scan_json(repo, &["--all"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        git(repo, &["for-each-ref", "--format=%(objectname) %(refname)"]),
+        before
+    );
+    assert_eq!(git(repo, &["status", "--porcelain", "--ignored"]), status_before);
+}
