@@ -9,11 +9,7 @@ use crate::rules::RuleId;
 /// The list of every rule: id, pattern, level in the effective and the built-in policy, summary.
 pub fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
     let builtin = Policy::builtin();
-    writeln!(
-        out,
-        "{:<20} {:<12} {:<7} WHAT IT REPORTS",
-        "RULE", "PATTERN", "LEVEL"
-    )?;
+    writeln!(out, "{:<20} {:<12} {:<7} WHAT IT REPORTS", "RULE", "PATTERN", "LEVEL")?;
     for rule in RuleId::ALL {
         let level = rule_level(policy, rule);
         let default = rule_level(&builtin, rule);

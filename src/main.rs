@@ -48,7 +48,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.is::<PolicyError>() || cause.is::<UnknownRule>() || cause.is::<UsageError>() {
             return USAGE;
         }
-        if let Some(RangeError::Empty) = cause.downcast_ref::<RangeError>() {
+        if let Some(RangeError::Empty | RangeError::Option(_)) = cause.downcast_ref::<RangeError>() {
             return USAGE;
         }
     }

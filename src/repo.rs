@@ -116,9 +116,10 @@ impl ContentReader {
                 for entry in entries.flatten() {
                     let path = entry.path();
                     if path.extension().is_some_and(|e| e == "idx")
-                        && let Ok(b) = Bundle::at(&path, gix::hash::Kind::Sha1) {
-                            bundles.push(b);
-                        }
+                        && let Ok(b) = Bundle::at(&path, gix::hash::Kind::Sha1)
+                    {
+                        bundles.push(b);
+                    }
                 }
             }
             bundles

@@ -162,11 +162,12 @@ impl<'a> Inspector<'a> {
             }
         };
         if let Some(size) = size
-            && self.sized.insert(new.oid) {
-                self.growth.bytes += size;
-                self.growth.blobs += 1;
-                self.note_largest(&new, size);
-            }
+            && self.sized.insert(new.oid)
+        {
+            self.growth.bytes += size;
+            self.growth.blobs += 1;
+            self.note_largest(&new, size);
+        }
         if sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
             return Ok(());
         }

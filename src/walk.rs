@@ -26,6 +26,9 @@ pub enum RangeError {
         /// What gix said.
         source: gix::Error,
     },
+    /// An argument that looks like an option but is none (revisions never start with `-`).
+    #[error("unknown option `{0}` (revisions never start with `-`; see `pushgate scan --help`)")]
+    Option(String),
     /// Nothing to scan.
     #[error("no revisions given: name a range such as `origin/main..HEAD`, or use `--all`")]
     Empty,
@@ -77,6 +80,9 @@ impl Range {
             if arg == "--not" {
                 negate_all = !negate_all;
                 continue;
+            }
+            if arg.starts_with('-') {
+                return Err(RangeError::Option(crate::util::sanitize(arg.as_bytes())));
             }
             if let Some((a, b)) = arg.split_once("...") {
                 let a = peel(repo, if a.is_empty() { "HEAD" } else { a })?;
@@ -236,9 +242,10 @@ pub fn walk(
         .collect();
     for parent in boundary {
         if let Ok(commit) = repo.find_commit(parent)
-            && let Ok(tree) = commit.tree_id() {
-                old.mark_tree(repo, tree.detach())?;
-            }
+            && let Ok(tree) = commit.tree_id()
+        {
+            old.mark_tree(repo, tree.detach())?;
+        }
     }
 
     let mut reported: HashSet<(ObjectId, BString)> = HashSet::new();

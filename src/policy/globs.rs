@@ -84,10 +84,21 @@ impl Serialize for Globs {
     }
 }
 
+/// One glob, validated as it is read, so an error points at the glob itself.
+struct Pattern(String);
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let pattern = String::deserialize(deserializer)?;
+        compile(&pattern).map_err(serde::de::Error::custom)?;
+        Ok(Pattern(pattern))
+    }
+}
+
 impl<'de> Deserialize<'de> for Globs {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let patterns = Vec::<String>::deserialize(deserializer)?;
-        Globs::new(patterns).map_err(serde::de::Error::custom)
+        let patterns = Vec::<Pattern>::deserialize(deserializer)?;
+        Globs::new(patterns.into_iter().map(|p| p.0).collect()).map_err(serde::de::Error::custom)
     }
 }
 

@@ -130,8 +130,16 @@ impl Policy {
         };
         // Pass 1: the user's text alone, so that errors point into it.
         toml::from_str::<PolicyFile>(text).map_err(|e| {
-            let location = e.span().map(|s| line_col(text, s.start));
-            invalid(location, with_suggestion(e.message()))
+            let message = with_suggestion(e.message());
+            let Some(span) = e.span() else {
+                return invalid(None, message);
+            };
+            match culprit(text, span.start, &message) {
+                Some((key, start)) if !message.starts_with("unknown field") => {
+                    invalid(Some(line_col(text, start)), format!("{key}: {message}"))
+                }
+                _ => invalid(Some(line_col(text, span.start)), message),
+            }
         })?;
         // Pass 2: the user's keys over the built-in table.
         let user_table: toml::Table = toml::from_str(text).map_err(|e| invalid(None, e.message().to_owned()))?;
@@ -288,19 +296,21 @@ fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
             return Err((at("reason"), format!("allow #{}: give `paths`, `blob`, or both", i + 1)));
         }
         if let Some(blob) = &allow.blob
-            && gix::ObjectId::from_hex(blob.as_bytes()).is_err() {
-                return Err((
-                    at("blob"),
-                    format!("allow #{}: blob `{blob}` is not a full object id in hex", i + 1),
-                ));
-            }
+            && gix::ObjectId::from_hex(blob.as_bytes()).is_err()
+        {
+            return Err((
+                at("blob"),
+                format!("allow #{}: blob `{blob}` is not a full object id in hex", i + 1),
+            ));
+        }
         if let Some(expires) = &allow.expires
-            && (expires.date.is_none() || expires.time.is_some()) {
-                return Err((
-                    at("expires"),
-                    format!("allow #{}: expires must be a date like 2027-06-30", i + 1),
-                ));
-            }
+            && (expires.date.is_none() || expires.time.is_some())
+        {
+            return Err((
+                at("expires"),
+                format!("allow #{}: expires must be a date like 2027-06-30", i + 1),
+            ));
+        }
     }
     Ok(())
 }
@@ -328,6 +338,63 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, col)
+}
+
+/// The dotted key of the innermost value that holds byte `offset` of `text`
+/// (`rules.large-blob.warn_size`, `allow[0].reason`) and where that value starts. When the
+/// value is an array and `message` quotes one of its strings, that element is the culprit.
+fn culprit(text: &str, offset: usize, message: &str) -> Option<(String, usize)> {
+    use toml::de::{DeTable, DeValue};
+    // Header tables (`[rules.x]`) have spans that do not cover their contents, so every
+    // branch is searched and the smallest value span containing `offset` wins.
+    fn search(
+        value: &DeValue<'_>,
+        offset: usize,
+        path: &str,
+        message: &str,
+        best: &mut Option<(String, std::ops::Range<usize>)>,
+    ) {
+        fn consider(
+            best: &mut Option<(String, std::ops::Range<usize>)>,
+            offset: usize,
+            path: String,
+            span: std::ops::Range<usize>,
+        ) {
+            if span.contains(&offset) && best.as_ref().is_none_or(|(_, b)| span.len() <= b.len()) {
+                *best = Some((path, span));
+            }
+        }
+        match value {
+            DeValue::Table(table) => {
+                for (key, item) in table.iter() {
+                    let here = if path.is_empty() {
+                        key.get_ref().to_string()
+                    } else {
+                        format!("{path}.{}", key.get_ref())
+                    };
+                    consider(best, offset, here.clone(), item.span());
+                    search(item.get_ref(), offset, &here, message, best);
+                }
+            }
+            DeValue::Array(array) => {
+                for (i, item) in array.iter().enumerate() {
+                    match item.get_ref() {
+                        DeValue::Table(_) => search(item.get_ref(), offset, &format!("{path}[{i}]"), message, best),
+                        DeValue::String(s) if message.contains(&format!("`{s}`")) => {
+                            *best = Some((path.to_owned(), item.span().start..usize::MAX));
+                            return;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let root = DeTable::parse(text).ok()?;
+    let mut best = None;
+    search(&DeValue::Table(root.into_inner()), offset, "", message, &mut best);
+    best.map(|(path, span)| (path, span.start))
 }
 
 /// Find the line and column of the value at `key_path` (numbers index arrays) in `text`.
@@ -407,7 +474,10 @@ mod tests {
             "{e}"
         );
         let e = error("[rules.backup-file]\npaths = [\"a[b\"]\n");
-        assert!(e.contains("p.toml:2:9") && e.contains("a[b"), "{e}");
+        assert!(
+            e.contains("p.toml:2:10: rules.backup-file.paths:") && e.contains("a[b"),
+            "{e}"
+        );
         let e = error("[rules.large-blob]\nwarn_size = \"5XB\"\n");
         assert!(e.contains("p.toml:2:13") && e.contains("5XB"), "{e}");
         let e = error("fail_on = \"dney\"\n");

@@ -1,7 +1,7 @@
 //! audit-trail: logs, audit records and generated output committed at machine cadence.
 //! Records made by machines never stop coming; git was built for code written by people.
 
-use super::paths::{extension, is_changelog, is_source_code, is_structured_data};
+use super::paths::{extension, is_changelog, is_lockfile, is_source_code, is_structured_data};
 use super::{Blob, Hit, RuleDoc, RuleId};
 use crate::detect::{Format, FormatClass};
 use crate::policy::PolicyFile;
@@ -139,6 +139,9 @@ fn audit_record(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
 
 fn generated_artifact(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.generated_artifact;
+    if is_lockfile(blob.name) {
+        return;
+    }
     let hit = |level, what: &str, how: &str| {
         Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with("matched", how.to_owned())
     };

@@ -67,22 +67,23 @@ fn graded(rule: &Graded, size: u64) -> Option<Level> {
 pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     if let Some(size) = blob.size
-        && let Some(level) = graded(&rules.large_blob, size) {
-            out.push(
-                Hit::new(
-                    RuleId::LargeBlob,
-                    level,
-                    format!(
-                        "{} file (warn at {}, deny at {})",
-                        human_size(size),
-                        rules.large_blob.warn_size,
-                        rules.large_blob.deny_size
-                    ),
-                )
-                .with("warn_size", rules.large_blob.warn_size.0)
-                .with("deny_size", rules.large_blob.deny_size.0),
-            );
-        }
+        && let Some(level) = graded(&rules.large_blob, size)
+    {
+        out.push(
+            Hit::new(
+                RuleId::LargeBlob,
+                level,
+                format!(
+                    "{} file (warn at {}, deny at {})",
+                    human_size(size),
+                    rules.large_blob.warn_size,
+                    rules.large_blob.deny_size
+                ),
+            )
+            .with("warn_size", rules.large_blob.warn_size.0)
+            .with("deny_size", rules.large_blob.deny_size.0),
+        );
+    }
     if blob.attrs.lfs && blob.sniff.is_some() && blob.format() != Some(Format::LfsPointer) {
         out.push(
             Hit::new(

@@ -95,6 +95,39 @@ const DATA_EXTENSIONS: &[&str] = &[
     "csv", "tsv", "json", "jsonl", "ndjson", "xml", "yaml", "yml", "geojson", "kml", "parquet", "avro",
 ];
 
+/// Dependency lock files: generated on purpose, reviewed, and never a misuse.
+const LOCKFILES: &[&str] = &[
+    "cargo.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "poetry.lock",
+    "pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+    "gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "flake.lock",
+    "mix.lock",
+    "pubspec.lock",
+    "podfile.lock",
+    "packages.lock.json",
+    "gradle.lockfile",
+    "deno.lock",
+    "conan.lock",
+    "cabal.project.freeze",
+    "package.resolved",
+];
+
+/// Whether `name` is a dependency lock file.
+pub fn is_lockfile(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    LOCKFILES.iter().any(|l| lower == l.as_bytes())
+}
+
 /// Names of files that record history by hand and must never count as logs.
 const CHANGELOG_STEMS: &[&str] = &["changelog", "changes", "news", "history", "releases", "release-notes"];
 
@@ -235,6 +268,7 @@ mod tests {
     fn name_classes() {
         assert!(is_source_code(b"mod.rs") && is_source_code(b"Makefile") && !is_source_code(b"app.log"));
         assert!(is_structured_data(b"events.JSONL") && !is_structured_data(b"notes.txt"));
+        assert!(is_lockfile(b"Cargo.lock") && is_lockfile(b"go.sum") && !is_lockfile(b"data.lock.json"));
         assert!(is_changelog(b"CHANGELOG.md") && is_changelog(b"NEWS") && !is_changelog(b"app.log"));
         assert_eq!(extension(b".gitignore"), None);
         assert_eq!(extension(b"a.tar.GZ").as_deref(), Some("gz"));
