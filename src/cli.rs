@@ -46,8 +46,11 @@ pub enum Command {
     )]
     Scan {
         /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips.
-        #[arg(value_name = "REVISION", allow_hyphen_values = true)]
+        #[arg(value_name = "REVISION")]
         revisions: Vec<String>,
+        /// Exclude the revisions that follow (up to the next `--not`), as in `git rev-list`.
+        #[arg(long = "not", action = clap::ArgAction::Count)]
+        not: u8,
         /// Every ref (branches, tags, notes, others) and HEAD.
         #[arg(long)]
         all: bool,

@@ -9,7 +9,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, ColorArg, Command, Common, FormatArg, PolicyAction};
 use pushgate::policy::{Discovery, Policy, PolicyError};
@@ -30,7 +30,14 @@ const INTERNAL: u8 = 3;
 struct UsageError(String);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if let (Command::Scan { revisions, .. }, Some(scan)) = (&mut cli.command, matches.subcommand_matches("scan")) {
+        *revisions = revisions_in_order(scan);
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -41,6 +48,20 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+/// The revisions with each `--not` where the user put it: clap parses `--not` as a flag, and
+/// its meaning depends on its position among the revisions.
+fn revisions_in_order(scan: &clap::ArgMatches) -> Vec<String> {
+    let mut tokens: Vec<(usize, String)> = Vec::new();
+    if let (Some(values), Some(indices)) = (scan.get_many::<String>("revisions"), scan.indices_of("revisions")) {
+        tokens.extend(indices.zip(values.cloned()));
+    }
+    if let Some(indices) = scan.indices_of("not") {
+        tokens.extend(indices.map(|i| (i, "--not".to_owned())));
+    }
+    tokens.sort_by_key(|(i, _)| *i);
+    tokens.into_iter().map(|(_, t)| t).collect()
 }
 
 fn exit_code(err: &anyhow::Error) -> u8 {
@@ -65,7 +86,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<u8> {
     let common = &cli.common;
     match &cli.command {
-        Command::Scan { revisions, all } => {
+        Command::Scan { revisions, all, .. } => {
             let repo = repo::open(common.repo.as_deref())?;
             let policy = load_policy(common, Some(&repo))?;
             let range = Range::parse(&repo, revisions, *all)?;

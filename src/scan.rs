@@ -75,8 +75,12 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
         ..
     } = inspector;
 
-    if let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
-        findings.push(to_finding(hit, policy, None, None, None, None));
+    // Growth is what a range adds to the history it builds on; a range that excludes nothing
+    // is a whole history, whose size the audit reports.
+    if !range.is_whole_history() {
+        if let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
+            findings.push(to_finding(hit, policy, None, None, None, None));
+        }
     }
     notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
     findings.sort_by(|a, b| {
@@ -168,7 +172,8 @@ impl<'a> Inspector<'a> {
             self.growth.blobs += 1;
             self.note_largest(&new, size);
         }
-        if sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
+        // An empty file holds nothing to misuse git with; an LFS pointer's content lives elsewhere.
+        if size == Some(0) || sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
             return Ok(());
         }
         let attrs = match new.root {

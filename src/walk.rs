@@ -112,10 +112,16 @@ impl Range {
                 range.include(tip, false)
             }
         }
-        if range.tips.is_empty() && !all {
+        if revisions.iter().all(|r| r == "--not") && !all {
             return Err(RangeError::Empty);
         }
         Ok(range)
+    }
+
+    /// Whether the range excludes nothing (`--all`, or tips alone), so that it holds whole
+    /// histories rather than what some commits add to others.
+    pub fn is_whole_history(&self) -> bool {
+        self.hidden.is_empty()
     }
 
     /// Every ref (and `HEAD`) as an included tip.

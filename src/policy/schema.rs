@@ -142,6 +142,9 @@ pub struct Rules {
 pub struct LevelOnly {
     /// Highest level reported; `off` disables.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
 }
 
 /// A rule with a level and name globs.
@@ -150,6 +153,9 @@ pub struct LevelOnly {
 pub struct WithPaths {
     /// Highest level reported; `off` disables.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Names that signal the rule.
     pub paths: Globs,
 }
@@ -160,6 +166,9 @@ pub struct WithPaths {
 pub struct Graded {
     /// Highest level reported; `off` disables.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Reported at warn from this size.
     pub warn_size: Size,
     /// Reported at deny from this size.
@@ -172,6 +181,9 @@ pub struct Graded {
 pub struct DatabaseFile {
     /// Level when the content confirms a database format.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Level for a database name with binary content of no known format.
     pub name_only_level: Level,
     /// Database file names.
@@ -184,6 +196,9 @@ pub struct DatabaseFile {
 pub struct LogFile {
     /// Highest level reported; `off` disables.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Log file names.
     pub paths: Globs,
     /// Log directories.
@@ -200,6 +215,9 @@ pub struct LogFile {
 pub struct AuditRecord {
     /// Highest level reported; `off` disables.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Audit and event file names.
     pub paths: Globs,
     /// Share of JSON lines with a timestamp field that makes an event stream.
@@ -212,6 +230,9 @@ pub struct AuditRecord {
 pub struct GeneratedArtifact {
     /// Level for build output and compiled binaries.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Level for generated sources.
     pub source_level: Level,
     /// Build output names.
@@ -226,6 +247,9 @@ pub struct GeneratedArtifact {
 pub struct ArchiveBackup {
     /// Level for backup-named or date-stamped archives.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Level for other archives of at least `large_size`.
     pub large_level: Level,
     /// Size from which any archive is reported.
@@ -240,10 +264,32 @@ pub struct ArchiveBackup {
 pub struct BackupFile {
     /// Highest level reported; `off` disables.
     pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
     /// Backup copy names.
     pub paths: Globs,
     /// Backup directories.
     pub dirs: Globs,
+}
+
+impl Rules {
+    /// The `exclude` globs of `rule`.
+    pub fn exclude(&self, rule: RuleId) -> &Globs {
+        match rule {
+            RuleId::LargeBlob => &self.large_blob.exclude,
+            RuleId::HistoryGrowth => &self.history_growth.exclude,
+            RuleId::LfsBypassed => &self.lfs_bypassed.exclude,
+            RuleId::DatabaseFile => &self.database_file.exclude,
+            RuleId::LogFile => &self.log_file.exclude,
+            RuleId::AuditRecord => &self.audit_record.exclude,
+            RuleId::GeneratedArtifact => &self.generated_artifact.exclude,
+            RuleId::DatabaseDump => &self.database_dump.exclude,
+            RuleId::ArchiveBackup => &self.archive_backup.exclude,
+            RuleId::DiskImage => &self.disk_image.exclude,
+            RuleId::BackupFile => &self.backup_file.exclude,
+        }
+    }
 }
 
 /// One `[[allow]]` exemption.

@@ -71,26 +71,20 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
                 .path
                 .as_ref()
                 .map(|p| sanitize(p))
-                .unwrap_or_else(|| "(whole range)".into());
-            let mut details = Vec::new();
+                .unwrap_or_else(|| "(the whole range)".into());
+            let mut details = vec![f.rule.to_string()];
             if let Some(size) = f.size {
                 details.push(human_size(size));
             }
             if let Some(commit) = f.commit {
                 details.push(format!("commit {}", commit.to_hex_with_len(10)));
             }
-            let details = if details.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", details.join(", "))
-            };
             writeln!(
                 out,
-                "  {} {}  {}{}",
+                "  {} {}  {}",
                 p.level(f.level),
                 path,
-                p.paint(dim, &format!("{}:", f.rule)),
-                details
+                p.paint(dim, &details.join(" · "))
             )?;
             writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
         }

@@ -233,7 +233,7 @@ pub fn check_blob(blob: &Blob<'_>, policy: &crate::policy::PolicyFile, out: &mut
     backup::check(blob, policy, out);
     let hits: Vec<Hit> = out
         .drain(start..)
-        .filter(|h| h.level != crate::finding::Level::Off)
+        .filter(|h| h.level != crate::finding::Level::Off && !policy.rules.exclude(h.rule).is_match(blob.path))
         .collect();
     out.extend(hits);
 }

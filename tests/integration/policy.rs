@@ -96,7 +96,7 @@ fn unknown_top_level_key_suggests_the_closest() {
         mentions: &["fail_onn"],
     });
     assert!(
-        stderr.replace("fail_onn", "").contains("fail_on"),
+        suggests(&stderr, "fail_onn", "fail_on", "lookback_days"),
         "must suggest fail_on\n{stderr}"
     );
 }
@@ -111,7 +111,7 @@ fn unknown_rule_table_suggests_the_closest_rule() {
         mentions: &["large-blobs"],
     });
     assert!(
-        stderr.replace("large-blobs", "").contains("large-blob"),
+        suggests(&stderr, "large-blobs", "large-blob", "history-growth"),
         "must suggest large-blob\n{stderr}"
     );
 }
@@ -620,29 +620,43 @@ fn evaluate_mode_reports_but_never_fails() {
     assert_eq!(code, 0);
 }
 
+const GROWTH_1MIB: &str = "[rules.history-growth]\nwarn_size = \"1MiB\"\n";
+
+fn with_growth(mut set: Vec<(String, String, String)>) -> Vec<(String, String, String)> {
+    set.push(("history-growth".into(), "-".into(), "warn".into()));
+    set.sort();
+    set
+}
+
 #[test]
 fn history_growth_has_no_path() {
-    let (code, report) = scan_rules_with("[rules.history-growth]\nwarn_size = \"1MiB\"\n", &[]);
-    let mut want = all_expected();
-    want.push(("history-growth".into(), "-".into(), "warn".into()));
-    want.sort();
-    assert_eq!(finding_set(&report), want);
+    let (code, report) = scan_rules_with(GROWTH_1MIB, &["v1..main"]);
+    assert_eq!(finding_set(&report), with_growth(all_expected()));
     let growth = findings(&report)
         .iter()
         .find(|f| f["rule"] == "history-growth")
         .unwrap();
     assert!(growth["path"].is_null(), "{growth:#}");
     assert_eq!(growth["pattern"], "large-churn");
+    assert_eq!(growth["level"], "warn");
     assert_eq!(code, 1);
 
     // The blobs c2 adds reach 1 MiB; those c5 adds do not.
-    let (_, report) = scan_rules_with("[rules.history-growth]\nwarn_size = \"1MiB\"\n", &["v1..main~3"]);
-    let mut want = expected(&[C2]);
-    want.push(("history-growth".into(), "-".into(), "warn".into()));
-    want.sort();
-    assert_eq!(finding_set(&report), want);
-    let (_, report) = scan_rules_with("[rules.history-growth]\nwarn_size = \"1MiB\"\n", &["main~1..main"]);
+    let (_, report) = scan_rules_with(GROWTH_1MIB, &["v1..main~3"]);
+    assert_eq!(finding_set(&report), with_growth(expected(&[C2])));
+    let (_, report) = scan_rules_with(GROWTH_1MIB, &["main~1..main"]);
     assert_eq!(finding_set(&report), expected(&[C5_ALONE]));
+}
+
+#[test]
+fn history_growth_needs_a_range_that_excludes_something() {
+    // `--all` and a lone tip exclude nothing: they are whole histories, not
+    // additions to one, so growth is not reported however large they are.
+    for args in [&["--all"][..], &["main"][..]] {
+        let (code, report) = scan_rules_with(GROWTH_1MIB, args);
+        assert_eq!(finding_set(&report), all_expected(), "{args:?}");
+        assert_eq!(code, 1);
+    }
 }
 
 #[test]

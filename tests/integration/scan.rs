@@ -290,6 +290,25 @@ fn range_syntaxes_agree() {
 }
 
 #[test]
+fn options_may_follow_revisions() {
+    // As in `pushgate scan origin/main..HEAD --format sarif`: options after
+    // the revisions are still options.
+    let repo = fixture("rules");
+    let repo = repo.to_str().unwrap();
+    let forms: &[&[&str]] = &[
+        &["scan", "v1..main", "--format", "json", "--repo", repo],
+        &["scan", "--repo", repo, "main", "--not", "v1", "--format", "json"],
+        &["scan", "--all", "--repo", repo, "--format=json"],
+    ];
+    for args in forms {
+        let r = pushgate_run(args);
+        assert_eq!(r.code, 1, "pushgate {args:?}\n{}", r.describe());
+        let report = parse_report(&r);
+        assert_set(&report, &all_expected(), &format!("pushgate {args:?}"));
+    }
+}
+
+#[test]
 fn a_range_reports_only_what_it_introduces() {
     let repo = fixture("rules");
 

@@ -360,3 +360,20 @@ pub fn pattern_of(rule: &str) -> &'static str {
         .map(|(_, p, _)| *p)
         .unwrap_or_else(|| panic!("unknown rule id {rule}"))
 }
+
+/// Whether `text` suggests `want` for the misspelt `typo`: it names `want`
+/// (beyond the typo itself), and when it also names an unrelated candidate
+/// (`other`, i.e. it lists alternatives), it singles one out as the closest.
+pub fn suggests(text: &str, typo: &str, want: &str, other: &str) -> bool {
+    let rest = text.replace(typo, "");
+    if !rest.contains(want) {
+        return false;
+    }
+    if !rest.contains(other) {
+        return true;
+    }
+    let lower = rest.to_lowercase();
+    ["did you mean", "closest", "perhaps", "similar", "maybe"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
