@@ -77,10 +77,10 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
 
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
-    if !range.is_whole_history() {
-        if let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
-            findings.push(to_finding(hit, policy, None, None, None, None));
-        }
+    if !range.is_whole_history()
+        && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file)
+    {
+        findings.push(to_finding(hit, policy, None, None, None, None));
     }
     notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
     findings.sort_by(|a, b| {
