@@ -32,6 +32,9 @@ pub struct Common {
     /// Write the report to FILE instead of standard output.
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// List every finding in text output (otherwise at most 10 per rule, and a count of the rest).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     /// When to use colours (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

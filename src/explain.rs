@@ -60,9 +60,14 @@ pub fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()
 
 fn section(out: &mut dyn Write, title: &str, text: &str) -> io::Result<()> {
     writeln!(out, "{title}:")?;
-    writeln!(out, "  {}", text.split_whitespace().collect::<Vec<_>>().join(" "))?;
+    for line in crate::util::wrap(text, WIDTH) {
+        writeln!(out, "  {line}")?;
+    }
     writeln!(out)
 }
+
+/// Paragraph width of explanations.
+const WIDTH: usize = 88;
 
 /// The rule's table of the effective policy, as TOML.
 fn rule_table(policy: &Policy, rule: RuleId) -> String {

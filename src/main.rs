@@ -13,7 +13,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, ColorArg, Command, Common, FormatArg, PolicyAction};
 use pushgate::policy::{Discovery, Policy, PolicyError};
-use pushgate::repo::{self, RepoError};
+use pushgate::repo;
 use pushgate::rules::{RuleId, UnknownRule};
 use pushgate::walk::{Range, RangeError};
 use pushgate::{explain, report, scan};
@@ -98,6 +98,7 @@ fn run(cli: Cli) -> Result<u8> {
                         FormatArg::Json => report::Format::Json,
                     },
                     color,
+                    verbose: common.verbose,
                 };
                 report::render(out, &outcome, &policy, &options)
             })?;
@@ -193,9 +194,4 @@ fn write_report(common: &Common, render: impl FnOnce(&mut dyn Write, bool) -> io
         }
     }
     Ok(())
-}
-
-#[allow(dead_code)]
-fn _assert_error_types(e: RepoError) -> anyhow::Error {
-    e.into()
 }

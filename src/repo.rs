@@ -59,6 +59,7 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
 pub struct ContentReader {
     object_dirs: Vec<PathBuf>,
     packs: Option<Vec<Bundle>>,
+    hash: gix::hash::Kind,
     max_rebuild: u64,
 }
 
@@ -74,6 +75,7 @@ impl ContentReader {
         ContentReader {
             object_dirs,
             packs: None,
+            hash: repo.object_hash(),
             max_rebuild: 512 * 1024 * 1024,
         }
     }
@@ -106,7 +108,7 @@ impl ContentReader {
     }
 
     fn bundles(&mut self) -> &[Bundle] {
-        let dirs = &self.object_dirs;
+        let (dirs, hash) = (&self.object_dirs, self.hash);
         self.packs.get_or_insert_with(|| {
             let mut bundles = Vec::new();
             for dir in dirs {
@@ -116,7 +118,7 @@ impl ContentReader {
                 for entry in entries.flatten() {
                     let path = entry.path();
                     if path.extension().is_some_and(|e| e == "idx")
-                        && let Ok(b) = Bundle::at(&path, gix::hash::Kind::Sha1)
+                        && let Ok(b) = Bundle::at(&path, hash)
                     {
                         bundles.push(b);
                     }

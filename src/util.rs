@@ -27,6 +27,26 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// Greedy word wrap; words longer than `width` stand on their own line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines
+            .last_mut()
+            .filter(|l| l.is_empty() || l.chars().count() + 1 + word.chars().count() <= width);
+        match line {
+            Some(l) => {
+                if !l.is_empty() {
+                    l.push(' ');
+                }
+                l.push_str(word);
+            }
+            None => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
 /// Make untrusted bytes (paths, ref names, messages from a push) safe to print on a terminal
 /// or into a log: invalid UTF-8 becomes `\xNN`, control characters (C0, DEL, C1, including
 /// ESC and newlines) become visible escapes, so nothing can move the cursor, change colours
@@ -66,6 +86,13 @@ mod tests {
         assert_eq!(closest("fail_onn", ["fail_on", "mode", "version"]), Some("fail_on"));
         assert_eq!(closest("large-blobs", ["large-blob", "log-file"]), Some("large-blob"));
         assert_eq!(closest("zzz", ["fail_on", "mode"]), None);
+    }
+
+    #[test]
+    fn wraps_at_word_boundaries() {
+        assert_eq!(wrap("a bb  ccc\n dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("", 6), [""]);
+        assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);
     }
 
     #[test]

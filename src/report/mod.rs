@@ -26,12 +26,22 @@ pub struct Options {
     pub format: Format,
     /// ANSI colours (text only).
     pub color: bool,
+    /// List every finding in text output.
+    pub verbose: bool,
 }
 
 /// Render `outcome` in the chosen format.
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     match options.format {
-        Format::Text => text::render(out, outcome, policy, &text::Options { color: options.color }),
+        Format::Text => text::render(
+            out,
+            outcome,
+            policy,
+            &text::Options {
+                color: options.color,
+                verbose: options.verbose,
+            },
+        ),
         Format::Json => json::render(out, outcome),
     }
 }

@@ -7,15 +7,21 @@ use anstyle::{AnsiColor, Style};
 
 use crate::finding::{Level, Pattern};
 use crate::policy::{Mode, Policy};
+use crate::rules::RuleId;
 use crate::scan::Outcome;
-use crate::util::{human_size, sanitize};
+use crate::util::{human_size, sanitize, wrap};
 
 /// Text rendering options.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Emit ANSI colours.
     pub color: bool,
+    /// List every finding; otherwise at most [`PER_RULE`] per rule, and a count of the rest.
+    pub verbose: bool,
 }
+
+/// Findings listed per rule unless `verbose`.
+pub const PER_RULE: usize = 10;
 
 struct Painter {
     color: bool,
@@ -66,7 +72,14 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             "{}",
             p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
         )?;
+        let mut shown: std::collections::BTreeMap<RuleId, (usize, usize)> = Default::default();
         for f in findings {
+            let (listed, hidden) = shown.entry(f.rule).or_default();
+            if !options.verbose && *listed >= PER_RULE {
+                *hidden += 1;
+                continue;
+            }
+            *listed += 1;
             let path = f
                 .path
                 .as_ref()
@@ -88,7 +101,21 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             )?;
             writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
         }
-        writeln!(out, "  {} {}", p.paint(bold, "Instead:"), policy.suggestion(pattern))?;
+        for (rule, (_, hidden)) in shown.into_iter().filter(|(_, (_, h))| *h > 0) {
+            writeln!(
+                out,
+                "  … and {hidden} more {rule} finding{} (--verbose lists them all)",
+                plural(hidden as u64)
+            )?;
+        }
+        for (i, line) in wrap(policy.suggestion(pattern), 88).iter().enumerate() {
+            let lead = if i == 0 {
+                p.paint(bold, "Instead:")
+            } else {
+                " ".repeat(8)
+            };
+            writeln!(out, "  {lead} {line}")?;
+        }
     }
     if !outcome.notices.is_empty() {
         writeln!(out)?;
