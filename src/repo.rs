@@ -12,15 +12,13 @@ use gix::odb::pack::Bundle;
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
     /// No repository at or above the directory.
-    #[error("{} is not a git repository (or any of its parents): {source}", dir.display())]
+    #[error("{} is not a git repository (or any of its parents)", dir.display())]
     NotARepository {
         /// Where we looked.
         dir: PathBuf,
-        /// What gix said.
-        source: gix::Error,
     },
     /// Any other failure reading the repository.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Read {
         /// What we were doing.
         context: String,
@@ -46,7 +44,7 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
         Some(d) => (d.to_owned(), gix::discover(d)),
         None => (PathBuf::from("."), gix::discover_with_environment_overrides(".")),
     };
-    let mut repo = result.map_err(|source| RepoError::NotARepository { dir: at, source })?;
+    let mut repo = result.map_err(|_| RepoError::NotARepository { dir: at })?;
     // Commits and trees are looked up more than once (walk, diff, attributes); blobs are not
     // kept whole.
     repo.object_cache_size_if_unset(8 * 1024 * 1024);

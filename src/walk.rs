@@ -19,12 +19,10 @@ use crate::repo::RepoError;
 #[derive(Debug, thiserror::Error)]
 pub enum RangeError {
     /// `rev_parse` failed.
-    #[error("unknown revision `{spec}`: {source}")]
+    #[error("unknown revision `{spec}`: not a ref, object id or revision expression in this repository")]
     UnknownRevision {
         /// The revision as given (sanitized).
         spec: String,
-        /// What gix said.
-        source: gix::Error,
     },
     /// An argument that looks like an option but is none (revisions never start with `-`).
     #[error("unknown option `{0}` (revisions never start with `-`; see `pushgate scan --help`)")]
@@ -159,12 +157,9 @@ impl Range {
 }
 
 fn peel(repo: &gix::Repository, spec: &str) -> Result<Tip, RangeError> {
-    let id = repo
-        .rev_parse_single(spec)
-        .map_err(|source| RangeError::UnknownRevision {
-            spec: crate::util::sanitize(spec.as_bytes()),
-            source,
-        })?;
+    let id = repo.rev_parse_single(spec).map_err(|_| RangeError::UnknownRevision {
+        spec: crate::util::sanitize(spec.as_bytes()),
+    })?;
     classify(repo, id.detach(), spec.into())
 }
 
