@@ -1,4 +1,6 @@
 mod cli;
 mod policy;
+mod ranges;
+mod rules;
 mod scan;
 mod util;

@@ -1,0 +1,401 @@
+//! Range semantics: `git rev-list` decides which commits and blobs are new,
+//! findings are attributed to the oldest commit that added them, and tags of
+//! blobs and trees are scanned too. Mostly on `fixtures/topology.sh`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::Path;
+use std::process::{self, Stdio};
+
+use serde_json::Value;
+
+use crate::util::*;
+
+/// Runs git in `repo` with `input` on stdin and returns its stdout.
+fn git_stdin(repo: &Path, args: &[&str], input: &str) -> String {
+    let mut child = process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run git");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("wait for git");
+    writer.join().unwrap().expect("write git's stdin");
+    assert!(
+        out.status.success(),
+        "git {args:?} in {} failed: {}",
+        repo.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Blob ids that some commit of the repository holds as a symbolic link and
+/// none holds as a file: git lists them as blobs, pushgate does not.
+fn symlink_only_blobs(repo: &Path) -> BTreeSet<String> {
+    let mut links = BTreeSet::new();
+    let mut files = BTreeSet::new();
+    for commit in git(repo, &["rev-list", "--all"]).lines() {
+        let tree = git(
+            repo,
+            &[
+                "ls-tree",
+                "-r",
+                "--format=%(objectmode) %(objecttype) %(objectname)",
+                commit,
+            ],
+        );
+        for line in tree.lines() {
+            let mut parts = line.split(' ');
+            let (mode, kind, oid) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+            match (mode, kind) {
+                ("120000", _) => links.insert(oid.to_string()),
+                (_, "blob") => files.insert(oid.to_string()),
+                _ => false,
+            };
+        }
+    }
+    links.difference(&files).cloned().collect()
+}
+
+/// What git says a range holds: (commits, distinct new blobs, their bytes).
+fn oracle(repo: &Path, range: &[&str]) -> (u64, u64, u64) {
+    let mut count_args = vec!["rev-list", "--count"];
+    count_args.extend_from_slice(range);
+    let commits: u64 = git(repo, &count_args).parse().unwrap();
+
+    let mut object_args = vec!["rev-list", "--objects"];
+    object_args.extend_from_slice(range);
+    let objects = git(repo, &object_args);
+    let ids: String = objects
+        .lines()
+        .map(|l| format!("{}\n", l.split(' ').next().unwrap()))
+        .collect();
+    let checked = git_stdin(
+        repo,
+        &["cat-file", "--batch-check=%(objecttype) %(objectname) %(objectsize)"],
+        &ids,
+    );
+    let skip = symlink_only_blobs(repo);
+    let mut blobs: BTreeMap<String, u64> = BTreeMap::new();
+    for line in checked.lines() {
+        let mut parts = line.split(' ');
+        let (kind, oid, size) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        if kind == "blob" && !skip.contains(oid) {
+            blobs.insert(oid.to_string(), size.parse().unwrap());
+        }
+    }
+    (commits, blobs.len() as u64, blobs.values().sum())
+}
+
+fn summary_counts(report: &Value) -> (u64, u64, u64) {
+    let s = &report["summary"];
+    let get = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("summary.{k}: {s:#}"));
+    (get("commits"), get("blobs"), get("bytes"))
+}
+
+/// Checks pushgate's summary against git for each range of `fixture_name`.
+fn assert_oracle(fixture_name: &str, ranges: &[Vec<String>]) {
+    let repo = fixture(fixture_name);
+    for range in ranges {
+        let range: Vec<&str> = range.iter().map(String::as_str).collect();
+        let want = oracle(&repo, &range);
+        let r = scan_run(&repo, &range);
+        assert!(
+            r.code == 0 || r.code == 1,
+            "{fixture_name}: scan {range:?}\n{}",
+            r.describe()
+        );
+        let report = parse_report(&r);
+        assert_eq!(
+            summary_counts(&report),
+            want,
+            "{fixture_name}: scan {range:?}: (commits, blobs, bytes) differ from git's\nsummary: {:#}",
+            report["summary"]
+        );
+    }
+}
+
+fn ranges(forms: &[&[&str]]) -> Vec<Vec<String>> {
+    forms
+        .iter()
+        .map(|f| f.iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+/// The commit of the topology fixture whose subject starts with `label:`.
+fn commit(repo: &Path, label: &str) -> String {
+    let log = git(repo, &["log", "--all", "--format=%H %s"]);
+    let prefix = format!("{label}: ");
+    let hits: Vec<&str> = log
+        .lines()
+        .filter_map(|l| {
+            l.split_once(' ')
+                .filter(|(_, s)| s.starts_with(&prefix))
+                .map(|(h, _)| h)
+        })
+        .collect();
+    assert_eq!(hits.len(), 1, "one commit labelled {label}:\n{log}");
+    hits[0].to_string()
+}
+
+/// The findings of a report as (rule, path, level, commit or `-`), sorted.
+fn attributed(report: &Value) -> Vec<(String, String, String, String)> {
+    let mut list: Vec<_> = findings(report)
+        .iter()
+        .map(|f| {
+            let commit = match &f["commit"] {
+                Value::Null => "-".to_string(),
+                Value::String(s) => s.clone(),
+                other => panic!("commit is neither a string nor null: {other:#}"),
+            };
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                path_of(f),
+                f["level"].as_str().unwrap().to_string(),
+                commit,
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn owned(items: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, String)> {
+    let mut list: Vec<_> = items
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn topology_fixture_has_the_documented_shape() {
+    let repo = fixture("topology");
+    let c = |l| commit(&repo, l);
+    assert_eq!(git(&repo, &["rev-parse", "main"]), c("c5"));
+    assert_eq!(git(&repo, &["rev-parse", "main~1"]), c("c4"));
+    assert_eq!(git(&repo, &["rev-parse", "main~2"]), c("c3"));
+    assert_eq!(git(&repo, &["rev-parse", "main~1^2"]), c("c2"));
+    assert_eq!(git(&repo, &["rev-parse", "feature"]), c("c2"));
+    assert_eq!(git(&repo, &["rev-parse", "v1^{commit}"]), c("c3"));
+    assert_eq!(git(&repo, &["cat-file", "-t", "v1"]), "tag");
+    assert_eq!(git(&repo, &["cat-file", "-t", "blobtag"]), "tag");
+    assert_eq!(git(&repo, &["cat-file", "-t", "blobtag^{}"]), "blob");
+    assert_eq!(git(&repo, &["cat-file", "-t", "treetag"]), "tree");
+    // The merge brings nothing of its own: besides itself, only its tree is
+    // new to both parents.
+    let merge_new = git(
+        &repo,
+        &["rev-list", "--objects", "main~1", "--not", "main~2", "main~1^2"],
+    );
+    assert_eq!(merge_new.lines().count(), 2, "{merge_new}");
+    assert_eq!(
+        git(&repo, &["ls-tree", "--name-only", "main~1"]),
+        "README.md\nf.bak\nm.bak"
+    );
+    assert_eq!(git(&repo, &["ls-tree", "--name-only", "treetag"]), "x.bak");
+}
+
+#[test]
+fn summary_matches_git_rev_list_on_the_topology_fixture() {
+    let repo = fixture("topology");
+    let c3 = commit(&repo, "c3");
+    let c3_range = format!("{c3}..main");
+    let mut forms = ranges(&[
+        &["--all"],
+        &["main"],
+        &["feature..main"],
+        &["main~1..main"],
+        &["feature...main"],
+        &["^v1", "main"],
+        &["main", "--not", "feature"],
+        &["v1..main"],
+        &["--all", "--not", "main"],
+        &["feature", "v1"],
+        &["blobtag"],
+        &["treetag"],
+    ]);
+    forms.push(vec![c3_range]);
+    assert_oracle("topology", &forms);
+}
+
+#[test]
+fn summary_matches_git_rev_list_on_the_rules_fixture() {
+    let repo = fixture("rules");
+    assert!(
+        symlink_only_blobs(&repo).is_empty(),
+        "the rules fixture holds no symlinks"
+    );
+    assert_oracle(
+        "rules",
+        &ranges(&[
+            &["--all"],
+            &["main"],
+            &["v1..main"],
+            &["main~2..main"],
+            &["main~1..main"],
+            &["main~3..main~2"],
+            &["v1", "main~3"],
+            &["main..v1"],
+        ]),
+    );
+}
+
+#[test]
+fn summary_matches_git_rev_list_on_the_plain_fixture() {
+    let repo = fixture("plain");
+    assert!(
+        symlink_only_blobs(&repo).is_empty(),
+        "the plain fixture holds no symlinks"
+    );
+    assert_oracle(
+        "plain",
+        &ranges(&[&["--all"], &["main"], &["main~1..main"], &["main~2"], &["main~2..main"]]),
+    );
+}
+
+#[test]
+fn summary_matches_git_rev_list_without_symlinks_and_with_empty_blobs() {
+    // more_rules holds a symlink (not a blob for pushgate) and an empty file
+    // (a blob of size 0, counted like any other).
+    let repo = fixture("more_rules");
+    assert_eq!(symlink_only_blobs(&repo).len(), 1);
+    assert_oracle(
+        "more_rules",
+        &ranges(&[&["--all"], &["main~1..main"], &["main~3..main~2"]]),
+    );
+
+    let (_, report) = scan_json(&repo, &["main~3..main~2"]);
+    let files = git(
+        &repo,
+        &["diff-tree", "-r", "--no-commit-id", "--format=", "main~3", "main~2"],
+    );
+    let added_files = files.lines().filter(|l| !l.starts_with(":000000 120000")).count() as u64;
+    assert_eq!(
+        report["summary"]["blobs"].as_u64(),
+        Some(added_files),
+        "every file c2 adds, the empty one included, the symlink not: {files}\n{:#}",
+        report["summary"]
+    );
+}
+
+#[test]
+fn feature_to_main_reports_only_what_main_adds() {
+    let repo = fixture("topology");
+    let (code, report) = scan_json(&repo, &["feature..main"]);
+    let want = owned(&[
+        ("backup-file", "m.bak", "warn", &commit(&repo, "c3")),
+        ("database-dump", "dump.sql", "deny", &commit(&repo, "c5")),
+    ]);
+    assert_eq!(attributed(&report), want, "feature..main\n{report:#}");
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(3));
+}
+
+#[test]
+fn a_merged_blob_is_attributed_to_the_branch_commit_that_added_it() {
+    let repo = fixture("topology");
+    let c3 = commit(&repo, "c3");
+    let (code, report) = scan_json(&repo, &[&format!("{c3}..main")]);
+    let want = owned(&[
+        ("backup-file", "f.bak", "warn", &commit(&repo, "c2")),
+        ("database-dump", "dump.sql", "deny", &commit(&repo, "c5")),
+    ]);
+    assert_eq!(attributed(&report), want, "c3..main\n{report:#}");
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(3));
+    let f = findings(&report).iter().find(|f| f["path"] == "f.bak").unwrap();
+    assert_eq!(f["blob"], git(&repo, &["rev-parse", "feature:f.bak"]).as_str(), "{f:#}");
+}
+
+#[test]
+fn every_ref_including_tags_of_blobs_and_trees() {
+    let repo = fixture("topology");
+    let (code, report) = scan_json(&repo, &["--all"]);
+    let want = owned(&[
+        ("backup-file", "f.bak", "warn", &commit(&repo, "c2")),
+        ("backup-file", "m.bak", "warn", &commit(&repo, "c3")),
+        ("database-dump", "dump.sql", "deny", &commit(&repo, "c5")),
+        ("database-dump", "refs/tags/blobtag", "deny", "-"),
+        ("backup-file", "x.bak", "warn", "-"),
+    ]);
+    assert_eq!(attributed(&report), want, "--all\n{report:#}");
+    assert_eq!(code, 1);
+
+    let tagged = findings(&report)
+        .iter()
+        .find(|f| f["path"] == "refs/tags/blobtag")
+        .unwrap();
+    let blob = git(&repo, &["rev-parse", "blobtag^{blob}"]);
+    assert_eq!(tagged["blob"], blob.as_str(), "{tagged:#}");
+    assert!(tagged["commit"].is_null(), "{tagged:#}");
+    let size: u64 = git(&repo, &["cat-file", "-s", &blob]).parse().unwrap();
+    assert_eq!(tagged["size"].as_u64(), Some(size), "{tagged:#}");
+
+    let in_tree = findings(&report).iter().find(|f| f["path"] == "x.bak").unwrap();
+    assert_eq!(in_tree["blob"], git(&repo, &["rev-parse", "treetag:x.bak"]).as_str());
+    assert!(in_tree["commit"].is_null(), "{in_tree:#}");
+}
+
+#[test]
+fn tags_of_blobs_and_trees_given_by_name() {
+    let repo = fixture("topology");
+
+    let (code, report) = scan_json(&repo, &["blobtag"]);
+    assert_eq!(
+        attributed(&report),
+        owned(&[("database-dump", "blobtag", "deny", "-")]),
+        "blobtag\n{report:#}"
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(0));
+
+    let (code, report) = scan_json(&repo, &["treetag"]);
+    assert_eq!(
+        attributed(&report),
+        owned(&[("backup-file", "x.bak", "warn", "-")]),
+        "treetag\n{report:#}"
+    );
+    assert_eq!(code, 0, "warn only");
+    assert_eq!(report["summary"]["commits"].as_u64(), Some(0));
+}
+
+#[test]
+fn empty_ranges_find_nothing_and_pass() {
+    let repo = fixture("topology");
+    for args in [&["--not", "v1", "v1"][..], &["main..main"], &["main", "--not", "main"]] {
+        let r = scan_run(&repo, args);
+        assert_eq!(r.code, 0, "scan {args:?}\n{}", r.describe());
+        let report = parse_report(&r);
+        assert_eq!(finding_set(&report), Vec::new(), "scan {args:?}: {report:#}");
+        assert_eq!(
+            summary_counts(&report),
+            (0, 0, 0),
+            "scan {args:?}: {:#}",
+            report["summary"]
+        );
+    }
+}
+
+#[test]
+fn no_revision_at_all_is_a_usage_error() {
+    let repo = fixture("topology");
+    let r = scan_run(&repo, &[]);
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(!r.stderr.trim().is_empty(), "an error message\n{}", r.describe());
+}
