@@ -82,6 +82,19 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
     {
         findings.push(to_finding(hit, policy, None, None, None, None));
     }
+    if let Some(first) = walked.truncated.first() {
+        notices.push(Notice {
+            kind: "history-truncated",
+            message: format!(
+                "shallow clone: history before {} commit{} (e.g. {}) is missing, so their files count as added by them; fetch more history (git fetch --unshallow) for exact results",
+                walked.truncated.len(),
+                if walked.truncated.len() == 1 { "" } else { "s" },
+                first.to_hex_with_len(10)
+            ),
+            path: None,
+            blob: None,
+        });
+    }
     notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
     findings.sort_by(|a, b| {
         (a.pattern, std::cmp::Reverse(a.level), &a.path, a.rule).cmp(&(

@@ -217,6 +217,9 @@ pub struct NewBlob {
 pub struct Walked {
     /// The range's commits, parents before children.
     pub commits: Vec<Commit>,
+    /// Commits of the range whose parents are missing (a shallow clone's boundary): their
+    /// files look newly added.
+    pub truncated: Vec<ObjectId>,
 }
 
 /// Walk `range`, calling `on_blob` for each (blob, path) the range introduces.
@@ -231,7 +234,7 @@ pub fn walk(
         .filter(|t| t.kind == TipKind::Commit)
         .map(|t| t.id)
         .collect();
-    let commits = commits_parents_first(repo, &commit_tips, &range.hidden)?;
+    let (commits, truncated) = commits_parents_first(repo, &commit_tips, &range.hidden)?;
     let in_range: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
 
     // Everything the boundary (excluded parents, hidden tips) reaches through its trees is old.
@@ -312,7 +315,7 @@ pub fn walk(
             }
         }
     }
-    Ok(Walked { commits })
+    Ok(Walked { commits, truncated })
 }
 
 fn tree_iter<'a>(
@@ -333,12 +336,23 @@ fn commits_parents_first(
     repo: &gix::Repository,
     tips: &[ObjectId],
     hidden: &[ObjectId],
-) -> Result<Vec<Commit>, RepoError> {
+) -> Result<(Vec<Commit>, Vec<ObjectId>), RepoError> {
     if tips.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
+    let mut tips = tips.to_vec();
+    tips.sort();
+    tips.dedup();
+    // In a shallow clone the parents of the shallow commits are absent: those commits are
+    // roots here, and the history before them is missing.
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .map_err(|e| RepoError::read("reading the shallow file", e))?
+        .map(|commits| commits.iter().copied().collect())
+        .unwrap_or_default();
+    let mut truncated = Vec::new();
     let walk = repo
-        .rev_walk(tips.iter().copied())
+        .rev_walk(tips)
         .with_hidden(hidden.iter().copied())
         .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
         .all()
@@ -350,13 +364,19 @@ fn commits_parents_first(
             .find_commit(info.id)
             .and_then(|c| c.tree_id().map(|t| t.detach()))
             .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+        let parents = if shallow.contains(&info.id) {
+            truncated.push(info.id);
+            Vec::new()
+        } else {
+            info.parent_ids.iter().copied().collect()
+        };
         newest_first.push(Commit {
             id: info.id,
             tree,
-            parents: info.parent_ids.iter().copied().collect(),
+            parents,
         });
     }
-    Ok(parents_first(newest_first))
+    Ok((parents_first(newest_first), truncated))
 }
 
 /// Order commits so that every commit comes after its parents in the set (Kahn's algorithm,

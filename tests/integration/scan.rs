@@ -528,3 +528,39 @@ fn scanning_never_writes_to_the_repository() {
     );
     assert_eq!(git(repo, &["status", "--porcelain", "--ignored"]), status_before);
 }
+
+#[test]
+fn a_shallow_clone_scans_what_it_has_and_says_history_is_missing() {
+    let src = fixture("rules");
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("shallow");
+    let url = format!("file://{}", src.display());
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            "--no-checkout",
+            &url,
+            clone.to_str().unwrap(),
+        ],
+    );
+    let expected_commits: u64 = git(&clone, &["rev-list", "--all", "--count"]).trim().parse().unwrap();
+    assert_eq!(expected_commits, 2);
+    for args in [&["--all"][..], &["HEAD"][..], &["HEAD~1..HEAD"][..]] {
+        let r = scan_run(&clone, args);
+        assert!(r.code == 0 || r.code == 1, "{args:?}\n{}", r.describe());
+        let report = parse_report(&r);
+        let whole = args != ["HEAD~1..HEAD"];
+        let want_commits = if whole { expected_commits } else { 1 };
+        assert_eq!(report["summary"]["commits"], want_commits, "{args:?}: {report:#}");
+        // The shallow commit is a root here: only a range that contains it is truncated.
+        assert_eq!(
+            notice_kinds(&report).contains(&"history-truncated".to_string()),
+            whole,
+            "{args:?}: {report:#}"
+        );
+    }
+}
