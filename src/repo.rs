@@ -74,7 +74,7 @@ impl ContentReader {
             object_dirs,
             packs: None,
             hash: repo.object_hash(),
-            max_rebuild: 512 * 1024 * 1024,
+            max_rebuild: 64 * 1024 * 1024,
         }
     }
 
