@@ -19,6 +19,7 @@
 //! ASCII is only trusted together with a second, non-textual confirmation, so
 //! that a plain text file is never reported as an archive, image or database.
 
+use gix::bstr::ByteSlice;
 use std::fmt;
 
 /// Bytes a caller should read so that every detector here sees what it needs
@@ -783,7 +784,7 @@ fn is_pe_executable(buf: &[u8]) -> bool {
 
 /// Git's rule: binary when a NUL byte occurs in the first 8000 bytes.
 fn is_binary(buf: &[u8]) -> bool {
-    buf.iter().take(BINARY_CHECK_LEN).any(|&b| b == 0)
+    buf.get(..BINARY_CHECK_LEN).unwrap_or(buf).find_byte(0).is_some()
 }
 
 fn line_stats(text: &[u8]) -> LineStats {
@@ -1069,7 +1070,7 @@ fn two_digits(s: &[u8], at: usize) -> Option<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack.contains_str(needle)
 }
 
 fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {

@@ -37,6 +37,9 @@ impl RepoError {
     }
 }
 
+/// Memory for delta bases kept between object lookups.
+const PACK_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Open the repository at `dir` (work tree or bare, searching upwards), or around the current
 /// directory honoring `GIT_DIR` when `dir` is `None`.
 pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
@@ -48,6 +51,10 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
     // Commits and trees are looked up more than once (walk, diff, attributes); blobs are not
     // kept whole.
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
+    // Delta bases shared by neighbouring versions are worth keeping: a memory-capped cache
+    // beats the default small LRU on history walks.
+    repo.objects
+        .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
     Ok(repo)
 }
 
