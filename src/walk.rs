@@ -133,7 +133,7 @@ impl Range {
                 self.tips.push(classify(repo, id.detach(), name)?);
             }
         }
-        if let Ok(Some(id)) = repo.head_id().map(Some) {
+        if let Ok(id) = repo.head_id() {
             self.tips.push(classify(repo, id.detach(), "HEAD".into())?);
         }
         Ok(())

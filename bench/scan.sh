@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Times `pushgate scan` beside git's own commands over the same repository and range, and
+# prints the ratios and peak memory.
+#
+#   bench/scan.sh [REPO] [RANGE] [RUNS]
+#
+# REPO defaults to this checkout, RANGE to a range of the last 100 commits of HEAD (or the
+# whole history when it is shorter), RUNS to 3 (the best run counts). The git side lists the
+# same objects and sizes that pushgate reads:
+#   git rev-list --objects RANGE | git cat-file --batch-check
+# and, for `--all`, the same over every ref. Needs GNU time (`apt-get install time`) for
+# peak memory; without it, memory is not reported.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="${1:-$here}"
+runs="${3:-3}"
+if [ -n "${2:-}" ]; then
+  range="$2"
+else
+  n=$(git -C "$repo" rev-list --count HEAD)
+  if [ "$n" -gt 100 ]; then range="HEAD~100..HEAD"; else range="HEAD"; fi
+fi
+
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+pushgate="$here/target/release/pushgate"
+gnutime=$(command -v /usr/bin/time || true)
+stats=$(mktemp)
+trap 'rm -f "$stats"' EXIT
+
+# best_of CMD: the fastest wall time (seconds) and its peak RSS (KiB) over RUNS runs.
+best_of() {
+  local best="" mem="" t m s e
+  for _ in $(seq "$runs"); do
+    s=$(date +%s.%N)
+    if [ -n "$gnutime" ]; then
+      "$gnutime" -f "%M" -o "$stats" bash -c "$1" >/dev/null 2>&1 || true
+      m=$(tail -1 "$stats")
+    else
+      bash -c "$1" >/dev/null 2>&1 || true
+      m="?"
+    fi
+    e=$(date +%s.%N)
+    t=$(echo "$e - $s" | bc)
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; mem=$m; fi
+  done
+  echo "$best $mem"
+}
+
+row() { # label seconds kib
+  printf '  %-58s %8.2f s %10s\n' "$1" "$2" "$( [ "$3" = "?" ] && echo "?" || echo "$(( $3 / 1024 )) MiB")"
+}
+
+q() { printf '%q' "$1"; }
+echo "repository: $repo ($(git -C "$repo" count-objects -v | awk '/in-pack/{print $2}') packed objects)"
+echo "machine:    $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(git --version)"
+echo "date:       $(date -u +%Y-%m-%d)"
+for spec in "$range" "--all"; do
+  if [ "$spec" = "--all" ]; then revs="--all"; else revs="$spec"; fi
+  pg="$(q "$pushgate") scan --repo $(q "$repo") $revs --format json --output /dev/null"
+  objects="git -C $(q "$repo") rev-list --objects $revs | cut -d' ' -f1"
+  sizes="$objects | git -C $(q "$repo") cat-file --batch-check"
+  contents="$objects | git -C $(q "$repo") cat-file --batch"
+  read -r pt pm < <(best_of "$pg")
+  read -r st sm < <(best_of "$sizes")
+  read -r ct cm < <(best_of "$contents")
+  echo
+  echo "range: $spec ($(git -C "$repo" rev-list --count $revs) commits)"
+  row "pushgate scan (sizes, content prefixes, rules)" "$pt" "$pm"
+  row "git rev-list --objects | git cat-file --batch-check" "$st" "$sm"
+  row "git rev-list --objects | git cat-file --batch" "$ct" "$cm"
+  printf '  pushgate / sizes only: %.2f   pushgate / full contents: %.2f\n' \
+    "$(echo "$pt / $st" | bc -l)" "$(echo "$pt / $ct" | bc -l)"
+done
