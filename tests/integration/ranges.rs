@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
-use std::process::{self, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 
@@ -15,15 +15,7 @@ use crate::util::*;
 
 /// Runs git in `repo` with `input` on stdin and returns its stdout.
 fn git_stdin(repo: &Path, args: &[&str], input: &str) -> String {
-    let mut child = process::Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_NO_LAZY_FETCH", "1")
+    let mut child = git_command(repo, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

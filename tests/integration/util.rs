@@ -273,19 +273,23 @@ pub fn notice_kinds(report: &Value) -> Vec<String> {
     kinds
 }
 
-/// Runs git in `repo` and returns its trimmed stdout; panics on failure.
-pub fn git(repo: &Path, args: &[&str]) -> String {
-    let out = process::Command::new("git")
-        .arg("-C")
+/// `git -C repo args…` with an environment free of the caller's git settings.
+pub fn git_command(repo: &Path, args: &[&str]) -> process::Command {
+    let mut cmd = process::Command::new("git");
+    cmd.arg("-C")
         .arg(repo)
         .args(args)
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_NO_LAZY_FETCH", "1")
-        .output()
-        .expect("run git");
+        .env("GIT_NO_LAZY_FETCH", "1");
+    cmd
+}
+
+/// Runs git in `repo` and returns its trimmed stdout; panics on failure.
+pub fn git(repo: &Path, args: &[&str]) -> String {
+    let out = git_command(repo, args).output().expect("run git");
     assert!(
         out.status.success(),
         "git {args:?} in {} failed: {}",
