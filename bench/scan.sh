@@ -5,11 +5,13 @@
 #   bench/scan.sh [REPO] [RANGE] [RUNS]
 #
 # REPO defaults to this checkout, RANGE to a range of the last 100 commits of HEAD (or the
-# whole history when it is shorter), RUNS to 3 (the best run counts). The git side lists the
-# same objects and sizes that pushgate reads:
+# whole history when it is shorter), RUNS to 3 (the best run counts). Both the range and
+# `--all` are measured. The git side lists the objects pushgate reads, with their sizes and
+# with their whole contents (pushgate reads sizes and content prefixes):
 #   git rev-list --objects RANGE | git cat-file --batch-check
-# and, for `--all`, the same over every ref. Needs GNU time (`apt-get install time`) for
-# peak memory; without it, memory is not reported.
+#   git rev-list --objects RANGE | git cat-file --batch
+# (with --missing=allow-any, so that absent blobs of a partial clone do not stop git early).
+# Needs GNU time (`apt-get install time`) for peak memory; without it, memory shows as "?".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repo="${1:-$here}"
@@ -57,7 +59,7 @@ echo "date:       $(date -u +%Y-%m-%d)"
 for spec in "$range" "--all"; do
   if [ "$spec" = "--all" ]; then revs="--all"; else revs="$spec"; fi
   pg="$(q "$pushgate") scan --repo $(q "$repo") $revs --format json --output /dev/null"
-  objects="git -C $(q "$repo") rev-list --objects $revs | cut -d' ' -f1"
+  objects="git -C $(q "$repo") rev-list --objects --missing=allow-any $revs | cut -d' ' -f1"
   sizes="$objects | git -C $(q "$repo") cat-file --batch-check"
   contents="$objects | git -C $(q "$repo") cat-file --batch"
   read -r pt pm < <(best_of "$pg")
