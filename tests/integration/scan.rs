@@ -564,3 +564,40 @@ fn a_shallow_clone_scans_what_it_has_and_says_history_is_missing() {
         );
     }
 }
+
+#[test]
+fn a_blob_is_attributed_to_its_oldest_commit_even_when_clocks_run_backwards() {
+    let repo = fixture("odd");
+    let p = git(&repo, &["rev-parse", "main~2"]);
+    let c2 = git(&repo, &["rev-parse", "main"]);
+    // The re-adding child really is dated before the commit that first added the blob.
+    let date = |c: &str| -> i64 { git(&repo, &["show", "-s", "--format=%ct", c]).parse().unwrap() };
+    assert!(date(&c2) < date(&p));
+    let (_, report) = scan_json(&repo, &["--all"]);
+    let x: Vec<&Value> = findings(&report).iter().filter(|f| f["path"] == "x.bak").collect();
+    assert_eq!(x.len(), 1, "{report:#}");
+    assert_eq!(x[0]["commit"], p.as_str(), "{report:#}");
+}
+
+#[test]
+fn paths_are_printed_with_control_characters_escaped() {
+    let repo = fixture("odd");
+    let r = run(pushgate().args(["scan", "--all", "--repo"]).arg(&repo));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let out = &r.stdout;
+    assert!(
+        !out.contains('\u{1b}'),
+        "an escape character reached the terminal:\n{out}"
+    );
+    assert!(out.contains("evil\\u{1b}[31mred.bak"), "{out}");
+    assert!(out.contains("two\\nlines.bak"), "{out}");
+    assert!(out.contains("caf\\xe9.bak"), "{out}");
+    // Every line of the report is one the report wrote: the newline in a path did not
+    // start a line of its own.
+    assert!(!out.lines().any(|l| l.starts_with("lines.bak")), "{out}");
+    // JSON carries the path as a string, escaped by JSON itself.
+    let (_, report) = scan_json(&repo, &["--all"]);
+    let paths: Vec<String> = findings(&report).iter().map(path_of).collect();
+    assert!(paths.contains(&"evil\u{1b}[31mred.bak".to_string()), "{paths:?}");
+    assert!(paths.contains(&"two\nlines.bak".to_string()), "{paths:?}");
+}
