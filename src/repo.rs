@@ -47,7 +47,15 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
         Some(d) => (d.to_owned(), gix::discover(d)),
         None => (PathBuf::from("."), gix::discover_with_environment_overrides(".")),
     };
-    let mut repo = result.map_err(|_| RepoError::NotARepository { dir: at })?;
+    let mut repo = result.map_err(|e| {
+        if e.downcast_any_ref::<gix::discover::upwards::Error>().is_some() {
+            RepoError::NotARepository { dir: at }
+        } else {
+            // A repository is there, but it cannot be used (an unsupported object format,
+            // broken configuration, ...): say why.
+            RepoError::read(format!("cannot open the repository at {}", at.display()), e)
+        }
+    })?;
     // Commits and trees are looked up more than once (walk, diff, attributes); blobs are not
     // kept whole.
     repo.object_cache_size_if_unset(8 * 1024 * 1024);

@@ -601,3 +601,40 @@ fn paths_are_printed_with_control_characters_escaped() {
     assert!(paths.contains(&"evil\u{1b}[31mred.bak".to_string()), "{paths:?}");
     assert!(paths.contains(&"two\nlines.bak".to_string()), "{paths:?}");
 }
+
+#[test]
+fn sha256_repositories_are_scanned() {
+    let repo = fixture("sha256");
+    assert_eq!(git(&repo, &["rev-parse", "--show-object-format"]), "sha256");
+    let (code, report) = scan_json(&repo, &["--all"]);
+    assert_eq!(
+        finding_set(&report),
+        set_of(&[
+            ("database-file", "app.sqlite", "deny"),
+            ("disk-image", "disk.qcow2", "deny"),
+            ("backup-file", "settings.bak", "warn"),
+        ])
+    );
+    assert_eq!(code, 1);
+    let c2 = git(&repo, &["rev-parse", "main"]);
+    assert_eq!(c2.len(), 64);
+    for f in findings(&report) {
+        assert_eq!(f["commit"], c2.as_str(), "{f:#}");
+        let blob = f["blob"].as_str().unwrap();
+        assert_eq!(blob.len(), 64, "{f:#}");
+        let size: u64 = git(&repo, &["cat-file", "-s", blob]).parse().unwrap();
+        assert_eq!(f["size"], size, "{f:#}");
+    }
+}
+
+#[test]
+fn an_unusable_repository_says_why() {
+    let copy = fixture_copy("plain");
+    git(copy.path(), &["config", "core.repositoryformatversion", "1"]);
+    git(copy.path(), &["config", "extensions.objectFormat", "sha512"]);
+    let r = scan_run(copy.path(), &["--all"]);
+    assert_eq!(r.code, 3, "{}", r.describe());
+    assert!(r.stderr.contains("cannot open the repository"), "{}", r.describe());
+    assert!(r.stderr.contains("sha512"), "{}", r.describe());
+    assert!(!r.stderr.contains("not a git repository"), "{}", r.describe());
+}
