@@ -1,7 +1,7 @@
 //! A scan: walk a range, read what each new blob is (size from its header, a bounded prefix
 //! of its content, its attributes), run the rules, apply exemptions.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::time::Instant;
 
 use gix::ObjectId;
@@ -9,7 +9,7 @@ use gix::bstr::ByteSlice;
 use serde::Serialize;
 
 use crate::attributes::Attributes;
-use crate::detect::{self, Format};
+use crate::detect::{self, Format, Sniff};
 use crate::finding::{Finding, Level, Notice};
 use crate::policy::Policy;
 use crate::repo::{ContentReader, RepoError};
@@ -80,7 +80,7 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
     if !range.is_whole_history()
         && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file)
     {
-        findings.push(to_finding(hit, policy, None, None, None, None));
+        findings.push(to_finding(hit, policy, None));
     }
     if let Some(first) = walked.truncated.first() {
         notices.push(Notice {
@@ -129,7 +129,8 @@ struct Inspector<'a> {
     policy: &'a Policy,
     content: ContentReader,
     attributes: Attributes,
-    sized: HashSet<ObjectId>,
+    /// What each blob turned out to be, so a blob at several paths is read once.
+    known: HashMap<ObjectId, (Option<u64>, Option<Sniff>)>,
     growth: Growth,
     findings: Vec<Finding>,
     notices: Vec<Notice>,
@@ -143,7 +144,7 @@ impl<'a> Inspector<'a> {
             policy,
             content: ContentReader::new(repo),
             attributes: Attributes::new(repo),
-            sized: HashSet::new(),
+            known: HashMap::new(),
             growth: Growth::default(),
             findings: Vec::new(),
             notices: Vec::new(),
@@ -152,38 +153,30 @@ impl<'a> Inspector<'a> {
     }
 
     fn inspect(&mut self, new: NewBlob) -> Result<(), RepoError> {
-        let header = self
-            .repo
-            .try_find_header(new.oid)
-            .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?;
-        let size = header.as_ref().map(|h| h.size());
-        let sniff = match size {
-            Some(size) => {
-                let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
-                self.content
-                    .prefix(self.repo, new.oid, size, want)?
-                    .map(|prefix| detect::sniff(&prefix, Some(size)))
-            }
+        let (size, sniff) = match self.known.get(&new.oid) {
+            Some(known) => known.clone(),
             None => {
-                self.notices.push(Notice {
-                    kind: "absent-object",
-                    message: format!(
-                        "blob {} at {} is not in the object database (partial or shallow clone?); size unknown, judged by name only",
-                        new.oid,
-                        crate::util::sanitize(&new.path)
-                    ),
-                    path: Some(new.path.to_str_lossy().into_owned()),
-                    blob: Some(new.oid.to_string()),
-                });
-                None
+                let known = self.read(&new)?;
+                if let Some(size) = known.0 {
+                    self.growth.bytes += size;
+                    self.growth.blobs += 1;
+                    self.note_largest(&new, size);
+                }
+                self.known.insert(new.oid, known.clone());
+                known
             }
         };
-        if let Some(size) = size
-            && self.sized.insert(new.oid)
-        {
-            self.growth.bytes += size;
-            self.growth.blobs += 1;
-            self.note_largest(&new, size);
+        if size.is_none() {
+            self.notices.push(Notice {
+                kind: "absent-object",
+                message: format!(
+                    "blob {} at {} is not in the object database (partial or shallow clone?); size unknown, judged by name only",
+                    new.oid,
+                    crate::util::sanitize(&new.path)
+                ),
+                path: Some(new.path.to_str_lossy().into_owned()),
+                blob: Some(new.oid.to_string()),
+            });
         }
         // An empty file holds nothing to misuse git with; an LFS pointer's content lives elsewhere.
         if size == Some(0) || sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
@@ -204,16 +197,26 @@ impl<'a> Inspector<'a> {
         self.hits.clear();
         rules::check_blob(&blob, &self.policy.file, &mut self.hits);
         for hit in self.hits.drain(..) {
-            self.findings.push(to_finding(
-                hit,
-                self.policy,
-                Some(&new),
-                size,
-                new.commit,
-                Some(new.oid),
-            ));
+            self.findings.push(to_finding(hit, self.policy, Some((&new, size))));
         }
         Ok(())
+    }
+
+    /// The blob's size from its header (`None` when absent) and what its content prefix shows.
+    fn read(&mut self, new: &NewBlob) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
+        let header = self
+            .repo
+            .try_find_header(new.oid)
+            .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?;
+        let Some(size) = header.map(|h| h.size()) else {
+            return Ok((None, None));
+        };
+        let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
+        let sniff = self
+            .content
+            .prefix(self.repo, new.oid, size, want)?
+            .map(|prefix| detect::sniff(&prefix, Some(size)));
+        Ok((Some(size), sniff))
     }
 
     fn note_largest(&mut self, new: &NewBlob, size: u64) {
@@ -226,24 +229,18 @@ impl<'a> Inspector<'a> {
     }
 }
 
-fn to_finding(
-    hit: Hit,
-    policy: &Policy,
-    blob: Option<&NewBlob>,
-    size: Option<u64>,
-    commit: Option<ObjectId>,
-    oid: Option<ObjectId>,
-) -> Finding {
+/// A hit as a finding: about `blob` (with its size) or, without one, about the whole range.
+fn to_finding(hit: Hit, policy: &Policy, blob: Option<(&NewBlob, Option<u64>)>) -> Finding {
     let pattern = hit.rule.pattern();
     Finding {
         rule: hit.rule,
         pattern,
         level: hit.level,
-        path: blob.map(|b| b.path.clone()),
-        blob: oid,
-        commit,
+        path: blob.map(|(b, _)| b.path.clone()),
+        blob: blob.map(|(b, _)| b.oid),
+        commit: blob.and_then(|(b, _)| b.commit),
         refname: None,
-        size,
+        size: blob.and_then(|(_, size)| size),
         message: hit.message,
         suggestion: policy.suggestion(pattern).to_owned(),
         evidence: hit.evidence,

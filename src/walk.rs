@@ -235,14 +235,14 @@ pub fn walk(
         .map(|t| t.id)
         .collect();
     let (commits, truncated) = commits_parents_first(repo, &commit_tips, &range.hidden)?;
-    let in_range: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
+    let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
 
     // Everything the boundary (excluded parents, hidden tips) reaches through its trees is old.
     let mut old = Seen::default();
     let boundary: HashSet<ObjectId> = commits
         .iter()
         .flat_map(|c| c.parents.iter().copied())
-        .filter(|p| !in_range.contains(p))
+        .filter(|p| !trees.contains_key(p))
         .collect();
     for parent in boundary {
         if let Ok(commit) = repo.find_commit(parent)
@@ -270,10 +270,13 @@ pub fn walk(
     let (mut lhs_buf, mut rhs_buf) = (Vec::new(), Vec::new());
     for commit in &commits {
         let parent_tree = match commit.parents.first() {
-            Some(p) => repo
-                .find_commit(*p)
-                .and_then(|c| c.tree_id().map(|t| t.detach()))
-                .map_err(|e| RepoError::read(format!("reading parent {p} of {}", commit.id), e))?,
+            Some(p) => match trees.get(p) {
+                Some(tree) => *tree,
+                None => repo
+                    .find_commit(*p)
+                    .and_then(|c| c.tree_id().map(|t| t.detach()))
+                    .map_err(|e| RepoError::read(format!("reading parent {p} of {}", commit.id), e))?,
+            },
             None => empty_tree,
         };
         let mut recorder = gix::diff::tree::Recorder::default();
