@@ -42,6 +42,9 @@ const LFS_BYPASSED: RuleDoc = RuleDoc {
           --include=<path>` on the unpushed range, and push again.",
 };
 
+/// Git LFS pointer files are always smaller than this (the specification's limit).
+const LFS_POINTER_MAX: u64 = 1024;
+
 /// The documentation of this pattern's rules.
 pub fn doc(rule: RuleId) -> &'static RuleDoc {
     match rule {
@@ -84,7 +87,14 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("deny_size", rules.large_blob.deny_size.0),
         );
     }
-    if blob.attrs.lfs && blob.sniff.is_some() && blob.format() != Some(Format::LfsPointer) {
+    // A pointer is a small text file; anything larger is raw content even when it could not
+    // be read (a huge delta), and anything smaller must be read to tell.
+    let raw = match (blob.size, blob.sniff) {
+        (Some(size), _) if size >= LFS_POINTER_MAX => true,
+        (_, Some(sniff)) => sniff.format != Some(Format::LfsPointer),
+        _ => false,
+    };
+    if blob.attrs.lfs && raw {
         out.push(
             Hit::new(
                 RuleId::LfsBypassed,

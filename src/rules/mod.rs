@@ -259,4 +259,32 @@ mod tests {
         let err = "large-blobs".parse::<RuleId>().err();
         assert_eq!(err.and_then(|e| e.suggestion), Some("large-blob"));
     }
+
+    fn hits(path: &str, size: Option<u64>, sniff: Option<&crate::detect::Sniff>, lfs: bool) -> Vec<RuleId> {
+        let path = gix::bstr::BStr::new(path);
+        let blob = Blob {
+            path,
+            name: crate::walk::split_path(path).1,
+            size,
+            sniff,
+            attrs: crate::attributes::PathAttributes { lfs, generated: false },
+        };
+        let mut out = Vec::new();
+        check_blob(&blob, &crate::policy::Policy::builtin().file, &mut out);
+        out.into_iter().map(|h| h.rule).collect()
+    }
+
+    #[test]
+    fn lfs_bypass_is_known_from_size_alone_when_content_is_unreadable() {
+        // Too large to be a pointer: raw, even though the content could not be read.
+        assert_eq!(hits("a.psd", Some(2 << 20), None, true), [RuleId::LfsBypassed]);
+        // Small and unread: it might be a pointer, so nothing is claimed.
+        assert!(hits("a.psd", Some(200), None, true).is_empty());
+        let pointer = crate::detect::sniff(
+            b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+            None,
+        );
+        assert!(hits("a.psd", Some(130), Some(&pointer), true).is_empty());
+        assert!(hits("a.psd", Some(2 << 20), None, false).is_empty());
+    }
 }
