@@ -95,6 +95,17 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
             blob: None,
         });
     }
+    for (name, id) in &range.broken {
+        notices.push(Notice {
+            kind: "broken-ref",
+            message: format!(
+                "{} points at {id}, which is not in the repository; skipped",
+                crate::util::sanitize(name)
+            ),
+            path: None,
+            blob: Some(id.to_string()),
+        });
+    }
     notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
     findings.sort_by(|a, b| {
         (a.pattern, std::cmp::Reverse(a.level), &a.path, a.rule).cmp(&(

@@ -64,6 +64,8 @@ pub struct Range {
     pub tips: Vec<Tip>,
     /// Commits whose history is excluded.
     pub hidden: Vec<ObjectId>,
+    /// Refs of `--all` that point at objects the repository does not have.
+    pub broken: Vec<(BString, ObjectId)>,
 }
 
 impl Range {
@@ -126,15 +128,24 @@ impl Range {
     pub fn add_all_refs(&mut self, repo: &gix::Repository) -> Result<(), RangeError> {
         let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
         let refs = platform.all().map_err(|e| RepoError::read("reading refs", e))?;
+        let mut named: Vec<(BString, ObjectId)> = Vec::new();
         for r in refs {
             let r = r.map_err(|e| RepoError::read("reading refs", e))?;
-            let name = r.name().as_bstr().to_owned();
             if let Some(id) = r.try_id() {
-                self.tips.push(classify(repo, id.detach(), name)?);
+                named.push((r.name().as_bstr().to_owned(), id.detach()));
             }
         }
         if let Ok(id) = repo.head_id() {
-            self.tips.push(classify(repo, id.detach(), "HEAD".into())?);
+            named.push(("HEAD".into(), id.detach()));
+        }
+        for (name, id) in named {
+            // A ref to an object that is not there (a broken or partial repository) cannot
+            // be walked; the rest of the repository still can.
+            if !repo.has_object(id) {
+                self.broken.push((name, id));
+                continue;
+            }
+            self.tips.push(classify(repo, id, name)?);
         }
         Ok(())
     }

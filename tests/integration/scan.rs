@@ -638,3 +638,42 @@ fn an_unusable_repository_says_why() {
     assert!(r.stderr.contains("sha512"), "{}", r.describe());
     assert!(!r.stderr.contains("not a git repository"), "{}", r.describe());
 }
+
+#[test]
+fn a_ref_to_a_missing_object_is_skipped_with_a_notice() {
+    let copy = fixture_copy("plain");
+    let missing = "0123456789abcdef0123456789abcdef01234567";
+    fs::write(copy.path().join(".git/refs/heads/broken"), format!("{missing}\n")).unwrap();
+    let (code, report) = scan_json(copy.path(), &["--all"]);
+    assert_eq!(code, 0, "{report:#}");
+    let broken: Vec<Value> = notices(&report)
+        .into_iter()
+        .filter(|n| n["kind"] == "broken-ref")
+        .collect();
+    assert_eq!(broken.len(), 1, "{report:#}");
+    assert_eq!(broken[0]["blob"], missing);
+    assert!(
+        broken[0]["message"].as_str().unwrap().contains("refs/heads/broken"),
+        "{report:#}"
+    );
+    let commits: u64 = git(copy.path(), &["rev-list", "--count", "main"]).parse().unwrap();
+    assert_eq!(report["summary"]["commits"], commits, "{report:#}");
+}
+
+#[test]
+fn a_corrupt_object_is_a_clear_error_not_a_panic() {
+    let copy = fixture_copy("plain");
+    // Garble one loose blob on disk.
+    let blob = git(copy.path(), &["rev-parse", "main:Cargo.toml"]);
+    let path = copy.path().join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    assert!(path.is_file(), "fixture objects are loose: {}", path.display());
+    let mut perms = fs::metadata(&path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&path, perms).unwrap();
+    fs::write(&path, b"this is not zlib").unwrap();
+    let r = scan_run(copy.path(), &["--all"]);
+    assert_eq!(r.code, 3, "{}", r.describe());
+    assert!(r.stderr.contains(&blob), "{}", r.describe());
+    assert!(!r.stderr.contains("panicked"), "{}", r.describe());
+}
