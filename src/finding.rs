@@ -109,8 +109,6 @@ pub struct Finding {
     pub blob: Option<gix::ObjectId>,
     /// The oldest commit in scope that introduced the blob at this path.
     pub commit: Option<gix::ObjectId>,
-    /// The ref being pushed, in hook mode.
-    pub refname: Option<gix::bstr::BString>,
     /// Size in bytes, when known.
     pub size: Option<u64>,
     /// One sentence on what was found.

@@ -53,11 +53,6 @@ impl Outcome {
     pub fn fails(&self, policy: &Policy) -> bool {
         self.findings.iter().any(|f| policy.fails(f.level))
     }
-
-    /// The most severe level among the findings.
-    pub fn worst(&self) -> Option<Level> {
-        self.findings.iter().map(|f| f.level).max()
-    }
 }
 
 /// How many of the largest new blobs `history-growth` names as evidence.
@@ -250,7 +245,6 @@ fn to_finding(hit: Hit, policy: &Policy, blob: Option<(&NewBlob, Option<u64>)>) 
         path: blob.map(|(b, _)| b.path.clone()),
         blob: blob.map(|(b, _)| b.oid),
         commit: blob.and_then(|(b, _)| b.commit),
-        refname: None,
         size: blob.and_then(|(_, size)| size),
         message: hit.message,
         suggestion: policy.suggestion(pattern).to_owned(),
