@@ -58,6 +58,35 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Server hook: judge a push (git's `pre-receive` protocol on standard input); exit 1 rejects it.
+    #[command(
+        name = "pre-receive",
+        after_help = "Installed by `pushgate install pre-receive`; git runs it with the ref updates on standard input.\nThe policy comes from the server (--policy, PUSHGATE_POLICY, git config pushgate.policy,\n$GIT_DIR/pushgate.toml, built-in), never from the pushed commits."
+    )]
+    PreReceive,
+    /// Local hook: judge what a push would send (git's `pre-push` protocol); exit 1 stops it.
+    #[command(name = "pre-push", after_help = "Installed by `pushgate install pre-push`.")]
+    PrePush {
+        /// The remote's name (or URL when pushing to a URL).
+        remote: String,
+        /// The remote's URL.
+        url: Option<String>,
+    },
+    /// Write a hook into a repository that runs this binary.
+    #[command(
+        after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup."
+    )]
+    Install {
+        /// Which hook.
+        #[arg(value_enum)]
+        hook: HookArg,
+        /// Keep an existing hook and run it before pushgate; both must pass.
+        #[arg(long)]
+        chain: bool,
+        /// Replace an existing hook, keeping a backup next to it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Validate a policy file, or show the effective policy.
     Policy {
         /// check or show.
@@ -108,4 +137,13 @@ pub enum ColorArg {
     Always,
     /// Never.
     Never,
+}
+
+/// `install <HOOK>`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookArg {
+    /// The local hook, run by `git push` before anything is sent.
+    PrePush,
+    /// The server hook, run by `git receive-pack` before any ref is updated.
+    PreReceive,
 }

@@ -109,6 +109,8 @@ pub struct Finding {
     pub blob: Option<gix::ObjectId>,
     /// The oldest commit in scope that introduced the blob at this path.
     pub commit: Option<gix::ObjectId>,
+    /// The ref whose update brought the blob (hooks only).
+    pub reference: Option<gix::bstr::BString>,
     /// Size in bytes, when known.
     pub size: Option<u64>,
     /// One sentence on what was found.

@@ -13,7 +13,9 @@
 //! - [`rules`] turns one blob (or a whole range) into findings, one module per pattern;
 //! - [`policy`] says which rules run at which level and what fails;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
-//! - [`report`] renders an outcome in each output format.
+//! - [`report`] renders an outcome in each output format;
+//! - [`hook`] runs the same pipeline as git's `pre-receive` and `pre-push` hooks, over what a
+//!   push adds, and installs them.
 //!
 //! The binary (`src/main.rs`) only parses arguments, picks the policy and the format, and maps
 //! outcomes to exit codes.
@@ -24,6 +26,7 @@ pub mod attributes;
 pub mod detect;
 pub mod explain;
 pub mod finding;
+pub mod hook;
 pub mod policy;
 pub mod repo;
 pub mod report;

@@ -5,13 +5,14 @@
 mod cli;
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
-use cli::{Cli, ColorArg, Command, Common, FormatArg, PolicyAction};
+use cli::{Cli, ColorArg, Command, Common, FormatArg, HookArg, PolicyAction};
+use pushgate::hook::{self, HookEnv, install, pre_push, pre_receive};
 use pushgate::policy::{Discovery, Policy, PolicyError};
 use pushgate::repo;
 use pushgate::rules::{RuleId, UnknownRule};
@@ -69,6 +70,18 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.is::<PolicyError>() || cause.is::<UnknownRule>() || cause.is::<UsageError>() {
             return USAGE;
         }
+        if cause.is::<hook::input::InputError>()
+            || matches!(
+                cause.downcast_ref::<install::InstallError>(),
+                Some(
+                    install::InstallError::Exists { .. }
+                        | install::InstallError::Conflict
+                        | install::InstallError::ChainTaken { .. }
+                )
+            )
+        {
+            return USAGE;
+        }
         if let Some(RangeError::Empty | RangeError::Option(_)) = cause.downcast_ref::<RangeError>() {
             return USAGE;
         }
@@ -103,6 +116,92 @@ fn run(cli: Cli) -> Result<u8> {
                 report::render(out, &outcome, &policy, &options)
             })?;
             Ok(if outcome.fails(&policy) { FAIL } else { PASS })
+        }
+        Command::PreReceive => {
+            let env = HookEnv::from_process();
+            let repo = repo::open(common.repo.as_deref())?;
+            let policy = Discovery {
+                flag: common.policy.clone(),
+                repo: Some(&repo),
+                server: true,
+            }
+            .load();
+            let policy = match policy {
+                Ok(policy) => policy,
+                Err(e) => {
+                    // A server whose policy is broken must not let pushes through unchecked.
+                    let text = format!("pushgate: the server's policy is invalid; push rejected\npushgate: {e}\n");
+                    io::stderr().lock().write_all(&env.decorate(text.as_bytes()))?;
+                    return Ok(USAGE);
+                }
+            };
+            let stdin = read_stdin()?;
+            let dir = common.repo.clone();
+            let response = {
+                let (env, policy) = (env.clone(), policy.clone());
+                move || pre_receive::run(dir.as_deref(), &stdin, &env, &policy)
+            };
+            let response = hook::within_budget(&policy, &env, response);
+            io::stderr().lock().write_all(&response.message)?;
+            Ok(response.exit)
+        }
+        Command::PrePush { remote, .. } => {
+            let repo = repo::open(common.repo.as_deref())?;
+            let policy = load_policy(common, Some(&repo))?;
+            let stdin = read_stdin()?;
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let color = match common.color {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => !no_color && io::stderr().is_terminal(),
+            };
+            let response = pre_push::run(common.repo.as_deref(), remote, &stdin, &policy, color)?;
+            io::stderr().lock().write_all(&response.message)?;
+            Ok(response.exit)
+        }
+        Command::Install { hook, chain, force } => {
+            let repo = repo::open(common.repo.as_deref())?;
+            let absolute =
+                |p: &std::path::Path| std::fs::canonicalize(p).with_context(|| format!("cannot find {}", p.display()));
+            let policy = match &common.policy {
+                Some(p) => {
+                    // The hook runs with another working directory: check the file now, and
+                    // name it by its absolute path.
+                    Policy::from_file(p, pushgate::policy::Source::Flag(p.clone()))?;
+                    Some(absolute(p)?)
+                }
+                None => None,
+            };
+            let request = install::Request {
+                kind: match hook {
+                    HookArg::PrePush => install::HookKind::PrePush,
+                    HookArg::PreReceive => install::HookKind::PreReceive,
+                },
+                binary: absolute(&std::env::current_exe().context("cannot locate the pushgate binary")?)?,
+                policy,
+                chain: *chain,
+                force: *force,
+            };
+            let done = install::install(&install::hooks_dir(&repo), &request)?;
+            write_report(common, |out, _| match &done {
+                install::Installed::Wrote(p) => writeln!(out, "installed {}", p.display()),
+                install::Installed::Unchanged(p) => {
+                    writeln!(out, "{} is installed already; nothing changed", p.display())
+                }
+                install::Installed::Chained { path, previous } => writeln!(
+                    out,
+                    "installed {}; the previous hook, now {}, runs first",
+                    path.display(),
+                    previous.display()
+                ),
+                install::Installed::Replaced { path, backup } => writeln!(
+                    out,
+                    "installed {}; the previous hook was saved as {}",
+                    path.display(),
+                    backup.display()
+                ),
+            })?;
+            Ok(PASS)
         }
         Command::Policy { action } => {
             let repo = repo::open(common.repo.as_deref()).ok();
@@ -159,6 +258,24 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(PASS)
         }
     }
+}
+
+/// Standard input of a hook, bounded.
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut input = Vec::new();
+    io::stdin()
+        .lock()
+        .take(hook::input::MAX_INPUT + 1)
+        .read_to_end(&mut input)
+        .context("reading the hook's standard input")?;
+    if input.len() as u64 > hook::input::MAX_INPUT {
+        return Err(UsageError(format!(
+            "the hook's standard input is larger than {} MiB; git never writes that much",
+            hook::input::MAX_INPUT >> 20
+        ))
+        .into());
+    }
+    Ok(input)
 }
 
 fn load_policy(common: &Common, repo: Option<&gix::Repository>) -> Result<Policy, PolicyError> {

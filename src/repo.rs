@@ -56,6 +56,12 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
             RepoError::read(format!("cannot open the repository at {}", at.display()), e)
         }
     })?;
+    tune(&mut repo);
+    Ok(repo)
+}
+
+/// Set the caches a scan wants (again after the object store is replaced).
+pub fn tune(repo: &mut gix::Repository) {
     // Commits and trees are looked up more than once (walk, diff, attributes); blobs are not
     // kept whole.
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
@@ -63,7 +69,6 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
     // beats the default small LRU on history walks.
     repo.objects
         .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
-    Ok(repo)
 }
 
 /// Reads the first bytes of blobs without inflating them whole where the storage allows:

@@ -14,7 +14,7 @@ use crate::finding::{Finding, Level, Notice};
 use crate::policy::Policy;
 use crate::repo::{ContentReader, RepoError};
 use crate::rules::{self, Blob, Hit, large_churn::Growth};
-use crate::walk::{NewBlob, Range, split_path};
+use crate::walk::{NewBlob, Old, Range, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -60,9 +60,43 @@ const LARGEST_SHOWN: usize = 5;
 
 /// Scan the objects `range` introduces under `policy`.
 pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Outcome, RepoError> {
+    let mut outcome = scan_with(repo, policy, range.is_whole_history(), |walker| {
+        walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
+    })?;
+    for (name, id) in &range.broken {
+        outcome.notices.push(Notice {
+            kind: "broken-ref",
+            message: format!(
+                "{} points at {id}, which is not in the repository; skipped",
+                crate::util::sanitize(name)
+            ),
+            path: None,
+            blob: Some(id.to_string()),
+        });
+    }
+    Ok(outcome)
+}
+
+/// The blob callback a scan hands to the walk.
+pub type OnBlob<'a> = &'a mut dyn FnMut(NewBlob) -> Result<(), RepoError>;
+
+/// Scan what `drive` walks (one or more calls of [`Walker::walk`]) under `policy`.
+/// `whole_history` says the walk covers histories from their roots, not what commits add to
+/// others, so the range-wide `history-growth` rule does not apply.
+pub fn scan_with(
+    repo: &gix::Repository,
+    policy: &Policy,
+    whole_history: bool,
+    drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
+) -> Result<Outcome, RepoError> {
     let started = Instant::now();
     let mut inspector = Inspector::new(repo, policy);
-    let walked = crate::walk::walk(repo, range, |blob| inspector.inspect(blob))?;
+    let walked = {
+        let mut on_blob = |blob| inspector.inspect(blob);
+        let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
+        drive(&mut walker)?;
+        walker.finish()
+    };
     let Inspector {
         mut findings,
         mut notices,
@@ -72,9 +106,7 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
 
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
-    if !range.is_whole_history()
-        && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file)
-    {
+    if !whole_history && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
         findings.push(to_finding(hit, policy, None));
     }
     if let Some(first) = walked.truncated.first() {
@@ -88,17 +120,6 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
             ),
             path: None,
             blob: None,
-        });
-    }
-    for (name, id) in &range.broken {
-        notices.push(Notice {
-            kind: "broken-ref",
-            message: format!(
-                "{} points at {id}, which is not in the repository; skipped",
-                crate::util::sanitize(name)
-            ),
-            path: None,
-            blob: Some(id.to_string()),
         });
     }
     notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
@@ -245,6 +266,7 @@ fn to_finding(hit: Hit, policy: &Policy, blob: Option<(&NewBlob, Option<u64>)>) 
         path: blob.map(|(b, _)| b.path.clone()),
         blob: blob.map(|(b, _)| b.oid),
         commit: blob.and_then(|(b, _)| b.commit),
+        reference: blob.and_then(|(b, _)| b.reference.clone()),
         size: blob.and_then(|(_, size)| size),
         message: hit.message,
         suggestion: policy.suggestion(pattern).to_owned(),

@@ -221,6 +221,8 @@ pub struct NewBlob {
     pub commit: Option<ObjectId>,
     /// The root tree the path lives in, for `.gitattributes`.
     pub root: Option<ObjectId>,
+    /// The ref whose new history brought it (hooks), if the walk was told one.
+    pub reference: Option<BString>,
 }
 
 /// What the walk saw.
@@ -233,103 +235,242 @@ pub struct Walked {
     pub truncated: Vec<ObjectId>,
 }
 
+/// Which objects are old: there before the range or the push, so never reported.
+pub enum Old<'a> {
+    /// Everything reachable from these commits, as `^A` in `git rev-list`.
+    Reachable(&'a [ObjectId]),
+    /// Everything the predicate says is stored already: a server's objects before a push.
+    /// The walk stops at stored commits, so its cost follows the push, not the history.
+    Stored(&'a dyn Fn(&gix::oid) -> bool),
+}
+
 /// Walk `range`, calling `on_blob` for each (blob, path) the range introduces.
 pub fn walk(
     repo: &gix::Repository,
     range: &Range,
-    mut on_blob: impl FnMut(NewBlob) -> Result<(), RepoError>,
+    on_blob: impl FnMut(NewBlob) -> Result<(), RepoError>,
 ) -> Result<Walked, RepoError> {
-    let commit_tips: Vec<ObjectId> = range
-        .tips
-        .iter()
-        .filter(|t| t.kind == TipKind::Commit)
-        .map(|t| t.id)
-        .collect();
-    let (commits, truncated) = commits_parents_first(repo, &commit_tips, &range.hidden)?;
-    let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    let mut walker = Walker::new(repo, on_blob);
+    walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)?;
+    Ok(walker.finish())
+}
 
-    // Everything the boundary (excluded parents, hidden tips) reaches through its trees is old.
-    let mut old = Seen::default();
-    let boundary: HashSet<ObjectId> = commits
-        .iter()
-        .flat_map(|c| c.parents.iter().copied())
-        .filter(|p| !trees.contains_key(p))
-        .collect();
-    for parent in boundary {
-        if let Ok(commit) = repo.find_commit(parent)
-            && let Ok(tree) = commit.tree_id()
-        {
-            old.mark_tree(repo, tree.detach())?;
+/// A walk over one or more groups of tips (the refs of a push) that reports each new
+/// (blob, path) once, under the first group that reaches it.
+pub struct Walker<'r, F> {
+    repo: &'r gix::Repository,
+    on_blob: F,
+    reported: HashSet<(ObjectId, BString)>,
+    trees: HashMap<ObjectId, ObjectId>,
+    walked: Walked,
+    state: gix::diff::tree::State,
+    shallow: Option<HashSet<ObjectId>>,
+}
+
+impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
+    /// A walker calling `on_blob` for each new (blob, path).
+    pub fn new(repo: &'r gix::Repository, on_blob: F) -> Self {
+        Walker {
+            repo,
+            on_blob,
+            reported: HashSet::new(),
+            trees: HashMap::new(),
+            walked: Walked::default(),
+            state: Default::default(),
+            shallow: None,
         }
     }
 
-    let mut reported: HashSet<(ObjectId, BString)> = HashSet::new();
-    let mut emit = |oid: ObjectId, path: BString, commit: Option<ObjectId>, root: Option<ObjectId>| {
-        if old.blobs.contains(&oid) || !reported.insert((oid, path.clone())) {
+    /// Walk what `tips` add to `old`, attributing blobs to `reference`. Commits and blobs an
+    /// earlier call reported are not reported again.
+    pub fn walk(&mut self, tips: &[Tip], old: &Old<'_>, reference: Option<&BStr>) -> Result<(), RepoError> {
+        let repo = self.repo;
+        let commit_tips: Vec<ObjectId> = tips
+            .iter()
+            .filter(|t| t.kind == TipKind::Commit)
+            .map(|t| t.id)
+            .collect();
+        let commits = self.commits_parents_first(&commit_tips, old)?;
+        let first_new = self.walked.commits.len();
+        for c in &commits {
+            self.trees.insert(c.id, c.tree);
+        }
+        self.walked.commits.extend(commits);
+
+        // With reachability, everything the boundary (excluded parents, hidden tips) reaches
+        // through its trees is old; with a store, the store says so.
+        let mut seen = Seen::default();
+        if let Old::Reachable(_) = old {
+            let boundary: HashSet<ObjectId> = self.walked.commits[first_new..]
+                .iter()
+                .flat_map(|c| c.parents.iter().copied())
+                .filter(|p| !self.trees.contains_key(p))
+                .collect();
+            for parent in boundary {
+                if let Ok(commit) = repo.find_commit(parent)
+                    && let Ok(tree) = commit.tree_id()
+                {
+                    seen.mark_tree(repo, tree.detach())?;
+                }
+            }
+        }
+        let is_old = |oid: &ObjectId| match old {
+            Old::Reachable(_) => seen.blobs.contains(oid),
+            Old::Stored(stored) => stored(oid),
+        };
+        let reference = reference.map(ToOwned::to_owned);
+
+        let empty_tree = ObjectId::empty_tree(repo.object_hash());
+        let (mut lhs_buf, mut rhs_buf) = (Vec::new(), Vec::new());
+        for i in first_new..self.walked.commits.len() {
+            let (id, tree, first_parent) = {
+                let c = &self.walked.commits[i];
+                (c.id, c.tree, c.parents.first().copied())
+            };
+            let parent_tree = match first_parent {
+                Some(p) => match self.trees.get(&p) {
+                    Some(tree) => *tree,
+                    None => repo
+                        .find_commit(p)
+                        .and_then(|c| c.tree_id().map(|t| t.detach()))
+                        .map_err(|e| RepoError::read(format!("reading parent {p} of {id}"), e))?,
+                },
+                None => empty_tree,
+            };
+            let mut recorder = gix::diff::tree::Recorder::default();
+            let lhs = tree_iter(repo, parent_tree, &mut lhs_buf)?;
+            let rhs = tree_iter(repo, tree, &mut rhs_buf)?;
+            gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
+                .map_err(|e| RepoError::read(format!("diffing {id}"), e))?;
+            use gix::diff::tree::recorder::Change;
+            for change in recorder.records {
+                let (mode, oid, path) = match change {
+                    Change::Addition {
+                        entry_mode, oid, path, ..
+                    } => (entry_mode, oid, path),
+                    Change::Modification {
+                        entry_mode,
+                        oid,
+                        path,
+                        previous_oid,
+                        ..
+                    } if previous_oid != oid => (entry_mode, oid, path),
+                    _ => continue,
+                };
+                if mode.is_blob() && !is_old(&oid) {
+                    self.emit(oid, path, Some(id), Some(tree), &reference)?;
+                }
+            }
+        }
+
+        for tip in tips {
+            match tip.kind {
+                TipKind::Commit => {}
+                TipKind::Blob => {
+                    if !is_old(&tip.id) {
+                        self.emit(tip.id, tip.name.clone(), None, None, &reference)?
+                    }
+                }
+                TipKind::Tree => {
+                    let mut blobs = Vec::new();
+                    list_tree(repo, tip.id, &mut blobs)?;
+                    for (oid, path) in blobs {
+                        if !is_old(&oid) {
+                            self.emit(oid, path, None, Some(tip.id), &reference)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What the walks saw.
+    pub fn finish(self) -> Walked {
+        self.walked
+    }
+
+    fn emit(
+        &mut self,
+        oid: ObjectId,
+        path: BString,
+        commit: Option<ObjectId>,
+        root: Option<ObjectId>,
+        reference: &Option<BString>,
+    ) -> Result<(), RepoError> {
+        if !self.reported.insert((oid, path.clone())) {
             return Ok(());
         }
-        on_blob(NewBlob {
+        (self.on_blob)(NewBlob {
             oid,
             path,
             commit,
             root,
+            reference: reference.clone(),
         })
-    };
+    }
 
-    let empty_tree = ObjectId::empty_tree(repo.object_hash());
-    let mut state = gix::diff::tree::State::default();
-    let (mut lhs_buf, mut rhs_buf) = (Vec::new(), Vec::new());
-    for commit in &commits {
-        let parent_tree = match commit.parents.first() {
-            Some(p) => match trees.get(p) {
-                Some(tree) => *tree,
-                None => repo
-                    .find_commit(*p)
-                    .and_then(|c| c.tree_id().map(|t| t.detach()))
-                    .map_err(|e| RepoError::read(format!("reading parent {p} of {}", commit.id), e))?,
-            },
-            None => empty_tree,
+    /// The new commits reachable from `tips`, parents before children.
+    fn commits_parents_first(&mut self, tips: &[ObjectId], old: &Old<'_>) -> Result<Vec<Commit>, RepoError> {
+        let repo = self.repo;
+        let walked = &self.trees;
+        let mut tips: Vec<ObjectId> = tips
+            .iter()
+            .copied()
+            .filter(|t| !walked.contains_key(t) && !matches!(old, Old::Stored(stored) if stored(t)))
+            .collect();
+        tips.sort();
+        tips.dedup();
+        if tips.is_empty() {
+            return Ok(Vec::new());
+        }
+        // In a shallow clone the parents of the shallow commits are absent: those commits are
+        // roots here, and the history before them is missing.
+        if self.shallow.is_none() {
+            self.shallow = Some(
+                repo.shallow_commits()
+                    .map_err(|e| RepoError::read("reading the shallow file", e))?
+                    .map(|commits| commits.iter().copied().collect())
+                    .unwrap_or_default(),
+            );
+        }
+        let shallow = self.shallow.as_ref();
+        let platform = repo.rev_walk(tips);
+        let infos: Box<dyn Iterator<Item = Result<gix::revision::walk::Info<'_>, _>>> = match old {
+            Old::Reachable(hidden) => Box::new(
+                platform
+                    .with_hidden(hidden.iter().copied())
+                    .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
+                    .all()
+                    .map_err(|e| RepoError::read("walking commits", e))?,
+            ),
+            Old::Stored(stored) => Box::new(
+                platform
+                    .selected(move |id| !stored(id) && !walked.contains_key(id))
+                    .map_err(|e| RepoError::read("walking commits", e))?,
+            ),
         };
-        let mut recorder = gix::diff::tree::Recorder::default();
-        let lhs = tree_iter(repo, parent_tree, &mut lhs_buf)?;
-        let rhs = tree_iter(repo, commit.tree, &mut rhs_buf)?;
-        gix::diff::tree(lhs, rhs, &mut state, &repo.objects, &mut recorder)
-            .map_err(|e| RepoError::read(format!("diffing {}", commit.id), e))?;
-        use gix::diff::tree::recorder::Change;
-        for change in recorder.records {
-            let (mode, oid, path) = match change {
-                Change::Addition {
-                    entry_mode, oid, path, ..
-                } => (entry_mode, oid, path),
-                Change::Modification {
-                    entry_mode,
-                    oid,
-                    path,
-                    previous_oid,
-                    ..
-                } if previous_oid != oid => (entry_mode, oid, path),
-                _ => continue,
+        let mut newest_first = Vec::new();
+        for info in infos {
+            let info = info.map_err(|e| RepoError::read("walking commits", e))?;
+            let tree = repo
+                .find_commit(info.id)
+                .and_then(|c| c.tree_id().map(|t| t.detach()))
+                .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+            let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
+                self.walked.truncated.push(info.id);
+                Vec::new()
+            } else {
+                info.parent_ids.iter().copied().collect()
             };
-            if mode.is_blob() {
-                emit(oid, path, Some(commit.id), Some(commit.tree))?;
-            }
+            newest_first.push(Commit {
+                id: info.id,
+                tree,
+                parents,
+            });
         }
+        Ok(parents_first(newest_first))
     }
-
-    for tip in &range.tips {
-        match tip.kind {
-            TipKind::Commit => {}
-            TipKind::Blob => emit(tip.id, tip.name.clone(), None, None)?,
-            TipKind::Tree => {
-                let mut blobs = Vec::new();
-                list_tree(repo, tip.id, &mut blobs)?;
-                for (oid, path) in blobs {
-                    emit(oid, path, None, Some(tip.id))?;
-                }
-            }
-        }
-    }
-    Ok(Walked { commits, truncated })
 }
 
 fn tree_iter<'a>(
@@ -343,54 +484,6 @@ fn tree_iter<'a>(
     repo.objects
         .find_tree_iter(&id, buf)
         .map_err(|e| RepoError::read(format!("reading tree {id}"), e))
-}
-
-/// The commits reachable from `tips` but not from `hidden`, parents before children.
-fn commits_parents_first(
-    repo: &gix::Repository,
-    tips: &[ObjectId],
-    hidden: &[ObjectId],
-) -> Result<(Vec<Commit>, Vec<ObjectId>), RepoError> {
-    if tips.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let mut tips = tips.to_vec();
-    tips.sort();
-    tips.dedup();
-    // In a shallow clone the parents of the shallow commits are absent: those commits are
-    // roots here, and the history before them is missing.
-    let shallow: HashSet<ObjectId> = repo
-        .shallow_commits()
-        .map_err(|e| RepoError::read("reading the shallow file", e))?
-        .map(|commits| commits.iter().copied().collect())
-        .unwrap_or_default();
-    let mut truncated = Vec::new();
-    let walk = repo
-        .rev_walk(tips)
-        .with_hidden(hidden.iter().copied())
-        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
-        .all()
-        .map_err(|e| RepoError::read("walking commits", e))?;
-    let mut newest_first = Vec::new();
-    for info in walk {
-        let info = info.map_err(|e| RepoError::read("walking commits", e))?;
-        let tree = repo
-            .find_commit(info.id)
-            .and_then(|c| c.tree_id().map(|t| t.detach()))
-            .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
-        let parents = if shallow.contains(&info.id) {
-            truncated.push(info.id);
-            Vec::new()
-        } else {
-            info.parent_ids.iter().copied().collect()
-        };
-        newest_first.push(Commit {
-            id: info.id,
-            tree,
-            parents,
-        });
-    }
-    Ok((parents_first(newest_first), truncated))
 }
 
 /// Order commits so that every commit comes after its parents in the set (Kahn's algorithm,

@@ -78,6 +78,9 @@ pub struct Hook {
     pub on_error: OnError,
     /// Findings listed to the pusher before the rest are only counted.
     pub max_findings_shown: u32,
+    /// JSON-lines log (relative to the git directory) of pushes `mode = "evaluate"` would have
+    /// rejected; empty logs nothing.
+    pub evaluate_log: String,
 }
 
 /// `[bypass]`

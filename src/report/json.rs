@@ -43,6 +43,8 @@ struct JsonFinding<'a> {
     path: Option<String>,
     blob: Option<String>,
     commit: Option<String>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
     size: Option<u64>,
     message: &'a str,
     suggestion: &'a str,
@@ -59,6 +61,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             path: f.path.as_ref().map(|p| p.to_str_lossy().into_owned()),
             blob: f.blob.map(|b| b.to_string()),
             commit: f.commit.map(|c| c.to_string()),
+            reference: f.reference.as_ref().map(|r| r.to_str_lossy().into_owned()),
             size: f.size,
             message: &f.message,
             suggestion: &f.suggestion,

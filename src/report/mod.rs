@@ -7,6 +7,7 @@ use crate::policy::Policy;
 use crate::scan::Outcome;
 
 pub mod json;
+pub mod push;
 pub mod text;
 
 /// The output formats.

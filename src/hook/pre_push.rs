@@ -1,0 +1,109 @@
+//! `pushgate pre-push <remote> <url>`: judge what a push would send, before anything is sent.
+//!
+//! What the remote has is the pushed refs' remote values plus everything under
+//! `refs/remotes/<remote>/`; what is new is what the local values add to that.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice};
+
+use super::input;
+use super::pre_receive::HookError;
+use super::{Response, ref_in_scope};
+use crate::policy::{Mode, Policy};
+use crate::repo::{self, RepoError};
+use crate::report::push::{self, Verdict};
+use crate::scan;
+use crate::walk::{self, Old, Tip, TipKind};
+
+/// Judge the push git describes on `stdin` to `remote`.
+pub fn run(
+    dir: Option<&Path>,
+    remote: &str,
+    stdin: &[u8],
+    policy: &Policy,
+    color: bool,
+) -> Result<Response, HookError> {
+    let repo = repo::open(dir)?;
+    let updates = input::parse_pre_push(stdin, repo.object_hash())?;
+
+    let mut tips: Vec<Tip> = Vec::new();
+    let mut skipped = Vec::new();
+    for update in &updates {
+        let Some(local) = update.local else { continue };
+        if !ref_in_scope(policy, &update.remote_ref) {
+            skipped.push(update.remote_ref.clone());
+            continue;
+        }
+        tips.push(
+            walk::classify(&repo, local, update.remote_ref.clone()).map_err(|e| match e {
+                walk::RangeError::Repo(e) => e,
+                other => RepoError::read(format!("reading {}", crate::util::sanitize(&update.local_ref)), other),
+            })?,
+        );
+    }
+
+    let mut known: Vec<ObjectId> = updates.iter().filter_map(|u| u.remote).collect();
+    let prefix = format!("refs/remotes/{remote}/");
+    let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
+    for r in platform
+        .prefixed(prefix.as_str())
+        .map_err(|e| RepoError::read("reading refs", e))?
+    {
+        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
+        if let Some(id) = r.try_id() {
+            known.push(id.detach());
+        }
+    }
+    let mut seen = HashSet::new();
+    let hidden: Vec<ObjectId> = known
+        .into_iter()
+        .filter(|id| seen.insert(*id) && repo.has_object(id))
+        .filter_map(|id| walk::classify(&repo, id, BString::default()).ok())
+        .filter(|t| t.kind == TipKind::Commit)
+        .map(|t| t.id)
+        .collect();
+
+    let outcome = scan::scan_with(&repo, policy, hidden.is_empty(), |walker| {
+        for tip in &tips {
+            walker.walk(
+                std::slice::from_ref(tip),
+                &Old::Reachable(&hidden),
+                Some(tip.name.as_bstr()),
+            )?;
+        }
+        Ok(())
+    })?;
+
+    let failing = outcome.findings.iter().filter(|f| policy.fails(f.level)).count();
+    let would_fail = outcome
+        .findings
+        .iter()
+        .filter(|f| f.level >= policy.file.fail_on && f.level != crate::Level::Off)
+        .count();
+    let verdict = if failing > 0 {
+        Verdict::Rejected { failing }
+    } else if policy.file.mode == Mode::Evaluate && would_fail > 0 {
+        Verdict::Evaluate { would_fail }
+    } else {
+        Verdict::Pass
+    };
+    let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.remote_ref.clone(), u.remote)).collect();
+    let context = push::Context {
+        color,
+        bases: &bases,
+        skipped: &skipped,
+        verdict,
+        notes: &[],
+        hint: Some("to push anyway: git push --no-verify"),
+    };
+    let mut message = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = push::render(&mut message, &outcome, policy, &context);
+    Ok(Response {
+        exit: u8::from(failing > 0),
+        message,
+    })
+}

@@ -1,0 +1,223 @@
+//! `pushgate pre-receive`: judge what a push adds to the server, before any ref moves.
+//!
+//! Deletions pass. For every other ref in the policy's `[refs]` scope, the new value is peeled
+//! (tags of commits, trees or blobs) and walked back to what the server already has. In a
+//! quarantined push "already has" is the server's object store before the push, and the walk
+//! stops at stored commits; run by hand (no quarantine) it is reachability from every other
+//! ref and the refs' old values.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice};
+
+use super::bypass::{self, Decision};
+use super::input::{self, RefUpdate};
+use super::store::PushStore;
+use super::{HookEnv, Response, ref_in_scope};
+use crate::policy::{Mode, Policy};
+use crate::repo::RepoError;
+use crate::report::push::{self, Verdict};
+use crate::scan::{self, Outcome};
+use crate::walk::{self, Old, Tip};
+
+/// The hook failed before it could judge the push.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Standard input is malformed.
+    #[error(transparent)]
+    Input(#[from] input::InputError),
+    /// The repository could not be read.
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// Judge the push git describes on `stdin`, in the repository at `dir` (default: git's
+/// environment).
+pub fn run(dir: Option<&Path>, stdin: &[u8], env: &HookEnv, policy: &Policy) -> Result<Response, HookError> {
+    let store = PushStore::open(dir, env.quarantine.as_deref(), &env.alternates)?;
+    let repo = &store.repo;
+    let updates = input::parse_pre_receive(stdin, repo.object_hash())?;
+
+    let mut tips: Vec<Tip> = Vec::new();
+    let mut skipped: Vec<BString> = Vec::new();
+    for update in &updates {
+        let Some(new) = update.new else { continue };
+        if !ref_in_scope(policy, &update.name) {
+            skipped.push(update.name.clone());
+            continue;
+        }
+        tips.push(walk::classify(repo, new, update.name.clone()).map_err(|e| match e {
+            walk::RangeError::Repo(e) => e,
+            other => RepoError::read(format!("reading {}", crate::util::sanitize(&update.name)), other),
+        })?);
+    }
+
+    let outcome = if tips.is_empty() {
+        Outcome::default()
+    } else if store.is_quarantined() {
+        let stored = |id: &gix::oid| store.was_stored(id);
+        let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, &updates)?;
+        scan::scan_with(repo, policy, whole, |walker| {
+            for tip in &tips {
+                walker.walk(
+                    std::slice::from_ref(tip),
+                    &Old::Stored(&stored),
+                    Some(tip.name.as_bstr()),
+                )?;
+            }
+            Ok(())
+        })?
+    } else {
+        let hidden = hidden_without_quarantine(repo, &updates)?;
+        scan::scan_with(repo, policy, hidden.is_empty(), |walker| {
+            for tip in &tips {
+                walker.walk(
+                    std::slice::from_ref(tip),
+                    &Old::Reachable(&hidden),
+                    Some(tip.name.as_bstr()),
+                )?;
+            }
+            Ok(())
+        })?
+    };
+    Ok(judge(repo.git_dir(), &updates, &skipped, &outcome, env, policy))
+}
+
+/// Decide and word the answer: reject, warn, bypass or evaluate.
+fn judge(
+    git_dir: &Path,
+    updates: &[RefUpdate],
+    skipped: &[BString],
+    outcome: &Outcome,
+    env: &HookEnv,
+    policy: &Policy,
+) -> Response {
+    let failing: Vec<_> = outcome.findings.iter().filter(|f| policy.fails(f.level)).collect();
+    let would_fail: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.level >= policy.file.fail_on && f.level != crate::Level::Off)
+        .collect();
+    let mut notes = Vec::new();
+    let decision = bypass::decide(policy, env);
+    let mut verdict = if !failing.is_empty() {
+        Verdict::Rejected { failing: failing.len() }
+    } else if policy.file.mode == Mode::Evaluate && !would_fail.is_empty() {
+        Verdict::Evaluate {
+            would_fail: would_fail.len(),
+        }
+    } else {
+        Verdict::Pass
+    };
+    match &decision {
+        Decision::NotAsked => {}
+        Decision::Refused(why) => notes.push(format!("bypass refused: {why}")),
+        Decision::Granted { user, reason } => {
+            let record = bypass::Record {
+                event: "bypass",
+                user: Some(user),
+                reason: Some(reason),
+                refs: updates,
+                findings: &failing,
+            };
+            match log(git_dir, &policy.file.bypass.log, &record) {
+                Ok(()) => {
+                    if !failing.is_empty() {
+                        verdict = Verdict::Bypassed {
+                            failing: failing.len(),
+                            user: user.clone(),
+                            reason: reason.clone(),
+                        };
+                    } else {
+                        notes.push("bypass requested, but nothing needed it".into());
+                    }
+                }
+                Err(e) => notes.push(format!("bypass refused: the bypass log cannot be written ({e})")),
+            }
+        }
+    }
+    if let Verdict::Evaluate { .. } = verdict {
+        let record = bypass::Record {
+            event: "evaluate",
+            user: env.user.as_deref(),
+            reason: None,
+            refs: updates,
+            findings: &would_fail,
+        };
+        if let Err(e) = log(git_dir, &policy.file.hook.evaluate_log, &record) {
+            notes.push(format!("the evaluate log cannot be written ({e})"));
+        }
+    }
+    let exit = u8::from(matches!(verdict, Verdict::Rejected { .. }));
+    let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.name.clone(), u.old)).collect();
+    let hint = policy.file.bypass.enabled.then(|| {
+        format!(
+            "to push anyway, if you may: git push -o {}=\"<reason>\"",
+            bypass::OPTION
+        )
+    });
+    let context = push::Context {
+        color: false,
+        bases: &bases,
+        skipped,
+        verdict,
+        notes: &notes,
+        hint: hint.as_deref(),
+    };
+    let mut text = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = push::render(&mut text, outcome, policy, &context);
+    Response {
+        exit,
+        message: env.decorate(&text),
+    }
+}
+
+/// Append a record to a log the policy names (relative to the git directory); "" logs nothing.
+fn log(git_dir: &Path, name: &str, record: &bypass::Record<'_>) -> Result<(), String> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    bypass::append(git_dir, name, record)
+        .map(|_| ())
+        .map_err(|e| format!("{}: {e}", git_dir.join(name).display()))
+}
+
+/// Whether the repository has refs other than the ones being pushed (an empty repository's
+/// first push holds whole histories).
+fn has_other_refs(repo: &gix::Repository, updates: &[RefUpdate]) -> Result<bool, RepoError> {
+    let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
+    let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
+    for r in platform.all().map_err(|e| RepoError::read("reading refs", e))? {
+        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
+        if !pushed.contains(r.name().as_bstr().as_bytes()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Without a quarantine the pushed objects are already stored: what counts as old is what
+/// the other refs and the pushed refs' old values reach.
+fn hidden_without_quarantine(repo: &gix::Repository, updates: &[RefUpdate]) -> Result<Vec<ObjectId>, RepoError> {
+    let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
+    let mut hidden: Vec<ObjectId> = updates.iter().filter_map(|u| u.old).collect();
+    let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
+    for r in platform.all().map_err(|e| RepoError::read("reading refs", e))? {
+        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
+        if !pushed.contains(r.name().as_bstr().as_bytes())
+            && let Some(id) = r.try_id()
+        {
+            hidden.push(id.detach());
+        }
+    }
+    Ok(hidden
+        .into_iter()
+        .filter(|id| repo.has_object(id))
+        .filter_map(|id| walk::classify(repo, id, BString::default()).ok())
+        .filter(|t| t.kind == walk::TipKind::Commit)
+        .map(|t| t.id)
+        .collect())
+}
