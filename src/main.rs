@@ -135,11 +135,11 @@ fn run(cli: Cli) -> Result<u8> {
                     return Ok(USAGE);
                 }
             };
-            let stdin = read_stdin()?;
+            let updates = hook::input::parse_pre_receive(&read_stdin()?, repo.object_hash())?;
             let dir = common.repo.clone();
             let response = {
                 let (env, policy) = (env.clone(), policy.clone());
-                move || pre_receive::run(dir.as_deref(), &stdin, &env, &policy)
+                move || pre_receive::run(dir.as_deref(), &updates, &env, &policy)
             };
             let response = hook::within_budget(&policy, &env, response);
             io::stderr().lock().write_all(&response.message)?;

@@ -98,6 +98,7 @@ pub fn run(
         verdict,
         notes: &[],
         hint: Some("to push anyway: git push --no-verify"),
+        received: None,
     };
     let mut message = Vec::new();
     // Writing into a Vec cannot fail.

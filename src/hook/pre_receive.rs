@@ -33,16 +33,15 @@ pub enum HookError {
     Repo(#[from] RepoError),
 }
 
-/// Judge the push git describes on `stdin`, in the repository at `dir` (default: git's
-/// environment).
-pub fn run(dir: Option<&Path>, stdin: &[u8], env: &HookEnv, policy: &Policy) -> Result<Response, HookError> {
+/// Judge the ref `updates` of a push (see [`input::parse_pre_receive`]) in the repository at
+/// `dir` (default: git's environment).
+pub fn run(dir: Option<&Path>, updates: &[RefUpdate], env: &HookEnv, policy: &Policy) -> Result<Response, HookError> {
     let store = PushStore::open(dir, env.quarantine.as_deref(), &env.alternates)?;
     let repo = &store.repo;
-    let updates = input::parse_pre_receive(stdin, repo.object_hash())?;
 
     let mut tips: Vec<Tip> = Vec::new();
     let mut skipped: Vec<BString> = Vec::new();
-    for update in &updates {
+    for update in updates {
         let Some(new) = update.new else { continue };
         if !ref_in_scope(policy, &update.name) {
             skipped.push(update.name.clone());
@@ -58,7 +57,7 @@ pub fn run(dir: Option<&Path>, stdin: &[u8], env: &HookEnv, policy: &Policy) -> 
         Outcome::default()
     } else if store.is_quarantined() {
         let stored = |id: &gix::oid| store.was_stored(id);
-        let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, &updates)?;
+        let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, updates)?;
         scan::scan_with(repo, policy, whole, |walker| {
             for tip in &tips {
                 walker.walk(
@@ -70,7 +69,7 @@ pub fn run(dir: Option<&Path>, stdin: &[u8], env: &HookEnv, policy: &Policy) -> 
             Ok(())
         })?
     } else {
-        let hidden = hidden_without_quarantine(repo, &updates)?;
+        let hidden = hidden_without_quarantine(repo, updates)?;
         scan::scan_with(repo, policy, hidden.is_empty(), |walker| {
             for tip in &tips {
                 walker.walk(
@@ -82,7 +81,15 @@ pub fn run(dir: Option<&Path>, stdin: &[u8], env: &HookEnv, policy: &Policy) -> 
             Ok(())
         })?
     };
-    Ok(judge(repo.git_dir(), &updates, &skipped, &outcome, env, policy))
+    Ok(judge(
+        repo.git_dir(),
+        updates,
+        &skipped,
+        &outcome,
+        env,
+        policy,
+        store.incoming(),
+    ))
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.
@@ -93,6 +100,7 @@ fn judge(
     outcome: &Outcome,
     env: &HookEnv,
     policy: &Policy,
+    received: Option<usize>,
 ) -> Response {
     let failing: Vec<_> = outcome.findings.iter().filter(|f| policy.fails(f.level)).collect();
     let would_fail: Vec<_> = outcome
@@ -165,6 +173,7 @@ fn judge(
         verdict,
         notes: &notes,
         hint: hint.as_deref(),
+        received,
     };
     let mut text = Vec::new();
     // Writing into a Vec cannot fail.

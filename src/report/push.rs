@@ -56,6 +56,8 @@ pub struct Context<'a> {
     pub notes: &'a [String],
     /// How to push anyway, shown with a rejection.
     pub hint: Option<&'a str>,
+    /// How many objects the push uploaded (a quarantined server push).
+    pub received: Option<usize>,
 }
 
 /// Paths named in the fix commands.
@@ -73,9 +75,13 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
     let bold = Style::new().bold();
     let s = &outcome.summary;
     let refs = cx.bases.len();
+    let received = cx
+        .received
+        .map(|n| format!(" of {n} object{} received", plural(n)))
+        .unwrap_or_default();
     writeln!(
         out,
-        "pushgate: {refs} ref{}, {} new commit{}, {} new blob{} ({}) checked in {} ms",
+        "pushgate: {refs} ref{}, {} new commit{}, {} new blob{} ({}){received}, checked in {} ms",
         plural(refs),
         s.commits,
         plural(s.commits as usize),

@@ -1,4 +1,5 @@
 mod cli;
+mod hooks;
 mod policy;
 mod ranges;
 mod rules;
