@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Times the pre-receive hook for a one-commit push into a small repository and into a large
+# one, beside git's own cost of the same push, and prints the ratios.
+#
+#   bench/hook.sh [LARGE_REPO] [RUNS]
+#
+# LARGE_REPO is any local repository to use as the large server (it is cloned with
+# `--mirror --shared`, so nothing is copied or written into it); without it a repository of
+# about 500,000 objects (20,000 commits over 5,000 files) is generated with git fast-import
+# and cached under target/bench/. RUNS (default 15) one-commit pushes are made into each
+# server; the median counts. For each push the script records:
+#   hook   the wall time of `pushgate pre-receive` inside the push (a timing wrapper hook)
+#   push   the wall time of the whole `git push` without any hook (git's own cost)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${2:-15}"
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+pushgate="$here/target/release/pushgate"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A generated large history: fast-import stream from a deterministic python script.
+generate_large() {
+  local dest="$1"
+  git init -q --bare -b main "$dest"
+  python3 - <<'PY' | git -C "$dest" fast-import --quiet
+import random, sys
+rnd = random.Random(7)
+out = sys.stdout.buffer
+files = ["d%02d/f%04d.txt" % (i % 50, i) for i in range(5000)]
+mark = 0
+t = 1600000000
+for c in range(20000):
+    out.write(b"commit refs/heads/main\n")
+    out.write(b"committer bench <bench@example.com> %d +0000\n" % (t + c * 600))
+    msg = b"change %d" % c
+    out.write(b"data %d\n%s\n" % (len(msg), msg))
+    if c == 0:
+        chosen = files
+    else:
+        chosen = rnd.sample(files, 12)
+    for path in chosen:
+        body = ("%s version %d %d\n" % (path, c, rnd.randrange(1 << 30))).encode() * 8
+        out.write(b"M 100644 inline %s\ndata %d\n" % (path.encode(), len(body)))
+        out.write(body)
+        out.write(b"\n")
+PY
+  git -C "$dest" commit-graph write --reachable 2>/dev/null || true
+}
+
+# A small repository: a handful of commits.
+generate_small() {
+  local dest="$1" src="$work/small-src"
+  git init -q -b main "$src"
+  for i in 1 2 3 4 5; do
+    echo "line $i" >> "$src/README.md"
+    git -C "$src" add -A
+    git -C "$src" commit -q -m "commit $i"
+  done
+  git clone -q --bare "$src" "$dest"
+}
+
+if [ -n "${1:-}" ]; then
+  large_src="$1"
+else
+  large_src="$here/target/bench/large.git"
+  if [ ! -d "$large_src" ]; then
+    echo "generating $large_src (about 500k objects; once)" >&2
+    mkdir -p "$here/target/bench"
+    generate_large "$large_src.tmp"
+    mv "$large_src.tmp" "$large_src"
+  fi
+fi
+
+generate_small "$work/small.git"
+git clone -q --mirror --shared "$large_src" "$work/large.git"
+
+# The timing wrapper: runs pushgate as the hook would and appends its wall time in ms.
+install_timing_hook() {
+  local server="$1"
+  cat > "$server/hooks/pre-receive" <<HOOK
+#!/bin/sh
+s=\$(date +%s%N)
+"$pushgate" pre-receive
+status=\$?
+e=\$(date +%s%N)
+echo \$(( (e - s) / 1000000 )) >> "$work/\$(basename "$server").hook-ms"
+exit \$status
+HOOK
+  chmod +x "$server/hooks/pre-receive"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "?"; else print a[int((NR + 1) / 2)]}'; }
+
+# measure NAME: RUNS one-commit pushes with the hook, RUNS without; prints "hook push objects".
+measure() {
+  local name="$1" server="$work/$1.git" client="$work/$1-client"
+  git clone -q --no-checkout "$server" "$client" 2>/dev/null
+  git -C "$client" checkout -q main 2>/dev/null || git -C "$client" checkout -q -b main
+  local objects
+  objects=$(git -C "$server" cat-file --batch-all-objects --batch-check='%(objectname)' | wc -l)
+  push_once() {
+    echo "bench $1" > "$client/bench-$1.txt"
+    git -C "$client" add "bench-$1.txt"
+    git -C "$client" commit -q -m "bench $1"
+    git -C "$client" push -q origin "HEAD:refs/heads/bench-$1" 2>/dev/null
+  }
+  install_timing_hook "$server"
+  for i in $(seq "$runs"); do push_once "hook-$i"; done
+  rm "$server/hooks/pre-receive"
+  : > "$work/$name.push-ms"
+  for i in $(seq "$runs"); do
+    local s e
+    s=$(date +%s%N)
+    push_once "plain-$i"
+    e=$(date +%s%N)
+    echo $(( (e - s) / 1000000 )) >> "$work/$name.push-ms"
+  done
+  echo "$(median < "$work/$name.git.hook-ms") $(median < "$work/$name.push-ms") $objects"
+}
+
+read -r small_hook small_push small_objects < <(measure small)
+read -r large_hook large_push large_objects < <(measure large)
+ratio=$(awk -v a="$large_hook" -v b="$small_hook" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }')
+
+echo "pre-receive, one-commit push, median of $runs ($(date -u +%Y-%m-%d), $(nproc) cores)"
+printf '%-8s %12s %14s %16s\n' repo objects "hook (ms)" "git push (ms)"
+printf '%-8s %12s %14s %16s\n' small "$small_objects" "$small_hook" "$small_push"
+printf '%-8s %12s %14s %16s\n' large "$large_objects" "$large_hook" "$large_push"
+echo "hook time, large / small: $ratio (target <= 1.2)"
