@@ -149,3 +149,94 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
         message: env.decorate(text.as_bytes()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(vars: &[(&str, &str)]) -> HookEnv {
+        let map: HashMap<String, OsString> = vars.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect();
+        HookEnv::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn reads_push_options_identity_and_platform() {
+        let env = env_of(&[
+            ("GIT_PUSH_OPTION_COUNT", "2"),
+            ("GIT_PUSH_OPTION_0", "ci.skip"),
+            ("GIT_PUSH_OPTION_1", "pushgate.bypass=why"),
+            ("USER", "git"),
+            ("REMOTE_USER", "carol"),
+            ("GL_USERNAME", ""),
+            ("GIT_QUARANTINE_PATH", "/srv/x.git/objects/tmp_objdir-incoming-1"),
+        ]);
+        assert_eq!(
+            env.push_options,
+            vec![BString::from("ci.skip"), BString::from("pushgate.bypass=why")]
+        );
+        assert_eq!(
+            env.user.as_deref(),
+            Some("carol"),
+            "REMOTE_USER before USER; empty values skipped"
+        );
+        assert!(!env.gitlab);
+        assert!(env.quarantine.is_some());
+        let gl = env_of(&[("GL_ID", "key-1"), ("GL_USERNAME", "dana"), ("USER", "git")]);
+        assert!(gl.gitlab);
+        assert_eq!(gl.user.as_deref(), Some("dana"));
+        assert_eq!(
+            gl.decorate(b"a\n\nb\n"),
+            b"GL-HOOK-ERR: a\nGL-HOOK-ERR: \nGL-HOOK-ERR: b\n"
+        );
+        assert_eq!(env_of(&[("GIT_PUSH_OPTION_COUNT", "x")]).push_options.len(), 0);
+    }
+
+    fn policy_with(timeout: u64, on_error: OnError) -> Policy {
+        let mut policy = Policy::builtin();
+        policy.file.hook.timeout = timeout;
+        policy.file.hook.on_error = on_error;
+        policy
+    }
+
+    fn slow() -> Result<Response, String> {
+        std::thread::sleep(Duration::from_secs(3));
+        Ok(Response::default())
+    }
+
+    #[test]
+    fn the_time_budget_ends_the_check_and_on_error_decides() {
+        let started = std::time::Instant::now();
+        let r = within_budget(&policy_with(1, OnError::Reject), &HookEnv::default(), slow);
+        assert!(started.elapsed() < Duration::from_secs(3), "did not wait for the check");
+        assert_eq!(r.exit, 1);
+        let text = String::from_utf8_lossy(&r.message);
+        assert!(
+            text.contains("time budget of 1 s") && text.contains("push rejected"),
+            "{text}"
+        );
+
+        let r = within_budget(&policy_with(1, OnError::Allow), &HookEnv::default(), slow);
+        assert_eq!(r.exit, 0);
+        assert!(String::from_utf8_lossy(&r.message).contains("push allowed without a complete check"));
+    }
+
+    #[test]
+    fn errors_follow_on_error_and_answers_pass_through() {
+        let fail = || -> Result<Response, String> { Err("object \u{1b}[2J gone".into()) };
+        let r = within_budget(&policy_with(5, OnError::Reject), &HookEnv::default(), fail);
+        assert_eq!(r.exit, 1);
+        let text = String::from_utf8_lossy(&r.message);
+        assert!(text.contains("internal error") && !text.contains('\u{1b}'), "{text}");
+        let ok = || -> Result<Response, String> {
+            Ok(Response {
+                exit: 1,
+                message: b"x".to_vec(),
+            })
+        };
+        assert_eq!(
+            within_budget(&policy_with(0, OnError::Allow), &HookEnv::default(), ok).exit,
+            1
+        );
+    }
+}
