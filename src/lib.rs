@@ -27,6 +27,7 @@ pub mod detect;
 pub mod explain;
 pub mod finding;
 pub mod hook;
+pub mod lookback;
 pub mod policy;
 pub mod repo;
 pub mod report;

@@ -180,6 +180,50 @@ impl ContentReader {
         Ok(None)
     }
 
+    /// The delta chain behind a packed object: its depth and the bytes that must be inflated
+    /// to rebuild it (the sizes of every entry of the chain, base included). Read from the pack
+    /// index and entry headers only. `None` when the object is not packed (loose, absent).
+    pub fn delta_chain(&mut self, oid: ObjectId) -> Result<Option<(u32, u64)>, RepoError> {
+        use gix::odb::pack::data::entry::Header;
+        /// Longer chains than git ever writes mean a corrupt pack; stop there.
+        const MAX_CHAIN: u32 = 10_000;
+        let read = |e: gix::Error| RepoError::read(format!("reading the delta chain of {oid}"), e);
+        for bundle in self.bundles() {
+            let Some(index) = bundle.index.lookup(oid) else {
+                continue;
+            };
+            let mut offset = bundle.index.pack_offset_at_index(index);
+            let (mut depth, mut bytes) = (0u32, 0u64);
+            loop {
+                let entry = bundle.pack.entry(offset).map_err(read)?;
+                bytes = bytes.saturating_add(entry.decompressed_size);
+                let next = match entry.header {
+                    Header::OfsDelta { base_distance } => Some(entry.base_pack_offset(base_distance)),
+                    Header::RefDelta { base_id } => match bundle.index.lookup(base_id) {
+                        Some(i) => Some(bundle.index.pack_offset_at_index(i)),
+                        // A base outside this pack (a thin pack's) ends the chain here.
+                        None => {
+                            depth += 1;
+                            None
+                        }
+                    },
+                    _ => None,
+                };
+                let Some(next) = next else { break };
+                depth += 1;
+                if depth > MAX_CHAIN || next >= offset && matches!(entry.header, Header::OfsDelta { .. }) {
+                    return Err(RepoError::read(
+                        format!("reading the delta chain of {oid}"),
+                        "the delta chain is circular or longer than any git writes",
+                    ));
+                }
+                offset = next;
+            }
+            return Ok(Some((depth, bytes)));
+        }
+        Ok(None)
+    }
+
     /// A loose object: inflate the header and the first `n` bytes of content.
     fn loose_prefix(&self, oid: ObjectId, n: usize) -> Result<Option<Vec<u8>>, RepoError> {
         let hex = oid.to_string();

@@ -11,8 +11,10 @@ use serde::Serialize;
 use crate::attributes::Attributes;
 use crate::detect::{self, Format, Sniff};
 use crate::finding::{Finding, Level, Notice};
+use crate::lookback::{self, Analysis, Touched};
 use crate::policy::Policy;
 use crate::repo::{ContentReader, RepoError};
+use crate::rules::history::PathKind;
 use crate::rules::{self, Blob, Hit, large_churn::Growth};
 use crate::walk::{NewBlob, Old, Range, Walker, split_path};
 
@@ -91,18 +93,24 @@ pub fn scan_with(
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
     let mut inspector = Inspector::new(repo, policy);
-    let walked = {
+    let (walked, tips) = {
         let mut on_blob = |blob| inspector.inspect(blob);
         let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
         drive(&mut walker)?;
-        walker.finish()
+        let tips = walker.tips().to_vec();
+        (walker.finish(), tips)
     };
     let Inspector {
         mut findings,
         mut notices,
         growth,
+        touched,
         ..
     } = inspector;
+
+    let touched: Vec<Touched> = touched.into_values().collect::<Vec<_>>();
+    let analysis = lookback::analyze(repo, &policy.file, &tips, &touched)?;
+    apply_history(analysis, &touched, policy, &mut findings, &mut notices);
 
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
@@ -162,6 +170,10 @@ struct Inspector<'a> {
     findings: Vec<Finding>,
     notices: Vec<Notice>,
     hits: Vec<Hit>,
+    /// Paths worth a history lookup, newest version last written (ordered by path).
+    touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
+    /// Delta chains already measured.
+    chains: HashMap<ObjectId, Option<(u32, u64)>>,
 }
 
 impl<'a> Inspector<'a> {
@@ -176,6 +188,8 @@ impl<'a> Inspector<'a> {
             findings: Vec::new(),
             notices: Vec::new(),
             hits: Vec::new(),
+            touched: Default::default(),
+            chains: HashMap::new(),
         }
     }
 
@@ -223,8 +237,49 @@ impl<'a> Inspector<'a> {
         };
         self.hits.clear();
         rules::check_blob(&blob, &self.policy.file, &mut self.hits);
+        let file = &self.policy.file;
+        let kind = self.hits.iter().find_map(|h| PathKind::of_rule(h.rule)).or_else(|| {
+            (rules::paths::is_structured_data(name)
+                && !rules::paths::is_lockfile(name)
+                && !rules::paths::is_changelog(name))
+            .then_some(PathKind::Data)
+        });
+        let chain_rule = &file.rules.deep_delta_chain;
+        if let Some(size) = size
+            && size >= chain_rule.min_size.0
+            && chain_rule.level != Level::Off
+            && !chain_rule.exclude.is_match(&new.path)
+        {
+            let chain = match self.chains.get(&new.oid) {
+                Some(known) => *known,
+                None => {
+                    let measured = self.content.delta_chain(new.oid)?;
+                    self.chains.insert(new.oid, measured);
+                    measured
+                }
+            };
+            if let Some((depth, inflate)) = chain
+                && let Some(hit) = rules::history::deep_delta_chain(size, depth, inflate, file)
+            {
+                self.hits.push(hit);
+            }
+        }
         for hit in self.hits.drain(..) {
-            self.findings.push(to_finding(hit, self.policy, Some((&new, size))));
+            self.findings
+                .push(to_finding(hit, self.policy, Some(Subject::of(&new, size))));
+        }
+        let touched = Touched {
+            path: new.path.clone(),
+            blob: new.oid,
+            commit: new.commit,
+            root: new.root,
+            reference: new.reference.clone(),
+            size,
+            kind,
+            text: sniff.as_ref().is_some_and(|s| !s.binary),
+        };
+        if lookback::is_candidate(&touched, file) {
+            self.touched.insert(new.path.clone(), touched);
         }
         Ok(())
     }
@@ -256,20 +311,96 @@ impl<'a> Inspector<'a> {
     }
 }
 
-/// A hit as a finding: about `blob` (with its size) or, without one, about the whole range.
-fn to_finding(hit: Hit, policy: &Policy, blob: Option<(&NewBlob, Option<u64>)>) -> Finding {
-    let pattern = hit.rule.pattern();
+/// What a finding is about.
+struct Subject<'a> {
+    path: &'a gix::bstr::BString,
+    blob: ObjectId,
+    commit: Option<ObjectId>,
+    reference: Option<&'a gix::bstr::BString>,
+    size: Option<u64>,
+}
+
+impl<'a> Subject<'a> {
+    fn of(new: &'a NewBlob, size: Option<u64>) -> Self {
+        Subject {
+            path: &new.path,
+            blob: new.oid,
+            commit: new.commit,
+            reference: new.reference.as_ref(),
+            size,
+        }
+    }
+
+    fn touched(t: &'a Touched) -> Self {
+        Subject {
+            path: &t.path,
+            blob: t.blob,
+            commit: t.commit,
+            reference: t.reference.as_ref(),
+            size: t.size,
+        }
+    }
+}
+
+/// A hit as a finding: about one blob at a path or, without a subject, about the whole range.
+fn to_finding(hit: Hit, policy: &Policy, subject: Option<Subject<'_>>) -> Finding {
+    let pattern = hit.pattern.unwrap_or_else(|| hit.rule.pattern());
     Finding {
         rule: hit.rule,
         pattern,
         level: hit.level,
-        path: blob.map(|(b, _)| b.path.clone()),
-        blob: blob.map(|(b, _)| b.oid),
-        commit: blob.and_then(|(b, _)| b.commit),
-        reference: blob.and_then(|(b, _)| b.reference.clone()),
-        size: blob.and_then(|(_, size)| size),
+        path: subject.as_ref().map(|s| s.path.clone()),
+        blob: subject.as_ref().map(|s| s.blob),
+        commit: subject.as_ref().and_then(|s| s.commit),
+        reference: subject.as_ref().and_then(|s| s.reference.cloned()),
+        size: subject.as_ref().and_then(|s| s.size),
         message: hit.message,
         suggestion: policy.suggestion(pattern).to_owned(),
         evidence: hit.evidence,
+    }
+}
+
+/// Add what the history says: its own findings, and evidence for the per-blob findings.
+fn apply_history(
+    analysis: Analysis,
+    touched: &[Touched],
+    policy: &Policy,
+    findings: &mut Vec<Finding>,
+    notices: &mut Vec<Notice>,
+) {
+    let rules = &policy.file.rules;
+    let reportable = |hit: &Hit, t: &Touched| hit.level != Level::Off && !rules.exclude(hit.rule).is_match(&t.path);
+    for (i, hit) in analysis.hits {
+        let t = &touched[i];
+        if reportable(&hit, t) {
+            findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
+        }
+    }
+    for extra in analysis.extras {
+        let t = &touched[extra.touched];
+        let about = |f: &Finding| f.path.as_ref() == Some(&t.path) && extra.rules.contains(&f.rule);
+        let newest = findings.iter().any(|f| about(f) && f.blob == Some(t.blob));
+        let mut matched = false;
+        for f in findings
+            .iter_mut()
+            .filter(|f| about(f) && (!newest || f.blob == Some(t.blob)))
+        {
+            f.evidence.insert(extra.key.to_owned(), extra.value.clone());
+            matched = true;
+        }
+        if !matched && let Some(mut hit) = extra.fallback {
+            hit.level = hit.level.capped(rules.level(hit.rule));
+            if reportable(&hit, t) {
+                findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
+            }
+        }
+    }
+    if analysis.truncated {
+        notices.push(Notice {
+            kind: "lookback-truncated",
+            message: "the look-back window reaches missing history (a shallow or partial clone): churn and cadence rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results".into(),
+            path: None,
+            blob: None,
+        });
     }
 }

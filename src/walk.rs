@@ -265,6 +265,7 @@ pub struct Walker<'r, F> {
     walked: Walked,
     state: gix::diff::tree::State,
     shallow: Option<HashSet<ObjectId>>,
+    tips: Vec<ObjectId>,
 }
 
 impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
@@ -278,6 +279,7 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             walked: Walked::default(),
             state: Default::default(),
             shallow: None,
+            tips: Vec::new(),
         }
     }
 
@@ -290,6 +292,7 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             .filter(|t| t.kind == TipKind::Commit)
             .map(|t| t.id)
             .collect();
+        self.tips.extend(&commit_tips);
         let commits = self.commits_parents_first(&commit_tips, old)?;
         let first_new = self.walked.commits.len();
         for c in &commits {
@@ -383,6 +386,11 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             }
         }
         Ok(())
+    }
+
+    /// Every commit tip the walks were given (the look-back window starts there).
+    pub fn tips(&self) -> &[ObjectId] {
+        &self.tips
     }
 
     /// What the walks saw.

@@ -119,16 +119,24 @@ pub struct Rules {
     pub large_blob: Graded,
     /// `history-growth`
     pub history_growth: Graded,
+    /// `churning-blob`
+    pub churning_blob: ChurningBlob,
+    /// `deep-delta-chain`
+    pub deep_delta_chain: DeepDeltaChain,
     /// `lfs-bypassed`
     pub lfs_bypassed: LevelOnly,
     /// `database-file`
     pub database_file: DatabaseFile,
+    /// `data-churn`
+    pub data_churn: DataChurn,
     /// `log-file`
     pub log_file: LogFile,
     /// `audit-record`
     pub audit_record: AuditRecord,
     /// `generated-artifact`
     pub generated_artifact: GeneratedArtifact,
+    /// `machine-cadence`
+    pub machine_cadence: MachineCadence,
     /// `database-dump`
     pub database_dump: WithPaths,
     /// `archive-backup`
@@ -176,6 +184,70 @@ pub struct Graded {
     pub warn_size: Size,
     /// Reported at deny from this size.
     pub deny_size: Size,
+}
+
+/// `[rules.churning-blob]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChurningBlob {
+    /// Highest level reported; `off` disables.
+    pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// A path counts when one of its versions is at least this large.
+    pub min_size: Size,
+    /// Versions in the look-back window reported at warn.
+    pub warn_versions: u32,
+    /// Versions in the look-back window reported at deny.
+    pub deny_versions: u32,
+}
+
+/// `[rules.deep-delta-chain]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeepDeltaChain {
+    /// Highest level reported; `off` disables.
+    pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Objects at least this large are checked.
+    pub min_size: Size,
+    /// Chains deeper than this are reported.
+    pub max_depth: u32,
+}
+
+/// `[rules.data-churn]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataChurn {
+    /// Highest level reported; `off` disables.
+    pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Commits in the look-back window that rewrite the file.
+    pub min_commits: u32,
+    /// Share of those commits made by one identity that counts as automation.
+    pub min_identity_share: f64,
+}
+
+/// `[rules.machine-cadence]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MachineCadence {
+    /// Highest level reported; `off` disables.
+    pub level: Level,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Commits of one identity, in the window, that make a cadence.
+    pub min_commits: u32,
+    /// Share of the intervals between them that must fit one period.
+    pub min_regular_share: f64,
+    /// Most paths a typical commit of the cadence touches.
+    pub max_paths: u32,
 }
 
 /// `[rules.database-file]`
@@ -277,11 +349,36 @@ pub struct BackupFile {
 }
 
 impl Rules {
+    /// The configured `level` of `rule` (the highest it reports at).
+    pub fn level(&self, rule: RuleId) -> Level {
+        match rule {
+            RuleId::LargeBlob => self.large_blob.level,
+            RuleId::HistoryGrowth => self.history_growth.level,
+            RuleId::ChurningBlob => self.churning_blob.level,
+            RuleId::DeepDeltaChain => self.deep_delta_chain.level,
+            RuleId::LfsBypassed => self.lfs_bypassed.level,
+            RuleId::DatabaseFile => self.database_file.level,
+            RuleId::DataChurn => self.data_churn.level,
+            RuleId::LogFile => self.log_file.level,
+            RuleId::AuditRecord => self.audit_record.level,
+            RuleId::GeneratedArtifact => self.generated_artifact.level,
+            RuleId::MachineCadence => self.machine_cadence.level,
+            RuleId::DatabaseDump => self.database_dump.level,
+            RuleId::ArchiveBackup => self.archive_backup.level,
+            RuleId::DiskImage => self.disk_image.level,
+            RuleId::BackupFile => self.backup_file.level,
+        }
+    }
+
     /// The `exclude` globs of `rule`.
     pub fn exclude(&self, rule: RuleId) -> &Globs {
         match rule {
             RuleId::LargeBlob => &self.large_blob.exclude,
             RuleId::HistoryGrowth => &self.history_growth.exclude,
+            RuleId::ChurningBlob => &self.churning_blob.exclude,
+            RuleId::DeepDeltaChain => &self.deep_delta_chain.exclude,
+            RuleId::DataChurn => &self.data_churn.exclude,
+            RuleId::MachineCadence => &self.machine_cadence.exclude,
             RuleId::LfsBypassed => &self.lfs_bypassed.exclude,
             RuleId::DatabaseFile => &self.database_file.exclude,
             RuleId::LogFile => &self.log_file.exclude,

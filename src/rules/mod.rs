@@ -15,6 +15,7 @@ use crate::finding::Pattern;
 pub mod audit_trail;
 pub mod backup;
 pub mod database;
+pub mod history;
 pub mod large_churn;
 pub(crate) mod paths;
 
@@ -26,16 +27,24 @@ pub enum RuleId {
     LargeBlob,
     /// Bytes of new blobs a range adds to history.
     HistoryGrowth,
+    /// A large path with many versions in the look-back window.
+    ChurningBlob,
+    /// A large object behind a deep delta chain.
+    DeepDeltaChain,
     /// A raw blob where `.gitattributes` asks for an LFS pointer.
     LfsBypassed,
     /// A database file, by content or name.
     DatabaseFile,
+    /// A structured data file rewritten by automation.
+    DataChurn,
     /// A log file, by name or timestamped lines.
     LogFile,
     /// Audit and event records.
     AuditRecord,
     /// Build output and generated files.
     GeneratedArtifact,
+    /// Commits made at machine cadence.
+    MachineCadence,
     /// A database dump.
     DatabaseDump,
     /// An archive that is a backup, or a large archive.
@@ -48,14 +57,18 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in documentation order (grouped by pattern).
-    pub const ALL: [RuleId; 11] = [
+    pub const ALL: [RuleId; 15] = [
         RuleId::LargeBlob,
         RuleId::HistoryGrowth,
+        RuleId::ChurningBlob,
+        RuleId::DeepDeltaChain,
         RuleId::LfsBypassed,
         RuleId::DatabaseFile,
+        RuleId::DataChurn,
         RuleId::LogFile,
         RuleId::AuditRecord,
         RuleId::GeneratedArtifact,
+        RuleId::MachineCadence,
         RuleId::DatabaseDump,
         RuleId::ArchiveBackup,
         RuleId::DiskImage,
@@ -67,6 +80,10 @@ impl RuleId {
         match self {
             RuleId::LargeBlob => "large-blob",
             RuleId::HistoryGrowth => "history-growth",
+            RuleId::ChurningBlob => "churning-blob",
+            RuleId::DeepDeltaChain => "deep-delta-chain",
+            RuleId::DataChurn => "data-churn",
+            RuleId::MachineCadence => "machine-cadence",
             RuleId::LfsBypassed => "lfs-bypassed",
             RuleId::DatabaseFile => "database-file",
             RuleId::LogFile => "log-file",
@@ -82,15 +99,27 @@ impl RuleId {
     /// The pattern the rule belongs to.
     pub fn pattern(self) -> Pattern {
         match self {
-            RuleId::LargeBlob | RuleId::HistoryGrowth | RuleId::LfsBypassed => Pattern::LargeChurn,
-            RuleId::DatabaseFile => Pattern::Database,
-            RuleId::LogFile | RuleId::AuditRecord | RuleId::GeneratedArtifact => Pattern::AuditTrail,
+            RuleId::LargeBlob
+            | RuleId::HistoryGrowth
+            | RuleId::ChurningBlob
+            | RuleId::DeepDeltaChain
+            | RuleId::LfsBypassed => Pattern::LargeChurn,
+            RuleId::DatabaseFile | RuleId::DataChurn => Pattern::Database,
+            RuleId::LogFile | RuleId::AuditRecord | RuleId::GeneratedArtifact | RuleId::MachineCadence => {
+                Pattern::AuditTrail
+            }
             RuleId::DatabaseDump | RuleId::ArchiveBackup | RuleId::DiskImage | RuleId::BackupFile => Pattern::Backup,
         }
     }
 
     /// The rule's documentation, as `pushgate explain` prints it.
     pub fn doc(self) -> &'static RuleDoc {
+        if matches!(
+            self,
+            RuleId::ChurningBlob | RuleId::DeepDeltaChain | RuleId::DataChurn | RuleId::MachineCadence
+        ) {
+            return history::doc(self);
+        }
         match self.pattern() {
             Pattern::LargeChurn => large_churn::doc(self),
             Pattern::Database => database::doc(self),
@@ -204,6 +233,9 @@ pub struct Hit {
     pub message: String,
     /// Facts behind it.
     pub evidence: serde_json::Map<String, serde_json::Value>,
+    /// The pattern, when it is not the rule's own (`machine-cadence` reports under the
+    /// pattern of the paths the cadence rewrites).
+    pub pattern: Option<Pattern>,
 }
 
 impl Hit {
@@ -214,6 +246,7 @@ impl Hit {
             level,
             message: message.into(),
             evidence: serde_json::Map::new(),
+            pattern: None,
         }
     }
 

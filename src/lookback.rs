@@ -1,0 +1,592 @@
+//! Where history comes from: the look-back window, and what it says about the paths a range
+//! or push touches.
+//!
+//! The window is the newest `lookback_commits` commits reachable from the tips in scope, no
+//! older than `lookback_days` before the newest of them: measured from the commits, never from
+//! the wall clock, so the same repository always gives the same findings. For a range it
+//! reaches behind the range's base, for a push behind the refs' old values; its cost is bounded
+//! by the window, not by the repository. Only paths that can be misused (large, or a log,
+//! data file, database, generated output or backup by their own nature) are looked up, so a
+//! push of source code reads no history at all.
+
+use std::collections::{HashMap, HashSet};
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::objs::FindExt;
+
+use crate::policy::PolicyFile;
+use crate::repo::RepoError;
+use crate::rules::history::{self, Change, PathHistory, PathKind};
+use crate::rules::{Hit, RuleId, paths};
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// A path the range touched, with what the per-blob rules made of its newest version.
+#[derive(Debug, Clone)]
+pub struct Touched {
+    /// The path.
+    pub path: BString,
+    /// Its newest blob in the range.
+    pub blob: ObjectId,
+    /// The commit that brought that blob.
+    pub commit: Option<ObjectId>,
+    /// The root tree of that commit.
+    pub root: Option<ObjectId>,
+    /// The ref that brought it (hooks).
+    pub reference: Option<BString>,
+    /// Its size.
+    pub size: Option<u64>,
+    /// What it is by its own nature.
+    pub kind: Option<PathKind>,
+    /// Whether the content is text.
+    pub text: bool,
+}
+
+/// Evidence for a finding another rule made about a path; `fallback` is reported when no such
+/// finding exists.
+#[derive(Debug, Clone)]
+pub struct Extra {
+    /// Index into the touched paths.
+    pub touched: usize,
+    /// The rules whose findings take the evidence.
+    pub rules: &'static [RuleId],
+    /// Evidence key.
+    pub key: &'static str,
+    /// Evidence value.
+    pub value: serde_json::Value,
+    /// A hit to report when none of `rules` found anything at the path.
+    pub fallback: Option<Hit>,
+}
+
+/// What the history says.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// New findings, each about one touched path (by index).
+    pub hits: Vec<(usize, Hit)>,
+    /// Evidence for other findings.
+    pub extras: Vec<Extra>,
+    /// The window stopped at missing history.
+    pub truncated: bool,
+}
+
+/// One commit of the window.
+struct WindowCommit {
+    tree: ObjectId,
+    parents: Vec<ObjectId>,
+    time: i64,
+    identity: String,
+    template: String,
+}
+
+/// Whether a path deserves a history lookup.
+pub fn is_candidate(t: &Touched, policy: &PolicyFile) -> bool {
+    t.kind.is_some() || t.size.is_some_and(|s| s >= policy.rules.churning_blob.min_size.0) || in_series(&t.path)
+}
+
+/// Analyse the history of the `touched` paths in the window behind `tips`.
+pub fn analyze(
+    repo: &gix::Repository,
+    policy: &PolicyFile,
+    tips: &[ObjectId],
+    touched: &[Touched],
+) -> Result<Analysis, RepoError> {
+    let mut analysis = Analysis::default();
+    let mut lookup = PathLookup::new(repo);
+    for (i, t) in touched.iter().enumerate() {
+        if let (Some(root), true) = (t.root, in_series(&t.path))
+            && let Some(extra) = dated_series(&mut lookup, root, i, t)?
+        {
+            analysis.extras.push(extra);
+        }
+    }
+    let wanted: Vec<usize> = (0..touched.len())
+        .filter(|&i| {
+            let t = &touched[i];
+            t.kind.is_some() || t.size.is_some_and(|s| s >= policy.rules.churning_blob.min_size.0)
+        })
+        .collect();
+    if wanted.is_empty() || tips.is_empty() {
+        return Ok(analysis);
+    }
+    let (window, order, truncated) = window(repo, tips, policy)?;
+    analysis.truncated = truncated;
+    for i in wanted {
+        let t = &touched[i];
+        let h = path_history(repo, &mut lookup, &window, &order, t, truncated)?;
+        if let Some(hit) = history::churning_blob(&h, policy) {
+            analysis.hits.push((i, hit));
+        }
+        if let Some(hit) = history::data_churn(&h, policy) {
+            analysis.hits.push((i, hit));
+        }
+        let cadence = history::machine_cadence(&h, policy, |mine| paths_per_commit(repo, &window, mine));
+        if let Some(hit) = cadence {
+            analysis.hits.push((i, hit));
+        }
+        if matches!(t.kind, Some(PathKind::Log | PathKind::Data)) && t.text {
+            analysis.extras.extend(append_growth(repo, &h, i, t)?);
+        }
+    }
+    Ok(analysis)
+}
+
+/// The window: commits by id, and their ids newest first.
+type Window = HashMap<ObjectId, WindowCommit>;
+
+fn window(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    policy: &PolicyFile,
+) -> Result<(Window, Vec<ObjectId>, bool), RepoError> {
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .map_err(|e| RepoError::read("reading the shallow file", e))?
+        .map(|c| c.iter().copied().collect())
+        .unwrap_or_default();
+    let mut tips = tips.to_vec();
+    tips.sort();
+    tips.dedup();
+    let walk = repo
+        .rev_walk(tips)
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
+        .all()
+        .map_err(|e| RepoError::read("walking the look-back window", e))?;
+    let (mut window, mut order, mut truncated) = (Window::new(), Vec::new(), false);
+    let mut newest: Option<i64> = None;
+    let max = policy.lookback_commits as usize;
+    let days = i64::from(policy.lookback_days) * DAY;
+    for info in walk {
+        // Missing parents (a partial or broken history) end the window, not the scan.
+        let Ok(info) = info else {
+            truncated = true;
+            break;
+        };
+        let Ok(commit) = repo.find_commit(info.id) else {
+            truncated = true;
+            break;
+        };
+        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+        let newest = *newest.get_or_insert(time);
+        if order.len() >= max || time < newest - days {
+            break;
+        }
+        let identity = commit
+            .author()
+            .map(|a| {
+                let email = a.email.to_str_lossy().to_lowercase();
+                if email.is_empty() {
+                    a.name.to_str_lossy().to_lowercase()
+                } else {
+                    email
+                }
+            })
+            .unwrap_or_default();
+        let template = commit.message_raw().map(|m| history::template(m)).unwrap_or_default();
+        let tree = commit
+            .tree_id()
+            .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?
+            .detach();
+        let parents = if shallow.contains(&info.id) {
+            truncated = true;
+            Vec::new()
+        } else {
+            info.parent_ids.iter().copied().collect()
+        };
+        order.push(info.id);
+        window.insert(
+            info.id,
+            WindowCommit {
+                tree,
+                parents,
+                time,
+                identity,
+                template,
+            },
+        );
+    }
+    Ok((window, order, truncated))
+}
+
+fn path_history(
+    repo: &gix::Repository,
+    lookup: &mut PathLookup<'_>,
+    window: &Window,
+    order: &[ObjectId],
+    t: &Touched,
+    truncated: bool,
+) -> Result<PathHistory, RepoError> {
+    let path = t.path.as_bstr();
+    let mut versions: Vec<ObjectId> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut changes = Vec::new();
+    for id in order {
+        let Some(c) = window.get(id) else { continue };
+        let blob = lookup.blob_at(c.tree, path)?;
+        if let Some(b) = blob
+            && seen.insert(b)
+        {
+            versions.push(b);
+        }
+        // Merges bring changes their other parents made; those commits count on their own.
+        if c.parents.len() > 1 {
+            continue;
+        }
+        let previous = match c.parents.first() {
+            None => None,
+            Some(p) => {
+                let tree = match window.get(p) {
+                    Some(pc) => Some(pc.tree),
+                    None => repo
+                        .find_commit(*p)
+                        .ok()
+                        .and_then(|pc| pc.tree_id().ok())
+                        .map(|t| t.detach()),
+                };
+                match tree {
+                    Some(tree) => lookup.blob_at(tree, path)?,
+                    None => None,
+                }
+            }
+        };
+        if previous != blob {
+            changes.push(Change {
+                commit: *id,
+                time: c.time,
+                identity: c.identity.clone(),
+                template: c.template.clone(),
+                blob,
+                previous,
+            });
+        }
+    }
+    let versions = versions
+        .into_iter()
+        .map(|b| {
+            let size = repo.try_find_header(b).ok().flatten().map(|h| h.size());
+            (b, size)
+        })
+        .collect();
+    Ok(PathHistory {
+        kind: t.kind,
+        versions,
+        changes,
+        window_commits: order.len(),
+        truncated,
+    })
+}
+
+/// The median number of paths the given commits change (diffs against their first parent;
+/// at most the newest 30 commits are diffed).
+fn paths_per_commit(repo: &gix::Repository, window: &Window, commits: &[&Change]) -> Option<usize> {
+    let mut counts = Vec::new();
+    let mut state = gix::diff::tree::State::default();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for change in commits.iter().take(30) {
+        let c = window.get(&change.commit)?;
+        let parent_tree = match c.parents.first() {
+            Some(p) => match window.get(p) {
+                Some(pc) => pc.tree,
+                None => repo.find_commit(*p).ok()?.tree_id().ok()?.detach(),
+            },
+            None => ObjectId::empty_tree(repo.object_hash()),
+        };
+        let lhs = tree_iter(repo, parent_tree, &mut a).ok()?;
+        let rhs = tree_iter(repo, c.tree, &mut b).ok()?;
+        let mut recorder = gix::diff::tree::Recorder::default();
+        gix::diff::tree(lhs, rhs, &mut state, &repo.objects, &mut recorder).ok()?;
+        let n = recorder
+            .records
+            .iter()
+            .filter(|r| {
+                use gix::diff::tree::recorder::Change as C;
+                match r {
+                    C::Addition { entry_mode, .. } | C::Deletion { entry_mode, .. } => !entry_mode.is_tree(),
+                    C::Modification { entry_mode, .. } => !entry_mode.is_tree(),
+                }
+            })
+            .count();
+        counts.push(n);
+    }
+    if counts.is_empty() {
+        return None;
+    }
+    counts.sort_unstable();
+    Some(counts[counts.len() / 2])
+}
+
+fn tree_iter<'a>(
+    repo: &gix::Repository,
+    id: ObjectId,
+    buf: &'a mut Vec<u8>,
+) -> Result<gix::objs::TreeRefIter<'a>, RepoError> {
+    if id.is_empty_tree() {
+        return Ok(gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()));
+    }
+    repo.objects
+        .find_tree_iter(&id, buf)
+        .map_err(|e| RepoError::read(format!("reading tree {id}"), e))
+}
+
+/// Text files at most this large are compared whole to tell appends from rewrites.
+const APPEND_MAX: u64 = 4 * 1024 * 1024;
+
+/// Consecutive versions compared for append-only growth.
+const APPEND_PAIRS: usize = 4;
+
+/// A log or data file whose versions each add to the end of the last: evidence for
+/// `log-file`/`audit-record`, with the growth rate.
+fn append_growth(repo: &gix::Repository, h: &PathHistory, index: usize, t: &Touched) -> Result<Vec<Extra>, RepoError> {
+    let size = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
+    let mut checked = 0;
+    for change in h.changes.iter().take(APPEND_PAIRS) {
+        let (Some(new), Some(old)) = (change.blob, change.previous) else {
+            break;
+        };
+        let (Some(new_size), Some(old_size)) = (size(new), size(old)) else {
+            break;
+        };
+        if new_size <= old_size || new_size > APPEND_MAX {
+            return Ok(Vec::new());
+        }
+        let read = |b: ObjectId| {
+            repo.find_object(b)
+                .map(|o| o.data.clone())
+                .map_err(|e| RepoError::read(format!("reading blob {b}"), e))
+        };
+        if !read(new)?.starts_with(&read(old)?) {
+            return Ok(Vec::new());
+        }
+        checked += 1;
+    }
+    if checked < 2 {
+        return Ok(Vec::new());
+    }
+    // Growth over the window: from the oldest change's previous version to the newest version.
+    let newest = h.changes.first();
+    let oldest = h.changes.last();
+    let (Some(newest), Some(oldest)) = (newest, oldest) else {
+        return Ok(Vec::new());
+    };
+    let grown = newest
+        .blob
+        .and_then(size)
+        .unwrap_or(0)
+        .saturating_sub(oldest.previous.and_then(size).unwrap_or(0));
+    let days = ((newest.time - oldest.time) as f64 / DAY as f64).max(1.0 / 24.0);
+    let per_day = (grown as f64 / days) as u64;
+    let value = serde_json::json!({
+        "versions_checked": checked,
+        "commits": h.changes.len(),
+        "bytes_added": grown,
+        "bytes_per_day": per_day,
+    });
+    let fallback = (t.kind == Some(PathKind::Data)).then(|| {
+        Hit::new(
+            RuleId::AuditRecord,
+            Level::Warn,
+            format!(
+                "an append-only record file: each of the last {checked} versions adds to the end of the one before, about {} a day",
+                crate::util::human_size(per_day)
+            ),
+        )
+        .with("append_growth", value.clone())
+    });
+    Ok(vec![Extra {
+        touched: index,
+        rules: &[RuleId::LogFile, RuleId::AuditRecord],
+        key: "append_growth",
+        value,
+        fallback,
+    }])
+}
+
+use crate::finding::Level;
+
+/// File extensions of dumps, archives and backup copies: a dated series of these is a backup
+/// schedule even when each file is small.
+const SERIES_EXTENSIONS: &[&str] = &[
+    "sql", "dump", "bak", "backup", "tar", "gz", "tgz", "zip", "7z", "bz2", "xz", "zst", "rar", "bson", "rdb",
+];
+
+/// Whether the file name carries a date or a counter and has a backup-like extension.
+fn in_series(path: &BString) -> bool {
+    let name = crate::walk::split_path(path.as_bstr()).1;
+    let template = name_template(name);
+    template.contains('#') && paths::extension(name).is_some_and(|e| SERIES_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// A file name with its dates and counters replaced: `backup_20171130.sql.tar.gz` →
+/// `backup_#.sql.tar.gz`, `2017-04-02-db.sql` → `#-db.sql`, `dump_0012.tar` → `dump_#.tar`.
+pub fn name_template(name: &BStr) -> String {
+    let bytes = name.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            // A run of digits, with single separators between digit groups (dates, times).
+            while i < bytes.len() {
+                if bytes[i].is_ascii_digit() {
+                    i += 1;
+                } else if matches!(bytes[i], b'-' | b'_' | b'.' | b'T' | b':')
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            out.push('#');
+        } else {
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push_str(&String::from_utf8_lossy(&bytes[start..i]));
+        }
+    }
+    out
+}
+
+/// Files beside it named the same but for a date or counter.
+const SERIES_MIN: usize = 3;
+
+fn dated_series(
+    lookup: &mut PathLookup<'_>,
+    root: ObjectId,
+    index: usize,
+    t: &Touched,
+) -> Result<Option<Extra>, RepoError> {
+    let (dir, name) = crate::walk::split_path(t.path.as_bstr());
+    let template = name_template(name);
+    let names = lookup.list_dir(root, dir)?;
+    let members: Vec<&BString> = names
+        .iter()
+        .filter(|n| name_template(n.as_bstr()) == template)
+        .collect();
+    if members.len() < SERIES_MIN {
+        return Ok(None);
+    }
+    let examples: Vec<String> = members
+        .iter()
+        .rev()
+        .take(3)
+        .map(|n| n.to_str_lossy().into_owned())
+        .collect();
+    let value = serde_json::json!({"template": template, "files": members.len(), "examples": examples});
+    let fallback = Hit::new(
+        RuleId::BackupFile,
+        Level::Warn,
+        format!(
+            "one of {} files named `{}` with a date or counter: a backup schedule",
+            members.len(),
+            template
+        ),
+    )
+    .with("series", value.clone());
+    Ok(Some(Extra {
+        touched: index,
+        rules: &[
+            RuleId::DatabaseDump,
+            RuleId::ArchiveBackup,
+            RuleId::DiskImage,
+            RuleId::BackupFile,
+        ],
+        key: "series",
+        value,
+        fallback: Some(fallback),
+    }))
+}
+
+/// Tree lookups by path, remembered per (tree, rest of path): consecutive commits share most
+/// subtrees, so each commit costs about one tree read.
+struct PathLookup<'r> {
+    repo: &'r gix::Repository,
+    memo: HashMap<(ObjectId, BString), Option<ObjectId>>,
+    buf: Vec<u8>,
+}
+
+impl<'r> PathLookup<'r> {
+    fn new(repo: &'r gix::Repository) -> Self {
+        PathLookup {
+            repo,
+            memo: HashMap::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The blob at `path` in `tree`, if there is one.
+    fn blob_at(&mut self, tree: ObjectId, path: &BStr) -> Result<Option<ObjectId>, RepoError> {
+        let key = (tree, path.to_owned());
+        if let Some(found) = self.memo.get(&key) {
+            return Ok(*found);
+        }
+        let (first, rest) = match path.find_byte(b'/') {
+            Some(i) => (&path[..i], Some(path[i + 1..].as_bstr())),
+            None => (&path[..], None),
+        };
+        let entry = self.entry(tree, first)?;
+        let found = match (entry, rest) {
+            (Some((oid, mode)), None) if mode.is_blob() => Some(oid),
+            (Some((oid, mode)), Some(rest)) if mode.is_tree() => self.blob_at(oid, rest)?,
+            _ => None,
+        };
+        self.memo.insert(key, found);
+        Ok(found)
+    }
+
+    fn entry(
+        &mut self,
+        tree: ObjectId,
+        name: &[u8],
+    ) -> Result<Option<(ObjectId, gix::objs::tree::EntryMode)>, RepoError> {
+        for entry in tree_iter(self.repo, tree, &mut self.buf)? {
+            let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {tree}"), e))?;
+            if entry.filename == name {
+                return Ok(Some((entry.oid.to_owned(), entry.mode)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The file names in directory `dir` of `root`.
+    fn list_dir(&mut self, root: ObjectId, dir: &BStr) -> Result<Vec<BString>, RepoError> {
+        let mut tree = root;
+        if !dir.is_empty() {
+            for part in dir.split(|b| *b == b'/') {
+                match self.entry(tree, part)? {
+                    Some((oid, mode)) if mode.is_tree() => tree = oid,
+                    _ => return Ok(Vec::new()),
+                }
+            }
+        }
+        let mut names = Vec::new();
+        for entry in tree_iter(self.repo, tree, &mut self.buf)? {
+            let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {tree}"), e))?;
+            if entry.mode.is_blob() {
+                names.push(entry.filename.to_owned());
+            }
+        }
+        Ok(names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_names() {
+        assert_eq!(name_template(b"2017-04-02-db.sql".as_bstr()), "#-db.sql");
+        assert_eq!(
+            name_template(b"backup_20171130.sql.tar.gz".as_bstr()),
+            "backup_#.sql.tar.gz"
+        );
+        assert_eq!(name_template(b"dump_0012.tar".as_bstr()), "dump_#.tar");
+        assert_eq!(name_template(b"shop.sql".as_bstr()), "shop.sql");
+        assert!(in_series(&BString::from("db/2017-04-02-db.sql")));
+        assert!(!in_series(&BString::from("db/shop.sql")));
+        assert!(!in_series(&BString::from("src/v2_parser.rs")));
+    }
+}
