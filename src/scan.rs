@@ -108,6 +108,7 @@ pub fn scan_with(
         ..
     } = inspector;
 
+    collapse_versions(&mut findings);
     let touched: Vec<Touched> = touched.into_values().collect::<Vec<_>>();
     let analysis = lookback::analyze(repo, &policy.file, &tips, &touched)?;
     apply_history(analysis, &touched, policy, &mut findings, &mut notices);
@@ -358,6 +359,36 @@ fn to_finding(hit: Hit, policy: &Policy, subject: Option<Subject<'_>>) -> Findin
         suggestion: policy.suggestion(pattern).to_owned(),
         evidence: hit.evidence,
     }
+}
+
+/// One finding per path and rule: a log committed 60 times is one log, not 60. The most
+/// severe version stands for the path (the newest among equals), with the count of versions.
+fn collapse_versions(findings: &mut Vec<Finding>) {
+    let mut best: HashMap<(Option<gix::bstr::BString>, crate::rules::RuleId), (usize, usize)> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let entry = best.entry((f.path.clone(), f.rule)).or_insert((i, 0));
+        entry.1 += 1;
+        if f.level >= findings[entry.0].level {
+            entry.0 = i;
+        }
+    }
+    let mut keep: Vec<Option<usize>> = vec![None; findings.len()];
+    for (index, count) in best.into_values() {
+        keep[index] = Some(count);
+    }
+    let mut i = 0;
+    findings.retain_mut(|f| {
+        let kept = keep[i];
+        i += 1;
+        match kept {
+            Some(count) if count > 1 => {
+                f.evidence.insert("versions".into(), count.into());
+                true
+            }
+            Some(_) => true,
+            None => false,
+        }
+    });
 }
 
 /// Add what the history says: its own findings, and evidence for the per-blob findings.

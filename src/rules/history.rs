@@ -459,14 +459,15 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// A period in words: `5 min`, `1 h`, `1 d`.
+/// A period in words: `5 min`, `1 h`, `1 d`, rounded to the minute.
 pub fn period_text(seconds: i64) -> String {
-    match seconds {
-        s if s % DAY == 0 && s >= DAY => format!("{} d", s / DAY),
-        s if s % 3600 == 0 && s >= 3600 => format!("{} h", s / 3600),
-        s if s >= 3600 => format!("{:.1} h", s as f64 / 3600.0),
-        s if s >= 60 => format!("{} min", (s + 30) / 60),
-        s => format!("{s} s"),
+    let minutes = (seconds + 30) / 60;
+    match minutes {
+        0 => format!("{seconds} s"),
+        m if m % 1440 == 0 => format!("{} d", m / 1440),
+        m if m % 60 == 0 => format!("{} h", m / 60),
+        m if m >= 120 => format!("{:.1} h", m as f64 / 60.0),
+        m => format!("{m} min"),
     }
 }
 
@@ -515,6 +516,9 @@ mod tests {
         assert_eq!(period_text(300), "5 min");
         assert_eq!(period_text(3600), "1 h");
         assert_eq!(period_text(86400), "1 d");
-        assert_eq!(period_text(5400), "1.5 h");
+        assert_eq!(period_text(5400), "90 min");
+        assert_eq!(period_text(3607), "1 h");
+        assert_eq!(period_text(303), "5 min");
+        assert_eq!(period_text(9000), "2.5 h");
     }
 }
