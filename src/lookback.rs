@@ -426,16 +426,12 @@ pub fn name_template(name: &BStr) -> String {
     while i < bytes.len() {
         if bytes[i].is_ascii_digit() {
             // A run of digits, with single separators between digit groups (dates, times).
-            while i < bytes.len() {
-                if bytes[i].is_ascii_digit() {
-                    i += 1;
-                } else if matches!(bytes[i], b'-' | b'_' | b'.' | b'T' | b':')
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-                {
-                    i += 1;
-                } else {
-                    break;
-                }
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit()
+                    || (matches!(bytes[i], b'-' | b'_' | b'.' | b'T' | b':')
+                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+            {
+                i += 1;
             }
             out.push('#');
         } else {
@@ -524,7 +520,7 @@ impl<'r> PathLookup<'r> {
         }
         let (first, rest) = match path.find_byte(b'/') {
             Some(i) => (&path[..i], Some(path[i + 1..].as_bstr())),
-            None => (&path[..], None),
+            None => (path, None),
         };
         let entry = self.entry(tree, first)?;
         let found = match (entry, rest) {

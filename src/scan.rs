@@ -362,13 +362,16 @@ fn to_finding(hit: Hit, policy: &Policy, subject: Option<Subject<'_>>) -> Findin
 }
 
 /// One finding per path and rule: a log committed 60 times is one log, not 60. The most
-/// severe version stands for the path (the newest among equals), with the count of versions.
+/// severe version stands for the path (the deepest chain, then the newest, among equals), with
+/// the count of versions.
 fn collapse_versions(findings: &mut Vec<Finding>) {
     let mut best: HashMap<(Option<gix::bstr::BString>, crate::rules::RuleId), (usize, usize)> = HashMap::new();
+    // The deepest chain stands for `deep-delta-chain`; otherwise the most severe, newest last.
+    let rank = |f: &Finding| (f.level, f.evidence.get("depth").and_then(|d| d.as_u64()).unwrap_or(0));
     for (i, f) in findings.iter().enumerate() {
         let entry = best.entry((f.path.clone(), f.rule)).or_insert((i, 0));
         entry.1 += 1;
-        if f.level >= findings[entry.0].level {
+        if rank(f) >= rank(&findings[entry.0]) {
             entry.0 = i;
         }
     }

@@ -511,6 +511,90 @@ mod tests {
         assert!(regularity(&human).1 < 0.6, "{:?}", regularity(&human));
     }
 
+    fn changes(
+        n: usize,
+        who: impl Fn(usize) -> String,
+        when: impl Fn(usize) -> i64,
+        msg: impl Fn(usize) -> String,
+    ) -> Vec<Change> {
+        let id = ObjectId::null(gix::hash::Kind::Sha1);
+        (0..n)
+            .map(|i| Change {
+                commit: id,
+                time: when(i),
+                identity: who(i),
+                template: template(msg(i).as_bytes()),
+                blob: Some(id),
+                previous: Some(id),
+            })
+            .collect()
+    }
+
+    fn data(changes: Vec<Change>) -> PathHistory {
+        PathHistory {
+            kind: Some(PathKind::Data),
+            changes,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn automation_is_data_churn_and_people_are_not() {
+        let policy = crate::policy::Policy::builtin().file;
+        let bot = data(changes(
+            30,
+            |_| "ops@x".into(),
+            |i| i as i64 * 3600,
+            |i| format!("Latest data: {i}"),
+        ));
+        assert!(data_churn(&bot, &policy).is_some());
+        // Many authors at irregular times, varied messages.
+        let people = data(changes(
+            60,
+            |i| format!("dev{}@x", i % 15),
+            |i| (i as i64 * 7919 * 37) % 5_000_000 + i as i64 * 50_000,
+            |i| {
+                format!(
+                    "{} the {}",
+                    ["Fix", "Add", "Tidy"][i % 3],
+                    ["schema", "rows", "ids", "docs"][i % 4]
+                )
+            },
+        ));
+        assert!(data_churn(&people, &policy).is_none());
+        // Too few rewrites, however regular.
+        let few = data(changes(7, |_| "ops@x".into(), |i| i as i64 * 3600, |_| "sync".into()));
+        assert!(data_churn(&few, &policy).is_none());
+        // Not a data file.
+        let mut code = bot.clone();
+        code.kind = None;
+        assert!(data_churn(&code, &policy).is_none());
+        assert!(machine_cadence(&code, &policy, |_| Some(1)).is_none());
+    }
+
+    #[test]
+    fn cadence_needs_schedule_template_and_few_paths() {
+        let policy = crate::policy::Policy::builtin().file;
+        let mut log = data(changes(
+            20,
+            |_| "root@h".into(),
+            |i| i as i64 * 300,
+            |i| format!("health check {i}"),
+        ));
+        log.kind = Some(PathKind::Log);
+        let hit = machine_cadence(&log, &policy, |_| Some(1)).expect("a cadence");
+        assert_eq!(hit.pattern, Some(Pattern::AuditTrail));
+        assert!(
+            machine_cadence(&log, &policy, |_| Some(40)).is_none(),
+            "touches too many paths"
+        );
+        let mut varied = log.clone();
+        for (i, c) in varied.changes.iter_mut().enumerate() {
+            c.template = format!("message {}", ["a", "b", "c", "d", "e"][i % 5]);
+        }
+        assert!(machine_cadence(&varied, &policy, |_| Some(1)).is_none(), "no template");
+    }
+
     #[test]
     fn periods_read_well() {
         assert_eq!(period_text(300), "5 min");

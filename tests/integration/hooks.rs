@@ -8,11 +8,11 @@ use std::process;
 
 use crate::util::{Run, fixture_copy, git, pushgate_run};
 
-/// A server repository holding `main` of the push fixture, and a client to push from.
-struct Server {
+/// A server repository seeded from a fixture, and a client (a copy of the fixture) to push from.
+pub struct Server {
     _dir: tempfile::TempDir,
-    client: tempfile::TempDir,
-    bare: PathBuf,
+    pub client: tempfile::TempDir,
+    pub bare: PathBuf,
 }
 
 impl Server {
@@ -25,6 +25,11 @@ impl Server {
     }
 
     fn without_hook() -> Server {
+        Server::seeded("push", "main")
+    }
+
+    /// A server holding `seed` (a revision of fixture `name`) as `main`, without a hook.
+    pub fn seeded(name: &str, seed: &str) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let bare = dir.path().join("srv.git");
         let out = process::Command::new("git")
@@ -37,39 +42,39 @@ impl Server {
         assert!(out.status.success());
         let server = Server {
             _dir: dir,
-            client: fixture_copy("push"),
+            client: fixture_copy(name),
             bare,
         };
-        let r = server.push(&["main"]);
+        let r = server.push(&[&format!("{seed}:refs/heads/main")]);
         assert_eq!(r.code, 0, "seed push: {}", r.describe());
         server
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("file://{}", self.bare.display())
     }
 
     /// `pushgate <args> --repo <server>`.
-    fn pushgate(&self, args: &[&str]) -> Run {
+    pub fn pushgate(&self, args: &[&str]) -> Run {
         let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         all.push("--repo".into());
         all.push(self.bare.display().to_string());
         pushgate_run(&all)
     }
 
-    fn policy(&self, text: &str) {
+    pub fn policy(&self, text: &str) {
         fs::write(self.bare.join("pushgate.toml"), text).expect("write server policy");
     }
 
-    fn config(&self, key: &str, value: &str) {
+    pub fn config(&self, key: &str, value: &str) {
         git(&self.bare, &["config", key, value]);
     }
 
-    fn push(&self, args: &[&str]) -> Run {
+    pub fn push(&self, args: &[&str]) -> Run {
         self.push_env(args, &[])
     }
 
-    fn push_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub fn push_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = push_command(self.client.path(), &self.url(), args);
         for (k, v) in env {
             cmd.env(k, v);
@@ -78,7 +83,7 @@ impl Server {
     }
 
     /// The server's value of `name`, if the ref exists.
-    fn rev(&self, name: &str) -> Option<String> {
+    pub fn rev(&self, name: &str) -> Option<String> {
         let out = process::Command::new("git")
             .arg("-C")
             .arg(&self.bare)
@@ -92,7 +97,7 @@ impl Server {
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
-    fn client_rev(&self, name: &str) -> String {
+    pub fn client_rev(&self, name: &str) -> String {
         git(self.client.path(), &["rev-parse", name])
     }
 }
@@ -131,7 +136,7 @@ fn output(mut cmd: process::Command) -> Run {
 }
 
 /// The `remote:` lines of a push, without git's prefix and padding.
-fn remote_lines(r: &Run) -> Vec<String> {
+pub fn remote_lines(r: &Run) -> Vec<String> {
     r.stderr
         .lines()
         .filter_map(|l| l.strip_prefix("remote: "))
@@ -139,12 +144,12 @@ fn remote_lines(r: &Run) -> Vec<String> {
         .collect()
 }
 
-fn remote_text(r: &Run) -> String {
+pub fn remote_text(r: &Run) -> String {
     remote_lines(r).join("\n")
 }
 
 /// The finding lines (`deny  <ref>  <commit>  <path>  (<size>)  <rule>`) a push showed.
-fn finding_lines(r: &Run) -> Vec<String> {
+pub fn finding_lines(r: &Run) -> Vec<String> {
     remote_lines(r)
         .into_iter()
         .filter(|l| l.starts_with("deny ") || l.starts_with("warn ") || l.starts_with("info "))

@@ -1,4 +1,5 @@
 mod cli;
+mod history;
 mod hooks;
 mod policy;
 mod ranges;

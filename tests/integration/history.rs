@@ -1,0 +1,295 @@
+//! History-aware rules over fixtures with deterministic dates: churn, machine cadence, delta
+//! chains, append-only growth and dated series; and the look-alikes that must stay quiet.
+
+use std::process;
+
+use crate::hooks::{Server, finding_lines, remote_text};
+use crate::util::{findings, fixture, fixture_copy, git, notice_kinds, pushgate, run, scan_json, set_of, write_file};
+
+/// The findings at warn or deny as (rule, path, level), sorted.
+fn loud(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut set: Vec<_> = findings(report)
+        .iter()
+        .filter(|f| f["level"] != "info")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or("-").to_string(),
+                f["level"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    set.sort();
+    set
+}
+
+fn finding<'a>(report: &'a serde_json::Value, rule: &str, path: &str) -> &'a serde_json::Value {
+    findings(report)
+        .iter()
+        .find(|f| f["rule"] == rule && f["path"] == path)
+        .unwrap_or_else(|| panic!("no {rule} finding for {path}: {report:#}"))
+}
+
+#[test]
+fn machine_made_history_is_found_and_look_alikes_stay_quiet() {
+    let repo = fixture("cadence");
+    let (code, report) = scan_json(&repo, &["--all"]);
+    assert_eq!(code, 1, "the dumps deny");
+    let mut want = vec![
+        ("data-churn", "data/incidents.json", "warn"),
+        ("machine-cadence", "data/incidents.json", "warn"),
+        ("machine-cadence", "logs/health.log", "warn"),
+        ("log-file", "logs/health.log", "warn"),
+    ];
+    let dumps: Vec<String> = (0..10)
+        .map(|i| {
+            let t = jiff::Timestamp::from_second(1_709_251_200 + (30 + i) * 86_400).expect("date");
+            format!("backups/{}-db.sql", t.strftime("%Y-%m-%d"))
+        })
+        .collect();
+    for d in &dumps {
+        want.push(("database-dump", d.as_str(), "deny"));
+    }
+    assert_eq!(loud(&report), set_of(&want));
+
+    let churn = finding(&report, "data-churn", "data/incidents.json");
+    assert_eq!(churn["pattern"], "database");
+    assert_eq!(churn["evidence"]["commits"], 200);
+    assert_eq!(churn["evidence"]["identity"], "ops@shop.example");
+    assert_eq!(churn["evidence"]["template"], "latest data: #");
+    assert_eq!(churn["evidence"]["history_truncated"], false);
+
+    // The cadence takes the pattern of what it rewrites.
+    let data = finding(&report, "machine-cadence", "data/incidents.json");
+    assert_eq!(data["pattern"], "database");
+    let log = finding(&report, "machine-cadence", "logs/health.log");
+    assert_eq!(log["pattern"], "audit-trail");
+    assert_eq!(log["evidence"]["identity"], "root@shop-host");
+    let period = log["evidence"]["period_seconds"].as_i64().expect("period");
+    assert!((290..=310).contains(&period), "{log:#}");
+    assert_eq!(log["evidence"]["paths_per_commit"], 1);
+
+    // The log grows by appends, at a measured rate.
+    let log_file = finding(&report, "log-file", "logs/health.log");
+    let growth = &log_file["evidence"]["append_growth"];
+    assert_eq!(growth["commits"], 60, "{log_file:#}");
+    assert!(
+        growth["bytes_per_day"].as_u64().is_some_and(|b| b > 10_000),
+        "{log_file:#}"
+    );
+    assert_eq!(log_file["evidence"]["versions"], 60);
+
+    // From the third night on, each dump is one of a dated series.
+    let last = finding(&report, "database-dump", &dumps[9]);
+    assert_eq!(last["evidence"]["series"]["files"], 10, "{last:#}");
+    assert_eq!(last["evidence"]["series"]["template"], "#-db.sql");
+    assert!(finding(&report, "database-dump", &dumps[0])["evidence"]["series"].is_null());
+}
+
+#[test]
+fn a_range_sees_the_history_behind_its_base() {
+    let repo = fixture("cadence");
+    let last = git(&repo, &["log", "-1", "--format=%H", "--", "data/incidents.json"]);
+    let range = format!("{last}~1..{last}");
+    let (_, report) = scan_json(&repo, &[&range]);
+    assert_eq!(report["summary"]["commits"], 1);
+    let churn = finding(&report, "data-churn", "data/incidents.json");
+    assert_eq!(
+        churn["evidence"]["commits"], 200,
+        "the look-back reaches behind the base"
+    );
+    finding(&report, "machine-cadence", "data/incidents.json");
+
+    // A window of 10 commits holds too few rewrites for either rule.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = write_file(dir.path(), "p.toml", "lookback_commits = 10\n");
+    let (_, report) = scan_json(&repo, &[&range, "--policy", policy.to_str().expect("utf-8")]);
+    assert!(loud(&report).is_empty(), "{report:#}");
+}
+
+#[test]
+fn a_large_file_with_many_versions_churns() {
+    let repo = fixture("churn");
+    let (code, report) = scan_json(&repo, &["--all"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        loud(&report),
+        set_of(&[
+            ("churning-blob", "assets/model.bin", "deny"),
+            ("large-blob", "assets/model.bin", "warn"),
+        ])
+    );
+    let churn = finding(&report, "churning-blob", "assets/model.bin");
+    assert_eq!(churn["evidence"]["versions"], 12);
+    assert_eq!(churn["evidence"]["max_size"], 6 * 1024 * 1024);
+    assert_eq!(churn["evidence"]["total_size"], 12 * 6 * 1024 * 1024);
+    assert_eq!(churn["evidence"]["first"], "2024-06-01");
+    assert_eq!(churn["evidence"]["last"], "2024-06-12");
+
+    // Fewer versions in the window: warn, then nothing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (window, want) in [("5", Some("warn")), ("2", None)] {
+        let policy = write_file(dir.path(), "p.toml", &format!("lookback_commits = {window}\n"));
+        let (_, report) = scan_json(&repo, &["--all", "--policy", policy.to_str().expect("utf-8")]);
+        let level = findings(&report)
+            .iter()
+            .find(|f| f["rule"] == "churning-blob")
+            .map(|f| f["level"].as_str().unwrap_or_default().to_string());
+        assert_eq!(level.as_deref(), want, "lookback_commits = {window}");
+    }
+}
+
+/// `git verify-pack -v`'s depth column, per object.
+fn verify_pack_depths(repo: &std::path::Path) -> std::collections::HashMap<String, u64> {
+    let packs = std::fs::read_dir(repo.join(".git/objects/pack")).expect("pack dir");
+    let mut depths = std::collections::HashMap::new();
+    for idx in packs
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+    {
+        let out = git(repo, &["verify-pack", "-v", idx.to_str().expect("utf-8")]);
+        for line in out.lines() {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if cols.len() >= 5 && cols[0].len() == 40 {
+                let depth = if cols.len() >= 7 {
+                    cols[5].parse().unwrap_or(0)
+                } else {
+                    0
+                };
+                depths.insert(cols[0].to_string(), depth);
+            }
+        }
+    }
+    depths
+}
+
+#[test]
+fn deep_delta_chains_are_read_from_entry_headers() {
+    let repo = fixture("churn");
+    let depths = verify_pack_depths(&repo);
+    let deepest = depths.values().copied().max().expect("packed objects");
+    assert!(deepest >= 8, "gc --aggressive chained the versions: {depths:?}");
+
+    // The default limit is git's own pack.depth (50): nothing to report.
+    let (_, report) = scan_json(&repo, &["--all"]);
+    assert!(findings(&report).iter().all(|f| f["rule"] != "deep-delta-chain"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = write_file(dir.path(), "p.toml", "[rules.deep-delta-chain]\nmax_depth = 5\n");
+    let (_, report) = scan_json(&repo, &["--all", "--policy", policy.to_str().expect("utf-8")]);
+    let chain = finding(&report, "deep-delta-chain", "assets/model.bin");
+    let blob = chain["blob"].as_str().expect("blob");
+    assert_eq!(
+        chain["evidence"]["depth"].as_u64(),
+        Some(deepest),
+        "the deepest stands for the path"
+    );
+    assert_eq!(
+        depths.get(blob).copied(),
+        Some(deepest),
+        "same depth as git verify-pack"
+    );
+    assert!(
+        chain["evidence"]["inflate_bytes"]
+            .as_u64()
+            .is_some_and(|b| b > 6 * 1024 * 1024)
+    );
+    let versions = depths
+        .iter()
+        .filter(|(id, d)| **d > 5 && git(&repo, &["cat-file", "-s", id]).parse::<u64>().unwrap_or(0) > 1 << 20)
+        .count();
+    assert_eq!(chain["evidence"]["versions"].as_u64(), Some(versions as u64));
+}
+
+#[test]
+fn pre_receive_rejects_the_tenth_version_and_warns_on_the_second() {
+    // The server has nine versions of the 6 MiB model; the tenth is one too many.
+    let server = Server::seeded("churn", "main~3");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&["main~2:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = finding_lines(&r);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("deny") && l.contains("assets/model.bin") && l.contains("churning-blob")),
+        "{}",
+        r.describe()
+    );
+    assert!(
+        remote_text(&r).contains("10 versions in the look-back window"),
+        "{}",
+        r.describe()
+    );
+
+    // One version on the server; the second only warns (it is large).
+    let server = Server::seeded("churn", "main~11");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&["main~10:refs/heads/main"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let lines = finding_lines(&r);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("warn") && lines[0].contains("large-blob"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn pre_receive_sees_cadence_behind_the_old_tip() {
+    let repo = fixture("cadence");
+    let last = git(&repo, &["log", "-1", "--format=%H", "--", "data/incidents.json"]);
+    let server = Server::seeded("cadence", &format!("{last}~1"));
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&[&format!("{last}:refs/heads/main")]);
+    assert_eq!(r.code, 0, "warnings only: {}", r.describe());
+    let text = remote_text(&r);
+    assert!(
+        text.contains("data-churn") && text.contains("machine-cadence"),
+        "{text}"
+    );
+    assert!(text.contains("rewritten in 200 commits"), "{text}");
+}
+
+#[test]
+fn pre_push_sees_cadence_too() {
+    let repo = fixture("cadence");
+    let last = git(&repo, &["log", "-1", "--format=%H", "--", "data/incidents.json"]);
+    let parent = git(&repo, &["rev-parse", &format!("{last}~1")]);
+    let client = fixture_copy("cadence");
+    let out = pushgate()
+        .args(["pre-push", "origin", "file:///nowhere", "--repo"])
+        .arg(client.path())
+        .write_stdin(format!("refs/heads/main {last} refs/heads/main {parent}\n"))
+        .output()
+        .expect("run pre-push");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("data-churn") && err.contains("machine-cadence"), "{err}");
+}
+
+#[test]
+fn a_shallow_clone_is_analysed_as_far_as_it_goes() {
+    let src = fixture("cadence");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clone = dir.path().join("shallow");
+    let out = process::Command::new("git")
+        .args(["clone", "-q", "--depth", "30"])
+        .arg(format!("file://{}", src.display()))
+        .arg(&clone)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git clone");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = run(pushgate()
+        .args(["scan", "--all", "--format", "json", "--repo"])
+        .arg(&clone));
+    assert!(r.code == 0 || r.code == 1, "{}", r.describe());
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let kinds = notice_kinds(&report);
+    assert!(kinds.contains(&"history-truncated".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"lookback-truncated".to_string()), "{kinds:?}");
+    assert!(r.stdout.contains("git fetch --unshallow"), "{}", r.describe());
+}
