@@ -8,7 +8,10 @@
 # `--mirror --shared`, so nothing is copied or written into it); without it a repository of
 # about 500,000 objects (20,000 commits over 5,000 files) is generated with git fast-import
 # and cached under target/bench/. RUNS (default 15) one-commit pushes are made into each
-# server; the median counts. For each push the script records:
+# server; the median counts. Two kinds of push are timed: one that adds a text file (no
+# history is read), and one that rewrites a JSON data file, which makes pushgate read the
+# file's history over the look-back window (1,000 commits by default) for data-churn and
+# machine-cadence. For each push the script records:
 #   hook   the wall time of `pushgate pre-receive` inside the push (a timing wrapper hook)
 #   push   the wall time of the whole `git push` without any hook (git's own cost)
 set -euo pipefail
@@ -95,19 +98,26 @@ HOOK
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "?"; else print a[int((NR + 1) / 2)]}'; }
 
-# measure NAME: RUNS one-commit pushes with the hook, RUNS without; prints "hook push objects".
+# measure NAME KIND: RUNS one-commit pushes with the hook, RUNS without; prints
+# "hook push objects". KIND "text" adds a new text file per push, "data" rewrites data.json.
 measure() {
-  local name="$1" server="$work/$1.git" client="$work/$1-client"
+  local name="$1" kind="$2" server="$work/$1.git" client="$work/$1-$2-client"
   git clone -q --no-checkout "$server" "$client" 2>/dev/null
   git -C "$client" checkout -q main 2>/dev/null || git -C "$client" checkout -q -b main
   local objects
   objects=$(git -C "$server" cat-file --batch-all-objects --batch-check='%(objectname)' | wc -l)
   push_once() {
-    echo "bench $1" > "$client/bench-$1.txt"
-    git -C "$client" add "bench-$1.txt"
+    if [ "$kind" = data ]; then
+      printf '{"run": "%s", "values": [1, 2, 3]}\n' "$1" > "$client/data.json"
+      git -C "$client" add data.json
+    else
+      echo "bench $1" > "$client/bench-$1.txt"
+      git -C "$client" add "bench-$1.txt"
+    fi
     git -C "$client" commit -q -m "bench $1"
-    git -C "$client" push -q origin "HEAD:refs/heads/bench-$1" 2>/dev/null
+    git -C "$client" push -q origin "HEAD:refs/heads/bench-$kind" 2>/dev/null
   }
+  : > "$work/$name.git.hook-ms"
   install_timing_hook "$server"
   for i in $(seq "$runs"); do push_once "hook-$i"; done
   rm "$server/hooks/pre-receive"
@@ -122,12 +132,16 @@ measure() {
   echo "$(median < "$work/$name.git.hook-ms") $(median < "$work/$name.push-ms") $objects"
 }
 
-read -r small_hook small_push small_objects < <(measure small)
-read -r large_hook large_push large_objects < <(measure large)
-ratio=$(awk -v a="$large_hook" -v b="$small_hook" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }')
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'; }
 
 echo "pre-receive, one-commit push, median of $runs ($(date -u +%Y-%m-%d), $(nproc) cores)"
-printf '%-8s %12s %14s %16s\n' repo objects "hook (ms)" "git push (ms)"
-printf '%-8s %12s %14s %16s\n' small "$small_objects" "$small_hook" "$small_push"
-printf '%-8s %12s %14s %16s\n' large "$large_objects" "$large_hook" "$large_push"
-echo "hook time, large / small: $ratio (target <= 1.2)"
+printf '%-8s %-26s %10s %10s %14s\n' repo push objects "hook (ms)" "git push (ms)"
+for kind in text data; do
+  read -r small_hook small_push small_objects < <(measure small "$kind")
+  read -r large_hook large_push large_objects < <(measure large "$kind")
+  label="adds a text file"
+  [ "$kind" = data ] && label="rewrites a data file"
+  printf '%-8s %-26s %10s %10s %14s\n' small "$label" "$small_objects" "$small_hook" "$small_push"
+  printf '%-8s %-26s %10s %10s %14s\n' large "$label" "$large_objects" "$large_hook" "$large_push"
+  echo "hook time, large / small ($label): $(ratio "$large_hook" "$small_hook")"
+done
