@@ -266,16 +266,67 @@ fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
             ));
         }
     }
-    for (id, ratio) in [
-        ("log-file", f.rules.log_file.min_timestamped_ratio),
-        ("audit-record", f.rules.audit_record.min_timestamped_ratio),
+    for (id, name, ratio) in [
+        (
+            "log-file",
+            "min_timestamped_ratio",
+            f.rules.log_file.min_timestamped_ratio,
+        ),
+        (
+            "audit-record",
+            "min_timestamped_ratio",
+            f.rules.audit_record.min_timestamped_ratio,
+        ),
+        (
+            "data-churn",
+            "min_identity_share",
+            f.rules.data_churn.min_identity_share,
+        ),
+        (
+            "machine-cadence",
+            "min_regular_share",
+            f.rules.machine_cadence.min_regular_share,
+        ),
     ] {
         if !(0.0..=1.0).contains(&ratio) {
             return Err((
-                key(&["rules", id, "min_timestamped_ratio"]),
-                format!("rules.{id}: min_timestamped_ratio must be between 0.0 and 1.0, not {ratio}"),
+                key(&["rules", id, name]),
+                format!("rules.{id}: {name} must be between 0.0 and 1.0, not {ratio}"),
             ));
         }
+    }
+    let churn = &f.rules.churning_blob;
+    if churn.warn_versions < 2 || churn.warn_versions > churn.deny_versions {
+        return Err((
+            key(&["rules", "churning-blob", "warn_versions"]),
+            format!(
+                "rules.churning-blob: warn_versions ({}) must be at least 2 and at most deny_versions ({})",
+                churn.warn_versions, churn.deny_versions
+            ),
+        ));
+    }
+    for (id, name, value) in [
+        ("data-churn", "min_commits", f.rules.data_churn.min_commits),
+        ("machine-cadence", "min_commits", f.rules.machine_cadence.min_commits),
+        ("machine-cadence", "max_paths", f.rules.machine_cadence.max_paths),
+    ] {
+        if value == 0 {
+            return Err((
+                key(&["rules", id, name]),
+                format!("rules.{id}: {name} must be at least 1"),
+            ));
+        }
+    }
+    if f.lookback_commits == 0 || f.lookback_days == 0 {
+        let which = if f.lookback_commits == 0 {
+            "lookback_commits"
+        } else {
+            "lookback_days"
+        };
+        return Err((
+            key(&[which]),
+            format!("{which} must be at least 1: the history-aware rules need a window"),
+        ));
     }
     if f.hook.timeout == 0 {
         return Err((
@@ -496,6 +547,26 @@ mod tests {
         assert!(e.contains("p.toml:1:11"), "{e}");
         let e = error("lookback_days = \"ten\"\n");
         assert!(e.contains("p.toml:1:17"), "{e}");
+    }
+
+    #[test]
+    fn history_thresholds_are_checked() {
+        for (text, key) in [
+            ("[rules.churning-blob]\nwarn_versions = 12\n", "warn_versions"),
+            ("[rules.data-churn]\nmin_identity_share = 1.5\n", "min_identity_share"),
+            (
+                "[rules.machine-cadence]\nmin_regular_share = -0.1\n",
+                "min_regular_share",
+            ),
+            ("[rules.machine-cadence]\nmin_commits = 0\n", "min_commits"),
+            ("lookback_days = 0\n", "lookback_days"),
+        ] {
+            let e = error(text);
+            assert!(
+                e.contains(key) && (e.contains(":1:") || e.contains(":2:")),
+                "{text}: {e}"
+            );
+        }
     }
 
     #[test]
