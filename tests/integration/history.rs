@@ -50,6 +50,8 @@ fn machine_made_history_is_found_and_look_alikes_stay_quiet() {
     for d in &dumps {
         want.push(("database-dump", d.as_str(), "deny"));
     }
+    // Small numbered archives no content rule reports: the series makes them backups.
+    want.push(("backup-file", "exports/orders_0003.tar.gz", "warn"));
     assert_eq!(loud(&report), set_of(&want));
 
     let churn = finding(&report, "data-churn", "data/incidents.json");
@@ -84,6 +86,9 @@ fn machine_made_history_is_found_and_look_alikes_stay_quiet() {
     assert_eq!(last["evidence"]["series"]["files"], 10, "{last:#}");
     assert_eq!(last["evidence"]["series"]["template"], "#-db.sql");
     assert!(finding(&report, "database-dump", &dumps[0])["evidence"]["series"].is_null());
+    let numbered = finding(&report, "backup-file", "exports/orders_0003.tar.gz");
+    assert_eq!(numbered["evidence"]["series"]["template"], "orders_#.tar.gz");
+    assert_eq!(numbered["evidence"]["series"]["files"], 3);
 }
 
 #[test]

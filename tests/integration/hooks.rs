@@ -552,6 +552,20 @@ fn concurrent_pushes_are_each_judged() {
 }
 
 #[test]
+fn a_policy_in_the_pushed_commits_is_never_read() {
+    let server = Server::new();
+    let r = server.push(&["sneaky:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = finding_lines(&r);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("backup/sneaky.sql") && l.contains("database-dump")),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn a_broken_server_policy_rejects_with_its_location() {
     let server = Server::new();
     server.policy("fail_on = \"sometimes\"\n");
