@@ -97,6 +97,14 @@ pub enum FormatArg {
     Text,
     /// Versioned, stable JSON.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions annotations; with GITHUB_STEP_SUMMARY set, a job summary too.
+    Github,
+    /// JUnit XML, for GitLab, Jenkins and other test report views.
+    Junit,
+    /// A markdown summary, for a pull request comment or a job summary page.
+    Markdown,
 }
 
 /// `--color`

@@ -96,9 +96,16 @@ fn run(cli: Cli) -> Result<u8> {
                     format: match common.format {
                         FormatArg::Text => report::Format::Text,
                         FormatArg::Json => report::Format::Json,
+                        FormatArg::Sarif => report::Format::Sarif,
+                        FormatArg::Github => report::Format::Github,
+                        FormatArg::Junit => report::Format::Junit,
+                        FormatArg::Markdown => report::Format::Markdown,
                     },
                     color,
                     verbose: common.verbose,
+                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                        .filter(|v| !v.is_empty())
+                        .map(std::path::PathBuf::from),
                 };
                 report::render(out, &outcome, &policy, &options)
             })?;

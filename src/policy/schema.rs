@@ -274,6 +274,23 @@ pub struct BackupFile {
 }
 
 impl Rules {
+    /// The configured `level` of `rule`: the highest level it reports (`off` disables it).
+    pub fn level(&self, rule: RuleId) -> Level {
+        match rule {
+            RuleId::LargeBlob => self.large_blob.level,
+            RuleId::HistoryGrowth => self.history_growth.level,
+            RuleId::LfsBypassed => self.lfs_bypassed.level,
+            RuleId::DatabaseFile => self.database_file.level,
+            RuleId::LogFile => self.log_file.level,
+            RuleId::AuditRecord => self.audit_record.level,
+            RuleId::GeneratedArtifact => self.generated_artifact.level,
+            RuleId::DatabaseDump => self.database_dump.level,
+            RuleId::ArchiveBackup => self.archive_backup.level,
+            RuleId::DiskImage => self.disk_image.level,
+            RuleId::BackupFile => self.backup_file.level,
+        }
+    }
+
     /// The `exclude` globs of `rule`.
     pub fn exclude(&self, rule: RuleId) -> &Globs {
         match rule {

@@ -5,8 +5,9 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use super::plural;
 use crate::finding::{Level, Pattern};
-use crate::policy::{Mode, Policy};
+use crate::policy::Policy;
 use crate::rules::RuleId;
 use crate::scan::Outcome;
 use crate::util::{human_size, sanitize, wrap};
@@ -125,22 +126,13 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         }
     }
     writeln!(out)?;
-    let verdict = if outcome.fails(policy) {
-        p.paint(
-            AnsiColor::Red.on_default().bold(),
-            &format!("FAIL (fail_on = {})", policy.file.fail_on),
-        )
-    } else if policy.file.mode == Mode::Evaluate && outcome.findings.iter().any(|f| f.level >= policy.file.fail_on) {
-        p.paint(
-            AnsiColor::Yellow.on_default().bold(),
-            &format!(
-                "would fail (fail_on = {}), but mode = \"evaluate\"",
-                policy.file.fail_on
-            ),
-        )
-    } else {
-        p.paint(AnsiColor::Green.on_default().bold(), "pass")
+    let verdict = super::Verdict::of(outcome, policy);
+    let color = match verdict {
+        super::Verdict::Fail => AnsiColor::Red,
+        super::Verdict::WouldFail => AnsiColor::Yellow,
+        super::Verdict::Pass => AnsiColor::Green,
     };
+    let verdict = p.paint(color.on_default().bold(), &verdict.describe(policy));
     writeln!(
         out,
         "{} finding{}: {} deny, {} warn, {} info — {verdict}",
@@ -150,8 +142,4 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         s.warn,
         s.info
     )
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -1,4 +1,5 @@
 mod cli;
+mod formats;
 mod policy;
 mod ranges;
 mod rules;
