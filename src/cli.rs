@@ -45,7 +45,7 @@ pub struct Common {
 pub enum Command {
     /// Check the objects a commit range introduces (revisions as in `git rev-list`).
     #[command(
-        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json"
+        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif"
     )]
     Scan {
         /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips.
@@ -57,6 +57,11 @@ pub enum Command {
         /// Every ref (branches, tags, notes, others) and HEAD.
         #[arg(long)]
         all: bool,
+        /// Find the range from the CI environment (GitHub Actions, GitLab CI, AWS CodeBuild,
+        /// Jenkins, pre-commit's pre-push stage; otherwise what HEAD adds to origin's default
+        /// branch), and explain the choice on stderr.
+        #[arg(long, conflicts_with_all = ["revisions", "all", "not"])]
+        ci: bool,
     },
     /// Validate a policy file, or show the effective policy.
     Policy {

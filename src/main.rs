@@ -86,10 +86,19 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<u8> {
     let common = &cli.common;
     match &cli.command {
-        Command::Scan { revisions, all, .. } => {
+        Command::Scan { revisions, all, ci, .. } => {
             let repo = repo::open(common.repo.as_deref())?;
             let policy = load_policy(common, Some(&repo))?;
-            let range = Range::parse(&repo, revisions, *all)?;
+            let range = if *ci {
+                let plan = pushgate::ci::plan(&repo, &pushgate::ci::Env::from_vars(std::env::vars_os()));
+                let mut err = io::stderr().lock();
+                for line in &plan.explanation {
+                    writeln!(err, "pushgate: {}", pushgate::util::sanitize(line.as_bytes()))?;
+                }
+                Range::parse(&repo, &plan.revisions, false)?
+            } else {
+                Range::parse(&repo, revisions, *all)?
+            };
             let outcome = scan::scan(&repo, &range, &policy)?;
             write_report(common, |out, color| {
                 let options = report::Options {
