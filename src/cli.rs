@@ -7,7 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Guard git repositories against large churning files, git used as a database, machine-made
 /// audit trails and backups — and say what to use instead.
 #[derive(Debug, Parser)]
-#[command(name = "pushgate", version, about, max_term_width = 100)]
+#[command(
+    name = "pushgate",
+    version,
+    about,
+    max_term_width = 100,
+    long_about = "Guard git repositories against large churning files, git used as a database, machine-made audit trails and backups, and say what to use instead.\n\npushgate reads the objects a commit range (or a push, or a whole repository) introduces: sizes from object headers, content from a bounded prefix, attributes from the commit's own .gitattributes. It classifies them against a TOML policy and prints findings a person can act on.",
+    after_long_help = "Exit status: 0 nothing at a failing level; 1 findings at a failing level; 2 usage or policy-file error; 3 repository or internal error.\n\n`pushgate explain` lists the rules; `pushgate explain <rule>` says why one matters and how to fix a finding."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -80,6 +87,21 @@ pub enum Command {
     Explain {
         /// The rule id; without it, list every rule.
         rule: Option<String>,
+    },
+    /// Print a shell completion script to standard output.
+    #[command(
+        after_help = "Examples:\n  pushgate completions bash > ~/.local/share/bash-completion/completions/pushgate\n  pushgate completions zsh > ~/.zfunc/_pushgate\n  pushgate completions fish > ~/.config/fish/completions/pushgate.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = "Examples:\n  pushgate man | man -l -\n  pushgate man scan > pushgate-scan.1")]
+    Man {
+        /// A subcommand's page instead of the main one (e.g. `scan`).
+        command: Option<String>,
     },
 }
 

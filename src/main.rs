@@ -162,6 +162,29 @@ fn run(cli: Cli) -> Result<u8> {
             })?;
             Ok(PASS)
         }
+        Command::Completions { shell } => {
+            write_report(common, |out, _| {
+                clap_complete::generate(*shell, &mut Cli::command(), "pushgate", out);
+                Ok(())
+            })?;
+            Ok(PASS)
+        }
+        Command::Man { command } => {
+            let mut cmd = Cli::command();
+            cmd.build();
+            let page = match command {
+                None => cmd,
+                Some(name) => {
+                    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+                    let sub = cmd.find_subcommand(name).cloned().ok_or_else(|| {
+                        UsageError(format!("no subcommand `{name}`; choose from: {}", names.join(", ")))
+                    })?;
+                    sub.version(env!("CARGO_PKG_VERSION"))
+                }
+            };
+            write_report(common, |out, _| clap_mangen::Man::new(page).render(out))?;
+            Ok(PASS)
+        }
         Command::Explain { rule } => {
             let repo = repo::open(common.repo.as_deref()).ok();
             let policy = load_policy(common, repo.as_ref())?;

@@ -1,5 +1,6 @@
 mod ci;
 mod cli;
+mod completions;
 mod formats;
 mod policy;
 mod ranges;
