@@ -3,6 +3,7 @@ mod cli;
 mod completions;
 mod formats;
 mod policy;
+mod precommit;
 mod ranges;
 mod rules;
 mod scan;
