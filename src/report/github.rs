@@ -56,12 +56,8 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
     let s = &outcome.summary;
     writeln!(
         out,
-        "pushgate: {} finding{} ({} deny, {} warn, {} info) in {} commit{}: {}",
-        s.findings,
-        plural(s.findings),
-        s.deny,
-        s.warn,
-        s.info,
+        "pushgate: {} in {} commit{}: {}",
+        super::counts(s),
         s.commits,
         plural(s.commits),
         Verdict::of(outcome, policy).describe(policy)

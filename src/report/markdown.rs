@@ -6,19 +6,15 @@
 //! (no control characters) and escaped, so a path can neither break the table (`|`) nor
 //! turn into links, emphasis or HTML.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::text::PER_RULE;
-use super::{Verdict, plural};
-use crate::finding::Pattern;
+use super::{PerRule, Verdict, by_pattern, counts, plural};
 use crate::policy::Policy;
-use crate::rules::RuleId;
 use crate::scan::Outcome;
 use crate::util::{human_size, sanitize};
 
 /// Render the summary. `verbose` lists every finding; otherwise at most
-/// [`PER_RULE`] per rule, and a count of the rest.
+/// [`PER_RULE`](super::text::PER_RULE) per rule, and a count of the rest.
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {
     let s = &outcome.summary;
     let verdict = Verdict::of(outcome, policy);
@@ -31,23 +27,15 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
     writeln!(out)?;
     writeln!(
         out,
-        "{} finding{} ({} deny, {} warn, {} info) in {} commit{} and {} new blob{} ({}).",
-        s.findings,
-        plural(s.findings),
-        s.deny,
-        s.warn,
-        s.info,
+        "{} in {} commit{} and {} new blob{} ({}).",
+        counts(s),
         s.commits,
         plural(s.commits),
         s.blobs,
         plural(s.blobs),
         human_size(s.bytes)
     )?;
-    for pattern in Pattern::ALL {
-        let findings: Vec<_> = outcome.findings.iter().filter(|f| f.pattern == pattern).collect();
-        if findings.is_empty() {
-            continue;
-        }
+    for (pattern, findings) in by_pattern(outcome) {
         writeln!(out)?;
         writeln!(
             out,
@@ -60,14 +48,11 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
         writeln!(out)?;
         writeln!(out, "| level | rule | path | size | commit | what |")?;
         writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
-        let mut shown: BTreeMap<RuleId, (usize, usize)> = BTreeMap::new();
+        let mut shown = PerRule::new(verbose);
         for f in findings {
-            let (listed, hidden) = shown.entry(f.rule).or_default();
-            if !verbose && *listed >= PER_RULE {
-                *hidden += 1;
+            if !shown.admit(f.rule) {
                 continue;
             }
-            *listed += 1;
             let path = f
                 .path
                 .as_ref()
@@ -87,9 +72,9 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
             )?;
         }
         let hidden: Vec<String> = shown
+            .hidden()
             .iter()
-            .filter(|(_, (_, hidden))| *hidden > 0)
-            .map(|(rule, (_, hidden))| format!("{hidden} more `{rule}`"))
+            .map(|(rule, hidden)| format!("{hidden} more `{rule}`"))
             .collect();
         if !hidden.is_empty() {
             writeln!(out)?;

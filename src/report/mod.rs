@@ -1,11 +1,13 @@
 //! Output formats. Each format renders an [`Outcome`](crate::scan::Outcome) into a writer;
 //! nothing else in the crate prints.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::finding::{Level, Notice};
+use crate::finding::{Finding, Level, Notice, Pattern};
 use crate::policy::{Mode, Policy};
+use crate::rules::RuleId;
 use crate::scan::Outcome;
 
 pub mod github;
@@ -110,6 +112,69 @@ pub fn notice_level(notice: &Notice) -> Level {
         "unused-exemption" | "expired-exemption" => Level::Info,
         _ => Level::Warn,
     }
+}
+
+/// The findings of each pattern that has any, in report order.
+pub(crate) fn by_pattern(outcome: &Outcome) -> Vec<(Pattern, Vec<&Finding>)> {
+    Pattern::ALL
+        .into_iter()
+        .map(|p| {
+            (
+                p,
+                outcome.findings.iter().filter(|f| f.pattern == p).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, findings)| !findings.is_empty())
+        .collect()
+}
+
+/// Lists at most [`text::PER_RULE`] findings per rule (all when `verbose`), and counts the rest.
+#[derive(Debug, Default)]
+pub(crate) struct PerRule {
+    verbose: bool,
+    seen: BTreeMap<RuleId, (usize, usize)>,
+}
+
+impl PerRule {
+    pub(crate) fn new(verbose: bool) -> Self {
+        PerRule {
+            verbose,
+            seen: BTreeMap::new(),
+        }
+    }
+
+    /// Whether to list this finding of `rule`.
+    pub(crate) fn admit(&mut self, rule: RuleId) -> bool {
+        let (listed, hidden) = self.seen.entry(rule).or_default();
+        if !self.verbose && *listed >= text::PER_RULE {
+            *hidden += 1;
+            false
+        } else {
+            *listed += 1;
+            true
+        }
+    }
+
+    /// The rules with findings left out, and how many.
+    pub(crate) fn hidden(&self) -> Vec<(RuleId, usize)> {
+        self.seen
+            .iter()
+            .filter(|(_, (_, hidden))| *hidden > 0)
+            .map(|(rule, (_, hidden))| (*rule, *hidden))
+            .collect()
+    }
+}
+
+/// `10 findings (2 deny, 7 warn, 1 info)`.
+pub(crate) fn counts(s: &crate::scan::Summary) -> String {
+    format!(
+        "{} finding{} ({} deny, {} warn, {} info)",
+        s.findings,
+        plural(s.findings),
+        s.deny,
+        s.warn,
+        s.info
+    )
 }
 
 /// `s` when `n` is not one.

@@ -6,9 +6,8 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::plural;
-use crate::finding::{Level, Pattern};
+use crate::finding::Level;
 use crate::policy::Policy;
-use crate::rules::RuleId;
 use crate::scan::Outcome;
 use crate::util::{human_size, sanitize, wrap};
 
@@ -62,25 +61,18 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         plural(s.blobs),
         human_size(s.bytes)
     )?;
-    for pattern in Pattern::ALL {
-        let findings: Vec<_> = outcome.findings.iter().filter(|f| f.pattern == pattern).collect();
-        if findings.is_empty() {
-            continue;
-        }
+    for (pattern, findings) in super::by_pattern(outcome) {
         writeln!(out)?;
         writeln!(
             out,
             "{}",
             p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
         )?;
-        let mut shown: std::collections::BTreeMap<RuleId, (usize, usize)> = Default::default();
+        let mut shown = super::PerRule::new(options.verbose);
         for f in findings {
-            let (listed, hidden) = shown.entry(f.rule).or_default();
-            if !options.verbose && *listed >= PER_RULE {
-                *hidden += 1;
+            if !shown.admit(f.rule) {
                 continue;
             }
-            *listed += 1;
             let path = f
                 .path
                 .as_ref()
@@ -102,7 +94,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             )?;
             writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
         }
-        for (rule, (_, hidden)) in shown.into_iter().filter(|(_, (_, h))| *h > 0) {
+        for (rule, hidden) in shown.hidden() {
             writeln!(
                 out,
                 "  … and {hidden} more {rule} finding{} (--verbose lists them all)",
