@@ -7,7 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Guard git repositories against large churning files, git used as a database, machine-made
 /// audit trails and backups — and say what to use instead.
 #[derive(Debug, Parser)]
-#[command(name = "pushgate", version, about, max_term_width = 100)]
+#[command(
+    name = "pushgate",
+    version,
+    about,
+    max_term_width = 100,
+    long_about = "Guard git repositories against large churning files, git used as a database, machine-made audit trails and backups, and say what to use instead.\n\npushgate reads the objects a commit range (or a push, or a whole repository) introduces: sizes from object headers, content from a bounded prefix, attributes from the commit's own .gitattributes. It classifies them against a TOML policy and prints findings a person can act on.",
+    after_long_help = "Exit status: 0 nothing at a failing level; 1 findings at a failing level; 2 usage or policy-file error; 3 repository or internal error.\n\n`pushgate explain` lists the rules; `pushgate explain <rule>` says why one matters and how to fix a finding."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -45,7 +52,7 @@ pub struct Common {
 pub enum Command {
     /// Check the objects a commit range introduces (revisions as in `git rev-list`).
     #[command(
-        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json"
+        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif"
     )]
     Scan {
         /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips.
@@ -57,6 +64,11 @@ pub enum Command {
         /// Every ref (branches, tags, notes, others) and HEAD.
         #[arg(long)]
         all: bool,
+        /// Find the range from the CI environment (GitHub Actions, GitLab CI, AWS CodeBuild,
+        /// Jenkins, pre-commit's pre-push stage; otherwise what HEAD adds to origin's default
+        /// branch), and explain the choice on stderr.
+        #[arg(long, conflicts_with_all = ["revisions", "all", "not"])]
+        ci: bool,
     },
     /// Server hook: judge a push (git's `pre-receive` protocol on standard input); exit 1 rejects it.
     #[command(
@@ -105,6 +117,21 @@ pub enum Command {
         /// The rule id; without it, list every rule.
         rule: Option<String>,
     },
+    /// Print a shell completion script to standard output.
+    #[command(
+        after_help = "Examples:\n  pushgate completions bash > ~/.local/share/bash-completion/completions/pushgate\n  pushgate completions zsh > ~/.zfunc/_pushgate\n  pushgate completions fish > ~/.config/fish/completions/pushgate.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = "Examples:\n  pushgate man | man -l -\n  pushgate man scan > pushgate-scan.1")]
+    Man {
+        /// A subcommand's page instead of the main one (e.g. `scan`).
+        command: Option<String>,
+    },
 }
 
 /// `pushgate policy …`
@@ -126,6 +153,14 @@ pub enum FormatArg {
     Text,
     /// Versioned, stable JSON.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions annotations; with GITHUB_STEP_SUMMARY set, a job summary too.
+    Github,
+    /// JUnit XML, for GitLab, Jenkins and other test report views.
+    Junit,
+    /// A markdown summary, for a pull request comment or a job summary page.
+    Markdown,
 }
 
 /// `--color`

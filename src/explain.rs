@@ -80,8 +80,5 @@ fn rule_table(policy: &Policy, rule: RuleId) -> String {
 
 /// The rule's `level` in `policy`.
 pub fn rule_level(policy: &Policy, rule: RuleId) -> String {
-    toml::Value::try_from(&policy.file.rules)
-        .ok()
-        .and_then(|rules| rules.get(rule.as_str())?.get("level")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "?".into())
+    policy.file.rules.level(rule).to_string()
 }

@@ -13,6 +13,7 @@
 //! - [`rules`] turns one blob (or a whole range) into findings, one module per pattern;
 //! - [`policy`] says which rules run at which level and what fails;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
+//! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
 //! - [`report`] renders an outcome in each output format;
 //! - [`hook`] runs the same pipeline as git's `pre-receive` and `pre-push` hooks, over what a
 //!   push adds, and installs them.
@@ -23,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod attributes;
+pub mod ci;
 pub mod detect;
 pub mod explain;
 pub mod finding;

@@ -99,19 +99,35 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<u8> {
     let common = &cli.common;
     match &cli.command {
-        Command::Scan { revisions, all, .. } => {
+        Command::Scan { revisions, all, ci, .. } => {
             let repo = repo::open(common.repo.as_deref())?;
             let policy = load_policy(common, Some(&repo))?;
-            let range = Range::parse(&repo, revisions, *all)?;
+            let range = if *ci {
+                let plan = pushgate::ci::plan(&repo, &pushgate::ci::Env::from_vars(std::env::vars_os()));
+                let mut err = io::stderr().lock();
+                for line in &plan.explanation {
+                    writeln!(err, "pushgate: {}", pushgate::util::sanitize(line.as_bytes()))?;
+                }
+                Range::parse(&repo, &plan.revisions, false)?
+            } else {
+                Range::parse(&repo, revisions, *all)?
+            };
             let outcome = scan::scan(&repo, &range, &policy)?;
             write_report(common, |out, color| {
                 let options = report::Options {
                     format: match common.format {
                         FormatArg::Text => report::Format::Text,
                         FormatArg::Json => report::Format::Json,
+                        FormatArg::Sarif => report::Format::Sarif,
+                        FormatArg::Github => report::Format::Github,
+                        FormatArg::Junit => report::Format::Junit,
+                        FormatArg::Markdown => report::Format::Markdown,
                     },
                     color,
                     verbose: common.verbose,
+                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                        .filter(|v| !v.is_empty())
+                        .map(std::path::PathBuf::from),
                 };
                 report::render(out, &outcome, &policy, &options)
             })?;
@@ -243,6 +259,29 @@ fn run(cli: Cli) -> Result<u8> {
                     path.display()
                 )
             })?;
+            Ok(PASS)
+        }
+        Command::Completions { shell } => {
+            write_report(common, |out, _| {
+                clap_complete::generate(*shell, &mut Cli::command(), "pushgate", out);
+                Ok(())
+            })?;
+            Ok(PASS)
+        }
+        Command::Man { command } => {
+            let mut cmd = Cli::command();
+            cmd.build();
+            let page = match command {
+                None => cmd,
+                Some(name) => {
+                    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+                    let sub = cmd.find_subcommand(name).cloned().ok_or_else(|| {
+                        UsageError(format!("no subcommand `{name}`; choose from: {}", names.join(", ")))
+                    })?;
+                    sub.version(env!("CARGO_PKG_VERSION"))
+                }
+            };
+            write_report(common, |out, _| clap_mangen::Man::new(page).render(out))?;
             Ok(PASS)
         }
         Command::Explain { rule } => {

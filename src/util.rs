@@ -72,6 +72,21 @@ pub fn sanitize(bytes: &[u8]) -> String {
     out
 }
 
+/// A repository path as a relative URI reference (RFC 3986): every byte other than an
+/// unreserved character or `/` is percent-encoded, so spaces, `%`, `#`, `?`, `:`, control
+/// characters, non-ASCII and invalid UTF-8 all survive a round trip through a URI parser.
+pub fn uri_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 /// Unicode bidirectional overrides and isolates can reorder what a terminal shows.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
@@ -101,6 +116,14 @@ mod tests {
         assert_eq!(human_size(1023), "1023 B");
         assert_eq!(human_size(6 * 1024 * 1024), "6.0 MiB");
         assert_eq!(human_size(3 * 1024 * 1024 * 1024 / 2), "1.5 GiB");
+    }
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path(b"src/main.rs"), "src/main.rs");
+        assert_eq!(uri_path(b"a b/100%,c:d#e?.bak"), "a%20b/100%25%2Cc%3Ad%23e%3F.bak");
+        assert_eq!(uri_path("caf\u{e9}".as_bytes()), "caf%C3%A9");
+        assert_eq!(uri_path(b"bad\xff\n\x1b"), "bad%FF%0A%1B");
     }
 
     #[test]

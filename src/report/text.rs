@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::finding::{Level, Pattern};
-use crate::policy::{Mode, Policy};
-use crate::rules::RuleId;
+use super::plural;
+use crate::finding::Level;
+use crate::policy::Policy;
 use crate::scan::Outcome;
 use crate::util::{human_size, sanitize, wrap};
 
@@ -61,25 +61,18 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         plural(s.blobs),
         human_size(s.bytes)
     )?;
-    for pattern in Pattern::ALL {
-        let findings: Vec<_> = outcome.findings.iter().filter(|f| f.pattern == pattern).collect();
-        if findings.is_empty() {
-            continue;
-        }
+    for (pattern, findings) in super::by_pattern(outcome) {
         writeln!(out)?;
         writeln!(
             out,
             "{}",
             p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
         )?;
-        let mut shown: std::collections::BTreeMap<RuleId, (usize, usize)> = Default::default();
+        let mut shown = super::PerRule::new(options.verbose);
         for f in findings {
-            let (listed, hidden) = shown.entry(f.rule).or_default();
-            if !options.verbose && *listed >= PER_RULE {
-                *hidden += 1;
+            if !shown.admit(f.rule) {
                 continue;
             }
-            *listed += 1;
             let path = f
                 .path
                 .as_ref()
@@ -101,7 +94,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             )?;
             writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
         }
-        for (rule, (_, hidden)) in shown.into_iter().filter(|(_, (_, h))| *h > 0) {
+        for (rule, hidden) in shown.hidden() {
             writeln!(
                 out,
                 "  … and {hidden} more {rule} finding{} (--verbose lists them all)",
@@ -125,22 +118,13 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         }
     }
     writeln!(out)?;
-    let verdict = if outcome.fails(policy) {
-        p.paint(
-            AnsiColor::Red.on_default().bold(),
-            &format!("FAIL (fail_on = {})", policy.file.fail_on),
-        )
-    } else if policy.file.mode == Mode::Evaluate && outcome.findings.iter().any(|f| f.level >= policy.file.fail_on) {
-        p.paint(
-            AnsiColor::Yellow.on_default().bold(),
-            &format!(
-                "would fail (fail_on = {}), but mode = \"evaluate\"",
-                policy.file.fail_on
-            ),
-        )
-    } else {
-        p.paint(AnsiColor::Green.on_default().bold(), "pass")
+    let verdict = super::Verdict::of(outcome, policy);
+    let color = match verdict {
+        super::Verdict::Fail => AnsiColor::Red,
+        super::Verdict::WouldFail => AnsiColor::Yellow,
+        super::Verdict::Pass => AnsiColor::Green,
     };
+    let verdict = p.paint(color.on_default().bold(), &verdict.describe(policy));
     writeln!(
         out,
         "{} finding{}: {} deny, {} warn, {} info — {verdict}",
@@ -150,8 +134,4 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         s.warn,
         s.info
     )
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

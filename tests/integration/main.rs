@@ -1,7 +1,11 @@
+mod ci;
 mod cli;
+mod completions;
+mod formats;
 mod history;
 mod hooks;
 mod policy;
+mod precommit;
 mod ranges;
 mod rules;
 mod scan;

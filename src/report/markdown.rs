@@ -1,0 +1,132 @@
+//! `--format markdown`: a summary for a pull request comment or a CI job summary page.
+//!
+//! A heading with the verdict and the counts, then one section per pattern with a table of
+//! its findings (level, rule, path, size, commit, what was found) and the pattern's
+//! suggestion once, then the notices. Paths and messages from the repository are sanitized
+//! (no control characters) and escaped, so a path can neither break the table (`|`) nor
+//! turn into links, emphasis or HTML.
+
+use std::io::{self, Write};
+
+use super::{PerRule, Verdict, by_pattern, counts, plural};
+use crate::policy::Policy;
+use crate::scan::Outcome;
+use crate::util::{human_size, sanitize};
+
+/// Render the summary. `verbose` lists every finding; otherwise at most
+/// [`PER_RULE`](super::text::PER_RULE) per rule, and a count of the rest.
+pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {
+    let s = &outcome.summary;
+    let verdict = Verdict::of(outcome, policy);
+    let mark = match verdict {
+        Verdict::Fail => "❌",
+        Verdict::WouldFail => "⚠️",
+        Verdict::Pass => "✅",
+    };
+    writeln!(out, "## {mark} pushgate: {}", escape(&verdict.describe(policy)))?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} in {} commit{} and {} new blob{} ({}).",
+        counts(s),
+        s.commits,
+        plural(s.commits),
+        s.blobs,
+        plural(s.blobs),
+        human_size(s.bytes)
+    )?;
+    for (pattern, findings) in by_pattern(outcome) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "### {} (`{}`): {} finding{}",
+            pattern.title(),
+            pattern.key(),
+            findings.len(),
+            plural(findings.len() as u64)
+        )?;
+        writeln!(out)?;
+        writeln!(out, "| level | rule | path | size | commit | what |")?;
+        writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
+        let mut shown = PerRule::new(verbose);
+        for f in findings {
+            if !shown.admit(f.rule) {
+                continue;
+            }
+            let path = f
+                .path
+                .as_ref()
+                .map(|p| escape(&sanitize(p)))
+                .unwrap_or_else(|| "*(the whole range)*".to_owned());
+            writeln!(
+                out,
+                "| **{}** | `{}` | {} | {} | {} | {} |",
+                f.level,
+                f.rule,
+                path,
+                f.size.map(human_size).unwrap_or_else(|| "–".to_owned()),
+                f.commit
+                    .map(|c| format!("`{}`", c.to_hex_with_len(10)))
+                    .unwrap_or_else(|| "–".to_owned()),
+                escape(&sanitize(f.message.as_bytes()))
+            )?;
+        }
+        let hidden: Vec<String> = shown
+            .hidden()
+            .iter()
+            .map(|(rule, hidden)| format!("{hidden} more `{rule}`"))
+            .collect();
+        if !hidden.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "…and {} (`--verbose` lists them all).", hidden.join(", "))?;
+        }
+        writeln!(out)?;
+        writeln!(out, "**Instead:** {}", escape(policy.suggestion(pattern)))?;
+    }
+    if !outcome.notices.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "### Notices")?;
+        writeln!(out)?;
+        for n in &outcome.notices {
+            writeln!(out, "- `{}`: {}", n.kind, escape(&sanitize(n.message.as_bytes())))?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "<sub>pushgate {} · `pushgate explain <rule>` tells why a rule matters and how to fix a finding.</sub>",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Escape text for a markdown table cell: every character that could start markup (emphasis,
+/// code, links, HTML, entities, strike-through, headings) is backslash-escaped, and `|` too,
+/// so the cell stays one cell.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_pipes() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(
+            escape("*x* _y_ `z` [l](u) <b> &amp;"),
+            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\<b\\> \\&amp;"
+        );
+        assert_eq!(escape("plain/path.txt"), "plain/path.txt");
+    }
+}

@@ -1,0 +1,201 @@
+//! The pre-commit framework runs pushgate from this repository's `.pre-commit-hooks.yaml`
+//! at the `pre-push` stage: a push of a SQLite file is stopped, a clean push goes through.
+//!
+//! The test commits the current sources to a scratch repository (pinned identity and date,
+//! so the same sources give the same commit), points a fixture repository's
+//! `.pre-commit-config.yaml` at it, and lets the real `pre-commit` build the hook with
+//! `cargo install` — as it does for every user — into a target directory cached under
+//! Cargo's tmp dir, so only the first run pays for a release build.
+
+#![allow(clippy::unwrap_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{self, Command};
+
+use crate::util::*;
+
+/// The `pre-commit` executable: `PRE_COMMIT_BIN`, else `pre-commit` on PATH. Missing, the
+/// test fails under CI (`.ci/run` installs it) and is skipped, loudly, elsewhere.
+fn pre_commit() -> Option<PathBuf> {
+    if let Some(bin) = std::env::var_os("PRE_COMMIT_BIN").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(bin));
+    }
+    let on_path = Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if on_path {
+        return Some(PathBuf::from("pre-commit"));
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("pre-commit is not installed; CI must install it (see .ci/run) and set PRE_COMMIT_BIN");
+    }
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr().lock(),
+        b"skipped: pre-commit not found (set PRE_COMMIT_BIN or put it on PATH)\n",
+    );
+    None
+}
+
+/// A command with a pinned git identity and no user or system git configuration (HOME stays,
+/// so that cargo and rustup find their toolchain and crate cache).
+fn pinned(program: impl AsRef<std::ffi::OsStr>, cwd: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(cwd)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("PUSHGATE_POLICY")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
+        .env_remove("CODEBUILD_BUILD_ID")
+        .env_remove("JENKINS_URL")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_AUTHOR_NAME", "Fixture Author")
+        .env("GIT_AUTHOR_EMAIL", "author@fixtures.example")
+        .env("GIT_COMMITTER_NAME", "Fixture Committer")
+        .env("GIT_COMMITTER_EMAIL", "committer@fixtures.example")
+        .env("GIT_AUTHOR_DATE", "@1717200000 +0000")
+        .env("GIT_COMMITTER_DATE", "@1717200000 +0000")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn check(cmd: &mut Command, what: &str) -> process::Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The crate's files (tracked and untracked, not ignored) committed to `dest`; returns the commit.
+fn commit_sources(dest: &Path) -> String {
+    let root = root();
+    let list = check(
+        pinned("git", &root).args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]),
+        "git ls-files",
+    );
+    for name in list.stdout.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = Path::new(std::str::from_utf8(name).unwrap());
+        let from = root.join(name);
+        if !from.is_file() {
+            continue; // deleted in the work tree, or a submodule
+        }
+        let to = dest.join(name);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(&from, &to).unwrap();
+    }
+    check(pinned("git", dest).args(["init", "-q", "-b", "main"]), "git init");
+    check(pinned("git", dest).args(["add", "-A"]), "git add");
+    check(
+        pinned("git", dest).args(["commit", "-q", "--no-verify", "-m", "pushgate sources"]),
+        "git commit",
+    );
+    git_out(dest, &["rev-parse", "HEAD"])
+}
+
+fn git_out(repo: &Path, args: &[&str]) -> String {
+    let out = check(pinned("git", repo).args(args), &format!("git {args:?}"));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// `git push origin main` with the pre-push hook; the whole output.
+fn push(work: &Path, store: &Path, cache: &Path) -> (bool, String) {
+    let out = pinned("git", work)
+        .args(["push", "origin", "main"])
+        .env("PRE_COMMIT_HOME", store)
+        .env("CARGO_TARGET_DIR", cache.join("cargo-target"))
+        // Build from the crates `cargo test` has already fetched, as Cargo.lock pins them.
+        .env("CARGO_NET_OFFLINE", "true")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn pre_commit_pre_push_stops_a_database_and_lets_a_clean_push_through() {
+    let Some(pre_commit) = pre_commit() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    // Cached across runs: the target directory `cargo install` builds in. pre-commit's
+    // store is this run's own (its entries are keyed by the repository's path).
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-cache");
+    fs::create_dir_all(&cache).unwrap();
+    let store = tmp.path().join("pre-commit-home");
+
+    let hooks = tmp.path().join("pushgate-hooks");
+    let rev = commit_sources(&hooks);
+
+    let remote = tmp.path().join("remote.git");
+    check(
+        pinned("git", tmp.path()).args(["init", "-q", "--bare", "-b", "main", "remote.git"]),
+        "git init --bare",
+    );
+    let work = tmp.path().join("work");
+    check(
+        pinned("git", tmp.path()).args(["init", "-q", "-b", "main", "work"]),
+        "git init",
+    );
+    write_file(&work, "README.md", "# ledger\n");
+    write_file(
+        &work,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: pushgate\n",
+            hooks.display()
+        ),
+    );
+    git_out(&work, &["add", "-A"]);
+    git_out(&work, &["commit", "-q", "-m", "Initial commit"]);
+    git_out(&work, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    check(
+        pinned(&pre_commit, &work)
+            .args(["install", "--hook-type", "pre-push"])
+            .env("PRE_COMMIT_HOME", &store),
+        "pre-commit install",
+    );
+    assert!(work.join(".git/hooks/pre-push").is_file());
+
+    // The first push: pre-commit builds the hook and checks the whole new branch.
+    let (ok, out) = push(&work, &store, &cache);
+    assert!(ok, "a clean first push must go through:\n{out}");
+    assert!(out.contains("pushgate"), "{out}");
+    let first = git_out(&work, &["rev-parse", "HEAD"]);
+    assert_eq!(git_out(&remote, &["rev-parse", "main"]), first);
+
+    // A SQLite database: the push is stopped and the remote keeps its ref.
+    let mut sqlite = b"SQLite format 3\0".to_vec();
+    sqlite.resize(4096, 0);
+    fs::create_dir_all(work.join("data")).unwrap();
+    fs::write(work.join("data/app.sqlite"), &sqlite).unwrap();
+    git_out(&work, &["add", "-A"]);
+    git_out(&work, &["commit", "-q", "-m", "Add the database"]);
+    let (ok, out) = push(&work, &store, &cache);
+    assert!(!ok, "the push must be stopped:\n{out}");
+    assert!(out.contains("database-file"), "{out}");
+    assert!(out.contains("data/app.sqlite"), "{out}");
+    assert!(out.contains("pre-commit (pre-push stage)"), "{out}");
+    assert_eq!(git_out(&remote, &["rev-parse", "main"]), first);
+
+    // Drop that commit, push a clean one: it goes through.
+    git_out(&work, &["reset", "-q", "--hard", &first]);
+    write_file(&work, "docs/usage.md", "Run `ledger` to see the books.\n");
+    git_out(&work, &["add", "-A"]);
+    git_out(&work, &["commit", "-q", "-m", "Document usage"]);
+    let (ok, out) = push(&work, &store, &cache);
+    assert!(ok, "a clean push must go through:\n{out}");
+    let clean = git_out(&work, &["rev-parse", "HEAD"]);
+    assert_eq!(git_out(&remote, &["rev-parse", "main"]), clean);
+}
