@@ -13,12 +13,12 @@ use std::collections::{HashMap, HashSet};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
-use gix::objs::FindExt;
 
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
 use crate::rules::history::{self, Change, PathHistory, PathKind};
 use crate::rules::{Hit, RuleId, paths};
+use crate::walk::tree_iter;
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
@@ -314,19 +314,6 @@ fn paths_per_commit(repo: &gix::Repository, window: &Window, commits: &[&Change]
     }
     counts.sort_unstable();
     Some(counts[counts.len() / 2])
-}
-
-fn tree_iter<'a>(
-    repo: &gix::Repository,
-    id: ObjectId,
-    buf: &'a mut Vec<u8>,
-) -> Result<gix::objs::TreeRefIter<'a>, RepoError> {
-    if id.is_empty_tree() {
-        return Ok(gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()));
-    }
-    repo.objects
-        .find_tree_iter(&id, buf)
-        .map_err(|e| RepoError::read(format!("reading tree {id}"), e))
 }
 
 /// Text files at most this large are compared whole to tell appends from rewrites.

@@ -79,6 +79,23 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
     Ok(outcome)
 }
 
+/// Scan what each ref's tip adds to `old`, attributing findings to the ref (the tip's name).
+/// A blob two refs bring is reported under the first.
+pub fn scan_refs(
+    repo: &gix::Repository,
+    policy: &Policy,
+    whole_history: bool,
+    tips: &[crate::walk::Tip],
+    old: &Old<'_>,
+) -> Result<Outcome, RepoError> {
+    scan_with(repo, policy, whole_history, |walker| {
+        for tip in tips {
+            walker.walk(std::slice::from_ref(tip), old, Some(tip.name.as_ref()))?;
+        }
+        Ok(())
+    })
+}
+
 /// The blob callback a scan hands to the walk.
 pub type OnBlob<'a> = &'a mut dyn FnMut(NewBlob) -> Result<(), RepoError>;
 

@@ -481,7 +481,8 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
     }
 }
 
-fn tree_iter<'a>(
+/// A tree's entries (the empty tree needs no lookup).
+pub(crate) fn tree_iter<'a>(
     repo: &gix::Repository,
     id: ObjectId,
     buf: &'a mut Vec<u8>,

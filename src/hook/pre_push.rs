@@ -7,14 +7,14 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use gix::ObjectId;
-use gix::bstr::{BString, ByteSlice};
+use gix::bstr::BString;
 
 use super::input;
 use super::pre_receive::HookError;
 use super::{Response, ref_in_scope};
-use crate::policy::{Mode, Policy};
+use crate::policy::Policy;
 use crate::repo::{self, RepoError};
-use crate::report::push::{self, Verdict};
+use crate::report::push;
 use crate::scan;
 use crate::walk::{self, Old, Tip, TipKind};
 
@@ -66,30 +66,10 @@ pub fn run(
         .map(|t| t.id)
         .collect();
 
-    let outcome = scan::scan_with(&repo, policy, hidden.is_empty(), |walker| {
-        for tip in &tips {
-            walker.walk(
-                std::slice::from_ref(tip),
-                &Old::Reachable(&hidden),
-                Some(tip.name.as_bstr()),
-            )?;
-        }
-        Ok(())
-    })?;
-
-    let failing = outcome.findings.iter().filter(|f| policy.fails(f.level)).count();
-    let would_fail = outcome
-        .findings
-        .iter()
-        .filter(|f| f.level >= policy.file.fail_on && f.level != crate::Level::Off)
-        .count();
-    let verdict = if failing > 0 {
-        Verdict::Rejected { failing }
-    } else if policy.file.mode == Mode::Evaluate && would_fail > 0 {
-        Verdict::Evaluate { would_fail }
-    } else {
-        Verdict::Pass
-    };
+    let outcome = scan::scan_refs(&repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?;
+    let (failing, would_fail) = super::failing(&outcome, policy);
+    let verdict = super::verdict(failing.len(), would_fail.len(), policy);
+    let failing = failing.len();
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.remote_ref.clone(), u.remote)).collect();
     let context = push::Context {
         color,

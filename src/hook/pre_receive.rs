@@ -16,7 +16,7 @@ use super::bypass::{self, Decision};
 use super::input::{self, RefUpdate};
 use super::store::PushStore;
 use super::{HookEnv, Response, ref_in_scope};
-use crate::policy::{Mode, Policy};
+use crate::policy::Policy;
 use crate::repo::RepoError;
 use crate::report::push::{self, Verdict};
 use crate::scan::{self, Outcome};
@@ -58,28 +58,10 @@ pub fn run(dir: Option<&Path>, updates: &[RefUpdate], env: &HookEnv, policy: &Po
     } else if store.is_quarantined() {
         let stored = |id: &gix::oid| store.was_stored(id);
         let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, updates)?;
-        scan::scan_with(repo, policy, whole, |walker| {
-            for tip in &tips {
-                walker.walk(
-                    std::slice::from_ref(tip),
-                    &Old::Stored(&stored),
-                    Some(tip.name.as_bstr()),
-                )?;
-            }
-            Ok(())
-        })?
+        scan::scan_refs(repo, policy, whole, &tips, &Old::Stored(&stored))?
     } else {
         let hidden = hidden_without_quarantine(repo, updates)?;
-        scan::scan_with(repo, policy, hidden.is_empty(), |walker| {
-            for tip in &tips {
-                walker.walk(
-                    std::slice::from_ref(tip),
-                    &Old::Reachable(&hidden),
-                    Some(tip.name.as_bstr()),
-                )?;
-            }
-            Ok(())
-        })?
+        scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?
     };
     Ok(judge(
         repo.git_dir(),
@@ -102,23 +84,10 @@ fn judge(
     policy: &Policy,
     received: Option<usize>,
 ) -> Response {
-    let failing: Vec<_> = outcome.findings.iter().filter(|f| policy.fails(f.level)).collect();
-    let would_fail: Vec<_> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.level >= policy.file.fail_on && f.level != crate::Level::Off)
-        .collect();
+    let (failing, would_fail) = super::failing(outcome, policy);
     let mut notes = Vec::new();
     let decision = bypass::decide(policy, env);
-    let mut verdict = if !failing.is_empty() {
-        Verdict::Rejected { failing: failing.len() }
-    } else if policy.file.mode == Mode::Evaluate && !would_fail.is_empty() {
-        Verdict::Evaluate {
-            would_fail: would_fail.len(),
-        }
-    } else {
-        Verdict::Pass
-    };
+    let mut verdict = super::verdict(failing.len(), would_fail.len(), policy);
     match &decision {
         Decision::NotAsked => {}
         Decision::Refused(why) => notes.push(format!("bypass refused: {why}")),
