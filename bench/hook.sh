@@ -104,9 +104,15 @@ measure() {
   local name="$1" kind="$2" server="$work/$1.git" client="$work/$1-$2-client"
   git clone -q --no-checkout "$server" "$client" 2>/dev/null
   git -C "$client" checkout -q main 2>/dev/null || git -C "$client" checkout -q -b main
-  local objects
+  local objects base
   objects=$(git -C "$server" cat-file --batch-all-objects --batch-check='%(objectname)' | wc -l)
+  # Date the pushes just after the newest commit, so the look-back window holds the
+  # repository's own recent history, as it would for a live repository.
+  base=$(git -C "$client" log -1 --format=%ct HEAD)
+  local n=0
   push_once() {
+    n=$((n + 1))
+    export GIT_AUTHOR_DATE="@$((base + n * 60)) +0000" GIT_COMMITTER_DATE="@$((base + n * 60)) +0000"
     if [ "$kind" = data ]; then
       printf '{"run": "%s", "values": [1, 2, 3]}\n' "$1" > "$client/data.json"
       git -C "$client" add data.json

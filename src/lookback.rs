@@ -71,13 +71,52 @@ pub struct Analysis {
     pub truncated: bool,
 }
 
-/// One commit of the window.
+/// One commit of the window. Its author and message are read only when it changes a path
+/// of interest (see [`Describe`]).
 struct WindowCommit {
     tree: ObjectId,
     parents: Vec<ObjectId>,
     time: i64,
-    identity: String,
-    template: String,
+}
+
+/// The identity and message template of commits, read on demand and remembered.
+#[derive(Default)]
+struct Describe {
+    known: HashMap<ObjectId, (String, String)>,
+}
+
+impl Describe {
+    fn of(&mut self, repo: &gix::Repository, id: ObjectId) -> (String, String) {
+        self.known
+            .entry(id)
+            .or_insert_with(|| {
+                let Ok(commit) = repo.find_commit(id) else {
+                    return Default::default();
+                };
+                let identity = commit
+                    .author()
+                    .map(|a| {
+                        let email = a.email.to_str_lossy().to_lowercase();
+                        if email.is_empty() {
+                            a.name.to_str_lossy().to_lowercase()
+                        } else {
+                            email
+                        }
+                    })
+                    .unwrap_or_default();
+                let template = commit.message_raw().map(|m| history::template(m)).unwrap_or_default();
+                (identity, template)
+            })
+            .clone()
+    }
+}
+
+/// The repository's commit-graph, if it has one: the window reads commit times, parents and
+/// root trees from it instead of inflating commits. (A push's new commits are not in it; they
+/// are read from the object store.)
+fn commit_graph(repo: &gix::Repository) -> Option<gix::commitgraph::Graph> {
+    let info = repo.common_dir().join("objects").join("info");
+    gix::commitgraph::Graph::from_info_dir(&info, repo.object_hash()).ok()
 }
 
 /// Whether a path deserves a history lookup.
@@ -94,6 +133,7 @@ pub fn analyze(
 ) -> Result<Analysis, RepoError> {
     let mut analysis = Analysis::default();
     let mut lookup = PathLookup::new(repo);
+    let mut describe = Describe::default();
     for (i, t) in touched.iter().enumerate() {
         if let (Some(root), true) = (t.root, in_series(&t.path))
             && let Some(extra) = dated_series(&mut lookup, root, i, t)?
@@ -114,7 +154,7 @@ pub fn analyze(
     analysis.truncated = truncated;
     for i in wanted {
         let t = &touched[i];
-        let h = path_history(repo, &mut lookup, &window, &order, t, truncated)?;
+        let h = path_history(repo, &mut lookup, &mut describe, &window, &order, t, truncated)?;
         if let Some(hit) = history::churning_blob(&h, policy) {
             analysis.hits.push((i, hit));
         }
@@ -148,9 +188,11 @@ fn window(
     let mut tips = tips.to_vec();
     tips.sort();
     tips.dedup();
+    let graph = commit_graph(repo);
     let walk = repo
         .rev_walk(tips)
         .sorting(gix::revision::walk::Sorting::ByCommitTime(Default::default()))
+        .with_commit_graph(commit_graph(repo))
         .all()
         .map_err(|e| RepoError::read("walking the look-back window", e))?;
     let (mut window, mut order, mut truncated) = (Window::new(), Vec::new(), false);
@@ -163,31 +205,30 @@ fn window(
             truncated = true;
             break;
         };
-        let Ok(commit) = repo.find_commit(info.id) else {
-            truncated = true;
-            break;
+        let from_graph = graph.as_ref().and_then(|g| g.commit_by_id(info.id)).map(|c| {
+            (
+                c.root_tree_id().to_owned(),
+                i64::try_from(c.committer_timestamp()).unwrap_or(i64::MAX),
+            )
+        });
+        let (tree, time) = match from_graph {
+            Some(found) => found,
+            None => {
+                let Ok(commit) = repo.find_commit(info.id) else {
+                    truncated = true;
+                    break;
+                };
+                let tree = commit
+                    .tree_id()
+                    .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?
+                    .detach();
+                (tree, commit.time().map(|t| t.seconds).unwrap_or(0))
+            }
         };
-        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
         let newest = *newest.get_or_insert(time);
         if order.len() >= max || time < newest - days {
             break;
         }
-        let identity = commit
-            .author()
-            .map(|a| {
-                let email = a.email.to_str_lossy().to_lowercase();
-                if email.is_empty() {
-                    a.name.to_str_lossy().to_lowercase()
-                } else {
-                    email
-                }
-            })
-            .unwrap_or_default();
-        let template = commit.message_raw().map(|m| history::template(m)).unwrap_or_default();
-        let tree = commit
-            .tree_id()
-            .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?
-            .detach();
         let parents = if shallow.contains(&info.id) {
             truncated = true;
             Vec::new()
@@ -195,16 +236,7 @@ fn window(
             info.parent_ids.iter().copied().collect()
         };
         order.push(info.id);
-        window.insert(
-            info.id,
-            WindowCommit {
-                tree,
-                parents,
-                time,
-                identity,
-                template,
-            },
-        );
+        window.insert(info.id, WindowCommit { tree, parents, time });
     }
     Ok((window, order, truncated))
 }
@@ -212,6 +244,7 @@ fn window(
 fn path_history(
     repo: &gix::Repository,
     lookup: &mut PathLookup<'_>,
+    describe: &mut Describe,
     window: &Window,
     order: &[ObjectId],
     t: &Touched,
@@ -251,11 +284,12 @@ fn path_history(
             }
         };
         if previous != blob {
+            let (identity, template) = describe.of(repo, *id);
             changes.push(Change {
                 commit: *id,
                 time: c.time,
-                identity: c.identity.clone(),
-                template: c.template.clone(),
+                identity,
+                template,
                 blob,
                 previous,
             });
