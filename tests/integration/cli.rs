@@ -101,3 +101,58 @@ fn usage_errors_exit_2() {
         );
     }
 }
+
+/// Every `pushgate …` command in the README's code blocks (setups for servers, CI systems and
+/// pre-commit included) names a real subcommand with options this build accepts.
+#[test]
+fn readme_commands_parse() {
+    const COMMANDS: &[&str] = &[
+        "scan",
+        "install",
+        "pre-receive",
+        "pre-push",
+        "policy",
+        "init",
+        "explain",
+        "completions",
+        "man",
+    ];
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let mut in_block = false;
+    let mut checked = 0;
+    for line in readme.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("pushgate ") {
+            let before = rest[..at].chars().last();
+            let tail = &rest[at + "pushgate ".len()..];
+            rest = tail;
+            if before.is_some_and(|c| !(c.is_whitespace() || matches!(c, '/' | '\'' | '"' | '-'))) {
+                continue;
+            }
+            let end = tail
+                .find([';', '|', '&', '#', '>', '<', '\'', '\\'])
+                .unwrap_or(tail.len());
+            let words: Vec<String> = tail[..end]
+                .split_whitespace()
+                .map(|w| w.trim_matches('"').to_string())
+                .map(|w| if w.contains('$') { "x".to_string() } else { w })
+                .collect();
+            if !words.first().is_some_and(|w| COMMANDS.contains(&w.as_str())) {
+                continue;
+            }
+            let mut args = words.clone();
+            args.push("--help".into());
+            let r = pushgate_run(&args);
+            assert_eq!(r.code, 0, "README: `pushgate {}`\n{}", words.join(" "), r.describe());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} commands found in the README");
+}
