@@ -46,15 +46,16 @@ pub fn run(
     }
 
     let mut known: Vec<ObjectId> = updates.iter().filter_map(|u| u.remote).collect();
+    // git passes the remote's name, or the URL when pushing to one directly: a URL has no
+    // remote-tracking refs (and is no valid ref name).
     let prefix = format!("refs/remotes/{remote}/");
     let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
-    for r in platform
-        .prefixed(prefix.as_str())
-        .map_err(|e| RepoError::read("reading refs", e))?
-    {
-        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
-        if let Some(id) = r.try_id() {
-            known.push(id.detach());
+    if let Ok(tracking) = platform.prefixed(prefix.as_str()) {
+        for r in tracking {
+            let r = r.map_err(|e| RepoError::read("reading refs", e))?;
+            if let Some(id) = r.try_id() {
+                known.push(id.detach());
+            }
         }
     }
     let mut seen = HashSet::new();

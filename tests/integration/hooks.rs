@@ -672,6 +672,19 @@ fn pre_push_judges_only_what_the_remote_lacks() {
     // Deleting pushes pass.
     let (code, err) = run(format!("(delete) {zero} refs/heads/main {main}\n"));
     assert_eq!(code, Some(0), "{err}");
+
+    // Pushing to a URL (no remote name, no remote-tracking refs) works the same.
+    for remote in ["https://example.com/shop.git", "../odd..path"] {
+        let out = crate::util::pushgate()
+            .args(["pre-push", remote, remote, "--repo"])
+            .arg(client)
+            .write_stdin(format!("refs/heads/dump {dump} refs/heads/main {main}\n"))
+            .output()
+            .expect("run pre-push");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{remote}: {err}");
+        assert!(err.contains("1 new commit") && err.contains("backup/shop.sql"), "{err}");
+    }
 }
 
 // ---- install ---------------------------------------------------------------------------
