@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
+use crate::finding::Level;
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
 use crate::rules::history::{self, Change, PathHistory, PathKind};
@@ -119,9 +120,15 @@ fn commit_graph(repo: &gix::Repository) -> Option<gix::commitgraph::Graph> {
     gix::commitgraph::Graph::from_info_dir(&info, repo.object_hash()).ok()
 }
 
-/// Whether a path deserves a history lookup.
+/// Whether a path deserves a look at its history in the window: a large file, or one that is
+/// misused by its own nature.
+fn needs_history(t: &Touched, policy: &PolicyFile) -> bool {
+    t.kind.is_some() || t.size.is_some_and(|s| s >= policy.rules.churning_blob.min_size.0)
+}
+
+/// Whether a path deserves a lookup at all: its history, or its neighbours (a dated series).
 pub fn is_candidate(t: &Touched, policy: &PolicyFile) -> bool {
-    t.kind.is_some() || t.size.is_some_and(|s| s >= policy.rules.churning_blob.min_size.0) || in_series(&t.path)
+    needs_history(t, policy) || in_series(&t.path)
 }
 
 /// Analyse the history of the `touched` paths in the window behind `tips`.
@@ -142,10 +149,7 @@ pub fn analyze(
         }
     }
     let wanted: Vec<usize> = (0..touched.len())
-        .filter(|&i| {
-            let t = &touched[i];
-            t.kind.is_some() || t.size.is_some_and(|s| s >= policy.rules.churning_blob.min_size.0)
-        })
+        .filter(|&i| needs_history(&touched[i], policy))
         .collect();
     if wanted.is_empty() || tips.is_empty() {
         return Ok(analysis);
@@ -306,7 +310,6 @@ fn path_history(
         kind: t.kind,
         versions,
         changes,
-        window_commits: order.len(),
         truncated,
     })
 }
@@ -422,8 +425,6 @@ fn append_growth(repo: &gix::Repository, h: &PathHistory, index: usize, t: &Touc
         fallback,
     }])
 }
-
-use crate::finding::Level;
 
 /// File extensions of dumps, archives and backup copies: a dated series of these is a backup
 /// schedule even when each file is small.

@@ -152,10 +152,9 @@ fn run(cli: Cli) -> Result<u8> {
                 }
             };
             let updates = hook::input::parse_pre_receive(&read_stdin()?, repo.object_hash())?;
-            let dir = common.repo.clone();
             let response = {
                 let (env, policy) = (env.clone(), policy.clone());
-                move || pre_receive::run(dir.as_deref(), &updates, &env, &policy)
+                move || pre_receive::run(repo, &updates, &env, &policy)
             };
             let response = hook::within_budget(&policy, &env, response);
             io::stderr().lock().write_all(&response.message)?;
@@ -171,7 +170,7 @@ fn run(cli: Cli) -> Result<u8> {
                 ColorArg::Never => false,
                 ColorArg::Auto => !no_color && io::stderr().is_terminal(),
             };
-            let response = pre_push::run(common.repo.as_deref(), remote, &stdin, &policy, color)?;
+            let response = pre_push::run(&repo, remote, &stdin, &policy, color)?;
             io::stderr().lock().write_all(&response.message)?;
             Ok(response.exit)
         }

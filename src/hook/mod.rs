@@ -38,6 +38,17 @@ pub struct Response {
     pub message: Vec<u8>,
 }
 
+/// The hook failed before it could judge the push.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Standard input is malformed.
+    #[error(transparent)]
+    Input(#[from] input::InputError),
+    /// The repository could not be read.
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
+}
+
 /// What the hooks read from their environment, gathered in one place (and replaceable in
 /// tests).
 #[derive(Debug, Clone, Default)]

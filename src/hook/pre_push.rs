@@ -4,29 +4,26 @@
 //! `refs/remotes/<remote>/`; what is new is what the local values add to that.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use gix::ObjectId;
 use gix::bstr::BString;
 
 use super::input;
-use super::pre_receive::HookError;
-use super::{Response, ref_in_scope};
+use super::{HookError, Response, ref_in_scope};
 use crate::policy::Policy;
-use crate::repo::{self, RepoError};
+use crate::repo::RepoError;
 use crate::report::push;
 use crate::scan;
 use crate::walk::{self, Old, Tip, TipKind};
 
-/// Judge the push git describes on `stdin` to `remote`.
+/// Judge the push git describes on `stdin` from `repo` to `remote`.
 pub fn run(
-    dir: Option<&Path>,
+    repo: &gix::Repository,
     remote: &str,
     stdin: &[u8],
     policy: &Policy,
     color: bool,
 ) -> Result<Response, HookError> {
-    let repo = repo::open(dir)?;
     let updates = input::parse_pre_push(stdin, repo.object_hash())?;
 
     let mut tips: Vec<Tip> = Vec::new();
@@ -38,7 +35,7 @@ pub fn run(
             continue;
         }
         tips.push(
-            walk::classify(&repo, local, update.remote_ref.clone()).map_err(|e| match e {
+            walk::classify(repo, local, update.remote_ref.clone()).map_err(|e| match e {
                 walk::RangeError::Repo(e) => e,
                 other => RepoError::read(format!("reading {}", crate::util::sanitize(&update.local_ref)), other),
             })?,
@@ -62,12 +59,12 @@ pub fn run(
     let hidden: Vec<ObjectId> = known
         .into_iter()
         .filter(|id| seen.insert(*id) && repo.has_object(id))
-        .filter_map(|id| walk::classify(&repo, id, BString::default()).ok())
+        .filter_map(|id| walk::classify(repo, id, BString::default()).ok())
         .filter(|t| t.kind == TipKind::Commit)
         .map(|t| t.id)
         .collect();
 
-    let outcome = scan::scan_refs(&repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?;
+    let outcome = scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?;
     let (failing, would_fail) = super::failing(&outcome, policy);
     let verdict = super::verdict(failing.len(), would_fail.len(), policy);
     let failing = failing.len();

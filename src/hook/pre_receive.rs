@@ -13,30 +13,23 @@ use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
 use super::bypass::{self, Decision};
-use super::input::{self, RefUpdate};
+use super::input::RefUpdate;
 use super::store::PushStore;
-use super::{HookEnv, Response, ref_in_scope};
+use super::{HookEnv, HookError, Response, ref_in_scope};
 use crate::policy::Policy;
 use crate::repo::RepoError;
 use crate::report::push::{self, Verdict};
 use crate::scan::{self, Outcome};
 use crate::walk::{self, Old, Tip};
 
-/// The hook failed before it could judge the push.
-#[derive(Debug, thiserror::Error)]
-pub enum HookError {
-    /// Standard input is malformed.
-    #[error(transparent)]
-    Input(#[from] input::InputError),
-    /// The repository could not be read.
-    #[error(transparent)]
-    Repo(#[from] RepoError),
-}
-
-/// Judge the ref `updates` of a push (see [`input::parse_pre_receive`]) in the repository at
-/// `dir` (default: git's environment).
-pub fn run(dir: Option<&Path>, updates: &[RefUpdate], env: &HookEnv, policy: &Policy) -> Result<Response, HookError> {
-    let store = PushStore::open(dir, env.quarantine.as_deref(), &env.alternates)?;
+/// Judge the ref `updates` of a push (see [`super::input::parse_pre_receive`]) in `repo`.
+pub fn run(
+    repo: gix::Repository,
+    updates: &[RefUpdate],
+    env: &HookEnv,
+    policy: &Policy,
+) -> Result<Response, HookError> {
+    let store = PushStore::open(repo, env.quarantine.as_deref(), &env.alternates)?;
     let repo = &store.repo;
 
     let mut tips: Vec<Tip> = Vec::new();

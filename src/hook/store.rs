@@ -28,10 +28,13 @@ pub struct PushStore {
 }
 
 impl PushStore {
-    /// Open the repository (at `dir`, or as git's environment says), joining the quarantine
-    /// directory when there is one.
-    pub fn open(dir: Option<&Path>, quarantine: Option<&Path>, alternates: &[PathBuf]) -> Result<Self, RepoError> {
-        let mut repo = repo::open(dir)?;
+    /// Take the opened repository and join the quarantine directory to its objects when there
+    /// is one.
+    pub fn open(
+        mut repo: gix::Repository,
+        quarantine: Option<&Path>,
+        alternates: &[PathBuf],
+    ) -> Result<Self, RepoError> {
         let Some(quarantine) = quarantine else {
             return Ok(PushStore {
                 repo,

@@ -154,8 +154,6 @@ pub struct PathHistory {
     pub versions: Vec<(ObjectId, Option<u64>)>,
     /// The commits that changed it, newest first.
     pub changes: Vec<Change>,
-    /// Commits in the window.
-    pub window_commits: usize,
     /// The window stopped at missing history (shallow clone, absent objects).
     pub truncated: bool,
 }

@@ -1,10 +1,10 @@
 //! History-aware rules over fixtures with deterministic dates: churn, machine cadence, delta
 //! chains, append-only growth and dated series; and the look-alikes that must stay quiet.
 
-use std::process;
-
 use crate::hooks::{Server, finding_lines, remote_text};
-use crate::util::{findings, fixture, fixture_copy, git, notice_kinds, pushgate, run, scan_json, set_of, write_file};
+use crate::util::{
+    findings, fixture, fixture_copy, git, git_command, notice_kinds, pushgate, run, scan_json, set_of, write_file,
+};
 
 /// The findings at warn or deny as (rule, path, level), sorted.
 fn loud(report: &serde_json::Value) -> Vec<(String, String, String)> {
@@ -279,12 +279,9 @@ fn a_shallow_clone_is_analysed_as_far_as_it_goes() {
     let src = fixture("cadence");
     let dir = tempfile::tempdir().expect("tempdir");
     let clone = dir.path().join("shallow");
-    let out = process::Command::new("git")
-        .args(["clone", "-q", "--depth", "30"])
+    let out = git_command(dir.path(), &["clone", "-q", "--depth", "30"])
         .arg(format!("file://{}", src.display()))
         .arg(&clone)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .expect("git clone");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
