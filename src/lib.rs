@@ -31,6 +31,7 @@ pub mod finding;
 pub mod hook;
 pub mod lookback;
 pub mod policy;
+pub mod progress;
 pub mod repo;
 pub mod report;
 pub mod rules;

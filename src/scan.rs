@@ -16,7 +16,8 @@ use crate::policy::Policy;
 use crate::repo::{ContentReader, RepoError};
 use crate::rules::history::PathKind;
 use crate::rules::{self, Blob, Hit, large_churn::Growth};
-use crate::walk::{NewBlob, Old, Range, Walker, split_path};
+use crate::progress::Progress;
+use crate::walk::{NewBlob, Old, Range, Walked, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -109,22 +110,13 @@ pub fn scan_with(
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
-    let mut inspector = Inspector::new(repo, policy);
-    let (walked, tips) = {
-        let mut on_blob = |blob| inspector.inspect(blob);
-        let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
-        drive(&mut walker)?;
-        let tips = walker.tips().to_vec();
-        (walker.finish(), tips)
-    };
-    let Inspector {
+    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), |walker| drive(walker))?;
+    let Inspected {
         mut findings,
         mut notices,
         growth,
         touched,
-        ..
-    } = inspector;
-
+    } = inspected;
     collapse_versions(&mut findings);
     let touched: Vec<Touched> = touched.into_values().collect::<Vec<_>>();
     let analysis = lookback::analyze(repo, &policy.file, &tips, &touched)?;
@@ -176,6 +168,73 @@ pub fn scan_with(
     })
 }
 
+/// What the inspection of a walk's blobs found, before history and exemptions.
+pub(crate) struct Inspected {
+    /// One finding per (blob, path, rule).
+    pub findings: Vec<Finding>,
+    /// Absent objects and the like.
+    pub notices: Vec<Notice>,
+    /// Blobs and bytes the walk brought, and the largest of them.
+    pub growth: Growth,
+    /// Paths worth a history lookup, by path.
+    pub touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
+}
+
+/// Walk with `drive` on this thread while another inspects the blobs it finds (sizes, content
+/// prefixes and the per-blob rules), so that tree diffs and blob reads use both cores.
+pub(crate) fn inspect_walk(
+    repo: &gix::Repository,
+    policy: &Policy,
+    progress: &Progress,
+    drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
+) -> Result<(Walked, Vec<ObjectId>, Inspected), RepoError> {
+    // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
+    // of them); at most `BATCHES` batches wait, so memory stays bounded when the reader is slower.
+    const BATCH: usize = 512;
+    const BATCHES: usize = 16;
+    let mut reader = repo.clone();
+    crate::repo::tune(&mut reader);
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<NewBlob>>(BATCHES);
+        let inspecting = scope.spawn(move || {
+            let mut inspector = Inspector::new(&reader, policy);
+            for batch in receive {
+                for blob in batch {
+                    inspector.inspect(blob, progress)?;
+                }
+            }
+            Ok::<_, RepoError>(inspector.into_inspected())
+        });
+        let stopped = || RepoError::read("reading blobs", "the blob reader stopped");
+        let walking = (|| {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut on_blob = |blob| {
+                batch.push(blob);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    send.send(full).map_err(|_| stopped())?;
+                }
+                Ok(())
+            };
+            let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
+            walker.report_to(progress);
+            drive(&mut walker)?;
+            let tips = walker.tips().to_vec();
+            let walked = walker.finish();
+            send.send(batch).map_err(|_| stopped())?;
+            Ok::<_, RepoError>((walked, tips))
+        })();
+        drop(send);
+        let inspected = inspecting
+            .join()
+            .map_err(|_| RepoError::read("reading blobs", "the blob reader failed"))?;
+        // The reader's own error explains a walk that stopped because the reader did.
+        let inspected = inspected?;
+        let (walked, tips) = walking?;
+        Ok((walked, tips, inspected))
+    })
+}
+
 /// Looks at each new blob once.
 struct Inspector<'a> {
     repo: &'a gix::Repository,
@@ -211,12 +270,22 @@ impl<'a> Inspector<'a> {
         }
     }
 
-    fn inspect(&mut self, new: NewBlob) -> Result<(), RepoError> {
+    fn into_inspected(self) -> Inspected {
+        Inspected {
+            findings: self.findings,
+            notices: self.notices,
+            growth: self.growth,
+            touched: self.touched,
+        }
+    }
+
+    fn inspect(&mut self, new: NewBlob, progress: &Progress) -> Result<(), RepoError> {
         let (size, sniff) = match self.known.get(&new.oid) {
             Some(known) => known.clone(),
             None => {
                 let known = self.read(&new)?;
                 if let Some(size) = known.0 {
+                    progress.blob(size);
                     self.growth.bytes += size;
                     self.growth.blobs += 1;
                     self.note_largest(&new, size);

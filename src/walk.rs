@@ -208,6 +208,49 @@ pub struct Commit {
     pub tree: ObjectId,
     /// Its parents (all of them, in or out of the range).
     pub parents: Vec<ObjectId>,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+}
+
+/// One change a non-merge commit made to a path, as [`Walker::record_changes`] keeps them.
+#[derive(Debug, Clone, Copy)]
+pub struct PathChange {
+    /// Index into [`Recorded::paths`].
+    pub path: u32,
+    /// Index into [`Walked::commits`].
+    pub commit: u32,
+    /// The blob the commit left at the path (`None`: deleted).
+    pub blob: Option<ObjectId>,
+    /// The blob at the path in the first parent (`None`: added).
+    pub previous: Option<ObjectId>,
+}
+
+/// Every change of every non-merge commit the walk diffed, with paths interned; and the trees
+/// the walk reached.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// Each distinct path once.
+    pub paths: Vec<BString>,
+    /// Path to index in `paths`.
+    pub index: HashMap<BString, u32>,
+    /// The changes, in walk order (parents before children).
+    pub changes: Vec<PathChange>,
+    /// How many paths each commit changed, by index into [`Walked::commits`] (merges: 0).
+    pub per_commit: Vec<u32>,
+    /// Every tree reached (root trees and the subtrees the diffs went through).
+    pub trees: HashSet<ObjectId>,
+}
+
+impl Recorded {
+    fn intern(&mut self, path: BString) -> u32 {
+        if let Some(&i) = self.index.get(&path) {
+            return i;
+        }
+        let i = u32::try_from(self.paths.len()).unwrap_or(u32::MAX);
+        self.paths.push(path.clone());
+        self.index.insert(path, i);
+        i
+    }
 }
 
 /// A blob the range introduces at a path.
@@ -233,6 +276,8 @@ pub struct Walked {
     /// Commits of the range whose parents are missing (a shallow clone's boundary): their
     /// files look newly added.
     pub truncated: Vec<ObjectId>,
+    /// Every change, when [`Walker::record_changes`] asked for them.
+    pub recorded: Option<Recorded>,
 }
 
 /// Which objects are old: there before the range or the push, so never reported.
@@ -266,12 +311,14 @@ pub struct Walker<'r, F> {
     state: gix::diff::tree::State,
     shallow: Option<HashSet<ObjectId>>,
     tips: Vec<ObjectId>,
+    progress: Option<&'r crate::progress::Progress>,
 }
 
 impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
     /// A walker calling `on_blob` for each new (blob, path).
     pub fn new(repo: &'r gix::Repository, on_blob: F) -> Self {
         Walker {
+            progress: None,
             repo,
             on_blob,
             reported: HashSet::new(),
@@ -281,6 +328,17 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             shallow: None,
             tips: Vec::new(),
         }
+    }
+
+    /// Keep every change of every non-merge commit (see [`Walked::recorded`]): the audit's
+    /// per-path history.
+    pub fn record_changes(&mut self) {
+        self.walked.recorded.get_or_insert_with(Recorded::default);
+    }
+
+    /// Count commits and blobs on `progress` as the walk goes.
+    pub fn report_to(&mut self, progress: &'r crate::progress::Progress) {
+        self.progress = Some(progress);
     }
 
     /// Walk what `tips` add to `old`, attributing blobs to `reference`. Commits and blobs an
@@ -294,6 +352,9 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             .collect();
         self.tips.extend(&commit_tips);
         let commits = self.commits_parents_first(&commit_tips, old)?;
+        if let Some(progress) = self.progress {
+            progress.add_commits(commits.len() as u64);
+        }
         let first_new = self.walked.commits.len();
         for c in &commits {
             self.trees.insert(c.id, c.tree);
@@ -345,6 +406,13 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             let rhs = tree_iter(repo, tree, &mut rhs_buf)?;
             gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
                 .map_err(|e| RepoError::read(format!("diffing {id}"), e))?;
+            if let Some(progress) = self.progress {
+                progress.commit();
+            }
+            if let Some(recorded) = self.walked.recorded.as_mut() {
+                let merge = self.walked.commits[i].parents.len() > 1;
+                record(recorded, i, tree, merge, &recorder.records);
+            }
             use gix::diff::tree::recorder::Change;
             for change in recorder.records {
                 let (mode, oid, path) = match change {
@@ -475,10 +543,76 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
                 id: info.id,
                 tree,
                 parents,
+                time: info.commit_time.unwrap_or(0),
             });
         }
         Ok(parents_first(newest_first))
     }
+}
+
+/// Keep the changes of the commit at `index` (its trees always; its blob changes unless it is
+/// a merge, whose first-parent diff holds what its other parents did).
+fn record(
+    recorded: &mut Recorded,
+    index: usize,
+    root: ObjectId,
+    merge: bool,
+    records: &[gix::diff::tree::recorder::Change],
+) {
+    use gix::diff::tree::recorder::Change;
+    recorded.trees.insert(root);
+    let commit = u32::try_from(index).unwrap_or(u32::MAX);
+    let mut count = 0u32;
+    for change in records {
+        let (path, blob, previous) = match change {
+            Change::Addition {
+                entry_mode, oid, path, ..
+            } => {
+                if entry_mode.is_tree() {
+                    recorded.trees.insert(*oid);
+                }
+                (path, entry_mode.is_blob().then_some(*oid), None)
+            }
+            Change::Deletion {
+                entry_mode, oid, path, ..
+            } => (path, None, entry_mode.is_blob().then_some(*oid)),
+            Change::Modification {
+                previous_entry_mode,
+                previous_oid,
+                entry_mode,
+                oid,
+                path,
+            } => {
+                if entry_mode.is_tree() {
+                    recorded.trees.insert(*oid);
+                }
+                // A mode-only change of a legacy tree entry is no change (git canonicalizes it).
+                if previous_oid == oid {
+                    continue;
+                }
+                (
+                    path,
+                    entry_mode.is_blob().then_some(*oid),
+                    previous_entry_mode.is_blob().then_some(*previous_oid),
+                )
+            }
+        };
+        if merge || (blob.is_none() && previous.is_none()) {
+            continue;
+        }
+        count += 1;
+        let path = recorded.intern(path.clone());
+        recorded.changes.push(PathChange {
+            path,
+            commit,
+            blob,
+            previous,
+        });
+    }
+    if recorded.per_commit.len() <= index {
+        recorded.per_commit.resize(index + 1, 0);
+    }
+    recorded.per_commit[index] = count;
 }
 
 /// A tree's entries (the empty tree needs no lookup).
