@@ -106,15 +106,44 @@ fn write_baseline(repo: &Path, dir: &Path) -> PathBuf {
     file
 }
 
+/// A private copy of the `baseline` fixture, and a baseline of its whole history in `dir`.
+struct Baselined {
+    repo: tempfile::TempDir,
+    dir: tempfile::TempDir,
+    file: PathBuf,
+}
+
+impl Baselined {
+    fn new() -> Baselined {
+        let repo = fixture_copy("baseline");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = write_baseline(repo.path(), dir.path());
+        Baselined { repo, dir, file }
+    }
+}
+
+/// `scan --all --baseline <file>` in `repo`: the exit code and the report.
+fn scan_all(repo: &Path, file: &Path) -> (i32, Value) {
+    scan_json(repo, &["--all", "--baseline", file.to_str().expect("utf-8 path")])
+}
+
+/// The scan failed, and its only finding is the dump at `path`.
+fn assert_only_dump(code: i32, report: &Value, path: &str) {
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        finding_set(report),
+        set_of(&[("database-dump", path, "deny")]),
+        "{report:#}"
+    );
+}
+
 #[test]
 fn baseline_round_trip_reports_only_new_offenders_and_stale_entries() {
-    let repo = fixture_copy("baseline");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write_baseline(repo.path(), dir.path());
+    let Baselined { repo, dir: _dir, file } = Baselined::new();
     let baseline = file.to_str().expect("utf-8 path");
 
     // Everything is recorded: nothing to report, nothing fails.
-    let (code, report) = scan_json(repo.path(), &["--all", "--baseline", baseline]);
+    let (code, report) = scan_all(repo.path(), &file);
     assert_eq!(code, 0, "{report:#}");
     assert!(finding_set(&report).is_empty(), "{report:#}");
     assert_eq!(report["summary"]["baselined"], 2, "{report:#}");
@@ -123,26 +152,16 @@ fn baseline_round_trip_reports_only_new_offenders_and_stale_entries() {
 
     // A new offender is reported, alone, and fails.
     commit_file(repo.path(), "backup/new.sql", DUMP, "Another backup");
-    let (code, report) = scan_json(repo.path(), &["--all", "--baseline", baseline]);
-    assert_eq!(code, 1, "{report:#}");
-    assert_eq!(
-        finding_set(&report),
-        set_of(&[("database-dump", "backup/new.sql", "deny")]),
-        "{report:#}"
-    );
+    let (code, report) = scan_all(repo.path(), &file);
+    assert_only_dump(code, &report, "backup/new.sql");
     assert_eq!(report["summary"]["deny"], 1, "{report:#}");
     assert!(stale_paths(&report).is_empty(), "{report:#}");
 
     // The recorded dump is removed from history and pruned: its entry is stale; the new dump
     // still fails.
     remove_from_history(repo.path(), "backup/old.sql", true);
-    let (code, report) = scan_json(repo.path(), &["--all", "--baseline", baseline]);
-    assert_eq!(code, 1, "{report:#}");
-    assert_eq!(
-        finding_set(&report),
-        set_of(&[("database-dump", "backup/new.sql", "deny")]),
-        "{report:#}"
-    );
+    let (code, report) = scan_all(repo.path(), &file);
+    assert_only_dump(code, &report, "backup/new.sql");
     assert_eq!(stale_paths(&report), ["backup/old.sql"], "{report:#}");
     let stale = notices(&report)
         .into_iter()
@@ -170,7 +189,7 @@ fn baseline_round_trip_reports_only_new_offenders_and_stale_entries() {
 
     // Without the new dump, only the baselined log is left: the gate passes.
     git(repo.path(), &["reset", "-q", "--hard", "main~1"]);
-    let (code, report) = scan_json(repo.path(), &["--all", "--baseline", baseline]);
+    let (code, report) = scan_all(repo.path(), &file);
     assert_eq!(code, 0, "{report:#}");
     assert!(finding_set(&report).is_empty(), "{report:#}");
     assert_eq!(report["summary"]["baselined"], 1, "{report:#}");
@@ -178,14 +197,12 @@ fn baseline_round_trip_reports_only_new_offenders_and_stale_entries() {
 
 #[test]
 fn baseline_stale_in_whole_history_only_when_the_finding_is_gone() {
-    let repo = fixture_copy("baseline");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write_baseline(repo.path(), dir.path());
+    let Baselined { repo, dir: _dir, file } = Baselined::new();
     let baseline = file.to_str().expect("utf-8 path");
 
     // Out of history, but its blob is still stored (reflogs keep it).
     remove_from_history(repo.path(), "backup/old.sql", false);
-    let (code, report) = scan_json(repo.path(), &["--all", "--baseline", baseline]);
+    let (code, report) = scan_all(repo.path(), &file);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(stale_paths(&report), ["backup/old.sql"], "{report:#}");
     let stale = notices(&report)
@@ -210,19 +227,10 @@ fn baseline_stale_in_whole_history_only_when_the_finding_is_gone() {
 
 #[test]
 fn baseline_new_version_of_a_recorded_path_is_a_new_finding() {
-    let repo = fixture_copy("baseline");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write_baseline(repo.path(), dir.path());
-    let baseline = file.to_str().expect("utf-8 path");
-
+    let Baselined { repo, dir: _dir, file } = Baselined::new();
     commit_file(repo.path(), "backup/old.sql", DUMP, "Refresh the backup");
-    let (code, report) = scan_json(repo.path(), &["--all", "--baseline", baseline]);
-    assert_eq!(code, 1, "{report:#}");
-    assert_eq!(
-        finding_set(&report),
-        set_of(&[("database-dump", "backup/old.sql", "deny")]),
-        "{report:#}"
-    );
+    let (code, report) = scan_all(repo.path(), &file);
+    assert_only_dump(code, &report, "backup/old.sql");
     let new_blob = git(repo.path(), &["rev-parse", "main:backup/old.sql"]);
     assert_eq!(
         crate::util::findings(&report)[0]["blob"],
@@ -235,9 +243,7 @@ fn baseline_new_version_of_a_recorded_path_is_a_new_finding() {
 
 #[test]
 fn baseline_is_written_deterministically() {
-    let repo = fixture_copy("baseline");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let first = write_baseline(repo.path(), dir.path());
+    let Baselined { repo, dir, file: first } = Baselined::new();
     let first_bytes = fs::read(&first).expect("read");
     let again = dir.path().join("sub/again.json");
     fs::create_dir_all(again.parent().expect("parent")).expect("mkdir");
@@ -281,9 +287,7 @@ fn baseline_is_written_deterministically() {
 
 #[test]
 fn baseline_that_cannot_be_used_is_a_usage_error_naming_the_file() {
-    let repo = fixture_copy("baseline");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let good = write_baseline(repo.path(), dir.path());
+    let Baselined { repo, dir, file: good } = Baselined::new();
     let entry = read_baseline(&good)["entries"][0].clone();
     let mismatched = serde_json::json!({
         "version": 1,
