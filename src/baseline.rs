@@ -289,7 +289,9 @@ impl Baseline {
     /// Drop the findings the baseline records from `outcome`, recount its summary (so that
     /// they no longer fail), and say how many were left out. Returns that number.
     pub fn suppress(&self, outcome: &mut Outcome) -> usize {
-        self.suppress_matching(outcome).len()
+        let before = outcome.findings.len();
+        self.suppress_matching(outcome);
+        before - outcome.findings.len()
     }
 
     /// [`Baseline::suppress`], then add a `stale-baseline` notice for every stale entry (see

@@ -129,15 +129,7 @@ fn run(cli: Cli) -> Result<u8> {
             };
             let mut outcome = scan::scan(&repo, &range, &policy)?;
             if let Some(path) = write_baseline {
-                let written = Baseline::from_findings(&outcome.findings);
-                written.write(path)?;
-                writeln!(
-                    io::stderr().lock(),
-                    "pushgate: wrote {} baseline entr{} to {}",
-                    written.len(),
-                    if written.len() == 1 { "y" } else { "ies" },
-                    pushgate::util::sanitize(path.as_os_str().as_encoded_bytes())
-                )?;
+                write_baseline_file(path, &outcome.findings)?;
             }
             if let Some(baseline) = &baseline {
                 baseline.apply(&mut outcome, &repo, *all && range.is_whole_history());
@@ -362,6 +354,20 @@ fn read_stdin() -> Result<Vec<u8>> {
         .into());
     }
     Ok(input)
+}
+
+/// `--write-baseline FILE`: record `findings` (before any `--baseline`) and say so on stderr.
+fn write_baseline_file(path: &std::path::Path, findings: &[pushgate::Finding]) -> Result<()> {
+    let written = Baseline::from_findings(findings);
+    written.write(path)?;
+    writeln!(
+        io::stderr().lock(),
+        "pushgate: wrote {} baseline entr{} to {}",
+        written.len(),
+        if written.len() == 1 { "y" } else { "ies" },
+        pushgate::util::sanitize(path.as_os_str().as_encoded_bytes())
+    )?;
+    Ok(())
 }
 
 fn load_baseline(path: Option<&std::path::Path>) -> Result<Option<Baseline>, BaselineError> {
