@@ -52,7 +52,7 @@ pub struct Common {
 pub enum Command {
     /// Check the objects a commit range introduces (revisions as in `git rev-list`).
     #[command(
-        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif"
+        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif\n  pushgate scan --all --write-baseline pushgate-baseline.json\n  pushgate scan --ci --baseline pushgate-baseline.json"
     )]
     Scan {
         /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips.
@@ -69,13 +69,23 @@ pub enum Command {
         /// branch), and explain the choice on stderr.
         #[arg(long, conflicts_with_all = ["revisions", "all", "not"])]
         ci: bool,
+        /// Report only findings the baseline FILE does not record (and its stale entries).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record this scan's findings (before any --baseline) in FILE, for a later --baseline.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
     },
     /// Server hook: judge a push (git's `pre-receive` protocol on standard input); exit 1 rejects it.
     #[command(
         name = "pre-receive",
         after_help = "Installed by `pushgate install pre-receive`; git runs it with the ref updates on standard input.\nThe policy comes from the server (--policy, PUSHGATE_POLICY, git config pushgate.policy,\n$GIT_DIR/pushgate.toml, built-in), never from the pushed commits."
     )]
-    PreReceive,
+    PreReceive {
+        /// Leave out findings the baseline FILE records; a baseline that cannot be read rejects the push.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+    },
     /// Local hook: judge what a push would send (git's `pre-push` protocol); exit 1 stops it.
     #[command(name = "pre-push", after_help = "Installed by `pushgate install pre-push`.")]
     PrePush {
@@ -83,6 +93,9 @@ pub enum Command {
         remote: String,
         /// The remote's URL.
         url: Option<String>,
+        /// Leave out findings the baseline FILE records.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Write a hook into a repository that runs this binary.
     #[command(
@@ -98,6 +111,9 @@ pub enum Command {
         /// Replace an existing hook, keeping a backup next to it.
         #[arg(long)]
         force: bool,
+        /// A baseline file the hook passes with --baseline (checked now, named by its absolute path).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Validate a policy file, or show the effective policy.
     Policy {

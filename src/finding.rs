@@ -133,7 +133,7 @@ impl Finding {
 /// Something the user should know that is not a finding: an absent object, a stale exemption.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Notice {
-    /// A stable kebab-case kind, e.g. `absent-object`, `unused-exemption`, `expired-exemption`.
+    /// A stable kebab-case kind, e.g. `absent-object`, `unused-exemption`, `stale-baseline`.
     pub kind: &'static str,
     /// One sentence for people.
     pub message: String,

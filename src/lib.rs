@@ -14,6 +14,7 @@
 //! - [`policy`] says which rules run at which level and what fails;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
 //! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
+//! - [`baseline`] records today's findings by fingerprint and leaves them out of later checks;
 //! - [`report`] renders an outcome in each output format;
 //! - [`hook`] runs the same pipeline as git's `pre-receive` and `pre-push` hooks, over what a
 //!   push adds, and installs them.
@@ -24,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod attributes;
+pub mod baseline;
 pub mod ci;
 pub mod detect;
 pub mod explain;

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, ColorArg, Command, Common, FormatArg, HookArg, PolicyAction};
+use pushgate::baseline::{Baseline, BaselineError};
 use pushgate::hook::{self, HookEnv, install, pre_push, pre_receive};
 use pushgate::policy::{Discovery, Policy, PolicyError};
 use pushgate::repo;
@@ -70,6 +71,12 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.is::<PolicyError>() || cause.is::<UnknownRule>() || cause.is::<UsageError>() {
             return USAGE;
         }
+        if cause
+            .downcast_ref::<BaselineError>()
+            .is_some_and(BaselineError::is_usage)
+        {
+            return USAGE;
+        }
         if cause.is::<hook::input::InputError>()
             || matches!(
                 cause.downcast_ref::<install::InstallError>(),
@@ -99,9 +106,17 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<u8> {
     let common = &cli.common;
     match &cli.command {
-        Command::Scan { revisions, all, ci, .. } => {
+        Command::Scan {
+            revisions,
+            all,
+            ci,
+            baseline,
+            write_baseline,
+            ..
+        } => {
             let repo = repo::open(common.repo.as_deref())?;
             let policy = load_policy(common, Some(&repo))?;
+            let baseline = load_baseline(baseline.as_deref())?;
             let range = if *ci {
                 let plan = pushgate::ci::plan(&repo, &pushgate::ci::Env::from_vars(std::env::vars_os()));
                 let mut err = io::stderr().lock();
@@ -112,7 +127,13 @@ fn run(cli: Cli) -> Result<u8> {
             } else {
                 Range::parse(&repo, revisions, *all)?
             };
-            let outcome = scan::scan(&repo, &range, &policy)?;
+            let mut outcome = scan::scan(&repo, &range, &policy)?;
+            if let Some(path) = write_baseline {
+                write_baseline_file(path, &outcome.findings)?;
+            }
+            if let Some(baseline) = &baseline {
+                baseline.apply(&mut outcome, &repo, *all && range.is_whole_history());
+            }
             write_report(common, |out, color| {
                 let options = report::Options {
                     format: match common.format {
@@ -133,7 +154,7 @@ fn run(cli: Cli) -> Result<u8> {
             })?;
             Ok(if outcome.fails(&policy) { FAIL } else { PASS })
         }
-        Command::PreReceive => {
+        Command::PreReceive { baseline } => {
             let env = HookEnv::from_process();
             let repo = repo::open(common.repo.as_deref())?;
             let policy = Discovery {
@@ -142,27 +163,33 @@ fn run(cli: Cli) -> Result<u8> {
                 server: true,
             }
             .load();
+            // A server whose policy or baseline is broken must not let pushes through unchecked.
+            let reject = |what: &str, e: &dyn std::fmt::Display| {
+                let text = format!("pushgate: the server's {what} is invalid; push rejected\npushgate: {e}\n");
+                io::stderr().lock().write_all(&env.decorate(text.as_bytes()))?;
+                Ok(USAGE)
+            };
             let policy = match policy {
                 Ok(policy) => policy,
-                Err(e) => {
-                    // A server whose policy is broken must not let pushes through unchecked.
-                    let text = format!("pushgate: the server's policy is invalid; push rejected\npushgate: {e}\n");
-                    io::stderr().lock().write_all(&env.decorate(text.as_bytes()))?;
-                    return Ok(USAGE);
-                }
+                Err(e) => return reject("policy", &e),
+            };
+            let baseline = match load_baseline(baseline.as_deref()) {
+                Ok(baseline) => baseline,
+                Err(e) => return reject("baseline", &e),
             };
             let updates = hook::input::parse_pre_receive(&read_stdin()?, repo.object_hash())?;
             let response = {
                 let (env, policy) = (env.clone(), policy.clone());
-                move || pre_receive::run(repo, &updates, &env, &policy)
+                move || pre_receive::run(repo, &updates, &env, &policy, baseline.as_ref())
             };
             let response = hook::within_budget(&policy, &env, response);
             io::stderr().lock().write_all(&response.message)?;
             Ok(response.exit)
         }
-        Command::PrePush { remote, .. } => {
+        Command::PrePush { remote, baseline, .. } => {
             let repo = repo::open(common.repo.as_deref())?;
             let policy = load_policy(common, Some(&repo))?;
+            let baseline = load_baseline(baseline.as_deref())?;
             let stdin = read_stdin()?;
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let color = match common.color {
@@ -170,11 +197,16 @@ fn run(cli: Cli) -> Result<u8> {
                 ColorArg::Never => false,
                 ColorArg::Auto => !no_color && io::stderr().is_terminal(),
             };
-            let response = pre_push::run(&repo, remote, &stdin, &policy, color)?;
+            let response = pre_push::run(&repo, remote, &stdin, &policy, baseline.as_ref(), color)?;
             io::stderr().lock().write_all(&response.message)?;
             Ok(response.exit)
         }
-        Command::Install { hook, chain, force } => {
+        Command::Install {
+            hook,
+            chain,
+            force,
+            baseline,
+        } => {
             let repo = repo::open(common.repo.as_deref())?;
             let absolute =
                 |p: &std::path::Path| std::fs::canonicalize(p).with_context(|| format!("cannot find {}", p.display()));
@@ -187,6 +219,13 @@ fn run(cli: Cli) -> Result<u8> {
                 }
                 None => None,
             };
+            let baseline = match baseline {
+                Some(p) => {
+                    Baseline::load(p)?;
+                    Some(absolute(p)?)
+                }
+                None => None,
+            };
             let request = install::Request {
                 kind: match hook {
                     HookArg::PrePush => install::HookKind::PrePush,
@@ -194,6 +233,7 @@ fn run(cli: Cli) -> Result<u8> {
                 },
                 binary: absolute(&std::env::current_exe().context("cannot locate the pushgate binary")?)?,
                 policy,
+                baseline,
                 chain: *chain,
                 force: *force,
             };
@@ -314,6 +354,24 @@ fn read_stdin() -> Result<Vec<u8>> {
         .into());
     }
     Ok(input)
+}
+
+/// `--write-baseline FILE`: record `findings` (before any `--baseline`) and say so on stderr.
+fn write_baseline_file(path: &std::path::Path, findings: &[pushgate::Finding]) -> Result<()> {
+    let written = Baseline::from_findings(findings);
+    written.write(path)?;
+    writeln!(
+        io::stderr().lock(),
+        "pushgate: wrote {} baseline entr{} to {}",
+        written.len(),
+        if written.len() == 1 { "y" } else { "ies" },
+        pushgate::util::sanitize(path.as_os_str().as_encoded_bytes())
+    )?;
+    Ok(())
+}
+
+fn load_baseline(path: Option<&std::path::Path>) -> Result<Option<Baseline>, BaselineError> {
+    path.map(Baseline::load).transpose()
 }
 
 fn load_policy(common: &Common, repo: Option<&gix::Repository>) -> Result<Policy, PolicyError> {

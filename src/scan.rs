@@ -38,6 +38,21 @@ pub struct Summary {
     pub info: u64,
     /// Wall-clock time of the scan.
     pub duration_ms: u64,
+    /// Findings a baseline recorded and the report leaves out (present only when a baseline
+    /// was applied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<u64>,
+}
+
+impl Summary {
+    /// Count `findings` (in total and per level) again, after some were left out.
+    pub fn recount(&mut self, findings: &[Finding]) {
+        let count = |level| findings.iter().filter(|f| f.level == level).count() as u64;
+        self.findings = findings.len() as u64;
+        self.deny = count(Level::Deny);
+        self.warn = count(Level::Warn);
+        self.info = count(Level::Info);
+    }
 }
 
 /// The result of a scan.
@@ -150,17 +165,14 @@ pub fn scan_with(
         ))
     });
 
-    let count = |level| findings.iter().filter(|f| f.level == level).count() as u64;
-    let summary = Summary {
+    let mut summary = Summary {
         commits: walked.commits.len() as u64,
         blobs: growth.blobs,
         bytes: growth.bytes,
-        findings: findings.len() as u64,
-        deny: count(Level::Deny),
-        warn: count(Level::Warn),
-        info: count(Level::Info),
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        ..Summary::default()
     };
+    summary.recount(&findings);
     Ok(Outcome {
         findings,
         notices,

@@ -33,6 +33,8 @@ pub struct Request {
     pub binary: PathBuf,
     /// A policy file the hook passes with `--policy` (absolute).
     pub policy: Option<PathBuf>,
+    /// A baseline file the hook passes with `--baseline` (absolute).
+    pub baseline: Option<PathBuf>,
     /// Keep an existing hook and run it first.
     pub chain: bool,
     /// Replace an existing hook, keeping a backup.
@@ -169,6 +171,9 @@ fn script(request: &Request, previous: Option<&Path>) -> String {
     let mut command = format!("{} {name}", quote(&request.binary));
     if let Some(policy) = &request.policy {
         command.push_str(&format!(" --policy {}", quote(policy)));
+    }
+    if let Some(baseline) = &request.baseline {
+        command.push_str(&format!(" --baseline {}", quote(baseline)));
     }
     command.push_str(" \"$@\"");
     match previous {

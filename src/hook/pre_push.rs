@@ -10,18 +10,21 @@ use gix::bstr::BString;
 
 use super::input;
 use super::{HookError, Response, ref_in_scope};
+use crate::baseline::Baseline;
 use crate::policy::Policy;
 use crate::repo::RepoError;
 use crate::report::push;
 use crate::scan;
 use crate::walk::{self, Old, Tip, TipKind};
 
-/// Judge the push git describes on `stdin` from `repo` to `remote`.
+/// Judge the push git describes on `stdin` from `repo` to `remote`, leaving out findings
+/// `baseline` records (and noting its stale entries).
 pub fn run(
     repo: &gix::Repository,
     remote: &str,
     stdin: &[u8],
     policy: &Policy,
+    baseline: Option<&Baseline>,
     color: bool,
 ) -> Result<Response, HookError> {
     let updates = input::parse_pre_push(stdin, repo.object_hash())?;
@@ -64,7 +67,10 @@ pub fn run(
         .map(|t| t.id)
         .collect();
 
-    let outcome = scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?;
+    let mut outcome = scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?;
+    if let Some(baseline) = baseline {
+        baseline.apply(&mut outcome, repo, false);
+    }
     let (failing, would_fail) = super::failing(&outcome, policy);
     let verdict = super::verdict(failing.len(), would_fail.len(), policy);
     let failing = failing.len();

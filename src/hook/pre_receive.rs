@@ -16,18 +16,23 @@ use super::bypass::{self, Decision};
 use super::input::RefUpdate;
 use super::store::PushStore;
 use super::{HookEnv, HookError, Response, ref_in_scope};
+use crate::baseline::Baseline;
 use crate::policy::Policy;
 use crate::repo::RepoError;
 use crate::report::push::{self, Verdict};
 use crate::scan::{self, Outcome};
 use crate::walk::{self, Old, Tip};
 
-/// Judge the ref `updates` of a push (see [`super::input::parse_pre_receive`]) in `repo`.
+/// Judge the ref `updates` of a push (see [`super::input::parse_pre_receive`]) in `repo`,
+/// leaving out findings `baseline` records. The server reports no stale baseline entries: its
+/// pushers cannot change the baseline, and a baseline may name objects not pushed yet
+/// (`scan --all` or the audit on the server reports them).
 pub fn run(
     repo: gix::Repository,
     updates: &[RefUpdate],
     env: &HookEnv,
     policy: &Policy,
+    baseline: Option<&Baseline>,
 ) -> Result<Response, HookError> {
     let store = PushStore::open(repo, env.quarantine.as_deref(), &env.alternates)?;
     let repo = &store.repo;
@@ -46,7 +51,7 @@ pub fn run(
         })?);
     }
 
-    let outcome = if tips.is_empty() {
+    let mut outcome = if tips.is_empty() {
         Outcome::default()
     } else if store.is_quarantined() {
         let stored = |id: &gix::oid| store.was_stored(id);
@@ -56,6 +61,9 @@ pub fn run(
         let hidden = hidden_without_quarantine(repo, updates)?;
         scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?
     };
+    if let Some(baseline) = baseline {
+        baseline.suppress(&mut outcome);
+    }
     Ok(judge(
         repo.git_dir(),
         updates,

@@ -2,11 +2,15 @@
 //!
 //! ```json
 //! {"version": 1, "tool": {"name": "pushgate", "version": "…"},
-//!  "summary": {"commits": 0, "blobs": 0, "bytes": 0, "findings": 0, "deny": 0, "warn": 0, "info": 0, "duration_ms": 0},
+//!  "summary": {"commits": 0, "blobs": 0, "bytes": 0, "findings": 0, "deny": 0, "warn": 0, "info": 0, "duration_ms": 0,
+//!              "baselined": 0},
 //!  "findings": [{"rule": "…", "pattern": "…", "level": "…", "path": "…", "blob": "…", "commit": "…",
 //!                "size": 0, "message": "…", "suggestion": "…", "evidence": {}}],
 //!  "notices": [{"kind": "…", "message": "…"}]}
 //! ```
+//!
+//! `summary.baselined` (findings a baseline left out) is present only when a baseline was
+//! applied.
 
 use std::io::{self, Write};
 

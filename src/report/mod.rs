@@ -107,10 +107,11 @@ impl Verdict {
 }
 
 /// How much a notice matters: notices that say the scan saw less than it should (absent
-/// objects, truncated history, broken refs) are warnings; stale exemptions are information.
+/// objects, truncated history, broken refs) are warnings; stale exemptions and baseline entries,
+/// and what a baseline left out, are information.
 pub fn notice_level(notice: &Notice) -> Level {
     match notice.kind {
-        "unused-exemption" | "expired-exemption" => Level::Info,
+        "unused-exemption" | "expired-exemption" | "stale-baseline" | "baseline-applied" => Level::Info,
         _ => Level::Warn,
     }
 }

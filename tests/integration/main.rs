@@ -1,3 +1,4 @@
+mod baseline;
 mod ci;
 mod cli;
 mod completions;
