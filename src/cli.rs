@@ -45,6 +45,30 @@ pub struct Common {
     /// When to use colours (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// When to draw progress bars on standard error (`auto`: when it is a terminal; hooks never do).
+    #[arg(long, global = true, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+}
+
+/// `--progress`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// When standard error is a terminal.
+    Auto,
+    /// Always, even into a pipe or file.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl From<ProgressArg> for pushgate::progress::When {
+    fn from(arg: ProgressArg) -> Self {
+        match arg {
+            ProgressArg::Auto => pushgate::progress::When::Auto,
+            ProgressArg::Always => pushgate::progress::When::Always,
+            ProgressArg::Never => pushgate::progress::When::Never,
+        }
+    }
 }
 
 /// The subcommands.
@@ -73,6 +97,22 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
         /// Record this scan's findings (before any --baseline) in FILE, for a later --baseline.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+    },
+    /// The whole repository: every object every ref reaches, every rule over the whole history,
+    /// what each misuse costs in the packs, a fix plan, and pack statistics.
+    #[command(
+        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n\nText, json and markdown show the audit; the other formats list its findings as a scan would."
+    )]
+    Audit {
+        /// Also read objects no ref reaches (left in packs by deleted or rewritten branches).
+        #[arg(long)]
+        include_unreachable: bool,
+        /// Leave out findings the baseline FILE records; report its stale entries.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record today's findings in FILE, so `--baseline FILE` reports only what is new.
         #[arg(long, value_name = "FILE")]
         write_baseline: Option<PathBuf>,
     },

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod attributes;
+pub mod audit;
 pub mod baseline;
 pub mod ci;
 pub mod detect;
@@ -32,6 +33,7 @@ pub mod explain;
 pub mod finding;
 pub mod hook;
 pub mod lookback;
+pub mod packs;
 pub mod policy;
 pub mod progress;
 pub mod repo;

@@ -19,7 +19,7 @@ use crate::policy::PolicyFile;
 use crate::repo::RepoError;
 use crate::rules::history::{self, Change, PathHistory, PathKind};
 use crate::rules::{Hit, RuleId, paths};
-use crate::walk::tree_iter;
+use crate::walk::{Recorded, Walked, tree_iter};
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
@@ -131,6 +131,17 @@ pub fn is_candidate(t: &Touched, policy: &PolicyFile) -> bool {
     needs_history(t, policy) || in_series(&t.path)
 }
 
+/// Where the history of a path comes from: the look-back window behind the tips of a range or
+/// push, or the whole history an audit walked.
+pub trait Source {
+    /// The path's history.
+    fn history(&mut self, repo: &gix::Repository, t: &Touched) -> Result<PathHistory, RepoError>;
+    /// The median number of paths the given commits change.
+    fn paths_per_commit(&mut self, repo: &gix::Repository, commits: &[&Change]) -> Option<usize>;
+    /// Whether the history stops at missing commits.
+    fn truncated(&self) -> bool;
+}
+
 /// Analyse the history of the `touched` paths in the window behind `tips`.
 pub fn analyze(
     repo: &gix::Repository,
@@ -138,9 +149,26 @@ pub fn analyze(
     tips: &[ObjectId],
     touched: &[Touched],
 ) -> Result<Analysis, RepoError> {
+    // The window is read only when some path needs its history.
+    let wanted = touched.iter().any(|t| needs_history(t, policy)) && !tips.is_empty();
+    let mut window = if wanted {
+        Some(Window::read(repo, tips, policy)?)
+    } else {
+        None
+    };
+    analyze_with(repo, policy, touched, window.as_mut().map(|w| w as &mut dyn Source))
+}
+
+/// Analyse the history `source` gives of the `touched` paths (without a source, only what
+/// their neighbours in the tree say).
+pub fn analyze_with(
+    repo: &gix::Repository,
+    policy: &PolicyFile,
+    touched: &[Touched],
+    source: Option<&mut dyn Source>,
+) -> Result<Analysis, RepoError> {
     let mut analysis = Analysis::default();
     let mut lookup = PathLookup::new(repo);
-    let mut describe = Describe::default();
     for (i, t) in touched.iter().enumerate() {
         if let (Some(root), true) = (t.root, in_series(&t.path))
             && let Some(extra) = dated_series(&mut lookup, root, i, t)?
@@ -148,24 +176,22 @@ pub fn analyze(
             analysis.extras.push(extra);
         }
     }
-    let wanted: Vec<usize> = (0..touched.len())
-        .filter(|&i| needs_history(&touched[i], policy))
-        .collect();
-    if wanted.is_empty() || tips.is_empty() {
+    let Some(source) = source else {
         return Ok(analysis);
-    }
-    let (window, order, truncated) = window(repo, tips, policy)?;
-    analysis.truncated = truncated;
-    for i in wanted {
-        let t = &touched[i];
-        let h = path_history(repo, &mut lookup, &mut describe, &window, &order, t, truncated)?;
+    };
+    analysis.truncated = source.truncated();
+    for (i, t) in touched.iter().enumerate() {
+        if !needs_history(t, policy) {
+            continue;
+        }
+        let h = source.history(repo, t)?;
         if let Some(hit) = history::churning_blob(&h, policy) {
             analysis.hits.push((i, hit));
         }
         if let Some(hit) = history::data_churn(&h, policy) {
             analysis.hits.push((i, hit));
         }
-        let cadence = history::machine_cadence(&h, policy, |mine| paths_per_commit(repo, &window, mine));
+        let cadence = history::machine_cadence(&h, policy, |mine| source.paths_per_commit(repo, mine));
         if let Some(hit) = cadence {
             analysis.hits.push((i, hit));
         }
@@ -176,14 +202,159 @@ pub fn analyze(
     Ok(analysis)
 }
 
-/// The window: commits by id, and their ids newest first.
-type Window = HashMap<ObjectId, WindowCommit>;
+/// The look-back window behind a range or push, and the lookups into its trees.
+struct Window<'r> {
+    commits: WindowCommits,
+    order: Vec<ObjectId>,
+    truncated: bool,
+    lookup: PathLookup<'r>,
+    describe: Describe,
+}
+
+impl<'r> Window<'r> {
+    fn read(repo: &'r gix::Repository, tips: &[ObjectId], policy: &PolicyFile) -> Result<Self, RepoError> {
+        let (commits, order, truncated) = window(repo, tips, policy)?;
+        Ok(Window {
+            commits,
+            order,
+            truncated,
+            lookup: PathLookup::new(repo),
+            describe: Describe::default(),
+        })
+    }
+}
+
+impl Source for Window<'_> {
+    fn history(&mut self, repo: &gix::Repository, t: &Touched) -> Result<PathHistory, RepoError> {
+        path_history(
+            repo,
+            &mut self.lookup,
+            &mut self.describe,
+            &self.commits,
+            &self.order,
+            t,
+            self.truncated,
+        )
+    }
+
+    fn paths_per_commit(&mut self, repo: &gix::Repository, commits: &[&Change]) -> Option<usize> {
+        paths_per_commit(repo, &self.commits, commits)
+    }
+
+    fn truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+/// The whole history an audit walked: every change of every non-merge commit, by path.
+pub struct WholeHistory<'w> {
+    walked: &'w Walked,
+    recorded: &'w Recorded,
+    /// Changes (indices into `recorded.changes`) of each path that may need its history.
+    by_path: HashMap<u32, Vec<u32>>,
+    index: HashMap<ObjectId, u32>,
+    describe: Describe,
+}
+
+impl<'w> WholeHistory<'w> {
+    /// The history of `touched` in what the walk recorded (`None` when it recorded nothing).
+    pub fn new(walked: &'w Walked, touched: &[Touched]) -> Option<Self> {
+        let recorded = walked.recorded.as_ref()?;
+        let mut by_path: HashMap<u32, Vec<u32>> = touched
+            .iter()
+            .filter_map(|t| recorded.index.get(&t.path))
+            .map(|&p| (p, Vec::new()))
+            .collect();
+        for (i, change) in recorded.changes.iter().enumerate() {
+            if let Some(list) = by_path.get_mut(&change.path) {
+                list.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+        }
+        let index = walked
+            .commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        Some(WholeHistory {
+            walked,
+            recorded,
+            by_path,
+            index,
+            describe: Describe::default(),
+        })
+    }
+}
+
+impl Source for WholeHistory<'_> {
+    fn history(&mut self, repo: &gix::Repository, t: &Touched) -> Result<PathHistory, RepoError> {
+        let mut changes = Vec::new();
+        let mut versions: Vec<ObjectId> = Vec::new();
+        let mut seen = HashSet::new();
+        let path = self.recorded.index.get(&t.path);
+        let list = path.and_then(|p| self.by_path.get(p)).map(Vec::as_slice).unwrap_or_default();
+        // Newest first, as the window gives them.
+        for &i in list.iter().rev() {
+            let Some(change) = self.recorded.changes.get(i as usize) else {
+                continue;
+            };
+            let Some(commit) = self.walked.commits.get(change.commit as usize) else {
+                continue;
+            };
+            if let Some(b) = change.blob
+                && seen.insert(b)
+            {
+                versions.push(b);
+            }
+            let (identity, template) = self.describe.of(repo, commit.id);
+            changes.push(Change {
+                commit: commit.id,
+                time: commit.time,
+                identity,
+                template,
+                blob: change.blob,
+                previous: change.previous,
+            });
+        }
+        changes.sort_by_key(|c| std::cmp::Reverse(c.time));
+        let versions = versions
+            .into_iter()
+            .map(|b| (b, repo.try_find_header(b).ok().flatten().map(|h| h.size())))
+            .collect();
+        Ok(PathHistory {
+            kind: t.kind,
+            versions,
+            changes,
+            truncated: self.truncated(),
+        })
+    }
+
+    fn paths_per_commit(&mut self, _repo: &gix::Repository, commits: &[&Change]) -> Option<usize> {
+        let mut counts: Vec<u32> = commits
+            .iter()
+            .filter_map(|c| self.index.get(&c.commit))
+            .filter_map(|&i| self.recorded.per_commit.get(i as usize).copied())
+            .collect();
+        if counts.is_empty() {
+            return None;
+        }
+        counts.sort_unstable();
+        Some(counts[counts.len() / 2] as usize)
+    }
+
+    fn truncated(&self) -> bool {
+        !self.walked.truncated.is_empty()
+    }
+}
+
+/// The window's commits by id.
+type WindowCommits = HashMap<ObjectId, WindowCommit>;
 
 fn window(
     repo: &gix::Repository,
     tips: &[ObjectId],
     policy: &PolicyFile,
-) -> Result<(Window, Vec<ObjectId>, bool), RepoError> {
+) -> Result<(WindowCommits, Vec<ObjectId>, bool), RepoError> {
     let shallow: HashSet<ObjectId> = repo
         .shallow_commits()
         .map_err(|e| RepoError::read("reading the shallow file", e))?
@@ -199,7 +370,7 @@ fn window(
         .with_commit_graph(commit_graph(repo))
         .all()
         .map_err(|e| RepoError::read("walking the look-back window", e))?;
-    let (mut window, mut order, mut truncated) = (Window::new(), Vec::new(), false);
+    let (mut window, mut order, mut truncated) = (WindowCommits::new(), Vec::new(), false);
     let mut newest: Option<i64> = None;
     let max = policy.lookback_commits as usize;
     let days = i64::from(policy.lookback_days) * DAY;
@@ -249,7 +420,7 @@ fn path_history(
     repo: &gix::Repository,
     lookup: &mut PathLookup<'_>,
     describe: &mut Describe,
-    window: &Window,
+    window: &WindowCommits,
     order: &[ObjectId],
     t: &Touched,
     truncated: bool,
@@ -316,7 +487,7 @@ fn path_history(
 
 /// The median number of paths the given commits change (diffs against their first parent;
 /// at most the newest 30 commits are diffed).
-fn paths_per_commit(repo: &gix::Repository, window: &Window, commits: &[&Change]) -> Option<usize> {
+fn paths_per_commit(repo: &gix::Repository, window: &WindowCommits, commits: &[&Change]) -> Option<usize> {
     let mut counts = Vec::new();
     let mut state = gix::diff::tree::State::default();
     let (mut a, mut b) = (Vec::new(), Vec::new());

@@ -135,24 +135,33 @@ fn run(cli: Cli) -> Result<u8> {
                 baseline.apply(&mut outcome, &repo, *all && range.is_whole_history());
             }
             write_report(common, |out, color| {
-                let options = report::Options {
-                    format: match common.format {
-                        FormatArg::Text => report::Format::Text,
-                        FormatArg::Json => report::Format::Json,
-                        FormatArg::Sarif => report::Format::Sarif,
-                        FormatArg::Github => report::Format::Github,
-                        FormatArg::Junit => report::Format::Junit,
-                        FormatArg::Markdown => report::Format::Markdown,
-                    },
-                    color,
-                    verbose: common.verbose,
-                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
-                        .filter(|v| !v.is_empty())
-                        .map(std::path::PathBuf::from),
-                };
-                report::render(out, &outcome, &policy, &options)
+                report::render(out, &outcome, &policy, &report_options(common, color))
             })?;
             Ok(if outcome.fails(&policy) { FAIL } else { PASS })
+        }
+        Command::Audit {
+            include_unreachable,
+            baseline,
+            write_baseline,
+        } => {
+            let repo = repo::open(common.repo.as_deref())?;
+            let policy = load_policy(common, Some(&repo))?;
+            let baseline = load_baseline(baseline.as_deref())?;
+            let progress = pushgate::progress::Progress::new(common.progress.into());
+            let options = pushgate::audit::Options {
+                include_unreachable: *include_unreachable,
+            };
+            let mut audit = pushgate::audit::audit(&repo, &policy, options, &progress)?;
+            if let Some(path) = write_baseline {
+                write_baseline_file(path, &audit.outcome.findings)?;
+            }
+            if let Some(baseline) = &baseline {
+                baseline.apply(&mut audit.outcome, &repo, true);
+            }
+            write_report(common, |out, color| {
+                report::audit::render(out, &audit, &policy, &report_options(common, color))
+            })?;
+            Ok(if audit.outcome.fails(&policy) { FAIL } else { PASS })
         }
         Command::PreReceive { baseline } => {
             let env = HookEnv::from_process();
@@ -384,6 +393,25 @@ fn load_policy(common: &Common, repo: Option<&gix::Repository>) -> Result<Policy
 }
 
 /// Run `render` against standard output or `--output FILE`, deciding on colours.
+/// How to render, from the common options.
+fn report_options(common: &Common, color: bool) -> report::Options {
+    report::Options {
+        format: match common.format {
+            FormatArg::Text => report::Format::Text,
+            FormatArg::Json => report::Format::Json,
+            FormatArg::Sarif => report::Format::Sarif,
+            FormatArg::Github => report::Format::Github,
+            FormatArg::Junit => report::Format::Junit,
+            FormatArg::Markdown => report::Format::Markdown,
+        },
+        color,
+        verbose: common.verbose,
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from),
+    }
+}
+
 fn write_report(common: &Common, render: impl FnOnce(&mut dyn Write, bool) -> io::Result<()>) -> Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match &common.output {

@@ -84,14 +84,38 @@ pub struct ContentReader {
 /// Blobs up to this size are simply read whole: cheaper than locating pack entries.
 const READ_WHOLE_BELOW: u64 = 256 * 1024;
 
+/// The repository's object directories: its own, then its alternates'.
+pub fn object_dirs(repo: &gix::Repository) -> Vec<PathBuf> {
+    let store = repo.objects.store_ref();
+    let mut dirs = vec![store.path().to_owned()];
+    dirs.extend(store.alternate_db_paths().unwrap_or_default());
+    dirs
+}
+
+/// Every pack (with its index) in `dirs`. Packs that cannot be opened are left out; reading
+/// their objects through the object store reports them.
+pub fn open_bundles(dirs: &[PathBuf], hash: gix::hash::Kind) -> Vec<Bundle> {
+    let mut bundles = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+            .collect();
+        paths.sort();
+        bundles.extend(paths.iter().filter_map(|p| Bundle::at(p, hash).ok()));
+    }
+    bundles
+}
+
 impl ContentReader {
     /// A reader over the repository's object directories (and their alternates).
     pub fn new(repo: &gix::Repository) -> Self {
-        let store = repo.objects.store_ref();
-        let mut object_dirs = vec![store.path().to_owned()];
-        object_dirs.extend(store.alternate_db_paths().unwrap_or_default());
         ContentReader {
-            object_dirs,
+            object_dirs: object_dirs(repo),
             packs: None,
             hash: repo.object_hash(),
             max_rebuild: 64 * 1024 * 1024,
@@ -127,23 +151,7 @@ impl ContentReader {
 
     fn bundles(&mut self) -> &[Bundle] {
         let (dirs, hash) = (&self.object_dirs, self.hash);
-        self.packs.get_or_insert_with(|| {
-            let mut bundles = Vec::new();
-            for dir in dirs {
-                let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
-                    continue;
-                };
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    if path.extension().is_some_and(|e| e == "idx")
-                        && let Ok(b) = Bundle::at(&path, hash)
-                    {
-                        bundles.push(b);
-                    }
-                }
-            }
-            bundles
-        })
+        self.packs.get_or_insert_with(|| open_bundles(dirs, hash))
     }
 
     /// A non-delta pack entry: inflate only the first `n` bytes.

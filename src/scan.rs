@@ -125,18 +125,48 @@ pub fn scan_with(
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
-    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), |walker| drive(walker))?;
+    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), drive)?;
+    conclude(repo, policy, whole_history, &walked, inspected, History::Window(&tips), started)
+}
+
+/// Which history the history-aware rules read.
+pub(crate) enum History<'a> {
+    /// The look-back window behind these tips.
+    Window(&'a [ObjectId]),
+    /// Everything the walk recorded (the audit).
+    Whole,
+}
+
+/// From what the walk and the inspection found to the outcome: one finding per path and rule,
+/// what the history says, growth, exemptions, order and totals.
+pub(crate) fn conclude(
+    repo: &gix::Repository,
+    policy: &Policy,
+    whole_history: bool,
+    walked: &Walked,
+    inspected: Inspected,
+    history: History<'_>,
+    started: Instant,
+) -> Result<Outcome, RepoError> {
     let Inspected {
         mut findings,
         mut notices,
         growth,
         touched,
+        ..
     } = inspected;
+
     collapse_versions(&mut findings);
     let touched: Vec<Touched> = touched.into_values().collect::<Vec<_>>();
-    let analysis = lookback::analyze(repo, &policy.file, &tips, &touched)?;
+    let analysis = match history {
+        History::Window(tips) => lookback::analyze(repo, &policy.file, tips, &touched)?,
+        History::Whole => {
+            let mut whole = lookback::WholeHistory::new(walked, &touched);
+            let source = whole.as_mut().map(|w| w as &mut dyn lookback::Source);
+            lookback::analyze_with(repo, &policy.file, &touched, source)?
+        }
+    };
     apply_history(analysis, &touched, policy, &mut findings, &mut notices);
-
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
     if !whole_history && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
@@ -190,6 +220,20 @@ pub(crate) struct Inspected {
     pub growth: Growth,
     /// Paths worth a history lookup, by path.
     pub touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
+    /// The size of every blob read (`None`: absent).
+    pub sizes: HashMap<ObjectId, Option<u64>>,
+}
+
+impl Inspected {
+    /// Add what another inspection found (blobs read by one are not read by the other).
+    pub fn absorb(&mut self, other: Inspected) {
+        self.findings.extend(other.findings);
+        self.notices.extend(other.notices);
+        self.growth.blobs += other.growth.blobs;
+        self.growth.bytes = self.growth.bytes.saturating_add(other.growth.bytes);
+        self.touched.extend(other.touched);
+        self.sizes.extend(other.sizes);
+    }
 }
 
 /// Walk with `drive` on this thread while another inspects the blobs it finds (sizes, content
@@ -288,6 +332,7 @@ impl<'a> Inspector<'a> {
             notices: self.notices,
             growth: self.growth,
             touched: self.touched,
+            sizes: self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
         }
     }
 

@@ -31,6 +31,9 @@ struct Document<'a> {
     summary: &'a Summary,
     findings: Vec<JsonFinding<'a>>,
     notices: &'a [Notice],
+    /// `pushgate audit` only: statistics, offenders and the fix plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +80,11 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 
 /// Write the document, pretty-printed, with a trailing newline.
 pub fn render(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    render_with(out, outcome, None)
+}
+
+/// The document with an `audit` section after the findings and notices.
+pub fn render_with(out: &mut dyn Write, outcome: &Outcome, audit: Option<serde_json::Value>) -> io::Result<()> {
     let doc = Document {
         version: VERSION,
         tool: Tool {
@@ -86,6 +94,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
         summary: &outcome.summary,
         findings: outcome.findings.iter().map(JsonFinding::from).collect(),
         notices: &outcome.notices,
+        audit,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

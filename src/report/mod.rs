@@ -10,6 +10,7 @@ use crate::policy::{Mode, Policy};
 use crate::rules::RuleId;
 use crate::scan::Outcome;
 
+pub mod audit;
 pub mod github;
 pub mod json;
 pub mod junit;

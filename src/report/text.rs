@@ -23,12 +23,12 @@ pub struct Options {
 /// Findings listed per rule unless `verbose`.
 pub const PER_RULE: usize = 10;
 
-struct Painter {
-    color: bool,
+pub(super) struct Painter {
+    pub(super) color: bool,
 }
 
 impl Painter {
-    fn paint(&self, style: Style, text: &str) -> String {
+    pub(super) fn paint(&self, style: Style, text: &str) -> String {
         if self.color {
             format!("{}{text}{}", style.render(), style.render_reset())
         } else {
@@ -36,7 +36,7 @@ impl Painter {
         }
     }
 
-    fn level(&self, level: Level) -> String {
+    pub(super) fn level(&self, level: Level) -> String {
         let style = match level {
             Level::Deny => AnsiColor::Red.on_default().bold(),
             Level::Warn => AnsiColor::Yellow.on_default().bold(),
