@@ -24,7 +24,7 @@ pub fn human_size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    format!("{value:.1} {}", UNITS.get(unit).unwrap_or(&"PiB"))
 }
 
 /// Greedy word wrap; words longer than `width` stand on their own line.
