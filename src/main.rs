@@ -82,6 +82,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             return USAGE;
         }
         if cause.is::<hook::input::InputError>()
+            || matches!(cause.downcast_ref::<hook::HookError>(), Some(hook::HookError::Input(_)))
             || matches!(
                 cause.downcast_ref::<install::InstallError>(),
                 Some(

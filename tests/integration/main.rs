@@ -4,6 +4,7 @@ mod completions;
 mod formats;
 mod history;
 mod hooks;
+mod hostile_input;
 mod hostile_policy;
 mod policy;
 mod precommit;
