@@ -8,6 +8,7 @@ mod hostile_input;
 mod hostile_policy;
 mod policy;
 mod precommit;
+mod properties;
 mod ranges;
 mod rules;
 mod scan;
