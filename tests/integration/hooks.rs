@@ -103,7 +103,7 @@ impl Server {
 }
 
 /// `git push <url> <args>` from `client`, in a pinned environment free of pushgate settings.
-fn push_command(client: &Path, url: &str, args: &[&str]) -> process::Command {
+pub fn push_command(client: &Path, url: &str, args: &[&str]) -> process::Command {
     let mut cmd = process::Command::new("git");
     cmd.arg("-C").arg(client).arg("push").arg(url).args(args);
     for var in [
@@ -126,7 +126,7 @@ fn push_command(client: &Path, url: &str, args: &[&str]) -> process::Command {
     cmd
 }
 
-fn output(mut cmd: process::Command) -> Run {
+pub fn output(mut cmd: process::Command) -> Run {
     let out = cmd.output().expect("run git push");
     Run {
         code: out.status.code().unwrap_or(-1),

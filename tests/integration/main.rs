@@ -6,6 +6,7 @@ mod history;
 mod hooks;
 mod hostile_input;
 mod hostile_policy;
+mod hostile_repo;
 mod policy;
 mod precommit;
 mod properties;
