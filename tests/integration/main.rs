@@ -1,6 +1,7 @@
 mod ci;
 mod cli;
 mod completions;
+mod faults;
 mod formats;
 mod history;
 mod hooks;
