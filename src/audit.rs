@@ -247,8 +247,7 @@ pub fn audit(
 /// A path for each of the deepest chains, from the changes the walk recorded.
 fn name_chains(statistics: &mut Statistics, walked: &crate::walk::Walked) {
     let Some(recorded) = &walked.recorded else { return };
-    let mut wanted: HashMap<ObjectId, usize> =
-        statistics.deepest.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut wanted: HashMap<ObjectId, usize> = statistics.deepest.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     for change in &recorded.changes {
         if wanted.is_empty() {
             break;
@@ -315,7 +314,9 @@ fn offenders(
         for change in &recorded.changes {
             if let Some(&slot) = wanted.get(&change.path) {
                 let time = walked.commits.get(change.commit as usize).map_or(0, |c| c.time);
-                changes[slot].push((time, change.blob));
+                if let Some(list) = changes.get_mut(slot) {
+                    list.push((time, change.blob));
+                }
             }
         }
     }
@@ -325,14 +326,18 @@ fn offenders(
             let mine: &[(i64, Option<ObjectId>)] = recorded
                 .and_then(|r| r.index.get(&path))
                 .and_then(|p| wanted.get(p))
-                .map(|&slot| changes[slot].as_slice())
+                .and_then(|&slot| changes.get(slot))
+                .map(Vec::as_slice)
                 .unwrap_or_default();
             let mut versions: Vec<ObjectId> = mine.iter().filter_map(|(_, b)| *b).collect();
             versions.extend(findings.iter().filter_map(|f| f.blob));
             versions.sort();
             versions.dedup();
             let packed = versions.iter().filter_map(|v| packs.packed_size(v)).sum();
-            let known: Vec<u64> = versions.iter().filter_map(|v| sizes.get(v).copied().flatten()).collect();
+            let known: Vec<u64> = versions
+                .iter()
+                .filter_map(|v| sizes.get(v).copied().flatten())
+                .collect();
             let unpacked = known.iter().sum();
             let mut times: Vec<i64> = mine.iter().map(|(t, _)| *t).collect();
             times.sort_unstable();
@@ -360,12 +365,18 @@ fn offenders(
         })
         .collect();
     offenders.sort_by(|a, b| {
-        (a.pattern, std::cmp::Reverse(a.packed), std::cmp::Reverse(a.level), &a.path).cmp(&(
-            b.pattern,
-            std::cmp::Reverse(b.packed),
-            std::cmp::Reverse(b.level),
-            &b.path,
-        ))
+        (
+            a.pattern,
+            std::cmp::Reverse(a.packed),
+            std::cmp::Reverse(a.level),
+            &a.path,
+        )
+            .cmp(&(
+                b.pattern,
+                std::cmp::Reverse(b.packed),
+                std::cmp::Reverse(b.level),
+                &b.path,
+            ))
     });
     offenders
 }
@@ -423,7 +434,10 @@ mod tests {
         assert_eq!(fix.command, r"git filter-repo --path 'it'\''s/data.db' --invert-paths");
         assert_eq!(fix.action, "remove");
         let fix = fix_for(Pattern::LargeChurn, &"a b/model.bin".into(), 5);
-        assert_eq!(fix.command, "git lfs migrate import --include='a b/model.bin' --everything");
+        assert_eq!(
+            fix.command,
+            "git lfs migrate import --include='a b/model.bin' --everything"
+        );
         let fix = fix_for(Pattern::Backup, &"x\u{1b}[2J.sql".into(), 5);
         assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
     }

@@ -292,7 +292,10 @@ impl Source for WholeHistory<'_> {
         let mut versions: Vec<ObjectId> = Vec::new();
         let mut seen = HashSet::new();
         let path = self.recorded.index.get(&t.path);
-        let list = path.and_then(|p| self.by_path.get(p)).map(Vec::as_slice).unwrap_or_default();
+        let list = path
+            .and_then(|p| self.by_path.get(p))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         // Newest first, as the window gives them.
         for &i in list.iter().rev() {
             let Some(change) = self.recorded.changes.get(i as usize) else {
@@ -339,7 +342,7 @@ impl Source for WholeHistory<'_> {
             return None;
         }
         counts.sort_unstable();
-        Some(counts[counts.len() / 2] as usize)
+        counts.get(counts.len() / 2).map(|&n| n as usize)
     }
 
     fn truncated(&self) -> bool {
@@ -401,7 +404,7 @@ fn window(
             }
         };
         let newest = *newest.get_or_insert(time);
-        if order.len() >= max || time < newest - days {
+        if order.len() >= max || time < newest.saturating_sub(days) {
             break;
         }
         let parents = if shallow.contains(&info.id) {
@@ -521,7 +524,7 @@ fn paths_per_commit(repo: &gix::Repository, window: &WindowCommits, commits: &[&
         return None;
     }
     counts.sort_unstable();
-    Some(counts[counts.len() / 2])
+    counts.get(counts.len() / 2).copied()
 }
 
 /// Text files at most this large are compared whole to tell appends from rewrites.
@@ -569,7 +572,7 @@ fn append_growth(repo: &gix::Repository, h: &PathHistory, index: usize, t: &Touc
         .and_then(size)
         .unwrap_or(0)
         .saturating_sub(oldest.previous.and_then(size).unwrap_or(0));
-    let days = ((newest.time - oldest.time) as f64 / DAY as f64).max(1.0 / 24.0);
+    let days = (newest.time.saturating_sub(oldest.time) as f64 / DAY as f64).max(1.0 / 24.0);
     let per_day = (grown as f64 / days) as u64;
     let value = serde_json::json!({
         "versions_checked": checked,
@@ -613,27 +616,28 @@ fn in_series(path: &BString) -> bool {
 /// A file name with its dates and counters replaced: `backup_20171130.sql.tar.gz` →
 /// `backup_#.sql.tar.gz`, `2017-04-02-db.sql` → `#-db.sql`, `dump_0012.tar` → `dump_#.tar`.
 pub fn name_template(name: &BStr) -> String {
-    let bytes = name.as_bytes();
+    let mut rest = name.as_bytes();
     let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() {
+    while let Some(&first) = rest.first() {
+        let run = if first.is_ascii_digit() {
             // A run of digits, with single separators between digit groups (dates, times).
-            while i < bytes.len()
-                && (bytes[i].is_ascii_digit()
-                    || (matches!(bytes[i], b'-' | b'_' | b'.' | b'T' | b':')
-                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
-            {
-                i += 1;
+            let mut n = 0;
+            while let Some(&b) = rest.get(n) {
+                let joins =
+                    matches!(b, b'-' | b'_' | b'.' | b'T' | b':') && rest.get(n + 1).is_some_and(u8::is_ascii_digit);
+                if !(b.is_ascii_digit() || joins) {
+                    break;
+                }
+                n += 1;
             }
             out.push('#');
+            n
         } else {
-            let start = i;
-            while i < bytes.len() && !bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            out.push_str(&String::from_utf8_lossy(&bytes[start..i]));
-        }
+            let n = rest.iter().position(u8::is_ascii_digit).unwrap_or(rest.len());
+            out.push_str(&String::from_utf8_lossy(rest.get(..n).unwrap_or(rest)));
+            n
+        };
+        rest = rest.get(run..).unwrap_or_default();
     }
     out
 }
@@ -711,8 +715,8 @@ impl<'r> PathLookup<'r> {
         if let Some(found) = self.memo.get(&key) {
             return Ok(*found);
         }
-        let (first, rest) = match path.find_byte(b'/') {
-            Some(i) => (&path[..i], Some(path[i + 1..].as_bstr())),
+        let (first, rest) = match path.split_once_str("/") {
+            Some((first, rest)) => (first.as_bstr(), Some(rest.as_bstr())),
             None => (path, None),
         };
         let entry = self.entry(tree, first)?;

@@ -2,6 +2,17 @@
 //! and map the outcome to an exit code (0 pass, 1 failing findings, 2 usage or policy error,
 //! 3 repository or internal error).
 
+// Arguments and standard input are untrusted: no panic paths here either.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::unreachable,
+    clippy::indexing_slicing
+)]
+
 mod cli;
 
 use std::fs::File;
@@ -78,6 +89,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             return USAGE;
         }
         if cause.is::<hook::input::InputError>()
+            || matches!(cause.downcast_ref::<hook::HookError>(), Some(hook::HookError::Input(_)))
             || matches!(
                 cause.downcast_ref::<install::InstallError>(),
                 Some(

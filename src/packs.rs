@@ -110,13 +110,21 @@ impl Statistics {
     }
 }
 
+/// One pack entry, by its position in the index.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    kind: Option<Kind>,
+    packed: u64,
+    unpacked: u64,
+    /// The base's position in the index; `u32::MAX` for a base outside the pack.
+    base: Option<u32>,
+    depth: Option<u32>,
+}
+
 /// One pack's entries, by their position in the index.
 struct PackEntries {
     bundle: Bundle,
-    kind: Vec<Option<Kind>>,
-    packed: Vec<u64>,
-    unpacked: Vec<u64>,
-    depth: Vec<u32>,
+    entries: Vec<Entry>,
 }
 
 /// What is kept of a pack once it is counted: ids (in index order, so sorted), kinds and
@@ -146,26 +154,25 @@ impl Packs {
         for bundle in crate::repo::open_bundles(&dirs, repo.object_hash()) {
             let entries = read_pack(bundle)?;
             statistics.packs += 1;
-            statistics.pack_bytes = statistics
-                .pack_bytes
-                .saturating_add(std::fs::metadata(entries.bundle.pack.path()).map(|m| m.len()).unwrap_or(0));
-            for i in 0..entries.kind.len() {
-                let Some(kind) = entries.kind[i] else { continue };
-                statistics
-                    .kinds
-                    .entry(kind)
-                    .or_default()
-                    .add(entries.packed[i], entries.unpacked[i]);
-                *statistics.depths.entry(entries.depth[i]).or_default() += 1;
-                if entries.depth[i] > 0 {
+            statistics.pack_bytes = statistics.pack_bytes.saturating_add(
+                std::fs::metadata(entries.bundle.pack.path())
+                    .map(|m| m.len())
+                    .unwrap_or(0),
+            );
+            for (i, e) in entries.entries.iter().enumerate() {
+                let Some(kind) = e.kind else { continue };
+                let depth = e.depth.unwrap_or(0);
+                statistics.kinds.entry(kind).or_default().add(e.packed, e.unpacked);
+                *statistics.depths.entry(depth).or_default() += 1;
+                if depth > 0 {
                     statistics.deltas += 1;
                 }
-                if entries.unpacked[i] >= large && entries.depth[i] > 0 {
+                if e.unpacked >= large && depth > 0 {
                     deepest.push(Chain {
                         id: entries.bundle.index.oid_at_index(i as u32).to_owned(),
                         path: None,
-                        size: entries.unpacked[i],
-                        depth: entries.depth[i],
+                        size: e.unpacked,
+                        depth,
                     });
                     if deepest.len() > shown * 4 {
                         keep_deepest(&mut deepest, shown);
@@ -173,11 +180,9 @@ impl Packs {
                 }
             }
             packs.push(Kept {
-                ids: (0..entries.kind.len() as u32)
-                    .map(|i| entries.bundle.index.oid_at_index(i).to_owned())
-                    .collect(),
-                kind: entries.kind,
-                packed: entries.packed,
+                ids: entries.bundle.index.iter().map(|e| e.oid).collect(),
+                kind: entries.entries.iter().map(|e| e.kind).collect(),
+                packed: entries.entries.iter().map(|e| e.packed).collect(),
             });
         }
         keep_deepest(&mut deepest, shown);
@@ -211,9 +216,9 @@ impl Packs {
     /// packed and loose, more than once).
     pub fn each(&self, mut f: impl FnMut(ObjectId, Kind, u64)) {
         for pack in &self.packs {
-            for i in 0..pack.kind.len() {
-                if let Some(kind) = pack.kind[i] {
-                    f(pack.ids[i], kind, pack.packed[i]);
+            for ((id, kind), packed) in pack.ids.iter().zip(&pack.kind).zip(&pack.packed) {
+                if let Some(kind) = kind {
+                    f(*id, *kind, *packed);
                 }
             }
         }
@@ -235,100 +240,96 @@ fn keep_deepest(chains: &mut Vec<Chain>, shown: usize) {
 fn read_pack(bundle: Bundle) -> Result<PackEntries, RepoError> {
     let pack_name = bundle.pack.path().display().to_string();
     let bad = |what: String| RepoError::read(format!("reading pack {pack_name}"), what);
-    let n = bundle.index.num_objects() as usize;
+    let n = bundle.index.num_objects();
     // Entries in pack order: an entry's stored size ends where the next begins.
-    let mut by_offset: Vec<(u64, u32)> = (0..n as u32)
-        .map(|i| (bundle.index.pack_offset_at_index(i), i))
-        .collect();
+    let mut by_offset: Vec<(u64, u32)> = (0..n).map(|i| (bundle.index.pack_offset_at_index(i), i)).collect();
     by_offset.sort_unstable();
     let end = bundle.pack.pack_end() as u64;
-    let mut kind = vec![None; n];
-    let mut packed = vec![0u64; n];
-    let mut unpacked = vec![0u64; n];
-    // The position (in the index) of each delta's base; `u32::MAX` for a base outside the pack.
-    let mut base: Vec<Option<u32>> = vec![None; n];
+    let mut entries = vec![Entry::default(); n as usize];
     let mut inflate = gix::zlib::Inflate::default();
-    for (k, &(offset, i)) in by_offset.iter().enumerate() {
-        let next = by_offset.get(k + 1).map_or(end, |(o, _)| *o);
-        let i = i as usize;
-        packed[i] = next.saturating_sub(offset);
-        let entry = bundle
+    let nexts = by_offset.iter().skip(1).map(|(o, _)| *o).chain(std::iter::once(end));
+    for (&(offset, i), next) in by_offset.iter().zip(nexts) {
+        let header = bundle
             .pack
             .entry(offset)
             .map_err(|e| bad(format!("entry at offset {offset}: {e}")))?;
-        let base_offset = match entry.header {
-            Header::Commit => Some(Kind::Commit),
-            Header::Tree => Some(Kind::Tree),
-            Header::Blob => Some(Kind::Blob),
-            Header::Tag => Some(Kind::Tag),
-            Header::OfsDelta { .. } | Header::RefDelta { .. } => None,
-        }
-        .map_or_else(
-            || match entry.header {
-                Header::OfsDelta { base_distance } => Some(entry.base_pack_offset(base_distance)),
-                Header::RefDelta { base_id } => Some(
-                    bundle
-                        .index
-                        .lookup(&base_id)
-                        .map_or(u64::MAX, |b| bundle.index.pack_offset_at_index(b)),
-                ),
-                _ => None,
-            },
-            |k| {
-                kind[i] = Some(k);
-                None
-            },
-        );
+        let Some(e) = entries.get_mut(i as usize) else { continue };
+        e.packed = next.saturating_sub(offset);
+        let base_offset = match header.header {
+            Header::Commit => Err(Kind::Commit),
+            Header::Tree => Err(Kind::Tree),
+            Header::Blob => Err(Kind::Blob),
+            Header::Tag => Err(Kind::Tag),
+            Header::OfsDelta { base_distance } => Ok(Some(header.base_pack_offset(base_distance))),
+            Header::RefDelta { base_id } => Ok(bundle
+                .index
+                .lookup(base_id)
+                .map(|b| bundle.index.pack_offset_at_index(b))),
+        };
         match base_offset {
-            None => unpacked[i] = entry.decompressed_size,
-            Some(u64::MAX) => {
-                base[i] = Some(u32::MAX);
-                unpacked[i] = delta_result_size(&bundle, &entry, &mut inflate)
-                    .ok_or_else(|| bad(format!("delta at offset {offset} has no readable header")))?;
+            Err(kind) => {
+                e.kind = Some(kind);
+                e.unpacked = header.decompressed_size;
+                continue;
             }
-            Some(o) => {
+            // A thin pack's base lives elsewhere.
+            Ok(None) => e.base = Some(u32::MAX),
+            Ok(Some(o)) => {
                 let Ok(pos) = by_offset.binary_search_by_key(&o, |(off, _)| *off) else {
-                    return Err(bad(format!("delta at offset {offset} names a base at {o}, where no entry begins")));
+                    return Err(bad(format!(
+                        "delta at offset {offset} names a base at {o}, where no entry begins"
+                    )));
                 };
-                base[i] = Some(by_offset[pos].1);
-                unpacked[i] = delta_result_size(&bundle, &entry, &mut inflate)
-                    .ok_or_else(|| bad(format!("delta at offset {offset} has no readable header")))?;
+                e.base = by_offset.get(pos).map(|(_, b)| *b);
             }
         }
+        e.unpacked = delta_result_size(&bundle, &header, &mut inflate)
+            .ok_or_else(|| bad(format!("delta at offset {offset} has no readable header")))?;
     }
-    // Depths and kinds down the chains, memoized.
-    let mut depth: Vec<Option<u32>> = vec![None; n];
-    let mut chain = Vec::new();
-    for start in 0..n {
+    resolve_chains(&mut entries).map_err(|()| bad("a delta chain is circular or longer than any git writes".into()))?;
+    Ok(PackEntries { bundle, entries })
+}
+
+/// Depths and kinds down the delta chains, each entry resolved once.
+fn resolve_chains(entries: &mut [Entry]) -> Result<(), ()> {
+    let mut chain: Vec<usize> = Vec::new();
+    for start in 0..entries.len() {
         let mut at = start;
-        while depth[at].is_none() {
-            match base[at] {
-                None => depth[at] = Some(0),
-                // A thin pack's base lives elsewhere: one delta deep from here, kind unknown.
-                Some(u32::MAX) => depth[at] = Some(1),
+        // Follow bases until one whose depth is known.
+        let (depth, kind) = loop {
+            let Some(e) = entries.get_mut(at) else { return Err(()) };
+            if let Some(d) = e.depth {
+                break (d, e.kind);
+            }
+            match e.base {
+                None => {
+                    e.depth = Some(0);
+                    break (0, e.kind);
+                }
+                // One delta deep from here; the kind is the outside base's, unknown.
+                Some(u32::MAX) => {
+                    e.depth = Some(1);
+                    break (1, e.kind);
+                }
                 Some(b) => {
                     chain.push(at);
-                    if chain.len() as u32 > MAX_CHAIN {
-                        return Err(bad("a delta chain is circular or longer than any git writes".into()));
+                    if chain.len() > MAX_CHAIN as usize {
+                        return Err(());
                     }
                     at = b as usize;
                 }
             }
-        }
-        let (mut d, k) = (depth[at].unwrap_or(0), kind[at]);
+        };
+        let mut d = depth;
         while let Some(i) = chain.pop() {
             d += 1;
-            depth[i] = Some(d);
-            kind[i] = kind[i].or(k);
+            if let Some(e) = entries.get_mut(i) {
+                e.depth = Some(d);
+                e.kind = e.kind.or(kind);
+            }
         }
     }
-    Ok(PackEntries {
-        bundle,
-        kind,
-        packed,
-        unpacked,
-        depth: depth.into_iter().map(|d| d.unwrap_or(0)).collect(),
-    })
+    Ok(())
 }
 
 /// A delta's result size: the second varint of its inflated header.
@@ -354,7 +355,7 @@ fn varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
     for (i, b) in bytes.iter().enumerate().take(10) {
         value |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
-            return Some((value, &bytes[i + 1..]));
+            return Some((value, bytes.get(i + 1..).unwrap_or_default()));
         }
     }
     None
@@ -368,11 +369,15 @@ fn read_loose(repo: &gix::Repository, dirs: &[PathBuf]) -> Result<Vec<(ObjectId,
         let Ok(fans) = std::fs::read_dir(dir) else { continue };
         for fan in fans.flatten() {
             let name = fan.file_name();
-            let Some(prefix) = name.to_str().filter(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+            let Some(prefix) = name
+                .to_str()
+                .filter(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit()))
             else {
                 continue;
             };
-            let Ok(files) = std::fs::read_dir(fan.path()) else { continue };
+            let Ok(files) = std::fs::read_dir(fan.path()) else {
+                continue;
+            };
             for file in files.flatten() {
                 let rest = file.file_name();
                 let Some(rest) = rest.to_str() else { continue };

@@ -45,18 +45,16 @@ impl Progress {
             When::Always => ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 10),
         };
         let multi = MultiProgress::with_draw_target(target);
-        let style = |template: &str| {
-            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
-        };
+        let style =
+            |template: &str| ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
         let commits = multi.add(ProgressBar::new(0).with_style(style(
             "{prefix:>8} {bar:30} {human_pos}/{human_len} ({per_sec}, ETA {eta})",
         )));
         commits.set_prefix("commits");
         let blobs = multi.add(ProgressBar::no_length().with_style(style("{prefix:>8} {human_pos} ({per_sec})")));
         blobs.set_prefix("blobs");
-        let bytes = multi.add(
-            ProgressBar::no_length().with_style(style("{prefix:>8} {decimal_bytes} ({decimal_bytes_per_sec})")),
-        );
+        let bytes = multi
+            .add(ProgressBar::no_length().with_style(style("{prefix:>8} {decimal_bytes} ({decimal_bytes_per_sec})")));
         bytes.set_prefix("bytes");
         for bar in [&commits, &blobs, &bytes] {
             bar.enable_steady_tick(Duration::from_millis(200));

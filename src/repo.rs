@@ -146,7 +146,7 @@ impl ContentReader {
             .find_object(oid)
             .map_err(|e| RepoError::read(format!("reading blob {oid}"), e))?;
         let data = &object.data;
-        Ok(Some(data[..n.min(data.len())].to_vec()))
+        Ok(Some(data.get(..n).unwrap_or(data).to_vec()))
     }
 
     fn bundles(&mut self) -> &[Bundle] {

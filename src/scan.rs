@@ -13,10 +13,10 @@ use crate::detect::{self, Format, Sniff};
 use crate::finding::{Finding, Level, Notice};
 use crate::lookback::{self, Analysis, Touched};
 use crate::policy::Policy;
+use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
 use crate::rules::history::PathKind;
 use crate::rules::{self, Blob, Hit, large_churn::Growth};
-use crate::progress::Progress;
 use crate::walk::{NewBlob, Old, Range, Walked, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
@@ -126,7 +126,15 @@ pub fn scan_with(
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
     let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), drive)?;
-    conclude(repo, policy, whole_history, &walked, inspected, History::Window(&tips), started)
+    conclude(
+        repo,
+        policy,
+        whole_history,
+        &walked,
+        inspected,
+        History::Window(&tips),
+        started,
+    )
 }
 
 /// Which history the history-aware rules read.
@@ -343,7 +351,7 @@ impl<'a> Inspector<'a> {
                 let known = self.read(&new)?;
                 if let Some(size) = known.0 {
                     progress.blob(size);
-                    self.growth.bytes += size;
+                    self.growth.bytes = self.growth.bytes.saturating_add(size);
                     self.growth.blobs += 1;
                     self.note_largest(&new, size);
                 }
@@ -508,23 +516,23 @@ fn to_finding(hit: Hit, policy: &Policy, subject: Option<Subject<'_>>) -> Findin
 /// severe version stands for the path (the deepest chain, then the newest, among equals), with
 /// the count of versions.
 fn collapse_versions(findings: &mut Vec<Finding>) {
-    let mut best: HashMap<(Option<gix::bstr::BString>, crate::rules::RuleId), (usize, usize)> = HashMap::new();
+    type Rank = (Level, u64);
+    // (index of the version that stands for the path, its rank, count of versions)
+    let mut best: HashMap<(Option<gix::bstr::BString>, crate::rules::RuleId), (usize, Rank, usize)> = HashMap::new();
     // The deepest chain stands for `deep-delta-chain`; otherwise the most severe, newest last.
     let rank = |f: &Finding| (f.level, f.evidence.get("depth").and_then(|d| d.as_u64()).unwrap_or(0));
     for (i, f) in findings.iter().enumerate() {
-        let entry = best.entry((f.path.clone(), f.rule)).or_insert((i, 0));
-        entry.1 += 1;
-        if rank(f) >= rank(&findings[entry.0]) {
-            entry.0 = i;
+        let r = rank(f);
+        let entry = best.entry((f.path.clone(), f.rule)).or_insert((i, r, 0));
+        entry.2 += 1;
+        if r >= entry.1 {
+            (entry.0, entry.1) = (i, r);
         }
     }
-    let mut keep: Vec<Option<usize>> = vec![None; findings.len()];
-    for (index, count) in best.into_values() {
-        keep[index] = Some(count);
-    }
+    let keep: HashMap<usize, usize> = best.into_values().map(|(index, _, count)| (index, count)).collect();
     let mut i = 0;
     findings.retain_mut(|f| {
-        let kept = keep[i];
+        let kept = keep.get(&i).copied();
         i += 1;
         match kept {
             Some(count) if count > 1 => {
@@ -548,13 +556,15 @@ fn apply_history(
     let rules = &policy.file.rules;
     let reportable = |hit: &Hit, t: &Touched| hit.level != Level::Off && !rules.exclude(hit.rule).is_match(&t.path);
     for (i, hit) in analysis.hits {
-        let t = &touched[i];
+        let Some(t) = touched.get(i) else { continue };
         if reportable(&hit, t) {
             findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
         }
     }
     for extra in analysis.extras {
-        let t = &touched[extra.touched];
+        let Some(t) = touched.get(extra.touched) else {
+            continue;
+        };
         let about = |f: &Finding| f.path.as_ref() == Some(&t.path) && extra.rules.contains(&f.rule);
         let newest = findings.iter().any(|f| about(f) && f.blob == Some(t.blob));
         let mut matched = false;

@@ -365,8 +365,11 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
         // through its trees is old; with a store, the store says so.
         let mut seen = Seen::default();
         if let Old::Reachable(_) = old {
-            let boundary: HashSet<ObjectId> = self.walked.commits[first_new..]
+            let boundary: HashSet<ObjectId> = self
+                .walked
+                .commits
                 .iter()
+                .skip(first_new)
                 .flat_map(|c| c.parents.iter().copied())
                 .filter(|p| !self.trees.contains_key(p))
                 .collect();
@@ -386,11 +389,15 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
 
         let empty_tree = ObjectId::empty_tree(repo.object_hash());
         let (mut lhs_buf, mut rhs_buf) = (Vec::new(), Vec::new());
-        for i in first_new..self.walked.commits.len() {
-            let (id, tree, first_parent) = {
-                let c = &self.walked.commits[i];
-                (c.id, c.tree, c.parents.first().copied())
-            };
+        let new_commits: Vec<(usize, ObjectId, ObjectId, Option<ObjectId>, bool)> = self
+            .walked
+            .commits
+            .iter()
+            .enumerate()
+            .skip(first_new)
+            .map(|(i, c)| (i, c.id, c.tree, c.parents.first().copied(), c.parents.len() > 1))
+            .collect();
+        for (i, id, tree, first_parent, merge) in new_commits {
             let parent_tree = match first_parent {
                 Some(p) => match self.trees.get(&p) {
                     Some(tree) => *tree,
@@ -410,7 +417,6 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
                 progress.commit();
             }
             if let Some(recorded) = self.walked.recorded.as_mut() {
-                let merge = self.walked.commits[i].parents.len() > 1;
                 record(recorded, i, tree, merge, &recorder.records);
             }
             use gix::diff::tree::recorder::Change;
@@ -612,7 +618,9 @@ fn record(
     if recorded.per_commit.len() <= index {
         recorded.per_commit.resize(index + 1, 0);
     }
-    recorded.per_commit[index] = count;
+    if let Some(slot) = recorded.per_commit.get_mut(index) {
+        *slot = count;
+    }
 }
 
 /// A tree's entries (the empty tree needs no lookup).
@@ -631,6 +639,10 @@ pub(crate) fn tree_iter<'a>(
 
 /// Order commits so that every commit comes after its parents in the set (Kahn's algorithm,
 /// oldest first among the ready ones, so clock skew cannot reorder a parent after its child).
+// Every index is a position in `newest_first` (from `enumerate` or `index`, built from it),
+// and `pending`, `children` and `slots` have exactly its length; a child is pushed once per
+// parent edge that `pending` counted, so the count never goes below zero.
+#[allow(clippy::indexing_slicing)]
 fn parents_first(newest_first: Vec<Commit>) -> Vec<Commit> {
     let index: HashMap<ObjectId, usize> = newest_first.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut pending: Vec<usize> = newest_first
@@ -712,8 +724,8 @@ fn list_tree(repo: &gix::Repository, root: ObjectId, out: &mut Vec<(ObjectId, BS
 
 /// Split a path into its directory and file name.
 pub fn split_path(path: &BStr) -> (&BStr, &BStr) {
-    match path.rfind_byte(b'/') {
-        Some(i) => (path[..i].as_bstr(), path[i + 1..].as_bstr()),
+    match path.rsplit_once_str("/") {
+        Some((dir, name)) => (dir.as_bstr(), name.as_bstr()),
         None => (b"".as_bstr(), path),
     }
 }

@@ -43,13 +43,13 @@ pub struct InputError {
 
 /// Parse `pre-receive` (and `post-receive`) input.
 pub fn parse_pre_receive(input: &[u8], hash: gix::hash::Kind) -> Result<Vec<RefUpdate>, InputError> {
-    lines(input, 3)?
+    lines(input)?
         .into_iter()
-        .map(|(line, f)| {
+        .map(|(line, [old, new, name])| {
             Ok(RefUpdate {
-                old: oid(f[0], hash, line)?,
-                new: oid(f[1], hash, line)?,
-                name: ref_name(f[2], line)?,
+                old: oid(old, hash, line)?,
+                new: oid(new, hash, line)?,
+                name: ref_name(name, line)?,
             })
         })
         .collect()
@@ -57,51 +57,63 @@ pub fn parse_pre_receive(input: &[u8], hash: gix::hash::Kind) -> Result<Vec<RefU
 
 /// Parse `pre-push` input.
 pub fn parse_pre_push(input: &[u8], hash: gix::hash::Kind) -> Result<Vec<PushUpdate>, InputError> {
-    lines(input, 4)?
+    lines(input)?
         .into_iter()
-        .map(|(line, f)| {
+        .map(|(line, [local_ref, local, remote_ref, remote])| {
             Ok(PushUpdate {
-                local_ref: f[0].into(),
-                local: oid(f[1], hash, line)?,
-                remote_ref: ref_name(f[2], line)?,
-                remote: oid(f[3], hash, line)?,
+                local_ref: local_ref.into(),
+                local: oid(local, hash, line)?,
+                remote_ref: ref_name(remote_ref, line)?,
+                remote: oid(remote, hash, line)?,
             })
         })
         .collect()
 }
 
-/// Non-empty lines (a trailing `\r` dropped) split into exactly `fields` space-separated fields.
 /// A line's number and its fields.
-type Line<'a> = (usize, Vec<&'a [u8]>);
+type Line<'a, const N: usize> = (usize, [&'a [u8]; N]);
 
-fn lines(input: &[u8], fields: usize) -> Result<Vec<Line<'_>>, InputError> {
+/// How much of an offending line or field an error quotes.
+const QUOTED: usize = 120;
+
+/// Non-empty lines (a trailing `\r` dropped) split into exactly `N` space-separated fields.
+fn lines<const N: usize>(input: &[u8]) -> Result<Vec<Line<'_, N>>, InputError> {
     let mut out = Vec::new();
     for (i, raw) in input.split(|b| *b == b'\n').enumerate() {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.is_empty() {
             continue;
         }
-        let parts: Vec<&[u8]> = line.split(|b| *b == b' ').collect();
-        if parts.len() != fields {
+        // Counted before anything is collected: a line of a million spaces costs no memory.
+        let found = line.split(|b| *b == b' ').count();
+        let fields = (found == N)
+            .then(|| line.split(|b| *b == b' ').collect::<Vec<_>>().try_into().ok())
+            .flatten();
+        let Some(fields) = fields else {
             return Err(InputError {
                 line: i + 1,
                 reason: format!(
-                    "expected {fields} space-separated fields, found {} in `{}`",
-                    parts.len(),
-                    crate::util::sanitize(&line[..line.len().min(120)])
+                    "expected {N} space-separated fields, found {found} in `{}`{}",
+                    crate::util::sanitize(quoted(line)),
+                    if line.len() > QUOTED { " (shortened)" } else { "" }
                 ),
             });
-        }
-        out.push((i + 1, parts));
+        };
+        out.push((i + 1, fields));
     }
     Ok(out)
+}
+
+/// The start of untrusted bytes, short enough to quote in an error.
+fn quoted(bytes: &[u8]) -> &[u8] {
+    bytes.get(..QUOTED).unwrap_or(bytes)
 }
 
 /// An object id in hex; all zeros means "none".
 fn oid(hex: &[u8], hash: gix::hash::Kind, line: usize) -> Result<Option<ObjectId>, InputError> {
     let bad = |why: &str| InputError {
         line,
-        reason: format!("`{}` is not {why}", crate::util::sanitize(&hex[..hex.len().min(80)])),
+        reason: format!("`{}` is not {why}", crate::util::sanitize(quoted(hex))),
     };
     if hex.len() != hash.len_in_hex() {
         return Err(bad(&format!(
@@ -118,7 +130,7 @@ fn ref_name(name: &[u8], line: usize) -> Result<BString, InputError> {
     if gix::validate::reference::name(name.as_bstr()).is_err() {
         return Err(InputError {
             line,
-            reason: format!("`{}` is not a valid ref name", crate::util::sanitize(name)),
+            reason: format!("`{}` is not a valid ref name", crate::util::sanitize(quoted(name))),
         });
     }
     Ok(name.into())

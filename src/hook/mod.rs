@@ -166,6 +166,8 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
                 Ok(Ok(response)) => return response,
                 Ok(Err(e)) => format!("internal error: {e}"),
                 Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // The check is abandoned, still running: nothing of it may outlive us.
+                    store::remove_abandoned_views();
                     format!("the check did not finish within its time budget of {budget} s ([hook] timeout)")
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => "internal error: the check stopped unexpectedly".into(),

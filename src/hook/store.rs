@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use gix::ObjectId;
 
@@ -72,6 +73,7 @@ impl PushStore {
         } else {
             dirs.extend(alternates.iter().map(|a| absolute(repo.git_dir(), a)));
         }
+        register(view.path());
         let list: String = dirs.iter().map(|d| format!("{}\n", d.display())).collect();
         std::fs::create_dir_all(view.path().join("info"))
             .and_then(|()| std::fs::write(view.path().join("info/alternates"), list))
@@ -109,6 +111,36 @@ impl PushStore {
             (Some(incoming), Some(before)) => !incoming.contains(id) || before.has_object(id),
             _ => true,
         }
+    }
+}
+
+impl Drop for PushStore {
+    fn drop(&mut self) {
+        if let Some(view) = &self._view {
+            let mut views = VIEWS.lock().unwrap_or_else(PoisonError::into_inner);
+            views.retain(|v| v != view.path());
+        }
+    }
+}
+
+/// The private object views open in this process. A hook ended by its time budget exits
+/// while its check still runs, so the check never drops its view: [`remove_abandoned_views`]
+/// removes them instead, and nothing is left behind in the temporary directory.
+static VIEWS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register(view: &Path) {
+    VIEWS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(view.to_owned());
+}
+
+/// Remove every object view still open; for a process about to exit without its check.
+pub fn remove_abandoned_views() {
+    let views = std::mem::take(&mut *VIEWS.lock().unwrap_or_else(PoisonError::into_inner));
+    for view in views {
+        // Best effort: the process is ending, and the view holds nothing but a path list.
+        let _ = std::fs::remove_dir_all(view);
     }
 }
 

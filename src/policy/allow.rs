@@ -23,17 +23,14 @@ impl Policy {
     pub fn apply_exemptions(&self, findings: &mut Vec<Finding>, today: Date) -> Vec<Notice> {
         let allows = &self.file.allow;
         let mut used = vec![false; allows.len()];
-        let expired: Vec<bool> = allows
-            .iter()
-            .map(|a| {
-                a.expires
-                    .and_then(|e| e.date)
-                    .is_some_and(|d| (d.year, d.month, d.day) < today)
-            })
-            .collect();
+        let is_expired = |a: &super::schema::Allow| {
+            a.expires
+                .and_then(|e| e.date)
+                .is_some_and(|d| (d.year, d.month, d.day) < today)
+        };
         findings.retain(|f| {
-            let covering = allows.iter().enumerate().find(|(i, a)| {
-                !expired[*i]
+            let covering = allows.iter().enumerate().find(|(_, a)| {
+                !is_expired(a)
                     && (a.rules.is_empty() || a.rules.contains(&f.rule))
                     && (a.paths.is_empty() || f.path.as_ref().is_some_and(|p| a.paths.is_match(p)))
                     && a.blob
@@ -42,20 +39,22 @@ impl Policy {
             });
             match covering {
                 Some((i, _)) => {
-                    used[i] = true;
+                    if let Some(used) = used.get_mut(i) {
+                        *used = true;
+                    }
                     false
                 }
                 None => true,
             }
         });
         let mut notices = Vec::new();
-        for (i, allow) in allows.iter().enumerate() {
+        for (i, (allow, used)) in allows.iter().zip(used).enumerate() {
             let what = format!(
                 "exemption #{} ({})",
                 i + 1,
                 crate::util::sanitize(allow.reason.as_bytes())
             );
-            if expired[i] {
+            if is_expired(allow) {
                 let date = allow.expires.map(|e| e.to_string()).unwrap_or_default();
                 notices.push(Notice {
                     kind: "expired-exemption",
@@ -63,7 +62,7 @@ impl Policy {
                     path: None,
                     blob: allow.blob.clone(),
                 });
-            } else if !used[i] {
+            } else if !used {
                 notices.push(Notice {
                     kind: "unused-exemption",
                     message: format!("{what} matched no finding; remove it if it is no longer needed"),

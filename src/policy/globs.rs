@@ -19,6 +19,12 @@ pub struct Globs {
 impl Globs {
     /// Compile `patterns`, naming the first one that is not a valid glob.
     pub fn new(patterns: Vec<String>) -> Result<Self, String> {
+        if patterns.len() > MAX_GLOBS {
+            return Err(format!(
+                "{} globs in one list; at most {MAX_GLOBS} are allowed",
+                patterns.len()
+            ));
+        }
         let mut builder = GlobSetBuilder::new();
         for pattern in &patterns {
             builder.add(compile(pattern)?);
@@ -49,9 +55,20 @@ impl Globs {
     }
 }
 
+/// At most this many globs in one list: more is a generated file gone wrong, and would only
+/// make every path lookup slower.
+pub const MAX_GLOBS: usize = 10_000;
+
+/// At most this many bytes in one glob (git's paths are rarely a tenth as long).
+pub const MAX_GLOB_LEN: usize = 4096;
+
 fn compile(pattern: &str) -> Result<globset::Glob, String> {
     if pattern.is_empty() {
         return Err("invalid glob ``: a glob cannot be empty".into());
+    }
+    if pattern.len() > MAX_GLOB_LEN {
+        let start: String = pattern.chars().take(40).collect();
+        return Err(format!("invalid glob `{start}…`: longer than {MAX_GLOB_LEN} bytes"));
     }
     let anchored = pattern.trim_start_matches('/');
     let full = if pattern.contains('/') {
@@ -97,7 +114,18 @@ impl<'de> Deserialize<'de> for Pattern {
 
 impl<'de> Deserialize<'de> for Globs {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let patterns = Vec::<Pattern>::deserialize(deserializer)?;
+        // Counted before any glob is compiled.
+        let patterns = Vec::<toml::Value>::deserialize(deserializer)?;
+        if patterns.len() > MAX_GLOBS {
+            return Err(serde::de::Error::custom(format!(
+                "{} globs in one list; at most {MAX_GLOBS} are allowed",
+                patterns.len()
+            )));
+        }
+        let patterns = patterns
+            .into_iter()
+            .map(|v| Pattern::deserialize(v).map_err(serde::de::Error::custom))
+            .collect::<Result<Vec<Pattern>, D::Error>>()?;
         Globs::new(patterns.into_iter().map(|p| p.0).collect()).map_err(serde::de::Error::custom)
     }
 }

@@ -109,10 +109,18 @@ impl Policy {
 
     /// Read and validate the policy in `path`.
     pub fn from_file(path: &Path, source: Source) -> Result<Policy, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+        use std::io::Read;
+        let read_error = |source| PolicyError::Read {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        // Read one byte past the limit, so that a larger file is refused without being read.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_POLICY_BYTES as u64 + 1).read_to_end(&mut bytes))
+            .map_err(read_error)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         Policy::from_text(&text, source)
     }
 
@@ -127,11 +135,24 @@ impl Policy {
             location,
             message,
         };
-        // Pass 1: the user's text alone, so that errors point into it.
-        toml::from_str::<PolicyFile>(text).map_err(|e| {
+        if text.len() > MAX_POLICY_BYTES {
+            return Err(invalid(
+                None,
+                format!(
+                    "the policy is larger than {} KiB; a policy file is never that long",
+                    MAX_POLICY_BYTES >> 10
+                ),
+            ));
+        }
+        let parse_error = |e: toml::de::Error| {
             let message = with_suggestion(e.message());
             let Some(span) = e.span() else {
-                return invalid(None, message);
+                let message = if message == "recursion limit" {
+                    "tables or arrays nested too deeply (recursion limit)".to_owned()
+                } else {
+                    message
+                };
+                return invalid(Some(spanless_location(text, e.message())), message);
             };
             match culprit(text, span.start, &message) {
                 Some((key, start)) if !message.starts_with("unknown field") => {
@@ -139,9 +160,11 @@ impl Policy {
                 }
                 _ => invalid(Some(line_col(text, span.start)), message),
             }
-        })?;
+        };
+        // Pass 1: the user's text alone, so that errors point into it.
+        toml::from_str::<PolicyFile>(text).map_err(parse_error)?;
         // Pass 2: the user's keys over the built-in table.
-        let user_table: toml::Table = toml::from_str(text).map_err(|e| invalid(None, e.message().to_owned()))?;
+        let user_table: toml::Table = toml::from_str(text).map_err(parse_error)?;
         let mut merged: toml::Table =
             toml::from_str(BUILTIN).map_err(|e| invalid(None, format!("built-in policy: {}", e.message())))?;
         merge(&mut merged, user_table);
@@ -219,6 +242,34 @@ impl Discovery<'_> {
         let p = repo.workdir()?.join(".pushgate.toml");
         p.is_file().then_some(Source::WorkTree(p))
     }
+}
+
+/// Policy files are read up to this many bytes.
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+
+/// Where an error the TOML parser gives without a position (nesting too deep) starts: the
+/// first line whose prefix of the text already fails with the same message. Found by
+/// bisection, so a long file costs a few parses, each of which stops at the error.
+fn spanless_location(text: &str, message: &str) -> (usize, usize) {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain([text.len()])
+        .collect();
+    let fails_within = |lines: usize| {
+        let end = ends.get(lines).copied().unwrap_or(text.len());
+        let prefix = text.get(..end).unwrap_or(text);
+        toml::de::DeTable::parse(prefix).is_err_and(|e| e.message() == message)
+    };
+    let (mut lo, mut hi) = (0, ends.len().saturating_sub(1));
+    if !fails_within(hi) {
+        return (1, 1);
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if fails_within(mid) { hi = mid } else { lo = mid + 1 }
+    }
+    (lo + 1, 1)
 }
 
 /// Lay `over` onto `base`: tables merge key by key, every other value (arrays included) replaces.

@@ -104,7 +104,11 @@ fn plan(audit: &Audit, verbose: bool) -> (Vec<&Offender>, usize) {
     // One command per path: a path two patterns report needs one rewrite.
     let mut seen = std::collections::HashSet::new();
     steps.retain(|o| seen.insert(&o.path));
-    let shown = if verbose { steps.len() } else { steps.len().min(PER_PATTERN * 2) };
+    let shown = if verbose {
+        steps.len()
+    } else {
+        steps.len().min(PER_PATTERN * 2)
+    };
     let hidden = steps.len() - shown;
     steps.truncate(shown);
     (steps, hidden)
@@ -136,7 +140,10 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
         )
     )?;
     writeln!(out)?;
-    writeln!(out, "Where the space goes (packed bytes of the offending paths' versions):")?;
+    writeln!(
+        out,
+        "Where the space goes (packed bytes of the offending paths' versions):"
+    )?;
     for s in &audit.patterns {
         writeln!(
             out,
@@ -184,7 +191,11 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             writeln!(out, "       {} · {}", history(o), sizes(o))?;
         }
         if hidden > 0 {
-            writeln!(out, "  … and {hidden} more path{} (--verbose lists them all)", plural(hidden as u64))?;
+            writeln!(
+                out,
+                "  … and {hidden} more path{} (--verbose lists them all)",
+                plural(hidden as u64)
+            )?;
         }
         for (i, line) in wrap(policy.suggestion(pattern), 88).iter().enumerate() {
             let lead = if i == 0 {
@@ -213,7 +224,11 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
 
     writeln!(out)?;
     writeln!(out, "{}", p.paint(bold, "Object database"))?;
-    writeln!(out, "  {:<8} {:>12} {:>12} {:>12}", "kind", "objects", "packed", "whole")?;
+    writeln!(
+        out,
+        "  {:<8} {:>12} {:>12} {:>12}",
+        "kind", "objects", "packed", "whole"
+    )?;
     for (kind, c) in &st.kinds {
         writeln!(
             out,
@@ -251,7 +266,10 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 "    depth {:>4}  {:>10}  {} ({})",
                 c.depth,
                 human_size(c.size),
-                c.path.as_deref().map(|p| sanitize(p.as_bytes())).unwrap_or_else(|| "?".into()),
+                c.path
+                    .as_deref()
+                    .map(|p| sanitize(p.as_bytes()))
+                    .unwrap_or_else(|| "?".into()),
                 c.id.to_hex_with_len(10)
             )?;
         }

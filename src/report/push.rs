@@ -227,14 +227,18 @@ fn fix_commands(
         };
     // Rebase onto what the other side has of the first ref concerned; for a new ref, onto the
     // parent of the oldest commit concerned.
-    let first = failing[0];
+    let first = failing.first();
     let base = cx
         .bases
         .iter()
-        .find(|(name, _)| Some(name) == first.reference.as_ref())
+        .find(|(name, _)| first.is_some_and(|f| Some(name) == f.reference.as_ref()))
         .and_then(|(_, base)| *base)
         .map(|b| b.to_hex_with_len(10).to_string())
-        .or_else(|| first.commit.map(|c| format!("{}~1", c.to_hex_with_len(10))))
+        .or_else(|| {
+            first
+                .and_then(|f| f.commit)
+                .map(|c| format!("{}~1", c.to_hex_with_len(10)))
+        })
         .unwrap_or_else(|| "<base>".into());
     writeln!(out)?;
     writeln!(

@@ -189,9 +189,9 @@ pub fn churning_blob(h: &PathHistory, policy: &PolicyFile) -> Option<Hit> {
         return None;
     }
     .capped(rule.level);
-    let total: u64 = h.versions.iter().filter_map(|(_, s)| *s).sum();
+    let total: u64 = h.versions.iter().filter_map(|(_, s)| *s).fold(0, u64::saturating_add);
     let (first, last) = span(&h.changes);
-    let months = ((last - first) as f64 / (30.0 * DAY as f64)).max(1.0);
+    let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
     let per_month = (total as f64 / months) as u64;
     Some(
         Hit::new(
@@ -283,12 +283,18 @@ pub fn automation(changes: &[Change]) -> Automation {
 /// are within tolerance of a whole multiple of it (a job that skips runs when nothing changed
 /// still fits). The period is taken from the shorter intervals, where a schedule shows itself.
 pub fn regularity(times: &[i64]) -> (i64, f64) {
-    let mut intervals: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 0).collect();
-    if intervals.len() < 2 {
-        return (0, 0.0);
-    }
+    // Commit times come from the pushed objects: any i64 is possible, so no arithmetic on
+    // them may overflow.
+    let mut intervals: Vec<i64> = times
+        .iter()
+        .zip(times.iter().skip(1))
+        .map(|(a, b)| b.saturating_sub(*a))
+        .filter(|d| *d > 0)
+        .collect();
     intervals.sort_unstable();
-    let period = intervals[intervals.len() / 4];
+    let Some(&period) = intervals.get(intervals.len() / 4).filter(|_| intervals.len() >= 2) else {
+        return (0, 0.0);
+    };
     if period < 60 {
         return (period, 0.0);
     }
@@ -297,7 +303,7 @@ pub fn regularity(times: &[i64]) -> (i64, f64) {
         .iter()
         .filter(|&&d| {
             let k = ((d as f64) / (period as f64)).round().max(1.0) as i64;
-            (d - k * period).abs() <= tolerance
+            d.saturating_sub(k.saturating_mul(period)).saturating_abs() <= tolerance
         })
         .count();
     (period, fitting as f64 / intervals.len() as f64)

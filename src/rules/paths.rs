@@ -133,11 +133,10 @@ const CHANGELOG_STEMS: &[&str] = &["changelog", "changes", "news", "history", "r
 
 /// The lower-cased extension of a file name (`archive.tar.gz` → `gz`), if any.
 pub fn extension(name: &[u8]) -> Option<String> {
-    let dot = name.rfind_byte(b'.')?;
-    if dot == 0 {
-        return None;
+    match name.rsplit_once_str(".") {
+        Some((stem, ext)) if !stem.is_empty() => Some(ext.to_str_lossy().to_ascii_lowercase()),
+        _ => None,
     }
-    Some(name[dot + 1..].to_str_lossy().to_ascii_lowercase())
 }
 
 /// Whether `name` looks like hand-written source code or documentation.
@@ -160,10 +159,7 @@ pub fn is_structured_data(name: &[u8]) -> bool {
 /// Whether `name` is a changelog, release notes or the like.
 pub fn is_changelog(name: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
-    let stem = match lower.find_byte(b'.') {
-        Some(i) => &lower[..i],
-        None => &lower[..],
-    };
+    let stem = lower.split_once_str(".").map_or(lower.as_slice(), |(stem, _)| stem);
     CHANGELOG_STEMS.iter().any(|s| stem == s.as_bytes())
 }
 

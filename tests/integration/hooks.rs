@@ -103,7 +103,7 @@ impl Server {
 }
 
 /// `git push <url> <args>` from `client`, in a pinned environment free of pushgate settings.
-fn push_command(client: &Path, url: &str, args: &[&str]) -> process::Command {
+pub fn push_command(client: &Path, url: &str, args: &[&str]) -> process::Command {
     let mut cmd = process::Command::new("git");
     cmd.arg("-C").arg(client).arg("push").arg(url).args(args);
     for var in [
@@ -126,7 +126,7 @@ fn push_command(client: &Path, url: &str, args: &[&str]) -> process::Command {
     cmd
 }
 
-fn output(mut cmd: process::Command) -> Run {
+pub fn output(mut cmd: process::Command) -> Run {
     let out = cmd.output().expect("run git push");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -517,38 +517,94 @@ fn on_error_decides_when_an_object_cannot_be_read() {
     );
 }
 
+/// Sixteen pushes at once into one repository, each to its own ref: half clean, half with a
+/// dump, and half of those bypassed. Each is judged on its own, nothing is lost, and the
+/// bypass log holds one complete JSON line per bypass.
 #[test]
-fn concurrent_pushes_are_each_judged() {
+fn sixteen_concurrent_pushes_are_each_judged_and_every_bypass_is_logged() {
     let server = Server::new();
+    server.config("receive.advertisePushOptions", "true");
+    server.policy(BYPASS_POLICY);
     let url = server.url();
+    // b1, b5, b9, b13: rejected; b3, b7, b11, b15: bypassed; the even ones: clean.
+    let bypassed = |i: usize| i % 4 == 3;
+    let reason = |i: usize| format!("restore {i}: \"quoted\", back\\slash, ünïcode");
     let results: Vec<(usize, Run)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8)
+        let handles: Vec<_> = (0..16)
             .map(|i| {
                 let url = url.clone();
                 let client = server.client.path().to_owned();
+                let option = format!("pushgate.bypass={}", reason(i));
                 s.spawn(move || {
                     let spec = format!("b{i}:refs/heads/b{i}");
-                    (i, output(push_command(&client, &url, &[&spec])))
+                    let mut args = vec![spec.as_str()];
+                    if bypassed(i) {
+                        args.extend(["-o", option.as_str()]);
+                    }
+                    let mut cmd = push_command(&client, &url, &args);
+                    cmd.env("USER", "alice");
+                    (i, output(cmd))
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("push thread")).collect()
     });
+    assert_eq!(results.len(), 16);
     for (i, r) in results {
         let name = format!("refs/heads/b{i}");
-        if i % 2 == 1 {
-            assert_ne!(r.code, 0, "b{i}: {}", r.describe());
-            let lines = finding_lines(&r);
-            assert!(
-                lines.len() == 1 && lines[0].contains(&format!("backup/b{i}.sql")),
-                "b{i}: {lines:?}"
-            );
-            assert_eq!(server.rev(&name), None);
-        } else {
+        let text = remote_text(&r);
+        if i % 2 == 0 {
             assert_eq!(r.code, 0, "b{i}: {}", r.describe());
-            assert_eq!(server.rev(&name), Some(server.client_rev(&format!("b{i}"))));
+            assert!(finding_lines(&r).is_empty(), "b{i}: {text}");
+            assert_eq!(
+                server.rev(&name),
+                Some(server.client_rev(&format!("b{i}"))),
+                "b{i} landed"
+            );
+            continue;
+        }
+        let lines = finding_lines(&r);
+        assert!(
+            lines.len() == 1 && lines[0].contains(&format!("backup/b{i}.sql")) && lines[0].contains(&name),
+            "b{i}: {lines:?}"
+        );
+        if bypassed(i) {
+            assert_eq!(r.code, 0, "b{i}: {}", r.describe());
+            assert!(text.contains("BYPASSED by alice"), "b{i}: {text}");
+            assert_eq!(
+                server.rev(&name),
+                Some(server.client_rev(&format!("b{i}"))),
+                "b{i} landed"
+            );
+        } else {
+            assert_ne!(r.code, 0, "b{i}: {}", r.describe());
+            assert!(text.contains("push rejected: 1 finding"), "b{i}: {text}");
+            assert_eq!(server.rev(&name), None, "b{i} must not land");
         }
     }
+    let log = fs::read_to_string(server.bare.join("pushgate-bypass.jsonl")).expect("bypass log");
+    assert!(log.ends_with('\n'), "the last line is complete: {log:?}");
+    let mut seen: Vec<String> = log
+        .lines()
+        .map(|line| {
+            let entry: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON record ({e}): {line:?}"));
+            assert_eq!(entry["event"], "bypass", "{entry}");
+            assert_eq!(entry["user"], "alice", "{entry}");
+            let r = entry["refs"][0]["ref"].as_str().expect("ref").to_owned();
+            let i: usize = r.trim_start_matches("refs/heads/b").parse().expect("b<i>");
+            assert_eq!(entry["reason"], reason(i).as_str(), "{entry}");
+            assert_eq!(entry["findings"][0]["path"], format!("backup/b{i}.sql"), "{entry}");
+            r
+        })
+        .collect();
+    seen.sort();
+    let mut want: Vec<String> = (0..16)
+        .filter(|&i| bypassed(i))
+        .map(|i| format!("refs/heads/b{i}"))
+        .collect();
+    want.sort();
+    assert_eq!(seen, want, "one line per bypass, none lost, none doubled:\n{log}");
 }
 
 #[test]

@@ -35,6 +35,11 @@ fn fnv1a(chunks: &[&[u8]]) -> u64 {
     h
 }
 
+/// A stable hash of `bytes` in hex, to compare file contents.
+pub fn fnv1a_hex(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a(&[bytes]))
+}
+
 fn fixture_slot(name: &str) -> Arc<OnceLock<PathBuf>> {
     static SLOTS: OnceLock<Mutex<HashMap<String, Arc<OnceLock<PathBuf>>>>> = OnceLock::new();
     let slots = SLOTS.get_or_init(|| Mutex::new(HashMap::new()));
