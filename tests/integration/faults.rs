@@ -111,6 +111,8 @@ fn hooks_and_scans_never_write_to_the_repository() {
     for args in [
         &["scan", "--all"][..],
         &["scan", "--all", "--format", "sarif"][..],
+        &["audit"][..],
+        &["audit", "--include-unreachable", "--format", "json"][..],
         &["policy", "show"][..],
         &["explain"][..],
     ] {

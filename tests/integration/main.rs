@@ -1,3 +1,4 @@
+mod audit;
 mod baseline;
 mod ci;
 mod cli;

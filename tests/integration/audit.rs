@@ -1,0 +1,441 @@
+//! `pushgate audit` (issue #5): whole-history findings (the scan's, one per path and rule),
+//! offenders with what they cost, the fix plan, pack statistics checked against git's own
+//! counts, unreachable objects, baselines, partial clones and progress output.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{
+    finding_set, fixture, fixture_copy, git, git_command, notice_kinds, parse_report, pushgate, run, scan_json,
+    write_file,
+};
+
+fn audit_run(repo: &Path, args: &[&str]) -> crate::util::Run {
+    let mut cmd = pushgate();
+    cmd.arg("audit").arg("--repo").arg(repo).args(args);
+    run(&mut cmd)
+}
+
+fn audit_json(repo: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let r = audit_run(repo, &all);
+    assert!(r.code == 0 || r.code == 1, "{}", r.describe());
+    (r.code, parse_report(&r))
+}
+
+fn offenders(report: &Value) -> &Vec<Value> {
+    report["audit"]["offenders"].as_array().expect("audit.offenders")
+}
+
+fn offender<'a>(report: &'a Value, pattern: &str, path: &str) -> &'a Value {
+    offenders(report)
+        .iter()
+        .find(|o| o["pattern"] == pattern && o["path"] == path)
+        .unwrap_or_else(|| panic!("no {pattern} offender {path} in {:#}", report["audit"]["offenders"]))
+}
+
+/// `git cat-file --batch-check` over `ids`: (whole size, size on disk) per id.
+fn git_sizes(repo: &Path, ids: &[String]) -> Vec<(u64, u64)> {
+    use std::io::Write;
+    let mut child = git_command(repo, &["cat-file", "--batch-check=%(objectsize) %(objectsize:disk)"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run git cat-file");
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        for id in ids {
+            writeln!(stdin, "{id}").expect("write id");
+        }
+    }
+    let out = child.wait_with_output().expect("git cat-file");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (a, b) = l.split_once(' ').expect("two fields");
+            (a.parse().expect("size"), b.parse().expect("disk size"))
+        })
+        .collect()
+}
+
+/// The distinct blobs `path` had in any commit of any ref.
+fn versions_of(repo: &Path, path: &str) -> Vec<String> {
+    let log = git(
+        repo,
+        &[
+            "log",
+            "--all",
+            "--format=",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            "--",
+            path,
+        ],
+    );
+    let mut ids: Vec<String> = log
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(3).map(str::to_owned))
+        .filter(|id| id.bytes().any(|b| b != b'0'))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn audit_findings_are_the_whole_history_scan_findings() {
+    for name in ["rules", "more_rules", "plain", "topology"] {
+        let repo = fixture(name);
+        let (_, scan) = scan_json(&repo, &["--all"]);
+        let (_, audit) = audit_json(&repo, &[]);
+        assert_eq!(finding_set(&audit), finding_set(&scan), "{name}");
+        // One offender per (pattern, path) that has findings.
+        let mut expected: Vec<(String, String)> = crate::util::findings(&audit)
+            .iter()
+            .filter(|f| f["path"].is_string())
+            .map(|f| {
+                (
+                    f["pattern"].as_str().unwrap_or("").to_owned(),
+                    f["path"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let mut got: Vec<(String, String)> = offenders(&audit)
+            .iter()
+            .map(|o| {
+                (
+                    o["pattern"].as_str().unwrap_or("").to_owned(),
+                    o["path"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{name}");
+    }
+}
+
+#[test]
+fn audit_of_a_churning_model_plans_an_lfs_migration_and_counts_its_bytes() {
+    let repo = fixture("churn");
+    let (code, report) = audit_json(&repo, &[]);
+    assert_eq!(code, 1, "a churning 6 MiB model is denied");
+    let model = offender(&report, "large-churn", "assets/model.bin");
+    assert_eq!(model["level"], "deny");
+    assert_eq!(model["versions"], 12);
+    assert_eq!(model["changes"], 12);
+    assert_eq!(model["cadence"], "1 d", "one version a day");
+    assert_eq!(model["first_change"], 1_717_200_000);
+    // Bytes from git's own view of the twelve versions.
+    let versions = versions_of(&repo, "assets/model.bin");
+    assert_eq!(versions.len(), 12);
+    let sizes = git_sizes(&repo, &versions);
+    let whole: u64 = sizes.iter().map(|s| s.0).sum();
+    let disk: u64 = sizes.iter().map(|s| s.1).sum();
+    assert_eq!(model["unpacked"], whole);
+    assert_eq!(model["packed"], disk);
+    assert_eq!(model["fix"]["action"], "move-to-lfs");
+    assert_eq!(
+        model["fix"]["command"],
+        "git lfs migrate import --include='assets/model.bin' --everything"
+    );
+    assert_eq!(model["fix"]["saves"], disk);
+    let share = report["audit"]["patterns"]
+        .as_array()
+        .expect("patterns")
+        .iter()
+        .find(|p| p["pattern"] == "large-churn")
+        .expect("large-churn share")
+        .clone();
+    assert_eq!(share["packed"], disk);
+    assert_eq!(share["paths"], 1);
+    assert!(
+        report["audit"]["rewrite_warning"]
+            .as_str()
+            .is_some_and(|w| w.contains("force-push"))
+    );
+
+    // The text report: summary, offender line, plan with the warning, statistics.
+    let r = audit_run(&repo, &[]);
+    assert_eq!(r.code, 1);
+    for want in [
+        "pushgate audit: 12 commits",
+        "Large files that change often (large-churn)",
+        "assets/model.bin",
+        "12 versions · 2024-06-01..2024-06-12 · 12 changes, every 1 d",
+        "Fix plan",
+        "git lfs migrate import --include='assets/model.bin' --everything",
+        "Rewriting history changes the id of every commit",
+        "deepest chains of large objects",
+        "Instead:",
+    ] {
+        assert!(r.stdout.contains(want), "missing {want:?}:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn audit_of_machine_cadence_reads_the_whole_history() {
+    let repo = fixture("cadence");
+    let (_, report) = audit_json(&repo, &[]);
+    let (_, scan) = scan_json(&repo, &["--all"]);
+    assert_eq!(
+        finding_set(&report),
+        finding_set(&scan),
+        "within the window, audit and scan agree"
+    );
+    // Every offender is removed rather than moved to LFS, except large churn.
+    for o in offenders(&report) {
+        let want = if o["pattern"] == "large-churn" {
+            "move-to-lfs"
+        } else {
+            "remove"
+        };
+        assert_eq!(o["fix"]["action"], want, "{o:#}");
+        if want == "remove" {
+            let path = o["path"].as_str().expect("path");
+            assert_eq!(
+                o["fix"]["command"],
+                format!("git filter-repo --path '{path}' --invert-paths")
+            );
+        }
+    }
+    let hourly: Vec<&Value> = offenders(&report).iter().filter(|o| o["cadence"] == "1 h").collect();
+    assert!(
+        !hourly.is_empty(),
+        "the hourly job shows its cadence: {:#}",
+        report["audit"]["offenders"]
+    );
+    assert!(hourly.iter().all(|o| o["changes"].as_u64().unwrap_or(0) >= 100));
+}
+
+/// `git verify-pack -v` depth column and `cat-file --batch-all-objects` totals.
+fn git_statistics(repo: &Path) -> (BTreeMap<String, (u64, u64, u64)>, BTreeMap<u64, u64>) {
+    let check = git(
+        repo,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objecttype) %(objectsize) %(objectsize:disk)",
+        ],
+    );
+    let mut kinds: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for line in check.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        let e = kinds.entry(f[0].to_owned()).or_default();
+        e.0 += 1;
+        e.1 += f[1].parse::<u64>().expect("size");
+        e.2 += f[2].parse::<u64>().expect("disk");
+    }
+    let mut depths: BTreeMap<u64, u64> = BTreeMap::new();
+    let packs = std::fs::read_dir(repo.join(".git/objects/pack")).expect("pack dir");
+    for pack in packs.flatten() {
+        let path = pack.path();
+        if path.extension().is_some_and(|e| e == "idx") {
+            let out = git(repo, &["verify-pack", "-v", path.to_str().expect("utf-8")]);
+            for line in out.lines() {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                if f.len() >= 5 && f[0].len() == 40 {
+                    let depth = if f.len() >= 7 { f[5].parse().expect("depth") } else { 0 };
+                    *depths.entry(depth).or_default() += 1;
+                }
+            }
+        }
+    }
+    (kinds, depths)
+}
+
+#[test]
+fn pack_statistics_match_git() {
+    for name in ["churn", "rules"] {
+        let repo = fixture(name);
+        let (_, report) = audit_json(&repo, &[]);
+        let stats = &report["audit"]["repository"]["statistics"];
+        let (kinds, depths) = git_statistics(&repo);
+        for (kind, (objects, whole, disk)) in &kinds {
+            let mine = &stats["kinds"][kind];
+            assert_eq!(mine["objects"], *objects, "{name} {kind}");
+            assert_eq!(mine["unpacked"], *whole, "{name} {kind}");
+            assert_eq!(mine["packed"], *disk, "{name} {kind}");
+        }
+        assert_eq!(stats["kinds"].as_object().map(|k| k.len()), Some(kinds.len()), "{name}");
+        let mine: BTreeMap<u64, u64> = stats["depths"]
+            .as_object()
+            .expect("depths")
+            .iter()
+            .map(|(d, n)| (d.parse().expect("depth"), n.as_u64().expect("count")))
+            .collect();
+        let packed_objects: u64 = depths.values().sum();
+        assert_eq!(mine, depths, "{name}: depth histogram");
+        assert!(packed_objects > 0, "{name} is packed");
+    }
+    // The churn fixture's model sits behind a chain git reports the same way.
+    let (_, report) = audit_json(&fixture("churn"), &[]);
+    let deepest = &report["audit"]["repository"]["statistics"]["deepest"][0];
+    assert_eq!(deepest["path"], "assets/model.bin");
+    assert_eq!(deepest["depth"], 11);
+}
+
+#[test]
+fn unreachable_objects_are_counted_and_read_on_request() {
+    let repo = fixture_copy("plain");
+    let dir = repo.path();
+    git(dir, &["checkout", "-q", "-b", "scratch"]);
+    write_file(
+        dir,
+        "dump.sql",
+        "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: shop\n-- ------------------------------------------------------\nINSERT INTO `t` VALUES (1),(2);\n",
+    );
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "dump",
+        ],
+    );
+    git(dir, &["checkout", "-q", "-"]);
+    git(dir, &["branch", "-q", "-D", "scratch"]);
+    git(dir, &["reflog", "expire", "--expire=now", "--all"]);
+
+    let (code, plain) = audit_json(dir, &[]);
+    assert_eq!(code, 0, "nothing reachable is wrong");
+    let unreachable = &plain["audit"]["repository"]["unreachable"];
+    // The commit, its tree and the dump.
+    assert!(unreachable["objects"].as_u64().unwrap_or(0) >= 3, "{unreachable:#}");
+    assert!(crate::util::findings(&plain).is_empty());
+
+    let (code, deep) = audit_json(dir, &["--include-unreachable"]);
+    assert_eq!(code, 1, "the dump is found");
+    let dump = offender(&deep, "backup", "(unreachable)");
+    assert_eq!(dump["fix"]["action"], "prune-unreachable");
+    assert!(
+        dump["fix"]["command"]
+            .as_str()
+            .is_some_and(|c| c.contains("gc --prune=now"))
+    );
+    let r = audit_run(dir, &["--include-unreachable"]);
+    assert!(r.stdout.contains("Unreachable (no ref reaches them)"), "{}", r.stdout);
+}
+
+#[test]
+fn audit_of_a_partial_clone_with_a_gitlink_runs_to_completion() {
+    // Every blob is absent: counted, paths listed with unknown sizes, nothing fails.
+    let repo = fixture("partial");
+    let (_, report) = audit_json(&repo, &[]);
+    let absent = report["audit"]["repository"]["absent_blobs"].as_u64().unwrap_or(0);
+    assert!(absent > 0, "{:#}", report["audit"]["repository"]);
+    assert!(notice_kinds(&report).iter().any(|k| k == "absent-object"));
+    for o in offenders(&report) {
+        assert_eq!(o["versions"], o["unknown_versions"], "sizes are unknown: {o:#}");
+    }
+    // The rules fixture has a gitlink (a submodule commit that is not in the repository).
+    let (_, report) = audit_json(&fixture("rules"), &[]);
+    assert!(
+        !crate::util::findings(&report).iter().any(|f| f["path"] == "vendor/lib"),
+        "a gitlink is not a blob"
+    );
+}
+
+#[test]
+fn audit_writes_a_baseline_that_scans_and_audits_honour() {
+    let repo = fixture_copy("baseline");
+    let dir = repo.path();
+    let out = tempfile::tempdir().expect("tempdir");
+    let file = out.path().join("baseline.json");
+    let r = audit_run(dir, &["--write-baseline", file.to_str().expect("utf-8")]);
+    assert!(r.stderr.contains("baseline entr"), "{}", r.describe());
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
+    let (_, audit) = audit_json(dir, &[]);
+    let mut recorded: Vec<&str> = written["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["fingerprint"].as_str().unwrap_or(""))
+        .collect();
+    recorded.sort();
+    let mut found: Vec<&str> = crate::util::findings(&audit)
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap_or(""))
+        .collect();
+    found.sort();
+    assert_eq!(recorded, found, "the baseline records the audit's findings");
+
+    // With the baseline, nothing old is reported, by the audit or by a scan.
+    let (code, quiet) = audit_json(dir, &["--baseline", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{quiet:#}");
+    assert!(crate::util::findings(&quiet).is_empty());
+    let (code, scan) = scan_json(dir, &["--all", "--baseline", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{scan:#}");
+
+    // A new offender is the only finding.
+    write_file(dir, "exports/app.sqlite", "");
+    std::fs::write(
+        dir.join("exports/app.sqlite"),
+        [b"SQLite format 3\0".as_slice(), &[0u8; 8192]].concat(),
+    )
+    .expect("write sqlite");
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "db",
+        ],
+    );
+    let (code, scan) = scan_json(dir, &["--all", "--baseline", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 1);
+    let paths: Vec<String> = crate::util::findings(&scan).iter().map(crate::util::path_of).collect();
+    assert_eq!(paths, vec!["exports/app.sqlite".to_owned()], "{scan:#}");
+    let (_, audit) = audit_json(dir, &["--baseline", file.to_str().expect("utf-8")]);
+    let paths: Vec<String> = crate::util::findings(&audit).iter().map(crate::util::path_of).collect();
+    assert_eq!(paths, vec!["exports/app.sqlite".to_owned()], "{audit:#}");
+}
+
+#[test]
+fn progress_bars_only_when_asked_or_on_a_terminal() {
+    let repo = fixture("churn");
+    let r = audit_run(&repo, &["--progress", "always", "--format", "json"]);
+    assert!(r.stderr.contains("commits"), "{}", r.describe());
+    assert!(parse_report(&r)["audit"].is_object(), "stdout stays the report");
+    // Not a terminal: no bars by default, none when told never.
+    for args in [&[][..], &["--progress", "never"][..]] {
+        let r = audit_run(&repo, args);
+        assert!(!r.stderr.contains("commits"), "{args:?}: {}", r.describe());
+    }
+}
+
+#[test]
+fn audit_markdown_has_the_summary_offenders_and_plan() {
+    let r = audit_run(&fixture("churn"), &["--format", "markdown"]);
+    assert_eq!(r.code, 1);
+    for want in [
+        "## pushgate audit",
+        "| Pattern | Paths | Packed | Share |",
+        "### Large files that change often",
+        "assets/model.bin",
+        "### Fix plan",
+        "git lfs migrate import --include='assets/model.bin' --everything",
+        "### Object database",
+    ] {
+        assert!(r.stdout.contains(want), "missing {want:?}:\n{}", r.stdout);
+    }
+}
