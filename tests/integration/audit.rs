@@ -213,8 +213,11 @@ fn audit_of_machine_cadence_reads_the_whole_history() {
     assert!(hourly.iter().all(|o| o["changes"].as_u64().unwrap_or(0) >= 100));
 }
 
+/// Objects, whole bytes and bytes on disk, by kind.
+type Kinds = BTreeMap<String, (u64, u64, u64)>;
+
 /// `git verify-pack -v` depth column and `cat-file --batch-all-objects` totals.
-fn git_statistics(repo: &Path) -> (BTreeMap<String, (u64, u64, u64)>, BTreeMap<u64, u64>) {
+fn git_statistics(repo: &Path) -> (Kinds, BTreeMap<u64, u64>) {
     let check = git(
         repo,
         &[
@@ -223,7 +226,7 @@ fn git_statistics(repo: &Path) -> (BTreeMap<String, (u64, u64, u64)>, BTreeMap<u
             "--batch-check=%(objecttype) %(objectsize) %(objectsize:disk)",
         ],
     );
-    let mut kinds: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    let mut kinds = Kinds::new();
     for line in check.lines() {
         let f: Vec<&str> = line.split(' ').collect();
         let e = kinds.entry(f[0].to_owned()).or_default();
