@@ -16,6 +16,7 @@
 #   push   the wall time of the whole `git push` without any hook (git's own cost)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/bench/lib.sh"
 runs="${2:-15}"
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 pushgate="$here/target/release/pushgate"
@@ -23,36 +24,7 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# A generated large history: fast-import stream from a deterministic python script.
-generate_large() {
-  local dest="$1"
-  git init -q --bare -b main "$dest"
-  python3 - <<'PY' | git -C "$dest" fast-import --quiet
-import random, sys
-rnd = random.Random(7)
-out = sys.stdout.buffer
-files = ["d%02d/f%04d.txt" % (i % 50, i) for i in range(5000)]
-mark = 0
-t = 1600000000
-for c in range(20000):
-    out.write(b"commit refs/heads/main\n")
-    out.write(b"committer bench <bench@example.com> %d +0000\n" % (t + c * 600))
-    msg = b"change %d" % c
-    out.write(b"data %d\n%s\n" % (len(msg), msg))
-    if c == 0:
-        chosen = files
-    else:
-        chosen = rnd.sample(files, 12)
-    for path in chosen:
-        body = ("%s version %d %d\n" % (path, c, rnd.randrange(1 << 30))).encode() * 8
-        out.write(b"M 100644 inline %s\ndata %d\n" % (path.encode(), len(body)))
-        out.write(body)
-        out.write(b"\n")
-PY
-  git -C "$dest" commit-graph write --reachable 2>/dev/null || true
-}
+trap 'rm -rf "$work" "$bench_stats"' EXIT
 
 # A small repository: a handful of commits.
 generate_small() {
@@ -66,17 +38,7 @@ generate_small() {
   git clone -q --bare "$src" "$dest"
 }
 
-if [ -n "${1:-}" ]; then
-  large_src="$1"
-else
-  large_src="$here/target/bench/large.git"
-  if [ ! -d "$large_src" ]; then
-    echo "generating $large_src (about 500k objects; once)" >&2
-    mkdir -p "$here/target/bench"
-    generate_large "$large_src.tmp"
-    mv "$large_src.tmp" "$large_src"
-  fi
-fi
+large_src="${1:-$(large_repo)}"
 
 generate_small "$work/small.git"
 git clone -q --mirror --shared "$large_src" "$work/large.git"

@@ -14,6 +14,7 @@
 # Needs GNU time (`apt-get install time`) for peak memory; without it, memory shows as "?".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/bench/lib.sh"
 repo="${1:-$here}"
 runs="${3:-3}"
 if [ -n "${2:-}" ]; then
@@ -25,28 +26,6 @@ fi
 
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 pushgate="$here/target/release/pushgate"
-gnutime=$(command -v /usr/bin/time || true)
-stats=$(mktemp)
-trap 'rm -f "$stats"' EXIT
-
-# best_of CMD: the fastest wall time (seconds) and its peak RSS (KiB) over RUNS runs.
-best_of() {
-  local best="" mem="" t m s e
-  for _ in $(seq "$runs"); do
-    s=$(date +%s.%N)
-    if [ -n "$gnutime" ]; then
-      "$gnutime" -f "%M" -o "$stats" bash -c "$1" >/dev/null 2>&1 || true
-      m=$(tail -1 "$stats")
-    else
-      bash -c "$1" >/dev/null 2>&1 || true
-      m="?"
-    fi
-    e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; mem=$m; fi
-  done
-  echo "$best $mem"
-}
 
 row() { # label seconds kib
   printf '  %-58s %8.2f s %10s\n' "$1" "$2" "$( [ "$3" = "?" ] && echo "?" || echo "$(( $3 / 1024 )) MiB")"

@@ -30,11 +30,30 @@ struct Prepared {
     collection: MetadataCollection,
 }
 
+/// How many directories deep the deepest of `dirs` on `path` lies (0: the root), if any is.
+fn deepest_listed(path: &BStr, dirs: &std::collections::HashSet<BString>) -> Option<usize> {
+    let mut deepest = dirs.contains(b"".as_bstr()).then_some(0);
+    for (depth, i) in path.find_iter("/").enumerate() {
+        if path.get(..i).is_some_and(|dir| dirs.contains(dir)) {
+            deepest = Some(depth + 1);
+        }
+    }
+    deepest
+}
+
+/// A tree as attributes see it: its `.gitattributes` and its subtrees.
+#[derive(Debug, Default)]
+struct Dir {
+    attributes: Option<ObjectId>,
+    subtrees: Vec<(BString, ObjectId)>,
+}
+
 /// Attribute lookups with caches for one scan.
 pub struct Attributes {
     info_attributes: Option<Vec<u8>>,
     /// Tree id → its `.gitattributes` blob, if any.
-    attr_blob_in_tree: HashMap<ObjectId, Option<ObjectId>>,
+    /// What each recently read tree holds that attributes care about.
+    dirs: HashMap<ObjectId, Dir>,
     /// The chain of (directory, `.gitattributes` blob) → parsed patterns.
     prepared: HashMap<Vec<(BString, ObjectId)>, Prepared>,
     buf: Vec<u8>,
@@ -46,7 +65,7 @@ impl Attributes {
         let info_attributes = std::fs::read(repo.common_dir().join("info").join("attributes")).ok();
         Attributes {
             info_attributes,
-            attr_blob_in_tree: HashMap::new(),
+            dirs: HashMap::new(),
             prepared: HashMap::new(),
             buf: Vec::new(),
         }
@@ -54,7 +73,28 @@ impl Attributes {
 
     /// The attributes of `path` in the tree `root`.
     pub fn get(&mut self, repo: &gix::Repository, root: ObjectId, path: &BStr) -> Result<PathAttributes, RepoError> {
-        let chain = self.chain(repo, root, path)?;
+        self.get_within(repo, root, path, None)
+    }
+
+    /// Like [`Attributes::get`], when the caller knows every directory that has ever held a
+    /// `.gitattributes` (`dirs`, `""` for the root): trees below the deepest of them on the
+    /// path are not read, and none at all when no directory on the path is among them.
+    pub fn get_within(
+        &mut self,
+        repo: &gix::Repository,
+        root: ObjectId,
+        path: &BStr,
+        dirs: Option<&std::collections::HashSet<BString>>,
+    ) -> Result<PathAttributes, RepoError> {
+        let depth = match dirs {
+            None => usize::MAX,
+            Some(dirs) => match deepest_listed(path, dirs) {
+                Some(depth) => depth,
+                None if self.info_attributes.is_none() => return Ok(PathAttributes::default()),
+                None => 0,
+            },
+        };
+        let chain = self.chain(repo, root, path, depth)?;
         if chain.is_empty() && self.info_attributes.is_none() {
             return Ok(PathAttributes::default());
         }
@@ -93,12 +133,13 @@ impl Attributes {
         repo: &gix::Repository,
         root: ObjectId,
         path: &BStr,
+        max_depth: usize,
     ) -> Result<Vec<(BString, ObjectId)>, RepoError> {
         let mut chain = Vec::new();
         let mut tree = root;
         let mut dir = BString::default();
         let components: Vec<&[u8]> = path.split_str("/").collect();
-        let dirs = components.len().saturating_sub(1);
+        let dirs = components.len().saturating_sub(1).min(max_depth);
         for (depth, component) in components.iter().enumerate() {
             if let Some(blob) = self.attr_blob(repo, tree)? {
                 chain.push((dir.clone(), blob));
@@ -119,36 +160,45 @@ impl Attributes {
     }
 
     fn attr_blob(&mut self, repo: &gix::Repository, tree: ObjectId) -> Result<Option<ObjectId>, RepoError> {
-        if let Some(found) = self.attr_blob_in_tree.get(&tree) {
-            return Ok(*found);
-        }
-        let found = self.entry(repo, tree, b".gitattributes", |m| m.is_blob())?;
-        self.attr_blob_in_tree.insert(tree, found);
-        Ok(found)
+        Ok(self.dir(repo, tree)?.attributes)
     }
 
     fn subtree(&mut self, repo: &gix::Repository, tree: ObjectId, name: &[u8]) -> Result<Option<ObjectId>, RepoError> {
-        self.entry(repo, tree, name, |m| m.is_tree())
+        Ok(self
+            .dir(repo, tree)?
+            .subtrees
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id))
     }
 
-    fn entry(
-        &mut self,
-        repo: &gix::Repository,
-        tree: ObjectId,
-        name: &[u8],
-        wanted: impl Fn(gix::objs::tree::EntryMode) -> bool,
-    ) -> Result<Option<ObjectId>, RepoError> {
-        let iter = repo
-            .objects
-            .find_tree_iter(&tree, &mut self.buf)
-            .map_err(|e| RepoError::read(format!("reading tree {tree}"), e))?;
-        for entry in iter {
-            let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {tree}"), e))?;
-            if entry.filename == name && wanted(entry.mode) {
-                return Ok(Some(entry.oid.to_owned()));
+    /// The subtrees and `.gitattributes` of `tree`, read once while it stays in the cache
+    /// (consecutive commits share most trees; a whole history does not fit).
+    fn dir(&mut self, repo: &gix::Repository, tree: ObjectId) -> Result<&Dir, RepoError> {
+        /// Trees remembered before the cache starts over.
+        const DIRS_KEPT: usize = 4096;
+        if !self.dirs.contains_key(&tree) {
+            let iter = repo
+                .objects
+                .find_tree_iter(&tree, &mut self.buf)
+                .map_err(|e| RepoError::read(format!("reading tree {tree}"), e))?;
+            let mut dir = Dir::default();
+            for entry in iter {
+                let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {tree}"), e))?;
+                if entry.mode.is_tree() {
+                    dir.subtrees.push((entry.filename.to_owned(), entry.oid.to_owned()));
+                } else if entry.filename == ".gitattributes" && entry.mode.is_blob() {
+                    dir.attributes = Some(entry.oid.to_owned());
+                }
             }
+            if self.dirs.len() >= DIRS_KEPT {
+                self.dirs.clear();
+            }
+            self.dirs.insert(tree, dir);
         }
-        Ok(None)
+        self.dirs
+            .get(&tree)
+            .ok_or_else(|| RepoError::read(format!("reading tree {tree}"), "the tree cache lost it"))
     }
 
     fn prepare(&self, repo: &gix::Repository, chain: &[(BString, ObjectId)]) -> Result<Prepared, RepoError> {

@@ -149,7 +149,7 @@ pub fn audit(
         // Pack indexes and entry headers are read directly: this handle needs no caches.
         let reader = repo.clone();
         let packs = scope.spawn(move || Packs::read(&reader, large, DEEPEST_SHOWN));
-        let walk = scan::inspect_walk(repo, policy, progress, |walker| {
+        let walk = scan::inspect_walk(repo, policy, progress, true, |walker| {
             walker.record_changes();
             walker.walk(&range.tips, &Old::Reachable(&[]), None)
         });
@@ -193,7 +193,7 @@ pub fn audit(
                 name: UNREACHABLE.into(),
             })
             .collect();
-        let (_, _, more) = scan::inspect_walk(repo, policy, progress, |walker| {
+        let (_, _, more) = scan::inspect_walk(repo, policy, progress, false, |walker| {
             walker.walk(&tips, &Old::Reachable(&[]), None)
         })?;
         inspected.absorb(more);

@@ -78,9 +78,14 @@ const LARGEST_SHOWN: usize = 5;
 
 /// Scan the objects `range` introduces under `policy`.
 pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Outcome, RepoError> {
-    let mut outcome = scan_with(repo, policy, range.is_whole_history(), |walker| {
+    // Nothing hidden and only commits: the walk sees every blob, each `.gitattributes` first.
+    let complete = range.is_whole_history() && range.tips.iter().all(|t| t.kind == crate::walk::TipKind::Commit);
+    let started = Instant::now();
+    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), complete, |walker| {
         walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
     })?;
+    let whole = range.is_whole_history();
+    let mut outcome = conclude(repo, policy, whole, &walked, inspected, History::Window(&tips), started)?;
     for (name, id) in &range.broken {
         outcome.notices.push(Notice {
             kind: "broken-ref",
@@ -125,7 +130,7 @@ pub fn scan_with(
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
-    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), drive)?;
+    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), false, drive)?;
     conclude(
         repo,
         policy,
@@ -250,6 +255,7 @@ pub(crate) fn inspect_walk(
     repo: &gix::Repository,
     policy: &Policy,
     progress: &Progress,
+    complete: bool,
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<(Walked, Vec<ObjectId>, Inspected), RepoError> {
     // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
@@ -258,10 +264,15 @@ pub(crate) fn inspect_walk(
     const BATCHES: usize = 16;
     let mut reader = repo.clone();
     crate::repo::tune(&mut reader);
+    // Blobs are read once each; the attribute lookups keep their own trees.
+    reader.object_cache_size(0);
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<NewBlob>>(BATCHES);
         let inspecting = scope.spawn(move || {
             let mut inspector = Inspector::new(&reader, policy);
+            if complete {
+                inspector.attribute_dirs = Some(Default::default());
+            }
             for batch in receive {
                 for blob in batch {
                     inspector.inspect(blob, progress)?;
@@ -315,6 +326,9 @@ struct Inspector<'a> {
     touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
     /// Delta chains already measured.
     chains: HashMap<ObjectId, Option<(u32, u64)>>,
+    /// In a complete walk (every blob of the histories walked is seen, parents first, so a
+    /// `.gitattributes` before the files it governs): the directories that held one so far.
+    attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
 }
 
 impl<'a> Inspector<'a> {
@@ -324,6 +338,7 @@ impl<'a> Inspector<'a> {
             policy,
             content: ContentReader::new(repo),
             attributes: Attributes::new(repo),
+            attribute_dirs: None,
             known: HashMap::new(),
             growth: Growth::default(),
             findings: Vec::new(),
@@ -345,6 +360,12 @@ impl<'a> Inspector<'a> {
     }
 
     fn inspect(&mut self, new: NewBlob, progress: &Progress) -> Result<(), RepoError> {
+        if let Some(dirs) = self.attribute_dirs.as_mut() {
+            let (dir, name) = split_path(new.path.as_bstr());
+            if name == ".gitattributes" {
+                dirs.insert(dir.to_owned());
+            }
+        }
         let (size, sniff) = match self.known.get(&new.oid) {
             Some(known) => known.clone(),
             None => {
@@ -376,7 +397,10 @@ impl<'a> Inspector<'a> {
             return Ok(());
         }
         let attrs = match new.root {
-            Some(root) => self.attributes.get(self.repo, root, new.path.as_bstr())?,
+            Some(root) => {
+                self.attributes
+                    .get_within(self.repo, root, new.path.as_bstr(), self.attribute_dirs.as_ref())?
+            }
             None => Default::default(),
         };
         let (_, name) = split_path(new.path.as_bstr());

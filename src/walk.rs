@@ -242,13 +242,13 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    fn intern(&mut self, path: BString) -> u32 {
-        if let Some(&i) = self.index.get(&path) {
+    fn intern(&mut self, path: &BStr) -> u32 {
+        if let Some(&i) = self.index.get(path) {
             return i;
         }
         let i = u32::try_from(self.paths.len()).unwrap_or(u32::MAX);
-        self.paths.push(path.clone());
-        self.index.insert(path, i);
+        self.paths.push(path.to_owned());
+        self.index.insert(path.to_owned(), i);
         i
     }
 }
@@ -607,7 +607,7 @@ fn record(
             continue;
         }
         count += 1;
-        let path = recorded.intern(path.clone());
+        let path = recorded.intern(path.as_bstr());
         recorded.changes.push(PathChange {
             path,
             commit,

@@ -108,6 +108,7 @@ fn usage_errors_exit_2() {
 fn readme_commands_parse() {
     const COMMANDS: &[&str] = &[
         "scan",
+        "audit",
         "install",
         "pre-receive",
         "pre-push",

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Times `pushgate audit` beside git's own commands over the same repository, in the same run,
+# and prints the ratios and peak memory.
+#
+#   bench/audit.sh [REPO] [RUNS]
+#
+# REPO is any local repository; without it a repository of about 500,000 objects (20,000
+# commits over 5,000 files) is generated with git fast-import and cached under target/bench/.
+# RUNS (default 3): the best run counts. Measured:
+#   pushgate audit --format json                               the audit
+#   git log --all --raw --no-renames --no-abbrev               the history diff
+#   git rev-list --objects --all | git cat-file --batch-check  object sizes
+#   git filter-repo --analyze                                  a peer's report, if installed
+# (`git filter-repo` on PATH, or GIT_FILTER_REPO=/path/to/git-filter-repo; it runs in a shared
+# mirror clone, since it writes its report into the repository). Needs GNU time for memory.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/bench/lib.sh"
+runs="${2:-3}"
+repo="${1:-$(large_repo)}"
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+pushgate="$here/target/release/pushgate"
+q() { printf '%q' "$1"; }
+
+filter_repo="${GIT_FILTER_REPO:-$(command -v git-filter-repo || true)}"
+work=$(mktemp -d)
+trap 'rm -rf "$work" "$bench_stats"' EXIT
+
+row() { # label seconds kib
+  printf '  %-62s %8.2f s %10s\n' "$1" "$2" "$( [ "$3" = "?" ] && echo "?" || echo "$(( $3 / 1024 )) MiB")"
+}
+
+echo "repository: $repo ($(git -C "$repo" count-objects -v | awk '/in-pack/{print $2}') packed objects, $(git -C "$repo" for-each-ref | wc -l) refs)"
+echo "machine:    $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(git --version)"
+echo "date:       $(date -u +%Y-%m-%d)"
+
+read -r pt pm < <(best_of "$(q "$pushgate") audit --repo $(q "$repo") --format json --output /dev/null --progress never")
+read -r lt lm < <(best_of "git -C $(q "$repo") log --all --raw --no-renames --no-abbrev")
+read -r st sm < <(best_of "git -C $(q "$repo") rev-list --objects --all --missing=allow-any | cut -d' ' -f1 | git -C $(q "$repo") cat-file --batch-check")
+echo
+row "pushgate audit --format json" "$pt" "$pm"
+row "git log --all --raw --no-renames --no-abbrev" "$lt" "$lm"
+row "git rev-list --objects --all | git cat-file --batch-check" "$st" "$sm"
+printf '  pushgate / (git log + rev-list|cat-file): %.2f\n' "$(echo "$pt / ($lt + $st)" | bc -l)"
+if [ -n "$filter_repo" ]; then
+  git clone -q --mirror --shared "$repo" "$work/mirror.git"
+  read -r ft fm < <(best_of "cd $(q "$work/mirror.git") && rm -rf filter-repo && $(q "$filter_repo") --analyze --force")
+  row "git filter-repo --analyze" "$ft" "$fm"
+  printf '  git filter-repo --analyze / pushgate: %.2f\n' "$(echo "$ft / $pt" | bc -l)"
+else
+  echo "  (git filter-repo not found: pip install git-filter-repo, or set GIT_FILTER_REPO)"
+fi
