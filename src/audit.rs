@@ -20,7 +20,7 @@ use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::RepoError;
 use crate::rules::RuleId;
-use crate::scan::{self, History, Outcome};
+use crate::scan::{self, History, Outcome, Reading};
 use crate::walk::{Old, Range, Tip, TipKind};
 
 /// How many of the deepest chains of large objects the statistics name.
@@ -149,7 +149,7 @@ pub fn audit(
         // Pack indexes and entry headers are read directly: this handle needs no caches.
         let reader = repo.clone();
         let packs = scope.spawn(move || Packs::read(&reader, large, DEEPEST_SHOWN));
-        let walk = scan::inspect_walk(repo, policy, progress, true, |walker| {
+        let walk = scan::inspect_walk(repo, policy, progress, Reading::Audit, |walker| {
             walker.record_changes();
             walker.walk(&range.tips, &Old::Reachable(&[]), None)
         });
@@ -193,7 +193,7 @@ pub fn audit(
                 name: UNREACHABLE.into(),
             })
             .collect();
-        let (_, _, more) = scan::inspect_walk(repo, policy, progress, false, |walker| {
+        let (_, _, more) = scan::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
             walker.walk(&tips, &Old::Reachable(&[]), None)
         })?;
         inspected.absorb(more);

@@ -81,7 +81,8 @@ pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Ou
     // Nothing hidden and only commits: the walk sees every blob, each `.gitattributes` first.
     let complete = range.is_whole_history() && range.tips.iter().all(|t| t.kind == crate::walk::TipKind::Commit);
     let started = Instant::now();
-    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), complete, |walker| {
+    let reading = if complete { Reading::Complete } else { Reading::Exact };
+    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), reading, |walker| {
         walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
     })?;
     let whole = range.is_whole_history();
@@ -130,7 +131,7 @@ pub fn scan_with(
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
-    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), false, drive)?;
+    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), Reading::Exact, drive)?;
     conclude(
         repo,
         policy,
@@ -249,13 +250,27 @@ impl Inspected {
     }
 }
 
+/// How thoroughly the blobs of a walk are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Every blob's content prefix, attributes from every tree on its path (ranges, pushes).
+    Exact,
+    /// As `Exact`, for a walk that sees every blob of the histories it walks (nothing hidden,
+    /// parents first): attribute lookups skip directories that never held a `.gitattributes`.
+    Complete,
+    /// As `Complete`, and a version stored as a delta takes the content kind of its path's
+    /// previous version instead of being rebuilt (the audit: whole histories, where most old
+    /// versions are deltas of newer ones, and a path keeps its kind).
+    Audit,
+}
+
 /// Walk with `drive` on this thread while another inspects the blobs it finds (sizes, content
 /// prefixes and the per-blob rules), so that tree diffs and blob reads use both cores.
 pub(crate) fn inspect_walk(
     repo: &gix::Repository,
     policy: &Policy,
     progress: &Progress,
-    complete: bool,
+    reading: Reading,
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<(Walked, Vec<ObjectId>, Inspected), RepoError> {
     // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
@@ -270,8 +285,11 @@ pub(crate) fn inspect_walk(
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<NewBlob>>(BATCHES);
         let inspecting = scope.spawn(move || {
             let mut inspector = Inspector::new(&reader, policy);
-            if complete {
+            if reading != Reading::Exact {
                 inspector.attribute_dirs = Some(Default::default());
+            }
+            if reading == Reading::Audit {
+                inspector.path_sniffs = Some(Default::default());
             }
             for batch in receive {
                 for blob in batch {
@@ -329,6 +347,8 @@ struct Inspector<'a> {
     /// In a complete walk (every blob of the histories walked is seen, parents first, so a
     /// `.gitattributes` before the files it governs): the directories that held one so far.
     attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
+    /// With [`Reading::Audit`]: what each path's last version read turned out to be.
+    path_sniffs: Option<HashMap<gix::bstr::BString, Option<Sniff>>>,
 }
 
 impl<'a> Inspector<'a> {
@@ -339,6 +359,7 @@ impl<'a> Inspector<'a> {
             content: ContentReader::new(repo),
             attributes: Attributes::new(repo),
             attribute_dirs: None,
+            path_sniffs: None,
             known: HashMap::new(),
             growth: Growth::default(),
             findings: Vec::new(),
@@ -466,14 +487,22 @@ impl<'a> Inspector<'a> {
             .repo
             .try_find_header(new.oid)
             .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?;
-        let Some(size) = header.map(|h| h.size()) else {
+        let Some(header) = header else {
             return Ok((None, None));
         };
+        let size = header.size();
+        let delta = header.num_deltas().is_some_and(|n| n > 0);
+        if delta && let Some(previous) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path)) {
+            return Ok((Some(size), previous.clone()));
+        }
         let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
         let sniff = self
             .content
             .prefix(self.repo, new.oid, size, want)?
             .map(|prefix| detect::sniff(&prefix, Some(size)));
+        if let Some(sniffs) = self.path_sniffs.as_mut() {
+            sniffs.insert(new.path.clone(), sniff.clone());
+        }
         Ok((Some(size), sniff))
     }
 

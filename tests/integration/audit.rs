@@ -442,3 +442,70 @@ fn audit_markdown_has_the_summary_offenders_and_plan() {
         assert!(r.stdout.contains(want), "missing {want:?}:\n{}", r.stdout);
     }
 }
+
+#[test]
+fn thousands_of_refs_and_replaced_objects_are_audited() {
+    let repo = fixture_copy("baseline");
+    let dir = repo.path();
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    let first = git(dir, &["rev-list", "--max-parents=0", "HEAD"]);
+    // 3,000 refs: branches and tags on every commit.
+    let commits: Vec<String> = git(dir, &["rev-list", "HEAD"]).lines().map(str::to_owned).collect();
+    let mut stdin = String::new();
+    for i in 0..3000 {
+        let target = &commits[i % commits.len()];
+        let kind = if i % 2 == 0 { "heads/many" } else { "tags/many" };
+        stdin.push_str(&format!("create refs/{kind}/{i:04} {target}\n"));
+    }
+    let out = {
+        use std::io::Write;
+        let mut child = git_command(dir, &["update-ref", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git update-ref");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write refs");
+        child.wait().expect("wait")
+    };
+    assert!(out.success());
+    // A replacement for the root commit that carries a dump of its own.
+    write_file(
+        dir,
+        "replaced/dump.sql",
+        "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: other\n-- ------------------------------------------------------\nINSERT INTO `t` VALUES (1);\n",
+    );
+    git(dir, &["add", "-A"]);
+    let tree = git(dir, &["write-tree"]);
+    let replacement = git(
+        dir,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit-tree",
+            &tree,
+            "-m",
+            "replacement root",
+        ],
+    );
+    git(dir, &["replace", &first, &replacement]);
+    git(dir, &["reset", "-q", "--hard", &head]);
+
+    let (_, report) = audit_json(dir, &[]);
+    let refs = report["audit"]["repository"]["refs"].as_u64().unwrap_or(0);
+    assert!(refs > 3000, "{refs} refs");
+    let paths: Vec<String> = crate::util::findings(&report)
+        .iter()
+        .map(crate::util::path_of)
+        .collect();
+    assert!(
+        paths.iter().any(|p| p == "replaced/dump.sql"),
+        "the replacement (reached through refs/replace) is audited: {paths:?}"
+    );
+    assert!(paths.iter().any(|p| p == "backup/old.sql"), "{paths:?}");
+}
