@@ -308,7 +308,6 @@ pub struct Walker<'r, F> {
     reported: HashSet<(ObjectId, BString)>,
     trees: HashMap<ObjectId, ObjectId>,
     walked: Walked,
-    state: gix::diff::tree::State,
     shallow: Option<HashSet<ObjectId>>,
     tips: Vec<ObjectId>,
     progress: Option<&'r crate::progress::Progress>,
@@ -324,7 +323,6 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             reported: HashSet::new(),
             trees: HashMap::new(),
             walked: Walked::default(),
-            state: Default::default(),
             shallow: None,
             tips: Vec::new(),
         }
@@ -388,39 +386,36 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
         let reference = reference.map(ToOwned::to_owned);
 
         let empty_tree = ObjectId::empty_tree(repo.object_hash());
-        let (mut lhs_buf, mut rhs_buf) = (Vec::new(), Vec::new());
-        let new_commits: Vec<(usize, ObjectId, ObjectId, Option<ObjectId>, bool)> = self
-            .walked
-            .commits
-            .iter()
-            .enumerate()
-            .skip(first_new)
-            .map(|(i, c)| (i, c.id, c.tree, c.parents.first().copied(), c.parents.len() > 1))
-            .collect();
-        for (i, id, tree, first_parent, merge) in new_commits {
-            let parent_tree = match first_parent {
-                Some(p) => match self.trees.get(&p) {
+        let mut jobs = Vec::with_capacity(self.walked.commits.len().saturating_sub(first_new));
+        for (index, c) in self.walked.commits.iter().enumerate().skip(first_new) {
+            let parent_tree = match c.parents.first() {
+                Some(p) => match self.trees.get(p) {
                     Some(tree) => *tree,
                     None => repo
-                        .find_commit(p)
-                        .and_then(|c| c.tree_id().map(|t| t.detach()))
-                        .map_err(|e| RepoError::read(format!("reading parent {p} of {id}"), e))?,
+                        .find_commit(*p)
+                        .and_then(|pc| pc.tree_id().map(|t| t.detach()))
+                        .map_err(|e| RepoError::read(format!("reading parent {p} of {}", c.id), e))?,
                 },
                 None => empty_tree,
             };
-            let mut recorder = gix::diff::tree::Recorder::default();
-            let lhs = tree_iter(repo, parent_tree, &mut lhs_buf)?;
-            let rhs = tree_iter(repo, tree, &mut rhs_buf)?;
-            gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
-                .map_err(|e| RepoError::read(format!("diffing {id}"), e))?;
-            if let Some(progress) = self.progress {
+            jobs.push(Job {
+                index,
+                id: c.id,
+                tree: c.tree,
+                parent_tree,
+                merge: c.parents.len() > 1,
+            });
+        }
+        let progress = self.progress;
+        let handle = |walker: &mut Self, job: &Job, records: Vec<gix::diff::tree::recorder::Change>| {
+            if let Some(progress) = progress {
                 progress.commit();
             }
-            if let Some(recorded) = self.walked.recorded.as_mut() {
-                record(recorded, i, tree, merge, &recorder.records);
+            if let Some(recorded) = walker.walked.recorded.as_mut() {
+                record(recorded, job.index, job.tree, job.merge, &records);
             }
             use gix::diff::tree::recorder::Change;
-            for change in recorder.records {
+            for change in records {
                 let (mode, oid, path) = match change {
                     Change::Addition {
                         entry_mode, oid, path, ..
@@ -435,9 +430,19 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
                     _ => continue,
                 };
                 if mode.is_blob() && !is_old(&oid) {
-                    self.emit(oid, path, Some(id), Some(tree), &reference)?;
+                    walker.emit(oid, path, Some(job.id), Some(job.tree), &reference)?;
                 }
             }
+            Ok::<(), RepoError>(())
+        };
+        if jobs.len() < PARALLEL_DIFFS_FROM {
+            let mut differ = Differ::default();
+            for job in &jobs {
+                let records = differ.diff(repo, job)?;
+                handle(self, job, records)?;
+            }
+        } else {
+            diff_in_parallel(repo, &jobs, |job, records| handle(self, job, records))?;
         }
 
         for tip in tips {
@@ -554,6 +559,88 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
         }
         Ok(parents_first(newest_first))
     }
+}
+
+/// Walks at least this long diff their commits on several threads.
+const PARALLEL_DIFFS_FROM: usize = 300;
+
+/// Consecutive commits one diff thread takes at a time (neighbours share trees, which the
+/// thread's object cache then holds).
+const DIFF_CHUNK: usize = 256;
+
+/// One commit to diff against its first parent.
+struct Job {
+    index: usize,
+    id: ObjectId,
+    tree: ObjectId,
+    parent_tree: ObjectId,
+    merge: bool,
+}
+
+/// Diffs trees, reusing its buffers.
+#[derive(Default)]
+struct Differ {
+    state: gix::diff::tree::State,
+    lhs: Vec<u8>,
+    rhs: Vec<u8>,
+}
+
+impl Differ {
+    fn diff(&mut self, repo: &gix::Repository, job: &Job) -> Result<Vec<gix::diff::tree::recorder::Change>, RepoError> {
+        let mut recorder = gix::diff::tree::Recorder::default();
+        let lhs = tree_iter(repo, job.parent_tree, &mut self.lhs)?;
+        let rhs = tree_iter(repo, job.tree, &mut self.rhs)?;
+        gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
+            .map_err(|e| RepoError::read(format!("diffing {}", job.id), e))?;
+        Ok(recorder.records)
+    }
+}
+
+/// Diff `jobs` on two threads, each taking every other chunk of consecutive commits with its
+/// own object store handle, and hand each commit's changes to `handle` in order. A thread
+/// runs at most a few chunks ahead, so memory stays bounded.
+fn diff_in_parallel(
+    repo: &gix::Repository,
+    jobs: &[Job],
+    mut handle: impl FnMut(&Job, Vec<gix::diff::tree::recorder::Change>) -> Result<(), RepoError>,
+) -> Result<(), RepoError> {
+    const THREADS: usize = 2;
+    type Chunk = Result<Vec<Vec<gix::diff::tree::recorder::Change>>, RepoError>;
+    let chunks: Vec<&[Job]> = jobs.chunks(DIFF_CHUNK).collect();
+    std::thread::scope(|scope| {
+        let mut receivers = Vec::with_capacity(THREADS);
+        for first in 0..THREADS {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            receivers.push(receive);
+            let mut own = repo.clone();
+            crate::repo::tune(&mut own);
+            let mine: Vec<&[Job]> = chunks.iter().skip(first).step_by(THREADS).copied().collect();
+            scope.spawn(move || {
+                let mut differ = Differ::default();
+                for chunk in mine {
+                    let done: Chunk = chunk.iter().map(|job| differ.diff(&own, job)).collect();
+                    let failed = done.is_err();
+                    // The receiver stops listening when the walk stopped: nothing left to do.
+                    if send.send(done).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+        }
+        for (n, chunk) in chunks.iter().enumerate() {
+            let Some(receive) = receivers.get(n % THREADS) else {
+                break;
+            };
+            let records = receive
+                .recv()
+                .map_err(|_| RepoError::read("diffing commits", "a diff thread stopped"))??;
+            for (job, records) in chunk.iter().zip(records) {
+                handle(job, records)?;
+            }
+        }
+        // Returning drops the receivers, which ends threads still working after an error.
+        Ok(())
+    })
 }
 
 /// Keep the changes of the commit at `index` (its trees always; its blob changes unless it is
