@@ -139,7 +139,9 @@ fn run(cli: Cli) -> Result<u8> {
             } else {
                 Range::parse(&repo, revisions, *all)?
             };
-            let mut outcome = scan::scan(&repo, &range, &policy)?;
+            let progress = pushgate::progress::Progress::new(common.progress.into());
+            let mut outcome = scan::scan_reporting(&repo, &range, &policy, &progress)?;
+            progress.finish();
             if let Some(path) = write_baseline {
                 write_baseline_file(path, &outcome.findings)?;
             }

@@ -38,7 +38,7 @@ impl RepoError {
 }
 
 /// Memory for delta bases kept between object lookups.
-const PACK_CACHE_BYTES: usize = 64 * 1024 * 1024;
+const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Open the repository at `dir` (work tree or bare, searching upwards), or around the current
 /// directory honoring `GIT_DIR` when `dir` is `None`.

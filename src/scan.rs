@@ -78,11 +78,21 @@ const LARGEST_SHOWN: usize = 5;
 
 /// Scan the objects `range` introduces under `policy`.
 pub fn scan(repo: &gix::Repository, range: &Range, policy: &Policy) -> Result<Outcome, RepoError> {
+    scan_reporting(repo, range, policy, &Progress::default())
+}
+
+/// [`scan`], counting commits and blobs on `progress` as it goes.
+pub fn scan_reporting(
+    repo: &gix::Repository,
+    range: &Range,
+    policy: &Policy,
+    progress: &Progress,
+) -> Result<Outcome, RepoError> {
     // Nothing hidden and only commits: the walk sees every blob, each `.gitattributes` first.
     let complete = range.is_whole_history() && range.tips.iter().all(|t| t.kind == crate::walk::TipKind::Commit);
     let started = Instant::now();
     let reading = if complete { Reading::Complete } else { Reading::Exact };
-    let (walked, tips, inspected) = inspect_walk(repo, policy, &Progress::default(), reading, |walker| {
+    let (walked, tips, inspected) = inspect_walk(repo, policy, progress, reading, |walker| {
         walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
     })?;
     let whole = range.is_whole_history();
