@@ -37,7 +37,8 @@ impl RepoError {
     }
 }
 
-/// Memory for delta bases kept between object lookups.
+/// Memory for delta bases kept between object lookups, per object-store handle (a whole-history
+/// walk has several: its diff threads and the blob reader). Larger caches measured slower.
 const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Open the repository at `dir` (work tree or bare, searching upwards), or around the current

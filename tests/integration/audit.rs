@@ -424,6 +424,11 @@ fn progress_bars_only_when_asked_or_on_a_terminal() {
         let r = audit_run(&repo, args);
         assert!(!r.stderr.contains("commits"), "{args:?}: {}", r.describe());
     }
+    // Whole-history scans draw the same bars.
+    let r = crate::util::scan_run(&repo, &["--all", "--progress", "always"]);
+    assert!(r.stderr.contains("commits"), "{}", r.describe());
+    let r = crate::util::scan_run(&repo, &["--all"]);
+    assert!(!r.stderr.contains("commits"), "{}", r.describe());
 }
 
 #[test]
