@@ -7,7 +7,7 @@
 //! third reads the pack indexes; the per-path history comes from the changes the walk
 //! recorded, so no path is looked up commit by commit.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use gix::ObjectId;
@@ -164,7 +164,7 @@ pub fn audit(
     progress.phase("pushgate: reading the history of candidate paths");
 
     // What no ref reaches: everything the walk did not.
-    let mut reached: HashSet<ObjectId> = inspected.sizes.keys().copied().collect();
+    let mut reached: gix::hashtable::HashSet<ObjectId> = inspected.sizes.keys().copied().collect();
     reached.extend(walked.commits.iter().map(|c| c.id));
     if let Some(recorded) = &walked.recorded {
         reached.extend(recorded.trees.iter().copied());
@@ -292,7 +292,7 @@ fn offenders(
     outcome: &Outcome,
     walked: &crate::walk::Walked,
     packs: &Packs,
-    sizes: &HashMap<ObjectId, Option<u64>>,
+    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
     policy: &Policy,
 ) -> Vec<Offender> {
     let mut groups: BTreeMap<(Pattern, BString), Vec<&crate::finding::Finding>> = BTreeMap::new();

@@ -83,7 +83,7 @@ struct WindowCommit {
 /// The identity and message template of commits, read on demand and remembered.
 #[derive(Default)]
 struct Describe {
-    known: HashMap<ObjectId, (String, String)>,
+    known: gix::hashtable::HashMap<ObjectId, (String, String)>,
 }
 
 impl Describe {
@@ -252,7 +252,7 @@ pub struct WholeHistory<'w> {
     recorded: &'w Recorded,
     /// Changes (indices into `recorded.changes`) of each path that may need its history.
     by_path: HashMap<u32, Vec<u32>>,
-    index: HashMap<ObjectId, u32>,
+    index: gix::hashtable::HashMap<ObjectId, u32>,
     describe: Describe,
 }
 
@@ -351,7 +351,7 @@ impl Source for WholeHistory<'_> {
 }
 
 /// The window's commits by id.
-type WindowCommits = HashMap<ObjectId, WindowCommit>;
+type WindowCommits = gix::hashtable::HashMap<ObjectId, WindowCommit>;
 
 fn window(
     repo: &gix::Repository,
@@ -373,7 +373,7 @@ fn window(
         .with_commit_graph(commit_graph(repo))
         .all()
         .map_err(|e| RepoError::read("walking the look-back window", e))?;
-    let (mut window, mut order, mut truncated) = (WindowCommits::new(), Vec::new(), false);
+    let (mut window, mut order, mut truncated) = (WindowCommits::default(), Vec::new(), false);
     let mut newest: Option<i64> = None;
     let max = policy.lookback_commits as usize;
     let days = i64::from(policy.lookback_days) * DAY;

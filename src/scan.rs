@@ -245,7 +245,7 @@ pub(crate) struct Inspected {
     /// Paths worth a history lookup, by path.
     pub touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
     /// The size of every blob read (`None`: absent).
-    pub sizes: HashMap<ObjectId, Option<u64>>,
+    pub sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
 }
 
 impl Inspected {
@@ -345,7 +345,7 @@ struct Inspector<'a> {
     content: ContentReader,
     attributes: Attributes,
     /// What each blob turned out to be, so a blob at several paths is read once.
-    known: HashMap<ObjectId, (Option<u64>, Option<Sniff>)>,
+    known: gix::hashtable::HashMap<ObjectId, (Option<u64>, Option<Sniff>)>,
     growth: Growth,
     findings: Vec<Finding>,
     notices: Vec<Notice>,
@@ -353,7 +353,7 @@ struct Inspector<'a> {
     /// Paths worth a history lookup, newest version last written (ordered by path).
     touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
     /// Delta chains already measured.
-    chains: HashMap<ObjectId, Option<(u32, u64)>>,
+    chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
     /// In a complete walk (every blob of the histories walked is seen, parents first, so a
     /// `.gitattributes` before the files it governs): the directories that held one so far.
     attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
@@ -370,13 +370,13 @@ impl<'a> Inspector<'a> {
             attributes: Attributes::new(repo),
             attribute_dirs: None,
             path_sniffs: None,
-            known: HashMap::new(),
+            known: Default::default(),
             growth: Growth::default(),
             findings: Vec::new(),
             notices: Vec::new(),
             hits: Vec::new(),
             touched: Default::default(),
-            chains: HashMap::new(),
+            chains: Default::default(),
         }
     }
 

@@ -238,7 +238,7 @@ pub struct Recorded {
     /// How many paths each commit changed, by index into [`Walked::commits`] (merges: 0).
     pub per_commit: Vec<u32>,
     /// Every tree reached (root trees and the subtrees the diffs went through).
-    pub trees: HashSet<ObjectId>,
+    pub trees: gix::hashtable::HashSet<ObjectId>,
 }
 
 impl Recorded {
@@ -305,8 +305,9 @@ pub fn walk(
 pub struct Walker<'r, F> {
     repo: &'r gix::Repository,
     on_blob: F,
-    reported: HashSet<(ObjectId, BString)>,
-    trees: HashMap<ObjectId, ObjectId>,
+    /// The paths each blob was reported at.
+    reported: gix::hashtable::HashMap<ObjectId, Vec<BString>>,
+    trees: gix::hashtable::HashMap<ObjectId, ObjectId>,
     walked: Walked,
     shallow: Option<HashSet<ObjectId>>,
     tips: Vec<ObjectId>,
@@ -320,8 +321,8 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             progress: None,
             repo,
             on_blob,
-            reported: HashSet::new(),
-            trees: HashMap::new(),
+            reported: Default::default(),
+            trees: Default::default(),
             walked: Walked::default(),
             shallow: None,
             tips: Vec::new(),
@@ -363,7 +364,7 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
         // through its trees is old; with a store, the store says so.
         let mut seen = Seen::default();
         if let Old::Reachable(_) = old {
-            let boundary: HashSet<ObjectId> = self
+            let boundary: gix::hashtable::HashSet<ObjectId> = self
                 .walked
                 .commits
                 .iter()
@@ -485,9 +486,11 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
         root: Option<ObjectId>,
         reference: &Option<BString>,
     ) -> Result<(), RepoError> {
-        if !self.reported.insert((oid, path.clone())) {
+        let paths = self.reported.entry(oid).or_default();
+        if paths.contains(&path) {
             return Ok(());
         }
+        paths.push(path.clone());
         (self.on_blob)(NewBlob {
             oid,
             path,
@@ -731,7 +734,8 @@ pub(crate) fn tree_iter<'a>(
 // parent edge that `pending` counted, so the count never goes below zero.
 #[allow(clippy::indexing_slicing)]
 fn parents_first(newest_first: Vec<Commit>) -> Vec<Commit> {
-    let index: HashMap<ObjectId, usize> = newest_first.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let index: gix::hashtable::HashMap<ObjectId, usize> =
+        newest_first.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut pending: Vec<usize> = newest_first
         .iter()
         .map(|c| c.parents.iter().filter(|p| index.contains_key(*p)).count())
@@ -762,8 +766,8 @@ fn parents_first(newest_first: Vec<Commit>) -> Vec<Commit> {
 /// Trees and blobs already known to be old.
 #[derive(Default)]
 struct Seen {
-    trees: HashSet<ObjectId>,
-    blobs: HashSet<ObjectId>,
+    trees: gix::hashtable::HashSet<ObjectId>,
+    blobs: gix::hashtable::HashSet<ObjectId>,
 }
 
 impl Seen {
