@@ -197,14 +197,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 plural(hidden as u64)
             )?;
         }
-        for (i, line) in wrap(policy.suggestion(pattern), 88).iter().enumerate() {
-            let lead = if i == 0 {
-                p.paint(bold, "Instead:")
-            } else {
-                " ".repeat(8)
-            };
-            writeln!(out, "  {lead} {line}")?;
-        }
+        super::text::instead(out, &p, policy.suggestion(pattern))?;
     }
 
     let (steps, hidden) = plan(audit, options.verbose);

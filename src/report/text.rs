@@ -46,6 +46,19 @@ impl Painter {
     }
 }
 
+/// A pattern's suggestion, wrapped, after `Instead:`.
+pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str) -> io::Result<()> {
+    for (i, line) in wrap(suggestion, 88).iter().enumerate() {
+        let lead = if i == 0 {
+            p.paint(Style::new().bold(), "Instead:")
+        } else {
+            " ".repeat(8)
+        };
+        writeln!(out, "  {lead} {line}")?;
+    }
+    Ok(())
+}
+
 /// Render the report.
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     let p = Painter { color: options.color };
@@ -101,14 +114,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
                 plural(hidden as u64)
             )?;
         }
-        for (i, line) in wrap(policy.suggestion(pattern), 88).iter().enumerate() {
-            let lead = if i == 0 {
-                p.paint(bold, "Instead:")
-            } else {
-                " ".repeat(8)
-            };
-            writeln!(out, "  {lead} {line}")?;
-        }
+        instead(out, &p, policy.suggestion(pattern))?;
     }
     if !outcome.notices.is_empty() {
         writeln!(out)?;

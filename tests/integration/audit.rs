@@ -12,6 +12,25 @@ use crate::util::{
     write_file,
 };
 
+/// Commit everything in the work tree `dir`.
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            message,
+        ],
+    );
+}
+
 fn audit_run(repo: &Path, args: &[&str]) -> crate::util::Run {
     let mut cmd = pushgate();
     cmd.arg("audit").arg("--repo").arg(repo).args(args);
@@ -293,21 +312,7 @@ fn unreachable_objects_are_counted_and_read_on_request() {
         "dump.sql",
         "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: shop\n-- ------------------------------------------------------\nINSERT INTO `t` VALUES (1),(2);\n",
     );
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "-q",
-            "--no-verify",
-            "-m",
-            "dump",
-        ],
-    );
+    commit_all(dir, "dump");
     git(dir, &["checkout", "-q", "-"]);
     git(dir, &["branch", "-q", "-D", "scratch"]);
     git(dir, &["reflog", "expire", "--expire=now", "--all"]);
@@ -389,21 +394,7 @@ fn audit_writes_a_baseline_that_scans_and_audits_honour() {
         [b"SQLite format 3\0".as_slice(), &[0u8; 8192]].concat(),
     )
     .expect("write sqlite");
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "-q",
-            "--no-verify",
-            "-m",
-            "db",
-        ],
-    );
+    commit_all(dir, "db");
     let (code, scan) = scan_json(dir, &["--all", "--baseline", file.to_str().expect("utf-8")]);
     assert_eq!(code, 1);
     let paths: Vec<String> = crate::util::findings(&scan).iter().map(crate::util::path_of).collect();
