@@ -163,25 +163,27 @@ pub fn audit(
     let packs = packs?;
     progress.phase("pushgate: reading the history of candidate paths");
 
-    // What no ref reaches: everything the walk did not.
-    let mut reached: gix::hashtable::HashSet<ObjectId> = inspected.sizes.keys().copied().collect();
-    reached.extend(walked.commits.iter().map(|c| c.id));
-    if let Some(recorded) = &walked.recorded {
-        reached.extend(recorded.trees.iter().copied());
-    }
-    reached.extend(tag_objects(repo));
+    // What no ref reaches: everything the walk did not (blobs it read, trees it recorded,
+    // its commits, the refs' tags).
+    let mut commits_and_tags: gix::hashtable::HashSet<ObjectId> = walked.commits.iter().map(|c| c.id).collect();
+    commits_and_tags.extend(tag_objects(repo));
+    let trees = walked.recorded.as_ref().map(|r| &r.trees);
+    let reached = |id: &ObjectId, kind: Kind| match kind {
+        Kind::Blob => inspected.sizes.contains_key(id),
+        Kind::Tree => trees.is_some_and(|t| t.contains(id)),
+        Kind::Commit | Kind::Tag => commits_and_tags.contains(id),
+    };
     let mut unreachable = Count::default();
     let mut unreachable_blobs = Vec::new();
-    packs.each(|id, kind, packed| {
-        if !reached.contains(&id) && !id.is_empty_tree() {
-            unreachable.objects += 1;
-            unreachable.packed = unreachable.packed.saturating_add(packed);
+    packs.each(|id, kind, packed, unpacked| {
+        if !reached(&id, kind) && !id.is_empty_tree() {
+            unreachable.add(packed, unpacked);
             if kind == Kind::Blob {
                 unreachable_blobs.push(id);
             }
         }
     });
-    drop(reached);
+    drop(commits_and_tags);
     if options.include_unreachable && !unreachable_blobs.is_empty() {
         unreachable_blobs.sort();
         unreachable_blobs.dedup();

@@ -53,7 +53,8 @@ pub struct Count {
 }
 
 impl Count {
-    fn add(&mut self, packed: u64, unpacked: u64) {
+    /// One more object of these sizes.
+    pub(crate) fn add(&mut self, packed: u64, unpacked: u64) {
         self.objects += 1;
         self.packed = self.packed.saturating_add(packed);
         self.unpacked = self.unpacked.saturating_add(unpacked);
@@ -133,6 +134,7 @@ struct Kept {
     ids: Vec<ObjectId>,
     kind: Vec<Option<Kind>>,
     packed: Vec<u64>,
+    unpacked: Vec<u64>,
 }
 
 /// The database read once; answers per-object questions afterwards.
@@ -183,6 +185,7 @@ impl Packs {
                 ids: entries.bundle.index.iter().map(|e| e.oid).collect(),
                 kind: entries.entries.iter().map(|e| e.kind).collect(),
                 packed: entries.entries.iter().map(|e| e.packed).collect(),
+                unpacked: entries.entries.iter().map(|e| e.unpacked).collect(),
             });
         }
         keep_deepest(&mut deepest, shown);
@@ -212,18 +215,19 @@ impl Packs {
         self.loose.get(i).map(|l| l.2)
     }
 
-    /// Every object with its kind and packed size (an object in several packs, or both
-    /// packed and loose, more than once).
-    pub fn each(&self, mut f: impl FnMut(ObjectId, Kind, u64)) {
+    /// Every object with its kind, packed and whole size (an object in several packs, or
+    /// both packed and loose, more than once).
+    pub fn each(&self, mut f: impl FnMut(ObjectId, Kind, u64, u64)) {
         for pack in &self.packs {
-            for ((id, kind), packed) in pack.ids.iter().zip(&pack.kind).zip(&pack.packed) {
+            let sizes = pack.packed.iter().zip(&pack.unpacked);
+            for ((id, kind), (packed, unpacked)) in pack.ids.iter().zip(&pack.kind).zip(sizes) {
                 if let Some(kind) = kind {
-                    f(*id, *kind, *packed);
+                    f(*id, *kind, *packed, *unpacked);
                 }
             }
         }
-        for &(id, kind, on_disk, _) in &self.loose {
-            f(id, kind, on_disk);
+        for &(id, kind, on_disk, size) in &self.loose {
+            f(id, kind, on_disk, size);
         }
     }
 }

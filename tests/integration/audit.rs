@@ -322,6 +322,10 @@ fn unreachable_objects_are_counted_and_read_on_request() {
     let unreachable = &plain["audit"]["repository"]["unreachable"];
     // The commit, its tree and the dump.
     assert!(unreachable["objects"].as_u64().unwrap_or(0) >= 3, "{unreachable:#}");
+    assert!(
+        unreachable["unpacked"].as_u64().unwrap_or(0) > unreachable["objects"].as_u64().unwrap_or(0),
+        "whole sizes are counted: {unreachable:#}"
+    );
     assert!(crate::util::findings(&plain).is_empty());
 
     let (code, deep) = audit_json(dir, &["--include-unreachable"]);
