@@ -142,12 +142,8 @@ fn run(cli: Cli) -> Result<u8> {
             let progress = pushgate::progress::Progress::new(common.progress.into());
             let mut outcome = scan::scan_reporting(&repo, &range, &policy, &progress)?;
             progress.finish();
-            if let Some(path) = write_baseline {
-                write_baseline_file(path, &outcome.findings)?;
-            }
-            if let Some(baseline) = &baseline {
-                baseline.apply(&mut outcome, &repo, *all && range.is_whole_history());
-            }
+            let whole = *all && range.is_whole_history();
+            record_and_apply(&mut outcome, &repo, write_baseline.as_deref(), baseline.as_ref(), whole)?;
             write_report(common, |out, color| {
                 report::render(out, &outcome, &policy, &report_options(common, color))
             })?;
@@ -166,12 +162,13 @@ fn run(cli: Cli) -> Result<u8> {
                 include_unreachable: *include_unreachable,
             };
             let mut audit = pushgate::audit::audit(&repo, &policy, options, &progress)?;
-            if let Some(path) = write_baseline {
-                write_baseline_file(path, &audit.outcome.findings)?;
-            }
-            if let Some(baseline) = &baseline {
-                baseline.apply(&mut audit.outcome, &repo, true);
-            }
+            record_and_apply(
+                &mut audit.outcome,
+                &repo,
+                write_baseline.as_deref(),
+                baseline.as_ref(),
+                true,
+            )?;
             write_report(common, |out, color| {
                 report::audit::render(out, &audit, &policy, &report_options(common, color))
             })?;
@@ -390,6 +387,24 @@ fn write_baseline_file(path: &std::path::Path, findings: &[pushgate::Finding]) -
         if written.len() == 1 { "y" } else { "ies" },
         pushgate::util::sanitize(path.as_os_str().as_encoded_bytes())
     )?;
+    Ok(())
+}
+
+/// Record the findings as a baseline (`--write-baseline`), then leave out what the given
+/// baseline records (`--baseline`); `whole` says the check covered the whole history.
+fn record_and_apply(
+    outcome: &mut scan::Outcome,
+    repo: &gix::Repository,
+    write: Option<&std::path::Path>,
+    baseline: Option<&Baseline>,
+    whole: bool,
+) -> Result<()> {
+    if let Some(path) = write {
+        write_baseline_file(path, &outcome.findings)?;
+    }
+    if let Some(baseline) = baseline {
+        baseline.apply(outcome, repo, whole);
+    }
     Ok(())
 }
 
