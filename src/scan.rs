@@ -448,7 +448,8 @@ impl<'a> Inspector<'a> {
         let kind = self.hits.iter().find_map(|h| PathKind::of_rule(h.rule)).or_else(|| {
             (rules::paths::is_structured_data(name)
                 && !rules::paths::is_lockfile(name)
-                && !rules::paths::is_changelog(name))
+                && !rules::paths::is_changelog(name)
+                && !rules::paths::is_tool_config(new.path.as_bstr()))
             .then_some(PathKind::Data)
         });
         let chain_rule = &file.rules.deep_delta_chain;

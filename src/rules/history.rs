@@ -48,7 +48,9 @@ const DATA_CHURN: RuleDoc = RuleDoc {
     signals: "Commits in the look-back window that change a structured data file (json, jsonl, csv, tsv, xml, \
               yaml, geojson, parquet, ...), and signs of automation among them: one identity making most of \
               them, and messages that follow one template or times that follow one period. Files many people \
-              edit at irregular times, lock files and changelogs are not data-churn.",
+              edit at irregular times, lock files, changelogs and CI or tool configuration that bots \
+              bump (.github/**, .gitlab-ci.yml, .pre-commit-config.yaml, renovate.json, ...) are not \
+              data-churn.",
     fix: "Write the data to a database (Amazon DynamoDB, or a managed relational database) or to Amazon S3, \
           and keep only the code and schema in git.",
 };

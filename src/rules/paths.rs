@@ -1,6 +1,6 @@
 //! Facts about file names that several rules share.
 
-use gix::bstr::ByteSlice;
+use gix::bstr::{BStr, ByteSlice};
 
 /// File extensions of hand-written source code and documentation. Directory-based rules
 /// (`logs/**`, `backup/**`) never report these: `src/backup/mod.rs` is code about backups.
@@ -128,6 +128,36 @@ pub fn is_lockfile(name: &[u8]) -> bool {
     LOCKFILES.iter().any(|l| lower == l.as_bytes())
 }
 
+/// Configuration of CI and developer tools, whose pinned versions dependency bots
+/// (Dependabot, Renovate, pre-commit.ci) bump on a schedule: automated edits of a file that
+/// belongs in git, never data churn.
+pub fn is_tool_config(path: &BStr) -> bool {
+    const DIRS: &[&str] = &[".github/", ".gitlab/", ".circleci/", ".buildkite/", ".devcontainer/"];
+    const NAMES: &[&str] = &[
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+        ".pre-commit-hooks.yaml",
+        ".travis.yml",
+        "azure-pipelines.yml",
+        "bitbucket-pipelines.yml",
+        "buildspec.yml",
+        "renovate.json",
+        "renovate.json5",
+        ".renovaterc",
+        ".renovaterc.json",
+        "codecov.yml",
+        ".readthedocs.yaml",
+        ".readthedocs.yml",
+        "dependabot.yml",
+    ];
+    let lower = path.to_ascii_lowercase();
+    if DIRS.iter().any(|d| lower.starts_with(d.as_bytes())) {
+        return true;
+    }
+    let name = lower.rsplit_str("/").next().unwrap_or_default();
+    NAMES.iter().any(|n| name == n.as_bytes())
+}
+
 /// Names of files that record history by hand and must never count as logs.
 const CHANGELOG_STEMS: &[&str] = &["changelog", "changes", "news", "history", "releases", "release-notes"];
 
@@ -227,6 +257,28 @@ pub fn find_word<'w>(path: &[u8], words: &'w [String]) -> Option<&'w str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tool_configuration_is_not_data() {
+        for yes in [
+            ".github/workflows/ci.yml",
+            ".github/dependabot.yml",
+            ".pre-commit-config.yaml",
+            "ci/.gitlab-ci.yml",
+            "renovate.json",
+            ".circleci/config.yml",
+        ] {
+            assert!(is_tool_config(yes.into()), "{yes}");
+        }
+        for no in [
+            "data/prices.json",
+            "config/app.yaml",
+            "github/workflows.json",
+            "exports/ci.yml",
+        ] {
+            assert!(!is_tool_config(no.into()), "{no}");
+        }
+    }
 
     #[test]
     fn date_stamps() {
