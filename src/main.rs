@@ -126,9 +126,7 @@ fn run(cli: Cli) -> Result<u8> {
             write_baseline,
             ..
         } => {
-            let repo = repo::open(common.repo.as_deref())?;
-            let policy = load_policy(common, Some(&repo))?;
-            let baseline = load_baseline(baseline.as_deref())?;
+            let (repo, policy, baseline) = open_checked(common, baseline.as_deref())?;
             let range = if *ci {
                 let plan = pushgate::ci::plan(&repo, &pushgate::ci::Env::from_vars(std::env::vars_os()));
                 let mut err = io::stderr().lock();
@@ -154,9 +152,7 @@ fn run(cli: Cli) -> Result<u8> {
             baseline,
             write_baseline,
         } => {
-            let repo = repo::open(common.repo.as_deref())?;
-            let policy = load_policy(common, Some(&repo))?;
-            let baseline = load_baseline(baseline.as_deref())?;
+            let (repo, policy, baseline) = open_checked(common, baseline.as_deref())?;
             let progress = pushgate::progress::Progress::new(common.progress.into());
             let options = pushgate::audit::Options {
                 include_unreachable: *include_unreachable,
@@ -207,9 +203,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(response.exit)
         }
         Command::PrePush { remote, baseline, .. } => {
-            let repo = repo::open(common.repo.as_deref())?;
-            let policy = load_policy(common, Some(&repo))?;
-            let baseline = load_baseline(baseline.as_deref())?;
+            let (repo, policy, baseline) = open_checked(common, baseline.as_deref())?;
             let stdin = read_stdin()?;
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let color = match common.color {
@@ -406,6 +400,18 @@ fn record_and_apply(
         baseline.apply(outcome, repo, whole);
     }
     Ok(())
+}
+
+/// The repository, its policy and the baseline a check runs with: everything that can be
+/// wrong with the user's input is reported before any work starts.
+fn open_checked(
+    common: &Common,
+    baseline: Option<&std::path::Path>,
+) -> Result<(gix::Repository, Policy, Option<Baseline>)> {
+    let repo = repo::open(common.repo.as_deref())?;
+    let policy = load_policy(common, Some(&repo))?;
+    let baseline = load_baseline(baseline)?;
+    Ok((repo, policy, baseline))
 }
 
 fn load_baseline(path: Option<&std::path::Path>) -> Result<Option<Baseline>, BaselineError> {

@@ -65,16 +65,9 @@ fn with_peak_memory(args: &[&str]) -> (i32, String, u64) {
 fn a_one_gib_blob_is_sized_from_its_header_in_little_memory() {
     let repo = fixture("big");
     assert_eq!(git(&repo, &["cat-file", "-s", "big:big/zeros.bin"]), "1073741824");
-    let repo_arg = repo.to_str().expect("utf-8 path");
     let started = Instant::now();
-    let (code, stdout, peak_kib) = with_peak_memory(&["scan", "--repo", repo_arg, "--format", "json", "main..big"]);
+    let (report, large, peak_kib) = large_blob_of(&repo, "main..big");
     let took = started.elapsed();
-    assert_eq!(code, 1, "{stdout}");
-    let report: Value = serde_json::from_str(&stdout).expect("json report");
-    let large = findings(&report)
-        .iter()
-        .find(|f| f["rule"] == "large-blob")
-        .unwrap_or_else(|| panic!("no large-blob finding: {report:#}"));
     assert_eq!(large["path"], "big/zeros.bin");
     assert_eq!(large["size"], 1u64 << 30);
     assert_eq!(report["summary"]["bytes"], 1u64 << 30);
@@ -83,17 +76,25 @@ fn a_one_gib_blob_is_sized_from_its_header_in_little_memory() {
     assert!(took < Duration::from_secs(20), "took {took:?}");
 }
 
-#[test]
-fn a_header_claiming_exabytes_is_a_finding_not_an_allocation() {
-    let repo = fixture("big");
+/// Scan `range` of `repo` (exit 1), and return the report, its `large-blob` finding and the
+/// scan's peak memory in KiB.
+fn large_blob_of(repo: &std::path::Path, range: &str) -> (Value, Value, u64) {
     let repo_arg = repo.to_str().expect("utf-8 path");
-    let (code, stdout, peak_kib) = with_peak_memory(&["scan", "--repo", repo_arg, "--format", "json", "main..claims"]);
+    let (code, stdout, peak_kib) = with_peak_memory(&["scan", "--repo", repo_arg, "--format", "json", range]);
     assert_eq!(code, 1, "{stdout}");
     let report: Value = serde_json::from_str(&stdout).expect("json report");
     let large = findings(&report)
         .iter()
         .find(|f| f["rule"] == "large-blob")
+        .cloned()
         .unwrap_or_else(|| panic!("no large-blob finding: {report:#}"));
+    (report, large, peak_kib)
+}
+
+#[test]
+fn a_header_claiming_exabytes_is_a_finding_not_an_allocation() {
+    let repo = fixture("big");
+    let (report, large, peak_kib) = large_blob_of(&repo, "main..claims");
     assert_eq!(large["size"], 1u64 << 62, "{report:#}");
     assert!(peak_kib < 200 * 1024, "peak memory {peak_kib} KiB");
     // The text report prints the claimed size in words.
