@@ -407,6 +407,7 @@ mod tests {
             message: String::new(),
             suggestion: String::new(),
             evidence: Default::default(),
+            paths: Vec::new(),
         }
     }
 

@@ -103,6 +103,8 @@ pub enum Format {
     BerkeleyDb,
     /// LMDB data file.
     Lmdb,
+    /// WiredTiger (MongoDB's storage engine) data or metadata file.
+    WiredTiger,
     /// Text dump written by MySQL's `mysqldump` (or phpMyAdmin's SQL export).
     MysqlDump,
     /// Text dump written by MariaDB's `mariadb-dump`.
@@ -179,6 +181,7 @@ impl Format {
         Format::DuckDb,
         Format::BerkeleyDb,
         Format::Lmdb,
+        Format::WiredTiger,
         Format::MysqlDump,
         Format::MariaDbDump,
         Format::PostgresDump,
@@ -222,6 +225,7 @@ impl Format {
             Format::DuckDb => "DuckDB database",
             Format::BerkeleyDb => "Berkeley DB database",
             Format::Lmdb => "LMDB database",
+            Format::WiredTiger => "WiredTiger database",
             Format::MysqlDump => "MySQL dump",
             Format::MariaDbDump => "MariaDB dump",
             Format::PostgresDump => "PostgreSQL dump",
@@ -261,7 +265,7 @@ impl Format {
     #[must_use]
     pub fn class(self) -> FormatClass {
         match self {
-            Format::Sqlite | Format::Access | Format::DuckDb | Format::BerkeleyDb | Format::Lmdb => {
+            Format::Sqlite | Format::Access | Format::DuckDb | Format::BerkeleyDb | Format::Lmdb | Format::WiredTiger => {
                 FormatClass::Database
             }
             Format::MysqlDump
@@ -422,6 +426,11 @@ pub fn identify(prefix: &[u8], total_size: Option<u64>) -> Option<Format> {
     if !is_binary(prefix)
         && let Some(format) = identify_text_header(prefix)
     {
+        // A schema dump (`mysqldump --no-data`, `pg_dump --schema-only`) holds no data: it is
+        // a schema file, versioned like code. Only a whole blob can show there are no rows.
+        if format.class() == FormatClass::Dump && is_whole(prefix, total_size) && !has_data_rows(prefix) {
+            return None;
+        }
         return Some(format);
     }
     SIGNATURES
@@ -500,6 +509,10 @@ fn identify_text_header(prefix: &[u8]) -> Option<Format> {
     if first == b"PRAGMA foreign_keys=OFF;" && non_blank.next() == Some(b"BEGIN TRANSACTION;") {
         return Some(Format::SqliteDump);
     }
+    // WiredTiger's metadata files: `WiredTiger` and `WiredTiger.turtle`.
+    if first == b"WiredTiger" || first == b"WiredTiger version string" {
+        return Some(Format::WiredTiger);
+    }
     if first.starts_with(b"# Disk DescriptorFile") {
         return Some(Format::Vmdk);
     }
@@ -509,6 +522,15 @@ fn identify_text_header(prefix: &[u8]) -> Option<Format> {
         .map(<[u8]>::trim_ascii_end)
         .any(|line| line == b"-- PostgreSQL database dump" || line == b"-- PostgreSQL database cluster dump");
     postgres.then_some(Format::PostgresDump)
+}
+
+/// Whether dump text carries rows: `INSERT`/`REPLACE` statements or `COPY … FROM stdin` blocks.
+fn has_data_rows(text: &[u8]) -> bool {
+    text.split(|&b| b == b'\n').any(|line| {
+        let line = line.trim_ascii_start();
+        let starts = |p: &[u8]| line.len() >= p.len() && line.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+        starts(b"INSERT ") || starts(b"REPLACE ") || (starts(b"COPY ") && line.windows(5).any(|w| w == b"stdin"))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -522,6 +544,7 @@ type Matcher = fn(&[u8]) -> bool;
 /// first, then signatures deeper into the blob, then the weakest (`MZ`).
 const SIGNATURES: &[(Format, Matcher)] = &[
     (Format::Sqlite, is_sqlite),
+    (Format::WiredTiger, is_wiredtiger),
     (Format::Access, is_access),
     (Format::PostgresCustomDump, is_postgres_custom_dump),
     (Format::OracleExport, is_oracle_export),
@@ -557,6 +580,12 @@ const SIGNATURES: &[(Format, Matcher)] = &[
 
 fn is_sqlite(buf: &[u8]) -> bool {
     buf.starts_with(b"SQLite format 3\0")
+}
+
+/// A WiredTiger block file: the block descriptor's magic 120897 (little-endian) and a
+/// major version of 1.
+fn is_wiredtiger(buf: &[u8]) -> bool {
+    buf.starts_with(&[0x41, 0xd8, 0x01, 0x00, 0x01, 0x00])
 }
 
 fn is_access(buf: &[u8]) -> bool {
@@ -1164,8 +1193,37 @@ mod tests {
         assert_eq!(Format::Sqlite.class(), FormatClass::Database);
     }
 
+    /// A dump header's prefix as read from a larger blob (its rows may come later).
+    fn id_prefix(buf: &[u8]) -> Option<Format> {
+        identify(buf, Some(buf.len() as u64 + 1_000_000))
+    }
+
+    #[test]
+    fn schema_dumps_are_not_data_dumps() {
+        let schema = "-- MySQL dump 10.13  Distrib 8.0.33, for Linux (x86_64)\n--\n\nCREATE TABLE `t` (`id` int);\n";
+        assert_eq!(id(schema.as_bytes()), None);
+        let rows = format!("{schema}INSERT INTO `t` VALUES (1);\n");
+        assert_eq!(id(rows.as_bytes()), Some(Format::MysqlDump));
+        let copy = "--\n-- PostgreSQL database dump\n--\n\nCOPY public.t (id) FROM stdin;\n1\n\\.\n";
+        assert_eq!(id(copy.as_bytes()), Some(Format::PostgresDump));
+        // A prefix of a larger blob cannot show there are no rows.
+        assert_eq!(id_prefix(schema.as_bytes()), Some(Format::MysqlDump));
+    }
+
+    #[test]
+    fn wiredtiger_files() {
+        assert_eq!(id(b"WiredTiger\nWiredTiger 11.3.0: (November 16, 2023)\n"), Some(Format::WiredTiger));
+        assert_eq!(id(b"WiredTiger version string\nWiredTiger 11.3.0\n"), Some(Format::WiredTiger));
+        assert_eq!(
+            id(b"\x41\xd8\x01\x00\x01\x00\x00\x00\xd8\x08\x23\xb7\x00\x00\x00\x00"),
+            Some(Format::WiredTiger)
+        );
+        assert_eq!(Format::WiredTiger.class(), FormatClass::Database);
+    }
+
     #[test]
     fn text_dumps() {
+        let id = id_prefix;
         let mysql = "-- MySQL dump 10.13  Distrib 8.0.33, for Linux (x86_64)\n--\n-- Host: localhost\n";
         assert_eq!(id(mysql.as_bytes()), Some(Format::MysqlDump));
         let with_bom = format!("\u{feff}\n\n{mysql}");

@@ -119,11 +119,20 @@ pub struct Finding {
     pub suggestion: String,
     /// Rule-specific facts behind the finding (format, thresholds, counts).
     pub evidence: serde_json::Map<String, serde_json::Value>,
+    /// For a finding about a subject of many files (a directory a job snapshots, a dated
+    /// series, an engine's data directory, files of one role): every file it covers. `path`
+    /// then names the subject (a directory ending in `/`, or a pattern).
+    pub paths: Vec<gix::bstr::BString>,
 }
 
 impl Finding {
-    /// A stable identity for baselines and SARIF: blob, path and rule.
+    /// A stable identity for baselines and SARIF: blob, path and rule. A subject of many
+    /// files keeps its identity as the job writes new versions: subject and rule.
     pub fn fingerprint(&self) -> String {
+        if !self.paths.is_empty() {
+            let path = self.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
+            return format!("subject:{path}:{}", self.rule);
+        }
         let blob = self.blob.map(|b| b.to_string()).unwrap_or_default();
         let path = self.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
         format!("{blob}:{path}:{}", self.rule)

@@ -10,7 +10,10 @@
 //!   and the oldest commit that added it;
 //! - [`detect`] classifies a content prefix (magic bytes, dump headers, timestamped lines);
 //! - [`attributes`] reads `.gitattributes` from a commit's tree;
-//! - [`rules`] turns one blob (or a whole range) into findings, one module per pattern;
+//! - [`history`] is the model the behaviour rules read: each commit's identity, time and
+//!   message template, every change it made, and which commits a job made;
+//! - [`rules`] turns one blob into findings, one module per pattern, and the history into
+//!   findings about subjects (what a job rewrites, snapshots or copies);
 //! - [`policy`] says which rules run at which level and what fails;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
 //! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
@@ -46,8 +49,8 @@ pub mod ci;
 pub mod detect;
 pub mod explain;
 pub mod finding;
+pub mod history;
 pub mod hook;
-pub mod lookback;
 pub mod packs;
 pub mod policy;
 pub mod progress;

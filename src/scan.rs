@@ -11,12 +11,12 @@ use serde::Serialize;
 use crate::attributes::Attributes;
 use crate::detect::{self, Format, Sniff};
 use crate::finding::{Finding, Level, Notice};
-use crate::lookback::{self, Analysis, Touched};
+use crate::history::Model;
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
-use crate::rules::history::PathKind;
-use crate::rules::{self, Blob, Hit, large_churn::Growth};
+use crate::rules::behaviour::{self, Touched};
+use crate::rules::{self, Blob, Hit, RuleId, large_churn::Growth};
 use crate::walk::{NewBlob, Old, Range, Walked, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
@@ -181,16 +181,39 @@ pub(crate) fn conclude(
     } = inspected;
 
     collapse_versions(&mut findings);
-    let touched: Vec<Touched> = touched.into_values().collect::<Vec<_>>();
-    let analysis = match history {
-        History::Window(tips) => lookback::analyze(repo, &policy.file, tips, &touched)?,
-        History::Whole => {
-            let mut whole = lookback::WholeHistory::new(walked, &touched);
-            let source = whole.as_mut().map(|w| w as &mut dyn lookback::Source);
-            lookback::analyze_with(repo, &policy.file, &touched, source)?
-        }
+    let file = &policy.file;
+    // The history is read only when some path can be a subject: a push of source code reads none.
+    let model = match history {
+        History::Window(tips) if !touched.is_empty() && !tips.is_empty() => Some(Model::window(
+            repo,
+            tips,
+            file.lookback_commits,
+            file.lookback_days,
+        )?),
+        History::Window(_) => None,
+        History::Whole => Model::whole(walked),
     };
-    apply_history(analysis, &touched, policy, &mut findings, &mut notices);
+    if let Some(model) = &model {
+        let jobs = crate::history::jobs::classify(&model.commits);
+        let input = behaviour::Input {
+            repo,
+            model,
+            jobs: &jobs,
+            touched: &touched,
+            policy: file,
+        };
+        let analysis = behaviour::analyze(&input)?;
+        apply_behaviour(&input, analysis, policy, &mut findings);
+        if model.truncated && matches!(history, History::Window(_)) {
+            notices.push(Notice {
+                kind: "lookback-truncated",
+                message: "the look-back window reaches missing history (a shallow or partial clone): churn and job rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results".into(),
+                path: None,
+                blob: None,
+            });
+        }
+    }
+    group_by_subject(&mut findings);
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
     if !whole_history && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
@@ -445,13 +468,7 @@ impl<'a> Inspector<'a> {
         self.hits.clear();
         rules::check_blob(&blob, &self.policy.file, &mut self.hits);
         let file = &self.policy.file;
-        let kind = self.hits.iter().find_map(|h| PathKind::of_rule(h.rule)).or_else(|| {
-            (rules::paths::is_structured_data(name)
-                && !rules::paths::is_lockfile(name)
-                && !rules::paths::is_changelog(name)
-                && !rules::paths::is_tool_config(new.path.as_bstr()))
-            .then_some(PathKind::Data)
-        });
+        let kind = behaviour::kind_of(new.path.as_bstr(), name, &self.hits, sniff.as_ref());
         let chain_rule = &file.rules.deep_delta_chain;
         if let Some(size) = size
             && size >= chain_rule.min_size.0
@@ -476,17 +493,17 @@ impl<'a> Inspector<'a> {
             self.findings
                 .push(to_finding(hit, self.policy, Some(Subject::of(&new, size))));
         }
-        let touched = Touched {
-            path: new.path.clone(),
-            blob: new.oid,
-            commit: new.commit,
-            root: new.root,
-            reference: new.reference.clone(),
-            size,
-            kind,
-            text: sniff.as_ref().is_some_and(|s| !s.binary),
-        };
-        if lookback::is_candidate(&touched, file) {
+        if kind.is_some() || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0) {
+            let touched = Touched {
+                path: new.path.clone(),
+                blob: new.oid,
+                commit: new.commit,
+                reference: new.reference.clone(),
+                size,
+                kind,
+                format: sniff.as_ref().and_then(|s| s.format),
+                text: sniff.as_ref().is_some_and(|s| !s.binary),
+            };
             self.touched.insert(new.path.clone(), touched);
         }
         Ok(())
@@ -573,6 +590,7 @@ fn to_finding(hit: Hit, policy: &Policy, subject: Option<Subject<'_>>) -> Findin
         message: hit.message,
         suggestion: policy.suggestion(pattern).to_owned(),
         evidence: hit.evidence,
+        paths: Vec::new(),
     }
 }
 
@@ -609,49 +627,130 @@ fn collapse_versions(findings: &mut Vec<Finding>) {
     });
 }
 
-/// Add what the history says: its own findings, and evidence for the per-blob findings.
-fn apply_history(
-    analysis: Analysis,
-    touched: &[Touched],
+/// Name-only build output with at least this many versions is output a build keeps rewriting.
+const REBUILT_VERSIONS: usize = 5;
+
+/// Add what the behaviour rules say: churn, one finding per subject, build output that keeps
+/// being rebuilt, and the files of engine directories folded into their subject.
+fn apply_behaviour(
+    input: &behaviour::Input<'_, '_>,
+    analysis: behaviour::Analysis,
     policy: &Policy,
     findings: &mut Vec<Finding>,
-    notices: &mut Vec<Notice>,
 ) {
     let rules = &policy.file.rules;
-    let reportable = |hit: &Hit, t: &Touched| hit.level != Level::Off && !rules.exclude(hit.rule).is_match(&t.path);
-    for (i, hit) in analysis.hits {
-        let Some(t) = touched.get(i) else { continue };
-        if reportable(&hit, t) {
+    let repo = input.repo;
+    let size_of = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
+    for t in input.touched.values() {
+        if let Some(hit) = behaviour::churning_blob(input, t, &size_of)
+            && hit.level != Level::Off
+            && !rules.exclude(hit.rule).is_match(&t.path)
+        {
             findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
         }
     }
-    for extra in analysis.extras {
-        let Some(t) = touched.get(extra.touched) else {
+    // Build output named as such is worth a warning once a build keeps rewriting it.
+    for f in findings.iter_mut() {
+        let by_name = f.evidence.get("build_output").is_some();
+        if f.rule == RuleId::GeneratedArtifact
+            && f.level == Level::Info
+            && by_name
+            && let Some(path) = &f.path
+            && analysis.versions.get(path).copied().unwrap_or(0) >= REBUILT_VERSIONS
+        {
+            f.level = rules.generated_artifact.level;
+            f.evidence.insert("rebuilt_versions".into(), analysis.versions.get(path).copied().unwrap_or(0).into());
+        }
+    }
+    // An engine's files are its data directory, not files of their own (sizes aside).
+    findings.retain(|f| {
+        f.pattern == crate::finding::Pattern::LargeChurn
+            || !f
+                .path
+                .as_ref()
+                .is_some_and(|p| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice())))
+    });
+    for subject in analysis.subjects {
+        let hit = subject.hit;
+        if hit.level == Level::Off || subject.members.iter().all(|m| rules.exclude(hit.rule).is_match(m)) {
+            continue;
+        }
+        let Some(t) = subject.representative.as_ref().and_then(|r| input.touched.get(r)) else {
             continue;
         };
-        let about = |f: &Finding| f.path.as_ref() == Some(&t.path) && extra.rules.contains(&f.rule);
-        let newest = findings.iter().any(|f| about(f) && f.blob == Some(t.blob));
-        let mut matched = false;
-        for f in findings
-            .iter_mut()
-            .filter(|f| about(f) && (!newest || f.blob == Some(t.blob)))
-        {
-            f.evidence.insert(extra.key.to_owned(), extra.value.clone());
-            matched = true;
+        let mut finding = to_finding(hit, policy, Some(Subject::touched(t)));
+        if subject.members.len() > 1 || subject.members.first() != Some(&subject.path) {
+            finding.path = Some(subject.path);
+            finding.paths = subject.members;
         }
-        if !matched && let Some(mut hit) = extra.fallback {
-            hit.level = hit.level.capped(rules.level(hit.rule));
-            if reportable(&hit, t) {
-                findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
-            }
+        findings.push(finding);
+    }
+}
+
+/// Per-file findings fold into one per subject from this many files.
+const GROUP_MIN: usize = 3;
+
+/// One finding per subject: per-file findings of one rule and level whose files sit in one
+/// directory, or in directories that differ only in dates and counters (`2023/2023-04/`), become
+/// one finding that lists every file.
+fn group_by_subject(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(RuleId, crate::finding::Pattern, Level, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(path) = f.path.as_ref().filter(|_| f.paths.is_empty()) else {
+            continue;
+        };
+        if f.rule == RuleId::HistoryGrowth || f.rule == RuleId::ChurningBlob || f.rule == RuleId::DeepDeltaChain {
+            continue;
         }
+        let dir = split_path(path.as_bstr()).0;
+        groups
+            .entry((f.rule, f.pattern, f.level, behaviour::fold_digits(dir)))
+            .or_default()
+            .push(i);
     }
-    if analysis.truncated {
-        notices.push(Notice {
-            kind: "lookback-truncated",
-            message: "the look-back window reaches missing history (a shallow or partial clone): churn and cadence rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results".into(),
-            path: None,
-            blob: None,
-        });
+    let mut merged = Vec::new();
+    let mut gone = std::collections::HashSet::new();
+    for ((_, _, _, folded), members) in groups {
+        if members.len() < GROUP_MIN {
+            continue;
+        }
+        let rank = |i: &usize| findings.get(*i).map(|f| (f.size.unwrap_or(0), f.path.clone()));
+        let Some(best) = members.iter().max_by_key(|i| rank(i)).and_then(|i| findings.get(*i)) else {
+            continue;
+        };
+        let mut files: Vec<gix::bstr::BString> = members
+            .iter()
+            .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
+            .collect();
+        files.sort();
+        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> = files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+        let mut exts: std::collections::BTreeSet<Option<String>> = files
+            .iter()
+            .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
+            .collect();
+        let dir = match dirs.iter().next() {
+            Some(d) if dirs.len() == 1 => d.to_str_lossy().into_owned(),
+            _ => folded.replace('#', "*"),
+        };
+        let name = match exts.pop_first() {
+            Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
+            _ => "*".to_owned(),
+        };
+        let subject = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+        let mut f = best.clone();
+        f.message = format!("{} files like this: {}", files.len(), best.message);
+        f.evidence.insert("files".into(), files.len().into());
+        f.path = Some(subject.into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
     }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
 }

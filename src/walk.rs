@@ -210,6 +210,10 @@ pub struct Commit {
     pub parents: Vec<ObjectId>,
     /// Committer time, seconds since the epoch.
     pub time: i64,
+    /// Who made it: the author's e-mail, lower-cased (the name when there is no e-mail).
+    pub identity: String,
+    /// The message's template (see [`crate::history::message::template`]).
+    pub template: String,
 }
 
 /// One change a non-merge commit made to a path, as [`Walker::record_changes`] keeps them.
@@ -227,7 +231,7 @@ pub struct PathChange {
 
 /// Every change of every non-merge commit the walk diffed, with paths interned; and the trees
 /// the walk reached.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Recorded {
     /// Each distinct path once.
     pub paths: Vec<BString>,
@@ -543,10 +547,14 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
         let mut newest_first = Vec::new();
         for info in infos {
             let info = info.map_err(|e| RepoError::read("walking commits", e))?;
-            let tree = repo
+            let commit = repo
                 .find_commit(info.id)
-                .and_then(|c| c.tree_id().map(|t| t.detach()))
                 .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+            let tree = commit
+                .tree_id()
+                .map(|t| t.detach())
+                .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+            let (identity, template) = crate::history::describe(&commit);
             let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
                 self.walked.truncated.push(info.id);
                 Vec::new()
@@ -558,6 +566,8 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
                 tree,
                 parents,
                 time: info.commit_time.unwrap_or(0),
+                identity,
+                template,
             });
         }
         Ok(parents_first(newest_first))
@@ -582,13 +592,31 @@ struct Job {
 
 /// Diffs trees, reusing its buffers.
 #[derive(Default)]
-struct Differ {
+pub(crate) struct Differ {
     state: gix::diff::tree::State,
     lhs: Vec<u8>,
     rhs: Vec<u8>,
 }
 
 impl Differ {
+    /// The changes from `parent_tree` to `tree` (commit `id`, for errors).
+    pub(crate) fn diff_trees(
+        &mut self,
+        repo: &gix::Repository,
+        id: ObjectId,
+        parent_tree: ObjectId,
+        tree: ObjectId,
+    ) -> Result<Vec<gix::diff::tree::recorder::Change>, RepoError> {
+        let job = Job {
+            index: 0,
+            id,
+            tree,
+            parent_tree,
+            merge: false,
+        };
+        self.diff(repo, &job)
+    }
+
     fn diff(&mut self, repo: &gix::Repository, job: &Job) -> Result<Vec<gix::diff::tree::recorder::Change>, RepoError> {
         let mut recorder = gix::diff::tree::Recorder::default();
         let lhs = tree_iter(repo, job.parent_tree, &mut self.lhs)?;
@@ -648,7 +676,7 @@ fn diff_in_parallel(
 
 /// Keep the changes of the commit at `index` (its trees always; its blob changes unless it is
 /// a merge, whose first-parent diff holds what its other parents did).
-fn record(
+pub(crate) fn record(
     recorded: &mut Recorded,
     index: usize,
     root: ObjectId,

@@ -328,16 +328,6 @@ fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
             "min_timestamped_ratio",
             f.rules.audit_record.min_timestamped_ratio,
         ),
-        (
-            "data-churn",
-            "min_identity_share",
-            f.rules.data_churn.min_identity_share,
-        ),
-        (
-            "machine-cadence",
-            "min_regular_share",
-            f.rules.machine_cadence.min_regular_share,
-        ),
     ] {
         if !(0.0..=1.0).contains(&ratio) {
             return Err((
@@ -359,7 +349,12 @@ fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
     for (id, name, value) in [
         ("data-churn", "min_commits", f.rules.data_churn.min_commits),
         ("machine-cadence", "min_commits", f.rules.machine_cadence.min_commits),
-        ("machine-cadence", "max_paths", f.rules.machine_cadence.max_paths),
+        ("data-churn", "min_days", f.rules.data_churn.min_days),
+        ("data-churn", "window_days", f.rules.data_churn.window_days),
+        ("machine-cadence", "min_days", f.rules.machine_cadence.min_days),
+        ("machine-cadence", "window_days", f.rules.machine_cadence.window_days),
+        ("machine-cadence", "min_appends", f.rules.machine_cadence.min_appends),
+        ("machine-cadence", "snapshot_files", f.rules.machine_cadence.snapshot_files),
     ] {
         if value == 0 {
             return Err((
@@ -604,11 +599,8 @@ mod tests {
     fn history_thresholds_are_checked() {
         for (text, key) in [
             ("[rules.churning-blob]\nwarn_versions = 12\n", "warn_versions"),
-            ("[rules.data-churn]\nmin_identity_share = 1.5\n", "min_identity_share"),
-            (
-                "[rules.machine-cadence]\nmin_regular_share = -0.1\n",
-                "min_regular_share",
-            ),
+            ("[rules.data-churn]\nmin_days = 0\n", "min_days"),
+            ("[rules.machine-cadence]\nsnapshot_files = 0\n", "snapshot_files"),
             ("[rules.machine-cadence]\nmin_commits = 0\n", "min_commits"),
             ("lookback_days = 0\n", "lookback_days"),
         ] {

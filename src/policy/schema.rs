@@ -227,10 +227,12 @@ pub struct DataChurn {
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
     pub exclude: Globs,
-    /// Commits in the look-back window that rewrite the file.
+    /// A job's commits that rewrite the subject within `window_days`.
     pub min_commits: u32,
-    /// Share of those commits made by one identity that counts as automation.
-    pub min_identity_share: f64,
+    /// Distinct days those commits fall on (a burst of test runs is not a schedule).
+    pub min_days: u32,
+    /// The stretch of days, anywhere in the history read, the commits are counted in.
+    pub window_days: u32,
 }
 
 /// `[rules.machine-cadence]`
@@ -242,12 +244,16 @@ pub struct MachineCadence {
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
     pub exclude: Globs,
-    /// Commits of one identity, in the window, that make a cadence.
+    /// A job's commits that rewrite the subject within `window_days`.
     pub min_commits: u32,
-    /// Share of the intervals between them that must fit one period.
-    pub min_regular_share: f64,
-    /// Most paths a typical commit of the cadence touches.
-    pub max_paths: u32,
+    /// Distinct days those commits fall on (a burst of test runs is not a schedule).
+    pub min_days: u32,
+    /// The stretch of days, anywhere in the history read, the commits are counted in.
+    pub window_days: u32,
+    /// A job's appends to a text file that make it a log, however short the burst.
+    pub min_appends: u32,
+    /// Files a job writes under one top-level directory before it counts as a folder snapshot.
+    pub snapshot_files: u32,
 }
 
 /// `[rules.database-file]`

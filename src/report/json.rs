@@ -5,7 +5,8 @@
 //!  "summary": {"commits": 0, "blobs": 0, "bytes": 0, "findings": 0, "deny": 0, "warn": 0, "info": 0, "duration_ms": 0,
 //!              "baselined": 0},
 //!  "findings": [{"rule": "…", "pattern": "…", "level": "…", "path": "…", "blob": "…", "commit": "…",
-//!                "size": 0, "message": "…", "suggestion": "…", "evidence": {}}],
+//!                "size": 0, "message": "…", "suggestion": "…", "evidence": {}, "paths": ["…"],
+//!                "fingerprint": "…"}],
 //!  "notices": [{"kind": "…", "message": "…"}]}
 //! ```
 //!
@@ -56,6 +57,9 @@ struct JsonFinding<'a> {
     message: &'a str,
     suggestion: &'a str,
     evidence: &'a serde_json::Map<String, serde_json::Value>,
+    /// Every file a subject covers (absent for a finding about one file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paths: Vec<String>,
     fingerprint: String,
 }
 
@@ -73,6 +77,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             message: &f.message,
             suggestion: &f.suggestion,
             evidence: &f.evidence,
+            paths: f.paths.iter().map(|p| p.to_str_lossy().into_owned()).collect(),
             fingerprint: f.fingerprint(),
         }
     }

@@ -1,9 +1,10 @@
 //! audit-trail: logs, audit records and generated output committed at machine cadence.
 //! Records made by machines never stop coming; git was built for code written by people.
 
-use super::paths::{extension, is_changelog, is_lockfile, is_source_code, is_structured_data};
+use super::paths::{extension, is_small_fixture, is_changelog, is_lockfile, is_source_code, is_structured_data};
 use super::{Blob, Hit, RuleDoc, RuleId};
 use crate::detect::{Format, FormatClass};
+use crate::finding::Level;
 use crate::policy::PolicyFile;
 
 const LOG_FILE: RuleDoc = RuleDoc {
@@ -90,9 +91,13 @@ fn log_file(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("timestamped_lines", lines.timestamped)
     };
     if rule.dirs.is_match(blob.path) {
-        let plain = matches!(extension(name).as_deref(), None | Some("txt" | "out" | "err"));
-        if (lines.timestamped >= 3 && ratio >= 0.5) || plain {
+        // A directory name alone never warns: its text must read like a log.
+        if lines.timestamped >= 3 && ratio >= 0.5 {
             out.push(with_counts(hit("log directory")));
+        } else if matches!(extension(name).as_deref(), None | Some("txt" | "out" | "err")) {
+            let mut h = with_counts(hit("log directory, no timestamped lines"));
+            h.level = Level::Info;
+            out.push(h);
         }
         return;
     }
@@ -146,11 +151,12 @@ fn generated_artifact(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) 
         Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with("matched", how.to_owned())
     };
     if rule.build_paths.is_match(blob.path) {
-        out.push(hit(rule.level, "build output", "name"));
+        // A name alone (a vendored `*.min.js` committed once) is worth knowing; a build that
+        // keeps rewriting it is worth a warning, which the history decides.
+        out.push(hit(Level::Info, "build output (name)", "name").with("build_output", true));
     } else if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::CompiledBinary) {
-        out.push(
-            hit(rule.level, &format!("compiled binary: {}", format.name()), "content").with("format", format.name()),
-        );
+        let level = if is_small_fixture(blob) { Level::Info } else { rule.level };
+        out.push(hit(level, &format!("compiled binary: {}", format.name()), "content").with("format", format.name()));
     } else if blob.attrs.generated {
         out.push(hit(
             rule.source_level,

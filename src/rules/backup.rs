@@ -89,7 +89,9 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
         );
     }
 
-    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Archive) {
+    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Archive)
+        && !super::paths::is_small_fixture(blob)
+    {
         let rule = &rules.archive_backup;
         let word = find_word(blob.path, &rule.words);
         // A rotated log (`app-2024-05-01.log.gz`) carries a date but is the log rule's business.
@@ -136,6 +138,11 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
     if backup.paths.is_match(blob.path) {
         out.push(Hit::new(RuleId::BackupFile, backup.level, "backup copy (name)").with("matched", "name"));
     } else if backup.dirs.is_match(blob.path) && !is_source_code(blob.name) {
-        out.push(Hit::new(RuleId::BackupFile, backup.level, "file in a backup directory").with("matched", "directory"));
+        // A directory name alone never warns (a `backup/` folder of scripts); what a job
+        // copies there is judged by the history.
+        out.push(
+            Hit::new(RuleId::BackupFile, crate::finding::Level::Info, "file in a backup directory")
+                .with("matched", "directory"),
+        );
     }
 }

@@ -28,10 +28,16 @@ pub fn doc(_rule: RuleId) -> &'static RuleDoc {
 pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.database_file;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Database) {
+        // A small database under a test directory is a fixture.
+        let level = if super::paths::is_small_fixture(blob) {
+            crate::finding::Level::Info
+        } else {
+            rule.level
+        };
         out.push(
             Hit::new(
                 RuleId::DatabaseFile,
-                rule.level,
+                level,
                 format!("{} (confirmed by content)", format.name()),
             )
             .with("format", format.name())

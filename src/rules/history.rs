@@ -3,17 +3,14 @@
 //!
 //! - `churning-blob` (large-churn): a large path with many versions;
 //! - `deep-delta-chain` (large-churn): a large object git must rebuild through a deep chain;
-//! - `data-churn` (database): a structured data file rewritten by automation;
-//! - `machine-cadence` (audit-trail, reported under the rewritten path's own pattern):
-//!   commits that look machine-made.
+//! - `data-churn` (database): structured data rewritten by a job;
+//! - `machine-cadence` (audit-trail, or backup for snapshots and copies): what else a job
+//!   writes.
 //!
-//! The decisions here are pure functions of a [`PathHistory`]; [`crate::lookback`] reads the
-//! history from the repository.
-
-use gix::ObjectId;
+//! This module holds their documentation and the schedule arithmetic; the checks over the
+//! [history model](crate::history) are in [`super::behaviour`].
 
 use super::{Hit, RuleDoc, RuleId};
-use crate::finding::{Level, Pattern};
 use crate::policy::PolicyFile;
 use crate::util::human_size;
 
@@ -22,9 +19,10 @@ const CHURNING_BLOB: RuleDoc = RuleDoc {
     summary: "A large file with many versions in the look-back window.",
     why: "Each version of a large file stays in history for good: ten versions of a 6 MiB model are 60 MiB \
           that every clone downloads, and reading an old version means rebuilding it through a delta chain.",
-    signals: "The distinct versions (blob ids) of the path over every commit of the look-back window \
-              (`lookback_commits`, `lookback_days`, measured back from the newest commit in scope, merges and \
-              every ref in scope included), their sizes from object headers, and the bytes they add per month.",
+    signals: "The distinct versions (blob ids) of the path, counted in its busiest stretch of `lookback_days` \
+              (a push reads the look-back window of `lookback_commits` and `lookback_days` behind it; an audit \
+              slides that window over the path's whole life, so five versions in four years are no churn), \
+              their sizes from object headers, and the bytes they add per month.",
     fix: "Store the file in Amazon S3 and commit a manifest or pointer that names the current version, or \
           track it with Git LFS (`git lfs migrate import --include=<path>` for unpushed commits).",
 };
@@ -42,32 +40,35 @@ const DEEP_DELTA_CHAIN: RuleDoc = RuleDoc {
 
 const DATA_CHURN: RuleDoc = RuleDoc {
     id: RuleId::DataChurn,
-    summary: "A structured data file rewritten again and again by automation.",
-    why: "A JSON, CSV or XML file that a job rewrites every hour uses git as a database: every write is a \
-          commit kept forever, history grows without end, and readers get no queries, indexes or concurrency.",
-    signals: "Commits in the look-back window that change a structured data file (json, jsonl, csv, tsv, xml, \
-              yaml, geojson, parquet, ...), and signs of automation among them: one identity making most of \
-              them, and messages that follow one template or times that follow one period. Files many people \
-              edit at irregular times, lock files, changelogs and CI or tool configuration that bots \
-              bump (.github/**, .gitlab-ci.yml, .pre-commit-config.yaml, renovate.json, ...) are not \
-              data-churn.",
+    summary: "Structured data or a database file rewritten again and again by a job.",
+    why: "A JSON, CSV or spreadsheet that a job rewrites every few minutes or every day uses git as a \
+          database: every write is a commit kept forever, history grows without end, and readers get no \
+          queries, indexes or concurrency.",
+    signals: "The history model: which commits a job made, told by behaviour rather than names (messages that \
+              fall into a few templates once numbers, dates in any form, hex ids, emojis and data-diff \
+              summaries are folded, or an identity whose vocabulary stays tiny; bot, root or the owner alike), \
+              and what they rewrote. Files of one role in one directory are one subject (`feeds/*.json`). It \
+              counts when the job rewrote the subject `min_commits` times within some stretch of `window_days` \
+              on `min_days` distinct days, whether on a schedule or only when the data changed. Lock files, \
+              manifests, CI and tool configuration, changelogs and translations are never a subject.",
     fix: "Write the data to a database (Amazon DynamoDB, or a managed relational database) or to Amazon S3, \
           and keep only the code and schema in git.",
 };
 
 const MACHINE_CADENCE: RuleDoc = RuleDoc {
     id: RuleId::MachineCadence,
-    summary: "Commits that look machine-made, rewriting the same few files on a schedule.",
-    why: "A job that commits every few minutes or hours turns the repository into a log: history grows \
+    summary: "What a job commits that is not data: status records, logs, regenerated output, folder snapshots.",
+    why: "A job that commits every few minutes or every day turns the repository into a log: history grows \
           without end, clones slow down, and the records are hard to query or retain properly.",
-    signals: "Among the commits of the look-back window that change a path: one identity (whatever its name: \
-              automation often commits as a person or root), intervals that fit one period (every 5 minutes, \
-              hourly, nightly; skipped runs allowed), messages that are identical once digits and dates are \
-              replaced, and few paths per commit. The finding takes the pattern of the path the cadence \
-              rewrites (a log is audit-trail, a data file or database is database, a dump is backup); \
-              paths of no such kind, like lock files, are not reported.",
+    signals: "Jobs are found as for `data-churn`, and counted the same way (`min_commits` within `window_days` \
+              on `min_days` days). The content of what the job writes decides the pattern: YAML status records, \
+              logs and rendered output (pages, a README, SVG cards, plots) are audit-trail; dumps, archives and \
+              opaque files are backup. A text file the job appends to `min_appends` times is a log even in a \
+              short burst. A top-level directory where a job rewrites `snapshot_files` or more files, several \
+              per commit and mostly opaque, is one folder snapshot (backup).",
     fix: "Send the records where records belong: Amazon CloudWatch Logs or Amazon S3 for logs and exports, \
-          AWS CloudTrail and AWS Config for audit history, a database for data; keep the job's code in git.",
+          AWS CloudTrail and AWS Config for audit history, a static-site or artifact bucket for generated \
+          pages, AWS Backup with Amazon S3, EFS or EBS snapshots for folder backups; keep the job's code in git.",
 };
 
 /// The documentation of the history rules.
@@ -77,207 +78,6 @@ pub fn doc(rule: RuleId) -> &'static RuleDoc {
         RuleId::DataChurn => &DATA_CHURN,
         RuleId::MachineCadence => &MACHINE_CADENCE,
         _ => &CHURNING_BLOB,
-    }
-}
-
-/// What kind of misuse a path is by its own nature (from its per-blob findings and name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathKind {
-    /// A log or audit record.
-    Log,
-    /// Build output or generated files.
-    Generated,
-    /// A structured data file.
-    Data,
-    /// A database file.
-    Database,
-    /// A dump, archive, image or backup copy.
-    Backup,
-}
-
-impl PathKind {
-    /// The pattern findings about such a path belong to.
-    pub fn pattern(self) -> Pattern {
-        match self {
-            PathKind::Log | PathKind::Generated => Pattern::AuditTrail,
-            PathKind::Data | PathKind::Database => Pattern::Database,
-            PathKind::Backup => Pattern::Backup,
-        }
-    }
-
-    /// A word for messages.
-    pub fn noun(self) -> &'static str {
-        match self {
-            PathKind::Log => "log",
-            PathKind::Generated => "generated output",
-            PathKind::Data => "data file",
-            PathKind::Database => "database",
-            PathKind::Backup => "backup",
-        }
-    }
-
-    /// The kind a per-blob rule's finding implies.
-    pub fn of_rule(rule: RuleId) -> Option<PathKind> {
-        match rule {
-            RuleId::LogFile | RuleId::AuditRecord => Some(PathKind::Log),
-            RuleId::GeneratedArtifact => Some(PathKind::Generated),
-            RuleId::DatabaseFile => Some(PathKind::Database),
-            RuleId::DatabaseDump | RuleId::ArchiveBackup | RuleId::DiskImage | RuleId::BackupFile => {
-                Some(PathKind::Backup)
-            }
-            _ => None,
-        }
-    }
-}
-
-/// One commit of the window that changed the path (merges excluded).
-#[derive(Debug, Clone)]
-pub struct Change {
-    /// The commit.
-    pub commit: ObjectId,
-    /// Committer time, seconds since the epoch.
-    pub time: i64,
-    /// Author e-mail (or name), lower-cased.
-    pub identity: String,
-    /// The message's first line with digits and dates replaced (see [`template`]).
-    pub template: String,
-    /// The blob the commit left at the path (`None`: deleted).
-    pub blob: Option<ObjectId>,
-    /// The blob at the path in the commit's parent (`None`: added).
-    pub previous: Option<ObjectId>,
-}
-
-/// A path's history over the look-back window.
-#[derive(Debug, Clone, Default)]
-pub struct PathHistory {
-    /// What the path is, by its own nature.
-    pub kind: Option<PathKind>,
-    /// Distinct versions (blob ids) with their sizes, in the window.
-    pub versions: Vec<(ObjectId, Option<u64>)>,
-    /// The commits that changed it, newest first.
-    pub changes: Vec<Change>,
-    /// The window stopped at missing history (shallow clone, absent objects).
-    pub truncated: bool,
-}
-
-/// Seconds in a day.
-const DAY: i64 = 86_400;
-
-fn span(changes: &[Change]) -> (i64, i64) {
-    let first = changes.iter().map(|c| c.time).min().unwrap_or(0);
-    let last = changes.iter().map(|c| c.time).max().unwrap_or(0);
-    (first, last)
-}
-
-fn date(t: i64) -> String {
-    jiff::Timestamp::from_second(t)
-        .map(|ts| ts.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
-/// `churning-blob`: many versions of a large path.
-pub fn churning_blob(h: &PathHistory, policy: &PolicyFile) -> Option<Hit> {
-    let rule = &policy.rules.churning_blob;
-    let max = h.versions.iter().filter_map(|(_, s)| *s).max()?;
-    if max < rule.min_size.0 {
-        return None;
-    }
-    let n = h.versions.len() as u64;
-    let level = if n >= u64::from(rule.deny_versions) {
-        Level::Deny
-    } else if n >= u64::from(rule.warn_versions) {
-        Level::Warn
-    } else {
-        return None;
-    }
-    .capped(rule.level);
-    let total: u64 = h.versions.iter().filter_map(|(_, s)| *s).fold(0, u64::saturating_add);
-    let (first, last) = span(&h.changes);
-    let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
-    let per_month = (total as f64 / months) as u64;
-    Some(
-        Hit::new(
-            RuleId::ChurningBlob,
-            level,
-            format!(
-                "{n} versions in the look-back window (warn at {}, deny at {}), up to {} each: {} of history, about {} a month",
-                rule.warn_versions,
-                rule.deny_versions,
-                human_size(max),
-                human_size(total),
-                human_size(per_month)
-            ),
-        )
-        .with("versions", n)
-        .with("first", date(first))
-        .with("last", date(last))
-        .with("max_size", max)
-        .with("total_size", total)
-        .with("bytes_per_month", per_month)
-        .with("history_truncated", h.truncated),
-    )
-}
-
-/// Signs of automation among some changes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Automation {
-    /// The identity with most changes.
-    pub identity: String,
-    /// Its changes.
-    pub commits: usize,
-    /// Its share of all changes.
-    pub identity_share: f64,
-    /// The most common message template among its changes, and that template's share.
-    pub template: String,
-    /// Share of its changes with that template.
-    pub template_share: f64,
-    /// The period its intervals fit, in seconds.
-    pub period: i64,
-    /// Share of its intervals that fit the period.
-    pub regular_share: f64,
-}
-
-/// Share of messages that must share a template to count as templated.
-const TEMPLATED_SHARE: f64 = 0.6;
-
-impl Automation {
-    /// Whether the messages follow one template.
-    pub fn templated(&self) -> bool {
-        self.template_share >= TEMPLATED_SHARE
-    }
-}
-
-/// Measure the automation among `changes`: its dominant identity's share, template and period.
-pub fn automation(changes: &[Change]) -> Automation {
-    let mut by_identity: std::collections::HashMap<&str, Vec<&Change>> = Default::default();
-    for c in changes {
-        by_identity.entry(c.identity.as_str()).or_default().push(c);
-    }
-    let Some((identity, mine)) = by_identity
-        .into_iter()
-        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
-    else {
-        return Automation::default();
-    };
-    let mut templates: std::collections::HashMap<&str, usize> = Default::default();
-    for c in &mine {
-        *templates.entry(c.template.as_str()).or_default() += 1;
-    }
-    let (template, count) = templates
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-        .unwrap_or_default();
-    let mut times: Vec<i64> = mine.iter().map(|c| c.time).collect();
-    times.sort_unstable();
-    let (period, regular_share) = regularity(&times);
-    Automation {
-        identity: identity.to_owned(),
-        commits: mine.len(),
-        identity_share: mine.len() as f64 / changes.len().max(1) as f64,
-        template: template.to_owned(),
-        template_share: count as f64 / mine.len().max(1) as f64,
-        period,
-        regular_share,
     }
 }
 
@@ -311,133 +111,6 @@ pub fn regularity(times: &[i64]) -> (i64, f64) {
     (period, fitting as f64 / intervals.len() as f64)
 }
 
-/// A commit message's first line with dates, times, hex ids and numbers replaced, so the
-/// messages of one job compare equal: `Latest data: 2024-01-01T10:00:00Z` → `latest data: #`.
-pub fn template(message: &[u8]) -> String {
-    let line = message.split(|b| *b == b'\n').next().unwrap_or_default();
-    let text = String::from_utf8_lossy(line).to_lowercase();
-    let mut out = String::with_capacity(text.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        if token.is_empty() {
-            return;
-        }
-        let has_digit = token.chars().any(|c| c.is_ascii_digit());
-        let hexish = token.len() >= 7 && token.chars().all(|c| c.is_ascii_hexdigit());
-        if has_digit || hexish {
-            if !out.ends_with('#') {
-                out.push('#');
-            }
-        } else {
-            out.push_str(token);
-        }
-        token.clear();
-    };
-    for c in text.chars() {
-        // Digits and the characters that join the parts of dates and times form one token.
-        if c.is_alphanumeric() || (matches!(c, '-' | ':' | '.' | '/' | '+' | '_') && !token.is_empty()) {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut token, &mut out);
-    out.trim().to_owned()
-}
-
-/// `data-churn`: a data file rewritten by automation.
-pub fn data_churn(h: &PathHistory, policy: &PolicyFile) -> Option<Hit> {
-    let rule = &policy.rules.data_churn;
-    if h.kind != Some(PathKind::Data) || h.changes.len() < rule.min_commits as usize {
-        return None;
-    }
-    let auto = automation(&h.changes);
-    let regular = auto.regular_share >= policy.rules.machine_cadence.min_regular_share;
-    if auto.identity_share < rule.min_identity_share || !(auto.templated() || regular) {
-        return None;
-    }
-    let (first, last) = span(&h.changes);
-    let mut signs = vec![format!("{:.0}% by one identity", auto.identity_share * 100.0)];
-    if auto.templated() {
-        signs.push(format!("messages like `{}`", auto.template));
-    }
-    if regular {
-        signs.push(format!("every {}", period_text(auto.period)));
-    }
-    Some(
-        Hit::new(
-            RuleId::DataChurn,
-            rule.level,
-            format!(
-                "rewritten in {} commits between {} and {} ({})",
-                h.changes.len(),
-                date(first),
-                date(last),
-                signs.join(", ")
-            ),
-        )
-        .with("commits", h.changes.len())
-        .with("first", date(first))
-        .with("last", date(last))
-        .with("identity", auto.identity.clone())
-        .with("identity_share", round2(auto.identity_share))
-        .with("template", auto.template.clone())
-        .with("template_share", round2(auto.template_share))
-        .with("period_seconds", auto.period)
-        .with("regular_share", round2(auto.regular_share))
-        .with("history_truncated", h.truncated),
-    )
-}
-
-/// `machine-cadence`: the path is rewritten by a job. `paths_per_commit` gives the median
-/// number of paths the cadence's commits touch, computed only when asked (it costs diffs).
-pub fn machine_cadence(
-    h: &PathHistory,
-    policy: &PolicyFile,
-    paths_per_commit: impl FnOnce(&[&Change]) -> Option<usize>,
-) -> Option<Hit> {
-    let rule = &policy.rules.machine_cadence;
-    let kind = h.kind?;
-    let auto = automation(&h.changes);
-    if auto.commits < rule.min_commits as usize || !auto.templated() || auto.regular_share < rule.min_regular_share {
-        return None;
-    }
-    let mine: Vec<&Change> = h.changes.iter().filter(|c| c.identity == auto.identity).collect();
-    let paths = paths_per_commit(&mine)?;
-    if paths > rule.max_paths as usize {
-        return None;
-    }
-    let (first, last) = span(&h.changes);
-    let mut hit = Hit::new(
-        RuleId::MachineCadence,
-        rule.level,
-        format!(
-            "{} rewritten by {} commits of one identity about every {} ({}% on schedule), messages like `{}`, {} path{} per commit",
-            kind.noun(),
-            auto.commits,
-            period_text(auto.period),
-            (auto.regular_share * 100.0).round(),
-            auto.template,
-            paths,
-            if paths == 1 { "" } else { "s" }
-        ),
-    )
-    .with("kind", kind.noun())
-    .with("commits", auto.commits)
-    .with("identity", auto.identity.clone())
-    .with("period_seconds", auto.period)
-    .with("regular_share", round2(auto.regular_share))
-    .with("template", auto.template.clone())
-    .with("template_share", round2(auto.template_share))
-    .with("paths_per_commit", paths)
-    .with("first", date(first))
-    .with("last", date(last))
-    .with("history_truncated", h.truncated);
-    hit.pattern = Some(kind.pattern());
-    Some(hit)
-}
-
 /// `deep-delta-chain`: an object of `size` bytes behind a chain of `depth` deltas that needs
 /// `inflate` bytes inflated to rebuild.
 pub fn deep_delta_chain(size: u64, depth: u32, inflate: u64, policy: &PolicyFile) -> Option<Hit> {
@@ -461,10 +134,6 @@ pub fn deep_delta_chain(size: u64, depth: u32, inflate: u64, policy: &PolicyFile
     )
 }
 
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 /// A period in words: `5 min`, `1 h`, `1 d`, rounded to the minute.
 pub fn period_text(seconds: i64) -> String {
     let minutes = (seconds + 30) / 60;
@@ -480,19 +149,6 @@ pub fn period_text(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn templates_ignore_numbers_dates_and_ids() {
-        assert_eq!(template(b"Latest data: 2024-01-01T10:00:00Z"), "latest data: #");
-        assert_eq!(
-            template(b"Latest data: 2024-01-02T11:00:00Z\n\nbody"),
-            template(b"Latest data: 2024-03-09T23:00:00+01:00")
-        );
-        assert_eq!(template(b"status check 1704067200"), "status check #");
-        assert_eq!(template(b"Bump serde from 1.0.1 to 1.0.2"), "bump serde from # to #");
-        assert_ne!(template(b"Fix the parser"), template(b"Fix the lexer"));
-        assert_eq!(template(b"sync 3f2a1b9c0d"), "sync #");
-    }
 
     #[test]
     fn regular_schedules_fit_and_people_do_not() {
@@ -515,90 +171,6 @@ mod tests {
             })
             .collect();
         assert!(regularity(&human).1 < 0.6, "{:?}", regularity(&human));
-    }
-
-    fn changes(
-        n: usize,
-        who: impl Fn(usize) -> String,
-        when: impl Fn(usize) -> i64,
-        msg: impl Fn(usize) -> String,
-    ) -> Vec<Change> {
-        let id = ObjectId::null(gix::hash::Kind::Sha1);
-        (0..n)
-            .map(|i| Change {
-                commit: id,
-                time: when(i),
-                identity: who(i),
-                template: template(msg(i).as_bytes()),
-                blob: Some(id),
-                previous: Some(id),
-            })
-            .collect()
-    }
-
-    fn data(changes: Vec<Change>) -> PathHistory {
-        PathHistory {
-            kind: Some(PathKind::Data),
-            changes,
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn automation_is_data_churn_and_people_are_not() {
-        let policy = crate::policy::Policy::builtin().file;
-        let bot = data(changes(
-            30,
-            |_| "ops@x".into(),
-            |i| i as i64 * 3600,
-            |i| format!("Latest data: {i}"),
-        ));
-        assert!(data_churn(&bot, &policy).is_some());
-        // Many authors at irregular times, varied messages.
-        let people = data(changes(
-            60,
-            |i| format!("dev{}@x", i % 15),
-            |i| (i as i64 * 7919 * 37) % 5_000_000 + i as i64 * 50_000,
-            |i| {
-                format!(
-                    "{} the {}",
-                    ["Fix", "Add", "Tidy"][i % 3],
-                    ["schema", "rows", "ids", "docs"][i % 4]
-                )
-            },
-        ));
-        assert!(data_churn(&people, &policy).is_none());
-        // Too few rewrites, however regular.
-        let few = data(changes(7, |_| "ops@x".into(), |i| i as i64 * 3600, |_| "sync".into()));
-        assert!(data_churn(&few, &policy).is_none());
-        // Not a data file.
-        let mut code = bot.clone();
-        code.kind = None;
-        assert!(data_churn(&code, &policy).is_none());
-        assert!(machine_cadence(&code, &policy, |_| Some(1)).is_none());
-    }
-
-    #[test]
-    fn cadence_needs_schedule_template_and_few_paths() {
-        let policy = crate::policy::Policy::builtin().file;
-        let mut log = data(changes(
-            20,
-            |_| "root@h".into(),
-            |i| i as i64 * 300,
-            |i| format!("health check {i}"),
-        ));
-        log.kind = Some(PathKind::Log);
-        let hit = machine_cadence(&log, &policy, |_| Some(1)).expect("a cadence");
-        assert_eq!(hit.pattern, Some(Pattern::AuditTrail));
-        assert!(
-            machine_cadence(&log, &policy, |_| Some(40)).is_none(),
-            "touches too many paths"
-        );
-        let mut varied = log.clone();
-        for (i, c) in varied.changes.iter_mut().enumerate() {
-            c.template = format!("message {}", ["a", "b", "c", "d", "e"][i % 5]);
-        }
-        assert!(machine_cadence(&varied, &policy, |_| Some(1)).is_none(), "no template");
     }
 
     #[test]

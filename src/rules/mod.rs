@@ -14,10 +14,11 @@ use crate::finding::Pattern;
 
 pub mod audit_trail;
 pub mod backup;
+pub mod behaviour;
 pub mod database;
 pub mod history;
 pub mod large_churn;
-pub(crate) mod paths;
+pub mod paths;
 
 /// The stable id of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -158,6 +158,98 @@ pub fn is_tool_config(path: &BStr) -> bool {
     NAMES.iter().any(|n| name == n.as_bytes())
 }
 
+/// Dependency manifests and version files: release and dependency bots bump them on a
+/// schedule, and they belong in git.
+const MANIFESTS: &[&str] = &[
+    "package.json",
+    "composer.json",
+    "bower.json",
+    "deno.json",
+    "jsr.json",
+    "cargo.toml",
+    "pyproject.toml",
+    "setup.cfg",
+    "pipfile",
+    "go.mod",
+    "go.work",
+    "gemfile",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "pubspec.yaml",
+    "mix.exs",
+    "project.clj",
+    "chart.yaml",
+    "environment.yml",
+    "environment.yaml",
+    "manifest.json",
+    "version",
+    "version.txt",
+    "version.json",
+    ".version",
+];
+
+/// Whether `name` is a dependency manifest or version file (`requirements*.txt`, `*.csproj`
+/// and `*.gemspec` included).
+pub fn is_manifest(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    MANIFESTS.iter().any(|m| lower == m.as_bytes())
+        || (lower.starts_with(b"requirements") && lower.ends_with(b".txt"))
+        || [".csproj", ".fsproj", ".vbproj", ".gemspec", ".nuspec", ".podspec"]
+            .iter()
+            .any(|e| lower.ends_with(e.as_bytes()))
+}
+
+/// Directories of translations, which translation platforms rewrite on their own schedule.
+const TRANSLATION_DIRS: &[&str] = &["locale", "locales", "i18n", "l10n", "lang", "langs", "translations"];
+
+/// Whether `path` is a translation catalogue (`*.po`, or under a locale directory).
+pub fn is_translation(path: &BStr) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(b".po") || lower.ends_with(b".pot") || lower.ends_with(b".xliff") || lower.ends_with(b".xlf") {
+        return true;
+    }
+    let mut parts = lower.split_str("/").collect::<Vec<_>>();
+    parts.pop();
+    parts.iter().any(|p| TRANSLATION_DIRS.iter().any(|d| p == &d.as_bytes()))
+}
+
+/// Directories of tests and their fixtures.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testdata",
+    "test-data",
+    "test_data",
+    "testing",
+    "spec",
+    "specs",
+    "fixtures",
+    "fixture",
+    "__tests__",
+    "__fixtures__",
+    "stubs",
+    "golden",
+    "examples-test",
+];
+
+/// Whether `path` lies under a test or fixture directory.
+pub fn in_test_dir(path: &[u8]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split_str("/").collect::<Vec<_>>();
+    parts.pop();
+    parts.iter().any(|p| TEST_DIRS.iter().any(|d| p == &d.as_bytes()))
+}
+
+/// Files under a test or fixture directory below this size are fixtures: judged by what the
+/// history shows them to be, not by their content alone.
+pub const FIXTURE_MAX: u64 = 1024 * 1024;
+
+/// Whether `blob` is a small file under a test or fixture directory.
+pub fn is_small_fixture(blob: &super::Blob<'_>) -> bool {
+    in_test_dir(blob.path) && blob.size.is_some_and(|s| s < FIXTURE_MAX)
+}
+
 /// Names of files that record history by hand and must never count as logs.
 const CHANGELOG_STEMS: &[&str] = &["changelog", "changes", "news", "history", "releases", "release-notes"];
 

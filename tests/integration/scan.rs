@@ -21,7 +21,7 @@ pub const C2: &[(&str, &str, &str)] = &[
 /// Findings of c3: logs, generated output, LFS bypass, audit records.
 pub const C3: &[(&str, &str, &str)] = &[
     ("log-file", "app.log", "warn"),
-    ("generated-artifact", "dist/bundle.min.js", "warn"),
+    ("generated-artifact", "dist/bundle.min.js", "info"),
     ("generated-artifact", "proto/api.pb.go", "info"),
     ("lfs-bypassed", "art/raw.psd", "deny"),
     ("audit-record", "audit/events.jsonl", "warn"),

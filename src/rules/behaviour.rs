@@ -1,0 +1,1026 @@
+//! Behaviour rules: what a job writes, read from the [history model](crate::history), grouped
+//! into subjects, one finding per subject and rule.
+//!
+//! A subject is what a job or engine writes as one thing:
+//! - a database engine's data directory (LevelDB/RocksDB, WiredTiger), by its layout and content;
+//! - a directory a job snapshots wholesale (a server folder committed every half hour);
+//! - a dated or counted series of copies (`2023/2023-04/db-2023-04-03.db`, `backup2016101412.tgz`);
+//! - files of one role that a job rewrites (`status/*.yml`, `feeds/stations.geojson`).
+//!
+//! The content kind of what is written decides the pattern ([`Kind::pattern`]): structured
+//! data and database files are `database`, records, logs and rendered output `audit-trail`,
+//! dumps, archives and opaque snapshots `backup`. Being written by a job is never misuse on its
+//! own: lock files, manifests, CI configuration and changelogs are never a subject.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString, ByteSlice};
+
+use super::{Hit, RuleId, paths};
+use crate::detect::{Format, FormatClass, Sniff};
+use crate::finding::{Level, Pattern};
+use crate::history::jobs::Jobs;
+use crate::history::{DAY, Model, busiest};
+use crate::policy::PolicyFile;
+use crate::repo::RepoError;
+use crate::util::human_size;
+
+/// What a file is, for the behaviour rules: the content kind decides the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A database file (SQLite, an engine's table file).
+    Database,
+    /// A database dump.
+    Dump,
+    /// An archive or compressed stream.
+    Archive,
+    /// A disk image.
+    DiskImage,
+    /// A log, audit record or event capture.
+    Log,
+    /// A YAML record (status, state).
+    Record,
+    /// Structured data: JSON, CSV, XML, GeoJSON, spreadsheets.
+    Data,
+    /// Rendered output: documents, pages, images, plots.
+    Rendered,
+    /// Binary content of no known format.
+    Binary,
+    /// Other text.
+    Text,
+}
+
+impl Kind {
+    /// The pattern of a subject of this kind written by a job.
+    pub fn pattern(self) -> Pattern {
+        match self {
+            Kind::Database | Kind::Data => Pattern::Database,
+            Kind::Log | Kind::Record | Kind::Rendered | Kind::Text => Pattern::AuditTrail,
+            Kind::Dump | Kind::Archive | Kind::DiskImage | Kind::Binary => Pattern::Backup,
+        }
+    }
+
+    /// A noun for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Database => "database file",
+            Kind::Dump => "database dump",
+            Kind::Archive => "archive",
+            Kind::DiskImage => "disk image",
+            Kind::Log => "log",
+            Kind::Record => "status record",
+            Kind::Data => "data file",
+            Kind::Rendered => "generated output",
+            Kind::Binary => "binary file",
+            Kind::Text => "text file",
+        }
+    }
+
+    /// Opaque content, as a snapshot of a folder holds.
+    fn opaque(self) -> bool {
+        matches!(
+            self,
+            Kind::Database | Kind::Dump | Kind::Archive | Kind::DiskImage | Kind::Binary
+        )
+    }
+
+    /// A kind a copy can be a backup of.
+    fn copyable(self) -> bool {
+        matches!(self, Kind::Database | Kind::Dump | Kind::Archive | Kind::DiskImage)
+    }
+}
+
+/// Spreadsheets are data too.
+const SPREADSHEETS: &[&str] = &["xlsx", "xls", "xlsm", "ods", "numbers"];
+
+/// Rendered output: documents, pages and images a job regenerates.
+const RENDERED: &[&str] = &[
+    "md", "markdown", "rst", "txt", "html", "htm", "svg", "png", "jpg", "jpeg", "gif", "webp", "pdf", "ps", "eps",
+];
+
+/// What `path` is, from the per-blob rules' hits at warn or deny, its content and its name;
+/// `None` for what is never a behaviour subject (source code, lock files, manifests, CI
+/// configuration, changelogs, translations).
+pub fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) -> Option<Kind> {
+    if paths::is_lockfile(name)
+        || paths::is_tool_config(path)
+        || paths::is_changelog(name)
+        || paths::is_manifest(name)
+        || paths::is_translation(path)
+    {
+        return None;
+    }
+    let by_hit = hits
+        .iter()
+        .filter(|h| h.level > Level::Info)
+        .find_map(|h| match h.rule {
+            RuleId::DatabaseFile => Some(Kind::Database),
+            RuleId::DatabaseDump => Some(Kind::Dump),
+            RuleId::ArchiveBackup | RuleId::BackupFile => Some(Kind::Archive),
+            RuleId::DiskImage => Some(Kind::DiskImage),
+            RuleId::LogFile | RuleId::AuditRecord => Some(Kind::Log),
+            _ => None,
+        });
+    if by_hit.is_some() {
+        return by_hit;
+    }
+    let by_format = sniff.and_then(|s| s.format).and_then(|f| match f.class() {
+        FormatClass::Database => Some(Kind::Database),
+        FormatClass::Dump => Some(Kind::Dump),
+        FormatClass::Archive => Some(Kind::Archive),
+        FormatClass::DiskImage => Some(Kind::DiskImage),
+        FormatClass::EventCapture => Some(Kind::Log),
+        FormatClass::CompiledBinary => Some(Kind::Rendered),
+        FormatClass::LfsPointer => None,
+    });
+    if by_format.is_some() {
+        return by_format;
+    }
+    kind_by_name(name, sniff.map(|s| s.binary))
+}
+
+/// What a file is by its name alone (and whether it is binary, when known).
+pub fn kind_by_name(name: &BStr, binary: Option<bool>) -> Option<Kind> {
+    let ext = paths::extension(name);
+    match ext.as_deref() {
+        Some("yaml" | "yml") => return Some(Kind::Record),
+        Some(e) if SPREADSHEETS.contains(&e) => return Some(Kind::Data),
+        _ if paths::is_structured_data(name) => return Some(Kind::Data),
+        Some(e) if RENDERED.contains(&e) => return Some(Kind::Rendered),
+        Some("log") => return Some(Kind::Log),
+        _ => {}
+    }
+    if paths::is_source_code(name) {
+        return None;
+    }
+    match binary {
+        Some(true) => Some(Kind::Binary),
+        Some(false) => Some(Kind::Text),
+        None => None,
+    }
+}
+
+/// A path the range or push touched: its newest blob in scope and what it is.
+#[derive(Debug, Clone)]
+pub struct Touched {
+    /// The path.
+    pub path: BString,
+    /// Its newest blob in scope.
+    pub blob: ObjectId,
+    /// The commit that brought that blob.
+    pub commit: Option<ObjectId>,
+    /// The ref that brought it (hooks).
+    pub reference: Option<BString>,
+    /// Its size.
+    pub size: Option<u64>,
+    /// What it is.
+    pub kind: Option<Kind>,
+    /// What its content showed.
+    pub format: Option<Format>,
+    /// Whether the content is text.
+    pub text: bool,
+}
+
+/// One finding about a subject.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The verdict.
+    pub hit: Hit,
+    /// The subject: a file, a directory (ending in `/`) or a series' pattern.
+    pub path: BString,
+    /// Every file it covers.
+    pub members: Vec<BString>,
+    /// A member in scope whose newest blob stands for the subject.
+    pub representative: Option<BString>,
+}
+
+/// What the behaviour rules found.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// One finding per subject and rule.
+    pub subjects: Vec<Subject>,
+    /// Directories that are one subject (engine directories): per-file findings there, but
+    /// for size, belong to it.
+    pub engine_dirs: Vec<BString>,
+    /// Distinct versions per path in the model.
+    pub versions: HashMap<BString, usize>,
+    /// The history stops at missing commits.
+    pub truncated: bool,
+}
+
+/// Everything the behaviour rules read.
+pub struct Input<'a, 'm> {
+    /// The repository (blob headers and appends).
+    pub repo: &'a gix::Repository,
+    /// The history.
+    pub model: &'a Model<'m>,
+    /// Which commits are a job's.
+    pub jobs: &'a Jobs,
+    /// The paths in scope (new in the range, or every path in an audit).
+    pub touched: &'a BTreeMap<BString, Touched>,
+    /// The policy.
+    pub policy: &'a PolicyFile,
+}
+
+/// One change of a path, with its commit's facts.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    commit: u32,
+    time: i64,
+    machine: bool,
+    blob: Option<ObjectId>,
+    previous: Option<ObjectId>,
+}
+
+/// Run the behaviour rules.
+pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
+    let mut analysis = Analysis {
+        truncated: input.model.truncated,
+        ..Analysis::default()
+    };
+    let kinds = path_kinds(input);
+    for (i, path) in input.model.paths() {
+        let distinct: HashSet<ObjectId> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+        if !distinct.is_empty() {
+            analysis.versions.insert(path.to_owned(), distinct.len());
+        }
+    }
+    let engines = engine_dirs(input);
+    for (dir, engine) in &engines {
+        if let Some(subject) = engine_subject(input, dir, engine) {
+            analysis.subjects.push(subject);
+        }
+    }
+    analysis.engine_dirs = engines.into_iter().map(|(d, _)| d).collect();
+    let in_engine = |p: &BStr| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice()));
+
+    // The steps of every path that can be a subject.
+    let mut steps: BTreeMap<u32, (Kind, Vec<Step>)> = BTreeMap::new();
+    for (i, path) in input.model.paths() {
+        let Some(&kind) = kinds.get(path) else { continue };
+        if in_engine(path) {
+            continue;
+        }
+        let list: Vec<Step> = input
+            .model
+            .changes_of(i)
+            .filter_map(|c| {
+                let commit = input.model.commit(c.commit)?;
+                Some(Step {
+                    commit: c.commit,
+                    time: commit.time,
+                    machine: input.jobs.is_machine(c.commit),
+                    blob: c.blob,
+                    previous: c.previous,
+                })
+            })
+            .collect();
+        if !list.is_empty() {
+            steps.insert(i, (kind, list));
+        }
+    }
+
+    let snapshots = snapshot_dirs(input, &steps);
+    for (dir, facts) in &snapshots {
+        if let Some(subject) = snapshot_subject(input, dir, facts) {
+            analysis.subjects.push(subject);
+        }
+    }
+    let in_snapshot = |p: &BStr| snapshots.iter().any(|(d, _)| p.starts_with(d.as_slice()));
+
+    analysis.subjects.extend(series(input, &steps));
+
+    // Files of one role a job rewrites: grouped by directory, extension and kind.
+    let mut roles: BTreeMap<(BString, Option<String>, Kind), Vec<u32>> = BTreeMap::new();
+    for (&i, (kind, list)) in &steps {
+        let path = input.model.path(i);
+        // A file a job touched once or twice (a `git add -A` sweep) is not what it writes.
+        if in_snapshot(path) || list.iter().filter(|s| s.machine).count() < MIN_MEMBER_WRITES {
+            continue;
+        }
+        let (dir, name) = crate::walk::split_path(path);
+        roles
+            .entry((dir.to_owned(), paths::extension(name), *kind))
+            .or_default()
+            .push(i);
+    }
+    for ((dir, ext, kind), members) in roles {
+        if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
+            analysis.subjects.push(subject);
+        }
+    }
+    // Only subjects with a member in scope are reported.
+    analysis.subjects.retain(|s| s.representative.is_some());
+    Ok(analysis)
+}
+
+/// The kind of every path the model or the scope knows, from the content when it was read,
+/// else from the name.
+fn path_kinds(input: &Input<'_, '_>) -> HashMap<BString, Kind> {
+    let mut kinds: HashMap<BString, Kind> = HashMap::new();
+    for (_, path) in input.model.paths() {
+        let name = crate::walk::split_path(path).1;
+        if let Some(kind) = kind_of(path, name, &[], None) {
+            kinds.insert(path.to_owned(), kind);
+        }
+    }
+    for (path, t) in input.touched {
+        match t.kind {
+            Some(kind) => kinds.insert(path.clone(), kind),
+            None => kinds.remove(path),
+        };
+    }
+    kinds
+}
+
+/// A member of `members` in scope, the newest touched one.
+fn representative<'p>(input: &Input<'_, '_>, members: impl IntoIterator<Item = &'p BStr>) -> Option<BString> {
+    members
+        .into_iter()
+        .filter(|m| input.touched.contains_key(*m))
+        .max()
+        .map(ToOwned::to_owned)
+}
+
+// ---------------------------------------------------------------------------------------
+// Engine directories
+// ---------------------------------------------------------------------------------------
+
+/// Directories holding a database engine's files: LevelDB/RocksDB (`CURRENT` naming a
+/// `MANIFEST-NNNNNN` beside it) and WiredTiger (its metadata or block files).
+fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
+    let mut names: BTreeMap<BString, Vec<BString>> = BTreeMap::new();
+    let all = input
+        .model
+        .paths()
+        .map(|(_, p)| p)
+        .chain(input.touched.keys().map(|p| p.as_bstr()));
+    for path in all {
+        let (dir, name) = crate::walk::split_path(path);
+        names.entry(dir.to_owned()).or_default().push(name.to_owned());
+    }
+    let mut found = Vec::new();
+    for (dir, list) in names {
+        let leveldb = list.iter().any(|n| n == "CURRENT")
+            && list.iter().any(|n| {
+                n.strip_prefix(b"MANIFEST-")
+                    .is_some_and(|d| !d.is_empty() && d.iter().all(u8::is_ascii_digit))
+            });
+        let prefix = with_slash(dir.as_bstr());
+        let wiredtiger = input
+            .touched
+            .iter()
+            .any(|(p, t)| t.format == Some(Format::WiredTiger) && crate::walk::split_path(p.as_bstr()).0 == dir);
+        if leveldb {
+            found.push((prefix, "LevelDB"));
+        } else if wiredtiger {
+            found.push((prefix, "WiredTiger"));
+        }
+    }
+    // A directory inside another engine directory is part of it.
+    let dirs: Vec<BString> = found.iter().map(|(d, _)| d.clone()).collect();
+    found.retain(|(d, _)| !dirs.iter().any(|o| o != d && d.starts_with(o.as_slice())));
+    found
+}
+
+fn with_slash(dir: &BStr) -> BString {
+    let mut d = dir.to_owned();
+    if !d.is_empty() {
+        d.push(b'/');
+    }
+    d
+}
+
+fn engine_subject(input: &Input<'_, '_>, dir: &BString, engine: &str) -> Option<Subject> {
+    let members: Vec<BString> = input
+        .model
+        .paths()
+        .map(|(_, p)| p)
+        .chain(input.touched.keys().map(|p| p.as_bstr()))
+        .filter(|p| p.starts_with(dir.as_slice()))
+        .map(ToOwned::to_owned)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rule = &input.policy.rules.database_file;
+    let times: Vec<i64> = input
+        .model
+        .paths()
+        .filter(|(_, p)| p.starts_with(dir.as_slice()))
+        .flat_map(|(i, _)| input.model.changes_of(i).collect::<Vec<_>>())
+        .filter_map(|c| input.model.commit(c.commit).map(|k| (c.commit, k.time)))
+        .collect::<HashMap<u32, i64>>()
+        .into_values()
+        .collect();
+    let (first, last) = span(&times);
+    let hit = Hit::new(
+        RuleId::DatabaseFile,
+        rule.level,
+        format!(
+            "a {engine} database's data directory: {} files committed in {} commits ({} to {})",
+            members.len(),
+            times.len(),
+            date(first),
+            date(last)
+        ),
+    )
+    .with("engine", engine)
+    .with("files", members.len())
+    .with("commits", times.len())
+    .with("first", date(first))
+    .with("last", date(last));
+    Some(Subject {
+        hit,
+        representative: representative(input, members.iter().map(|m| m.as_bstr())),
+        path: dir.clone(),
+        members,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Folder snapshots
+// ---------------------------------------------------------------------------------------
+
+/// What a job wrote under one top-level directory.
+struct Snapshot {
+    files: Vec<u32>,
+    commits: HashMap<u32, (i64, u32)>,
+}
+
+/// Top-level directories a job snapshots: many files per commit, largely opaque.
+fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>) -> Vec<(BString, Snapshot)> {
+    let rule = &input.policy.rules.machine_cadence;
+    let mut by_dir: BTreeMap<BString, Snapshot> = BTreeMap::new();
+    for (&i, (_, list)) in steps {
+        let path = input.model.path(i);
+        let Some((top, _)) = path.split_once_str("/") else {
+            continue;
+        };
+        let mut top = top.as_bstr().to_owned();
+        top.push(b'/');
+        let snap = by_dir.entry(top).or_insert_with(|| Snapshot {
+            files: Vec::new(),
+            commits: HashMap::new(),
+        });
+        let mut wrote = false;
+        for s in list.iter().filter(|s| s.machine) {
+            wrote = true;
+            snap.commits.entry(s.commit).or_insert((s.time, 0)).1 += 1;
+        }
+        if wrote {
+            snap.files.push(i);
+        }
+    }
+    by_dir
+        .into_iter()
+        .filter(|(_, snap)| {
+            let files = snap.files.len();
+            let opaque = snap
+                .files
+                .iter()
+                .filter(|i| steps.get(i).is_some_and(|(k, _)| k.opaque()))
+                .count();
+            let mut per_commit: Vec<u32> = snap.commits.values().map(|(_, n)| *n).collect();
+            per_commit.sort_unstable();
+            let median = per_commit.get(per_commit.len() / 2).copied().unwrap_or(0);
+            let times: Vec<i64> = snap.commits.values().map(|(t, _)| *t).collect();
+            files >= rule.snapshot_files as usize
+                && opaque * 10 >= files * 3
+                && median >= 2
+                && sustained(&times, rule.min_commits, rule.min_days, rule.window_days)
+        })
+        .collect()
+}
+
+fn snapshot_subject(input: &Input<'_, '_>, dir: &BString, snap: &Snapshot) -> Option<Subject> {
+    let rule = &input.policy.rules.machine_cadence;
+    let members: Vec<BString> = input
+        .model
+        .paths()
+        .filter(|(_, p)| p.starts_with(dir.as_slice()))
+        .map(|(_, p)| p.to_owned())
+        .collect();
+    let commits: Vec<u32> = snap.commits.keys().copied().collect();
+    let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
+    let mut per_commit: Vec<u32> = snap.commits.values().map(|(_, n)| *n).collect();
+    per_commit.sort_unstable();
+    let median = per_commit.get(per_commit.len() / 2).copied().unwrap_or(0);
+    let mut hit = Hit::new(
+        RuleId::MachineCadence,
+        rule.level,
+        format!(
+            "a folder snapshotted by a job: {} files, {median} changed per commit; {}",
+            snap.files.len(),
+            job.describe()
+        ),
+    )
+    .with("subject", "snapshot")
+    .with("files", members.len())
+    .with("files_per_commit", median);
+    job.evidence(&mut hit);
+    hit.pattern = Some(Pattern::Backup);
+    Some(Subject {
+        hit,
+        representative: representative(input, members.iter().map(|m| m.as_bstr())),
+        path: dir.clone(),
+        members,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Series
+// ---------------------------------------------------------------------------------------
+
+/// A path with its digit runs folded: `2023/2023-04/db-2023-04-03.db` → `#/#/db-#.db`.
+pub fn fold_digits(path: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_run = false;
+    for c in path.to_str_lossy().chars() {
+        if c.is_ascii_digit() {
+            if !in_run {
+                out.push('#');
+            }
+            in_run = true;
+        } else {
+            in_run = false;
+            out.push(c);
+        }
+    }
+    // `#-#-#` → `#`: dates and times are one part.
+    let mut folded = out;
+    for sep in ["#-#", "#_#", "#.#", "#:#"] {
+        while folded.contains(sep) {
+            folded = folded.replace(sep, "#");
+        }
+    }
+    folded
+}
+
+/// Extensions of copies a dated name makes a backup series of, whatever their content.
+const SERIES_EXTENSIONS: &[&str] = &[
+    "sql", "dump", "bak", "backup", "tar", "gz", "tgz", "zip", "7z", "bz2", "xz", "zst", "rar", "bson", "rdb", "db",
+    "sqlite", "sqlite3",
+];
+
+/// Dated or counted copies: new paths of one folded name (its extension aside) and one kind of
+/// content, added over time.
+fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>) -> Vec<Subject> {
+    let rule = &input.policy.rules.backup_file;
+    let mut groups: BTreeMap<(String, Kind), Vec<(u32, bool)>> = BTreeMap::new();
+    for (&i, (kind, list)) in steps {
+        let path = input.model.path(i);
+        let name = crate::walk::split_path(path).1;
+        let dated = paths::has_date_stamp(path);
+        let named = dated && paths::extension(name).is_some_and(|e| SERIES_EXTENSIONS.contains(&e.as_str()));
+        if !(kind.copyable() || named) || paths::in_test_dir(path) {
+            continue;
+        }
+        let Some(added) = list.iter().find(|s| s.previous.is_none() && s.blob.is_some()) else {
+            continue;
+        };
+        let folded = fold_digits(path);
+        if !folded.contains('#') {
+            continue;
+        }
+        let stem = match folded.rsplit_once('.') {
+            Some((stem, _)) if !stem.ends_with('/') => stem.to_owned(),
+            _ => folded,
+        };
+        groups
+            .entry((stem, *kind))
+            .or_default()
+            .push((i, added.machine || dated));
+    }
+    let mut out = Vec::new();
+    for ((stem, kind), members) in groups {
+        let scheduled = members.iter().filter(|(_, m)| *m).count();
+        if members.len() < SERIES_MIN || scheduled * 2 < members.len() {
+            continue;
+        }
+        let paths: Vec<BString> = members.iter().map(|(i, _)| input.model.path(*i).to_owned()).collect();
+        let commits: Vec<u32> = members
+            .iter()
+            .filter_map(|(i, _)| steps.get(i).and_then(|(_, l)| l.first()).map(|s| s.commit))
+            .collect();
+        let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
+        let glob = format!("{}.*", stem.replace('#', "*"));
+        let mut hit = Hit::new(
+            RuleId::BackupFile,
+            rule.level,
+            format!(
+                "a series of {} {} copies named `{glob}`, each a new file; {}",
+                paths.len(),
+                kind.noun(),
+                job.describe()
+            ),
+        )
+        .with("subject", "series")
+        .with("files", paths.len())
+        .with("template", glob.clone());
+        job.evidence(&mut hit);
+        hit.pattern = Some(Pattern::Backup);
+        out.push(Subject {
+            hit,
+            representative: representative(input, paths.iter().map(|m| m.as_bstr())),
+            path: glob.into(),
+            members: paths,
+        });
+    }
+    out
+}
+
+/// A job's writes that make a file one of the files it rewrites.
+const MIN_MEMBER_WRITES: usize = 3;
+
+/// Copies before a series counts.
+const SERIES_MIN: usize = 3;
+
+// ---------------------------------------------------------------------------------------
+// Files a job rewrites
+// ---------------------------------------------------------------------------------------
+
+fn job_subject(
+    input: &Input<'_, '_>,
+    steps: &BTreeMap<u32, (Kind, Vec<Step>)>,
+    dir: &BString,
+    ext: Option<&str>,
+    kind: Kind,
+    members: &[u32],
+) -> Result<Option<Subject>, RepoError> {
+    let policy = input.policy;
+    let (min_commits, min_days, window_days, level, rule) = if kind.pattern() == Pattern::Database {
+        let r = &policy.rules.data_churn;
+        (r.min_commits, r.min_days, r.window_days, r.level, RuleId::DataChurn)
+    } else {
+        let r = &policy.rules.machine_cadence;
+        (r.min_commits, r.min_days, r.window_days, r.level, RuleId::MachineCadence)
+    };
+    if level == Level::Off {
+        return Ok(None);
+    }
+    let mut commits: HashMap<u32, i64> = HashMap::new();
+    for i in members {
+        if let Some((_, list)) = steps.get(i) {
+            for s in list.iter().filter(|s| s.machine && s.blob.is_some()) {
+                commits.insert(s.commit, s.time);
+            }
+        }
+    }
+    let times: Vec<i64> = commits.values().copied().collect();
+    let mut kind = kind;
+    let mut appends = None;
+    if !one_job(input, commits.keys().copied()) {
+        return Ok(None);
+    }
+    if !sustained(&times, min_commits, min_days, window_days) {
+        // A job appending to a text file is a log, even in a burst.
+        let min_appends = policy.rules.machine_cadence.min_appends as usize;
+        if times.len() < min_appends || !matches!(kind, Kind::Text | Kind::Log | Kind::Rendered) {
+            return Ok(None);
+        }
+        let Some(grown) = member_appends(input, steps, members)? else {
+            return Ok(None);
+        };
+        kind = Kind::Log;
+        appends = Some(grown);
+    } else if matches!(kind, Kind::Text | Kind::Log)
+        && let Some(grown) = member_appends(input, steps, members)?
+    {
+        kind = Kind::Log;
+        appends = Some(grown);
+    }
+    let rule = if kind.pattern() == Pattern::Database {
+        rule
+    } else {
+        RuleId::MachineCadence
+    };
+    let paths: Vec<BString> = members.iter().map(|i| input.model.path(*i).to_owned()).collect();
+    let ids: Vec<u32> = commits.keys().copied().collect();
+    let job = JobFacts::of(input, &ids, window_days);
+    let subject: BString = if paths.len() == 1 {
+        paths.first().cloned().unwrap_or_default()
+    } else {
+        let mut s = with_slash(dir.as_bstr());
+        s.push(b'*');
+        if let Some(ext) = ext {
+            s.push(b'.');
+            s.extend_from_slice(ext.as_bytes());
+        }
+        s
+    };
+    let what = if paths.len() == 1 {
+        kind.noun().to_owned()
+    } else {
+        format!("{} {}s", paths.len(), kind.noun())
+    };
+    let mut hit = Hit::new(rule, level, format!("{what} rewritten by a job: {}", job.describe()))
+        .with("subject", "rewritten")
+        .with("kind", kind.noun())
+        .with("files", paths.len());
+    if let Some(grown) = appends {
+        hit = hit.with("append_growth", grown);
+    }
+    job.evidence(&mut hit);
+    hit.pattern = Some(kind.pattern());
+    Ok(Some(Subject {
+        hit,
+        representative: representative(input, paths.iter().map(|m| m.as_bstr())),
+        path: subject,
+        members: paths,
+    }))
+}
+
+/// Whether `commits` come from one job: a job commits under one or two identities (a bot and
+/// the owner who runs it by hand), while a family of messages that many people write (`Update
+/// README.md`) is spread over many.
+fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    let mut total = 0;
+    for c in commits.filter_map(|c| input.model.commit(c)) {
+        *count.entry(c.identity.as_str()).or_default() += 1;
+        total += 1;
+    }
+    let mut shares: Vec<usize> = count.into_values().collect();
+    shares.sort_unstable_by(|a, b| b.cmp(a));
+    let top: usize = shares.iter().take(2).sum();
+    top * 4 >= total * 3
+}
+
+/// Whether `times` hold at least `min_commits` within `window_days`, on at least `min_days`
+/// distinct days.
+fn sustained(times: &[i64], min_commits: u32, min_days: u32, window_days: u32) -> bool {
+    let (most, days) = busiest(times, i64::from(window_days).saturating_mul(DAY));
+    // A dense run (`min_commits` × `min_days` commits) is a job even within a few days.
+    most >= min_commits as usize
+        && (days >= min_days as usize || most >= (min_commits as usize).saturating_mul(min_days as usize))
+}
+
+/// Text files at most this large are compared whole to tell appends from rewrites.
+const APPEND_MAX: u64 = 4 * 1024 * 1024;
+
+/// Consecutive versions compared for append-only growth.
+const APPEND_PAIRS: usize = 4;
+
+/// The growth of the most-changed member when its newest versions each extend the last.
+fn member_appends(
+    input: &Input<'_, '_>,
+    steps: &BTreeMap<u32, (Kind, Vec<Step>)>,
+    members: &[u32],
+) -> Result<Option<serde_json::Value>, RepoError> {
+    let Some(list) = members
+        .iter()
+        .filter_map(|i| steps.get(i).map(|(_, l)| l))
+        .max_by_key(|l| l.len())
+    else {
+        return Ok(None);
+    };
+    let repo = input.repo;
+    let size = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
+    let mut newest: Vec<&Step> = list.iter().filter(|s| s.blob.is_some()).collect();
+    newest.sort_by_key(|s| std::cmp::Reverse(s.time));
+    let mut checked = 0;
+    for step in newest.iter().take(APPEND_PAIRS) {
+        let (Some(new), Some(old)) = (step.blob, step.previous) else {
+            break;
+        };
+        let (Some(new_size), Some(old_size)) = (size(new), size(old)) else {
+            return Ok(None);
+        };
+        if new_size <= old_size || new_size > APPEND_MAX {
+            return Ok(None);
+        }
+        let read = |b: ObjectId| {
+            repo.find_object(b)
+                .map(|o| o.data.clone())
+                .map_err(|e| RepoError::read(format!("reading blob {b}"), e))
+        };
+        if !read(new)?.starts_with(&read(old)?) {
+            return Ok(None);
+        }
+        checked += 1;
+    }
+    if checked < 2 {
+        return Ok(None);
+    }
+    let (Some(first), Some(last)) = (newest.last(), newest.first()) else {
+        return Ok(None);
+    };
+    let grown = last
+        .blob
+        .and_then(size)
+        .unwrap_or(0)
+        .saturating_sub(first.previous.and_then(size).unwrap_or(0));
+    let days = (last.time.saturating_sub(first.time) as f64 / DAY as f64).max(1.0 / 24.0);
+    Ok(Some(serde_json::json!({
+        "versions_checked": checked,
+        "commits": list.len(),
+        "bytes_added": grown,
+        "bytes_per_day": (grown as f64 / days) as u64,
+    })))
+}
+
+// ---------------------------------------------------------------------------------------
+// The job behind a subject
+// ---------------------------------------------------------------------------------------
+
+/// What a subject's commits say about the job that made them.
+#[derive(Debug, Default)]
+struct JobFacts {
+    commits: usize,
+    first: i64,
+    last: i64,
+    busiest: usize,
+    busiest_days: usize,
+    window_days: u32,
+    identity: String,
+    identities: usize,
+    template: String,
+    period: i64,
+    regular_share: f64,
+}
+
+impl JobFacts {
+    fn of(input: &Input<'_, '_>, commits: &[u32], window_days: u32) -> Self {
+        let facts: Vec<&crate::walk::Commit> = commits.iter().filter_map(|&c| input.model.commit(c)).collect();
+        let times: Vec<i64> = facts.iter().map(|c| c.time).collect();
+        let (first, last) = span(&times);
+        let (busiest, busiest_days) = busiest(&times, i64::from(window_days).saturating_mul(DAY));
+        let top = |key: &dyn Fn(&crate::walk::Commit) -> &str| {
+            let mut count: HashMap<&str, usize> = HashMap::new();
+            for c in &facts {
+                *count.entry(key(c)).or_default() += 1;
+            }
+            let n = count.len();
+            let best = count
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(k, _)| k.to_owned())
+                .unwrap_or_default();
+            (best, n)
+        };
+        let (identity, identities) = top(&|c| c.identity.as_str());
+        let (template, _) = top(&|c| c.template.as_str());
+        let mut sorted = times.clone();
+        sorted.sort_unstable();
+        let (period, regular_share) = super::history::regularity(&sorted);
+        JobFacts {
+            commits: facts.len(),
+            first,
+            last,
+            busiest,
+            busiest_days,
+            window_days,
+            identity,
+            identities,
+            template,
+            period,
+            regular_share,
+        }
+    }
+
+    fn cadence(&self) -> String {
+        if self.regular_share >= 0.75 && self.period > 0 {
+            format!("every {}", super::history::period_text(self.period))
+        } else {
+            "on change, at irregular intervals".to_owned()
+        }
+    }
+
+    fn describe(&self) -> String {
+        let who = if self.identities > 1 {
+            format!("{} and {} other identit{}", self.identity, self.identities - 1, if self.identities == 2 { "y" } else { "ies" })
+        } else {
+            self.identity.clone()
+        };
+        format!(
+            "{} commits from {} to {}, up to {} in {} days ({}), by {who}, messages like `{}`",
+            self.commits,
+            date(self.first),
+            date(self.last),
+            self.busiest,
+            self.window_days,
+            self.cadence(),
+            crate::util::sanitize(self.template.as_bytes())
+        )
+    }
+
+    fn evidence(&self, hit: &mut Hit) {
+        let job = serde_json::json!({
+            "commits": self.commits,
+            "first": date(self.first),
+            "last": date(self.last),
+            "busiest": self.busiest,
+            "busiest_days": self.busiest_days,
+            "window_days": self.window_days,
+            "identity": self.identity,
+            "identities": self.identities,
+            "template": self.template,
+            "period_seconds": self.period,
+            "regular_share": (self.regular_share * 100.0).round() / 100.0,
+        });
+        hit.evidence.insert("job".into(), job);
+    }
+}
+
+fn span(times: &[i64]) -> (i64, i64) {
+    (
+        times.iter().copied().min().unwrap_or(0),
+        times.iter().copied().max().unwrap_or(0),
+    )
+}
+
+fn date(t: i64) -> String {
+    jiff::Timestamp::from_second(t)
+        .map(|ts| ts.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
+/// stretch of `lookback_days`, reach the thresholds.
+pub fn churning_blob(input: &Input<'_, '_>, t: &Touched, sizes: &dyn Fn(ObjectId) -> Option<u64>) -> Option<Hit> {
+    let rule = &input.policy.rules.churning_blob;
+    let i = input.model.path_index(t.path.as_bstr());
+    let mut first_seen: HashMap<ObjectId, i64> = HashMap::new();
+    if let Some(i) = i {
+        for c in input.model.changes_of(i) {
+            if let (Some(b), Some(commit)) = (c.blob, input.model.commit(c.commit)) {
+                let e = first_seen.entry(b).or_insert(commit.time);
+                *e = (*e).min(commit.time);
+            }
+        }
+    }
+    first_seen.entry(t.blob).or_insert(i64::MAX);
+    let known: Vec<u64> = first_seen.keys().filter_map(|b| sizes(*b)).collect();
+    let max = known.iter().copied().max()?;
+    if max < rule.min_size.0 {
+        return None;
+    }
+    let times: Vec<i64> = first_seen.values().copied().filter(|t| *t != i64::MAX).collect();
+    let span_days = i64::from(input.policy.lookback_days).saturating_mul(DAY);
+    let (n, _) = busiest(&times, span_days);
+    let n = n.max(1) as u64;
+    let level = if n >= u64::from(rule.deny_versions) {
+        Level::Deny
+    } else if n >= u64::from(rule.warn_versions) {
+        Level::Warn
+    } else {
+        return None;
+    }
+    .capped(rule.level);
+    let total: u64 = known.iter().copied().fold(0, u64::saturating_add);
+    let (first, last) = span(&times);
+    let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
+    let per_month = (total as f64 / months) as u64;
+    Some(
+        Hit::new(
+            RuleId::ChurningBlob,
+            level,
+            format!(
+                "{n} versions within {} days (warn at {}, deny at {}), up to {} each; {} versions and {} of history in all, about {} a month",
+                input.policy.lookback_days,
+                rule.warn_versions,
+                rule.deny_versions,
+                human_size(max),
+                first_seen.len(),
+                human_size(total),
+                human_size(per_month)
+            ),
+        )
+        .with("versions", n)
+        .with("versions_total", first_seen.len())
+        .with("unknown_sizes", first_seen.len() - known.len())
+        .with("first", date(first))
+        .with("last", date(last))
+        .with("max_size", max)
+        .with("total_size", total)
+        .with("bytes_per_month", per_month)
+        .with("history_truncated", input.model.truncated),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_paths_make_series() {
+        assert_eq!(fold_digits(b"2023/2023-04/db-2023-04-03.db"), "#/#/db-#.db");
+        assert_eq!(fold_digits(b"backup2016101412.tgz"), "backup#.tgz");
+        assert_eq!(fold_digits(b"db/000123.ldb"), "db/#.ldb");
+        assert_eq!(fold_digits(b"shop.sql"), "shop.sql");
+    }
+
+    #[test]
+    fn kinds_decide_patterns() {
+        let k = |p: &str| kind_by_name(p.into(), Some(false));
+        assert_eq!(k("feeds/a.geojson").map(Kind::pattern), Some(Pattern::Database));
+        assert_eq!(k("status/a.yml").map(Kind::pattern), Some(Pattern::AuditTrail));
+        assert_eq!(k("README.md").map(Kind::pattern), Some(Pattern::AuditTrail));
+        assert_eq!(k("src/main.rs"), None);
+        assert_eq!(kind_by_name("raw/day.xlsx".into(), Some(true)), Some(Kind::Data));
+        assert_eq!(kind_by_name("r.0.0.mca".into(), Some(true)), Some(Kind::Binary));
+        assert!(kind_of("package.json".into(), "package.json".into(), &[], None).is_none());
+        assert!(kind_of(".github/workflows/ci.yml".into(), "ci.yml".into(), &[], None).is_none());
+    }
+}
