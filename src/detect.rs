@@ -265,9 +265,12 @@ impl Format {
     #[must_use]
     pub fn class(self) -> FormatClass {
         match self {
-            Format::Sqlite | Format::Access | Format::DuckDb | Format::BerkeleyDb | Format::Lmdb | Format::WiredTiger => {
-                FormatClass::Database
-            }
+            Format::Sqlite
+            | Format::Access
+            | Format::DuckDb
+            | Format::BerkeleyDb
+            | Format::Lmdb
+            | Format::WiredTiger => FormatClass::Database,
             Format::MysqlDump
             | Format::MariaDbDump
             | Format::PostgresDump
@@ -1212,8 +1215,14 @@ mod tests {
 
     #[test]
     fn wiredtiger_files() {
-        assert_eq!(id(b"WiredTiger\nWiredTiger 11.3.0: (November 16, 2023)\n"), Some(Format::WiredTiger));
-        assert_eq!(id(b"WiredTiger version string\nWiredTiger 11.3.0\n"), Some(Format::WiredTiger));
+        assert_eq!(
+            id(b"WiredTiger\nWiredTiger 11.3.0: (November 16, 2023)\n"),
+            Some(Format::WiredTiger)
+        );
+        assert_eq!(
+            id(b"WiredTiger version string\nWiredTiger 11.3.0\n"),
+            Some(Format::WiredTiger)
+        );
         assert_eq!(
             id(b"\x41\xd8\x01\x00\x01\x00\x00\x00\xd8\x08\x23\xb7\x00\x00\x00\x00"),
             Some(Format::WiredTiger)

@@ -184,12 +184,9 @@ pub(crate) fn conclude(
     let file = &policy.file;
     // The history is read only when some path can be a subject: a push of source code reads none.
     let model = match history {
-        History::Window(tips) if !touched.is_empty() && !tips.is_empty() => Some(Model::window(
-            repo,
-            tips,
-            file.lookback_commits,
-            file.lookback_days,
-        )?),
+        History::Window(tips) if !touched.is_empty() && !tips.is_empty() => {
+            Some(Model::window(repo, tips, file.lookback_commits, file.lookback_days)?)
+        }
         History::Window(_) => None,
         History::Whole => Model::whole(walked),
     };
@@ -659,7 +656,10 @@ fn apply_behaviour(
             && analysis.versions.get(path).copied().unwrap_or(0) >= REBUILT_VERSIONS
         {
             f.level = rules.generated_artifact.level;
-            f.evidence.insert("rebuilt_versions".into(), analysis.versions.get(path).copied().unwrap_or(0).into());
+            f.evidence.insert(
+                "rebuilt_versions".into(),
+                analysis.versions.get(path).copied().unwrap_or(0).into(),
+            );
         }
     }
     // An engine's files are its data directory, not files of their own (sizes aside).
@@ -688,7 +688,7 @@ fn apply_behaviour(
 }
 
 /// Per-file findings fold into one per subject from this many files.
-const GROUP_MIN: usize = 3;
+const GROUP_MIN: usize = 12;
 
 /// One finding per subject: per-file findings of one rule and level whose files sit in one
 /// directory, or in directories that differ only in dates and counters (`2023/2023-04/`), become
@@ -724,7 +724,8 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
             .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
             .collect();
         files.sort();
-        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> = files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> =
+            files.iter().map(|p| split_path(p.as_bstr()).0).collect();
         let mut exts: std::collections::BTreeSet<Option<String>> = files
             .iter()
             .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))

@@ -88,7 +88,11 @@ mod tests {
             .map(|i| commit("owner@home.example", &format!("Latest data: {i}"), i * 60))
             .collect();
         // A scraper whose summaries take many shapes, under a machine default name.
-        let shapes = ["1 row changed", "3 rows added, 1 row removed", "2 rows changed, 5 rows added"];
+        let shapes = [
+            "1 row changed",
+            "3 rows added, 1 row removed",
+            "2 rows changed, 5 rows added",
+        ];
         for i in 0..30 {
             commits.push(commit("ubuntu@host", shapes[i % 3], 10_000 + i as i64));
         }
@@ -99,7 +103,9 @@ mod tests {
     #[test]
     fn people_are_not_jobs_and_merges_never() {
         let verbs = ["Fix", "Add", "Tidy", "Speed up", "Document", "Rename"];
-        let nouns = ["parser", "totals", "login", "cache", "retries", "docs", "schema", "paging"];
+        let nouns = [
+            "parser", "totals", "login", "cache", "retries", "docs", "schema", "paging",
+        ];
         let commits: Vec<Commit> = (0..48)
             .map(|i| {
                 commit(

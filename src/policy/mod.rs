@@ -354,7 +354,11 @@ fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
         ("machine-cadence", "min_days", f.rules.machine_cadence.min_days),
         ("machine-cadence", "window_days", f.rules.machine_cadence.window_days),
         ("machine-cadence", "min_appends", f.rules.machine_cadence.min_appends),
-        ("machine-cadence", "snapshot_files", f.rules.machine_cadence.snapshot_files),
+        (
+            "machine-cadence",
+            "snapshot_files",
+            f.rules.machine_cadence.snapshot_files,
+        ),
     ] {
         if value == 0 {
             return Err((

@@ -1,7 +1,7 @@
 //! audit-trail: logs, audit records and generated output committed at machine cadence.
 //! Records made by machines never stop coming; git was built for code written by people.
 
-use super::paths::{extension, is_small_fixture, is_changelog, is_lockfile, is_source_code, is_structured_data};
+use super::paths::{extension, is_changelog, is_lockfile, is_small_fixture, is_source_code, is_structured_data};
 use super::{Blob, Hit, RuleDoc, RuleId};
 use crate::detect::{Format, FormatClass};
 use crate::finding::Level;
@@ -155,7 +155,11 @@ fn generated_artifact(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) 
         // keeps rewriting it is worth a warning, which the history decides.
         out.push(hit(Level::Info, "build output (name)", "name").with("build_output", true));
     } else if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::CompiledBinary) {
-        let level = if is_small_fixture(blob) { Level::Info } else { rule.level };
+        let level = if is_small_fixture(blob) {
+            Level::Info
+        } else {
+            rule.level
+        };
         out.push(hit(level, &format!("compiled binary: {}", format.name()), "content").with("format", format.name()));
     } else if blob.attrs.generated {
         out.push(hit(

@@ -141,8 +141,12 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
         // A directory name alone never warns (a `backup/` folder of scripts); what a job
         // copies there is judged by the history.
         out.push(
-            Hit::new(RuleId::BackupFile, crate::finding::Level::Info, "file in a backup directory")
-                .with("matched", "directory"),
+            Hit::new(
+                RuleId::BackupFile,
+                crate::finding::Level::Info,
+                "file in a backup directory",
+            )
+            .with("matched", "directory"),
         );
     }
 }

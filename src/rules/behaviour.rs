@@ -654,9 +654,17 @@ fn job_subject(
         (r.min_commits, r.min_days, r.window_days, r.level, RuleId::DataChurn)
     } else {
         let r = &policy.rules.machine_cadence;
-        (r.min_commits, r.min_days, r.window_days, r.level, RuleId::MachineCadence)
+        (
+            r.min_commits,
+            r.min_days,
+            r.window_days,
+            r.level,
+            RuleId::MachineCadence,
+        )
     };
-    if level == Level::Off {
+    // An opaque binary a job rewrites is churn (by size) or part of a folder snapshot; on its
+    // own its content says nothing about what it is.
+    if level == Level::Off || kind == Kind::Binary {
         return Ok(None);
     }
     let mut commits: HashMap<u32, i64> = HashMap::new();
@@ -889,7 +897,12 @@ impl JobFacts {
 
     fn describe(&self) -> String {
         let who = if self.identities > 1 {
-            format!("{} and {} other identit{}", self.identity, self.identities - 1, if self.identities == 2 { "y" } else { "ies" })
+            format!(
+                "{} and {} other identit{}",
+                self.identity,
+                self.identities - 1,
+                if self.identities == 2 { "y" } else { "ies" }
+            )
         } else {
             self.identity.clone()
         };

@@ -211,7 +211,9 @@ pub fn is_translation(path: &BStr) -> bool {
     }
     let mut parts = lower.split_str("/").collect::<Vec<_>>();
     parts.pop();
-    parts.iter().any(|p| TRANSLATION_DIRS.iter().any(|d| p == &d.as_bytes()))
+    parts
+        .iter()
+        .any(|p| TRANSLATION_DIRS.iter().any(|d| p == &d.as_bytes()))
 }
 
 /// Directories of tests and their fixtures.

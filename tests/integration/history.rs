@@ -37,9 +37,9 @@ fn machine_made_history_is_found_and_look_alikes_stay_quiet() {
     assert_eq!(code, 1, "the dumps deny");
     let mut want = vec![
         ("data-churn", "data/incidents.json", "warn"),
-        ("machine-cadence", "data/incidents.json", "warn"),
         ("machine-cadence", "logs/health.log", "warn"),
         ("log-file", "logs/health.log", "warn"),
+        ("backup-file", "backups/*-db.*", "warn"),
     ];
     let dumps: Vec<String> = (0..10)
         .map(|i| {
@@ -50,45 +50,49 @@ fn machine_made_history_is_found_and_look_alikes_stay_quiet() {
     for d in &dumps {
         want.push(("database-dump", d.as_str(), "deny"));
     }
-    // Small numbered archives no content rule reports: the series makes them backups.
-    want.push(("backup-file", "exports/orders_0003.tar.gz", "warn"));
+    // A person's three numbered exports are no schedule: quiet.
     assert_eq!(loud(&report), set_of(&want));
 
+    // The data file is one subject, with the job that rewrites it.
     let churn = finding(&report, "data-churn", "data/incidents.json");
     assert_eq!(churn["pattern"], "database");
-    assert_eq!(churn["evidence"]["commits"], 200);
-    assert_eq!(churn["evidence"]["identity"], "ops@shop.example");
-    assert_eq!(churn["evidence"]["template"], "latest data: #");
-    assert_eq!(churn["evidence"]["history_truncated"], false);
+    let job = &churn["evidence"]["job"];
+    assert_eq!(job["commits"], 200, "{churn:#}");
+    assert_eq!(job["identity"], "ops@shop.example");
+    assert_eq!(job["template"], "latest data: #");
+    assert_eq!(job["period_seconds"], 3607);
 
-    // The cadence takes the pattern of what it rewrites.
-    let data = finding(&report, "machine-cadence", "data/incidents.json");
-    assert_eq!(data["pattern"], "database");
+    // The job writing the log: every 5 minutes, appending.
     let log = finding(&report, "machine-cadence", "logs/health.log");
     assert_eq!(log["pattern"], "audit-trail");
-    assert_eq!(log["evidence"]["identity"], "root@shop-host");
-    let period = log["evidence"]["period_seconds"].as_i64().expect("period");
+    assert_eq!(log["evidence"]["job"]["identity"], "root@shop-host");
+    let period = log["evidence"]["job"]["period_seconds"].as_i64().expect("period");
     assert!((290..=310).contains(&period), "{log:#}");
-    assert_eq!(log["evidence"]["paths_per_commit"], 1);
-
-    // The log grows by appends, at a measured rate.
-    let log_file = finding(&report, "log-file", "logs/health.log");
-    let growth = &log_file["evidence"]["append_growth"];
-    assert_eq!(growth["commits"], 60, "{log_file:#}");
-    assert!(
-        growth["bytes_per_day"].as_u64().is_some_and(|b| b > 10_000),
-        "{log_file:#}"
+    let growth = &log["evidence"]["append_growth"];
+    assert_eq!(growth["commits"], 60, "{log:#}");
+    assert!(growth["bytes_per_day"].as_u64().is_some_and(|b| b > 10_000), "{log:#}");
+    assert_eq!(
+        finding(&report, "log-file", "logs/health.log")["evidence"]["versions"],
+        60
     );
-    assert_eq!(log_file["evidence"]["versions"], 60);
 
-    // From the third night on, each dump is one of a dated series.
-    let last = finding(&report, "database-dump", &dumps[9]);
-    assert_eq!(last["evidence"]["series"]["files"], 10, "{last:#}");
-    assert_eq!(last["evidence"]["series"]["template"], "#-db.sql");
-    assert!(finding(&report, "database-dump", &dumps[0])["evidence"]["series"].is_null());
-    let numbered = finding(&report, "backup-file", "exports/orders_0003.tar.gz");
-    assert_eq!(numbered["evidence"]["series"]["template"], "orders_#.tar.gz");
-    assert_eq!(numbered["evidence"]["series"]["files"], 3);
+    // The nightly dumps are a dated series: one subject listing every copy.
+    let series = finding(&report, "backup-file", "backups/*-db.*");
+    assert_eq!(series["pattern"], "backup");
+    let mut members: Vec<String> = series["paths"]
+        .as_array()
+        .expect("paths")
+        .iter()
+        .filter_map(|p| p.as_str().map(str::to_owned))
+        .collect();
+    members.sort();
+    assert_eq!(members, dumps);
+    assert_eq!(series["evidence"]["job"]["period_seconds"], 86_400);
+    assert!(
+        series["fingerprint"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("subject:"))
+    );
 }
 
 #[test]
@@ -100,10 +104,9 @@ fn a_range_sees_the_history_behind_its_base() {
     assert_eq!(report["summary"]["commits"], 1);
     let churn = finding(&report, "data-churn", "data/incidents.json");
     assert_eq!(
-        churn["evidence"]["commits"], 200,
+        churn["evidence"]["job"]["commits"], 200,
         "the look-back reaches behind the base"
     );
-    finding(&report, "machine-cadence", "data/incidents.json");
 
     // A window of 10 commits holds too few rewrites for either rule.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -223,7 +226,7 @@ fn pre_receive_rejects_the_tenth_version_and_warns_on_the_second() {
         r.describe()
     );
     assert!(
-        remote_text(&r).contains("10 versions in the look-back window"),
+        remote_text(&r).contains("10 versions within 90 days"),
         "{}",
         r.describe()
     );
@@ -250,11 +253,11 @@ fn pre_receive_sees_cadence_behind_the_old_tip() {
     let r = server.push(&[&format!("{last}:refs/heads/main")]);
     assert_eq!(r.code, 0, "warnings only: {}", r.describe());
     let text = remote_text(&r);
+    assert!(text.contains("data-churn"), "{text}");
     assert!(
-        text.contains("data-churn") && text.contains("machine-cadence"),
+        text.contains("rewritten by a job: 200 commits") && text.contains("every 1 h"),
         "{text}"
     );
-    assert!(text.contains("rewritten in 200 commits"), "{text}");
 }
 
 #[test]
@@ -271,7 +274,7 @@ fn pre_push_sees_cadence_too() {
         .expect("run pre-push");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("data-churn") && err.contains("machine-cadence"), "{err}");
+    assert!(err.contains("data-churn") && err.contains("latest data: #"), "{err}");
 }
 
 #[test]

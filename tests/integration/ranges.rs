@@ -409,6 +409,10 @@ fn summary_matches_git_rev_list_on_histories_diffed_in_parallel() {
         else {
             continue;
         };
+        // A subject of many files names them in `paths`; its blob is one member's.
+        if f["paths"].is_array() {
+            continue;
+        }
         assert_eq!(git(&repo, &["rev-parse", &format!("{commit}:{path}")]), blob, "{f:#}");
         let before = git_command(&repo, &["rev-parse", "-q", "--verify", &format!("{commit}^:{path}")])
             .output()
