@@ -159,7 +159,7 @@ pub fn audit(
             .and_then(|p| p);
         (walk, packs)
     });
-    let (walked, _, mut inspected) = walk?;
+    let (walked, tips, mut inspected) = walk?;
     let packs = packs?;
     progress.phase("pushgate: reading the history of candidate paths");
 
@@ -215,6 +215,7 @@ pub fn audit(
             blob: None,
         });
     }
+    judge_lfs_at_tips(repo, &tips, &mut outcome)?;
     let offenders = offenders(&outcome, &walked, &packs, &sizes, policy);
     let patterns = Pattern::ALL
         .iter()
@@ -244,6 +245,39 @@ pub fn audit(
         patterns,
         offenders,
     })
+}
+
+/// In a whole history, a raw blob where an old `.gitattributes` asked for LFS matters only
+/// while the repository still sends the path through LFS: judged against the attributes at
+/// the tips, a path no tip sends through LFS any more is worth knowing, no more.
+fn judge_lfs_at_tips(repo: &gix::Repository, tips: &[ObjectId], outcome: &mut Outcome) -> Result<(), RepoError> {
+    if !outcome.findings.iter().any(|f| f.rule == RuleId::LfsBypassed) {
+        return Ok(());
+    }
+    let mut roots: Vec<ObjectId> = tips
+        .iter()
+        .filter_map(|t| repo.find_commit(*t).ok()?.tree_id().ok().map(|t| t.detach()))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    let mut attributes = crate::attributes::Attributes::new(repo);
+    for f in outcome.findings.iter_mut().filter(|f| f.rule == RuleId::LfsBypassed) {
+        let Some(path) = f.path.clone() else { continue };
+        let mut still = false;
+        for root in &roots {
+            if attributes.get_within(repo, *root, path.as_bstr(), None)?.lfs {
+                still = true;
+                break;
+            }
+        }
+        if !still {
+            f.level = Level::Info;
+            f.evidence.insert("lfs_at_tips".into(), false.into());
+            f.message = format!("{} (no branch or tag sends this path through LFS any more)", f.message);
+        }
+    }
+    outcome.summary.recount(&outcome.findings);
+    Ok(())
 }
 
 /// A path for each of the deepest chains, from the changes the walk recorded.

@@ -258,10 +258,9 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     // The steps of every path that can be a subject.
     let mut steps: BTreeMap<u32, (Kind, Vec<Step>)> = BTreeMap::new();
     for (i, path) in input.model.paths() {
-        let Some(&kind) = kinds.get(path) else { continue };
-        if in_engine(path) {
+        let Some(&kind) = kinds.get(path).or(in_engine(path).then_some(&Kind::Database)) else {
             continue;
-        }
+        };
         let list: Vec<Step> = input
             .model
             .changes_of(i)
@@ -289,14 +288,14 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     }
     let in_snapshot = |p: &BStr| snapshots.iter().any(|(d, _)| p.starts_with(d.as_slice()));
 
-    analysis.subjects.extend(series(input, &steps));
+    analysis.subjects.extend(series(input, &steps, &analysis.engine_dirs));
 
     // Files of one role a job rewrites: grouped by directory, extension and kind.
     let mut roles: BTreeMap<(BString, Option<String>, Kind), Vec<u32>> = BTreeMap::new();
     for (&i, (kind, list)) in &steps {
         let path = input.model.path(i);
         // A file a job touched once or twice (a `git add -A` sweep) is not what it writes.
-        if in_snapshot(path) || list.iter().filter(|s| s.machine).count() < MIN_MEMBER_WRITES {
+        if in_snapshot(path) || in_engine(path) || list.iter().filter(|s| s.machine).count() < MIN_MEMBER_WRITES {
             continue;
         }
         let (dir, name) = crate::walk::split_path(path);
@@ -565,7 +564,7 @@ const SERIES_EXTENSIONS: &[&str] = &[
 
 /// Dated or counted copies: new paths of one folded name (its extension aside) and one kind of
 /// content, added over time.
-fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>) -> Vec<Subject> {
+fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engines: &[BString]) -> Vec<Subject> {
     let rule = &input.policy.rules.backup_file;
     let mut groups: BTreeMap<(String, Kind), Vec<(u32, bool)>> = BTreeMap::new();
     for (&i, (kind, list)) in steps {
@@ -573,7 +572,8 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>) -> Ve
         let name = crate::walk::split_path(path).1;
         let dated = paths::has_date_stamp(path);
         let named = dated && paths::extension(name).is_some_and(|e| SERIES_EXTENSIONS.contains(&e.as_str()));
-        if !(kind.copyable() || named) || paths::in_test_dir(path) {
+        let engine = engines.iter().any(|d| path.starts_with(d.as_slice()));
+        if !(kind.copyable() || named) || paths::in_test_dir(path) || engine {
             continue;
         }
         let Some(added) = list.iter().find(|s| s.previous.is_none() && s.blob.is_some()) else {

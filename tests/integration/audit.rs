@@ -37,7 +37,7 @@ fn audit_run(repo: &Path, args: &[&str]) -> crate::util::Run {
     run(&mut cmd)
 }
 
-fn audit_json(repo: &Path, args: &[&str]) -> (i32, Value) {
+pub fn audit_json(repo: &Path, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
     let r = audit_run(repo, &all);

@@ -1,5 +1,6 @@
 mod audit;
 mod baseline;
+mod behaviour;
 mod ci;
 mod cli;
 mod completions;

@@ -1,0 +1,137 @@
+//! The behaviour rules on fixtures that reproduce real shapes: on-change scrapers, `date` and
+//! data-diff messages, a status monitor under its owner's identity, appended journals, a
+//! regenerated card, a burst of a save script, a folder snapshotted every half hour, a dated
+//! series of SQLite copies, a LevelDB world on date-named branches, weekly dumps on a side
+//! branch; and a clean project full of look-alikes that must stay quiet.
+
+use serde_json::Value;
+
+use crate::audit::audit_json;
+use crate::util::{findings, fixture, set_of};
+
+/// The warn and deny findings as (rule, path, level), sorted.
+fn loud(report: &Value) -> Vec<(String, String, String)> {
+    let mut set: Vec<_> = findings(report)
+        .iter()
+        .filter(|f| f["level"] != "info")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or("-").to_string(),
+                f["level"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    set.sort();
+    set
+}
+
+fn finding<'a>(report: &'a Value, rule: &str, path: &str) -> &'a Value {
+    findings(report)
+        .iter()
+        .find(|f| f["rule"] == rule && f["path"] == path)
+        .unwrap_or_else(|| panic!("no {rule} finding for {path}: {report:#}"))
+}
+
+fn members(f: &Value) -> Vec<String> {
+    f["paths"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn jobs_are_found_by_behaviour_whatever_their_names_and_messages() {
+    let repo = fixture("jobs");
+    let (_, report) = audit_json(&repo, &[]);
+    let mut want = vec![
+        // Scrapers committing on change, with data-diff summaries and `date` output.
+        ("data-churn", "feeds/stations.geojson", "warn"),
+        ("data-churn", "feeds/stations.json", "warn"),
+        ("data-churn", "weather/forecast=72h.json", "warn"),
+        // A status monitor under the owner's identity: records, summary, README, graphs.
+        ("machine-cadence", "status/*.yml", "warn"),
+        ("data-churn", "status/summary.json", "warn"),
+        ("machine-cadence", "README.md", "warn"),
+        // A daily journal, a regenerated card, a save script's appended log.
+        ("machine-cadence", "notes/activity-journal.txt", "warn"),
+        ("machine-cadence", "assets/profile-card.svg", "warn"),
+        ("machine-cadence", "ops/runLog", "warn"),
+        // The save script's dated archives.
+        ("backup-file", "ops/archive_*.*", "warn"),
+    ];
+    let graphs: Vec<String> = ["api", "blog", "cdn", "docs", "mail", "shop"]
+        .iter()
+        .map(|s| format!("graphs/{s}/response-time.png"))
+        .collect();
+    for g in &graphs {
+        want.push(("machine-cadence", g.as_str(), "warn"));
+    }
+    assert_eq!(loud(&report), set_of(&want), "{report:#}");
+
+    let records = finding(&report, "machine-cadence", "status/*.yml");
+    assert_eq!(records["pattern"], "audit-trail");
+    assert_eq!(members(records).len(), 6, "{records:#}");
+    assert_eq!(records["evidence"]["job"]["identity"], "mara@kovac.example");
+
+    // 38 message shapes, one job: the data-diff summaries fold to one template.
+    let stations = finding(&report, "data-churn", "feeds/stations.geojson");
+    assert_eq!(stations["evidence"]["job"]["template"], "# data-diff", "{stations:#}");
+    let forecast = finding(&report, "data-churn", "weather/forecast=72h.json");
+    assert_eq!(forecast["evidence"]["job"]["template"], "#", "{forecast:#}");
+
+    // The save script's burst is a log because it appends.
+    let run_log = finding(&report, "machine-cadence", "ops/runLog");
+    assert!(run_log["evidence"]["append_growth"].is_object(), "{run_log:#}");
+}
+
+#[test]
+fn snapshots_series_and_engines_are_one_finding_each() {
+    let repo = fixture("snapshots");
+    let (_, report) = audit_json(&repo, &[]);
+    let want = [
+        ("machine-cadence", "srv/", "warn"),
+        ("log-file", "srv/game/logs/*", "warn"),
+        ("backup-file", "srv/game/logs/*.log.*", "warn"),
+        ("database-file", "archive/*/*/*", "deny"),
+        ("backup-file", "archive/*/*/shopdb-*.*", "warn"),
+        ("database-file", "realm/db/", "deny"),
+        ("machine-cadence", "realm/", "warn"),
+        ("database-dump", "dumps/app-2.0-mysqldump.sql", "deny"),
+        ("database-dump", "dumps/app-2.0-pgdump.sql", "deny"),
+        ("database-dump", "dumps/app-2.1-mysqldump.sql", "deny"),
+        ("database-dump", "dumps/app-2.1-pgdump.sql", "deny"),
+    ];
+    assert_eq!(loud(&report), set_of(&want), "{report:#}");
+
+    let snapshot = finding(&report, "machine-cadence", "srv/");
+    assert_eq!(snapshot["pattern"], "backup");
+    assert!(members(snapshot).len() >= 190, "{snapshot:#}");
+    // The copies are a series of new files; the misnamed first copy is one of them.
+    let series = finding(&report, "backup-file", "archive/*/*/shopdb-*.*");
+    let copies = members(series);
+    assert_eq!(copies.len(), 120);
+    assert!(copies.iter().any(|p| p.ends_with(".py")), "{copies:?}");
+    // The engine's files, its write-ahead logs included, are one database.
+    let engine = finding(&report, "database-file", "realm/db/");
+    assert_eq!(engine["evidence"]["engine"], "LevelDB");
+    assert!(members(engine).iter().any(|p| p.ends_with(".log")));
+    assert!(
+        !findings(&report)
+            .iter()
+            .any(|f| f["rule"] == "log-file" && f["path"].as_str().is_some_and(|p| p.starts_with("realm/"))),
+        "an engine's write-ahead log is no log file"
+    );
+}
+
+#[test]
+fn look_alikes_stay_quiet() {
+    let repo = fixture("lookalikes");
+    let (code, report) = audit_json(&repo, &[]);
+    assert_eq!(loud(&report), Vec::<(String, String, String)>::new(), "{report:#}");
+    assert_eq!(code, 0);
+    // The raw PSD of 2019: no tip sends it through LFS any more.
+    let psd = finding(&report, "lfs-bypassed", "assets/logo.psd");
+    assert_eq!(psd["level"], "info");
+    assert_eq!(psd["evidence"]["lfs_at_tips"], false);
+}
