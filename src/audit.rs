@@ -337,34 +337,39 @@ fn offenders(
             groups.entry((f.pattern, path.clone())).or_default().push(f);
         }
     }
-    // The changes of each offending path, from what the walk recorded.
+    // The changes of each offender's files (a subject's members, or its path), from what the
+    // walk recorded.
     let recorded = walked.recorded.as_ref();
-    let wanted: HashMap<u32, usize> = groups
-        .keys()
-        .filter_map(|(_, path)| recorded.and_then(|r| r.index.get(path)).copied())
-        .enumerate()
-        .map(|(i, p)| (p, i))
-        .collect();
-    let mut changes: Vec<Vec<(i64, Option<ObjectId>)>> = vec![Vec::new(); wanted.len()];
+    let mut slot_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (slot, findings) in groups.values().enumerate() {
+        let mut files: Vec<&BString> = findings.iter().flat_map(|f| f.files()).collect();
+        files.sort();
+        files.dedup();
+        for file in files {
+            if let Some(&p) = recorded.and_then(|r| r.index.get(file)) {
+                slot_of.entry(p).or_default().push(slot);
+            }
+        }
+    }
+    let mut changes: Vec<Vec<(i64, Option<ObjectId>)>> = vec![Vec::new(); groups.len()];
     if let Some(recorded) = recorded {
         for change in &recorded.changes {
-            if let Some(&slot) = wanted.get(&change.path) {
+            if let Some(slots) = slot_of.get(&change.path) {
                 let time = walked.commits.get(change.commit as usize).map_or(0, |c| c.time);
-                if let Some(list) = changes.get_mut(slot) {
-                    list.push((time, change.blob));
+                for &slot in slots {
+                    if let Some(list) = changes.get_mut(slot) {
+                        list.push((time, change.blob));
+                    }
                 }
             }
         }
     }
     let mut offenders: Vec<Offender> = groups
         .into_iter()
-        .map(|((pattern, path), findings)| {
-            let mine: &[(i64, Option<ObjectId>)] = recorded
-                .and_then(|r| r.index.get(&path))
-                .and_then(|p| wanted.get(p))
-                .and_then(|&slot| changes.get(slot))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+        .enumerate()
+        .map(|(slot, ((pattern, path), findings))| {
+            let mine: &[(i64, Option<ObjectId>)] = changes.get(slot).map(Vec::as_slice).unwrap_or_default();
+            let subject = findings.iter().any(|f| !f.paths.is_empty());
             let mut versions: Vec<ObjectId> = mine.iter().filter_map(|(_, b)| *b).collect();
             versions.extend(findings.iter().filter_map(|f| f.blob));
             versions.sort();
@@ -381,7 +386,7 @@ fn offenders(
             rules.sort();
             rules.dedup();
             let level = findings.iter().map(|f| f.level).max().unwrap_or_default();
-            let fix = fix_for(pattern, &path, packed);
+            let fix = fix_for(pattern, &path, subject, packed);
             Offender {
                 pattern,
                 level,
@@ -432,7 +437,7 @@ fn cadence(times: &[i64]) -> Option<String> {
 
 /// The command that takes `path` out of history: into Git LFS for large churning files (they
 /// belong in the repository, just not in its packs), removed for the rest.
-fn fix_for(pattern: Pattern, path: &BString, saves: u64) -> Fix {
+fn fix_for(pattern: Pattern, path: &BString, subject: bool, saves: u64) -> Fix {
     if path == UNREACHABLE {
         return Fix {
             action: "prune-unreachable",
@@ -441,10 +446,18 @@ fn fix_for(pattern: Pattern, path: &BString, saves: u64) -> Fix {
         };
     }
     let quoted = shell_quote(&crate::util::sanitize(path));
+    // A subject named by a pattern (`archive/*/*/db-*.*`) is removed by glob; a directory
+    // (`srv/`) or a file by path.
+    let glob = subject && path.contains(&b'*');
     match pattern {
         Pattern::LargeChurn => Fix {
             action: "move-to-lfs",
             command: format!("git lfs migrate import --include={quoted} --everything"),
+            saves,
+        },
+        _ if glob => Fix {
+            action: "remove",
+            command: format!("git filter-repo --path-glob {quoted} --invert-paths"),
             saves,
         },
         _ => Fix {
@@ -466,15 +479,18 @@ mod tests {
 
     #[test]
     fn fixes_quote_paths_for_the_shell() {
-        let fix = fix_for(Pattern::Database, &"it's/data.db".into(), 5);
+        let fix = fix_for(Pattern::Database, &"it's/data.db".into(), false, 5);
         assert_eq!(fix.command, r"git filter-repo --path 'it'\''s/data.db' --invert-paths");
         assert_eq!(fix.action, "remove");
-        let fix = fix_for(Pattern::LargeChurn, &"a b/model.bin".into(), 5);
+        let fix = fix_for(Pattern::LargeChurn, &"a b/model.bin".into(), false, 5);
         assert_eq!(
             fix.command,
             "git lfs migrate import --include='a b/model.bin' --everything"
         );
-        let fix = fix_for(Pattern::Backup, &"x\u{1b}[2J.sql".into(), 5);
+        let fix = fix_for(Pattern::Backup, &"x\u{1b}[2J.sql".into(), false, 5);
+        assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
+        let fix = fix_for(Pattern::Backup, &"archive/*/db-*.*".into(), true, 5);
+        assert_eq!(fix.command, "git filter-repo --path-glob 'archive/*/db-*.*' --invert-paths");
         assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
     }
 

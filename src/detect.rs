@@ -368,6 +368,9 @@ pub struct Sniff {
     /// Text JSON whose prefix contains the keys `eventVersion`, `eventSource`
     /// and `eventName` (the shape of an AWS CloudTrail record).
     pub cloudtrail: bool,
+    /// Text with a top-level `status:` key among its first lines (a YAML status record, as
+    /// uptime monitors write one per site).
+    pub status_record: bool,
 }
 
 /// Line-level statistics over the start of a text blob.
@@ -412,6 +415,7 @@ pub fn sniff(prefix: &[u8], total_size: Option<u64>) -> Sniff {
         lines: line_stats(complete_lines(text, is_whole(prefix, total_size))),
         generated_marker: has_generated_marker(text),
         cloudtrail: is_cloudtrail(text),
+        status_record: is_status_record(text),
     }
 }
 
@@ -1042,6 +1046,13 @@ fn has_generated_marker(text: &[u8]) -> bool {
 const COMMENT_LEADERS: &[&[u8]] = &[
     b"//", b"#", b"/*", b"*", b"--", b";", b"<!--", b"%", b"'", b"rem ", b"REM ", b"{-", b"(*",
 ];
+
+/// A top-level `status:` key (not indented) among the first 40 lines.
+fn is_status_record(text: &[u8]) -> bool {
+    text.split(|&b| b == b'\n')
+        .take(40)
+        .any(|line| line.len() > 7 && line.get(..7).is_some_and(|k| k.eq_ignore_ascii_case(b"status:")))
+}
 
 fn is_cloudtrail(text: &[u8]) -> bool {
     matches!(text.trim_ascii_start().first(), Some(b'{' | b'['))

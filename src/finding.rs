@@ -126,6 +126,31 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The path to show: a file, or a subject with its count (`srv/ (202 files)`), sanitized.
+    pub fn shown_path(&self) -> Option<String> {
+        let path = crate::util::sanitize(self.path.as_ref()?);
+        Some(if self.paths.is_empty() {
+            path
+        } else {
+            format!("{path} ({} files)", self.paths.len())
+        })
+    }
+
+    /// The file that stands for the finding where a file is needed (a SARIF location, a CI
+    /// annotation): the path itself, or a subject's first file.
+    pub fn anchor(&self) -> Option<&gix::bstr::BString> {
+        self.paths.first().or(self.path.as_ref())
+    }
+
+    /// Every file the finding covers: its subject's files, or its path.
+    pub fn files(&self) -> Vec<&gix::bstr::BString> {
+        if self.paths.is_empty() {
+            self.path.iter().collect()
+        } else {
+            self.paths.iter().collect()
+        }
+    }
+
     /// A stable identity for baselines and SARIF: blob, path and rule. A subject of many
     /// files keeps its identity as the job writes new versions: subject and rule.
     pub fn fingerprint(&self) -> String {

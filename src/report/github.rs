@@ -26,7 +26,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             continue;
         };
         let mut properties = Vec::new();
-        if let Some(path) = &f.path {
+        if let Some(path) = f.anchor() {
             properties.push(("file", sanitize(path)));
         }
         properties.push(("title", format!("pushgate {} ({})", f.rule, f.level)));

@@ -86,11 +86,7 @@ fn test_case(rule: RuleId, findings: &[&Finding], policy: &Policy) -> TestCase {
 
 /// One line per finding: `deny data/app.sqlite (8.0 KiB, commit …, blob …): SQLite database …`.
 fn describe(f: &Finding) -> String {
-    let path = f
-        .path
-        .as_ref()
-        .map(|p| sanitize(p))
-        .unwrap_or_else(|| "(the whole range)".to_owned());
+    let path = f.shown_path().unwrap_or_else(|| "(the whole range)".to_owned());
     let mut details = Vec::new();
     if let Some(size) = f.size {
         details.push(human_size(size));

@@ -54,9 +54,8 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
                 continue;
             }
             let path = f
-                .path
-                .as_ref()
-                .map(|p| escape(&sanitize(p)))
+                .shown_path()
+                .map(|p| escape(&p))
                 .unwrap_or_else(|| "*(the whole range)*".to_owned());
             writeln!(
                 out,

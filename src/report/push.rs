@@ -116,12 +116,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         if let Some(c) = f.commit {
             head.push(c.to_hex_with_len(10).to_string());
         }
-        head.push(
-            f.path
-                .as_ref()
-                .map(|p| sanitize(p))
-                .unwrap_or_else(|| "(the whole push)".into()),
-        );
+        head.push(f.shown_path().unwrap_or_else(|| "(the whole push)".into()));
         if let Some(size) = f.size {
             head.push(format!("({})", human_size(size)));
         }
@@ -210,7 +205,7 @@ fn fix_commands(
 ) -> io::Result<()> {
     let mut paths: Vec<String> = Vec::new();
     for f in failing {
-        if let Some(p) = &f.path {
+        for p in f.files() {
             let quoted = shell_quote(&sanitize(p));
             if !paths.contains(&quoted) {
                 paths.push(quoted);

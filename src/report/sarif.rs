@@ -165,7 +165,8 @@ fn result(f: &Finding) -> SarifResult {
         message.push_str(&format!(" Added in commit {}.", commit.to_hex_with_len(12)));
     }
     // A range-wide finding has no path of its own: it points at the largest file it counts.
-    let (path, note) = match &f.path {
+    let (path, note) = match f.anchor() {
+        Some(path) if !f.paths.is_empty() => (Some(uri_path(path)), Some("One file of the subject")),
         Some(path) => (Some(uri_path(path)), None),
         None => (
             largest_path(f).map(|p| uri_path(p.as_bytes())),
@@ -188,6 +189,12 @@ fn result(f: &Finding) -> SarifResult {
     }
     if !f.evidence.is_empty() {
         properties.insert("evidence".to_owned(), serde_json::Value::Object(f.evidence.clone()));
+    }
+    if !f.paths.is_empty() {
+        let subject = f.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
+        properties.insert("subject".to_owned(), serde_json::json!(subject));
+        let files: Vec<String> = f.paths.iter().map(|p| p.to_string()).collect();
+        properties.insert("paths".to_owned(), serde_json::json!(files));
     }
     let mut result = SarifResult::builder()
         .rule_id(f.rule.as_str())

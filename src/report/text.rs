@@ -86,11 +86,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             if !shown.admit(f.rule) {
                 continue;
             }
-            let path = f
-                .path
-                .as_ref()
-                .map(|p| sanitize(p))
-                .unwrap_or_else(|| "(the whole range)".into());
+            let path = f.shown_path().unwrap_or_else(|| "(the whole range)".into());
             let mut details = vec![f.rule.to_string()];
             if let Some(size) = f.size {
                 details.push(human_size(size));

@@ -39,7 +39,7 @@ pub enum Kind {
     DiskImage,
     /// A log, audit record or event capture.
     Log,
-    /// A YAML record (status, state).
+    /// A status record (YAML with a `status:` key, as uptime monitors write).
     Record,
     /// Structured data: JSON, CSV, XML, GeoJSON, spreadsheets.
     Data,
@@ -137,14 +137,18 @@ pub fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) ->
     if by_format.is_some() {
         return by_format;
     }
-    kind_by_name(name, sniff.map(|s| s.binary))
+    // YAML is data, unless it reads as a status record.
+    let kind = kind_by_name(name, sniff.map(|s| s.binary));
+    if kind == Some(Kind::Data) && sniff.is_some_and(|s| s.status_record) {
+        return Some(Kind::Record);
+    }
+    kind
 }
 
 /// What a file is by its name alone (and whether it is binary, when known).
 pub fn kind_by_name(name: &BStr, binary: Option<bool>) -> Option<Kind> {
     let ext = paths::extension(name);
     match ext.as_deref() {
-        Some("yaml" | "yml") => return Some(Kind::Record),
         Some(e) if SPREADSHEETS.contains(&e) => return Some(Kind::Data),
         _ if paths::is_structured_data(name) => return Some(Kind::Data),
         Some(e) if RENDERED.contains(&e) => return Some(Kind::Rendered),
@@ -1028,7 +1032,12 @@ mod tests {
     fn kinds_decide_patterns() {
         let k = |p: &str| kind_by_name(p.into(), Some(false));
         assert_eq!(k("feeds/a.geojson").map(Kind::pattern), Some(Pattern::Database));
-        assert_eq!(k("status/a.yml").map(Kind::pattern), Some(Pattern::AuditTrail));
+        assert_eq!(k("status/a.yml").map(Kind::pattern), Some(Pattern::Database));
+        let record = crate::detect::sniff(b"url: https://x.example\nstatus: up\ncode: 200\n", None);
+        assert_eq!(
+            kind_of("status/a.yml".into(), "a.yml".into(), &[], Some(&record)).map(Kind::pattern),
+            Some(Pattern::AuditTrail)
+        );
         assert_eq!(k("README.md").map(Kind::pattern), Some(Pattern::AuditTrail));
         assert_eq!(k("src/main.rs"), None);
         assert_eq!(kind_by_name("raw/day.xlsx".into(), Some(true)), Some(Kind::Data));
