@@ -8,10 +8,11 @@
 # `--mirror --shared`, so nothing is copied or written into it); without it a repository of
 # about 500,000 objects (20,000 commits over 5,000 files) is generated with git fast-import
 # and cached under target/bench/. RUNS (default 15) one-commit pushes are made into each
-# server; the median counts. Two kinds of push are timed: one that adds a text file (no
-# history is read), and one that rewrites a JSON data file, which makes pushgate read the
-# file's history over the look-back window (1,000 commits by default) for data-churn and
-# machine-cadence. For each push the script records:
+# server; the median counts. Three kinds of push are timed: one that adds a source file (no
+# history is read), one that adds a text file and one that rewrites a JSON data file; for
+# these two pushgate reads the look-back window (1,000 commits by default): the messages of its
+# commits, to tell a job's from people's, and the trees of the directories in scope only in
+# a job's commits (or in all of them when a large file's versions are counted). For each push the script records:
 #   hook   the wall time of `pushgate pre-receive` inside the push (a timing wrapper hook)
 #   push   the wall time of the whole `git push` without any hook (git's own cost)
 set -euo pipefail
@@ -78,6 +79,9 @@ measure() {
     if [ "$kind" = data ]; then
       printf '{"run": "%s", "values": [1, 2, 3]}\n' "$1" > "$client/data.json"
       git -C "$client" add data.json
+    elif [ "$kind" = code ]; then
+      printf 'def run():\n    return "%s"\n' "$1" > "$client/bench_$(echo "$1" | tr -- - _).py"
+      git -C "$client" add -A
     else
       echo "bench $1" > "$client/bench-$1.txt"
       git -C "$client" add "bench-$1.txt"
@@ -104,10 +108,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a /
 
 echo "pre-receive, one-commit push, median of $runs ($(date -u +%Y-%m-%d), $(nproc) cores)"
 printf '%-8s %-26s %10s %10s %14s\n' repo push objects "hook (ms)" "git push (ms)"
-for kind in text data; do
+for kind in code text data; do
   read -r small_hook small_push small_objects < <(measure small "$kind")
   read -r large_hook large_push large_objects < <(measure large "$kind")
   label="adds a text file"
+  [ "$kind" = code ] && label="adds a source file"
   [ "$kind" = data ] && label="rewrites a data file"
   printf '%-8s %-26s %10s %10s %14s\n' small "$label" "$small_objects" "$small_hook" "$small_push"
   printf '%-8s %-26s %10s %10s %14s\n' large "$label" "$large_objects" "$large_hook" "$large_push"

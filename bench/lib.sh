@@ -9,12 +9,21 @@ import random, sys
 rnd = random.Random(7)
 out = sys.stdout.buffer
 files = ["d%02d/f%04d.txt" % (i % 50, i) for i in range(5000)]
+# People, not a job: 40 authors at irregular times, each message about what changed.
+people = [("dev%02d" % i, "dev%02d@example.com" % i) for i in range(40)]
+verbs = ["Fix", "Refactor", "Document", "Speed up", "Simplify", "Test", "Handle", "Rename", "Clean up", "Guard"]
+words = ["%s%s" % (a, b) for a in ["parser", "cache", "index", "retry", "config", "stream", "locale", "buffer",
+         "token", "socket", "schema", "worker", "queue", "render", "export", "import"] for b in
+         ["", "s", "er", "ing", "_map", "_set", "_id", "_ref", "_tab", "_log"]]
 mark = 0
 t = 1600000000
 for c in range(20000):
+    t += 60 + rnd.randrange(1200)
+    who = rnd.choice(people)
     out.write(b"commit refs/heads/main\n")
-    out.write(b"committer bench <bench@example.com> %d +0000\n" % (t + c * 600))
-    msg = b"change %d" % c
+    out.write(b"author %s <%s> %d +0000\n" % (who[0].encode(), who[1].encode(), t))
+    out.write(b"committer bench <bench@example.com> %d +0000\n" % t)
+    msg = ("%s %s when %s meets %s" % (rnd.choice(verbs), rnd.choice(words), rnd.choice(words), rnd.choice(words))).encode()
     out.write(b"data %d\n%s\n" % (len(msg), msg))
     if c == 0:
         chosen = files

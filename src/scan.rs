@@ -185,7 +185,18 @@ pub(crate) fn conclude(
     // The history is read only when some path can be a subject: a push of source code reads none.
     let model = match history {
         History::Window(tips) if !touched.is_empty() && !tips.is_empty() => {
-            Some(Model::window(repo, tips, file.lookback_commits, file.lookback_days)?)
+            let mut scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
+            scope.fresh = walked.commits.iter().map(|c| c.id).collect();
+            scope.large = touched
+                .values()
+                .any(|t| t.size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0));
+            Some(Model::window(
+                repo,
+                tips,
+                file.lookback_commits,
+                file.lookback_days,
+                &scope,
+            )?)
         }
         History::Window(_) => None,
         History::Whole => Model::whole(walked),

@@ -246,7 +246,7 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    fn intern(&mut self, path: &BStr) -> u32 {
+    pub(crate) fn intern(&mut self, path: &BStr) -> u32 {
         if let Some(&i) = self.index.get(path) {
             return i;
         }
@@ -592,31 +592,13 @@ struct Job {
 
 /// Diffs trees, reusing its buffers.
 #[derive(Default)]
-pub(crate) struct Differ {
+struct Differ {
     state: gix::diff::tree::State,
     lhs: Vec<u8>,
     rhs: Vec<u8>,
 }
 
 impl Differ {
-    /// The changes from `parent_tree` to `tree` (commit `id`, for errors).
-    pub(crate) fn diff_trees(
-        &mut self,
-        repo: &gix::Repository,
-        id: ObjectId,
-        parent_tree: ObjectId,
-        tree: ObjectId,
-    ) -> Result<Vec<gix::diff::tree::recorder::Change>, RepoError> {
-        let job = Job {
-            index: 0,
-            id,
-            tree,
-            parent_tree,
-            merge: false,
-        };
-        self.diff(repo, &job)
-    }
-
     fn diff(&mut self, repo: &gix::Repository, job: &Job) -> Result<Vec<gix::diff::tree::recorder::Change>, RepoError> {
         let mut recorder = gix::diff::tree::Recorder::default();
         let lhs = tree_iter(repo, job.parent_tree, &mut self.lhs)?;

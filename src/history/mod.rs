@@ -12,8 +12,10 @@ use std::collections::HashSet;
 use gix::ObjectId;
 use gix::bstr::{BStr, ByteSlice};
 
+use gix::bstr::BString;
+
 use crate::repo::RepoError;
-use crate::walk::{Commit, Differ, Recorded, Walked, record};
+use crate::walk::{Commit, PathChange, Recorded, Walked, tree_iter};
 
 pub mod jobs;
 pub mod message;
@@ -79,33 +81,60 @@ impl<'a> Model<'a> {
 
     /// The look-back window behind `tips`: the newest `max_commits` commits reachable from
     /// them, no older than `days` before the newest. Measured from the commits, never from the
-    /// wall clock, so the same repository always gives the same model; its cost follows the
-    /// window, not the repository.
-    pub fn window(repo: &gix::Repository, tips: &[ObjectId], max_commits: u32, days: u32) -> Result<Self, RepoError> {
+    /// wall clock, so the same repository always gives the same model.
+    ///
+    /// Its cost follows the window and the scope, not the repository: only the directories
+    /// of `scope` are compared, and only in the commits that need it (a job's commits, or every
+    /// commit when a large file's versions are counted). When no commit of the range is a
+    /// job's and no large file is in scope, no tree is read at all.
+    pub fn window(
+        repo: &gix::Repository,
+        tips: &[ObjectId],
+        max_commits: u32,
+        days: u32,
+        scope: &Scope,
+    ) -> Result<Self, RepoError> {
         let (commits, truncated) = window_commits(repo, tips, max_commits, days)?;
-        let index: gix::hashtable::HashMap<ObjectId, usize> =
-            commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let machine = jobs::classify(&commits).machine;
+        let fresh_job = commits
+            .iter()
+            .zip(&machine)
+            .any(|(c, m)| *m && scope.fresh.contains(&c.id));
         let mut recorded = Recorded::default();
-        let mut differ = Differ::default();
-        let empty = ObjectId::empty_tree(repo.object_hash());
-        for (i, c) in commits.iter().enumerate() {
-            let merge = c.parents.len() > 1;
-            if merge {
-                continue;
-            }
-            let parent_tree = match c.parents.first() {
-                None => empty,
-                Some(p) => match index.get(p).and_then(|&i| commits.get(i)) {
-                    Some(pc) => pc.tree,
-                    None => match repo.find_commit(*p).ok().and_then(|pc| pc.tree_id().ok()) {
-                        Some(tree) => tree.detach(),
-                        // A parent outside the object database: the window stops here.
-                        None => continue,
+        if fresh_job || scope.large {
+            let index: gix::hashtable::HashMap<ObjectId, usize> =
+                commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+            let mut lookup = TreeLookup::new(repo);
+            let empty = ObjectId::empty_tree(repo.object_hash());
+            for (i, c) in commits.iter().enumerate() {
+                let wanted = scope.large || machine.get(i).copied().unwrap_or(false);
+                if !wanted || c.parents.len() > 1 {
+                    continue;
+                }
+                let parent_tree = match c.parents.first() {
+                    None => empty,
+                    Some(p) => match index.get(p).and_then(|&i| commits.get(i)) {
+                        Some(pc) => pc.tree,
+                        None => match repo.find_commit(*p).ok().and_then(|pc| pc.tree_id().ok()) {
+                            Some(tree) => tree.detach(),
+                            // A parent outside the object database: the window stops here.
+                            None => continue,
+                        },
                     },
-                },
-            };
-            let records = differ.diff_trees(repo, c.id, parent_tree, c.tree)?;
-            record(&mut recorded, i, c.tree, merge, &records);
+                };
+                let mut changes = Vec::new();
+                for (dir, recursive) in &scope.dirs {
+                    let new = lookup.subtree(c.tree, dir.as_bstr())?;
+                    let old = lookup.subtree(parent_tree, dir.as_bstr())?;
+                    if new == old {
+                        continue;
+                    }
+                    lookup.changes(dir.as_bstr(), old, new, *recursive, &mut changes)?;
+                }
+                changes.sort();
+                changes.dedup();
+                record_changes(&mut recorded, i, c.tree, &changes);
+            }
         }
         Ok(Model::new(Cow::Owned(commits), Cow::Owned(recorded), truncated))
     }
@@ -151,6 +180,179 @@ impl<'a> Model<'a> {
     /// How many paths the commit with index `i` changed.
     pub fn files_changed(&self, i: u32) -> u32 {
         self.recorded.per_commit.get(i as usize).copied().unwrap_or(0)
+    }
+}
+
+/// What a look-back window needs to read: the directories that can hold a subject of the
+/// paths in scope, and whether a large file's versions must be counted.
+#[derive(Debug, Default)]
+pub struct Scope {
+    /// Directories to compare, each with whether its subdirectories count too (the top-level
+    /// directory of a path in scope, for snapshots and series) or only its own files (the
+    /// path's own directory, for files of one role).
+    pub dirs: Vec<(BString, bool)>,
+    /// The commits of the range or push.
+    pub fresh: HashSet<ObjectId>,
+    /// A path in scope is large enough for `churning-blob`: every commit is compared.
+    pub large: bool,
+}
+
+impl Scope {
+    /// The scope of `paths`: each path's own directory, and its top-level directory with
+    /// everything below it.
+    pub fn of<'p>(paths: impl IntoIterator<Item = &'p BStr>) -> Scope {
+        let mut dirs: Vec<(BString, bool)> = Vec::new();
+        for path in paths {
+            let (dir, _) = crate::walk::split_path(path);
+            dirs.push((dir.to_owned(), false));
+            if let Some((top, _)) = path.split_once_str("/") {
+                dirs.push((top.as_bstr().to_owned(), true));
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        // A directory compared with everything below it covers the others under it.
+        let deep: Vec<BString> = dirs.iter().filter(|(_, r)| *r).map(|(d, _)| d.clone()).collect();
+        dirs.retain(|(d, r)| *r || !deep.iter().any(|top| d == top || d.starts_with(&[top.as_slice(), b"/"].concat())));
+        Scope {
+            dirs,
+            ..Scope::default()
+        }
+    }
+}
+
+/// Subtree lookups by path, remembered per (tree, path): consecutive commits share most
+/// subtrees, so each commit costs about one tree read per directory in scope.
+struct TreeLookup<'r> {
+    repo: &'r gix::Repository,
+    memo: std::collections::HashMap<(ObjectId, BString), Option<ObjectId>>,
+    buf: Vec<u8>,
+    other: Vec<u8>,
+}
+
+impl<'r> TreeLookup<'r> {
+    fn new(repo: &'r gix::Repository) -> Self {
+        TreeLookup {
+            repo,
+            memo: Default::default(),
+            buf: Vec::new(),
+            other: Vec::new(),
+        }
+    }
+
+    /// The tree at `dir` in `root` (`root` itself for the empty path).
+    fn subtree(&mut self, root: ObjectId, dir: &BStr) -> Result<Option<ObjectId>, RepoError> {
+        if dir.is_empty() {
+            return Ok(Some(root));
+        }
+        let key = (root, dir.to_owned());
+        if let Some(found) = self.memo.get(&key) {
+            return Ok(*found);
+        }
+        let (parent, name) = crate::walk::split_path(dir);
+        let found = match self.subtree(root, parent)? {
+            None => None,
+            Some(tree) => {
+                let mut hit = None;
+                for entry in tree_iter(self.repo, tree, &mut self.buf)? {
+                    let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {tree}"), e))?;
+                    if entry.filename == name && entry.mode.is_tree() {
+                        hit = Some(entry.oid.to_owned());
+                        break;
+                    }
+                }
+                hit
+            }
+        };
+        self.memo.insert(key, found);
+        Ok(found)
+    }
+
+    /// The blob entries of a tree (with their names), or of its whole subtree.
+    fn blobs(&mut self, tree: Option<ObjectId>, recursive: bool) -> Result<Vec<(BString, ObjectId)>, RepoError> {
+        let mut out = Vec::new();
+        let Some(tree) = tree else { return Ok(out) };
+        let mut stack = vec![(BString::default(), tree)];
+        while let Some((prefix, id)) = stack.pop() {
+            for entry in tree_iter(self.repo, id, &mut self.other)? {
+                let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {id}"), e))?;
+                let mut name = prefix.clone();
+                if !name.is_empty() {
+                    name.push(b'/');
+                }
+                name.extend_from_slice(entry.filename);
+                if entry.mode.is_blob() {
+                    out.push((name, entry.oid.to_owned()));
+                } else if recursive && entry.mode.is_tree() {
+                    stack.push((name, entry.oid.to_owned()));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The blob changes between two versions of `dir` (`(path, blob, previous)`).
+    fn changes(
+        &mut self,
+        dir: &BStr,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        recursive: bool,
+        out: &mut Vec<(BString, Option<ObjectId>, Option<ObjectId>)>,
+    ) -> Result<(), RepoError> {
+        let before: std::collections::HashMap<BString, ObjectId> = self.blobs(old, recursive)?.into_iter().collect();
+        let after = self.blobs(new, recursive)?;
+        let full = |name: &BString| -> BString {
+            if dir.is_empty() {
+                name.clone()
+            } else {
+                let mut p = dir.to_owned();
+                p.push(b'/');
+                p.extend_from_slice(name);
+                p
+            }
+        };
+        let mut seen = HashSet::new();
+        for (name, blob) in &after {
+            seen.insert(name.clone());
+            let previous = before.get(name).copied();
+            if previous != Some(*blob) {
+                out.push((full(name), Some(*blob), previous));
+            }
+        }
+        for (name, blob) in &before {
+            if !seen.contains(name) {
+                out.push((full(name), None, Some(*blob)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Record the changes of the commit at `index` (a non-merge commit).
+fn record_changes(
+    recorded: &mut Recorded,
+    index: usize,
+    root: ObjectId,
+    changes: &[(BString, Option<ObjectId>, Option<ObjectId>)],
+) {
+    recorded.trees.insert(root);
+    let commit = u32::try_from(index).unwrap_or(u32::MAX);
+    for (path, blob, previous) in changes {
+        let path = recorded.intern(path.as_bstr());
+        recorded.changes.push(PathChange {
+            path,
+            commit,
+            blob: *blob,
+            previous: *previous,
+        });
+    }
+    if recorded.per_commit.len() <= index {
+        recorded.per_commit.resize(index + 1, 0);
+    }
+    if let Some(slot) = recorded.per_commit.get_mut(index) {
+        *slot = u32::try_from(changes.len()).unwrap_or(u32::MAX);
     }
 }
 
