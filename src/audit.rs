@@ -431,8 +431,8 @@ fn cadence(times: &[i64]) -> Option<String> {
     if times.len() < MIN_CHANGES {
         return None;
     }
-    let (period, fit) = crate::rules::history::regularity(times);
-    (fit >= MIN_FIT && period > 0).then(|| crate::rules::history::period_text(period))
+    let (period, fit) = crate::history::cadence::regularity(times);
+    (fit >= MIN_FIT && period > 0).then(|| crate::history::cadence::period_text(period))
 }
 
 /// The command that takes `path` out of history: into Git LFS for large churning files (they
@@ -490,7 +490,10 @@ mod tests {
         let fix = fix_for(Pattern::Backup, &"x\u{1b}[2J.sql".into(), false, 5);
         assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
         let fix = fix_for(Pattern::Backup, &"archive/*/db-*.*".into(), true, 5);
-        assert_eq!(fix.command, "git filter-repo --path-glob 'archive/*/db-*.*' --invert-paths");
+        assert_eq!(
+            fix.command,
+            "git filter-repo --path-glob 'archive/*/db-*.*' --invert-paths"
+        );
         assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
     }
 

@@ -10,8 +10,6 @@ use crate::rules::RuleId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
-    /// The rule is switched off.
-    Off,
     /// Worth knowing; never fails by default.
     #[default]
     Info,
@@ -25,7 +23,6 @@ impl Level {
     /// The policy spelling of the level.
     pub fn as_str(self) -> &'static str {
         match self {
-            Level::Off => "off",
             Level::Info => "info",
             Level::Warn => "warn",
             Level::Deny => "deny",
@@ -33,8 +30,61 @@ impl Level {
     }
 
     /// `self`, but never above `cap` (a rule's configured level caps what it reports).
-    pub fn capped(self, cap: Level) -> Level {
-        self.min(cap)
+    pub fn capped(self, cap: Setting) -> Level {
+        self.min(cap.level())
+    }
+}
+
+/// A rule's `level` setting (and `fail_on`): a level, or `off`. Findings carry a [`Level`];
+/// `off` is a setting only: a rule set to `off` does not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Setting {
+    /// The rule does not run.
+    Off,
+    /// Findings at most at info.
+    #[default]
+    Info,
+    /// Findings at most at warn.
+    Warn,
+    /// Findings up to deny.
+    Deny,
+}
+
+impl Setting {
+    /// Whether the rule is switched off.
+    pub fn is_off(self) -> bool {
+        self == Setting::Off
+    }
+
+    /// The highest level the setting reports at (`off` reports nothing; info for the record).
+    pub fn level(self) -> Level {
+        match self {
+            Setting::Off | Setting::Info => Level::Info,
+            Setting::Warn => Level::Warn,
+            Setting::Deny => Level::Deny,
+        }
+    }
+
+    /// Whether a finding at `level` reaches this threshold (never, for `off`).
+    pub fn reached_by(self, level: Level) -> bool {
+        !self.is_off() && level >= self.level()
+    }
+
+    /// The policy spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setting::Off => "off",
+            Setting::Info => "info",
+            Setting::Warn => "warn",
+            Setting::Deny => "deny",
+        }
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

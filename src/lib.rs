@@ -61,6 +61,6 @@ pub mod scan;
 pub mod util;
 pub mod walk;
 
-pub use finding::{Finding, Level, Notice, Pattern};
+pub use finding::{Finding, Level, Notice, Pattern, Setting};
 pub use policy::Policy;
 pub use rules::RuleId;

@@ -16,7 +16,7 @@ use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
 use crate::rules::behaviour::{self, Touched};
-use crate::rules::{self, Blob, Hit, RuleId, large_churn::Growth};
+use crate::rules::{self, Blob, Hit, RuleId, history_growth::Growth};
 use crate::walk::{NewBlob, Old, Range, Walked, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
@@ -224,7 +224,7 @@ pub(crate) fn conclude(
     group_by_subject(&mut findings);
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
-    if !whole_history && let Some(hit) = rules::large_churn::history_growth(&growth, &policy.file) {
+    if !whole_history && let Some(hit) = rules::history_growth::history_growth(&growth, &policy.file) {
         findings.push(to_finding(hit, policy, None));
     }
     if let Some(first) = walked.truncated.first() {
@@ -480,7 +480,7 @@ impl<'a> Inspector<'a> {
         let chain_rule = &file.rules.deep_delta_chain;
         if let Some(size) = size
             && size >= chain_rule.min_size.0
-            && chain_rule.level != Level::Off
+            && !chain_rule.level.is_off()
             && !chain_rule.exclude.is_match(&new.path)
         {
             let chain = match self.chains.get(&new.oid) {
@@ -492,7 +492,7 @@ impl<'a> Inspector<'a> {
                 }
             };
             if let Some((depth, inflate)) = chain
-                && let Some(hit) = rules::history::deep_delta_chain(size, depth, inflate, file)
+                && let Some(hit) = rules::deep_delta_chain::check(size, depth, inflate, file)
             {
                 self.hits.push(hit);
             }
@@ -650,8 +650,8 @@ fn apply_behaviour(
     let repo = input.repo;
     let size_of = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
     for t in input.touched.values() {
-        if let Some(hit) = behaviour::churning_blob(input, t, &size_of)
-            && hit.level != Level::Off
+        if let Some(hit) = rules::churning_blob::check(input, t, &size_of)
+            && !rules.churning_blob.level.is_off()
             && !rules.exclude(hit.rule).is_match(&t.path)
         {
             findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
@@ -666,7 +666,7 @@ fn apply_behaviour(
             && let Some(path) = &f.path
             && analysis.versions.get(path).copied().unwrap_or(0) >= REBUILT_VERSIONS
         {
-            f.level = rules.generated_artifact.level;
+            f.level = rules.generated_artifact.level.level();
             f.evidence.insert(
                 "rebuilt_versions".into(),
                 analysis.versions.get(path).copied().unwrap_or(0).into(),
@@ -683,7 +683,7 @@ fn apply_behaviour(
     });
     for subject in analysis.subjects {
         let hit = subject.hit;
-        if hit.level == Level::Off || subject.members.iter().all(|m| rules.exclude(hit.rule).is_match(m)) {
+        if rules.level(hit.rule).is_off() || subject.members.iter().all(|m| rules.exclude(hit.rule).is_match(m)) {
             continue;
         }
         let Some(t) = subject.representative.as_ref().and_then(|r| input.touched.get(r)) else {

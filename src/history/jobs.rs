@@ -23,6 +23,10 @@ const MIN_VOCABULARY_COMMITS: usize = 16;
 /// machine messages (a scraper's data-diff summaries, a monitor's status lines).
 const COMMITS_PER_WORD: usize = 8;
 
+/// An identity whose commits fall into at most one template per this many commits writes
+/// machine messages (a dependency bot bumping a few packages).
+const COMMITS_PER_TEMPLATE: usize = 4;
+
 /// Facts about the job-like commits of a model.
 #[derive(Debug, Clone, Default)]
 pub struct Jobs {
@@ -42,16 +46,22 @@ impl Jobs {
 /// Tell the commits of jobs from people's.
 pub fn classify(commits: &[Commit]) -> Jobs {
     let mut family_size: HashMap<String, usize> = HashMap::new();
-    let mut by_identity: HashMap<&str, (usize, HashSet<&str>)> = HashMap::new();
+    // Per identity: commits, distinct words, distinct templates.
+    type Vocabulary<'c> = (usize, HashSet<&'c str>, HashSet<&'c str>);
+    let mut by_identity: HashMap<&str, Vocabulary<'_>> = HashMap::new();
     for c in commits.iter().filter(|c| c.parents.len() <= 1) {
         *family_size.entry(c.template.clone()).or_default() += 1;
         let entry = by_identity.entry(c.identity.as_str()).or_default();
         entry.0 += 1;
         entry.1.extend(super::message::words(&c.template));
+        entry.2.insert(c.template.as_str());
     }
     let terse: HashSet<&str> = by_identity
         .iter()
-        .filter(|(_, (n, words))| *n >= MIN_VOCABULARY_COMMITS && words.len() * COMMITS_PER_WORD <= *n)
+        .filter(|(_, (n, words, templates))| {
+            *n >= MIN_VOCABULARY_COMMITS
+                && (words.len() * COMMITS_PER_WORD <= *n || templates.len() * COMMITS_PER_TEMPLATE <= *n)
+        })
         .map(|(who, _)| *who)
         .collect();
     let machine = commits

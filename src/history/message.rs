@@ -183,6 +183,12 @@ const DIFF_VERBS: &[&str] = &[
     "changed", "added", "removed", "deleted", "updated", "inserted", "modified",
 ];
 
+/// Bytes of a first line read at most (a bound on the work, far beyond any subject).
+const MAX_LINE: usize = 64 * 1024;
+
+/// Words and numbers of a template at most.
+const MAX_TOKENS: usize = 48;
+
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Word(String),
@@ -200,8 +206,9 @@ pub fn template(message: &[u8]) -> String {
         .split(|b| *b == b'\n')
         .find(|l| !l.iter().all(u8::is_ascii_whitespace))
         .unwrap_or_default();
-    // A subject is a line; a job's multi-kilobyte line is still one template.
-    let line = line.get(..line.len().min(400)).unwrap_or(line);
+    // A job's multi-kilobyte line is still one template: only its first words count, however
+    // wide the numbers among them (a byte limit would cut words where the numbers end).
+    let line = line.get(..line.len().min(MAX_LINE)).unwrap_or(line);
     let text = String::from_utf8_lossy(line).to_lowercase();
     let tokens = tokenize(&text);
     let words: Vec<&str> = tokens
@@ -244,6 +251,11 @@ fn tokenize(text: &str) -> Vec<Token> {
         word.clear();
     };
     for c in text.chars() {
+        let parts = tokens.iter().filter(|t| !matches!(t, Token::Sep(_))).count();
+        if parts >= MAX_TOKENS {
+            word.clear();
+            break;
+        }
         if c.is_alphanumeric() || c == '_' {
             word.push(c);
         } else {

@@ -17,6 +17,7 @@ use gix::bstr::BString;
 use crate::repo::RepoError;
 use crate::walk::{Commit, PathChange, Recorded, Walked, tree_iter};
 
+pub mod cadence;
 pub mod jobs;
 pub mod message;
 
@@ -213,7 +214,11 @@ impl Scope {
         dirs.dedup();
         // A directory compared with everything below it covers the others under it.
         let deep: Vec<BString> = dirs.iter().filter(|(_, r)| *r).map(|(d, _)| d.clone()).collect();
-        dirs.retain(|(d, r)| *r || !deep.iter().any(|top| d == top || d.starts_with(&[top.as_slice(), b"/"].concat())));
+        dirs.retain(|(d, r)| {
+            *r || !deep
+                .iter()
+                .any(|top| d == top || d.starts_with(&[top.as_slice(), b"/"].concat()))
+        });
         Scope {
             dirs,
             ..Scope::default()

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use gix::bstr::BString;
 
-use crate::finding::{Finding, Level};
+use crate::finding::Finding;
 use crate::policy::{Mode, OnError, Policy};
 use crate::report::push::Verdict;
 use crate::scan::Outcome;
@@ -118,7 +118,7 @@ pub(crate) fn failing<'a>(outcome: &'a Outcome, policy: &Policy) -> (Vec<&'a Fin
     let would_fail = outcome
         .findings
         .iter()
-        .filter(|f| f.level >= policy.file.fail_on && f.level != Level::Off)
+        .filter(|f| policy.file.fail_on.reached_by(f.level))
         .collect();
     (failing, would_fail)
 }

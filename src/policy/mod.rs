@@ -188,7 +188,7 @@ impl Policy {
 
     /// Whether a finding at `level` fails the check under this policy.
     pub fn fails(&self, level: Level) -> bool {
-        self.file.mode == Mode::Enforce && level != Level::Off && level >= self.file.fail_on
+        self.file.mode == Mode::Enforce && self.file.fail_on.reached_by(level)
     }
 
     /// The effective policy as TOML, headed by where it came from.
@@ -296,76 +296,20 @@ fn validate(f: &PolicyFile) -> Result<(), (Vec<String>, String)> {
             ),
         ));
     }
-    if f.fail_on == Level::Off {
+    if f.fail_on.is_off() {
         return Err((
             key(&["fail_on"]),
             "fail_on cannot be \"off\": use mode = \"evaluate\" to never fail, or one of \"deny\", \"warn\", \"info\""
                 .into(),
         ));
     }
-    for (id, graded) in [
-        ("large-blob", &f.rules.large_blob),
-        ("history-growth", &f.rules.history_growth),
-    ] {
-        if graded.warn_size > graded.deny_size {
-            return Err((
-                key(&["rules", id, "warn_size"]),
-                format!(
-                    "rules.{id}: warn_size ({}) is larger than deny_size ({})",
-                    graded.warn_size, graded.deny_size
-                ),
-            ));
-        }
-    }
-    for (id, name, ratio) in [
-        (
-            "log-file",
-            "min_timestamped_ratio",
-            f.rules.log_file.min_timestamped_ratio,
-        ),
-        (
-            "audit-record",
-            "min_timestamped_ratio",
-            f.rules.audit_record.min_timestamped_ratio,
-        ),
-    ] {
-        if !(0.0..=1.0).contains(&ratio) {
-            return Err((
-                key(&["rules", id, name]),
-                format!("rules.{id}: {name} must be between 0.0 and 1.0, not {ratio}"),
-            ));
-        }
-    }
-    let churn = &f.rules.churning_blob;
-    if churn.warn_versions < 2 || churn.warn_versions > churn.deny_versions {
-        return Err((
-            key(&["rules", "churning-blob", "warn_versions"]),
-            format!(
-                "rules.churning-blob: warn_versions ({}) must be at least 2 and at most deny_versions ({})",
-                churn.warn_versions, churn.deny_versions
-            ),
-        ));
-    }
-    for (id, name, value) in [
-        ("data-churn", "min_commits", f.rules.data_churn.min_commits),
-        ("machine-cadence", "min_commits", f.rules.machine_cadence.min_commits),
-        ("data-churn", "min_days", f.rules.data_churn.min_days),
-        ("data-churn", "window_days", f.rules.data_churn.window_days),
-        ("machine-cadence", "min_days", f.rules.machine_cadence.min_days),
-        ("machine-cadence", "window_days", f.rules.machine_cadence.window_days),
-        ("machine-cadence", "min_appends", f.rules.machine_cadence.min_appends),
-        (
-            "machine-cadence",
-            "snapshot_files",
-            f.rules.machine_cadence.snapshot_files,
-        ),
-    ] {
-        if value == 0 {
-            return Err((
-                key(&["rules", id, name]),
-                format!("rules.{id}: {name} must be at least 1"),
-            ));
-        }
+    // Each rule checks its own settings.
+    for rule in crate::rules::RuleId::ALL {
+        let id = rule.as_str();
+        f.rules
+            .settings(rule)
+            .validate(id)
+            .map_err(|(name, message)| (key(&["rules", id, &name]), message))?;
     }
     if f.lookback_commits == 0 || f.lookback_days == 0 {
         let which = if f.lookback_commits == 0 {
@@ -553,7 +497,7 @@ mod tests {
         let p = Policy::from_text("[rules.large-blob]\nwarn_size = \"1MB\"\n", Source::BuiltIn).expect("valid");
         assert_eq!(p.file.rules.large_blob.warn_size, Size(1_000_000));
         assert_eq!(p.file.rules.large_blob.deny_size, Size(100 << 20));
-        assert_eq!(p.file.fail_on, Level::Deny);
+        assert_eq!(p.file.fail_on, crate::finding::Setting::Deny);
     }
 
     fn error(text: &str) -> String {
@@ -620,7 +564,7 @@ mod tests {
     fn fails_follows_mode_and_fail_on() {
         let mut p = Policy::builtin();
         assert!(p.fails(Level::Deny) && !p.fails(Level::Warn));
-        p.file.fail_on = Level::Warn;
+        p.file.fail_on = crate::finding::Setting::Warn;
         assert!(p.fails(Level::Warn) && !p.fails(Level::Info));
         p.file.mode = Mode::Evaluate;
         assert!(!p.fails(Level::Deny));

@@ -82,7 +82,6 @@ pub fn command(level: Level) -> Option<&'static str> {
         Level::Deny => Some("error"),
         Level::Warn => Some("warning"),
         Level::Info => Some("notice"),
-        Level::Off => None,
     }
 }
 

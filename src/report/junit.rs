@@ -33,7 +33,7 @@ pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
         let mut suite = TestSuite::new(pattern.key());
         suite.add_property(("title", pattern.title()));
         for rule in RuleId::ALL.into_iter().filter(|r| r.pattern() == pattern) {
-            if policy.file.rules.level(rule) == crate::finding::Level::Off {
+            if policy.file.rules.level(rule).is_off() {
                 continue;
             }
             let findings: Vec<&Finding> = outcome.findings.iter().filter(|f| f.rule == rule).collect();

@@ -86,7 +86,8 @@ impl Verdict {
     pub fn of(outcome: &Outcome, policy: &Policy) -> Verdict {
         if outcome.fails(policy) {
             Verdict::Fail
-        } else if policy.file.mode == Mode::Evaluate && outcome.findings.iter().any(|f| f.level >= policy.file.fail_on)
+        } else if policy.file.mode == Mode::Evaluate
+            && outcome.findings.iter().any(|f| policy.file.fail_on.reached_by(f.level))
         {
             Verdict::WouldFail
         } else {

@@ -99,7 +99,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
     }
 
     let max = usize::try_from(policy.file.hook.max_findings_shown).unwrap_or(usize::MAX);
-    let shown: Vec<&Finding> = outcome.findings.iter().filter(|f| f.level > Level::Off).collect();
+    let shown: Vec<&Finding> = outcome.findings.iter().collect();
     if !shown.is_empty() {
         writeln!(out)?;
     }
@@ -148,7 +148,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
     let failing: Vec<&Finding> = shown
         .iter()
         .copied()
-        .filter(|f| f.level >= policy.file.fail_on && f.path.is_some())
+        .filter(|f| policy.file.fail_on.reached_by(f.level) && f.path.is_some())
         .collect();
     if !failing.is_empty() {
         fix_commands(out, &failing, cx, &paint)?;

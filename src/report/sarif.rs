@@ -78,7 +78,6 @@ pub fn level(level: Level) -> ResultLevel {
         Level::Deny => ResultLevel::Error,
         Level::Warn => ResultLevel::Warning,
         Level::Info => ResultLevel::Note,
-        Level::Off => ResultLevel::None,
     }
 }
 
@@ -129,9 +128,13 @@ fn descriptor(rule: RuleId, policy: &Policy) -> ReportingDescriptor {
         doc.fix
     );
     let mut configuration = ReportingConfiguration::builder()
-        .level(serde_json::json!(level(configured)))
+        .level(serde_json::json!(if configured.is_off() {
+            ResultLevel::None
+        } else {
+            level(configured.level())
+        }))
         .build();
-    if configured == Level::Off {
+    if configured.is_off() {
         configuration.enabled = Some(false);
     }
     ReportingDescriptor::builder()
@@ -275,7 +278,7 @@ mod tests {
         assert_eq!(rules.len(), RuleId::ALL.len());
         for (rule, descriptor) in RuleId::ALL.iter().zip(&rules) {
             assert_eq!(descriptor["id"], rule.as_str());
-            let want = serde_json::json!(level(policy.file.rules.level(*rule)));
+            let want = serde_json::json!(level(policy.file.rules.level(*rule).level()));
             assert_eq!(descriptor["defaultConfiguration"]["level"], want, "{rule}");
             let help = descriptor["help"]["text"].as_str().unwrap_or_default();
             assert!(help.contains(policy.suggestion(rule.pattern())), "{rule}: {help}");

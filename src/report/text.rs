@@ -40,7 +40,7 @@ impl Painter {
         let style = match level {
             Level::Deny => AnsiColor::Red.on_default().bold(),
             Level::Warn => AnsiColor::Yellow.on_default().bold(),
-            Level::Info | Level::Off => AnsiColor::Cyan.on_default(),
+            Level::Info => AnsiColor::Cyan.on_default(),
         };
         self.paint(style, &format!("{:<4}", level.as_str()))
     }

@@ -24,7 +24,6 @@ use crate::history::jobs::Jobs;
 use crate::history::{DAY, Model, busiest};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
-use crate::util::human_size;
 
 /// What a file is, for the behaviour rules: the content kind decides the pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -417,9 +416,12 @@ fn engine_subject(input: &Input<'_, '_>, dir: &BString, engine: &str) -> Option<
         .into_values()
         .collect();
     let (first, last) = span(&times);
+    if rule.level.is_off() {
+        return None;
+    }
     let hit = Hit::new(
         RuleId::DatabaseFile,
-        rule.level,
+        rule.level.level(),
         format!(
             "a {engine} database's data directory: {} files committed in {} commits ({} to {})",
             members.len(),
@@ -491,7 +493,7 @@ fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>
             files >= rule.snapshot_files as usize
                 && opaque * 10 >= files * 3
                 && median >= 2
-                && sustained(&times, rule.min_commits, rule.min_days, rule.window_days)
+                && super::machine_cadence::holds(rule, &times)
         })
         .collect()
 }
@@ -509,9 +511,12 @@ fn snapshot_subject(input: &Input<'_, '_>, dir: &BString, snap: &Snapshot) -> Op
     let mut per_commit: Vec<u32> = snap.commits.values().map(|(_, n)| *n).collect();
     per_commit.sort_unstable();
     let median = per_commit.get(per_commit.len() / 2).copied().unwrap_or(0);
+    if rule.level.is_off() {
+        return None;
+    }
     let mut hit = Hit::new(
         RuleId::MachineCadence,
-        rule.level,
+        rule.level.level(),
         format!(
             "a folder snapshotted by a job: {} files, {median} changed per commit; {}",
             snap.files.len(),
@@ -609,9 +614,12 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
             .collect();
         let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
         let glob = format!("{}.*", stem.replace('#', "*"));
+        if rule.level.is_off() {
+            continue;
+        }
         let mut hit = Hit::new(
             RuleId::BackupFile,
-            rule.level,
+            rule.level.level(),
             format!(
                 "a series of {} {} copies named `{glob}`, each a new file; {}",
                 paths.len(),
@@ -653,22 +661,25 @@ fn job_subject(
     members: &[u32],
 ) -> Result<Option<Subject>, RepoError> {
     let policy = input.policy;
-    let (min_commits, min_days, window_days, level, rule) = if kind.pattern() == Pattern::Database {
+    // The rule of the subject's pattern decides whether the job's writes count.
+    let database = kind.pattern() == Pattern::Database;
+    let (window_days, level, rule) = if database {
         let r = &policy.rules.data_churn;
-        (r.min_commits, r.min_days, r.window_days, r.level, RuleId::DataChurn)
+        (r.window_days, r.level, RuleId::DataChurn)
     } else {
         let r = &policy.rules.machine_cadence;
-        (
-            r.min_commits,
-            r.min_days,
-            r.window_days,
-            r.level,
-            RuleId::MachineCadence,
-        )
+        (r.window_days, r.level, RuleId::MachineCadence)
+    };
+    let holds = |times: &[i64]| {
+        if database {
+            super::data_churn::holds(&policy.rules.data_churn, times)
+        } else {
+            super::machine_cadence::holds(&policy.rules.machine_cadence, times)
+        }
     };
     // An opaque binary a job rewrites is churn (by size) or part of a folder snapshot; on its
     // own its content says nothing about what it is.
-    if level == Level::Off || kind == Kind::Binary {
+    if level.is_off() || kind == Kind::Binary {
         return Ok(None);
     }
     let mut commits: HashMap<u32, i64> = HashMap::new();
@@ -685,7 +696,7 @@ fn job_subject(
     if !one_job(input, commits.keys().copied()) {
         return Ok(None);
     }
-    if !sustained(&times, min_commits, min_days, window_days) {
+    if !holds(&times) {
         // A job appending to a text file is a log, even in a burst.
         let min_appends = policy.rules.machine_cadence.min_appends as usize;
         if times.len() < min_appends || !matches!(kind, Kind::Text | Kind::Log | Kind::Rendered) {
@@ -726,10 +737,14 @@ fn job_subject(
     } else {
         format!("{} {}s", paths.len(), kind.noun())
     };
-    let mut hit = Hit::new(rule, level, format!("{what} rewritten by a job: {}", job.describe()))
-        .with("subject", "rewritten")
-        .with("kind", kind.noun())
-        .with("files", paths.len());
+    let mut hit = Hit::new(
+        rule,
+        level.level(),
+        format!("{what} rewritten by a job: {}", job.describe()),
+    )
+    .with("subject", "rewritten")
+    .with("kind", kind.noun())
+    .with("files", paths.len());
     if let Some(grown) = appends {
         hit = hit.with("append_growth", grown);
     }
@@ -761,7 +776,7 @@ fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
 
 /// Whether `times` hold at least `min_commits` within `window_days`, on at least `min_days`
 /// distinct days.
-fn sustained(times: &[i64], min_commits: u32, min_days: u32, window_days: u32) -> bool {
+pub(crate) fn sustained(times: &[i64], min_commits: u32, min_days: u32, window_days: u32) -> bool {
     let (most, days) = busiest(times, i64::from(window_days).saturating_mul(DAY));
     // A dense run (`min_commits` × `min_days` commits) is a job even within a few days.
     most >= min_commits as usize
@@ -875,7 +890,7 @@ impl JobFacts {
         let (template, _) = top(&|c| c.template.as_str());
         let mut sorted = times.clone();
         sorted.sort_unstable();
-        let (period, regular_share) = super::history::regularity(&sorted);
+        let (period, regular_share) = crate::history::cadence::regularity(&sorted);
         JobFacts {
             commits: facts.len(),
             first,
@@ -893,7 +908,7 @@ impl JobFacts {
 
     fn cadence(&self) -> String {
         if self.regular_share >= 0.75 && self.period > 0 {
-            format!("every {}", super::history::period_text(self.period))
+            format!("every {}", crate::history::cadence::period_text(self.period))
         } else {
             "on change, at irregular intervals".to_owned()
         }
@@ -940,80 +955,19 @@ impl JobFacts {
     }
 }
 
-fn span(times: &[i64]) -> (i64, i64) {
+/// The first and last of `times`.
+pub(crate) fn span(times: &[i64]) -> (i64, i64) {
     (
         times.iter().copied().min().unwrap_or(0),
         times.iter().copied().max().unwrap_or(0),
     )
 }
 
-fn date(t: i64) -> String {
+/// A day, `2024-05-01`.
+pub(crate) fn date(t: i64) -> String {
     jiff::Timestamp::from_second(t)
         .map(|ts| ts.strftime("%Y-%m-%d").to_string())
         .unwrap_or_default()
-}
-
-/// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
-/// stretch of `lookback_days`, reach the thresholds.
-pub fn churning_blob(input: &Input<'_, '_>, t: &Touched, sizes: &dyn Fn(ObjectId) -> Option<u64>) -> Option<Hit> {
-    let rule = &input.policy.rules.churning_blob;
-    let i = input.model.path_index(t.path.as_bstr());
-    let mut first_seen: HashMap<ObjectId, i64> = HashMap::new();
-    if let Some(i) = i {
-        for c in input.model.changes_of(i) {
-            if let (Some(b), Some(commit)) = (c.blob, input.model.commit(c.commit)) {
-                let e = first_seen.entry(b).or_insert(commit.time);
-                *e = (*e).min(commit.time);
-            }
-        }
-    }
-    first_seen.entry(t.blob).or_insert(i64::MAX);
-    let known: Vec<u64> = first_seen.keys().filter_map(|b| sizes(*b)).collect();
-    let max = known.iter().copied().max()?;
-    if max < rule.min_size.0 {
-        return None;
-    }
-    let times: Vec<i64> = first_seen.values().copied().filter(|t| *t != i64::MAX).collect();
-    let span_days = i64::from(input.policy.lookback_days).saturating_mul(DAY);
-    let (n, _) = busiest(&times, span_days);
-    let n = n.max(1) as u64;
-    let level = if n >= u64::from(rule.deny_versions) {
-        Level::Deny
-    } else if n >= u64::from(rule.warn_versions) {
-        Level::Warn
-    } else {
-        return None;
-    }
-    .capped(rule.level);
-    let total: u64 = known.iter().copied().fold(0, u64::saturating_add);
-    let (first, last) = span(&times);
-    let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
-    let per_month = (total as f64 / months) as u64;
-    Some(
-        Hit::new(
-            RuleId::ChurningBlob,
-            level,
-            format!(
-                "{n} versions within {} days (warn at {}, deny at {}), up to {} each; {} versions and {} of history in all, about {} a month",
-                input.policy.lookback_days,
-                rule.warn_versions,
-                rule.deny_versions,
-                human_size(max),
-                first_seen.len(),
-                human_size(total),
-                human_size(per_month)
-            ),
-        )
-        .with("versions", n)
-        .with("versions_total", first_seen.len())
-        .with("unknown_sizes", first_seen.len() - known.len())
-        .with("first", date(first))
-        .with("last", date(last))
-        .with("max_size", max)
-        .with("total_size", total)
-        .with("bytes_per_month", per_month)
-        .with("history_truncated", input.model.truncated),
-    )
 }
 
 #[cfg(test)]

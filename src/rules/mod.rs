@@ -1,9 +1,12 @@
-//! The rules: one stable id per signal, grouped by pattern, one module per pattern.
+//! The rules: one file each, listed once in the registry below.
 //!
-//! A rule looks at one [`Blob`](crate::scan::Blob) (its path, size, sniffed content and
-//! attributes) and returns at most one finding. Range-wide rules (`history-growth`) look at
-//! the totals of a scan. Each rule's documentation, shown by `pushgate explain`, lives next
-//! to its code.
+//! A rule's file holds everything about it: its id and pattern, its documentation (what,
+//! why, signals, fix: what `pushgate explain` prints), its settings (`[rules.<id>]`), and its
+//! check. Per-blob rules look at one [`Blob`] (path, size, sniffed content, attributes); the
+//! history rules (`churning-blob`, `data-churn`, `machine-cadence`, and the subjects of
+//! `database-file` and `backup-file`) read the [history model](crate::history) through
+//! [`behaviour`]; `history-growth` reads a range's totals. Adding a rule is its file plus one
+//! line in [`registry!`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,122 +14,121 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Pattern;
+use settings::RuleSettings;
 
-pub mod audit_trail;
-pub mod backup;
 pub mod behaviour;
-pub mod database;
-pub mod history;
-pub mod large_churn;
 pub mod paths;
+pub mod settings;
 
-/// The stable id of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleId {
-    /// A blob whose size reaches a threshold.
-    LargeBlob,
-    /// Bytes of new blobs a range adds to history.
-    HistoryGrowth,
-    /// A large path with many versions in the look-back window.
-    ChurningBlob,
-    /// A large object behind a deep delta chain.
-    DeepDeltaChain,
-    /// A raw blob where `.gitattributes` asks for an LFS pointer.
-    LfsBypassed,
-    /// A database file, by content or name.
-    DatabaseFile,
-    /// A structured data file rewritten by automation.
-    DataChurn,
-    /// A log file, by name or timestamped lines.
-    LogFile,
-    /// Audit and event records.
-    AuditRecord,
-    /// Build output and generated files.
-    GeneratedArtifact,
-    /// Commits made at machine cadence.
-    MachineCadence,
-    /// A database dump.
-    DatabaseDump,
-    /// An archive that is a backup, or a large archive.
-    ArchiveBackup,
-    /// A disk or VM image.
-    DiskImage,
-    /// A backup copy by name.
-    BackupFile,
+/// A per-blob check: what one rule makes of one blob.
+pub type BlobCheck = fn(&Blob<'_>, &crate::policy::PolicyFile, &mut Vec<Hit>);
+
+/// Counts the rules of the registry.
+macro_rules! count {
+    () => { 0 };
+    ($head:ident $($tail:ident)*) => { 1 + count!($($tail)*) };
 }
 
-impl RuleId {
-    /// Every rule, in documentation order (grouped by pattern).
-    pub const ALL: [RuleId; 15] = [
-        RuleId::LargeBlob,
-        RuleId::HistoryGrowth,
-        RuleId::ChurningBlob,
-        RuleId::DeepDeltaChain,
-        RuleId::LfsBypassed,
-        RuleId::DatabaseFile,
-        RuleId::DataChurn,
-        RuleId::LogFile,
-        RuleId::AuditRecord,
-        RuleId::GeneratedArtifact,
-        RuleId::MachineCadence,
-        RuleId::DatabaseDump,
-        RuleId::ArchiveBackup,
-        RuleId::DiskImage,
-        RuleId::BackupFile,
-    ];
+/// The registry: every rule, in documentation order (grouped by pattern), with its file. It
+/// makes the [`RuleId`] enum, its id, pattern and documentation lookups, the per-blob checks,
+/// and the `[rules.*]` tables of the policy.
+macro_rules! registry {
+    ($( $(#[$meta:meta])* $variant:ident => $module:ident, )*) => {
+        $( pub mod $module; )*
 
-    /// The stable kebab-case id.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleId::LargeBlob => "large-blob",
-            RuleId::HistoryGrowth => "history-growth",
-            RuleId::ChurningBlob => "churning-blob",
-            RuleId::DeepDeltaChain => "deep-delta-chain",
-            RuleId::DataChurn => "data-churn",
-            RuleId::MachineCadence => "machine-cadence",
-            RuleId::LfsBypassed => "lfs-bypassed",
-            RuleId::DatabaseFile => "database-file",
-            RuleId::LogFile => "log-file",
-            RuleId::AuditRecord => "audit-record",
-            RuleId::GeneratedArtifact => "generated-artifact",
-            RuleId::DatabaseDump => "database-dump",
-            RuleId::ArchiveBackup => "archive-backup",
-            RuleId::DiskImage => "disk-image",
-            RuleId::BackupFile => "backup-file",
+        /// The stable id of a rule.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum RuleId {
+            $( $(#[$meta])* $variant, )*
         }
-    }
 
-    /// The pattern the rule belongs to.
-    pub fn pattern(self) -> Pattern {
-        match self {
-            RuleId::LargeBlob
-            | RuleId::HistoryGrowth
-            | RuleId::ChurningBlob
-            | RuleId::DeepDeltaChain
-            | RuleId::LfsBypassed => Pattern::LargeChurn,
-            RuleId::DatabaseFile | RuleId::DataChurn => Pattern::Database,
-            RuleId::LogFile | RuleId::AuditRecord | RuleId::GeneratedArtifact | RuleId::MachineCadence => {
-                Pattern::AuditTrail
+        impl RuleId {
+            /// Every rule, in documentation order (grouped by pattern).
+            pub const ALL: [RuleId; count!($($variant)*)] = [ $( RuleId::$variant, )* ];
+
+            /// The stable kebab-case id.
+            pub fn as_str(self) -> &'static str {
+                match self { $( RuleId::$variant => $module::ID, )* }
             }
-            RuleId::DatabaseDump | RuleId::ArchiveBackup | RuleId::DiskImage | RuleId::BackupFile => Pattern::Backup,
+
+            /// The pattern the rule belongs to.
+            pub fn pattern(self) -> Pattern {
+                match self { $( RuleId::$variant => $module::PATTERN, )* }
+            }
+
+            /// The rule's documentation, as `pushgate explain` prints it.
+            pub fn doc(self) -> &'static RuleDoc {
+                match self { $( RuleId::$variant => &$module::DOC, )* }
+            }
+
+            /// The rule's per-blob check, if it has one.
+            pub fn blob_check(self) -> Option<BlobCheck> {
+                match self { $( RuleId::$variant => $module::BLOB, )* }
+            }
         }
+
+        /// `[rules.*]`, one table per rule id, each the rule's own settings type.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
+        pub struct Rules {
+            $(
+                #[doc = concat!("`[rules.", stringify!($module), "]` (kebab-case in the file)")]
+                pub $module: $module::Settings,
+            )*
+        }
+
+        impl Rules {
+            /// The settings of `rule`, as every rule's settings answer.
+            pub fn settings(&self, rule: RuleId) -> &dyn RuleSettings {
+                match rule { $( RuleId::$variant => &self.$module, )* }
+            }
+        }
+    };
+}
+
+registry! {
+    /// A blob whose size reaches a threshold.
+    LargeBlob => large_blob,
+    /// Bytes of new blobs a range adds to history.
+    HistoryGrowth => history_growth,
+    /// A large path with many versions in a stretch of the look-back window.
+    ChurningBlob => churning_blob,
+    /// A large object behind a deep delta chain.
+    DeepDeltaChain => deep_delta_chain,
+    /// A raw blob where `.gitattributes` asks for an LFS pointer.
+    LfsBypassed => lfs_bypassed,
+    /// A database file, by content or name; an engine's data directory.
+    DatabaseFile => database_file,
+    /// Structured data a job rewrites.
+    DataChurn => data_churn,
+    /// A log file, by name or timestamped lines.
+    LogFile => log_file,
+    /// Audit and event records.
+    AuditRecord => audit_record,
+    /// Build output and generated files.
+    GeneratedArtifact => generated_artifact,
+    /// What else a job writes: records, logs, rendered output, folder snapshots.
+    MachineCadence => machine_cadence,
+    /// A database dump.
+    DatabaseDump => database_dump,
+    /// An archive that is a backup, or a large archive.
+    ArchiveBackup => archive_backup,
+    /// A disk or VM image.
+    DiskImage => disk_image,
+    /// A backup copy by name; a dated series of copies.
+    BackupFile => backup_file,
+}
+
+impl Rules {
+    /// The configured `level` of `rule` (the highest it reports at, or `off`).
+    pub fn level(&self, rule: RuleId) -> crate::finding::Setting {
+        self.settings(rule).level()
     }
 
-    /// The rule's documentation, as `pushgate explain` prints it.
-    pub fn doc(self) -> &'static RuleDoc {
-        if matches!(
-            self,
-            RuleId::ChurningBlob | RuleId::DeepDeltaChain | RuleId::DataChurn | RuleId::MachineCadence
-        ) {
-            return history::doc(self);
-        }
-        match self.pattern() {
-            Pattern::LargeChurn => large_churn::doc(self),
-            Pattern::Database => database::doc(self),
-            Pattern::AuditTrail => audit_trail::doc(self),
-            Pattern::Backup => backup::doc(self),
-        }
+    /// The `exclude` globs of `rule`.
+    pub fn exclude(&self, rule: RuleId) -> &crate::policy::Globs {
+        self.settings(rule).exclude()
     }
 }
 
@@ -258,18 +260,15 @@ impl Hit {
     }
 }
 
-/// Run every per-blob rule of `policy` on `blob`.
+/// Run every per-blob rule of `policy` on `blob` (rules set to `off` do not run).
 pub fn check_blob(blob: &Blob<'_>, policy: &crate::policy::PolicyFile, out: &mut Vec<Hit>) {
-    let start = out.len();
-    large_churn::check(blob, policy, out);
-    database::check(blob, policy, out);
-    audit_trail::check(blob, policy, out);
-    backup::check(blob, policy, out);
-    let hits: Vec<Hit> = out
-        .drain(start..)
-        .filter(|h| h.level != crate::finding::Level::Off && !policy.rules.exclude(h.rule).is_match(blob.path))
-        .collect();
-    out.extend(hits);
+    for rule in RuleId::ALL {
+        let Some(check) = rule.blob_check() else { continue };
+        if policy.rules.level(rule).is_off() || policy.rules.exclude(rule).is_match(blob.path) {
+            continue;
+        }
+        check(blob, policy, out);
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,40 @@
-//! database: git used as a database. Database files and data rewritten by streams of
-//! commits grow history with every write and slow every clone.
+//! `database-file` (database): a database file, by content or name; an engine's data directory.
 
-use super::{Blob, Hit, RuleDoc, RuleId};
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
 use crate::detect::FormatClass;
 use crate::policy::PolicyFile;
 
-const DATABASE_FILE: RuleDoc = RuleDoc {
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "database-file";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::Database;
+
+/// The rule's settings (`[rules.database-file]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Level when the content confirms a database format.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Level for a database name with binary content of no known format.
+    pub name_only_level: Setting,
+    /// Database file names.
+    pub paths: Globs,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
     id: RuleId::DatabaseFile,
     summary: "A database file (SQLite, Access/Jet, DuckDB, Berkeley DB, LMDB, LevelDB/RocksDB, InnoDB, ...).",
     why: "A database file is rewritten as a whole binary blob on every change. Git cannot merge it, cannot \
@@ -19,11 +48,6 @@ const DATABASE_FILE: RuleDoc = RuleDoc {
           commits that added it.",
 };
 
-/// The documentation of this pattern's rules.
-pub fn doc(_rule: RuleId) -> &'static RuleDoc {
-    &DATABASE_FILE
-}
-
 /// Per-blob rules of this pattern.
 pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.database_file;
@@ -32,7 +56,7 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
         let level = if super::paths::is_small_fixture(blob) {
             crate::finding::Level::Info
         } else {
-            rule.level
+            rule.level.level()
         };
         out.push(
             Hit::new(
@@ -43,14 +67,20 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("format", format.name())
             .with("matched", "content"),
         );
-    } else if rule.paths.is_match(blob.path) && blob.binary() == Some(true) && blob.format().is_none() {
+    } else if rule.paths.is_match(blob.path)
+        && blob.binary() == Some(true)
+        && blob.format().is_none()
+        && !rule.name_only_level.is_off()
+    {
         out.push(
             Hit::new(
                 RuleId::DatabaseFile,
-                rule.name_only_level,
+                rule.name_only_level.level(),
                 "binary file with a database file name, in no format pushgate recognizes",
             )
             .with("matched", "name"),
         );
     }
 }
+
+super::settings::plain_settings!(Settings);

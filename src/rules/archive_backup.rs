@@ -1,0 +1,85 @@
+//! `archive-backup` (backup): an archive that is a backup, or a large one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
+use crate::detect::FormatClass;
+use crate::policy::{PolicyFile, Size};
+use crate::util::human_size;
+
+use super::paths::{find_word, has_date_stamp};
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "archive-backup";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::Backup;
+
+/// The rule's settings (`[rules.archive-backup]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Level for backup-named or date-stamped archives.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Level for other archives of at least `large_size`.
+    pub large_level: Setting,
+    /// Size from which any archive is reported.
+    pub large_size: Size,
+    /// Words in a path that say "backup".
+    pub words: Vec<String>,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::ArchiveBackup,
+    summary: "An archive (tar, gzip, zip, 7z, rar, xz, zstd, bzip2, lz4) that is a backup, or that is large.",
+    why: "Archives are opaque to git: every new one is stored whole, none can be diffed or merged, and \
+          backups made on a schedule pile up in history forever.",
+    signals: "The archive format from the content. Reported at `level` when the path holds one of `words` \
+              (backup, bak, dump, snapshot, ...) or the file name carries a date stamp; at `large_level` \
+              when the archive is at least `large_size`; small archives such as test fixtures are not reported.",
+    fix: "Keep backups in Amazon S3 and S3 Glacier and manage them with AWS Backup; keep release archives in \
+          a package or artifact store. Remove the file from the unpushed commits.",
+};
+
+/// An archive named or dated as a backup, or a large one.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rules = &policy.rules;
+    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Archive)
+        && !super::paths::is_small_fixture(blob)
+    {
+        let rule = &rules.archive_backup;
+        let word = find_word(blob.path, &rule.words);
+        // A rotated log (`app-2024-05-01.log.gz`) carries a date but is the log rule's business.
+        let dated = has_date_stamp(blob.name) && !rules.log_file.paths.is_match(blob.path);
+        let base = |level, why: String| {
+            Hit::new(RuleId::ArchiveBackup, level, format!("{} {why}", format.name())).with("format", format.name())
+        };
+        if let Some(word) = word {
+            out.push(base(rule.level.level(), format!("named as a backup (\"{word}\")")).with("word", word));
+        } else if dated {
+            out.push(
+                base(
+                    rule.level.level(),
+                    "with a date stamp in its name, as scheduled backups have".into(),
+                )
+                .with("dated", true),
+            );
+        } else if let Some(size) = blob.size.filter(|s| *s >= rule.large_size.0 && !rule.large_level.is_off()) {
+            out.push(base(
+                rule.large_level.level(),
+                format!("of {} (reported from {})", human_size(size), rule.large_size),
+            ));
+        }
+    }
+}
+
+super::settings::plain_settings!(Settings);

@@ -1,0 +1,99 @@
+//! `audit-record` (audit-trail): audit and event records.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
+use crate::detect::FormatClass;
+use crate::policy::PolicyFile;
+
+use super::paths::extension;
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "audit-record";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::AuditTrail;
+
+/// The rule's settings (`[rules.audit-record]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Highest level reported; `off` disables.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Audit and event file names.
+    pub paths: Globs,
+    /// Share of JSON lines with a timestamp field that makes an event stream.
+    pub min_timestamped_ratio: f64,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::AuditRecord,
+    summary: "Audit and event records: audit files, CloudTrail-style JSON, JSON-lines event streams, Windows \
+              event logs, packet captures.",
+    why: "Audit trails must be kept for long periods and are generated at a steady, frequent cadence. Git \
+          history is the wrong store: it grows without bound, cannot expire records, and is slow to query.",
+    signals: "Audit file names (`paths`); JSON whose records carry `eventVersion`, `eventSource` and \
+              `eventName`; JSON-lines files where `min_timestamped_ratio` of the lines are objects with a \
+              timestamp field; `.evtx` and pcap content.",
+    fix: "Keep retained records in Amazon S3 (with object lock if they must be immutable); use AWS CloudTrail \
+          for AWS API activity and AWS Config for resource configuration history. Remove the file from the \
+          unpushed commits.",
+};
+
+/// Event captures by content, audit records by name, CloudTrail-style JSON, JSON-lines event streams.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rule = &policy.rules.audit_record;
+    let hit = |what: String| Hit::new(RuleId::AuditRecord, rule.level.level(), what);
+    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::EventCapture) {
+        out.push(hit(format!("{} (confirmed by content)", format.name())).with("format", format.name()));
+        return;
+    }
+    if rule.paths.is_match(blob.path) {
+        out.push(hit("audit or event record (name)".into()).with("matched", "name"));
+        return;
+    }
+    let Some(sniff) = blob.sniff.filter(|s| !s.binary) else {
+        return;
+    };
+    if sniff.cloudtrail {
+        out.push(
+            hit("CloudTrail-style event records (eventVersion, eventSource, eventName)".into())
+                .with("matched", "content"),
+        );
+        return;
+    }
+    let lines = sniff.lines;
+    let json_lines = matches!(extension(blob.name).as_deref(), Some("jsonl" | "ndjson" | "json"));
+    if json_lines
+        && lines.lines >= 5
+        && f64::from(lines.json_timestamped) >= rule.min_timestamped_ratio * f64::from(lines.lines)
+    {
+        out.push(
+            hit("event stream: JSON lines with timestamp fields".into())
+                .with("matched", "content")
+                .with("lines", lines.lines)
+                .with("timestamped_lines", lines.json_timestamped),
+        );
+    }
+}
+
+impl super::settings::RuleSettings for Settings {
+    fn level(&self) -> Setting {
+        self.level
+    }
+    fn exclude(&self) -> &Globs {
+        &self.exclude
+    }
+    fn validate(&self, id: &str) -> Result<(), (String, String)> {
+        super::settings::share(id, "min_timestamped_ratio", self.min_timestamped_ratio)
+    }
+}

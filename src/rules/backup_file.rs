@@ -1,0 +1,68 @@
+//! `backup-file` (backup): a backup copy by name; a dated series of copies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
+use crate::policy::PolicyFile;
+
+use super::paths::is_source_code;
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "backup-file";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::Backup;
+
+/// The rule's settings (`[rules.backup-file]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Highest level reported; `off` disables.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Backup copy names.
+    pub paths: Globs,
+    /// Backup directories.
+    pub dirs: Globs,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::BackupFile,
+    summary: "A backup copy by name: `*.bak`, `*.backup`, `*.old`, `*.orig`, `*~`, or a file under `backup/`.",
+    why: "Backup copies duplicate files that git already versions, and editors' and merge tools' leftovers \
+          are noise in every review. History already is the backup of committed files.",
+    signals: "The file name (`paths`) and backup directories (`dirs`); source code under a backup directory \
+              is not reported.",
+    fix: "Delete the copy (`git rm --cached <path>`) and add the pattern to .gitignore; keep real backups in \
+          Amazon S3, Amazon EFS or Amazon EBS snapshots, managed with AWS Backup.",
+};
+
+/// A backup copy by name; a file in a backup directory (info).
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rules = &policy.rules;
+    let backup = &rules.backup_file;
+    if backup.paths.is_match(blob.path) {
+        out.push(Hit::new(RuleId::BackupFile, backup.level.level(), "backup copy (name)").with("matched", "name"));
+    } else if backup.dirs.is_match(blob.path) && !is_source_code(blob.name) {
+        // A directory name alone never warns (a `backup/` folder of scripts); what a job
+        // copies there is judged by the history.
+        out.push(
+            Hit::new(
+                RuleId::BackupFile,
+                crate::finding::Level::Info,
+                "file in a backup directory",
+            )
+            .with("matched", "directory"),
+        );
+    }
+}
+
+super::settings::plain_settings!(Settings);

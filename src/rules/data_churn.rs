@@ -1,0 +1,74 @@
+//! `data-churn` (database): structured data or a database file a job rewrites again and again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
+
+use super::{BlobCheck, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "data-churn";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::Database;
+
+/// The rule's settings (`[rules.data-churn]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Highest level reported; `off` disables.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// A job's commits that rewrite the subject within `window_days`.
+    pub min_commits: u32,
+    /// Distinct days those commits fall on (a burst of test runs is not a schedule).
+    pub min_days: u32,
+    /// The stretch of days, anywhere in the history read, the commits are counted in.
+    pub window_days: u32,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = None;
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::DataChurn,
+    summary: "Structured data or a database file rewritten again and again by a job.",
+    why: "A JSON, CSV or spreadsheet that a job rewrites every few minutes or every day uses git as a \
+          database: every write is a commit kept forever, history grows without end, and readers get no \
+          queries, indexes or concurrency.",
+    signals: "The history model: which commits a job made, told by behaviour rather than names (messages that \
+              fall into a few templates once numbers, dates in any form, hex ids, emojis and data-diff \
+              summaries are folded, or an identity whose vocabulary stays tiny; bot, root or the owner alike), \
+              and what they rewrote. Files of one role in one directory are one subject (`feeds/*.json`). It \
+              counts when the job rewrote the subject `min_commits` times within some stretch of `window_days` \
+              on `min_days` distinct days, whether on a schedule or only when the data changed. Lock files, \
+              manifests, CI and tool configuration, changelogs and translations are never a subject.",
+    fix: "Write the data to a database (Amazon DynamoDB, or a managed relational database) or to Amazon S3, \
+          and keep only the code and schema in git.",
+};
+
+/// Whether a job's writes of a subject at `times` count: `min_commits` of them within some
+/// stretch of `window_days` on `min_days` distinct days, or a dense run of `min_commits` ×
+/// `min_days` however short.
+pub fn holds(settings: &Settings, times: &[i64]) -> bool {
+    super::behaviour::sustained(times, settings.min_commits, settings.min_days, settings.window_days)
+}
+
+impl super::settings::RuleSettings for Settings {
+    fn level(&self) -> Setting {
+        self.level
+    }
+    fn exclude(&self) -> &Globs {
+        &self.exclude
+    }
+    fn validate(&self, id: &str) -> Result<(), (String, String)> {
+        use super::settings::at_least_one;
+        at_least_one(id, "min_commits", self.min_commits)?;
+        at_least_one(id, "min_days", self.min_days)?;
+        at_least_one(id, "window_days", self.window_days)
+    }
+}

@@ -1,0 +1,58 @@
+//! `database-dump` (backup): a database dump, by content (a schema dump is none).
+
+use crate::detect::FormatClass;
+use crate::finding::Pattern;
+use crate::policy::PolicyFile;
+
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "database-dump";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::Backup;
+
+/// The rule's settings (`[rules.database-dump]`).
+pub type Settings = super::settings::WithPaths;
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::DatabaseDump,
+    summary: "A database dump: mysqldump, MariaDB, pg_dump (plain and custom), sqlite3 .dump, Oracle export, \
+              Redis RDB, mongodump BSON.",
+    why: "Dumps are large, change completely from one run to the next, and often hold production data that \
+          should never sit in a repository every developer clones. Git was not designed as backup storage.",
+    signals: "The dump's own header in the content (`-- MySQL dump`, `-- PostgreSQL database dump`, `PGDMP`, \
+              `REDIS00nn`, ...) and, for BSON and RDB files, the name (`paths`) with binary content. A `*.sql` \
+              migration or schema file has no dump header and is never reported.",
+    fix: "Store dumps in Amazon S3 (S3 Glacier for long retention) or use AWS Backup; remove the file from the \
+          unpushed commits (`git rm --cached <path>`, `git commit --amend` or `git rebase -i <base>`).",
+};
+
+/// A dump by content, or a binary dump by name.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rules = &policy.rules;
+    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Dump) {
+        out.push(
+            Hit::new(
+                RuleId::DatabaseDump,
+                rules.database_dump.level.level(),
+                format!("{} (confirmed by content)", format.name()),
+            )
+            .with("format", format.name())
+            .with("matched", "content"),
+        );
+    } else if rules.database_dump.paths.is_match(blob.path) && blob.binary() == Some(true) {
+        out.push(
+            Hit::new(
+                RuleId::DatabaseDump,
+                rules.database_dump.level.level(),
+                "binary database dump (name)",
+            )
+            .with("matched", "name"),
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! `deep-delta-chain` (large-churn): a large object behind a deep delta chain in a pack.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
+use crate::policy::{PolicyFile, Size};
+use crate::util::human_size;
+
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "deep-delta-chain";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::LargeChurn;
+
+/// The rule's settings (`[rules.deep-delta-chain]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Highest level reported; `off` disables.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Objects at least this large are checked.
+    pub min_size: Size,
+    /// Chains deeper than this are reported.
+    pub max_depth: u32,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = None;
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::DeepDeltaChain,
+    summary: "A large object stored behind a deep delta chain in a pack.",
+    why: "Git stores versions as deltas of other versions; to read one it inflates every link of the chain. \
+          Deep chains of large objects make checkouts, blame and server-side operations slow and memory-hungry.",
+    signals: "The chain depth and the bytes to inflate, read from the pack index and the pack entry headers \
+              (nothing is inflated to learn them), for new objects of at least `min_size`.",
+    fix: "Keep the file out of git (Amazon S3 or Git LFS). For the existing history, repacking with a \
+          smaller depth (`git repack -adf --depth=<n>`) shortens chains at the cost of a larger pack.",
+};
+
+/// `deep-delta-chain`: an object of `size` bytes behind a chain of `depth` deltas that needs
+/// `inflate` bytes inflated to rebuild.
+pub fn check(size: u64, depth: u32, inflate: u64, policy: &PolicyFile) -> Option<Hit> {
+    let rule = &policy.rules.deep_delta_chain;
+    if size < rule.min_size.0 || depth <= rule.max_depth {
+        return None;
+    }
+    Some(
+        Hit::new(
+            RuleId::DeepDeltaChain,
+            rule.level.level(),
+            format!(
+                "stored behind a chain of {depth} deltas (limit {}): reading it inflates {}",
+                rule.max_depth,
+                human_size(inflate)
+            ),
+        )
+        .with("depth", depth)
+        .with("max_depth", rule.max_depth)
+        .with("inflate_bytes", inflate),
+    )
+}
+
+super::settings::plain_settings!(Settings);

@@ -1,0 +1,52 @@
+//! `disk-image` (backup): a disk or virtual machine image.
+
+use crate::detect::FormatClass;
+use crate::finding::Pattern;
+use crate::policy::PolicyFile;
+
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "disk-image";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::Backup;
+
+/// The rule's settings (`[rules.disk-image]`).
+pub type Settings = super::settings::WithPaths;
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::DiskImage,
+    summary: "A disk or virtual machine image: ISO 9660, qcow2, VMDK, VHD, VHDX, VDI, GPT disks, DMG.",
+    why: "Images are huge binary snapshots of whole file systems; each one committed makes every clone and \
+          push slower, and git cannot store their changes efficiently.",
+    signals: "The image format from the content, or an image file name (`paths`) with binary content of no \
+              other known format.",
+    fix: "Keep images as Amazon EBS snapshots or in Amazon S3, and build VM images in a pipeline instead of \
+          committing them. Remove the file from the unpushed commits.",
+};
+
+/// A disk image by content, or a binary file with an image name.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rules = &policy.rules;
+    let image = &rules.disk_image;
+    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::DiskImage) {
+        out.push(
+            Hit::new(
+                RuleId::DiskImage,
+                image.level.level(),
+                format!("{} (confirmed by content)", format.name()),
+            )
+            .with("format", format.name())
+            .with("matched", "content"),
+        );
+    } else if image.paths.is_match(blob.path) && blob.binary() == Some(true) && blob.format().is_none() {
+        out.push(
+            Hit::new(RuleId::DiskImage, image.level.level(), "binary file with a disk image name").with("matched", "name"),
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! `generated-artifact` (audit-trail): build output, compiled binaries and generated files.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Level, Pattern, Setting};
+use crate::policy::Globs;
+use crate::detect::{Format, FormatClass};
+use crate::policy::PolicyFile;
+
+use super::paths::{is_lockfile, is_small_fixture};
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "generated-artifact";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::AuditTrail;
+
+/// The rule's settings (`[rules.generated-artifact]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Level for build output and compiled binaries.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Level for generated sources.
+    pub source_level: Setting,
+    /// Build output names.
+    pub build_paths: Globs,
+    /// Generated source names.
+    pub source_paths: Globs,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::GeneratedArtifact,
+    summary: "Build output, compiled binaries and generated files.",
+    why: "Output that a build can recreate changes with every build and bloats history with versions nobody \
+          reads; compiled binaries cannot be reviewed or diffed.",
+    signals: "Build output names (`build_paths`: `node_modules/`, `dist/`, `target/`, `*.min.js`, `*.map`, \
+              `*.o`, `*.class`, `*.pyc`, coverage and test reports) and compiled-binary content (ELF, PE, \
+              Mach-O, Java class, Python bytecode) at `level`; generated sources (`source_paths`, a \
+              \"DO NOT EDIT\" or \"@generated\" header, the `linguist-generated` attribute) at `source_level`, \
+              since many teams commit generated code on purpose.",
+    fix: "Add the output directory to .gitignore, build it in CI, and publish artifacts to a package \
+          registry or Amazon S3. Remove committed output with `git rm -r --cached <path>`.",
+};
+
+/// Build output by name (info until rebuilt), compiled binaries, generated sources.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rule = &policy.rules.generated_artifact;
+    if is_lockfile(blob.name) {
+        return;
+    }
+    let hit = |level, what: &str, how: &str| {
+        Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with("matched", how.to_owned())
+    };
+    if rule.build_paths.is_match(blob.path) {
+        // A name alone (a vendored `*.min.js` committed once) is worth knowing; a build that
+        // keeps rewriting it is worth a warning, which the history decides.
+        out.push(hit(Level::Info, "build output (name)", "name").with("build_output", true));
+    } else if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::CompiledBinary) {
+        let level = if is_small_fixture(blob) {
+            Level::Info
+        } else {
+            rule.level.level()
+        };
+        out.push(hit(level, &format!("compiled binary: {}", format.name()), "content").with("format", format.name()));
+    } else if rule.source_level.is_off() {
+    } else if blob.attrs.generated {
+        out.push(hit(
+            rule.source_level.level(),
+            "generated file (linguist-generated attribute)",
+            "attribute",
+        ));
+    } else if rule.source_paths.is_match(blob.path) {
+        out.push(hit(rule.source_level.level(), "generated source", "name"));
+    } else if blob.sniff.is_some_and(|s| s.generated_marker && !s.binary) && blob.format() != Some(Format::LfsPointer) {
+        out.push(hit(
+            rule.source_level.level(),
+            "generated source (\"DO NOT EDIT\" or \"@generated\" header)",
+            "content",
+        ));
+    }
+}
+
+super::settings::plain_settings!(Settings);

@@ -1,0 +1,68 @@
+//! `history-growth` (large-churn): the bytes of new content a range adds to history.
+
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
+use crate::finding::Pattern;
+use crate::policy::PolicyFile;
+use crate::util::human_size;
+
+/// The rule's id.
+pub const ID: &str = "history-growth";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::LargeChurn;
+
+/// The rule's settings (`[rules.history-growth]`).
+pub type Settings = super::settings::Graded;
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = None;
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::HistoryGrowth,
+    summary: "A push or range that adds many bytes of new file content to history.",
+    why: "Every byte a push adds stays in history even when a later commit deletes the file again, so one \
+          careless push can make every future clone slower.",
+    signals: "The sum of the sizes of the distinct new blobs in the range, from object headers, including \
+              files the same range deletes again.",
+    fix: "Find the largest additions in the finding's evidence, move them to Amazon S3 or Git LFS, and \
+          rewrite the unpushed commits (`git rebase -i <base>`) so they never enter history.",
+};
+
+/// What a whole range added to history.
+#[derive(Debug, Clone, Default)]
+pub struct Growth {
+    /// Bytes of distinct new blobs.
+    pub bytes: u64,
+    /// Number of distinct new blobs.
+    pub blobs: u64,
+    /// The largest new blobs, as (path, size), largest first.
+    pub largest: Vec<(String, u64)>,
+}
+
+/// The `history-growth` rule over a whole range.
+pub fn history_growth(growth: &Growth, policy: &PolicyFile) -> Option<Hit> {
+    let rule = &policy.rules.history_growth;
+    let level = rule.grade(growth.bytes)?;
+    let largest: Vec<serde_json::Value> = growth
+        .largest
+        .iter()
+        .map(|(path, size)| serde_json::json!({"path": path, "size": size}))
+        .collect();
+    Some(
+        Hit::new(
+            RuleId::HistoryGrowth,
+            level,
+            format!(
+                "adds {} of new content in {} blobs to history (warn at {}, deny at {})",
+                human_size(growth.bytes),
+                growth.blobs,
+                rule.warn_size,
+                rule.deny_size
+            ),
+        )
+        .with("bytes", growth.bytes)
+        .with("blobs", growth.blobs)
+        .with("largest", largest),
+    )
+}

@@ -1,0 +1,58 @@
+//! `lfs-bypassed` (large-churn): a path `.gitattributes` sends through Git LFS, committed raw.
+
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use crate::detect::Format;
+use crate::finding::Pattern;
+use crate::policy::PolicyFile;
+use crate::util::human_size;
+
+/// The rule's id.
+pub const ID: &str = "lfs-bypassed";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::LargeChurn;
+
+/// The rule's settings (`[rules.lfs-bypassed]`).
+pub type Settings = super::settings::LevelOnly;
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::LfsBypassed,
+    summary: "A path that .gitattributes sends through Git LFS, committed as a raw blob instead of a pointer.",
+    why: "The repository decided these files live in LFS; a raw copy puts the whole file into git history \
+          anyway, usually because git-lfs was not installed on the committer's machine.",
+    signals: "The `filter=lfs` attribute of the path, read from the .gitattributes files of the commit's own \
+              tree (and $GIT_DIR/info/attributes), and whether the blob is a valid LFS pointer.",
+    fix: "Install Git LFS (`git lfs install`), then convert the commits: `git lfs migrate import \
+          --include=<path>` on the unpushed range, and push again.",
+};
+
+/// Git LFS pointer files are always smaller than this (the specification's limit).
+const LFS_POINTER_MAX: u64 = 1024;
+
+/// A raw blob where `.gitattributes` asks for an LFS pointer.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    // A pointer is a small text file; anything larger is raw content even when it could not
+    // be read (a huge delta), and anything smaller must be read to tell.
+    let raw = match (blob.size, blob.sniff) {
+        (Some(size), _) if size >= LFS_POINTER_MAX => true,
+        (_, Some(sniff)) => sniff.format != Some(Format::LfsPointer),
+        _ => false,
+    };
+    if blob.attrs.lfs && raw {
+        out.push(
+            Hit::new(
+                RuleId::LfsBypassed,
+                policy.rules.lfs_bypassed.level.level(),
+                format!(
+                    ".gitattributes sends this path through Git LFS (filter=lfs), but it was committed as a raw {} blob",
+                    blob.size.map(human_size).unwrap_or_else(|| "size-unknown".into())
+                ),
+            )
+            .with("attribute", "filter=lfs"),
+        );
+    }
+}

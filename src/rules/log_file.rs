@@ -1,0 +1,107 @@
+//! `log-file` (audit-trail): a log file, by name or by timestamped lines.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Level, Pattern, Setting};
+use crate::policy::Globs;
+use crate::policy::PolicyFile;
+
+use super::paths::{extension, is_changelog, is_source_code, is_structured_data};
+use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "log-file";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::AuditTrail;
+
+/// The rule's settings (`[rules.log-file]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Highest level reported; `off` disables.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// Log file names.
+    pub paths: Globs,
+    /// Log directories.
+    pub dirs: Globs,
+    /// Minimum non-empty lines for a content match outside log directories.
+    pub min_lines: u32,
+    /// Share of lines starting with a timestamp for a content match.
+    pub min_timestamped_ratio: f64,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = Some(check);
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::LogFile,
+    summary: "A log file, by name (`*.log`, rotated `*.log.1`) or by content (lines that start with timestamps).",
+    why: "Logs are written continuously by running systems and kept for a long time. Committed to git, \
+          each new version adds to history forever, and a repository fed at machine cadence degrades \
+          steadily for everyone who clones, fetches or pushes.",
+    signals: "The name (`paths`); text under a log directory (`dirs`) with timestamped lines; anywhere else, \
+              text where at least `min_lines` lines were examined and `min_timestamped_ratio` of them start \
+              with an ISO-8601, syslog or common-log-format timestamp. Changelogs, source code and \
+              structured data files are never reported as logs.",
+    fix: "Send logs to Amazon CloudWatch Logs (or keep archives in Amazon S3), add the path to .gitignore, \
+          and remove the file from the unpushed commits (`git rm --cached <path>`, `git commit --amend`).",
+};
+
+/// A log file, by name, by log directory with timestamped text, or by timestamped lines.
+pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+    let rule = &policy.rules.log_file;
+    let hit =
+        |how: &str| Hit::new(RuleId::LogFile, rule.level.level(), format!("log file ({how})")).with("matched", how.to_owned());
+    if rule.paths.is_match(blob.path) {
+        out.push(hit("name"));
+        return;
+    }
+    let name = blob.name;
+    let Some(sniff) = blob.sniff.filter(|s| !s.binary) else {
+        return;
+    };
+    if is_changelog(name) || is_source_code(name) || is_structured_data(name) {
+        return;
+    }
+    let lines = sniff.lines;
+    let ratio = if lines.lines == 0 {
+        0.0
+    } else {
+        f64::from(lines.timestamped) / f64::from(lines.lines)
+    };
+    let with_counts = |h: Hit| {
+        h.with("lines", lines.lines)
+            .with("timestamped_lines", lines.timestamped)
+    };
+    if rule.dirs.is_match(blob.path) {
+        // A directory name alone never warns: its text must read like a log.
+        if lines.timestamped >= 3 && ratio >= 0.5 {
+            out.push(with_counts(hit("log directory")));
+        } else if matches!(extension(name).as_deref(), None | Some("txt" | "out" | "err")) {
+            let mut h = with_counts(hit("log directory, no timestamped lines"));
+            h.level = Level::Info;
+            out.push(h);
+        }
+        return;
+    }
+    if lines.lines >= rule.min_lines && ratio >= rule.min_timestamped_ratio {
+        out.push(with_counts(hit("timestamped lines")));
+    }
+}
+
+impl super::settings::RuleSettings for Settings {
+    fn level(&self) -> Setting {
+        self.level
+    }
+    fn exclude(&self) -> &Globs {
+        &self.exclude
+    }
+    fn validate(&self, id: &str) -> Result<(), (String, String)> {
+        super::settings::share(id, "min_timestamped_ratio", self.min_timestamped_ratio)
+    }
+}

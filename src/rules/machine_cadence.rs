@@ -1,0 +1,79 @@
+//! `machine-cadence` (audit-trail): what else a job commits: status records, logs, rendered output, folder snapshots.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Pattern, Setting};
+use crate::policy::Globs;
+
+use super::{BlobCheck, RuleDoc, RuleId};
+
+/// The rule's id.
+pub const ID: &str = "machine-cadence";
+
+/// The pattern its findings belong to.
+pub const PATTERN: Pattern = Pattern::AuditTrail;
+
+/// The rule's settings (`[rules.machine-cadence]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Highest level reported; `off` disables.
+    pub level: Setting,
+    /// Paths this rule never reports.
+    #[serde(skip_serializing_if = "Globs::is_empty")]
+    pub exclude: Globs,
+    /// A job's commits that rewrite the subject within `window_days`.
+    pub min_commits: u32,
+    /// Distinct days those commits fall on (a burst of test runs is not a schedule).
+    pub min_days: u32,
+    /// The stretch of days, anywhere in the history read, the commits are counted in.
+    pub window_days: u32,
+    /// A job's appends to a text file that make it a log, however short the burst.
+    pub min_appends: u32,
+    /// Files a job writes under one top-level directory before it counts as a folder snapshot.
+    pub snapshot_files: u32,
+}
+
+/// The per-blob check, if the rule has one.
+pub const BLOB: Option<BlobCheck> = None;
+
+/// What `pushgate explain` prints.
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::MachineCadence,
+    summary: "What a job commits that is not data: status records, logs, regenerated output, folder snapshots.",
+    why: "A job that commits every few minutes or every day turns the repository into a log: history grows \
+          without end, clones slow down, and the records are hard to query or retain properly.",
+    signals: "Jobs are found as for `data-churn`, and counted the same way (`min_commits` within `window_days` \
+              on `min_days` days). The content of what the job writes decides the pattern: YAML status records, \
+              logs and rendered output (pages, a README, SVG cards, plots) are audit-trail; dumps, archives and \
+              opaque files are backup. A text file the job appends to `min_appends` times is a log even in a \
+              short burst. A top-level directory where a job rewrites `snapshot_files` or more files, several \
+              per commit and mostly opaque, is one folder snapshot (backup).",
+    fix: "Send the records where records belong: Amazon CloudWatch Logs or Amazon S3 for logs and exports, \
+          AWS CloudTrail and AWS Config for audit history, a static-site or artifact bucket for generated \
+          pages, AWS Backup with Amazon S3, EFS or EBS snapshots for folder backups; keep the job's code in git.",
+};
+
+/// Whether a job's writes of a subject at `times` count: `min_commits` of them within some
+/// stretch of `window_days` on `min_days` distinct days, or a dense run of `min_commits` ×
+/// `min_days` however short.
+pub fn holds(settings: &Settings, times: &[i64]) -> bool {
+    super::behaviour::sustained(times, settings.min_commits, settings.min_days, settings.window_days)
+}
+
+impl super::settings::RuleSettings for Settings {
+    fn level(&self) -> Setting {
+        self.level
+    }
+    fn exclude(&self) -> &Globs {
+        &self.exclude
+    }
+    fn validate(&self, id: &str) -> Result<(), (String, String)> {
+        use super::settings::at_least_one;
+        at_least_one(id, "min_commits", self.min_commits)?;
+        at_least_one(id, "min_days", self.min_days)?;
+        at_least_one(id, "window_days", self.window_days)?;
+        at_least_one(id, "min_appends", self.min_appends)?;
+        at_least_one(id, "snapshot_files", self.snapshot_files)
+    }
+}
