@@ -45,6 +45,7 @@
 pub mod attributes;
 pub mod audit;
 pub mod baseline;
+pub mod candidate;
 pub mod ci;
 pub mod detect;
 pub mod explain;
@@ -61,6 +62,7 @@ pub mod scan;
 pub mod util;
 pub mod walk;
 
+pub use candidate::Candidate;
 pub use finding::{Finding, Level, Notice, Pattern, Setting};
 pub use policy::Policy;
 pub use rules::RuleId;

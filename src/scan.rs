@@ -9,15 +9,16 @@ use gix::bstr::ByteSlice;
 use serde::Serialize;
 
 use crate::attributes::Attributes;
+use crate::candidate::Candidate;
 use crate::detect::{self, Format, Sniff};
 use crate::finding::{Finding, Level, Notice};
 use crate::history::Model;
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
-use crate::rules::behaviour::{self, Touched};
-use crate::rules::{self, Blob, Hit, RuleId, history_growth::Growth};
-use crate::walk::{NewBlob, Old, Range, Walked, Walker, split_path};
+use crate::rules::behaviour;
+use crate::rules::{self, Hit, RuleId, history_growth::Growth};
+use crate::walk::{Old, Range, Walked, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -129,7 +130,7 @@ pub fn scan_refs(
 }
 
 /// The blob callback a scan hands to the walk.
-pub type OnBlob<'a> = &'a mut dyn FnMut(NewBlob) -> Result<(), RepoError>;
+pub type OnBlob<'a> = &'a mut dyn FnMut(Candidate) -> Result<(), RepoError>;
 
 /// Scan what `drive` walks (one or more calls of [`Walker::walk`]) under `policy`.
 /// `whole_history` says the walk covers histories from their roots, not what commits add to
@@ -274,7 +275,7 @@ pub(crate) struct Inspected {
     /// Blobs and bytes the walk brought, and the largest of them.
     pub growth: Growth,
     /// Paths worth a history lookup, by path.
-    pub touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
+    pub touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// The size of every blob read (`None`: absent).
     pub sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
 }
@@ -323,7 +324,7 @@ pub(crate) fn inspect_walk(
     // Blobs are read once each; the attribute lookups keep their own trees.
     reader.object_cache_size(0);
     std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<NewBlob>>(BATCHES);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(BATCHES);
         let inspecting = scope.spawn(move || {
             let mut inspector = Inspector::new(&reader, policy);
             if reading != Reading::Exact {
@@ -382,7 +383,7 @@ struct Inspector<'a> {
     notices: Vec<Notice>,
     hits: Vec<Hit>,
     /// Paths worth a history lookup, newest version last written (ordered by path).
-    touched: std::collections::BTreeMap<gix::bstr::BString, Touched>,
+    touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// Delta chains already measured.
     chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
     /// In a complete walk (every blob of the histories walked is seen, parents first, so a
@@ -421,7 +422,7 @@ impl<'a> Inspector<'a> {
         }
     }
 
-    fn inspect(&mut self, new: NewBlob, progress: &Progress) -> Result<(), RepoError> {
+    fn inspect(&mut self, mut new: Candidate, progress: &Progress) -> Result<(), RepoError> {
         if let Some(dirs) = self.attribute_dirs.as_mut() {
             let (dir, name) = split_path(new.path.as_bstr());
             if name == ".gitattributes" {
@@ -465,18 +466,13 @@ impl<'a> Inspector<'a> {
             }
             None => Default::default(),
         };
-        let (_, name) = split_path(new.path.as_bstr());
-        let blob = Blob {
-            path: new.path.as_bstr(),
-            name,
-            size,
-            sniff: sniff.as_ref(),
-            attrs,
-        };
+        new.size = size;
+        new.sniff = sniff;
+        new.attrs = attrs;
         self.hits.clear();
-        rules::check_blob(&blob, &self.policy.file, &mut self.hits);
+        rules::check_blob(&new, &self.policy.file, &mut self.hits);
         let file = &self.policy.file;
-        let kind = behaviour::kind_of(new.path.as_bstr(), name, &self.hits, sniff.as_ref());
+        new.kind = behaviour::kind_of(new.path.as_bstr(), new.name(), &self.hits, new.sniff.as_ref());
         let chain_rule = &file.rules.deep_delta_chain;
         if let Some(size) = size
             && size >= chain_rule.min_size.0
@@ -498,27 +494,16 @@ impl<'a> Inspector<'a> {
             }
         }
         for hit in self.hits.drain(..) {
-            self.findings
-                .push(to_finding(hit, self.policy, Some(Subject::of(&new, size))));
+            self.findings.push(to_finding(hit, self.policy, Some(&new)));
         }
-        if kind.is_some() || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0) {
-            let touched = Touched {
-                path: new.path.clone(),
-                blob: new.oid,
-                commit: new.commit,
-                reference: new.reference.clone(),
-                size,
-                kind,
-                format: sniff.as_ref().and_then(|s| s.format),
-                text: sniff.as_ref().is_some_and(|s| !s.binary),
-            };
-            self.touched.insert(new.path.clone(), touched);
+        if new.kind.is_some() || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0) {
+            self.touched.insert(new.path.clone(), new);
         }
         Ok(())
     }
 
     /// The blob's size from its header (`None` when absent) and what its content prefix shows.
-    fn read(&mut self, new: &NewBlob) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
+    fn read(&mut self, new: &Candidate) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
         let header = self
             .repo
             .try_find_header(new.oid)
@@ -542,7 +527,7 @@ impl<'a> Inspector<'a> {
         Ok((Some(size), sniff))
     }
 
-    fn note_largest(&mut self, new: &NewBlob, size: u64) {
+    fn note_largest(&mut self, new: &Candidate, size: u64) {
         let largest = &mut self.growth.largest;
         if largest.len() < LARGEST_SHOWN || largest.last().is_some_and(|(_, s)| *s < size) {
             largest.push((new.path.to_str_lossy().into_owned(), size));
@@ -552,49 +537,18 @@ impl<'a> Inspector<'a> {
     }
 }
 
-/// What a finding is about.
-struct Subject<'a> {
-    path: &'a gix::bstr::BString,
-    blob: ObjectId,
-    commit: Option<ObjectId>,
-    reference: Option<&'a gix::bstr::BString>,
-    size: Option<u64>,
-}
-
-impl<'a> Subject<'a> {
-    fn of(new: &'a NewBlob, size: Option<u64>) -> Self {
-        Subject {
-            path: &new.path,
-            blob: new.oid,
-            commit: new.commit,
-            reference: new.reference.as_ref(),
-            size,
-        }
-    }
-
-    fn touched(t: &'a Touched) -> Self {
-        Subject {
-            path: &t.path,
-            blob: t.blob,
-            commit: t.commit,
-            reference: t.reference.as_ref(),
-            size: t.size,
-        }
-    }
-}
-
 /// A hit as a finding: about one blob at a path or, without a subject, about the whole range.
-fn to_finding(hit: Hit, policy: &Policy, subject: Option<Subject<'_>>) -> Finding {
+fn to_finding(hit: Hit, policy: &Policy, subject: Option<&Candidate>) -> Finding {
     let pattern = hit.pattern.unwrap_or_else(|| hit.rule.pattern());
     Finding {
         rule: hit.rule,
         pattern,
         level: hit.level,
-        path: subject.as_ref().map(|s| s.path.clone()),
-        blob: subject.as_ref().map(|s| s.blob),
-        commit: subject.as_ref().and_then(|s| s.commit),
-        reference: subject.as_ref().and_then(|s| s.reference.cloned()),
-        size: subject.as_ref().and_then(|s| s.size),
+        path: subject.map(|s| s.path.clone()),
+        blob: subject.map(|s| s.oid),
+        commit: subject.and_then(|s| s.commit),
+        reference: subject.and_then(|s| s.reference.clone()),
+        size: subject.and_then(|s| s.size),
         message: hit.message,
         suggestion: policy.suggestion(pattern).to_owned(),
         evidence: hit.evidence,
@@ -654,7 +608,7 @@ fn apply_behaviour(
             && !rules.churning_blob.level.is_off()
             && !rules.exclude(hit.rule).is_match(&t.path)
         {
-            findings.push(to_finding(hit, policy, Some(Subject::touched(t))));
+            findings.push(to_finding(hit, policy, Some(t)));
         }
     }
     // Build output named as such is worth a warning once a build keeps rewriting it.
@@ -689,7 +643,7 @@ fn apply_behaviour(
         let Some(t) = subject.representative.as_ref().and_then(|r| input.touched.get(r)) else {
             continue;
         };
-        let mut finding = to_finding(hit, policy, Some(Subject::touched(t)));
+        let mut finding = to_finding(hit, policy, Some(t));
         if subject.members.len() > 1 || subject.members.first() != Some(&subject.path) {
             finding.path = Some(subject.path);
             finding.paths = subject.members;

@@ -13,6 +13,7 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::objs::FindExt;
 
+use crate::candidate::Candidate;
 use crate::repo::RepoError;
 
 /// A revision could not be resolved, or the arguments do not describe a range.
@@ -257,21 +258,6 @@ impl Recorded {
     }
 }
 
-/// A blob the range introduces at a path.
-#[derive(Debug, Clone)]
-pub struct NewBlob {
-    /// The blob.
-    pub oid: ObjectId,
-    /// Its path (for a tip that is a blob, the tip's name).
-    pub path: BString,
-    /// The oldest commit of the range that added it at this path (`None` for tree/blob tips).
-    pub commit: Option<ObjectId>,
-    /// The root tree the path lives in, for `.gitattributes`.
-    pub root: Option<ObjectId>,
-    /// The ref whose new history brought it (hooks), if the walk was told one.
-    pub reference: Option<BString>,
-}
-
 /// What the walk saw.
 #[derive(Debug, Default)]
 pub struct Walked {
@@ -293,11 +279,11 @@ pub enum Old<'a> {
     Stored(&'a dyn Fn(&gix::oid) -> bool),
 }
 
-/// Walk `range`, calling `on_blob` for each (blob, path) the range introduces.
+/// Walk `range`, calling `on_blob` with a [`Candidate`] for each (blob, path) the range introduces.
 pub fn walk(
     repo: &gix::Repository,
     range: &Range,
-    on_blob: impl FnMut(NewBlob) -> Result<(), RepoError>,
+    on_blob: impl FnMut(Candidate) -> Result<(), RepoError>,
 ) -> Result<Walked, RepoError> {
     let mut walker = Walker::new(repo, on_blob);
     walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)?;
@@ -318,7 +304,7 @@ pub struct Walker<'r, F> {
     progress: Option<&'r crate::progress::Progress>,
 }
 
-impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
+impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     /// A walker calling `on_blob` for each new (blob, path).
     pub fn new(repo: &'r gix::Repository, on_blob: F) -> Self {
         Walker {
@@ -495,13 +481,7 @@ impl<'r, F: FnMut(NewBlob) -> Result<(), RepoError>> Walker<'r, F> {
             return Ok(());
         }
         paths.push(path.clone());
-        (self.on_blob)(NewBlob {
-            oid,
-            path,
-            commit,
-            root,
-            reference: reference.clone(),
-        })
+        (self.on_blob)(Candidate::new(oid, path, commit, root, reference.clone()))
     }
 
     /// The new commits reachable from `tips`, parents before children.

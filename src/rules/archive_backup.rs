@@ -8,8 +8,9 @@ use crate::detect::FormatClass;
 use crate::policy::{PolicyFile, Size};
 use crate::util::human_size;
 
+use crate::candidate::Candidate;
 use super::paths::{find_word, has_date_stamp};
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "archive-backup";
@@ -51,15 +52,15 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// An archive named or dated as a backup, or a large one.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Archive)
         && !super::paths::is_small_fixture(blob)
     {
         let rule = &rules.archive_backup;
-        let word = find_word(blob.path, &rule.words);
+        let word = find_word(&blob.path, &rule.words);
         // A rotated log (`app-2024-05-01.log.gz`) carries a date but is the log rule's business.
-        let dated = has_date_stamp(blob.name) && !rules.log_file.paths.is_match(blob.path);
+        let dated = has_date_stamp(blob.name()) && !rules.log_file.paths.is_match(&blob.path);
         let base = |level, why: String| {
             Hit::new(RuleId::ArchiveBackup, level, format!("{} {why}", format.name())).with("format", format.name())
         };

@@ -7,8 +7,9 @@ use crate::policy::Globs;
 use crate::detect::FormatClass;
 use crate::policy::PolicyFile;
 
+use crate::candidate::Candidate;
 use super::paths::extension;
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "audit-record";
@@ -50,18 +51,18 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Event captures by content, audit records by name, CloudTrail-style JSON, JSON-lines event streams.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.audit_record;
     let hit = |what: String| Hit::new(RuleId::AuditRecord, rule.level.level(), what);
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::EventCapture) {
         out.push(hit(format!("{} (confirmed by content)", format.name())).with("format", format.name()));
         return;
     }
-    if rule.paths.is_match(blob.path) {
+    if rule.paths.is_match(&blob.path) {
         out.push(hit("audit or event record (name)".into()).with("matched", "name"));
         return;
     }
-    let Some(sniff) = blob.sniff.filter(|s| !s.binary) else {
+    let Some(sniff) = blob.sniff.as_ref().filter(|s| !s.binary) else {
         return;
     };
     if sniff.cloudtrail {
@@ -72,7 +73,7 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
         return;
     }
     let lines = sniff.lines;
-    let json_lines = matches!(extension(blob.name).as_deref(), Some("jsonl" | "ndjson" | "json"));
+    let json_lines = matches!(extension(blob.name()).as_deref(), Some("jsonl" | "ndjson" | "json"));
     if json_lines
         && lines.lines >= 5
         && f64::from(lines.json_timestamped) >= rule.min_timestamped_ratio * f64::from(lines.lines)

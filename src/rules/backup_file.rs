@@ -6,8 +6,9 @@ use crate::finding::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::policy::PolicyFile;
 
+use crate::candidate::Candidate;
 use super::paths::is_source_code;
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "backup-file";
@@ -46,12 +47,12 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A backup copy by name; a file in a backup directory (info).
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let backup = &rules.backup_file;
-    if backup.paths.is_match(blob.path) {
+    if backup.paths.is_match(&blob.path) {
         out.push(Hit::new(RuleId::BackupFile, backup.level.level(), "backup copy (name)").with("matched", "name"));
-    } else if backup.dirs.is_match(blob.path) && !is_source_code(blob.name) {
+    } else if backup.dirs.is_match(&blob.path) && !is_source_code(blob.name()) {
         // A directory name alone never warns (a `backup/` folder of scripts); what a job
         // copies there is judged by the history.
         out.push(

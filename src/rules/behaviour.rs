@@ -18,6 +18,7 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
 use super::{Hit, RuleId, paths};
+use crate::candidate::Candidate;
 use crate::detect::{Format, FormatClass, Sniff};
 use crate::finding::{Level, Pattern};
 use crate::history::jobs::Jobs;
@@ -164,27 +165,6 @@ pub fn kind_by_name(name: &BStr, binary: Option<bool>) -> Option<Kind> {
     }
 }
 
-/// A path the range or push touched: its newest blob in scope and what it is.
-#[derive(Debug, Clone)]
-pub struct Touched {
-    /// The path.
-    pub path: BString,
-    /// Its newest blob in scope.
-    pub blob: ObjectId,
-    /// The commit that brought that blob.
-    pub commit: Option<ObjectId>,
-    /// The ref that brought it (hooks).
-    pub reference: Option<BString>,
-    /// Its size.
-    pub size: Option<u64>,
-    /// What it is.
-    pub kind: Option<Kind>,
-    /// What its content showed.
-    pub format: Option<Format>,
-    /// Whether the content is text.
-    pub text: bool,
-}
-
 /// One finding about a subject.
 #[derive(Debug, Clone)]
 pub struct Subject {
@@ -220,8 +200,8 @@ pub struct Input<'a, 'm> {
     pub model: &'a Model<'m>,
     /// Which commits are a job's.
     pub jobs: &'a Jobs,
-    /// The paths in scope (new in the range, or every path in an audit).
-    pub touched: &'a BTreeMap<BString, Touched>,
+    /// The candidates in scope, by path (new in the range, or every path in an audit).
+    pub touched: &'a BTreeMap<BString, Candidate>,
     /// The policy.
     pub policy: &'a PolicyFile,
 }
@@ -373,7 +353,7 @@ fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
         let wiredtiger = input
             .touched
             .iter()
-            .any(|(p, t)| t.format == Some(Format::WiredTiger) && crate::walk::split_path(p.as_bstr()).0 == dir);
+            .any(|(p, t)| t.format() == Some(Format::WiredTiger) && crate::walk::split_path(p.as_bstr()).0 == dir);
         if leveldb {
             found.push((prefix, "LevelDB"));
         } else if wiredtiger {

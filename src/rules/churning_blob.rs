@@ -12,7 +12,8 @@ use crate::history::{DAY, busiest};
 use crate::policy::Size;
 use crate::util::human_size;
 
-use super::behaviour::{Touched, date, span};
+use super::behaviour::{date, span};
+use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
@@ -57,7 +58,7 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
 /// stretch of `lookback_days`, reach the thresholds.
-pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Touched, sizes: &dyn Fn(ObjectId) -> Option<u64>) -> Option<Hit> {
+pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate, sizes: &dyn Fn(ObjectId) -> Option<u64>) -> Option<Hit> {
     let rule = &input.policy.rules.churning_blob;
     let i = input.model.path_index(t.path.as_bstr());
     let mut first_seen: HashMap<ObjectId, i64> = HashMap::new();
@@ -69,7 +70,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Touched, sizes: &dyn F
             }
         }
     }
-    first_seen.entry(t.blob).or_insert(i64::MAX);
+    first_seen.entry(t.oid).or_insert(i64::MAX);
     let known: Vec<u64> = first_seen.keys().filter_map(|b| sizes(*b)).collect();
     let max = known.iter().copied().max()?;
     if max < rule.min_size.0 {

@@ -4,7 +4,8 @@ use crate::detect::FormatClass;
 use crate::finding::Pattern;
 use crate::policy::PolicyFile;
 
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use crate::candidate::Candidate;
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "database-dump";
@@ -33,7 +34,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A dump by content, or a binary dump by name.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Dump) {
         out.push(
@@ -45,7 +46,7 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("format", format.name())
             .with("matched", "content"),
         );
-    } else if rules.database_dump.paths.is_match(blob.path) && blob.binary() == Some(true) {
+    } else if rules.database_dump.paths.is_match(&blob.path) && blob.binary() == Some(true) {
         out.push(
             Hit::new(
                 RuleId::DatabaseDump,

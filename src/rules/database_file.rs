@@ -7,7 +7,8 @@ use crate::policy::Globs;
 use crate::detect::FormatClass;
 use crate::policy::PolicyFile;
 
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use crate::candidate::Candidate;
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "database-file";
@@ -49,7 +50,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Per-blob rules of this pattern.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.database_file;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Database) {
         // A small database under a test directory is a fixture.
@@ -67,7 +68,7 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("format", format.name())
             .with("matched", "content"),
         );
-    } else if rule.paths.is_match(blob.path)
+    } else if rule.paths.is_match(&blob.path)
         && blob.binary() == Some(true)
         && blob.format().is_none()
         && !rule.name_only_level.is_off()

@@ -4,7 +4,8 @@ use crate::detect::FormatClass;
 use crate::finding::Pattern;
 use crate::policy::PolicyFile;
 
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use crate::candidate::Candidate;
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "disk-image";
@@ -31,7 +32,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A disk image by content, or a binary file with an image name.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let image = &rules.disk_image;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::DiskImage) {
@@ -44,7 +45,7 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("format", format.name())
             .with("matched", "content"),
         );
-    } else if image.paths.is_match(blob.path) && blob.binary() == Some(true) && blob.format().is_none() {
+    } else if image.paths.is_match(&blob.path) && blob.binary() == Some(true) && blob.format().is_none() {
         out.push(
             Hit::new(RuleId::DiskImage, image.level.level(), "binary file with a disk image name").with("matched", "name"),
         );

@@ -7,8 +7,9 @@ use crate::policy::Globs;
 use crate::detect::{Format, FormatClass};
 use crate::policy::PolicyFile;
 
+use crate::candidate::Candidate;
 use super::paths::{is_lockfile, is_small_fixture};
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "generated-artifact";
@@ -52,15 +53,15 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Build output by name (info until rebuilt), compiled binaries, generated sources.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.generated_artifact;
-    if is_lockfile(blob.name) {
+    if is_lockfile(blob.name()) {
         return;
     }
     let hit = |level, what: &str, how: &str| {
         Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with("matched", how.to_owned())
     };
-    if rule.build_paths.is_match(blob.path) {
+    if rule.build_paths.is_match(&blob.path) {
         // A name alone (a vendored `*.min.js` committed once) is worth knowing; a build that
         // keeps rewriting it is worth a warning, which the history decides.
         out.push(hit(Level::Info, "build output (name)", "name").with("build_output", true));
@@ -78,9 +79,9 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
             "generated file (linguist-generated attribute)",
             "attribute",
         ));
-    } else if rule.source_paths.is_match(blob.path) {
+    } else if rule.source_paths.is_match(&blob.path) {
         out.push(hit(rule.source_level.level(), "generated source", "name"));
-    } else if blob.sniff.is_some_and(|s| s.generated_marker && !s.binary) && blob.format() != Some(Format::LfsPointer) {
+    } else if blob.sniff.as_ref().is_some_and(|s| s.generated_marker && !s.binary) && blob.format() != Some(Format::LfsPointer) {
         out.push(hit(
             rule.source_level.level(),
             "generated source (\"DO NOT EDIT\" or \"@generated\" header)",

@@ -1,6 +1,7 @@
 //! `large-blob` (large-churn): a file whose size reaches the thresholds.
 
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use crate::candidate::Candidate;
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::finding::Pattern;
 use crate::policy::PolicyFile;
 use crate::util::human_size;
@@ -31,7 +32,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A blob whose size reaches the thresholds.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.large_blob;
     if let Some(size) = blob.size
         && let Some(level) = rule.grade(size)

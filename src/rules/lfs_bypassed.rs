@@ -1,6 +1,7 @@
 //! `lfs-bypassed` (large-churn): a path `.gitattributes` sends through Git LFS, committed raw.
 
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use crate::candidate::Candidate;
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::detect::Format;
 use crate::finding::Pattern;
 use crate::policy::PolicyFile;
@@ -34,10 +35,10 @@ pub const DOC: RuleDoc = RuleDoc {
 const LFS_POINTER_MAX: u64 = 1024;
 
 /// A raw blob where `.gitattributes` asks for an LFS pointer.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     // A pointer is a small text file; anything larger is raw content even when it could not
     // be read (a huge delta), and anything smaller must be read to tell.
-    let raw = match (blob.size, blob.sniff) {
+    let raw = match (blob.size, blob.sniff.as_ref()) {
         (Some(size), _) if size >= LFS_POINTER_MAX => true,
         (_, Some(sniff)) => sniff.format != Some(Format::LfsPointer),
         _ => false,

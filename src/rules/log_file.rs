@@ -6,8 +6,9 @@ use crate::finding::{Level, Pattern, Setting};
 use crate::policy::Globs;
 use crate::policy::PolicyFile;
 
+use crate::candidate::Candidate;
 use super::paths::{extension, is_changelog, is_source_code, is_structured_data};
-use super::{Blob, BlobCheck, Hit, RuleDoc, RuleId};
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The rule's id.
 pub const ID: &str = "log-file";
@@ -53,16 +54,16 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A log file, by name, by log directory with timestamped text, or by timestamped lines.
-pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.log_file;
     let hit =
         |how: &str| Hit::new(RuleId::LogFile, rule.level.level(), format!("log file ({how})")).with("matched", how.to_owned());
-    if rule.paths.is_match(blob.path) {
+    if rule.paths.is_match(&blob.path) {
         out.push(hit("name"));
         return;
     }
-    let name = blob.name;
-    let Some(sniff) = blob.sniff.filter(|s| !s.binary) else {
+    let name = blob.name();
+    let Some(sniff) = blob.sniff.as_ref().filter(|s| !s.binary) else {
         return;
     };
     if is_changelog(name) || is_source_code(name) || is_structured_data(name) {
@@ -78,7 +79,7 @@ pub fn check(blob: &Blob<'_>, policy: &PolicyFile, out: &mut Vec<Hit>) {
         h.with("lines", lines.lines)
             .with("timestamped_lines", lines.timestamped)
     };
-    if rule.dirs.is_match(blob.path) {
+    if rule.dirs.is_match(&blob.path) {
         // A directory name alone never warns: its text must read like a log.
         if lines.timestamped >= 3 && ratio >= 0.5 {
             out.push(with_counts(hit("log directory")));

@@ -2,7 +2,7 @@
 //!
 //! A rule's file holds everything about it: its id and pattern, its documentation (what,
 //! why, signals, fix: what `pushgate explain` prints), its settings (`[rules.<id>]`), and its
-//! check. Per-blob rules look at one [`Blob`] (path, size, sniffed content, attributes); the
+//! check. Per-blob rules look at one [`Candidate`] (path, size, sniffed content, attributes); the
 //! history rules (`churning-blob`, `data-churn`, `machine-cadence`, and the subjects of
 //! `database-file` and `backup-file`) read the [history model](crate::history) through
 //! [`behaviour`]; `history-growth` reads a range's totals. Adding a rule is its file plus one
@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::candidate::Candidate;
 use crate::finding::Pattern;
 use settings::RuleSettings;
 
@@ -21,7 +22,7 @@ pub mod paths;
 pub mod settings;
 
 /// A per-blob check: what one rule makes of one blob.
-pub type BlobCheck = fn(&Blob<'_>, &crate::policy::PolicyFile, &mut Vec<Hit>);
+pub type BlobCheck = fn(&Candidate, &crate::policy::PolicyFile, &mut Vec<Hit>);
 
 /// Counts the rules of the registry.
 macro_rules! count {
@@ -188,43 +189,6 @@ pub struct RuleDoc {
     pub fix: &'static str,
 }
 
-/// What the rules know about one blob.
-#[derive(Debug, Clone, Copy)]
-pub struct Blob<'a> {
-    /// Full path in the tree.
-    pub path: &'a gix::bstr::BStr,
-    /// File name (last path component).
-    pub name: &'a gix::bstr::BStr,
-    /// Size from the object header; `None` when the object is absent.
-    pub size: Option<u64>,
-    /// What the content's prefix showed; `None` when the content could not be read.
-    pub sniff: Option<&'a crate::detect::Sniff>,
-    /// Attributes from `.gitattributes`.
-    pub attrs: crate::attributes::PathAttributes,
-}
-
-impl Blob<'_> {
-    /// The format the content confirmed, if any.
-    pub fn format(&self) -> Option<crate::detect::Format> {
-        self.sniff.and_then(|s| s.format)
-    }
-
-    /// `Some(true)` for binary content, `Some(false)` for text, `None` when unknown.
-    pub fn binary(&self) -> Option<bool> {
-        self.sniff.map(|s| s.binary)
-    }
-
-    /// Whether the content is text (known and not binary).
-    pub fn is_text(&self) -> bool {
-        self.binary() == Some(false)
-    }
-
-    /// Whether the content's format belongs to `class`.
-    pub fn is_class(&self, class: crate::detect::FormatClass) -> bool {
-        self.format().is_some_and(|f| f.class() == class)
-    }
-}
-
 /// A rule's verdict on a blob (or a range), before it becomes a [`Finding`](crate::finding::Finding).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -261,10 +225,10 @@ impl Hit {
 }
 
 /// Run every per-blob rule of `policy` on `blob` (rules set to `off` do not run).
-pub fn check_blob(blob: &Blob<'_>, policy: &crate::policy::PolicyFile, out: &mut Vec<Hit>) {
+pub fn check_blob(blob: &Candidate, policy: &crate::policy::PolicyFile, out: &mut Vec<Hit>) {
     for rule in RuleId::ALL {
         let Some(check) = rule.blob_check() else { continue };
-        if policy.rules.level(rule).is_off() || policy.rules.exclude(rule).is_match(blob.path) {
+        if policy.rules.level(rule).is_off() || policy.rules.exclude(rule).is_match(&blob.path) {
             continue;
         }
         check(blob, policy, out);
@@ -294,14 +258,16 @@ mod tests {
     }
 
     fn hits(path: &str, size: Option<u64>, sniff: Option<&crate::detect::Sniff>, lfs: bool) -> Vec<RuleId> {
-        let path = gix::bstr::BStr::new(path);
-        let blob = Blob {
-            path,
-            name: crate::walk::split_path(path).1,
-            size,
-            sniff,
-            attrs: crate::attributes::PathAttributes { lfs, generated: false },
-        };
+        let mut blob = Candidate::new(
+            gix::ObjectId::null(gix::hash::Kind::Sha1),
+            path.into(),
+            None,
+            None,
+            None,
+        );
+        blob.size = size;
+        blob.sniff = sniff.cloned();
+        blob.attrs = crate::attributes::PathAttributes { lfs, generated: false };
         let mut out = Vec::new();
         check_blob(&blob, &crate::policy::Policy::builtin().file, &mut out);
         out.into_iter().map(|h| h.rule).collect()

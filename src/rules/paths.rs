@@ -248,8 +248,8 @@ pub fn in_test_dir(path: &[u8]) -> bool {
 pub const FIXTURE_MAX: u64 = 1024 * 1024;
 
 /// Whether `blob` is a small file under a test or fixture directory.
-pub fn is_small_fixture(blob: &super::Blob<'_>) -> bool {
-    in_test_dir(blob.path) && blob.size.is_some_and(|s| s < FIXTURE_MAX)
+pub fn is_small_fixture(blob: &crate::candidate::Candidate) -> bool {
+    in_test_dir(&blob.path) && blob.size.is_some_and(|s| s < FIXTURE_MAX)
 }
 
 /// Names of files that record history by hand and must never count as logs.

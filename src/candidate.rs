@@ -1,0 +1,83 @@
+//! The candidate: one blob at one path, the one type every stage passes on. The walk finds it
+//! (blob, path, the commit and root tree that brought it, the ref); the inspection fills in
+//! what it is (size from the header, the sniffed content prefix, attributes, content kind);
+//! the per-blob rules read it, the behaviour rules read the candidates in scope, and a finding
+//! is made from one.
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString};
+
+use crate::attributes::PathAttributes;
+use crate::detect::{Format, FormatClass, Sniff};
+use crate::rules::behaviour::Kind;
+
+/// One blob at one path.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The blob.
+    pub oid: ObjectId,
+    /// Its path (for a tip that is a blob, the tip's name).
+    pub path: BString,
+    /// The oldest commit of the range that added it at this path (`None` for tree/blob tips).
+    pub commit: Option<ObjectId>,
+    /// The root tree the path lives in, for `.gitattributes`.
+    pub root: Option<ObjectId>,
+    /// The ref whose new history brought it (hooks), if the walk was told one.
+    pub reference: Option<BString>,
+    /// Size from the object header; `None` when the object is absent (or not read yet).
+    pub size: Option<u64>,
+    /// What the content's prefix showed; `None` when it could not be read (or not yet).
+    pub sniff: Option<Sniff>,
+    /// Attributes from `.gitattributes`.
+    pub attrs: PathAttributes,
+    /// What it is, for the behaviour rules (`None`: never a subject, like source code).
+    pub kind: Option<Kind>,
+}
+
+impl Candidate {
+    /// A blob at a path, as the walk finds it: nothing read yet.
+    pub fn new(
+        oid: ObjectId,
+        path: BString,
+        commit: Option<ObjectId>,
+        root: Option<ObjectId>,
+        reference: Option<BString>,
+    ) -> Self {
+        Candidate {
+            oid,
+            path,
+            commit,
+            root,
+            reference,
+            size: None,
+            sniff: None,
+            attrs: PathAttributes::default(),
+            kind: None,
+        }
+    }
+
+    /// The file name (last path component).
+    pub fn name(&self) -> &BStr {
+        crate::walk::split_path(self.path.as_ref()).1
+    }
+
+    /// The format the content confirmed, if any.
+    pub fn format(&self) -> Option<Format> {
+        self.sniff.as_ref().and_then(|s| s.format)
+    }
+
+    /// `Some(true)` for binary content, `Some(false)` for text, `None` when unknown.
+    pub fn binary(&self) -> Option<bool> {
+        self.sniff.as_ref().map(|s| s.binary)
+    }
+
+    /// Whether the content is text (known and not binary).
+    pub fn is_text(&self) -> bool {
+        self.binary() == Some(false)
+    }
+
+    /// Whether the content's format belongs to `class`.
+    pub fn is_class(&self, class: FormatClass) -> bool {
+        self.format().is_some_and(|f| f.class() == class)
+    }
+}
