@@ -645,8 +645,10 @@ fn apply_behaviour(
         };
         let mut finding = to_finding(hit, policy, Some(t));
         if subject.members.len() > 1 || subject.members.first() != Some(&subject.path) {
+            let mut members = subject.members;
+            members.sort();
             finding.path = Some(subject.path);
-            finding.paths = subject.members;
+            finding.paths = members;
         }
         findings.push(finding);
     }

@@ -297,13 +297,27 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     Ok(analysis)
 }
 
-/// The kind of every path the model or the scope knows, from the content when it was read,
-/// else from the name.
+/// The kind of every path the model or the scope knows: from the content when it was read,
+/// else from the name, else from the content of read files with the same extension (the
+/// other `.db` copies of a series, the other region files of a snapshot).
 fn path_kinds(input: &Input<'_, '_>) -> HashMap<BString, Kind> {
+    let mut by_extension: HashMap<String, Kind> = HashMap::new();
+    for t in input.touched.values() {
+        if let (Some(kind), Some(ext)) = (t.kind, paths::extension(t.name())) {
+            by_extension.entry(ext).or_insert(kind);
+        }
+    }
     let mut kinds: HashMap<BString, Kind> = HashMap::new();
     for (_, path) in input.model.paths() {
         let name = crate::walk::split_path(path).1;
-        if let Some(kind) = kind_of(path, name, &[], None) {
+        let kind = kind_of(path, name, &[], None).or_else(|| {
+            let never = paths::is_source_code(name) || kind_of(path, name, &[], Some(&Sniff::default())).is_none();
+            if never {
+                return None;
+            }
+            paths::extension(name).and_then(|e| by_extension.get(&e).copied())
+        });
+        if let Some(kind) = kind {
             kinds.insert(path.to_owned(), kind);
         }
     }

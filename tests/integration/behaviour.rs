@@ -135,3 +135,82 @@ fn look_alikes_stay_quiet() {
     assert_eq!(psd["level"], "info");
     assert_eq!(psd["evidence"]["lfs_at_tips"], false);
 }
+
+/// The subject finding of `rule` at `path` with the ids that change with the machine's
+/// zlib and SQLite builds left out, for a snapshot of the JSON shape.
+fn shape(report: &Value, rule: &str, path: &str) -> Value {
+    let mut f = finding(report, rule, path).clone();
+    for key in ["blob", "commit", "size"] {
+        if f[key].is_string() || f[key].is_number() {
+            f[key] = Value::String(format!("[{key}]"));
+        }
+    }
+    f
+}
+
+#[test]
+fn a_subject_finding_names_its_files_in_json() {
+    let repo = fixture("jobs");
+    let (_, report) = audit_json(&repo, &[]);
+    insta::assert_json_snapshot!(
+        "subject-status-records",
+        shape(&report, "machine-cadence", "status/*.yml")
+    );
+}
+
+/// Push the newest commit that changed `path` on `branch` into a server holding its parent,
+/// and return the pusher's finding lines.
+fn push_next(name: &str, branch: &str, path: &str) -> (i32, Vec<String>, String) {
+    let repo = fixture(name);
+    let last = crate::util::git(&repo, &["log", "-1", "--format=%H", branch, "--", path]);
+    let server = crate::hooks::Server::seeded(name, &format!("{last}~1"));
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&[&format!("{last}:refs/heads/main")]);
+    (r.code, crate::hooks::finding_lines(&r), crate::hooks::remote_text(&r))
+}
+
+#[test]
+fn the_next_rewrite_of_a_scraper_is_a_finding_at_push_time() {
+    let (code, lines, text) = push_next("jobs", "main", "feeds/stations.geojson");
+    assert_eq!(code, 0, "warnings pass: {text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("warn") && l.contains("feeds/stations.geojson") && l.contains("data-churn")),
+        "{text}"
+    );
+    assert!(
+        text.contains("rewritten by a job") && text.contains("# data-diff"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_next_snapshot_of_a_folder_is_a_finding_at_push_time() {
+    let (_, lines, text) = push_next("snapshots", "main", "srv/game");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("warn") && l.contains("srv/ (") && l.contains("machine-cadence")),
+        "{text}"
+    );
+    assert!(text.contains("a folder snapshotted by a job"), "{text}");
+}
+
+#[test]
+fn the_next_dated_copy_is_a_finding_at_push_time() {
+    let (code, lines, text) = push_next("snapshots", "main", "archive");
+    assert_ne!(code, 0, "a SQLite copy is denied: {text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("warn") && l.contains("archive/*/*/shopdb-*.*") && l.contains("backup-file")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("deny") && l.contains("archive/") && l.contains("database-file")),
+        "{text}"
+    );
+}
