@@ -211,6 +211,8 @@ pub struct Commit {
     pub parents: Vec<ObjectId>,
     /// Committer time, seconds since the epoch.
     pub time: i64,
+    /// Author time, seconds since the epoch (kept by rebases and cherry-picks).
+    pub authored: i64,
     /// Who made it: the author's e-mail, lower-cased (the name when there is no e-mail).
     pub identity: String,
     /// The message's template (see [`crate::history::message::template`]).
@@ -534,7 +536,11 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 .tree_id()
                 .map(|t| t.detach())
                 .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
-            let (identity, template) = crate::history::describe(&commit);
+            let crate::history::Described {
+                identity,
+                authored,
+                template,
+            } = crate::history::describe(&commit);
             let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
                 self.walked.truncated.push(info.id);
                 Vec::new()
@@ -546,6 +552,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 tree,
                 parents,
                 time: info.commit_time.unwrap_or(0),
+                authored,
                 identity,
                 template,
             });

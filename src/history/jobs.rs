@@ -27,11 +27,48 @@ const COMMITS_PER_WORD: usize = 8;
 /// machine messages (a dependency bot bumping a few packages).
 const COMMITS_PER_TEMPLATE: usize = 4;
 
+/// Templates of dependency, release and tooling bots: jobs whose writes (a version bumped
+/// in a manifest, a Helm `values.yaml`, a Compose file, a lock file) are maintenance of files
+/// that belong in git, never data.
+const MAINTENANCE: &[&str] = &[
+    "bump ",
+    "chore(deps",
+    "build(deps",
+    "fix(deps",
+    "chore(release",
+    "update dependency",
+    "update module",
+    "update helm release",
+    "update docker",
+    "update rust crate",
+    "update github action",
+    "update actions/",
+    "lock file maintenance",
+    "pre-commit autoupdate",
+    "[pre-commit.ci]",
+    "[dependabot",
+    "[renovate",
+    "release v",
+    "release #",
+    "prepare release",
+    "version bump",
+];
+
+/// Whether a template is a dependency, release or tooling bot's.
+pub fn is_maintenance(template: &str) -> bool {
+    template == super::message::RELEASE
+        || template.contains("release notes")
+        || MAINTENANCE.iter().any(|m| template.starts_with(m))
+        || (template.contains("bump ") && template.contains(" from ") && template.contains(" to "))
+}
+
 /// Facts about the job-like commits of a model.
 #[derive(Debug, Clone, Default)]
 pub struct Jobs {
     /// Per commit (by index): made by a job.
     pub machine: Vec<bool>,
+    /// Per commit (by index): a dependency, release or tooling bot's maintenance.
+    pub maintenance: Vec<bool>,
     /// Commits per template, over the non-merge commits.
     pub family_size: HashMap<String, usize>,
 }
@@ -41,6 +78,12 @@ impl Jobs {
     pub fn is_machine(&self, i: u32) -> bool {
         self.machine.get(i as usize).copied().unwrap_or(false)
     }
+
+    /// Whether the commit with index `i` is a job's that writes data, records or copies: a
+    /// job's, and not maintenance by a dependency, release or tooling bot.
+    pub fn writes(&self, i: u32) -> bool {
+        self.is_machine(i) && !self.maintenance.get(i as usize).copied().unwrap_or(false)
+    }
 }
 
 /// Tell the commits of jobs from people's.
@@ -49,7 +92,13 @@ pub fn classify(commits: &[Commit]) -> Jobs {
     // Per identity: commits, distinct words, distinct templates.
     type Vocabulary<'c> = (usize, HashSet<&'c str>, HashSet<&'c str>);
     let mut by_identity: HashMap<&str, Vocabulary<'_>> = HashMap::new();
+    // A change rebased or cherry-picked onto many branches is one change: its copies keep
+    // the author, the author time and the message, so they count once.
+    let mut seen: HashSet<(&str, i64, &str)> = HashSet::new();
     for c in commits.iter().filter(|c| c.parents.len() <= 1) {
+        if !seen.insert((c.identity.as_str(), c.authored, c.template.as_str())) {
+            continue;
+        }
         *family_size.entry(c.template.clone()).or_default() += 1;
         let entry = by_identity.entry(c.identity.as_str()).or_default();
         entry.0 += 1;
@@ -73,7 +122,12 @@ pub fn classify(commits: &[Commit]) -> Jobs {
                     || terse.contains(c.identity.as_str()))
         })
         .collect();
-    Jobs { machine, family_size }
+    let maintenance = commits.iter().map(|c| is_maintenance(&c.template)).collect();
+    Jobs {
+        machine,
+        maintenance,
+        family_size,
+    }
 }
 
 #[cfg(test)]
@@ -87,6 +141,7 @@ mod tests {
             tree: gix::ObjectId::null(gix::hash::Kind::Sha1),
             parents: vec![gix::ObjectId::null(gix::hash::Kind::Sha1)],
             time,
+            authored: time,
             identity: who.into(),
             template: template(msg.as_bytes()),
         }
@@ -108,6 +163,42 @@ mod tests {
         }
         let jobs = classify(&commits);
         assert!(jobs.machine.iter().all(|m| *m));
+    }
+
+    #[test]
+    fn bots_that_bump_versions_are_jobs_that_maintain() {
+        for m in [
+            "Bump serde from 1.0.1 to 1.0.2",
+            "build(deps): bump lodash from 4.17.20 to 4.17.21",
+            "chore(deps): update helm release redis to v18.1.2",
+            "Update dependency eslint to v9.2.0",
+            "[pre-commit.ci] pre-commit autoupdate",
+            "chore(release): v1.7.2",
+        ] {
+            assert!(is_maintenance(&template(m.as_bytes())), "{m}");
+        }
+        for m in [
+            "Latest data: 2024-01-01",
+            "1 row changed",
+            "Update README.md",
+            "Backup 2024-07-03 14:30",
+        ] {
+            assert!(!is_maintenance(&template(m.as_bytes())), "{m}");
+        }
+    }
+
+    #[test]
+    fn copies_of_one_rebased_change_are_one_commit() {
+        // The same patch rebased onto 30 branches: one author time, one message.
+        let mut commits: Vec<Commit> = (0..30)
+            .map(|i| {
+                let mut c = commit("dev@x", "README.md: add a platform preamble", 5_000 + i * 600);
+                c.authored = 1_000;
+                c
+            })
+            .collect();
+        commits.push(commit("dev@x", "Fix the parser", 99));
+        assert!(classify(&commits).machine.iter().all(|m| !*m));
     }
 
     #[test]

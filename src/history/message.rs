@@ -218,6 +218,9 @@ pub fn template(message: &[u8]) -> String {
             _ => None,
         })
         .collect();
+    if is_release(&text) {
+        return RELEASE.to_owned();
+    }
     let diff = !words.is_empty()
         && words.iter().any(|w| DIFF_VERBS.contains(w))
         && words.iter().all(|w| DIFF_VERBS.contains(w) || DIFF_NOUNS.contains(w));
@@ -225,6 +228,25 @@ pub fn template(message: &[u8]) -> String {
         return "# data-diff".to_owned();
     }
     render(&tokens)
+}
+
+/// The template of a release commit's subject (`Git 2.45.1`, `v1.2.3`, `Release 1.2.3-rc1`).
+pub const RELEASE: &str = "# release";
+
+/// Whether a subject names a release and nothing else: at most one word, then a version
+/// with at least two parts (`2.45`, `v1.7.10.1`, `1.2.3-rc1`).
+fn is_release(subject: &str) -> bool {
+    let parts: Vec<&str> = subject.split_whitespace().collect();
+    let version = match parts.as_slice() {
+        [v] => v,
+        [word, v] if word.chars().all(|c| c.is_alphabetic() || c == '-' || c == ':') => v,
+        _ => return false,
+    };
+    let version = version.strip_prefix('v').unwrap_or(version);
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let mut numbers = core.split('.');
+    let count = core.split('.').count();
+    count >= 2 && numbers.all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The words of a template (its `#`s and punctuation left out).
@@ -330,6 +352,27 @@ mod tests {
         assert_eq!(template(b"Bump serde from 1.0.1 to 1.0.2"), "bump serde from # to #");
         assert_eq!(template(b"sync 3f2a1b9c0d"), "sync #");
         assert_ne!(template(b"Fix the parser"), template(b"Fix the lexer"));
+    }
+
+    #[test]
+    fn release_subjects_are_one_template() {
+        for m in [
+            "Git 2.45.1",
+            "Git 2.45-rc0",
+            "v1.2.3",
+            "Release 1.2.3",
+            "Releasing 0.27.2",
+            "1.7.10.1",
+        ] {
+            assert_eq!(template(m.as_bytes()), RELEASE, "{m}");
+        }
+        for m in [
+            "Fix 1.2 regression in the parser",
+            "Latest data: 2024-01-01",
+            "Update README.md",
+        ] {
+            assert_ne!(template(m.as_bytes()), RELEASE, "{m}");
+        }
     }
 
     #[test]

@@ -24,10 +24,23 @@ pub mod message;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
-/// The identity and message template of a commit.
-pub fn describe(commit: &gix::Commit<'_>) -> (String, String) {
-    let identity = commit
-        .author()
+/// What a commit says of itself: its author's identity, when it was authored, and its
+/// message template.
+#[derive(Debug, Clone, Default)]
+pub struct Described {
+    /// The author's e-mail, lower-cased (the name when there is no e-mail).
+    pub identity: String,
+    /// Author time, seconds since the epoch: kept by rebases and cherry-picks, so copies of
+    /// one change share it.
+    pub authored: i64,
+    /// The message's template.
+    pub template: String,
+}
+
+/// The identity, author time and message template of a commit.
+pub fn describe(commit: &gix::Commit<'_>) -> Described {
+    let author = commit.author().ok();
+    let identity = author
         .map(|a| {
             let email = a.email.to_str_lossy().to_lowercase();
             if email.is_empty() {
@@ -37,8 +50,13 @@ pub fn describe(commit: &gix::Commit<'_>) -> (String, String) {
             }
         })
         .unwrap_or_default();
+    let authored = author.and_then(|a| a.time().ok()).map(|t| t.seconds).unwrap_or(0);
     let template = commit.message_raw().map(|m| message::template(m)).unwrap_or_default();
-    (identity, template)
+    Described {
+        identity,
+        authored,
+        template,
+    }
 }
 
 /// The commits in scope and what each changed.
@@ -96,7 +114,10 @@ impl<'a> Model<'a> {
         scope: &Scope,
     ) -> Result<Self, RepoError> {
         let (commits, truncated) = window_commits(repo, tips, max_commits, days)?;
-        let machine = jobs::classify(&commits).machine;
+        let jobs = jobs::classify(&commits);
+        let machine: Vec<bool> = (0..commits.len())
+            .map(|i| jobs.writes(u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
         let fresh_job = commits
             .iter()
             .zip(&machine)
@@ -420,12 +441,17 @@ fn window_commits(
         } else {
             info.parent_ids.iter().copied().collect()
         };
-        let (identity, template) = describe(&commit);
+        let Described {
+            identity,
+            authored,
+            template,
+        } = describe(&commit);
         commits.push(Commit {
             id: info.id,
             tree,
             parents,
             time,
+            authored,
             identity,
             template,
         });

@@ -91,8 +91,11 @@ impl Kind {
     }
 }
 
-/// Spreadsheets are data too.
-const SPREADSHEETS: &[&str] = &["xlsx", "xls", "xlsm", "ods", "numbers"];
+/// Spreadsheets, feeds, calendars, tracks and the files of data-science tools are data too.
+const SPREADSHEETS: &[&str] = &[
+    "xlsx", "xls", "xlsm", "ods", "numbers", "gpx", "topojson", "ics", "rss", "atom", "pkl", "pickle", "npy", "npz",
+    "h5", "hdf5", "feather", "arrow", "rds", "rda", "dta", "sav",
+];
 
 /// Rendered output: documents, pages and images a job regenerates.
 const RENDERED: &[&str] = &[
@@ -105,7 +108,7 @@ const RENDERED: &[&str] = &[
 pub fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) -> Option<Kind> {
     if paths::is_lockfile(name)
         || paths::is_tool_config(path)
-        || paths::is_changelog(name)
+        || paths::is_release_notes(path)
         || paths::is_manifest(name)
         || paths::is_translation(path)
     {
@@ -252,7 +255,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
                 Some(Step {
                     commit: c.commit,
                     time: commit.time,
-                    machine: input.jobs.is_machine(c.commit),
+                    machine: input.jobs.writes(c.commit),
                     blob: c.blob,
                     previous: c.previous,
                 })
@@ -343,8 +346,11 @@ fn representative<'p>(input: &Input<'_, '_>, members: impl IntoIterator<Item = &
 // Engine directories
 // ---------------------------------------------------------------------------------------
 
-/// Directories holding a database engine's files: LevelDB/RocksDB (`CURRENT` naming a
-/// `MANIFEST-NNNNNN` beside it) and WiredTiger (its metadata or block files).
+/// Directories holding a database engine's files, by the layout each engine writes:
+/// LevelDB/RocksDB (`CURRENT` beside a `MANIFEST-NNNNNN`), WiredTiger (its metadata or block
+/// files, by content), PostgreSQL (`PG_VERSION` beside its configuration), MySQL/InnoDB
+/// (`ibdata1`, or redo logs beside `auto.cnf`) and Lucene/Elasticsearch (`segments_N` beside
+/// `*.si` segment files).
 fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
     let mut names: BTreeMap<BString, Vec<BString>> = BTreeMap::new();
     let all = input
@@ -356,6 +362,13 @@ fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
         let (dir, name) = crate::walk::split_path(path);
         names.entry(dir.to_owned()).or_default().push(name.to_owned());
     }
+    // Directories with a WiredTiger file, by content.
+    let wiredtiger_dirs: HashSet<&BStr> = input
+        .touched
+        .iter()
+        .filter(|(_, t)| t.format() == Some(Format::WiredTiger))
+        .map(|(p, _)| crate::walk::split_path(p.as_bstr()).0)
+        .collect();
     let mut found = Vec::new();
     for (dir, list) in names {
         let leveldb = list.iter().any(|n| n == "CURRENT")
@@ -364,14 +377,29 @@ fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
                     .is_some_and(|d| !d.is_empty() && d.iter().all(u8::is_ascii_digit))
             });
         let prefix = with_slash(dir.as_bstr());
-        let wiredtiger = input
-            .touched
-            .iter()
-            .any(|(p, t)| t.format() == Some(Format::WiredTiger) && crate::walk::split_path(p.as_bstr()).0 == dir);
-        if leveldb {
-            found.push((prefix, "LevelDB"));
+        let wiredtiger = wiredtiger_dirs.contains(dir.as_bstr());
+        let has = |name: &str| list.iter().any(|n| n == name);
+        let numbered = |prefix: &[u8]| {
+            list.iter().any(|n| {
+                n.strip_prefix(prefix)
+                    .is_some_and(|d| !d.is_empty() && d.iter().all(u8::is_ascii_alphanumeric))
+            })
+        };
+        let engine = if leveldb {
+            Some("LevelDB")
         } else if wiredtiger {
-            found.push((prefix, "WiredTiger"));
+            Some("WiredTiger")
+        } else if has("PG_VERSION") && (has("postgresql.conf") || has("pg_hba.conf") || has("postmaster.opts")) {
+            Some("PostgreSQL")
+        } else if has("ibdata1") || (has("ib_logfile0") && has("auto.cnf")) {
+            Some("MySQL (InnoDB)")
+        } else if numbered(b"segments_") && list.iter().any(|n| n.ends_with(b".si")) {
+            Some("Lucene")
+        } else {
+            None
+        };
+        if let Some(engine) = engine {
+            found.push((prefix, engine));
         }
     }
     // A directory inside another engine directory is part of it.
@@ -677,10 +705,17 @@ fn job_subject(
         return Ok(None);
     }
     let mut commits: HashMap<u32, i64> = HashMap::new();
+    // Copies of one change (rebased or cherry-picked onto other branches) count once.
+    let mut events: HashSet<(&str, i64)> = HashSet::new();
     for i in members {
         if let Some((_, list)) = steps.get(i) {
             for s in list.iter().filter(|s| s.machine && s.blob.is_some()) {
-                commits.insert(s.commit, s.time);
+                let Some(c) = input.model.commit(s.commit) else {
+                    continue;
+                };
+                if events.insert((c.identity.as_str(), c.authored)) {
+                    commits.insert(s.commit, s.time);
+                }
             }
         }
     }

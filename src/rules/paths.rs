@@ -287,6 +287,30 @@ pub fn is_changelog(name: &[u8]) -> bool {
     CHANGELOG_STEMS.iter().any(|s| stem == s.as_bytes())
 }
 
+/// Directories of release notes and changelog fragments (towncrier, reno, per-release notes).
+const RELEASE_NOTE_DIRS: &[&str] = &[
+    "relnotes",
+    "release-notes",
+    "release_notes",
+    "releasenotes",
+    "changelog",
+    "changelog.d",
+    "changes",
+    "newsfragments",
+];
+
+/// Whether `path` is release notes or a changelog: by its name, or under a release-notes
+/// directory (`Documentation/RelNotes/2.45.0.txt`, `changelog.d/123.fix.md`).
+pub fn is_release_notes(path: &[u8]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split_str("/").collect::<Vec<_>>();
+    let name = parts.pop().unwrap_or_default();
+    is_changelog(name)
+        || parts
+            .iter()
+            .any(|p| RELEASE_NOTE_DIRS.iter().any(|d| p == &d.as_bytes()))
+}
+
 /// Whether a file name carries a calendar date stamp: `2024-05-01`, `20240501`, `2024_05_01`,
 /// `2024.05.01` (years 1970–2099, valid month and day), not part of a longer number.
 pub fn has_date_stamp(name: &[u8]) -> bool {

@@ -414,6 +414,7 @@ fn commit(identity: &str, message: &str, time: i64, parents: usize) -> Commit {
         tree: null(),
         parents: vec![null(); parents],
         time,
+        authored: time,
         identity: identity.to_owned(),
         template: template(message.as_bytes()),
     }
