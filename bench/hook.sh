@@ -8,11 +8,12 @@
 # `--mirror --shared`, so nothing is copied or written into it); without it a repository of
 # about 500,000 objects (20,000 commits over 5,000 files) is generated with git fast-import
 # and cached under target/bench/. RUNS (default 15) one-commit pushes are made into each
-# server; the median counts. Three kinds of push are timed: one that adds a source file (no
-# history is read), one that adds a text file and one that rewrites a JSON data file; for
-# these two pushgate reads the look-back window (1,000 commits by default): the messages of its
-# commits, to tell a job's from people's, and the trees of the directories in scope only in
-# a job's commits (or in all of them when a large file's versions are counted). For each push the script records:
+# server; the median counts. Four kinds of push are timed: a person adds a source file (no
+# history is read), a person adds a text file, a person rewrites a JSON data file, and a job
+# rewrites it (`Latest data: <date>` each time). For a text or data file pushgate first reads
+# the messages of the newest 200 commits of the look-back window to tell whether the push is a
+# job's; only a job's push reads the whole window (1,000 commits by default) and the trees of
+# the directories in scope in the job's commits. For each push the script records:
 #   hook   the wall time of `pushgate pre-receive` inside the push (a timing wrapper hook)
 #   push   the wall time of the whole `git push` without any hook (git's own cost)
 set -euo pipefail
@@ -73,10 +74,14 @@ measure() {
   # repository's own recent history, as it would for a live repository.
   base=$(git -C "$client" log -1 --format=%ct HEAD)
   local n=0
+  # A person's message says something new each time; a job's repeats its template.
+  word() { printf '%s' "$1" | md5sum | cut -c1-6 | tr '0-9a-f' 'g-v'; }
   push_once() {
     n=$((n + 1))
     export GIT_AUTHOR_DATE="@$((base + n * 60)) +0000" GIT_COMMITTER_DATE="@$((base + n * 60)) +0000"
-    if [ "$kind" = data ]; then
+    local message="Describe $(word "$1") beside $(word "x$1") for the $(word "y$1") notes"
+    [ "$kind" = job ] && message="Latest data: $(date -u -d "@$((base + n * 60))")"
+    if [ "$kind" = data ] || [ "$kind" = job ]; then
       printf '{"run": "%s", "values": [1, 2, 3]}\n' "$1" > "$client/data.json"
       git -C "$client" add data.json
     elif [ "$kind" = code ]; then
@@ -86,7 +91,7 @@ measure() {
       echo "bench $1" > "$client/bench-$1.txt"
       git -C "$client" add "bench-$1.txt"
     fi
-    git -C "$client" commit -q -m "bench $1"
+    git -C "$client" commit -q -m "$message"
     git -C "$client" push -q origin "HEAD:refs/heads/bench-$kind" 2>/dev/null
   }
   : > "$work/$name.git.hook-ms"
@@ -108,12 +113,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a /
 
 echo "pre-receive, one-commit push, median of $runs ($(date -u +%Y-%m-%d), $(nproc) cores)"
 printf '%-8s %-26s %10s %10s %14s\n' repo push objects "hook (ms)" "git push (ms)"
-for kind in code text data; do
+for kind in code text data job; do
   read -r small_hook small_push small_objects < <(measure small "$kind")
   read -r large_hook large_push large_objects < <(measure large "$kind")
   label="adds a text file"
   [ "$kind" = code ] && label="adds a source file"
   [ "$kind" = data ] && label="rewrites a data file"
+  [ "$kind" = job ] && label="a job rewrites a data file"
   printf '%-8s %-26s %10s %10s %14s\n' small "$label" "$small_objects" "$small_hook" "$small_push"
   printf '%-8s %-26s %10s %10s %14s\n' large "$label" "$large_objects" "$large_hook" "$large_push"
   echo "hook time, large / small ($label): $(ratio "$large_hook" "$small_hook")"

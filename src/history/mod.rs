@@ -113,7 +113,26 @@ impl<'a> Model<'a> {
         days: u32,
         scope: &Scope,
     ) -> Result<Self, RepoError> {
-        let (commits, truncated) = window_commits(repo, tips, max_commits, days)?;
+        // Whether the range is a job's is first asked of the newest commits alone: a push by
+        // people into a large repository reads a few hundred commit headers, no trees.
+        let (sample, truncated) = window_commits(repo, tips, max_commits.min(GATE_COMMITS), days)?;
+        let sampled = jobs::classify(&sample);
+        let fresh_job = sample
+            .iter()
+            .enumerate()
+            .any(|(i, c)| sampled.writes(u32::try_from(i).unwrap_or(u32::MAX)) && scope.fresh.contains(&c.id));
+        if !fresh_job && !scope.large {
+            return Ok(Model::new(
+                Cow::Owned(sample),
+                Cow::Owned(Recorded::default()),
+                truncated,
+            ));
+        }
+        let (commits, truncated) = if sample.len() < GATE_COMMITS as usize {
+            (sample, truncated)
+        } else {
+            window_commits(repo, tips, max_commits, days)?
+        };
         let jobs = jobs::classify(&commits);
         let machine: Vec<bool> = (0..commits.len())
             .map(|i| jobs.writes(u32::try_from(i).unwrap_or(u32::MAX)))
@@ -204,6 +223,9 @@ impl<'a> Model<'a> {
         self.recorded.per_commit.get(i as usize).copied().unwrap_or(0)
     }
 }
+
+/// The newest commits of the window that decide whether the range is a job's at all.
+const GATE_COMMITS: u32 = 200;
 
 /// What a look-back window needs to read: the directories that can hold a subject of the
 /// paths in scope, and whether a large file's versions must be counted.
