@@ -11,7 +11,7 @@
 # server; the median counts. Four kinds of push are timed: a person adds a source file (no
 # history is read), a person adds a text file, a person rewrites a JSON data file, and a job
 # rewrites it (`Latest data: <date>` each time). For a text or data file pushgate first reads
-# the messages of the newest 200 commits of the look-back window to tell whether the push is a
+# the messages of the newest 64 commits of the look-back window to tell whether the push is a
 # job's; only a job's push reads the whole window (1,000 commits by default) and the trees of
 # the directories in scope in the job's commits. For each push the script records:
 #   hook   the wall time of `pushgate pre-receive` inside the push (a timing wrapper hook)

@@ -121,7 +121,11 @@ impl<'a> Model<'a> {
             .iter()
             .enumerate()
             .any(|(i, c)| sampled.writes(u32::try_from(i).unwrap_or(u32::MAX)) && scope.fresh.contains(&c.id));
-        if !fresh_job && !scope.large {
+        // The gate holds for a push of a few commits, all in the sample; a longer range is
+        // read whole.
+        let all_sampled = scope.fresh.len() <= FRESH_GATED
+            && sample.iter().filter(|c| scope.fresh.contains(&c.id)).count() == scope.fresh.len();
+        if !fresh_job && !scope.large && all_sampled {
             return Ok(Model::new(
                 Cow::Owned(sample),
                 Cow::Owned(Recorded::default()),
@@ -224,8 +228,11 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The newest commits of the window that decide whether the range is a job's at all.
-const GATE_COMMITS: u32 = 200;
+/// The newest commits of the window that decide whether a push is a job's at all.
+const GATE_COMMITS: u32 = 64;
+
+/// Ranges of at most this many commits are gated; longer ones read the whole window.
+const FRESH_GATED: usize = 16;
 
 /// What a look-back window needs to read: the directories that can hold a subject of the
 /// paths in scope, and whether a large file's versions must be counted.
