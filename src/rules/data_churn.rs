@@ -42,11 +42,15 @@ pub const DOC: RuleDoc = RuleDoc {
           queries, indexes or concurrency.",
     signals: "The history model: which commits a job made, told by behaviour rather than names (messages that \
               fall into a few templates once numbers, dates in any form, hex ids, emojis and data-diff \
-              summaries are folded, or an identity whose vocabulary stays tiny; bot, root or the owner alike), \
-              and what they rewrote. Files of one role in one directory are one subject (`feeds/*.json`). It \
-              counts when the job rewrote the subject `min_commits` times within some stretch of `window_days` \
-              on `min_days` distinct days, whether on a schedule or only when the data changed. Lock files, \
-              manifests, CI and tool configuration, changelogs and translations are never a subject.",
+              summaries are folded, or an identity whose vocabulary or set of templates stays tiny; bot, root \
+              or the owner alike), and what they rewrote. Copies of one change rebased onto other branches \
+              count once (same author, author time and message); a job commits under one or two identities. \
+              Files of one role in one directory are one subject (`feeds/*.json`). It counts when the job \
+              rewrote the subject `min_commits` times within some stretch of `window_days` on `min_days` \
+              distinct days (or `min_commits` × `min_days` times however short), whether on a schedule or \
+              only when the data changed. What dependency, release and tooling bots write (version bumps, \
+              release commits, release notes) is maintenance, and lock files, manifests, CI and tool \
+              configuration, changelogs and translations are never a subject.",
     fix: "Write the data to a database (Amazon DynamoDB, or a managed relational database) or to Amazon S3, \
           and keep only the code and schema in git.",
 };
