@@ -276,15 +276,34 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
 
     analysis.subjects.extend(series(input, &steps, &analysis.engine_dirs));
 
-    // Files of one role a job rewrites: grouped by directory, extension and kind.
+    // Files a job writes as new dated files, one per run (`sales-2023-02-01.csv`): how many
+    // share each folded name.
+    let mut dated: HashMap<(BString, String), usize> = HashMap::new();
+    for (&i, (_, list)) in &steps {
+        let path = input.model.path(i);
+        let (dir, name) = crate::walk::split_path(path);
+        let folded = fold_digits(name);
+        if paths::has_date_stamp(path) && list.iter().any(|s| s.machine && s.previous.is_none()) {
+            *dated.entry((dir.to_owned(), folded)).or_default() += 1;
+        }
+    }
+    // Files of one role a job writes: grouped by directory, extension and kind.
     let mut roles: BTreeMap<(BString, Option<String>, Kind), Vec<u32>> = BTreeMap::new();
     for (&i, (kind, list)) in &steps {
         let path = input.model.path(i);
-        // A file a job touched once or twice (a `git add -A` sweep) is not what it writes.
-        if in_snapshot(path) || in_engine(path) || list.iter().filter(|s| s.machine).count() < MIN_MEMBER_WRITES {
+        let (dir, name) = crate::walk::split_path(path);
+        let writes = list.iter().filter(|s| s.machine).count();
+        // A file a job touched once or twice (a `git add -A` sweep) is not what it writes,
+        // unless it is one of the new files the job writes each run.
+        // (Copies of databases, dumps and archives are the backup series' subject instead.)
+        let in_series = !kind.copyable()
+            && writes > 0
+            && dated
+                .get(&(dir.to_owned(), fold_digits(name)))
+                .is_some_and(|n| *n >= SERIES_MIN);
+        if in_snapshot(path) || in_engine(path) || (writes < MIN_MEMBER_WRITES && !in_series) {
             continue;
         }
-        let (dir, name) = crate::walk::split_path(path);
         roles
             .entry((dir.to_owned(), paths::extension(name), *kind))
             .or_default()

@@ -59,6 +59,8 @@ fn jobs_are_found_by_behaviour_whatever_their_names_and_messages() {
         ("machine-cadence", "ops/runLog", "warn"),
         // The save script's dated archives.
         ("backup-file", "ops/archive_*.*", "warn"),
+        // A daily export written as a new dated file each morning: data, not copies.
+        ("data-churn", "exports/daily/*.csv", "warn"),
     ];
     let graphs: Vec<String> = ["api", "blog", "cdn", "docs", "mail", "shop"]
         .iter()
@@ -79,6 +81,9 @@ fn jobs_are_found_by_behaviour_whatever_their_names_and_messages() {
     assert_eq!(stations["evidence"]["job"]["template"], "# data-diff", "{stations:#}");
     let forecast = finding(&report, "data-churn", "weather/forecast=72h.json");
     assert_eq!(forecast["evidence"]["job"]["template"], "#", "{forecast:#}");
+
+    let exports = finding(&report, "data-churn", "exports/daily/*.csv");
+    assert_eq!(members(exports).len(), 60, "{exports:#}");
 
     // The save script's burst is a log because it appends.
     let run_log = finding(&report, "machine-cadence", "ops/runLog");
