@@ -203,11 +203,9 @@ pub(crate) fn conclude(
         History::Whole => Model::whole(walked),
     };
     if let Some(model) = &model {
-        let jobs = crate::history::jobs::classify(&model.commits);
         let input = behaviour::Input {
             repo,
             model,
-            jobs: &jobs,
             touched: &touched,
             policy: file,
         };

@@ -68,12 +68,15 @@ pub struct Model<'a> {
     pub recorded: Cow<'a, Recorded>,
     /// The history stops at missing commits (shallow or partial clone).
     pub truncated: bool,
+    /// Which commits are a job's.
+    pub jobs: jobs::Jobs,
     /// Indices into `recorded.changes`, per path index.
     by_path: Vec<Vec<u32>>,
 }
 
 impl<'a> Model<'a> {
-    fn new(commits: Cow<'a, [Commit]>, recorded: Cow<'a, Recorded>, truncated: bool) -> Self {
+    fn new(commits: Cow<'a, [Commit]>, recorded: Cow<'a, Recorded>, truncated: bool, jobs: Option<jobs::Jobs>) -> Self {
+        let jobs = jobs.unwrap_or_else(|| jobs::classify(&commits));
         let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); recorded.paths.len()];
         for (i, change) in recorded.changes.iter().enumerate() {
             if let Some(list) = by_path.get_mut(change.path as usize) {
@@ -84,6 +87,7 @@ impl<'a> Model<'a> {
             commits,
             recorded,
             truncated,
+            jobs,
             by_path,
         }
     }
@@ -95,6 +99,7 @@ impl<'a> Model<'a> {
             Cow::Borrowed(&walked.commits),
             Cow::Borrowed(recorded),
             !walked.truncated.is_empty(),
+            None,
         ))
     }
 
@@ -130,14 +135,16 @@ impl<'a> Model<'a> {
                 Cow::Owned(sample),
                 Cow::Owned(Recorded::default()),
                 truncated,
+                Some(sampled),
             ));
         }
-        let (commits, truncated) = if sample.len() < GATE_COMMITS as usize {
-            (sample, truncated)
+        let (commits, truncated, jobs) = if sample.len() < GATE_COMMITS as usize {
+            (sample, truncated, sampled)
         } else {
-            window_commits(repo, tips, max_commits, days)?
+            let (commits, truncated) = window_commits(repo, tips, max_commits, days)?;
+            let jobs = jobs::classify(&commits);
+            (commits, truncated, jobs)
         };
-        let jobs = jobs::classify(&commits);
         let machine: Vec<bool> = (0..commits.len())
             .map(|i| jobs.writes(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
@@ -181,7 +188,12 @@ impl<'a> Model<'a> {
                 record_changes(&mut recorded, i, c.tree, &changes);
             }
         }
-        Ok(Model::new(Cow::Owned(commits), Cow::Owned(recorded), truncated))
+        Ok(Model::new(
+            Cow::Owned(commits),
+            Cow::Owned(recorded),
+            truncated,
+            Some(jobs),
+        ))
     }
 
     /// The interned index of `path`.

@@ -21,7 +21,6 @@ use super::{Hit, RuleId, paths};
 use crate::candidate::Candidate;
 use crate::detect::{Format, FormatClass, Sniff};
 use crate::finding::{Level, Pattern};
-use crate::history::jobs::Jobs;
 use crate::history::{DAY, Model, busiest};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
@@ -201,8 +200,6 @@ pub struct Input<'a, 'm> {
     pub repo: &'a gix::Repository,
     /// The history.
     pub model: &'a Model<'m>,
-    /// Which commits are a job's.
-    pub jobs: &'a Jobs,
     /// The candidates in scope, by path (new in the range, or every path in an audit).
     pub touched: &'a BTreeMap<BString, Candidate>,
     /// The policy.
@@ -255,7 +252,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
                 Some(Step {
                     commit: c.commit,
                     time: commit.time,
-                    machine: input.jobs.writes(c.commit),
+                    machine: input.model.jobs.writes(c.commit),
                     blob: c.blob,
                     previous: c.previous,
                 })

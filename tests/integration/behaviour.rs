@@ -7,31 +7,7 @@
 use serde_json::Value;
 
 use crate::audit::audit_json;
-use crate::util::{findings, fixture, set_of};
-
-/// The warn and deny findings as (rule, path, level), sorted.
-fn loud(report: &Value) -> Vec<(String, String, String)> {
-    let mut set: Vec<_> = findings(report)
-        .iter()
-        .filter(|f| f["level"] != "info")
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or_default().to_string(),
-                f["path"].as_str().unwrap_or("-").to_string(),
-                f["level"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    set.sort();
-    set
-}
-
-fn finding<'a>(report: &'a Value, rule: &str, path: &str) -> &'a Value {
-    findings(report)
-        .iter()
-        .find(|f| f["rule"] == rule && f["path"] == path)
-        .unwrap_or_else(|| panic!("no {rule} finding for {path}: {report:#}"))
-}
+use crate::util::{finding_at as finding, findings, fixture, loud, set_of};
 
 fn members(f: &Value) -> Vec<String> {
     f["paths"]

@@ -3,32 +3,9 @@
 
 use crate::hooks::{Server, finding_lines, remote_text};
 use crate::util::{
-    findings, fixture, fixture_copy, git, git_command, notice_kinds, pushgate, run, scan_json, set_of, write_file,
+    finding_at as finding, findings, fixture, fixture_copy, git, git_command, loud, notice_kinds, pushgate, run,
+    scan_json, set_of, write_file,
 };
-
-/// The findings at warn or deny as (rule, path, level), sorted.
-fn loud(report: &serde_json::Value) -> Vec<(String, String, String)> {
-    let mut set: Vec<_> = findings(report)
-        .iter()
-        .filter(|f| f["level"] != "info")
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or_default().to_string(),
-                f["path"].as_str().unwrap_or("-").to_string(),
-                f["level"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    set.sort();
-    set
-}
-
-fn finding<'a>(report: &'a serde_json::Value, rule: &str, path: &str) -> &'a serde_json::Value {
-    findings(report)
-        .iter()
-        .find(|f| f["rule"] == rule && f["path"] == path)
-        .unwrap_or_else(|| panic!("no {rule} finding for {path}: {report:#}"))
-}
 
 #[test]
 fn machine_made_history_is_found_and_look_alikes_stay_quiet() {

@@ -61,7 +61,8 @@ fn build_fixture(name: &str) -> PathBuf {
     let script = dir.join(format!("{name}.sh"));
     let script_text = fs::read(&script).unwrap_or_else(|e| panic!("read {}: {e}", script.display()));
     let lib_text = fs::read(dir.join("lib.sh")).expect("read fixtures/lib.sh");
-    let hash = fnv1a(&[&script_text, &lib_text]);
+    let events_text = fs::read(dir.join("events.py")).expect("read fixtures/events.py");
+    let hash = fnv1a(&[&script_text, &lib_text, &events_text]);
 
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixtures");
     fs::create_dir_all(&cache).expect("create fixture cache");
@@ -259,6 +260,21 @@ pub fn finding_set(report: &Value) -> Vec<(String, String, String)> {
         .collect();
     set.sort();
     set
+}
+
+/// The findings at warn or deny as (rule, path, level), sorted like [`finding_set`].
+pub fn loud(report: &Value) -> Vec<(String, String, String)> {
+    let mut set = finding_set(report);
+    set.retain(|(_, _, level)| level != "info");
+    set
+}
+
+/// The finding of `rule` whose path (or subject) is `path`.
+pub fn finding_at<'a>(report: &'a Value, rule: &str, path: &str) -> &'a Value {
+    findings(report)
+        .iter()
+        .find(|f| f["rule"] == rule && f["path"] == path)
+        .unwrap_or_else(|| panic!("no {rule} finding for {path}: {report:#}"))
 }
 
 /// A literal expected set, sorted like [`finding_set`].
