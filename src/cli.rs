@@ -139,12 +139,17 @@ pub enum Command {
     },
     /// Write a hook into a repository that runs this binary.
     #[command(
-        after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup."
+        after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n  pushgate install pre-receive --hooks-dir /srv/git/project.git/hooks/pre-receive.d\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup. pushgate's own hook is updated in place, whichever\nbinary wrote it; `pushgate uninstall` takes it out again."
     )]
     Install {
         /// Which hook.
         #[arg(value_enum)]
         hook: HookArg,
+        /// Write into DIR instead of the repository's hooks directory; a DIR named `*.d` (GitLab's
+        /// custom_hooks/pre-receive.d, Gitea's and Forgejo's hooks/pre-receive.d) gets a script
+        /// called `pushgate`.
+        #[arg(long, value_name = "DIR")]
+        hooks_dir: Option<PathBuf>,
         /// Keep an existing hook and run it before pushgate; both must pass.
         #[arg(long)]
         chain: bool,
@@ -154,6 +159,18 @@ pub enum Command {
         /// A baseline file the hook passes with --baseline (checked now, named by its absolute path).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
+    },
+    /// Take out the hook `pushgate install` wrote; a hook it chained is put back as it was.
+    #[command(
+        after_help = "Examples:\n  pushgate uninstall pre-push\n  pushgate uninstall pre-receive --repo /srv/git/project.git\n\nA hook pushgate did not write is left alone (exit status 2)."
+    )]
+    Uninstall {
+        /// Which hook.
+        #[arg(value_enum)]
+        hook: HookArg,
+        /// The directory the hook was installed into with `install --hooks-dir`.
+        #[arg(long, value_name = "DIR")]
+        hooks_dir: Option<PathBuf>,
     },
     /// Validate a policy file, or show the effective policy.
     Policy {

@@ -90,14 +90,9 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         }
         if cause.is::<hook::input::InputError>()
             || matches!(cause.downcast_ref::<hook::HookError>(), Some(hook::HookError::Input(_)))
-            || matches!(
-                cause.downcast_ref::<install::InstallError>(),
-                Some(
-                    install::InstallError::Exists { .. }
-                        | install::InstallError::Conflict
-                        | install::InstallError::ChainTaken { .. }
-                )
-            )
+            || cause
+                .downcast_ref::<install::InstallError>()
+                .is_some_and(install::InstallError::is_usage)
         {
             return USAGE;
         }
@@ -217,11 +212,11 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Install {
             hook,
+            hooks_dir,
             chain,
             force,
             baseline,
         } => {
-            let repo = repo::open(common.repo.as_deref())?;
             let absolute =
                 |p: &std::path::Path| std::fs::canonicalize(p).with_context(|| format!("cannot find {}", p.display()));
             let policy = match &common.policy {
@@ -240,23 +235,34 @@ fn run(cli: Cli) -> Result<u8> {
                 }
                 None => None,
             };
+            let kind = hook_kind(*hook);
+            let (target, mut reinstall) = hook_target(common, kind, hooks_dir.as_deref())?;
+            for (flag, path) in [("--policy", &policy), ("--baseline", &baseline)] {
+                if let Some(path) = path {
+                    reinstall.push_str(&format!(" {flag} {}", install::quote_str(&path.display().to_string())));
+                }
+            }
             let request = install::Request {
-                kind: match hook {
-                    HookArg::PrePush => install::HookKind::PrePush,
-                    HookArg::PreReceive => install::HookKind::PreReceive,
-                },
+                kind,
                 binary: absolute(&std::env::current_exe().context("cannot locate the pushgate binary")?)?,
                 policy,
                 baseline,
                 chain: *chain,
                 force: *force,
+                reinstall,
             };
-            let done = install::install(&install::hooks_dir(&repo), &request)?;
+            let done = install::install(&target, &request)?;
             write_report(common, |out, _| match &done {
                 install::Installed::Wrote(p) => writeln!(out, "installed {}", p.display()),
                 install::Installed::Unchanged(p) => {
                     writeln!(out, "{} is installed already; nothing changed", p.display())
                 }
+                install::Installed::Updated(p) => writeln!(
+                    out,
+                    "updated {}: pushgate's hook now runs {}",
+                    p.display(),
+                    request.binary.display()
+                ),
                 install::Installed::Chained { path, previous } => writeln!(
                     out,
                     "installed {}; the previous hook, now {}, runs first",
@@ -268,6 +274,33 @@ fn run(cli: Cli) -> Result<u8> {
                     "installed {}; the previous hook was saved as {}",
                     path.display(),
                     backup.display()
+                ),
+            })?;
+            Ok(PASS)
+        }
+        Command::Uninstall { hook, hooks_dir } => {
+            let (target, _) = hook_target(common, hook_kind(*hook), hooks_dir.as_deref())?;
+            let done = install::uninstall(&target)?;
+            write_report(common, |out, _| match &done {
+                install::Uninstalled::Absent(p) => {
+                    writeln!(out, "{} does not exist; nothing to uninstall", p.display())
+                }
+                install::Uninstalled::Removed { path, backups } => {
+                    writeln!(out, "removed {}", path.display())?;
+                    for backup in backups {
+                        writeln!(
+                            out,
+                            "{} (a hook `install --force` replaced) is left where it is",
+                            backup.display()
+                        )?;
+                    }
+                    Ok(())
+                }
+                install::Uninstalled::Restored { path, from } => writeln!(
+                    out,
+                    "removed pushgate from {}; the previous hook is back (from {})",
+                    path.display(),
+                    from.display()
                 ),
             })?;
             Ok(PASS)
@@ -350,6 +383,42 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(PASS)
         }
     }
+}
+
+fn hook_kind(arg: HookArg) -> install::HookKind {
+    match arg {
+        HookArg::PrePush => install::HookKind::PrePush,
+        HookArg::PreReceive => install::HookKind::PreReceive,
+    }
+}
+
+/// Where `install` and `uninstall` put the hook (`--hooks-dir`, or the repository's hooks
+/// directory), and the start of the command that installs it again, naming it by absolute
+/// paths.
+fn hook_target(
+    common: &Common,
+    kind: install::HookKind,
+    hooks_dir: Option<&std::path::Path>,
+) -> Result<(install::Target, String)> {
+    let mut command = format!("pushgate install {}", kind.name());
+    let dir = match hooks_dir {
+        Some(dir) => {
+            let dir = std::path::absolute(dir).with_context(|| format!("cannot find {}", dir.display()))?;
+            command.push_str(&format!(
+                " --hooks-dir {}",
+                install::quote_str(&dir.display().to_string())
+            ));
+            dir
+        }
+        None => {
+            let repo = repo::open(common.repo.as_deref())?;
+            let top = repo.workdir().unwrap_or_else(|| repo.git_dir());
+            let top = std::fs::canonicalize(top).unwrap_or_else(|_| top.to_path_buf());
+            command.push_str(&format!(" --repo {}", install::quote_str(&top.display().to_string())));
+            install::hooks_dir(&repo)
+        }
+    };
+    Ok((install::Target::in_dir(dir, kind), command))
 }
 
 /// Standard input of a hook, bounded.

@@ -13,7 +13,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use gix::bstr::BString;
 
@@ -49,31 +49,97 @@ pub enum HookError {
     Repo(#[from] crate::repo::RepoError),
 }
 
+/// The git server a hook runs under, as its environment shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Platform {
+    /// Plain git (`git-shell`, `git http-backend`, gitolite, `git daemon`), or unknown.
+    #[default]
+    Git,
+    /// GitLab (`GL_ID`, `GL_USERNAME`, `GL_PROTOCOL`).
+    GitLab,
+    /// GitHub Enterprise Server (`GITHUB_USER_LOGIN`, `GITHUB_REPO_NAME`, `GITHUB_VIA`).
+    GitHubEnterprise,
+    /// Gitea or Forgejo (`GITEA_PUSHER_NAME`).
+    Gitea,
+    /// Bitbucket Data Center hook scripts (`BB_USER_NAME`).
+    Bitbucket,
+}
+
+impl Platform {
+    /// The platform's name, for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Git => "git",
+            Platform::GitLab => "GitLab",
+            Platform::GitHubEnterprise => "GitHub Enterprise Server",
+            Platform::Gitea => "Gitea/Forgejo",
+            Platform::Bitbucket => "Bitbucket Data Center",
+        }
+    }
+
+    /// The variable that names the pusher: on a platform, only the platform's own (`USER` is
+    /// the service account there, the same for every pusher).
+    pub fn user_variables(self) -> &'static [&'static str] {
+        match self {
+            Platform::Git => &["REMOTE_USER", "USER"],
+            Platform::GitLab => &["GL_USERNAME"],
+            Platform::GitHubEnterprise => &["GITHUB_USER_LOGIN"],
+            Platform::Gitea => &["GITEA_PUSHER_NAME"],
+            Platform::Bitbucket => &["BB_USER_NAME"],
+        }
+    }
+
+    /// The platform's own limit on all pre-receive hooks of a push together.
+    pub fn hook_limit(self) -> Option<Duration> {
+        match self {
+            Platform::GitHubEnterprise => Some(Duration::from_secs(5)),
+            _ => None,
+        }
+    }
+}
+
+/// Under a platform limit, pushgate's own budget: short enough that pushgate answers (by
+/// `on_error`) before the platform kills the hooks.
+pub const UNDER_PLATFORM_LIMIT: Duration = Duration::from_secs(4);
+
 /// What the hooks read from their environment, gathered in one place (and replaceable in
 /// tests).
 #[derive(Debug, Clone, Default)]
 pub struct HookEnv {
     /// `GIT_PUSH_OPTION_0` … `GIT_PUSH_OPTION_<COUNT-1>`.
     pub push_options: Vec<BString>,
-    /// The pusher: `GL_USERNAME`, `GITHUB_USER_LOGIN`, `REMOTE_USER` or `USER`.
+    /// The pusher, from the platform's variable (see [`Platform::user_variables`]).
     pub user: Option<String>,
     /// Running under GitLab (`GL_ID` or `GL_PROTOCOL` set): lines need `GL-HOOK-ERR: `.
     pub gitlab: bool,
+    /// The git server.
+    pub platform: Platform,
+    /// How the push came: `GL_PROTOCOL` (`ssh`, `http`, `web`) or `GITHUB_VIA` (`git`, or the
+    /// web interface or API action).
+    pub via: Option<String>,
     /// `GIT_QUARANTINE_PATH`.
     pub quarantine: Option<PathBuf>,
     /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`.
     pub alternates: Vec<PathBuf>,
+    /// When the hook process started: the time budget counts from here.
+    pub started: Option<Instant>,
+    /// `PUSHGATE_DEBUG` set: the hook's answer starts with what it read from the environment.
+    pub debug: bool,
 }
 
 impl HookEnv {
     /// From the process environment.
     pub fn from_process() -> Self {
-        Self::from_lookup(|key| std::env::var_os(key))
+        HookEnv {
+            started: Some(Instant::now()),
+            ..Self::from_lookup(|key| std::env::var_os(key))
+        }
     }
 
     /// From any lookup of environment variables.
     pub fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
         let non_empty = |key: &str| get(key).filter(|v| !v.is_empty());
+        let any = |keys: &[&str]| keys.iter().any(|k| non_empty(k).is_some());
         let count = non_empty("GIT_PUSH_OPTION_COUNT")
             .and_then(|c| c.to_str().and_then(|c| c.parse::<usize>().ok()))
             .unwrap_or(0)
@@ -82,19 +148,83 @@ impl HookEnv {
             .filter_map(|i| get(&format!("GIT_PUSH_OPTION_{i}")))
             .map(|v| BString::from(v.into_encoded_bytes()))
             .collect();
-        let user = ["GL_USERNAME", "GITHUB_USER_LOGIN", "REMOTE_USER", "USER"]
+        let gitlab = any(&["GL_ID", "GL_PROTOCOL"]);
+        let platform = if gitlab || any(&["GL_USERNAME"]) {
+            Platform::GitLab
+        } else if any(&["GITHUB_USER_LOGIN", "GITHUB_REPO_NAME", "GITHUB_VIA"]) {
+            Platform::GitHubEnterprise
+        } else if any(&["GITEA_PUSHER_NAME", "GITEA_REPO_NAME"]) {
+            Platform::Gitea
+        } else if any(&["BB_USER_NAME", "BB_HOOK_TYPE"]) {
+            Platform::Bitbucket
+        } else {
+            Platform::Git
+        };
+        let text = |v: OsString| crate::util::sanitize(v.as_encoded_bytes());
+        let user = platform
+            .user_variables()
             .iter()
             .find_map(|k| non_empty(k))
             .map(|v| v.to_string_lossy().into_owned());
+        let via = non_empty("GL_PROTOCOL").or_else(|| non_empty("GITHUB_VIA")).map(text);
         HookEnv {
             push_options,
             user,
-            gitlab: non_empty("GL_ID").is_some() || non_empty("GL_PROTOCOL").is_some(),
+            gitlab,
+            platform,
+            via,
             quarantine: non_empty("GIT_QUARANTINE_PATH").map(PathBuf::from),
             alternates: non_empty("GIT_ALTERNATE_OBJECT_DIRECTORIES")
                 .map(|v| std::env::split_paths(&v).collect())
                 .unwrap_or_default(),
+            started: None,
+            debug: non_empty("PUSHGATE_DEBUG").is_some(),
         }
+    }
+
+    /// The time the check may take: the policy's `[hook] timeout` (0: no limit), and under a
+    /// platform that stops hooks itself, no more than [`UNDER_PLATFORM_LIMIT`].
+    pub fn budget(&self, policy: &Policy) -> Option<Duration> {
+        let own = (policy.file.hook.timeout > 0).then(|| Duration::from_secs(policy.file.hook.timeout));
+        match self.platform.hook_limit() {
+            Some(_) => Some(own.map_or(UNDER_PLATFORM_LIMIT, |own| own.min(UNDER_PLATFORM_LIMIT))),
+            None => own,
+        }
+    }
+
+    /// Why the budget is what it is, for the message when it runs out.
+    fn budget_reason(&self, policy: &Policy) -> String {
+        match self.platform.hook_limit() {
+            Some(limit) if self.budget(policy) != Some(Duration::from_secs(policy.file.hook.timeout)) => format!(
+                "kept under the {} s {} gives all pre-receive hooks of a push",
+                limit.as_secs(),
+                self.platform.name()
+            ),
+            _ => "[hook] timeout".to_owned(),
+        }
+    }
+
+    /// One line saying what the hook read from its environment (shown with `PUSHGATE_DEBUG`).
+    pub fn describe(&self, policy: &Policy) -> String {
+        let user = match (&self.user, self.platform.user_variables()) {
+            (Some(user), vars) => format!("{user} (from {})", vars.join(" or ")),
+            (None, vars) => format!("unknown ({} not set)", vars.join(", ")),
+        };
+        let budget = match self.budget(policy) {
+            Some(b) => format!("{} s", b.as_secs()),
+            None => "none".to_owned(),
+        };
+        let limit = match self.platform.hook_limit() {
+            Some(limit) => format!(" (the platform allows {} s)", limit.as_secs()),
+            None => String::new(),
+        };
+        format!(
+            "pushgate: debug: platform {}; via {}; pusher {user}; quarantine {}; time budget {budget}{limit}, [hook] timeout = {}",
+            self.platform.name(),
+            self.via.as_deref().unwrap_or("-"),
+            if self.quarantine.is_some() { "yes" } else { "no" },
+            policy.file.hook.timeout,
+        )
     }
 
     /// Prefix every line for GitLab's web interface when running under GitLab.
@@ -140,14 +270,31 @@ pub fn ref_in_scope(policy: &Policy, name: &[u8]) -> bool {
     refs.include.is_match(name) && !refs.exclude.is_match(name)
 }
 
-/// Run `check` within the policy's time budget; past it, or on an error, `on_error` decides.
-/// The check runs on its own thread, so a budget that runs out ends the hook at once.
+/// Run `check` within the time budget ([`HookEnv::budget`], counted from the hook's start);
+/// past it, or on an error, `on_error` decides. The check runs on its own thread, so a budget
+/// that runs out ends the hook at once. With `PUSHGATE_DEBUG` the answer starts with
+/// [`HookEnv::describe`].
 pub fn within_budget<E: std::fmt::Display + Send + 'static>(
     policy: &Policy,
     env: &HookEnv,
     check: impl FnOnce() -> Result<Response, E> + Send + 'static,
 ) -> Response {
-    let budget = policy.file.hook.timeout;
+    let mut response = judge_within_budget(policy, env, check);
+    if env.debug {
+        let mut text = env.decorate(format!("{}\n", env.describe(policy)).as_bytes());
+        text.append(&mut response.message);
+        response.message = text;
+    }
+    response
+}
+
+fn judge_within_budget<E: std::fmt::Display + Send + 'static>(
+    policy: &Policy,
+    env: &HookEnv,
+    check: impl FnOnce() -> Result<Response, E> + Send + 'static,
+) -> Response {
+    let budget = env.budget(policy);
+    let deadline = budget.map(|b| env.started.unwrap_or_else(Instant::now) + b);
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("pushgate-check".into())
@@ -157,10 +304,9 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
     let what = match spawned {
         Err(e) => format!("could not start the check: {e}"),
         Ok(_) => {
-            let received = if budget == 0 {
-                rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
-            } else {
-                rx.recv_timeout(Duration::from_secs(budget))
+            let received = match deadline {
+                None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
             };
             match received {
                 Ok(Ok(response)) => return response,
@@ -168,7 +314,11 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     // The check is abandoned, still running: nothing of it may outlive us.
                     store::remove_abandoned_views();
-                    format!("the check did not finish within its time budget of {budget} s ([hook] timeout)")
+                    format!(
+                        "the check did not finish within its time budget of {} s ({})",
+                        budget.unwrap_or_default().as_secs(),
+                        env.budget_reason(policy)
+                    )
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => "internal error: the check stopped unexpectedly".into(),
             }
@@ -229,6 +379,72 @@ mod tests {
             b"GL-HOOK-ERR: a\nGL-HOOK-ERR: \nGL-HOOK-ERR: b\n"
         );
         assert_eq!(env_of(&[("GIT_PUSH_OPTION_COUNT", "x")]).push_options.len(), 0);
+    }
+
+    #[test]
+    fn each_platform_names_the_pusher_by_its_own_variable() {
+        type Case<'a> = (&'a [(&'a str, &'a str)], Platform, Option<&'a str>);
+        let cases: [Case<'_>; 7] = [
+            (
+                &[("GL_ID", "user-7"), ("GL_USERNAME", "dana"), ("GL_PROTOCOL", "web")],
+                Platform::GitLab,
+                Some("dana"),
+            ),
+            (
+                &[
+                    ("GITHUB_USER_LOGIN", "octo"),
+                    ("GITHUB_REPO_NAME", "org/shop"),
+                    ("GITHUB_VIA", "git"),
+                ],
+                Platform::GitHubEnterprise,
+                Some("octo"),
+            ),
+            (
+                &[("GITEA_PUSHER_NAME", "frank"), ("GITEA_REPO_NAME", "shop")],
+                Platform::Gitea,
+                Some("frank"),
+            ),
+            (
+                &[("BB_USER_NAME", "hank"), ("BB_HOOK_TYPE", "PRE")],
+                Platform::Bitbucket,
+                Some("hank"),
+            ),
+            (&[("REMOTE_USER", "carol")], Platform::Git, Some("carol")),
+            // On a platform the service account is nobody's name.
+            (&[("GITEA_REPO_NAME", "shop")], Platform::Gitea, None),
+            (&[("GL_PROTOCOL", "ssh")], Platform::GitLab, None),
+        ];
+        for (vars, platform, user) in cases {
+            let mut all = vars.to_vec();
+            all.extend([("USER", "git"), ("REMOTE_USER", "proxy")]);
+            if platform == Platform::Git {
+                all.retain(|(k, _)| *k != "REMOTE_USER");
+                all.push(("REMOTE_USER", "carol"));
+            }
+            let env = env_of(&all);
+            assert_eq!(env.platform, platform, "{vars:?}");
+            assert_eq!(env.user.as_deref(), user, "{vars:?}");
+            assert_eq!(env.gitlab, platform == Platform::GitLab, "{vars:?}");
+        }
+        assert_eq!(env_of(&[("GL_PROTOCOL", "web")]).via.as_deref(), Some("web"));
+    }
+
+    #[test]
+    fn under_github_enterprise_the_budget_stays_below_its_five_seconds() {
+        let ghes = env_of(&[("GITHUB_USER_LOGIN", "octo")]);
+        let plain = env_of(&[("USER", "git")]);
+        let secs = |env: &HookEnv, timeout| env.budget(&policy_with(timeout, OnError::Reject)).map(|d| d.as_secs());
+        assert_eq!(secs(&plain, 60), Some(60));
+        assert_eq!(secs(&plain, 0), None);
+        assert_eq!(secs(&ghes, 60), Some(4));
+        assert_eq!(secs(&ghes, 0), Some(4));
+        assert_eq!(secs(&ghes, 2), Some(2));
+        let policy = policy_with(60, OnError::Reject);
+        assert!(
+            ghes.budget_reason(&policy)
+                .contains("5 s GitHub Enterprise Server gives")
+        );
+        assert_eq!(plain.budget_reason(&policy), "[hook] timeout");
     }
 
     fn policy_with(timeout: u64, on_error: OnError) -> Policy {
