@@ -11,6 +11,8 @@ mod hooks;
 mod hostile_input;
 mod hostile_policy;
 mod hostile_repo;
+mod install;
+mod platforms;
 mod policy;
 mod precommit;
 mod properties;
