@@ -169,11 +169,7 @@ pub enum Uninstalled {
 #[derive(Debug, thiserror::Error)]
 pub enum InstallError {
     /// A different hook is there, and neither `--chain` nor `--force` was given.
-    #[error(
-        "{} exists and is not this pushgate hook; nothing was changed.{}\n  --chain  keep it and run it before pushgate (both must pass)\n  --force  replace it (a backup is kept next to it)",
-        path.display(),
-        dropin.as_ref().map(|d| format!("\n  It looks like a dispatcher that runs every hook in {}: install there instead with\n  --hooks-dir {}", d.display(), d.display())).unwrap_or_default()
-    )]
+    #[error("{} exists and is not this pushgate hook; nothing was changed.\n{}", path.display(), exists_advice(dropin.as_deref()))]
     Exists {
         /// The hook.
         path: PathBuf,
@@ -218,6 +214,17 @@ impl InstallError {
     /// A refusal caused by what the user asked for (exit status 2), not by the file system.
     pub fn is_usage(&self) -> bool {
         !matches!(self, InstallError::Io { .. })
+    }
+}
+
+fn exists_advice(dropin: Option<&Path>) -> String {
+    match dropin {
+        Some(dir) => format!(
+            "  It looks like a platform's dispatcher (Gitea and Forgejo write one, and rewrite it) that runs\n  every hook in {}: install pushgate there instead, with --hooks-dir {}",
+            dir.display(),
+            quote(dir)
+        ),
+        None => "  --chain  keep it and run it before pushgate (both must pass)\n  --force  replace it (a backup is kept next to it)".to_owned(),
     }
 }
 

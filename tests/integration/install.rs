@@ -78,7 +78,7 @@ fn pushgate_at(binary: &Path) -> assert_cmd::Command {
 }
 
 /// `text` with the run's temporary paths replaced by stable names.
-fn redact(text: &str, paths: &[(&Path, &str)]) -> String {
+pub fn redact(text: &str, paths: &[(&Path, &str)]) -> String {
     let mut text = text.to_owned();
     for (path, name) in paths {
         text = text.replace(&path.display().to_string(), name);

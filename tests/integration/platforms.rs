@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::hooks::{Server, remote_lines, remote_text};
-use crate::install::hook_file;
+use crate::install::{hook_file, redact};
 
 /// What Gitaly does with `custom_hooks/pre-receive.d/`: run every executable in it, in name
 /// order, on the same input; the first that fails rejects the push.
@@ -177,6 +177,8 @@ fn gitea_and_forgejo_pre_receive_d_and_pusher_name() {
         "{}",
         r.describe()
     );
+    let bare = server.bare.canonicalize().expect("canonical");
+    insta::assert_snapshot!("gitea-install-refused", redact(&r.stderr, &[(&bare, "[SRV]")]));
     assert_eq!(
         fs::read_to_string(server.bare.join("hooks/pre-receive")).expect("dispatcher"),
         GITEA_DISPATCHER
