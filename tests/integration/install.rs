@@ -144,6 +144,17 @@ fn push_from(dir: &Path, args: &[&str]) -> Run {
 
 #[test]
 fn a_chained_pre_push_installed_from_a_linked_worktree_runs_in_every_worktree() {
+    chained_pre_push_in_worktrees(true);
+}
+
+#[test]
+fn a_chained_pre_push_installed_from_the_main_worktree_runs_in_a_linked_one() {
+    chained_pre_push_in_worktrees(false);
+}
+
+/// A clone with a linked work tree and a pre-push hook of its own; pushgate installed with
+/// `--chain` from one of the work trees, as a developer would (no `--repo`); pushes from both.
+fn chained_pre_push_in_worktrees(from_linked: bool) {
     let server = Server::seeded("push", "main");
     let client = server.client.path();
     git(client, &["remote", "add", "origin", &server.url()]);
@@ -165,8 +176,12 @@ fn a_chained_pre_push_installed_from_a_linked_worktree_runs_in_every_worktree() 
     let marker = place.path().join("previous-ran");
     hook_file(&client.join(".git/hooks/pre-push"), &recording_hook(&marker));
 
-    // Installed from the linked work tree, as a developer would: no --repo.
-    let r = run(pushgate().current_dir(&linked).args(["install", "pre-push", "--chain"]));
+    let from = if from_linked {
+        linked.clone()
+    } else {
+        client.to_path_buf()
+    };
+    let r = run(pushgate().current_dir(&from).args(["install", "pre-push", "--chain"]));
     assert_eq!(r.code, 0, "{}", r.describe());
     let script = fs::read_to_string(client.join(".git/hooks/pre-push")).expect("hook");
     let chained = client
@@ -201,7 +216,7 @@ fn a_chained_pre_push_installed_from_a_linked_worktree_runs_in_every_worktree() 
     assert!(r.stderr.contains("pushgate: ok"), "{}", r.describe());
     assert_eq!(lines_of(&marker), 3);
 
-    // The hook outlives the work tree it was installed from.
+    // The hook outlives the linked work tree.
     git(
         client,
         &["worktree", "remove", "--force", &linked.display().to_string()],
