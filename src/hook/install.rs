@@ -515,6 +515,48 @@ mod tests {
         assert!(text.contains(r"pushgate='/o'\''dd dir/pushgate'"), "{text}");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn in_a_drop_in_directory_a_backup_is_never_run_and_nothing_is_chained() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("pre-receive.d");
+        let target = Target::in_dir(dir.clone(), HookKind::PreReceive);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        write_hook(&dir.join("pushgate"), "#!/bin/sh\nexit 0\n").expect("theirs");
+        let chain = Request {
+            chain: true,
+            ..request("/a/pushgate")
+        };
+        assert!(matches!(
+            install(&target, &chain),
+            Err(InstallError::ChainInDropin { .. })
+        ));
+        let force = Request {
+            force: true,
+            ..request("/a/pushgate")
+        };
+        let Ok(Installed::Replaced { backup, .. }) = install(&target, &force) else {
+            panic!("replaced");
+        };
+        assert!(
+            backup.to_string_lossy().ends_with("pushgate.pushgate-backup~"),
+            "{backup:?}"
+        );
+        let mode = std::fs::metadata(&backup).expect("backup").permissions().mode();
+        assert_eq!(mode & 0o111, 0, "the backup is not executable");
+        assert!(matches!(
+            install(&target, &request("/b/pushgate")),
+            Ok(Installed::Updated(_))
+        ));
+        assert!(
+            matches!(uninstall(&target), Ok(Uninstalled::Removed { backups, .. }) if backups == vec![backup.clone()])
+        );
+        assert!(matches!(uninstall(&target), Ok(Uninstalled::Absent(_))));
+        std::fs::write(dir.join("pushgate"), "#!/bin/sh\n").expect("theirs");
+        assert!(matches!(uninstall(&target), Err(InstallError::NotOurs { .. })));
+    }
+
     #[test]
     fn drop_in_directories_get_a_script_called_pushgate() {
         let t = Target::in_dir("/r.git/custom_hooks/pre-receive.d".into(), HookKind::PreReceive);
