@@ -204,6 +204,12 @@ impl HookEnv {
         }
     }
 
+    /// A commit made in GitLab's web interface (`GL_PROTOCOL=web`): no push options, no clone
+    /// to amend in.
+    pub fn from_gitlab_web(&self) -> bool {
+        self.platform == Platform::GitLab && self.via.as_deref() == Some("web")
+    }
+
     /// One line saying what the hook read from its environment (shown with `PUSHGATE_DEBUG`).
     pub fn describe(&self, policy: &Policy) -> String {
         let user = match (&self.user, self.platform.user_variables()) {
@@ -280,6 +286,14 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
     check: impl FnOnce() -> Result<Response, E> + Send + 'static,
 ) -> Response {
     let mut response = judge_within_budget(policy, env, check);
+    if response.exit != 0 && env.from_gitlab_web() {
+        let mut note = "pushgate: this change was made in GitLab's web interface: remove the file there, or from a clone and push again".to_owned();
+        if policy.file.bypass.enabled {
+            note.push_str("; a bypass needs a push option, which only a push from a clone can carry");
+        }
+        note.push('\n');
+        response.message.extend(env.decorate(note.as_bytes()));
+    }
     if env.debug {
         let mut text = env.decorate(format!("{}\n", env.describe(policy)).as_bytes());
         text.append(&mut response.message);

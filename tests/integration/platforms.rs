@@ -153,8 +153,14 @@ fn gitlab_custom_hooks_directory_username_and_prefix() {
             .contains("refs/heads/main")
     );
 
-    // Commits made in the web interface: GL_PROTOCOL=web.
+    assert!(!rejected.iter().any(|l| l.contains("web interface")), "{rejected:?}");
+
+    // Commits made in the web interface: GL_PROTOCOL=web. They cannot carry push options.
     let web = with_user(&[("GL_ID", "user-7"), ("GL_PROTOCOL", "web")], "GL_USERNAME", "dana");
+    let r = server.push_env(&["sqlite:refs/heads/web"], &web);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let last = remote_lines(&r).pop().expect("a line");
+    insta::assert_snapshot!("gitlab-web-note", last);
     insta::assert_snapshot!("gitlab-debug", debug_line(&server, &web));
 }
 
