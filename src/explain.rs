@@ -1,5 +1,5 @@
 //! `pushgate explain`: what each rule looks for, why it matters, its thresholds in the
-//! effective policy, and what to use instead.
+//! effective policy, how to fix a finding, and what to use instead.
 
 use std::io::{self, Write};
 
@@ -54,8 +54,23 @@ pub fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()
         writeln!(out, "  {line}")?;
     }
     writeln!(out)?;
-    section(out, "What to use instead", policy.suggestion(pattern))?;
-    section(out, "How to fix a finding", doc.fix)
+    section(out, "How to fix a finding", doc.fix)?;
+    section(out, &instead_title(policy, pattern), policy.suggestion(pattern))
+}
+
+/// Where the text of what to use instead comes from: the policy's own text for the pattern,
+/// or the style's wording.
+fn instead_title(policy: &Policy, pattern: crate::finding::Pattern) -> String {
+    let builtin = crate::advice::alternative(policy.file.suggestions.style, pattern);
+    if policy.suggestion(pattern) == builtin {
+        let style = match policy.file.suggestions.style {
+            crate::policy::SuggestionStyle::Aws => "aws",
+            crate::policy::SuggestionStyle::Neutral => "neutral",
+        };
+        format!("What to use instead ([suggestions] style = \"{style}\")")
+    } else {
+        format!("What to use instead ([suggestions] {} in the policy)", pattern.key())
+    }
 }
 
 fn section(out: &mut dyn Write, title: &str, text: &str) -> io::Result<()> {

@@ -165,7 +165,8 @@ pub struct Finding {
     pub size: Option<u64>,
     /// One sentence on what was found.
     pub message: String,
-    /// What to use instead (the pattern's suggestion from the policy).
+    /// What to use instead (the pattern's alternative from the policy's `[suggestions]`); the
+    /// finding's own first step comes from [`Finding::first_step`].
     pub suggestion: String,
     /// Rule-specific facts behind the finding (format, thresholds, counts).
     pub evidence: serde_json::Map<String, serde_json::Value>,
@@ -199,6 +200,12 @@ impl Finding {
         } else {
             self.paths.iter().collect()
         }
+    }
+
+    /// What to do first about this finding, chosen from what it is (see [`crate::advice`]):
+    /// one sentence, followed for a test fixture by the `[[allow]]` entry that exempts it.
+    pub fn first_step(&self) -> String {
+        crate::advice::first_step(self)
     }
 
     /// A stable identity for baselines and SARIF: blob, path and rule. A subject of many

@@ -15,6 +15,7 @@
 //! - [`rules`] turns one blob into findings, one module per pattern, and the history into
 //!   findings about subjects (what a job rewrites, snapshots or copies);
 //! - [`policy`] says which rules run at which level and what fails;
+//! - [`advice`] says what each finding's first step is, and words each pattern's alternative;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
 //! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
 //! - [`baseline`] records today's findings by fingerprint and leaves them out of later checks;
@@ -42,6 +43,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod advice;
 pub mod attributes;
 pub mod audit;
 pub mod baseline;

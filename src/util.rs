@@ -88,7 +88,7 @@ pub fn uri_path(bytes: &[u8]) -> String {
 }
 
 /// Unicode bidirectional overrides and isolates can reorder what a terminal shows.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 

@@ -15,7 +15,7 @@ mod size;
 
 pub use allow::{Date, today};
 pub use globs::Globs;
-pub use schema::{Mode, OnError, PolicyFile};
+pub use schema::{Mode, OnError, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
 use crate::finding::{Level, Pattern};
@@ -175,14 +175,20 @@ impl Policy {
         Ok(Policy { file, source })
     }
 
-    /// The suggestion text for `pattern`.
+    /// What to use instead of git for `pattern`: the policy's own text for the pattern when it
+    /// sets one, otherwise the wording of `[suggestions] style`.
     pub fn suggestion(&self, pattern: Pattern) -> &str {
         let s = &self.file.suggestions;
-        match pattern {
+        let own = match pattern {
             Pattern::LargeChurn => &s.large_churn,
             Pattern::Database => &s.database,
             Pattern::AuditTrail => &s.audit_trail,
             Pattern::Backup => &s.backup,
+        };
+        if own.trim().is_empty() {
+            crate::advice::alternative(s.style, pattern)
+        } else {
+            own
         }
     }
 

@@ -99,10 +99,13 @@ pub struct Bypass {
     pub log: String,
 }
 
-/// `[suggestions]`, one text per pattern.
+/// `[suggestions]`: the wording of what to use instead, and one text per pattern that
+/// replaces it (an empty text keeps the style's wording).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
 pub struct Suggestions {
+    /// Which built-in wording the patterns get: AWS services, or vendor-neutral categories.
+    pub style: SuggestionStyle,
     /// large-churn
     pub large_churn: String,
     /// database
@@ -111,6 +114,17 @@ pub struct Suggestions {
     pub audit_trail: String,
     /// backup
     pub backup: String,
+}
+
+/// The built-in wording of `[suggestions]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuggestionStyle {
+    /// Names AWS services (Amazon S3, Amazon DynamoDB, AWS Backup, ...).
+    #[default]
+    Aws,
+    /// Names kinds of store (object storage, a managed database, a log service), no vendor.
+    Neutral,
 }
 
 /// One `[[allow]]` exemption.

@@ -189,6 +189,9 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 p.paint(dim, &rules.join(", "))
             )?;
             writeln!(out, "       {} · {}", history(o), sizes(o))?;
+            if let Some(step) = first_step(audit, o) {
+                super::text::fix(out, &p, 7, 1, &step)?;
+            }
         }
         if hidden > 0 {
             writeln!(
@@ -397,6 +400,17 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
     writeln!(out)?;
     writeln!(out, "Delta chains: {}.", depth_buckets(st).join(", "))?;
     Ok(())
+}
+
+/// The first step of the most severe finding about an offender's path.
+fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
+    audit
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| f.pattern == o.pattern && f.path.as_ref() == Some(&o.path))
+        .max_by_key(|f| f.level)
+        .map(|f| f.first_step())
 }
 
 fn audit_suggestion(audit: &Audit, pattern: Pattern) -> String {

@@ -1,7 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands.
 //!
 //! One annotation per finding (`::error` for deny, `::warning` for warn, `::notice` for info)
-//! with the file and a title, the message and what to use instead; notices become
+//! with the file and a title, the message, its first step and what to use instead; notices become
 //! annotations as well; a last plain line gives the counts and the verdict. When a step
 //! summary file is given (GitHub sets `GITHUB_STEP_SUMMARY`), the markdown summary is
 //! appended to it.
@@ -41,7 +41,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         if !details.is_empty() {
             message = format!("{message} ({})", details.join(", "));
         }
-        let data = format!("{message}\nInstead: {}", f.suggestion);
+        let data = format!("{message}\nFix: {}\nInstead: {}", f.first_step(), f.suggestion);
         workflow_command(out, command, &properties, &data)?;
     }
     for n in &outcome.notices {

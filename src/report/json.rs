@@ -5,11 +5,13 @@
 //!  "summary": {"commits": 0, "blobs": 0, "bytes": 0, "findings": 0, "deny": 0, "warn": 0, "info": 0, "duration_ms": 0,
 //!              "baselined": 0},
 //!  "findings": [{"rule": "…", "pattern": "…", "level": "…", "path": "…", "blob": "…", "commit": "…",
-//!                "size": 0, "message": "…", "suggestion": "…", "evidence": {}, "paths": ["…"],
-//!                "fingerprint": "…"}],
+//!                "size": 0, "message": "…", "fix": "…", "suggestion": "…", "evidence": {},
+//!                "paths": ["…"], "fingerprint": "…"}],
 //!  "notices": [{"kind": "…", "message": "…"}]}
 //! ```
 //!
+//! `fix` is the finding's first step (a sentence, then for a test fixture the TOML lines of
+//! the `[[allow]]` entry that exempts it); `suggestion` is its pattern's alternative store.
 //! `summary.baselined` (findings a baseline left out) is present only when a baseline was
 //! applied.
 
@@ -55,6 +57,9 @@ struct JsonFinding<'a> {
     reference: Option<String>,
     size: Option<u64>,
     message: &'a str,
+    /// The finding's first step.
+    fix: String,
+    /// The pattern's alternative.
     suggestion: &'a str,
     evidence: &'a serde_json::Map<String, serde_json::Value>,
     /// Every file a subject covers (absent for a finding about one file).
@@ -75,6 +80,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             reference: f.reference.as_ref().map(|r| r.to_str_lossy().into_owned()),
             size: f.size,
             message: &f.message,
+            fix: f.first_step(),
             suggestion: &f.suggestion,
             evidence: &f.evidence,
             paths: f.paths.iter().map(|p| p.to_str_lossy().into_owned()).collect(),

@@ -4,9 +4,9 @@
 //! `pushgate.<pattern>`). A rule with no findings is a passing test case. A rule with findings
 //! at a failing level (`fail_on`, and `mode = "enforce"`) is a failed test case: the failure's
 //! message counts its findings, its text lists each finding (level, path, size, commit, blob,
-//! what was found) and ends with what to use instead. Findings below the failing level leave
-//! the test case passing and are listed in its `system-out`, so the report agrees with the
-//! exit code. Notices go to the `system-err` of the first suite.
+//! what was found, its first step) and ends with what to use instead. Findings below the
+//! failing level leave the test case passing and are listed in its `system-out`, so the
+//! report agrees with the exit code. Notices go to the `system-err` of the first suite.
 
 use std::io::{self, Write};
 
@@ -84,7 +84,8 @@ fn test_case(rule: RuleId, findings: &[&Finding], policy: &Policy) -> TestCase {
     case
 }
 
-/// One line per finding: `deny data/app.sqlite (8.0 KiB, commit …, blob …): SQLite database …`.
+/// One line per finding, `deny data/app.sqlite (8.0 KiB, commit …, blob …): SQLite database …`,
+/// then its first step.
 fn describe(f: &Finding) -> String {
     let path = f.shown_path().unwrap_or_else(|| "(the whole range)".to_owned());
     let mut details = Vec::new();
@@ -102,5 +103,10 @@ fn describe(f: &Finding) -> String {
     } else {
         format!(" ({})", details.join(", "))
     };
-    format!("{} {path}{details}: {}", f.level, sanitize(f.message.as_bytes()))
+    let step = f.first_step().replace('\n', "\n    ");
+    format!(
+        "{} {path}{details}: {}\n  Fix: {step}",
+        f.level,
+        sanitize(f.message.as_bytes())
+    )
 }

@@ -1,8 +1,8 @@
 //! `--format markdown`: a summary for a pull request comment or a CI job summary page.
 //!
 //! A heading with the verdict and the counts, then one section per pattern with a table of
-//! its findings (level, rule, path, size, commit, what was found) and the pattern's
-//! suggestion once, then the notices. Paths and messages from the repository are sanitized
+//! its findings (level, rule, path, size, commit, what was found, the first step), the
+//! exemptions its test fixtures can take, and the pattern's suggestion once, then the notices. Paths and messages from the repository are sanitized
 //! (no control characters) and escaped, so a path can neither break the table (`|`) nor
 //! turn into links, emphasis or HTML.
 
@@ -46,9 +46,11 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
             plural(findings.len() as u64)
         )?;
         writeln!(out)?;
-        writeln!(out, "| level | rule | path | size | commit | what |")?;
-        writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
+        writeln!(out, "| level | rule | path | size | commit | what | first step |")?;
+        writeln!(out, "| --- | --- | --- | --- | --- | --- | --- |")?;
         let mut shown = PerRule::new(verbose);
+        let mut exemptions = Vec::new();
+        let mut previous = String::new();
         for f in findings {
             if !shown.admit(f.rule) {
                 continue;
@@ -57,9 +59,18 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
                 .shown_path()
                 .map(|p| escape(&p))
                 .unwrap_or_else(|| "*(the whole range)*".to_owned());
+            let step = f.first_step();
+            let (sentence, toml) = crate::advice::split(&step);
+            exemptions.extend(toml.map(str::to_owned));
+            // A run of findings with the same first step says it once.
+            let cell = if step == previous {
+                "as above".to_owned()
+            } else {
+                escape(sentence)
+            };
             writeln!(
                 out,
-                "| **{}** | `{}` | {} | {} | {} | {} |",
+                "| **{}** | `{}` | {} | {} | {} | {} | {} |",
                 f.level,
                 f.rule,
                 path,
@@ -67,8 +78,10 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
                 f.commit
                     .map(|c| format!("`{}`", c.to_hex_with_len(10)))
                     .unwrap_or_else(|| "–".to_owned()),
-                escape(&sanitize(f.message.as_bytes()))
+                escape(&sanitize(f.message.as_bytes())),
+                cell
             )?;
+            previous = step;
         }
         let hidden: Vec<String> = shown
             .hidden()
@@ -78,6 +91,14 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
         if !hidden.is_empty() {
             writeln!(out)?;
             writeln!(out, "…and {} (`--verbose` lists them all).", hidden.join(", "))?;
+        }
+        if !exemptions.is_empty() {
+            let toml = exemptions.join("\n\n");
+            let fence = "`".repeat(3.max(longest_run(&toml, '`') + 1));
+            writeln!(out)?;
+            writeln!(out, "Exemptions for the test fixtures above, to add to the policy:")?;
+            writeln!(out)?;
+            writeln!(out, "{fence}toml\n{toml}\n{fence}")?;
         }
         writeln!(out)?;
         writeln!(out, "**Instead:** {}", escape(policy.suggestion(pattern)))?;
@@ -96,6 +117,11 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
         "<sub>pushgate {} · `pushgate explain <rule>` tells why a rule matters and how to fix a finding.</sub>",
         env!("CARGO_PKG_VERSION")
     )
+}
+
+/// The longest run of `c` in `text`.
+fn longest_run(text: &str, c: char) -> usize {
+    text.split(|x| x != c).map(str::len).max().unwrap_or(0)
 }
 
 /// Escape text for a markdown table cell: every character that could start markup (emphasis,

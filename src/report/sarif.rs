@@ -1,9 +1,10 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 //!
 //! Every rule is a reporting descriptor (id, a PascalCase name, short and full descriptions,
-//! help that ends with what to use instead, and its level in the effective policy as the
-//! default configuration). Every finding is a result with the rule's id and index, a level
-//! (`deny` → `error`, `warn` → `warning`, `info` → `note`), the path as a percent-encoded URI
+//! help that says how to fix a finding and then what to use instead, and its level in the
+//! effective policy as the default configuration). Every finding is a result with the rule's
+//! id and index, a message that ends with the finding's first step (also its `fix`
+//! property), a level (`deny` → `error`, `warn` → `warning`, `info` → `note`), the path as a percent-encoded URI
 //! relative to the checkout (`%SRCROOT%`), and the finding's fingerprint (blob, path, rule)
 //! as a partial fingerprint, so that code scanning tracks one alert across runs. Notices
 //! become tool execution notifications.
@@ -114,18 +115,18 @@ fn descriptor(rule: RuleId, policy: &Policy) -> ReportingDescriptor {
     let suggestion = policy.suggestion(pattern);
     let configured = policy.file.rules.level(rule);
     let help_text = format!(
-        "{}\n\nWhy it matters: {}\n\nWhat to use instead: {}\n\nHow to fix a finding: {}\n\nDetails: pushgate explain {rule}",
+        "{}\n\nWhy it matters: {}\n\nHow to fix a finding: {}\n\nWhat to use instead: {}\n\nDetails: pushgate explain {rule}",
         sentence(doc.summary),
         doc.why,
-        suggestion,
-        doc.fix
+        doc.fix,
+        suggestion
     );
     let help_markdown = format!(
-        "{}\n\n**Why it matters.** {}\n\n**What to use instead.** {}\n\n**How to fix a finding.** {}\n\nDetails: `pushgate explain {rule}`",
+        "{}\n\n**Why it matters.** {}\n\n**How to fix a finding.** {}\n\n**What to use instead.** {}\n\nDetails: `pushgate explain {rule}`",
         sentence(doc.summary),
         doc.why,
-        suggestion,
-        doc.fix
+        doc.fix,
+        suggestion
     );
     let mut configuration = ReportingConfiguration::builder()
         .level(serde_json::json!(if configured.is_off() {
@@ -167,6 +168,8 @@ fn result(f: &Finding) -> SarifResult {
     if let Some(commit) = f.commit {
         message.push_str(&format!(" Added in commit {}.", commit.to_hex_with_len(12)));
     }
+    let step = f.first_step();
+    message.push_str(&format!(" Fix: {step}"));
     // A range-wide finding has no path of its own: it points at the largest file it counts.
     let (path, note) = match f.anchor() {
         Some(path) if !f.paths.is_empty() => (Some(uri_path(path)), Some("One file of the subject")),
@@ -186,6 +189,7 @@ fn result(f: &Finding) -> SarifResult {
     if let Some(commit) = f.commit {
         properties.insert("commit".to_owned(), serde_json::json!(commit.to_string()));
     }
+    properties.insert("fix".to_owned(), serde_json::json!(step));
     if let Some(size) = f.size {
         properties.insert("size".to_owned(), serde_json::json!(size));
         properties.insert("humanSize".to_owned(), serde_json::json!(human_size(size)));

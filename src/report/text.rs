@@ -1,5 +1,6 @@
-//! `--format text`: findings grouped by pattern, one line each, the pattern's suggestion once,
-//! then notices and a summary line. Everything that came from the repository is sanitized.
+//! `--format text`: findings grouped by pattern, one line each with its first step, the
+//! pattern's suggestion once, then notices and a summary line. Everything that came from the
+//! repository is sanitized.
 
 use std::io::{self, Write};
 
@@ -59,6 +60,31 @@ pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str) -> io:
     Ok(())
 }
 
+/// A finding's first step under its message, after `Fix:`, wrapped; an exemption's TOML
+/// lines follow as they are, so they can be copied. `run` findings listed together share it.
+pub(super) fn fix(out: &mut dyn Write, p: &Painter, indent: usize, run: usize, step: &str) -> io::Result<()> {
+    let (sentence, toml) = crate::advice::split(step);
+    let pad = " ".repeat(indent);
+    let label = if run > 1 {
+        format!("Fix (each of the {run} above):")
+    } else {
+        "Fix:".to_owned()
+    };
+    let width = 92usize.saturating_sub(label.len()).max(40);
+    for (i, line) in wrap(sentence, width).iter().enumerate() {
+        let lead = if i == 0 {
+            p.paint(Style::new().bold(), &label)
+        } else {
+            " ".repeat(label.len())
+        };
+        writeln!(out, "{pad}{lead} {line}")?;
+    }
+    for line in toml.into_iter().flat_map(str::lines) {
+        writeln!(out, "{pad}{} {line}", " ".repeat(label.len()))?;
+    }
+    Ok(())
+}
+
 /// Render the report.
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     let p = Painter { color: options.color };
@@ -82,10 +108,11 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
             p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
         )?;
         let mut shown = super::PerRule::new(options.verbose);
-        for f in findings {
-            if !shown.admit(f.rule) {
-                continue;
-            }
+        let listed: Vec<_> = findings.into_iter().filter(|f| shown.admit(f.rule)).collect();
+        // Findings listed together with the same first step share one `Fix:` after the last.
+        let steps: Vec<String> = listed.iter().map(|f| f.first_step()).collect();
+        let mut run = 0;
+        for (i, f) in listed.iter().enumerate() {
             let path = f.shown_path().unwrap_or_else(|| "(the whole range)".into());
             let mut details = vec![f.rule.to_string()];
             if let Some(size) = f.size {
@@ -102,6 +129,12 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
                 p.paint(dim, &details.join(" · "))
             )?;
             writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
+            run += 1;
+            let step = steps.get(i);
+            if steps.get(i + 1) != step {
+                fix(out, &p, 7, run, step.map(String::as_str).unwrap_or_default())?;
+                run = 0;
+            }
         }
         for (rule, hidden) in shown.hidden() {
             writeln!(

@@ -47,8 +47,9 @@ pub const DOC: RuleDoc = RuleDoc {
     signals: "The archive format from the content. Reported at `level` when the path holds one of `words` \
               (backup, bak, dump, snapshot, ...) or the file name carries a date stamp; at `large_level` \
               when the archive is at least `large_size`; small archives such as test fixtures are not reported.",
-    fix: "Keep backups in Amazon S3 and S3 Glacier and manage them with AWS Backup; keep release archives in \
-          a package or artifact store. Remove the file from the unpushed commits.",
+    fix: "An archive named or dated as a backup: delete it, add its path to .gitignore, and keep backups in \
+          backup storage (what to use instead). A large release or data archive: publish it as a release asset \
+          or in artifact storage, or track it with Git LFS. Remove the file from the unpushed commits.",
 };
 
 /// An archive named or dated as a backup, or a large one.

@@ -38,19 +38,19 @@ pub const BLOB: Option<BlobCheck> = Some(check);
 /// What `pushgate explain` prints.
 pub const DOC: RuleDoc = RuleDoc {
     id: RuleId::AuditRecord,
-    summary: "Audit and event records: audit files, CloudTrail-style JSON, JSON-lines event streams, Windows \
+    summary: "Audit and event records: audit files, cloud audit-log JSON, JSON-lines event streams, Windows \
               event logs, packet captures.",
     why: "Audit trails must be kept for long periods and are generated at a steady, frequent cadence. Git \
           history is the wrong store: it grows without bound, cannot expire records, and is slow to query.",
     signals: "Audit file names (`paths`); JSON whose records carry `eventVersion`, `eventSource` and \
               `eventName`; JSON-lines files where `min_timestamped_ratio` of the lines are objects with a \
               timestamp field; `.evtx` and pcap content.",
-    fix: "Keep retained records in Amazon S3 (with object lock if they must be immutable); use AWS CloudTrail \
-          for AWS API activity and AWS Config for resource configuration history. Remove the file from the \
-          unpushed commits.",
+    fix: "Stop committing the records: delete the file, add its path to .gitignore, and send new records to a \
+          store that retains them (what to use instead). A small sample under a test directory is a fixture: \
+          keep it with an `[[allow]]` exemption. Remove the file from the unpushed commits.",
 };
 
-/// Event captures by content, audit records by name, CloudTrail-style JSON, JSON-lines event streams.
+/// Event captures by content, audit records by name, cloud audit-log JSON, JSON-lines event streams.
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.audit_record;
     let hit = |what: String| Hit::new(RuleId::AuditRecord, rule.level.level(), what);
@@ -67,7 +67,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     };
     if sniff.cloudtrail {
         out.push(
-            hit("CloudTrail-style event records (eventVersion, eventSource, eventName)".into())
+            hit("cloud audit-log records (eventVersion, eventSource, eventName)".into())
                 .with("matched", "content"),
         );
         return;

@@ -42,8 +42,9 @@ pub const DOC: RuleDoc = RuleDoc {
           are noise in every review. History already is the backup of committed files.",
     signals: "The file name (`paths`) and backup directories (`dirs`); source code under a backup directory \
               is not reported.",
-    fix: "Delete the copy (`git rm --cached <path>`) and add the pattern to .gitignore; keep real backups in \
-          Amazon S3, Amazon EFS or Amazon EBS snapshots, managed with AWS Backup.",
+    fix: "Delete the copy (`git rm --cached <path>`) and add its name pattern (`*.bak`, `*~`, ...) to \
+          .gitignore: history already keeps every version of the original. For a dated series a job writes, \
+          stop the job from committing copies. Keep real backups in backup storage (what to use instead).",
 };
 
 /// A backup copy by name; a file in a backup directory (info).

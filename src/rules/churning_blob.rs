@@ -52,8 +52,9 @@ pub const DOC: RuleDoc = RuleDoc {
               (a push reads the look-back window of `lookback_commits` and `lookback_days` behind it; an audit \
               slides that window over the path's whole life, so five versions in four years are no churn), \
               their sizes from object headers, and the bytes they add per month.",
-    fix: "Store the file in Amazon S3 and commit a manifest or pointer that names the current version, or \
-          track it with Git LFS (`git lfs migrate import --include=<path>` for unpushed commits).",
+    fix: "Track the file with Git LFS (`git lfs migrate import --include=<path>` for unpushed commits), keep \
+          it in object storage and commit a manifest or pointer that names the current version, or produce it \
+          in the build.",
 };
 
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest

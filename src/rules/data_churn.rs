@@ -51,8 +51,8 @@ pub const DOC: RuleDoc = RuleDoc {
               only when the data changed. What dependency, release and tooling bots write (version bumps, \
               release commits, release notes) is maintenance, and lock files, manifests, CI and tool \
               configuration, changelogs and translations are never a subject.",
-    fix: "Write the data to a database (Amazon DynamoDB, or a managed relational database) or to Amazon S3, \
-          and keep only the code and schema in git.",
+    fix: "Stop the job from committing the data: have it write to a database or object storage (what to use \
+          instead), keep only the job's code and the schema in git, and add the path to .gitignore.",
 };
 
 /// Whether a job's writes of a subject at `times` count: `min_commits` of them within some

@@ -29,8 +29,10 @@ pub const DOC: RuleDoc = RuleDoc {
     signals: "The dump's own header in the content (`-- MySQL dump`, `-- PostgreSQL database dump`, `PGDMP`, \
               `REDIS00nn`, ...) and, for BSON and RDB files, the name (`paths`) with binary content. A `*.sql` \
               migration or schema file has no dump header and is never reported.",
-    fix: "Store dumps in Amazon S3 (S3 Glacier for long retention) or use AWS Backup; remove the file from the \
-          unpushed commits (`git rm --cached <path>`, `git commit --amend` or `git rebase -i <base>`).",
+    fix: "Delete the dump, add its path to .gitignore, keep dumps in backup storage (what to use instead) and \
+          commit the schema or migrations instead. A small sample dump under a test directory is a fixture: \
+          keep it with an `[[allow]]` exemption. Remove the file from the unpushed commits (`git rm --cached \
+          <path>`, `git commit --amend` or `git rebase -i <base>`).",
 };
 
 /// A dump by content, or a binary dump by name.

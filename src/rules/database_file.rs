@@ -44,9 +44,11 @@ pub const DOC: RuleDoc = RuleDoc {
     signals: "The content's magic bytes confirm the format (reported at `level`). A database file name \
               (`*.sqlite`, `*.db`, `*.mdb`, `*.ibd`, `*.sst`, `MANIFEST-*`, ...) whose content is binary but \
               of no known format is reported at `name_only_level`. A text file named `*.db` is not a database.",
-    fix: "Move the data to a database service such as Amazon DynamoDB (or a managed relational database), \
-          remove the file (`git rm --cached <path>`, add it to .gitignore) and amend or rebase the unpushed \
-          commits that added it.",
+    fix: "A small database under a test or fixture directory that the tests read: keep it, with an `[[allow]]` \
+          exemption for its path and this rule (or build it from a script when the tests run). Anything else: \
+          stop tracking it (`git rm --cached <path>`), add it to .gitignore, commit the schema and migrations, \
+          keep the data in a database (what to use instead), and amend or rebase the unpushed commits that \
+          added it.",
 };
 
 /// Per-blob rules of this pattern.

@@ -41,7 +41,7 @@ pub const DOC: RuleDoc = RuleDoc {
           Deep chains of large objects make checkouts, blame and server-side operations slow and memory-hungry.",
     signals: "The chain depth and the bytes to inflate, read from the pack index and the pack entry headers \
               (nothing is inflated to learn them), for new objects of at least `min_size`.",
-    fix: "Keep the file out of git (Amazon S3 or Git LFS). For the existing history, repacking with a \
+    fix: "Keep the file out of git (Git LFS or object storage). For the existing history, repacking with a \
           smaller depth (`git repack -adf --depth=<n>`) shortens chains at the cost of a larger pack.",
 };
 

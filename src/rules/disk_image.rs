@@ -27,8 +27,9 @@ pub const DOC: RuleDoc = RuleDoc {
           push slower, and git cannot store their changes efficiently.",
     signals: "The image format from the content, or an image file name (`paths`) with binary content of no \
               other known format.",
-    fix: "Keep images as Amazon EBS snapshots or in Amazon S3, and build VM images in a pipeline instead of \
-          committing them. Remove the file from the unpushed commits.",
+    fix: "Delete the image and add its name pattern to .gitignore; build VM images in a pipeline and keep them \
+          in an image registry or snapshot storage (what to use instead). Remove the file from the unpushed \
+          commits.",
 };
 
 /// A disk image by content, or a binary file with an image name.

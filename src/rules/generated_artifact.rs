@@ -48,8 +48,9 @@ pub const DOC: RuleDoc = RuleDoc {
               Mach-O, Java class, Python bytecode) at `level`; generated sources (`source_paths`, a \
               \"DO NOT EDIT\" or \"@generated\" header, the `linguist-generated` attribute) at `source_level`, \
               since many teams commit generated code on purpose.",
-    fix: "Add the output directory to .gitignore, build it in CI, and publish artifacts to a package \
-          registry or Amazon S3. Remove committed output with `git rm -r --cached <path>`.",
+    fix: "Add the output to .gitignore, build it in CI, and publish artifacts to a package registry or \
+          artifact storage; remove committed output with `git rm -r --cached <path>`. A generated source that \
+          is meant to be committed needs nothing.",
 };
 
 /// Build output by name (info until rebuilt), compiled binaries, generated sources.

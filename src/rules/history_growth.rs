@@ -25,7 +25,7 @@ pub const DOC: RuleDoc = RuleDoc {
           careless push can make every future clone slower.",
     signals: "The sum of the sizes of the distinct new blobs in the range, from object headers, including \
               files the same range deletes again.",
-    fix: "Find the largest additions in the finding's evidence, move them to Amazon S3 or Git LFS, and \
+    fix: "Find the largest additions in the finding's evidence, move them to Git LFS or object storage, and \
           rewrite the unpushed commits (`git rebase -i <base>`) so they never enter history.",
 };
 

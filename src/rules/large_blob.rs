@@ -27,8 +27,9 @@ pub const DOC: RuleDoc = RuleDoc {
           chains to read old versions, which costs time and memory on every machine that touches the repository.",
     signals: "The blob's size, read from the object header: the blob is never inflated to learn it. Git LFS \
               pointers are tiny and never reported.",
-    fix: "Store the file in Amazon S3 and commit a small manifest or pointer, or track it with Git LFS \
-          (`git lfs track <pattern>`, then `git lfs migrate import --include=<path>` for commits not yet pushed).",
+    fix: "Track the file with Git LFS (`git lfs track <pattern>`, then `git lfs migrate import \
+          --include=<path>` for commits not yet pushed), or store it in object storage and commit a small \
+          manifest or pointer.",
 };
 
 /// A blob whose size reaches the thresholds.

@@ -49,8 +49,10 @@ pub const DOC: RuleDoc = RuleDoc {
               text where at least `min_lines` lines were examined and `min_timestamped_ratio` of them start \
               with an ISO-8601, syslog or common-log-format timestamp. Changelogs, source code and \
               structured data files are never reported as logs.",
-    fix: "Send logs to Amazon CloudWatch Logs (or keep archives in Amazon S3), add the path to .gitignore, \
-          and remove the file from the unpushed commits (`git rm --cached <path>`, `git commit --amend`).",
+    fix: "Delete the log, add its name pattern (`*.log`) to .gitignore, and have the program log outside the \
+          work tree or to a log service (what to use instead); remove the file from the unpushed commits (`git \
+          rm --cached <path>`, `git commit --amend`). A small sample log under a test directory is a fixture: \
+          keep it with an `[[allow]]` exemption.",
 };
 
 /// A log file, by name, by log directory with timestamped text, or by timestamped lines.

@@ -49,9 +49,9 @@ pub const DOC: RuleDoc = RuleDoc {
               opaque files are backup. A text file the job appends to `min_appends` times is a log even in a \
               short burst. A top-level directory where a job rewrites `snapshot_files` or more files, several \
               per commit and mostly opaque, is one folder snapshot (backup).",
-    fix: "Send the records where records belong: Amazon CloudWatch Logs or Amazon S3 for logs and exports, \
-          AWS CloudTrail and AWS Config for audit history, a static-site or artifact bucket for generated \
-          pages, AWS Backup with Amazon S3, EFS or EBS snapshots for folder backups; keep the job's code in git.",
+    fix: "Stop the job from committing what it writes and keep only its code in git: logs and exports go to a \
+          log service or object storage, audit history to an audit-log service, generated pages to a \
+          static-site host or artifact storage, folder backups to backup storage (what to use instead).",
 };
 
 /// Whether a job's writes of a subject at `times` count: `min_commits` of them within some

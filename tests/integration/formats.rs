@@ -288,7 +288,12 @@ fn github_annotations_are_escaped_and_one_line_each() {
     );
     assert!(r.stdout.contains("file=two\\nlines.bak,"), "{}", r.stdout);
     assert!(
-        r.stdout.contains("::error file=data/app.sqlite,title=pushgate database-file (deny)::SQLite database (confirmed by content) (4.0 KiB, commit 97524ffcaa)%0AInstead: Git is not a database"),
+        r.stdout.contains("::error file=data/app.sqlite,title=pushgate database-file (deny)::SQLite database (confirmed by content) (4.0 KiB, commit 97524ffcaa)%0AFix: Take the database out of git: "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("to .gitignore, and commit the schema and migrations (or a script that builds it) instead.%0AInstead: Git is not a database"),
         "{}",
         r.stdout
     );
@@ -385,7 +390,7 @@ fn markdown_tables_keep_their_columns() {
             .char_indices()
             .filter(|&(i, c)| c == '|' && (i == 0 || row.as_bytes()[i - 1] != b'\\'))
             .count();
-        assert_eq!(unescaped, 7, "a cell leaked into the next: {row}");
+        assert_eq!(unescaped, 8, "a cell leaked into the next: {row}");
     }
     assert!(
         r.stdout.contains("reports/q1\\|q2 \\*draft\\* \\[v2\\] \\<b\\>.bak"),

@@ -19,4 +19,5 @@ mod properties;
 mod ranges;
 mod rules;
 mod scan;
+mod suggestions;
 mod util;
