@@ -145,7 +145,11 @@ fn run(cli: Cli) -> Result<u8> {
             write_report(common, |out, color| {
                 report::render(out, &outcome, &policy, &report_options(common, color))
             })?;
-            Ok(if outcome.fails(&policy) { FAIL } else { PASS })
+            Ok(if report::Judgement::of(&outcome, &policy).fails() {
+                FAIL
+            } else {
+                PASS
+            })
         }
         Command::Audit {
             include_unreachable,
@@ -168,7 +172,11 @@ fn run(cli: Cli) -> Result<u8> {
             write_report(common, |out, color| {
                 report::audit::render(out, &audit, &policy, &report_options(common, color))
             })?;
-            Ok(if audit.outcome.fails(&policy) { FAIL } else { PASS })
+            Ok(if report::Judgement::of(&audit.outcome, &policy).fails() {
+                FAIL
+            } else {
+                PASS
+            })
         }
         Command::PreReceive { baseline } => {
             let env = HookEnv::from_process();

@@ -67,13 +67,6 @@ pub struct Outcome {
     pub summary: Summary,
 }
 
-impl Outcome {
-    /// Whether any finding fails under `policy`.
-    pub fn fails(&self, policy: &Policy) -> bool {
-        self.findings.iter().any(|f| policy.fails(f.level))
-    }
-}
-
 /// How many of the largest new blobs `history-growth` names as evidence.
 const LARGEST_SHOWN: usize = 5;
 

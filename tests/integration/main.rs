@@ -14,6 +14,7 @@ mod hostile_repo;
 mod policy;
 mod precommit;
 mod properties;
+mod push_output;
 mod ranges;
 mod rules;
 mod scan;
