@@ -514,12 +514,25 @@ fn fix_commands(
                 )?;
                 lfs.clear();
             }
+        } else if let [(commit, files)] = commits.as_slice()
+            && let Some(parent) = origin(commit).and_then(|o| o.parent)
+        {
+            // One commit that came in through a merge: rebase from its parent, keeping merges.
+            writeln!(
+                out,
+                "    git rebase -i --rebase-merges {}      # change `pick` to `edit` on the line of {}",
+                parent.to_hex_with_len(10),
+                commit.to_hex_with_len(7)
+            )?;
+            writeln!(out, "    {}", rm(files))?;
+            writeln!(out, "    git commit --amend --no-edit --allow-empty")?;
+            writeln!(out, "    git rebase --continue")?;
         } else {
             writeln!(
                 out,
                 "  some of these commits came in through a merge: rewrite the branch that added them \
-                 (git rebase -i --rebase-merges <the commit before it>, mark it `edit`, then \
-                 git rm --cached -- <path>, git commit --amend --no-edit --allow-empty, git rebase --continue)"
+                 (git rebase -i --rebase-merges <the commit before the oldest>, mark each `edit`, and at each \
+                 stop git rm --cached -- <its paths>, git commit --amend --no-edit --allow-empty, git rebase --continue)"
             )?;
         }
     }
@@ -640,6 +653,67 @@ mod tests {
         assert!(text.contains("deny  refs/heads/main  var/db.sql"), "{text}");
         assert!(!text.contains("warn  "), "{text}");
         assert!(text.contains("… and 8 more findings below fail_on not shown"), "{text}");
+    }
+
+    #[test]
+    fn large_files_get_the_lfs_form_over_the_pushed_range() {
+        let commit = ObjectId::from_hex(b"1111111111111111111111111111111111111111").expect("id");
+        let parent = ObjectId::from_hex(b"2222222222222222222222222222222222222222").expect("id");
+        let mut big = finding(RuleId::LargeBlob, Level::Deny, "media/video.mp4");
+        big.commit = Some(commit);
+        let outcome = Outcome {
+            findings: vec![big],
+            ..Outcome::default()
+        };
+        let policy = Policy::builtin();
+        let judgement = Judgement::of(&outcome, &policy);
+        let text = |depth: usize| {
+            let origins = [Origin {
+                commit,
+                reference: "refs/heads/main".into(),
+                subject: "Add the video".into(),
+                parent: Some(parent),
+                depth: Some(depth),
+            }];
+            let cx = Context {
+                color: false,
+                bases: &[],
+                skipped: &[],
+                judgement: &judgement,
+                origins: &origins,
+                warnings: &[],
+                notes: &[],
+                hint: None,
+                bypass_log: None,
+                received: None,
+            };
+            let mut out = Vec::new();
+            render(&mut out, &outcome, &policy, &cx).expect("render");
+            String::from_utf8(out).expect("utf-8")
+        };
+        let deep = text(2);
+        assert!(
+            deep.contains(
+                "media/video.mp4: added in 1111111111 \"Add the video\", 2 commits below the tip of refs/heads/main"
+            ),
+            "{deep}"
+        );
+        assert!(deep.contains("    git rebase -i 2222222222 "), "{deep}");
+        assert!(
+            deep.contains(
+                "git lfs migrate import --include=media/video.mp4 --include-ref=refs/heads/main --exclude-ref=2222222222"
+            ),
+            "{deep}"
+        );
+        let tip = text(0);
+        assert!(
+            tip.contains("git rm --cached -- media/video.mp4 && git commit --amend --no-edit --allow-empty"),
+            "{tip}"
+        );
+        assert!(
+            tip.contains("git lfs migrate import --include=media/video.mp4"),
+            "{tip}"
+        );
     }
 
     #[test]

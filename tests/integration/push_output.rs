@@ -438,3 +438,39 @@ fn a_known_user_is_logged_by_name_in_both_logs() {
         assert_eq!(entry["user"], "carol", "{log}: {entry}");
     }
 }
+
+#[test]
+fn a_dump_merged_from_a_side_branch_gets_a_rebase_that_keeps_the_merge() {
+    // The `push` fixture: `merge` is `clean` with `side-dump` (a dump) merged in.
+    let server = Server::seeded("push", "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let client = server.client.path();
+    let side = server.client_rev("side-dump");
+    let r = server.push(&["merge:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = remote_lines(&r);
+    let text = lines.join("\n");
+    assert!(
+        text.contains(&format!(
+            "exports/side.sql: added in {} \"Side export\", a commit merged into refs/heads/main",
+            &side[..10]
+        )),
+        "{text}"
+    );
+    let steps = commands(&lines);
+    assert_eq!(steps.len(), 4, "{text}");
+    assert!(steps[0].starts_with("git rebase -i --rebase-merges "), "{text}");
+    git(client, &["checkout", "-q", "merge"]);
+    let editor = format!("sed -i -e '/^pick {}/s/^pick/edit/'", &side[..7]);
+    for step in &steps {
+        follow(client, step, &editor);
+    }
+    assert!(!holds(client, "merge", "exports/side.sql"));
+    assert_eq!(
+        git(client, &["rev-list", "--count", "--merges", "main..merge"]),
+        "1",
+        "the merge is kept"
+    );
+    let r = server.push(&["merge:refs/heads/main"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+}
