@@ -139,8 +139,8 @@ struct Line<'a> {
     failing: bool,
 }
 
-/// The findings in listing order, failing ones first, each group of [`COLLAPSE_AT`] or more
-/// findings of one rule, level and ref in one directory as one line.
+/// The findings in listing order, failing ones first (one line each), then each group of
+/// [`COLLAPSE_AT`] or more findings of one rule, level and ref in one directory as one line.
 fn lines<'a>(outcome: &'a Outcome, judgement: &Judgement<'_>) -> Vec<Line<'a>> {
     let mut order: Vec<&Finding> = outcome.findings.iter().collect();
     // Stable: failing first, then by level, otherwise as found.
@@ -150,7 +150,10 @@ fn lines<'a>(outcome: &'a Outcome, judgement: &Judgement<'_>) -> Vec<Line<'a>> {
     let mut index: HashMap<Key<'_>, usize> = HashMap::new();
     for f in order {
         let key = match &f.path {
-            Some(path) if f.paths.is_empty() => Some((f.rule, f.level, f.reference.as_ref(), dir_of(path).to_vec())),
+            // Failing findings keep a line each: each is something to act on.
+            Some(path) if f.paths.is_empty() && !judgement.reaches(f) => {
+                Some((f.rule, f.level, f.reference.as_ref(), dir_of(path).to_vec()))
+            }
             _ => None,
         };
         match key.map(|k| index.get(&k).copied().ok_or(k)) {
@@ -410,7 +413,7 @@ fn fix_commands(
     let mut lfs: Vec<String> = Vec::new();
     let mut unplaced: Vec<String> = Vec::new();
     for f in &judgement.failing {
-        let files: Vec<String> = f.files().iter().map(|p| shell_quote(&sanitize(p))).collect();
+        let files: Vec<String> = f.files().iter().map(|p| shell_arg(p)).collect();
         if files.is_empty() {
             continue;
         }
@@ -551,6 +554,28 @@ fn fix_commands(
         )?;
     }
     Ok(())
+}
+
+/// A path as one shell word that names exactly its bytes: bare or single-quoted when it is
+/// plain ASCII text, otherwise `$'…'` with every control, non-ASCII or invalid byte as `\xNN`
+/// (bash, zsh, ksh and POSIX.1-2024 shells), so the word is printable ASCII and safe to show.
+fn shell_arg(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.bytes().all(|b| (b' '..=b'~').contains(&b)) => shell_quote(text),
+        _ => {
+            let mut out = String::from("$'");
+            for &b in bytes {
+                match b {
+                    b'\'' => out.push_str("\\'"),
+                    b'\\' => out.push_str("\\\\"),
+                    b' '..=b'~' => out.push(char::from(b)),
+                    _ => out.push_str(&format!("\\x{b:02x}")),
+                }
+            }
+            out.push('\'');
+            out
+        }
+    }
 }
 
 /// Quote for a POSIX shell when needed.
@@ -722,5 +747,13 @@ mod tests {
         assert_eq!(shell_quote("my file.sql"), "'my file.sql'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+        assert_eq!(shell_arg(b"db/app.sqlite"), "db/app.sqlite");
+        assert_eq!(shell_arg(b"it's"), r"'it'\''s'");
+        assert_eq!(shell_arg(b"bell\x07\x1b[2J'\\.sql"), r"$'bell\x07\x1b[2J\'\\.sql'");
+        assert_eq!(
+            shell_arg("caf\u{e9}\u{202e}.sql".as_bytes()),
+            r"$'caf\xc3\xa9\xe2\x80\xae.sql'"
+        );
+        assert_eq!(shell_arg(b"a\xffb"), r"$'a\xffb'");
     }
 }

@@ -55,7 +55,12 @@ fn commands(lines: &[String]) -> Vec<String> {
 /// Run one advised command in `repo` through a shell, as a pusher would paste it, with
 /// `editor` standing in for the editor of `git rebase -i`.
 fn follow(repo: &Path, command: &str, editor: &str) {
-    let out = process::Command::new("sh")
+    follow_in("sh", repo, command, editor);
+}
+
+/// [`follow`] in a given shell.
+fn follow_in(shell: &str, repo: &Path, command: &str, editor: &str) {
+    let out = process::Command::new(shell)
         .arg("-c")
         .arg(command)
         .current_dir(repo)
@@ -472,5 +477,28 @@ fn a_dump_merged_from_a_side_branch_gets_a_rebase_that_keeps_the_merge() {
         "the merge is kept"
     );
     let r = server.push(&["merge:refs/heads/main"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+}
+
+#[test]
+fn odd_file_names_in_the_advice_name_the_real_files() {
+    // The `hostile` fixture: `odd-paths` adds dumps whose names hold escapes, invalid UTF-8,
+    // a bidi override and a very long directory.
+    let server = Server::seeded("hostile", "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let client = server.client.path();
+    let r = server.push(&["odd-paths:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = remote_lines(&r);
+    let steps = commands(&lines);
+    assert_eq!(steps.len(), 1, "{lines:?}");
+    assert!(steps[0].is_ascii() && !steps[0].chars().any(|c| c.is_control()), "{steps:?}");
+    assert!(steps[0].contains(r"$'bell\x07back\x08.sql'"), "{steps:?}");
+    git(client, &["checkout", "-q", "odd-paths"]);
+    // `$'…'` words need bash, zsh or ksh.
+    follow_in("bash", client, &steps[0], "true");
+    let left = git(client, &["ls-tree", "-r", "--name-only", "-z", "odd-paths"]);
+    assert!(!left.split('\0').any(|p| p.ends_with(".sql")), "{left:?}");
+    let r = server.push(&["odd-paths:refs/heads/main"]);
     assert_eq!(r.code, 0, "{}", r.describe());
 }
