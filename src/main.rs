@@ -145,11 +145,7 @@ fn run(cli: Cli) -> Result<u8> {
             write_report(common, |out, color| {
                 report::render(out, &outcome, &policy, &report_options(common, color))
             })?;
-            Ok(if report::Judgement::of(&outcome, &policy).fails() {
-                FAIL
-            } else {
-                PASS
-            })
+            Ok(if outcome.fails(&policy) { FAIL } else { PASS })
         }
         Command::Audit {
             include_unreachable,
@@ -172,11 +168,7 @@ fn run(cli: Cli) -> Result<u8> {
             write_report(common, |out, color| {
                 report::audit::render(out, &audit, &policy, &report_options(common, color))
             })?;
-            Ok(if report::Judgement::of(&audit.outcome, &policy).fails() {
-                FAIL
-            } else {
-                PASS
-            })
+            Ok(if audit.outcome.fails(&policy) { FAIL } else { PASS })
         }
         Command::PreReceive { baseline } => {
             let env = HookEnv::from_process();

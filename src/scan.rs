@@ -67,6 +67,14 @@ pub struct Outcome {
     pub summary: Summary,
 }
 
+impl Outcome {
+    /// Whether the outcome fails the check under `policy`: what
+    /// [`Judgement::of`](crate::report::Judgement::of) decides, the one place that decides it.
+    pub fn fails(&self, policy: &Policy) -> bool {
+        crate::report::Judgement::of(self, policy).fails()
+    }
+}
+
 /// How many of the largest new blobs `history-growth` names as evidence.
 const LARGEST_SHOWN: usize = 5;
 
