@@ -58,6 +58,8 @@ pub struct Origin {
     /// How many first-parent steps below the ref's tip: 0 is the tip itself; `None` when it is
     /// not on the tip's first-parent line (it came in through a merge).
     pub depth: Option<usize>,
+    /// Whether a merge sits between it and the tip on that line (a rebase must keep merges).
+    pub merges_above: bool,
 }
 
 /// Paths named in a finding's description (the commands name every path).
@@ -102,21 +104,28 @@ pub fn origins(repo: &gix::Repository, judgement: &Judgement<'_>, tips: &[Tip]) 
                 reference: reference.clone(),
                 subject,
                 parent: c.parent_ids().next().map(|p| p.detach()),
-                depth: depths.get(&commit).copied(),
+                depth: depths.get(&commit).map(|(depth, _)| *depth),
+                merges_above: depths.get(&commit).is_some_and(|(_, merges)| *merges),
             });
         }
     }
     out
 }
 
-/// The first-parent distance from `tip` of each of `commits` found within [`DEPTH_LIMIT`].
-fn first_parent_depths(repo: &gix::Repository, tip: ObjectId, commits: &[ObjectId]) -> HashMap<ObjectId, usize> {
+/// The first-parent distance from `tip` of each of `commits` found within [`DEPTH_LIMIT`],
+/// and whether a merge commit lies above it on the way.
+fn first_parent_depths(
+    repo: &gix::Repository,
+    tip: ObjectId,
+    commits: &[ObjectId],
+) -> HashMap<ObjectId, (usize, bool)> {
     let mut found = HashMap::new();
     let mut at = Some(tip);
     let mut depth = 0;
+    let mut merges = false;
     while let Some(id) = at {
         if commits.contains(&id) {
-            found.insert(id, depth);
+            found.insert(id, (depth, merges));
             if found.len() == commits.len() {
                 break;
             }
@@ -125,10 +134,10 @@ fn first_parent_depths(repo: &gix::Repository, tip: ObjectId, commits: &[ObjectI
         if depth > DEPTH_LIMIT {
             break;
         }
-        at = repo
-            .find_commit(id)
-            .ok()
-            .and_then(|c| c.parent_ids().next().map(|p| p.detach()));
+        let Ok(commit) = repo.find_commit(id) else { break };
+        let mut parents = commit.parent_ids();
+        at = parents.next().map(|p| p.detach());
+        merges |= parents.next().is_some();
     }
     found
 }
@@ -490,13 +499,22 @@ fn fix_commands(
                 .and_then(|o| o.parent)
                 .map(|p| p.to_hex_with_len(10).to_string());
             let stops: Vec<String> = commits.iter().map(|(c, _)| c.to_hex_with_len(7).to_string()).collect();
+            // A merge above a stop: the rebase must recreate it, and the todo list then starts
+            // with labels, so name the lines.
+            let keep_merges = commits.iter().any(|(c, _)| origin(c).is_some_and(|o| o.merges_above));
             let how = match stops.as_slice() {
-                [one] => format!("change `pick` to `edit` on the first line ({one})"),
+                [one] if !keep_merges => format!("change `pick` to `edit` on the first line ({one})"),
+                [one] => format!("change `pick` to `edit` on the line of {one}"),
                 more => format!("change `pick` to `edit` on the lines of {}", more.join(", ")),
             };
+            let rebase = if keep_merges {
+                "git rebase -i --rebase-merges"
+            } else {
+                "git rebase -i"
+            };
             match &base {
-                Some(base) => writeln!(out, "    git rebase -i {base}      # {how}")?,
-                None => writeln!(out, "    git rebase -i --root      # {how}")?,
+                Some(base) => writeln!(out, "    {rebase} {base}      # {how}")?,
+                None => writeln!(out, "    {rebase} --root      # {how}")?,
             }
             for (commit, files) in &commits {
                 if commits.len() > 1 {
@@ -699,6 +717,7 @@ mod tests {
                 subject: "Add the video".into(),
                 parent: Some(parent),
                 depth: Some(depth),
+                merges_above: false,
             }];
             let cx = Context {
                 color: false,

@@ -492,7 +492,10 @@ fn odd_file_names_in_the_advice_name_the_real_files() {
     let lines = remote_lines(&r);
     let steps = commands(&lines);
     assert_eq!(steps.len(), 1, "{lines:?}");
-    assert!(steps[0].is_ascii() && !steps[0].chars().any(|c| c.is_control()), "{steps:?}");
+    assert!(
+        steps[0].is_ascii() && !steps[0].chars().any(|c| c.is_control()),
+        "{steps:?}"
+    );
     assert!(steps[0].contains(r"$'bell\x07back\x08.sql'"), "{steps:?}");
     git(client, &["checkout", "-q", "odd-paths"]);
     // `$'…'` words need bash, zsh or ksh.
@@ -500,5 +503,40 @@ fn odd_file_names_in_the_advice_name_the_real_files() {
     let left = git(client, &["ls-tree", "-r", "--name-only", "-z", "odd-paths"]);
     assert!(!left.split('\0').any(|p| p.ends_with(".sql")), "{left:?}");
     let r = server.push(&["odd-paths:refs/heads/main"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+}
+
+#[test]
+fn a_dump_below_a_merge_gets_a_rebase_that_keeps_the_merge() {
+    let server = server();
+    let client = server.client.path();
+    let dump = server.client_rev("below-merge^1");
+    let r = server.push(&["below-merge:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = remote_lines(&r);
+    let text = lines.join("\n");
+    assert!(
+        text.contains(&format!(
+            "backup/m.sql: added in {} \"Nightly dump\", 1 commit below the tip of refs/heads/main",
+            &dump[..10]
+        )),
+        "{text}"
+    );
+    let steps = commands(&lines);
+    assert_eq!(steps.len(), 4, "{text}");
+    assert!(steps[0].starts_with("git rebase -i --rebase-merges "), "{text}");
+    git(client, &["checkout", "-q", "below-merge"]);
+    let editor = format!("sed -i -e '/^pick {}/s/^pick/edit/'", &dump[..7]);
+    for step in &steps {
+        follow(client, step, &editor);
+    }
+    assert!(!holds(client, "below-merge", "backup/m.sql"));
+    assert!(holds(client, "below-merge", "docs/side.md"));
+    assert_eq!(
+        git(client, &["rev-list", "--count", "--merges", "main..below-merge"]),
+        "1",
+        "the merge is kept"
+    );
+    let r = server.push(&["below-merge:refs/heads/main"]);
     assert_eq!(r.code, 0, "{}", r.describe());
 }
