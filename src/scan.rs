@@ -68,9 +68,10 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Whether any finding fails under `policy`.
+    /// Whether the outcome fails the check under `policy`: what
+    /// [`Judgement::of`](crate::report::Judgement::of) decides, the one place that decides it.
     pub fn fails(&self, policy: &Policy) -> bool {
-        self.findings.iter().any(|f| policy.fails(f.level))
+        crate::report::Judgement::of(self, policy).fails()
     }
 }
 

@@ -22,8 +22,9 @@ pub enum Decision {
     NotAsked,
     /// Granted: failing findings become warnings.
     Granted {
-        /// Who pushed.
-        user: String,
+        /// Who pushed, when the server knows (logged as `null` otherwise, as in the evaluate
+        /// log).
+        user: Option<String>,
         /// Why (sanitized).
         reason: String,
     },
@@ -53,12 +54,11 @@ pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
     if !settings.enabled {
         return Decision::Refused("bypass is not enabled on this server ([bypass] enabled = false)".into());
     }
-    let user = env.user.clone().unwrap_or_default();
-    if !settings.users.is_empty() && !settings.users.contains(&user) {
-        let who = if user.is_empty() {
-            "an unknown pusher".to_owned()
-        } else {
-            format!("`{}`", crate::util::sanitize(user.as_bytes()))
+    let user = known_user(env);
+    if !settings.users.is_empty() && !user.is_some_and(|u| settings.users.iter().any(|allowed| allowed == u)) {
+        let who = match user {
+            None => "an unknown pusher".to_owned(),
+            Some(user) => format!("`{}`", crate::util::sanitize(user.as_bytes())),
         };
         return Decision::Refused(format!(
             "{who} is not among the users allowed to bypass ([bypass] users)"
@@ -70,9 +70,34 @@ pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
         ));
     }
     Decision::Granted {
-        user: crate::util::sanitize(user.as_bytes()),
+        user: user.map(|u| crate::util::sanitize(u.as_bytes())),
         reason,
     }
+}
+
+/// The pusher as both logs record it: the name the environment gives, or `None` (JSON `null`)
+/// when it gives none.
+pub fn known_user(env: &HookEnv) -> Option<&str> {
+    env.user.as_deref().map(str::trim).filter(|u| !u.is_empty())
+}
+
+/// Push options that start with `pushgate.` but are not one pushgate knows (a misspelt
+/// `pushgate.bypas=…`), for a warning that names them (sanitized).
+pub fn unknown_options(env: &HookEnv) -> Vec<String> {
+    env.push_options
+        .iter()
+        .filter(|option| {
+            let option = option.as_bstr();
+            option.starts_with(b"pushgate.") && option != OPTION && !option.starts_with(format!("{OPTION}=").as_bytes())
+        })
+        .map(|option| {
+            let name = option.split(|b| *b == b'=').next().unwrap_or_default();
+            format!(
+                "unknown push option `{}` ignored; the known one is `{OPTION}=<reason>`",
+                crate::util::sanitize(name)
+            )
+        })
+        .collect()
 }
 
 /// One line of a log.
@@ -186,7 +211,7 @@ mod tests {
         assert_eq!(
             decide(&policy, &env(&["other", "pushgate.bypass= hotfix "], "ann")),
             Decision::Granted {
-                user: "ann".into(),
+                user: Some("ann".into()),
                 reason: "hotfix".into()
             }
         );
@@ -212,6 +237,41 @@ mod tests {
             decide(&policy, &env(&["pushgate.bypass=x"], "bob")),
             Decision::Granted { .. }
         ));
+    }
+
+    #[test]
+    fn unknown_pushgate_options_are_named() {
+        let e = env(
+            &["pushgate.bypas=x", "pushgate.bypass=y", "ci.skip", "pushgate.\x1b[2J"],
+            "ann",
+        );
+        let warnings = unknown_options(&e);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("`pushgate.bypas`"), "{warnings:?}");
+        assert!(!warnings[1].contains('\x1b'), "{warnings:?}");
+        assert!(unknown_options(&env(&["pushgate.bypass"], "ann")).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_user_is_none() {
+        let mut policy = Policy::builtin();
+        policy.file.bypass.enabled = true;
+        let mut e = env(&["pushgate.bypass=why"], "");
+        assert_eq!(known_user(&e), None);
+        assert_eq!(
+            decide(&policy, &e),
+            Decision::Granted {
+                user: None,
+                reason: "why".into()
+            }
+        );
+        e.user = None;
+        assert_eq!(known_user(&e), None);
+        policy.file.bypass.users = vec![String::new()];
+        assert!(
+            matches!(decide(&policy, &e), Decision::Refused(_)),
+            "an empty name allows nobody"
+        );
     }
 
     #[test]

@@ -17,10 +17,7 @@ use std::time::{Duration, Instant};
 
 use gix::bstr::BString;
 
-use crate::finding::Finding;
-use crate::policy::{Mode, OnError, Policy};
-use crate::report::push::Verdict;
-use crate::scan::Outcome;
+use crate::policy::{OnError, Policy};
 
 pub mod bypass;
 pub mod input;
@@ -244,29 +241,6 @@ impl HookEnv {
             out.extend_from_slice(line);
         }
         out
-    }
-}
-
-/// The findings that fail under `policy`, and those that would fail but for
-/// `mode = "evaluate"`.
-pub(crate) fn failing<'a>(outcome: &'a Outcome, policy: &Policy) -> (Vec<&'a Finding>, Vec<&'a Finding>) {
-    let failing = outcome.findings.iter().filter(|f| policy.fails(f.level)).collect();
-    let would_fail = outcome
-        .findings
-        .iter()
-        .filter(|f| policy.file.fail_on.reached_by(f.level))
-        .collect();
-    (failing, would_fail)
-}
-
-/// The verdict before any bypass: rejected, evaluated, or passed.
-pub(crate) fn verdict(failing: usize, would_fail: usize, policy: &Policy) -> Verdict {
-    if failing > 0 {
-        Verdict::Rejected { failing }
-    } else if policy.file.mode == Mode::Evaluate && would_fail > 0 {
-        Verdict::Evaluate { would_fail }
-    } else {
-        Verdict::Pass
     }
 }
 

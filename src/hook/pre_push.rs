@@ -13,7 +13,7 @@ use super::{HookError, Response, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::policy::Policy;
 use crate::repo::RepoError;
-use crate::report::push;
+use crate::report::{Judgement, push};
 use crate::scan;
 use crate::walk::{self, Old, Tip, TipKind};
 
@@ -71,24 +71,30 @@ pub fn run(
     if let Some(baseline) = baseline {
         baseline.apply(&mut outcome, repo, false);
     }
-    let (failing, would_fail) = super::failing(&outcome, policy);
-    let verdict = super::verdict(failing.len(), would_fail.len(), policy);
-    let failing = failing.len();
+    let judgement = Judgement::of(&outcome, policy);
+    let origins = if judgement.fails() {
+        push::origins(repo, &judgement, &tips)
+    } else {
+        Vec::new()
+    };
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.remote_ref.clone(), u.remote)).collect();
     let context = push::Context {
         color,
         bases: &bases,
         skipped: &skipped,
-        verdict,
+        judgement: &judgement,
+        origins: &origins,
+        warnings: &[],
         notes: &[],
         hint: Some("to push anyway: git push --no-verify"),
+        bypass_log: None,
         received: None,
     };
     let mut message = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = push::render(&mut message, &outcome, policy, &context);
     Ok(Response {
-        exit: u8::from(failing > 0),
+        exit: u8::from(judgement.fails()),
         message,
     })
 }

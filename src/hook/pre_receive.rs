@@ -19,7 +19,8 @@ use super::{HookEnv, HookError, Response, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::policy::Policy;
 use crate::repo::RepoError;
-use crate::report::push::{self, Verdict};
+use crate::report::push;
+use crate::report::{Bypass, Judgement, Verdict};
 use crate::scan::{self, Outcome};
 use crate::walk::{self, Old, Tip};
 
@@ -65,7 +66,8 @@ pub fn run(
         baseline.suppress(&mut outcome);
     }
     Ok(judge(
-        repo.git_dir(),
+        repo,
+        &tips,
         updates,
         &skipped,
         &outcome,
@@ -76,8 +78,10 @@ pub fn run(
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.
+#[allow(clippy::too_many_arguments)]
 fn judge(
-    git_dir: &Path,
+    repo: &gix::Repository,
+    tips: &[Tip],
     updates: &[RefUpdate],
     skipped: &[BString],
     outcome: &Outcome,
@@ -85,64 +89,74 @@ fn judge(
     policy: &Policy,
     received: Option<usize>,
 ) -> Response {
-    let (failing, would_fail) = super::failing(outcome, policy);
+    let git_dir = repo.git_dir();
+    let mut judgement = Judgement::of(outcome, policy);
     let mut notes = Vec::new();
+    let mut bypass_log = None;
     let decision = bypass::decide(policy, env);
-    let mut verdict = super::verdict(failing.len(), would_fail.len(), policy);
     match &decision {
         Decision::NotAsked => {}
         Decision::Refused(why) => notes.push(format!("bypass refused: {why}")),
+        Decision::Granted { .. } if !judgement.fails() => {
+            notes.push("bypass requested, but nothing needed it; nothing logged".into());
+        }
         Decision::Granted { user, reason } => {
             let record = bypass::Record {
                 event: "bypass",
-                user: Some(user),
+                user: user.as_deref(),
                 reason: Some(reason),
                 refs: updates,
-                findings: &failing,
+                findings: &judgement.failing,
             };
             match log(git_dir, &policy.file.bypass.log, &record) {
                 Ok(()) => {
-                    if !failing.is_empty() {
-                        verdict = Verdict::Bypassed {
-                            failing: failing.len(),
-                            user: user.clone(),
-                            reason: reason.clone(),
-                        };
-                    } else {
-                        notes.push("bypass requested, but nothing needed it".into());
-                    }
+                    judgement.grant(Bypass {
+                        user: user.clone(),
+                        reason: reason.clone(),
+                    });
+                    bypass_log = (!policy.file.bypass.log.is_empty()).then(|| policy.file.bypass.log.clone());
                 }
                 Err(e) => notes.push(format!("bypass refused: the bypass log cannot be written ({e})")),
             }
         }
     }
-    if let Verdict::Evaluate { .. } = verdict {
+    if judgement.verdict == Verdict::WouldFail {
         let record = bypass::Record {
             event: "evaluate",
-            user: env.user.as_deref(),
+            user: bypass::known_user(env),
             reason: None,
             refs: updates,
-            findings: &would_fail,
+            findings: &judgement.failing,
         };
         if let Err(e) = log(git_dir, &policy.file.hook.evaluate_log, &record) {
             notes.push(format!("the evaluate log cannot be written ({e})"));
         }
     }
-    let exit = u8::from(matches!(verdict, Verdict::Rejected { .. }));
+    let exit = u8::from(judgement.fails());
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.name.clone(), u.old)).collect();
-    let hint = policy.file.bypass.enabled.then(|| {
+    // A refused bypass is not offered again.
+    let hint = (policy.file.bypass.enabled && !matches!(decision, Decision::Refused(_))).then(|| {
         format!(
             "to push anyway, if you may: git push -o {}=\"<reason>\"",
             bypass::OPTION
         )
     });
+    let origins = if judgement.fails() {
+        push::origins(repo, &judgement, tips)
+    } else {
+        Vec::new()
+    };
+    let warnings = bypass::unknown_options(env);
     let context = push::Context {
         color: false,
         bases: &bases,
         skipped,
-        verdict,
+        judgement: &judgement,
+        origins: &origins,
+        warnings: &warnings,
         notes: &notes,
         hint: hint.as_deref(),
+        bypass_log: bypass_log.as_deref(),
         received,
     };
     let mut text = Vec::new();

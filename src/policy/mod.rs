@@ -18,7 +18,7 @@ pub use globs::Globs;
 pub use schema::{Mode, OnError, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
-use crate::finding::{Level, Pattern};
+use crate::finding::Pattern;
 
 /// The text of the built-in policy.
 pub const BUILTIN: &str = include_str!("../../policy.example.toml");
@@ -190,11 +190,6 @@ impl Policy {
         } else {
             own
         }
-    }
-
-    /// Whether a finding at `level` fails the check under this policy.
-    pub fn fails(&self, level: Level) -> bool {
-        self.file.mode == Mode::Enforce && self.file.fail_on.reached_by(level)
     }
 
     /// The effective policy as TOML, headed by where it came from.
@@ -564,15 +559,5 @@ mod tests {
                 "{text}: {e}"
             );
         }
-    }
-
-    #[test]
-    fn fails_follows_mode_and_fail_on() {
-        let mut p = Policy::builtin();
-        assert!(p.fails(Level::Deny) && !p.fails(Level::Warn));
-        p.file.fail_on = crate::finding::Setting::Warn;
-        assert!(p.fails(Level::Warn) && !p.fails(Level::Info));
-        p.file.mode = Mode::Evaluate;
-        assert!(!p.fails(Level::Deny));
     }
 }

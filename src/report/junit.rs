@@ -29,6 +29,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy) -> io::Re
 /// The JUnit report for `outcome`.
 pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
     let mut report = Report::new("pushgate");
+    let judgement = super::Judgement::of(outcome, policy);
     for (i, pattern) in Pattern::ALL.into_iter().enumerate() {
         let mut suite = TestSuite::new(pattern.key());
         suite.add_property(("title", pattern.title()));
@@ -37,7 +38,7 @@ pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
                 continue;
             }
             let findings: Vec<&Finding> = outcome.findings.iter().filter(|f| f.rule == rule).collect();
-            suite.add_test_case(test_case(rule, &findings, policy));
+            suite.add_test_case(test_case(rule, &findings, policy, &judgement));
         }
         if i == 0 && !outcome.notices.is_empty() {
             let notices: Vec<String> = outcome
@@ -52,8 +53,8 @@ pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
     report
 }
 
-fn test_case(rule: RuleId, findings: &[&Finding], policy: &Policy) -> TestCase {
-    let failing: Vec<&Finding> = findings.iter().copied().filter(|f| policy.fails(f.level)).collect();
+fn test_case(rule: RuleId, findings: &[&Finding], policy: &Policy, judgement: &super::Judgement<'_>) -> TestCase {
+    let failing: Vec<&Finding> = findings.iter().copied().filter(|f| judgement.fails_with(f)).collect();
     let listing = |list: &[&Finding]| list.iter().map(|f| describe(f)).collect::<Vec<_>>().join("\n");
     let status = if failing.is_empty() {
         TestCaseStatus::success()
@@ -77,7 +78,7 @@ fn test_case(rule: RuleId, findings: &[&Finding], policy: &Policy) -> TestCase {
     };
     let mut case = TestCase::new(rule.as_str(), status);
     case.set_classname(format!("pushgate.{}", rule.pattern().key()));
-    let passing: Vec<&Finding> = findings.iter().copied().filter(|f| !policy.fails(f.level)).collect();
+    let passing: Vec<&Finding> = findings.iter().copied().filter(|f| !judgement.fails_with(f)).collect();
     if !passing.is_empty() {
         case.set_system_out(listing(&passing) + "\n");
     }

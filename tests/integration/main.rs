@@ -16,6 +16,7 @@ mod platforms;
 mod policy;
 mod precommit;
 mod properties;
+mod push_output;
 mod ranges;
 mod rules;
 mod scan;
