@@ -16,6 +16,7 @@
 //!   findings about subjects (what a job rewrites, snapshots or copies);
 //! - [`policy`] says which rules run at which level and what fails;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
+//! - [`staged`] finds the files staged for a commit (the `pre-commit` hook);
 //! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
 //! - [`baseline`] records today's findings by fingerprint and leaves them out of later checks;
 //! - [`report`] renders an outcome in each output format;
@@ -59,6 +60,7 @@ pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod staged;
 pub mod util;
 pub mod walk;
 
