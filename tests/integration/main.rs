@@ -17,4 +17,5 @@ mod properties;
 mod ranges;
 mod rules;
 mod scan;
+mod staged;
 mod util;
