@@ -193,7 +193,7 @@ fn run(cli: Cli) -> Result<u8> {
                     writeln!(err, "pushgate: {}", pushgate::util::sanitize(line.as_bytes()))?;
                 }
                 Range::parse(&repo, &plan.revisions, false)?
-            } else if revisions.iter().all(|r| r == "--not") && !*all {
+            } else if revisions.is_empty() && !*all {
                 // No revision: what HEAD adds to its upstream, as `git push` would send it.
                 let (upstream, name) = pushgate::walk::upstream_range(&repo)?;
                 writeln!(
