@@ -73,7 +73,10 @@ fn revisions_in_order(scan: &clap::ArgMatches) -> Vec<String> {
     if let (Some(values), Some(indices)) = (scan.get_many::<String>("revisions"), scan.indices_of("revisions")) {
         tokens.extend(indices.zip(values.cloned()));
     }
-    if let Some(indices) = scan.indices_of("not") {
+    // A count has a default value (0) with an index of its own: only a typed `--not` counts.
+    if scan.value_source("not") == Some(clap::parser::ValueSource::CommandLine)
+        && let Some(indices) = scan.indices_of("not")
+    {
         tokens.extend(indices.map(|i| (i, "--not".to_owned())));
     }
     tokens.sort_by_key(|(i, _)| *i);
