@@ -12,7 +12,10 @@ pub fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
     let builtin = Policy::builtin();
     writeln!(out, "{:<20} {:<12} {:<7} WHAT IT REPORTS", "RULE", "PATTERN", "LEVEL")?;
     rows(out, policy, &builtin, RuleId::ALL.into_iter(), true)?;
-    writeln!(out, "\nRun `pushgate explain <rule>` for the details of one rule.")
+    writeln!(
+        out,
+        "\nRun `pushgate explain <rule>` for the details of one rule, `pushgate explain <pattern>` for a pattern's rules."
+    )
 }
 
 /// The rules of one pattern, as [`list`] shows them, and what to use instead.

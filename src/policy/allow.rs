@@ -168,3 +168,27 @@ fn head_paths(repo: &gix::Repository) -> Result<Vec<gix::bstr::BString>, String>
         .map(|e| e.filepath)
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Source;
+
+    #[test]
+    fn expired_exemptions_are_reported_without_a_repository() {
+        let policy = Policy::from_text(
+            "[[allow]]\npaths = [\"a/**\"]\nreason = \"old\"\nexpires = 2024-03-01\n\n\
+             [[allow]]\npaths = [\"b/**\"]\nreason = \"current\"\nexpires = 2024-03-02\n",
+            Source::BuiltIn,
+        )
+        .expect("valid");
+        let report = policy.check_exemptions(None, (2024, 3, 2));
+        assert_eq!(
+            report.warnings,
+            ["exemption #1 (old) expired on 2024-03-01 and no longer applies"]
+        );
+        assert!(report.unchecked.is_some_and(|u| u.contains("not in a git repository")));
+        let none = Policy::builtin().check_exemptions(None, (2024, 3, 2));
+        assert_eq!(none, ExemptionReport::default());
+    }
+}
