@@ -95,6 +95,39 @@ impl Attributes {
             },
         };
         let chain = self.chain(repo, root, path, depth)?;
+        self.lookup(repo, chain, path)
+    }
+
+    /// The attributes of `path` given the `.gitattributes` blob of each directory that has
+    /// one (`""` for the root): the index's, for files no tree holds yet.
+    pub fn get_listed(
+        &mut self,
+        repo: &gix::Repository,
+        gitattributes: &std::collections::BTreeMap<BString, ObjectId>,
+        path: &BStr,
+    ) -> Result<PathAttributes, RepoError> {
+        let mut chain = Vec::new();
+        let mut dirs = vec![b"".as_bstr()];
+        dirs.extend(
+            path.find_iter("/")
+                .filter_map(|i| path.get(..i))
+                .map(ByteSlice::as_bstr),
+        );
+        for dir in dirs {
+            if let Some(blob) = gitattributes.get(dir) {
+                chain.push((dir.to_owned(), *blob));
+            }
+        }
+        self.lookup(repo, chain, path)
+    }
+
+    /// The attributes of `path` under the `.gitattributes` blobs of `chain`, root first.
+    fn lookup(
+        &mut self,
+        repo: &gix::Repository,
+        chain: Vec<(BString, ObjectId)>,
+        path: &BStr,
+    ) -> Result<PathAttributes, RepoError> {
         if chain.is_empty() && self.info_attributes.is_none() {
             return Ok(PathAttributes::default());
         }

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about,
     max_term_width = 100,
     long_about = "Guard git repositories against large churning files, git used as a database, machine-made audit trails and backups, and say what to use instead.\n\npushgate reads the objects a commit range (or a push, or a whole repository) introduces: sizes from object headers, content from a bounded prefix, attributes from the commit's own .gitattributes. It classifies them against a TOML policy and prints findings a person can act on.",
-    after_long_help = "Exit status: 0 nothing at a failing level; 1 findings at a failing level; 2 usage or policy-file error; 3 repository or internal error.\n\n`pushgate explain` lists the rules; `pushgate explain <rule>` says why one matters and how to fix a finding."
+    after_long_help = "Exit status: 0 nothing at a failing level; 1 findings at a failing level; 2 usage or policy-file error; 3 repository or internal error.\n\nAn option a command does not use (`--format json` on `install`) is a usage error, not ignored.\n\n`pushgate explain` lists the rules; `pushgate explain <rule>` says why one matters and how to fix a finding."
 )]
 pub struct Cli {
     /// What to do.
@@ -30,7 +30,8 @@ pub struct Common {
     /// The repository (work tree or bare); default: the one around the current directory, honoring GIT_DIR.
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
-    /// The policy file; default: PUSHGATE_POLICY, git config pushgate.policy, .pushgate.toml, built-in.
+    /// The policy file; default: PUSHGATE_POLICY, git config pushgate.policy, .pushgate.toml (in a bare
+    /// repository and for pre-receive: $GIT_DIR/pushgate.toml), built-in.
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Output format.
@@ -76,10 +77,10 @@ impl From<ProgressArg> for pushgate::progress::When {
 pub enum Command {
     /// Check the objects a commit range introduces (revisions as in `git rev-list`).
     #[command(
-        after_help = "Examples:\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif\n  pushgate scan --all --write-baseline pushgate-baseline.json\n  pushgate scan --ci --baseline pushgate-baseline.json"
+        after_help = "Without a revision: what HEAD adds to its upstream branch (@{upstream}..HEAD).\n\nExamples:\n  pushgate scan\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif\n  pushgate scan --all --write-baseline pushgate-baseline.json\n  pushgate scan --ci --baseline pushgate-baseline.json"
     )]
     Scan {
-        /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips.
+        /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips; none: `@{upstream}..HEAD`.
         #[arg(value_name = "REVISION")]
         revisions: Vec<String>,
         /// Exclude the revisions that follow (up to the next `--not`), as in `git rev-list`.
@@ -126,6 +127,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
     },
+    /// Local hook: check the files staged for a commit; exit 1 stops the commit.
+    #[command(
+        name = "pre-commit",
+        after_help = "Installed by `pushgate install pre-commit`, or by the pre-commit framework (hook id\n`pushgate-commit`). Reads the index (GIT_INDEX_FILE when git sets it): every file whose staged\nversion differs from HEAD's, against the rules that judge one file (size, content, name,\nattributes). History rules need commits; the pre-push hook and `scan` apply them.\nA failing file can still be taken out of the commit: git restore --staged <path>."
+    )]
+    PreCommit {
+        /// Leave out findings the baseline FILE records.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+    },
     /// Local hook: judge what a push would send (git's `pre-push` protocol); exit 1 stops it.
     #[command(name = "pre-push", after_help = "Installed by `pushgate install pre-push`.")]
     PrePush {
@@ -139,7 +150,7 @@ pub enum Command {
     },
     /// Write a hook into a repository that runs this binary.
     #[command(
-        after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n  pushgate install pre-receive --hooks-dir /srv/git/project.git/hooks/pre-receive.d\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup. pushgate's own hook is updated in place, whichever\nbinary wrote it; `pushgate uninstall` takes it out again."
+        after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-commit\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n  pushgate install pre-receive --hooks-dir /srv/git/project.git/hooks/pre-receive.d\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup. pushgate's own hook is updated in place, whichever\nbinary wrote it; `pushgate uninstall` takes it out again."
     )]
     Install {
         /// Which hook.
@@ -172,7 +183,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         hooks_dir: Option<PathBuf>,
     },
-    /// Validate a policy file, or show the effective policy.
+    /// Validate a policy file, or show the effective policy (as the command that reads it finds it).
     Policy {
         /// check or show.
         #[command(subcommand)]
@@ -184,10 +195,20 @@ pub enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Write the file this command reads (`pre-receive`: $GIT_DIR/pushgate.toml, also in a
+        /// repository with a work tree).
+        #[arg(long = "for", value_enum, value_name = "COMMAND")]
+        reader: Option<ReaderArg>,
     },
-    /// Explain a rule: what it reports, why, its signals, thresholds and alternatives.
+    /// Explain a rule: what it reports, why, its signals, thresholds and alternatives; or list
+    /// the rules of a pattern.
+    #[command(
+        after_help = "Examples:\n  pushgate explain\n  pushgate explain database-dump\n  pushgate explain database"
+    )]
     Explain {
-        /// The rule id; without it, list every rule.
+        /// A rule id, or a pattern (large-churn, database, audit-trail, backup) to list its
+        /// rules; without it, list every rule.
+        #[arg(value_name = "RULE|PATTERN")]
         rule: Option<String>,
     },
     /// Print a shell completion script to standard output.
@@ -210,13 +231,43 @@ pub enum Command {
 /// `pushgate policy …`
 #[derive(Debug, Subcommand)]
 pub enum PolicyAction {
-    /// Validate a policy file (default: the one that would be used here).
+    /// Validate a policy file (default: the one that would be used here), and warn about
+    /// exemptions that have expired or match no file in HEAD.
     Check {
         /// The file to check.
         file: Option<PathBuf>,
+        /// Check the policy this command would read (default: what `scan` and the local hooks
+        /// read; in a bare repository that is what pre-receive reads).
+        #[arg(long = "for", value_enum, value_name = "COMMAND", conflicts_with = "file")]
+        reader: Option<ReaderArg>,
     },
-    /// Print the effective policy as TOML, and where it came from.
-    Show,
+    /// Print the effective policy as TOML (or JSON), and where it came from.
+    Show {
+        /// Show the policy this command would read (default: what `scan` and the local hooks
+        /// read; in a bare repository that is what pre-receive reads).
+        #[arg(long = "for", value_enum, value_name = "COMMAND")]
+        reader: Option<ReaderArg>,
+    },
+}
+
+/// `--for`: the command that will read the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReaderArg {
+    /// `pushgate scan` and `audit` (and `explain`).
+    Scan,
+    /// The pre-commit hook.
+    PreCommit,
+    /// The pre-push hook.
+    PrePush,
+    /// The server's pre-receive hook: $GIT_DIR/pushgate.toml, never the work tree.
+    PreReceive,
+}
+
+impl ReaderArg {
+    /// Whether the pre-receive hook reads the policy.
+    pub fn server(reader: Option<ReaderArg>) -> bool {
+        reader == Some(ReaderArg::PreReceive)
+    }
 }
 
 /// `--format`
@@ -249,9 +300,12 @@ pub enum ColorArg {
 
 /// `install <HOOK>`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(clippy::enum_variant_names)] // named after git's hooks
 pub enum HookArg {
     /// The local hook, run by `git push` before anything is sent.
     PrePush,
     /// The server hook, run by `git receive-pack` before any ref is updated.
     PreReceive,
+    /// The commit hook, run by `git commit` before the commit is made.
+    PreCommit,
 }

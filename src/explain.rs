@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use crate::finding::Pattern;
 use crate::policy::Policy;
 use crate::rules::RuleId;
 
@@ -10,24 +11,56 @@ use crate::rules::RuleId;
 pub fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
     let builtin = Policy::builtin();
     writeln!(out, "{:<20} {:<12} {:<7} WHAT IT REPORTS", "RULE", "PATTERN", "LEVEL")?;
-    for rule in RuleId::ALL {
+    rows(out, policy, &builtin, RuleId::ALL.into_iter(), true)?;
+    writeln!(
+        out,
+        "\nRun `pushgate explain <rule>` for the details of one rule, `pushgate explain <pattern>` for a pattern's rules."
+    )
+}
+
+/// The rules of one pattern, as [`list`] shows them, and what to use instead.
+pub fn pattern(out: &mut dyn Write, policy: &Policy, pattern: Pattern) -> io::Result<()> {
+    writeln!(out, "{} ({})", pattern.title(), pattern.key())?;
+    writeln!(out)?;
+    writeln!(out, "{:<20} {:<7} WHAT IT REPORTS", "RULE", "LEVEL")?;
+    let rules = RuleId::ALL.into_iter().filter(|r| r.pattern() == pattern);
+    rows(out, policy, &Policy::builtin(), rules, false)?;
+    writeln!(out)?;
+    section(out, "What to use instead", policy.suggestion(pattern))?;
+    writeln!(out, "Run `pushgate explain <rule>` for the details of one rule.")
+}
+
+/// One line per rule: id, its pattern (`with_pattern`), level (and the default when it
+/// differs), summary.
+fn rows(
+    out: &mut dyn Write,
+    policy: &Policy,
+    builtin: &Policy,
+    rules: impl Iterator<Item = RuleId>,
+    with_pattern: bool,
+) -> io::Result<()> {
+    for rule in rules {
         let level = rule_level(policy, rule);
-        let default = rule_level(&builtin, rule);
+        let default = rule_level(builtin, rule);
         let shown = if level == default {
             level
         } else {
             format!("{level} (default {default})")
         };
-        writeln!(
-            out,
-            "{:<20} {:<12} {:<7} {}",
-            rule.as_str(),
-            rule.pattern().key(),
-            shown,
-            rule.doc().summary
-        )?;
+        if with_pattern {
+            writeln!(
+                out,
+                "{:<20} {:<12} {:<7} {}",
+                rule.as_str(),
+                rule.pattern().key(),
+                shown,
+                rule.doc().summary
+            )?;
+        } else {
+            writeln!(out, "{:<20} {:<7} {}", rule.as_str(), shown, rule.doc().summary)?;
+        }
     }
-    writeln!(out, "\nRun `pushgate explain <rule>` for the details of one rule.")
+    Ok(())
 }
 
 /// The whole text for one rule.

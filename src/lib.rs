@@ -17,6 +17,7 @@
 //! - [`policy`] says which rules run at which level and what fails;
 //! - [`advice`] says what each finding's first step is, and words each pattern's alternative;
 //! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
+//! - [`staged`] finds the files staged for a commit (the `pre-commit` hook);
 //! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
 //! - [`baseline`] records today's findings by fingerprint and leaves them out of later checks;
 //! - [`report`] renders an outcome in each output format;
@@ -61,6 +62,7 @@ pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod staged;
 pub mod util;
 pub mod walk;
 

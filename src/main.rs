@@ -20,9 +20,9 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{CommandFactory, FromArgMatches};
+use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
-use cli::{Cli, ColorArg, Command, Common, FormatArg, HookArg, PolicyAction};
+use cli::{Cli, ColorArg, Command, Common, FormatArg, HookArg, PolicyAction, ReaderArg};
 use pushgate::baseline::{Baseline, BaselineError};
 use pushgate::hook::{self, HookEnv, install, pre_push, pre_receive};
 use pushgate::policy::{Discovery, Policy, PolicyError};
@@ -51,7 +51,10 @@ fn main() -> ExitCode {
     if let (Command::Scan { revisions, .. }, Some(scan)) = (&mut cli.command, matches.subcommand_matches("scan")) {
         *revisions = revisions_in_order(scan);
     }
-    match run(cli) {
+    match applicable(&matches)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| run(cli))
+    {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             if is_broken_pipe(&err) {
@@ -70,11 +73,68 @@ fn revisions_in_order(scan: &clap::ArgMatches) -> Vec<String> {
     if let (Some(values), Some(indices)) = (scan.get_many::<String>("revisions"), scan.indices_of("revisions")) {
         tokens.extend(indices.zip(values.cloned()));
     }
-    if let Some(indices) = scan.indices_of("not") {
+    // A count has a default value (0) with an index of its own: only a typed `--not` counts.
+    if scan.value_source("not") == Some(clap::parser::ValueSource::CommandLine)
+        && let Some(indices) = scan.indices_of("not")
+    {
         tokens.extend(indices.map(|i| (i, "--not".to_owned())));
     }
     tokens.sort_by_key(|(i, _)| *i);
     tokens.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The options every command accepts (they are global), by id and as typed.
+const COMMON_OPTIONS: [(&str, &str); 7] = [
+    ("repo", "--repo"),
+    ("policy", "--policy"),
+    ("format", "--format"),
+    ("output", "--output"),
+    ("verbose", "--verbose"),
+    ("color", "--color"),
+    ("progress", "--progress"),
+];
+
+/// Which of [`COMMON_OPTIONS`] a command uses; `None`: all of them.
+fn uses(command: &str) -> Option<&'static [&'static str]> {
+    Some(match command {
+        "pre-commit" => &["repo", "policy", "format", "output", "verbose", "color"],
+        "pre-push" => &["repo", "policy", "color"],
+        "pre-receive" | "install" => &["repo", "policy"],
+        "policy" => &["repo", "policy", "format", "output"],
+        "init" | "uninstall" => &["repo"],
+        "explain" => &["repo", "policy", "output"],
+        "completions" | "man" => &["output"],
+        _ => return None,
+    })
+}
+
+/// An option given to a command that does not use it is a usage error, not silently ignored.
+fn applicable(matches: &clap::ArgMatches) -> Result<(), UsageError> {
+    let Some((command, _)) = matches.subcommand() else {
+        return Ok(());
+    };
+    let Some(used) = uses(command) else {
+        return Ok(());
+    };
+    for (id, flag) in COMMON_OPTIONS {
+        let given = matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+        if given && !used.contains(&id) {
+            let takes: Vec<&str> = COMMON_OPTIONS
+                .iter()
+                .filter(|(id, _)| used.contains(id))
+                .map(|(_, flag)| *flag)
+                .collect();
+            let takes = if takes.is_empty() {
+                "it takes none of the common options".to_owned()
+            } else {
+                format!("of the common options it takes {}", takes.join(", "))
+            };
+            return Err(UsageError(format!(
+                "{flag} does not apply to `pushgate {command}` ({takes}; see `pushgate {command} --help`)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn exit_code(err: &anyhow::Error) -> u8 {
@@ -96,7 +156,9 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         {
             return USAGE;
         }
-        if let Some(RangeError::Empty | RangeError::Option(_)) = cause.downcast_ref::<RangeError>() {
+        if let Some(RangeError::Empty | RangeError::Option(_) | RangeError::NoUpstream(_)) =
+            cause.downcast_ref::<RangeError>()
+        {
             return USAGE;
         }
     }
@@ -129,6 +191,14 @@ fn run(cli: Cli) -> Result<u8> {
                     writeln!(err, "pushgate: {}", pushgate::util::sanitize(line.as_bytes()))?;
                 }
                 Range::parse(&repo, &plan.revisions, false)?
+            } else if revisions.is_empty() && !*all {
+                // No revision: what HEAD adds to its upstream, as `git push` would send it.
+                let (upstream, name) = pushgate::walk::upstream_range(&repo)?;
+                writeln!(
+                    io::stderr().lock(),
+                    "pushgate: no revision given; checking what HEAD adds to its upstream {name} (@{{upstream}}..HEAD)"
+                )?;
+                Range::parse(&repo, &upstream, false)?
             } else {
                 Range::parse(&repo, revisions, *all)?
             };
@@ -196,6 +266,31 @@ fn run(cli: Cli) -> Result<u8> {
             let response = hook::within_budget(&policy, &env, response);
             io::stderr().lock().write_all(&response.message)?;
             Ok(response.exit)
+        }
+        Command::PreCommit { baseline } => {
+            let (repo, policy, baseline) = open_checked(common, baseline.as_deref())?;
+            let staged = pushgate::staged::staged(&repo)?;
+            let files = staged.candidates.len();
+            let mut outcome = scan::scan_candidates(&repo, &policy, staged.candidates)?;
+            record_and_apply(&mut outcome, &repo, None, baseline.as_ref(), false)?;
+            write_report(common, |out, color| {
+                let options = report_options(common, color);
+                match options.format {
+                    report::Format::Text => report::staged::render(
+                        out,
+                        &outcome,
+                        &policy,
+                        &report::text::Options {
+                            color,
+                            verbose: common.verbose,
+                        },
+                        files,
+                        staged.unborn,
+                    ),
+                    _ => report::render(out, &outcome, &policy, &options),
+                }
+            })?;
+            Ok(if outcome.fails(&policy) { FAIL } else { PASS })
         }
         Command::PrePush { remote, baseline, .. } => {
             let (repo, policy, baseline) = open_checked(common, baseline.as_deref())?;
@@ -306,30 +401,85 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(PASS)
         }
         Command::Policy { action } => {
+            let json = match common.format {
+                FormatArg::Text => false,
+                FormatArg::Json => true,
+                other => {
+                    return Err(UsageError(format!(
+                        "`pushgate policy` writes text or json, not {}",
+                        other
+                            .to_possible_value()
+                            .map(|v| v.get_name().to_owned())
+                            .unwrap_or_default()
+                    ))
+                    .into());
+                }
+            };
             let repo = repo::open(common.repo.as_deref()).ok();
             match action {
-                PolicyAction::Check { file } => {
+                PolicyAction::Check { file, reader } => {
                     let policy = match file {
-                        Some(f) => Policy::from_file(f, pushgate::policy::Source::Flag(f.clone()))?,
-                        None => load_policy(common, repo.as_ref())?,
+                        Some(f) if common.policy.is_some() => {
+                            return Err(UsageError(format!(
+                                "two policy files: {} and --policy; check one at a time",
+                                f.display()
+                            ))
+                            .into());
+                        }
+                        Some(f) => Policy::from_file(f, pushgate::policy::Source::File(f.clone()))?,
+                        None => find_policy(common, repo.as_ref(), ReaderArg::server(*reader))?,
+                    };
+                    let exemptions = policy.check_exemptions(repo.as_ref(), pushgate::policy::today());
+                    let found = match (&policy.source, &repo) {
+                        (pushgate::policy::Source::BuiltIn, Some(repo)) => format!(
+                            "no policy file here; the built-in default applies (`pushgate init` writes {})",
+                            Discovery::repository_file(repo, ReaderArg::server(*reader))
+                        ),
+                        (source, _) => format!("{source} is a valid pushgate policy"),
                     };
                     write_report(common, |out, _| {
-                        writeln!(out, "ok: {} is a valid pushgate policy", policy.source)
+                        if json {
+                            let value = serde_json::json!({
+                                "valid": true,
+                                "source": policy.source.to_string(),
+                                "path": policy.source.path().map(|p| p.display().to_string()),
+                                "warnings": exemptions.warnings,
+                                "unchecked": exemptions.unchecked,
+                            });
+                            return writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                        }
+                        writeln!(out, "ok: {found}")?;
+                        for warning in &exemptions.warnings {
+                            writeln!(out, "warning: {warning}")?;
+                        }
+                        if let Some(why) = &exemptions.unchecked {
+                            writeln!(out, "note: {why}")?;
+                        }
+                        Ok(())
                     })?;
                 }
-                PolicyAction::Show => {
-                    let policy = load_policy(common, repo.as_ref())?;
-                    write_report(common, |out, _| out.write_all(policy.to_toml().as_bytes()))?;
+                PolicyAction::Show { reader } => {
+                    let policy = find_policy(common, repo.as_ref(), ReaderArg::server(*reader))?;
+                    write_report(common, |out, _| {
+                        if json {
+                            let value = serde_json::json!({
+                                "source": policy.source.to_string(),
+                                "path": policy.source.path().map(|p| p.display().to_string()),
+                                "policy": toml_to_json(toml::Value::try_from(&policy.file).unwrap_or(toml::Value::Table(Default::default()))),
+                            });
+                            return writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                        }
+                        out.write_all(policy.to_toml().as_bytes())
+                    })?;
                 }
             }
             Ok(PASS)
         }
-        Command::Init { force } => {
+        Command::Init { force, reader } => {
             let repo = repo::open(common.repo.as_deref())?;
-            let path = match repo.workdir() {
-                Some(dir) => dir.join(".pushgate.toml"),
-                None => repo.git_dir().join("pushgate.toml"),
-            };
+            let server = ReaderArg::server(*reader);
+            let file = Discovery::repository_file(&repo, server);
+            let path = file.path().map(std::path::Path::to_owned).unwrap_or_default();
             if path.exists() && !force {
                 return Err(UsageError(format!(
                     "{} exists already; pass --force to overwrite it",
@@ -345,6 +495,19 @@ fn run(cli: Cli) -> Result<u8> {
                     path.display()
                 )
             })?;
+            // Say so when the lookup would find another file first.
+            let found = Discovery {
+                flag: None,
+                repo: Some(&repo),
+                server,
+            }
+            .find();
+            if let Some(other) = found.filter(|f| f.path() != Some(path.as_path())) {
+                writeln!(
+                    io::stderr().lock(),
+                    "pushgate: note: {other} comes first in the policy lookup, so this file is not read while it is set"
+                )?;
+            }
             Ok(PASS)
         }
         Command::Completions { shell } => {
@@ -367,7 +530,7 @@ fn run(cli: Cli) -> Result<u8> {
                     sub.version(env!("CARGO_PKG_VERSION"))
                 }
             };
-            write_report(common, |out, _| clap_mangen::Man::new(page).render(out))?;
+            write_report(common, |out, _| man_page(page, out))?;
             Ok(PASS)
         }
         Command::Explain { rule } => {
@@ -375,10 +538,24 @@ fn run(cli: Cli) -> Result<u8> {
             let policy = load_policy(common, repo.as_ref())?;
             match rule {
                 None => write_report(common, |out, _| explain::list(out, &policy))?,
-                Some(id) => {
-                    let id: RuleId = id.parse()?;
-                    write_report(common, |out, _| explain::rule(out, &policy, id))?;
-                }
+                Some(word) => match pushgate::Pattern::ALL.into_iter().find(|p| p.key() == word) {
+                    Some(pattern) => write_report(common, |out, _| explain::pattern(out, &policy, pattern))?,
+                    None => {
+                        let id: RuleId = word.parse().map_err(|e: pushgate::rules::UnknownRule| {
+                            let names = RuleId::ALL
+                                .iter()
+                                .map(|r| r.as_str())
+                                .chain(pushgate::Pattern::ALL.iter().map(|p| p.key()));
+                            let closest = pushgate::util::closest(word, names).or(e.suggestion);
+                            UsageError(format!(
+                                "unknown rule or pattern `{}`{} (`pushgate explain` lists every rule and pattern)",
+                                pushgate::util::sanitize(word.as_bytes()),
+                                closest.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+                            ))
+                        })?;
+                        write_report(common, |out, _| explain::rule(out, &policy, id))?;
+                    }
+                },
             }
             Ok(PASS)
         }
@@ -389,6 +566,7 @@ fn hook_kind(arg: HookArg) -> install::HookKind {
     match arg {
         HookArg::PrePush => install::HookKind::PrePush,
         HookArg::PreReceive => install::HookKind::PreReceive,
+        HookArg::PreCommit => install::HookKind::PreCommit,
     }
 }
 
@@ -488,12 +666,63 @@ fn load_baseline(path: Option<&std::path::Path>) -> Result<Option<Baseline>, Bas
 }
 
 fn load_policy(common: &Common, repo: Option<&gix::Repository>) -> Result<Policy, PolicyError> {
+    find_policy(common, repo, false)
+}
+
+/// The policy the command that reads it finds (`server`: the pre-receive hook).
+fn find_policy(common: &Common, repo: Option<&gix::Repository>, server: bool) -> Result<Policy, PolicyError> {
     Discovery {
         flag: common.policy.clone(),
         repo,
-        server: false,
+        server,
     }
     .load()
+}
+
+/// A TOML value as JSON (dates as strings).
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => J::from(f),
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+/// The manual page, with an EXIT STATUS section before the version.
+fn man_page(page: clap::Command, out: &mut dyn Write) -> io::Result<()> {
+    let options = page.get_arguments().any(|a| !a.is_hide_set());
+    let subcommands = page.get_subcommands().any(|c| !c.is_hide_set());
+    let extra = page.get_after_long_help().is_some() || page.get_after_help().is_some();
+    let man = clap_mangen::Man::new(page);
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    if options {
+        man.render_options_section(out)?;
+    }
+    if subcommands {
+        man.render_subcommands_section(out)?;
+    }
+    out.write_all(
+        concat!(
+            ".SH \"EXIT STATUS\"\n",
+            ".TP\n0\nNothing at a failing level (or mode = \"evaluate\").\n",
+            ".TP\n1\nFindings at a failing level: the check, push or commit fails.\n",
+            ".TP\n2\nA usage error (an unknown or inapplicable option, a bad revision) or an invalid policy or baseline file.\n",
+            ".TP\n3\nThe repository could not be read, or an internal error.\n",
+        )
+        .as_bytes(),
+    )?;
+    if extra {
+        man.render_extra_section(out)?;
+    }
+    man.render_version_section(out)
 }
 
 /// Run `render` against standard output or `--output FILE`, deciding on colours.

@@ -155,6 +155,34 @@ pub fn scan_with(
     )
 }
 
+/// Check blobs no commit holds yet (the files staged for a commit) with the rules that judge
+/// one file, and the exemptions; without commits there is no history for the other rules.
+/// Exemptions that match none of these few files are not reported.
+pub fn scan_candidates(
+    repo: &gix::Repository,
+    policy: &Policy,
+    candidates: Vec<Candidate>,
+) -> Result<Outcome, RepoError> {
+    let started = Instant::now();
+    let mut inspector = Inspector::new(repo, policy);
+    let progress = Progress::default();
+    for candidate in candidates {
+        inspector.inspect(candidate, &progress)?;
+    }
+    let walked = Walked::default();
+    let mut outcome = conclude(
+        repo,
+        policy,
+        true,
+        &walked,
+        inspector.into_inspected(),
+        History::Window(&[]),
+        started,
+    )?;
+    outcome.notices.retain(|n| n.kind != "unused-exemption");
+    Ok(outcome)
+}
+
 /// Which history the history-aware rules read.
 pub(crate) enum History<'a> {
     /// The look-back window behind these tips.
@@ -463,7 +491,8 @@ impl<'a> Inspector<'a> {
                 self.attributes
                     .get_within(self.repo, root, new.path.as_bstr(), self.attribute_dirs.as_ref())?
             }
-            None => Default::default(),
+            // No tree: the attributes the caller found (staged files), if any.
+            None => new.attrs,
         };
         new.size = size;
         new.sniff = sniff;

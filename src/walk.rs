@@ -31,6 +31,9 @@ pub enum RangeError {
     /// Nothing to scan.
     #[error("no revisions given: name a range such as `origin/main..HEAD`, or use `--all`")]
     Empty,
+    /// No revisions given, and no upstream to default to (the reason).
+    #[error("no revisions given, and {0}: name a range such as `origin/main..HEAD`, or use `--all`")]
+    NoUpstream(String),
     /// Reading the repository failed.
     #[error(transparent)]
     Repo(#[from] RepoError),
@@ -67,6 +70,36 @@ pub struct Range {
     pub hidden: Vec<ObjectId>,
     /// Refs of `--all` that point at objects the repository does not have.
     pub broken: Vec<(BString, ObjectId)>,
+}
+
+/// What `pushgate scan` checks when given no revision: what HEAD adds to the upstream of
+/// its branch, `@{upstream}..HEAD` (with the upstream's remote-tracking ref spelled out), and
+/// the upstream's short name. Without one, the error says why.
+pub fn upstream_range(repo: &gix::Repository) -> Result<(Vec<String>, String), RangeError> {
+    let no = |why: String| RangeError::NoUpstream(why);
+    let head = repo
+        .head_name()
+        .map_err(|e| RepoError::read("reading HEAD", e))?
+        .ok_or_else(|| no("HEAD is detached, so it has no upstream".into()))?;
+    let branch = crate::util::sanitize(head.shorten());
+    let tracking = repo
+        .branch_remote_tracking_ref_name(head.as_ref(), gix::remote::Direction::Fetch)
+        .ok_or_else(|| {
+            no(format!(
+                "branch `{branch}` has no upstream (git branch --set-upstream-to)"
+            ))
+        })?
+        .map_err(|e| no(format!("the upstream of branch `{branch}` cannot be read ({e})")))?;
+    let short = crate::util::sanitize(tracking.as_ref().shorten());
+    if repo.try_find_reference(tracking.as_ref()).ok().flatten().is_none() {
+        return Err(no(format!(
+            "branch `{branch}`'s upstream `{short}` has not been fetched (git fetch)"
+        )));
+    }
+    if repo.head_id().is_err() {
+        return Err(no(format!("branch `{branch}` has no commit yet")));
+    }
+    Ok((vec![format!("{}..HEAD", tracking.as_bstr())], short))
 }
 
 impl Range {

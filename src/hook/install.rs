@@ -21,6 +21,8 @@ pub enum HookKind {
     PrePush,
     /// The server hook.
     PreReceive,
+    /// The commit hook.
+    PreCommit,
 }
 
 impl HookKind {
@@ -29,6 +31,7 @@ impl HookKind {
         match self {
             HookKind::PrePush => "pre-push",
             HookKind::PreReceive => "pre-receive",
+            HookKind::PreCommit => "pre-commit",
         }
     }
 }

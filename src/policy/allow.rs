@@ -74,3 +74,121 @@ impl Policy {
         notices
     }
 }
+
+/// What `policy check` says about the exemptions, beyond their syntax.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExemptionReport {
+    /// One line per exemption that has expired, names no path of HEAD's tree, or names a blob
+    /// the repository does not hold.
+    pub warnings: Vec<String>,
+    /// Why the paths could not be checked (no repository, no commit at HEAD), if so.
+    pub unchecked: Option<String>,
+}
+
+impl Policy {
+    /// Check the `[[allow]]` exemptions against `today` and, when a repository is given,
+    /// against the files of HEAD's tree: an exemption whose path globs match none of them
+    /// (or whose blob the repository lacks) never matches anything there.
+    pub fn check_exemptions(&self, repo: Option<&gix::Repository>, today: Date) -> ExemptionReport {
+        let allows = &self.file.allow;
+        let mut report = ExemptionReport::default();
+        if allows.is_empty() {
+            return report;
+        }
+        let paths = match repo.map(head_paths) {
+            Some(Ok(paths)) => Some(paths),
+            Some(Err(why)) => {
+                report.unchecked = Some(why);
+                None
+            }
+            None => {
+                report.unchecked = Some("not in a git repository, so exemption paths were not checked".into());
+                None
+            }
+        };
+        for (i, allow) in allows.iter().enumerate() {
+            let what = format!(
+                "exemption #{} ({})",
+                i + 1,
+                crate::util::sanitize(allow.reason.as_bytes())
+            );
+            let expired = allow
+                .expires
+                .and_then(|e| e.date)
+                .filter(|d| (d.year, d.month, d.day) < today);
+            if let Some(date) = expired {
+                report
+                    .warnings
+                    .push(format!("{what} expired on {date} and no longer applies"));
+                continue;
+            }
+            if let Some(paths) = &paths
+                && !allow.paths.is_empty()
+                && !paths.iter().any(|p| allow.paths.is_match(p))
+            {
+                let globs: Vec<String> = allow
+                    .paths
+                    .patterns()
+                    .iter()
+                    .map(|g| format!("`{}`", crate::util::sanitize(g.as_bytes())))
+                    .collect();
+                report.warnings.push(format!(
+                    "{what} matches no file in HEAD ({}); check the paths, or remove it",
+                    globs.join(", ")
+                ));
+                continue;
+            }
+            if let (Some(repo), Some(blob)) = (repo, &allow.blob)
+                && let Ok(id) = gix::ObjectId::from_hex(blob.as_bytes())
+                && !repo.has_object(id)
+            {
+                report
+                    .warnings
+                    .push(format!("{what} names blob {blob}, which is not in this repository"));
+            }
+        }
+        report
+    }
+}
+
+/// Every file path in HEAD's tree, or why there is none to check against.
+fn head_paths(repo: &gix::Repository) -> Result<Vec<gix::bstr::BString>, String> {
+    let unchecked = |e: &dyn std::fmt::Display| format!("exemption paths were not checked: {e}");
+    let commit = match repo.head_commit() {
+        Ok(commit) => commit,
+        Err(_) => return Err("HEAD has no commit yet, so exemption paths were not checked".into()),
+    };
+    let tree = commit.tree().map_err(|e| unchecked(&e))?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse().breadthfirst(&mut recorder).map_err(|e| unchecked(&e))?;
+    Ok(recorder
+        .records
+        .into_iter()
+        .filter(|e| !e.mode.is_tree())
+        .map(|e| e.filepath)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Source;
+
+    #[test]
+    fn expired_exemptions_are_reported_without_a_repository() {
+        let policy = Policy::from_text(
+            "[[allow]]\npaths = [\"a/**\"]\nreason = \"old\"\nexpires = 2024-03-01\n\n\
+             [[allow]]\npaths = [\"b/**\"]\nreason = \"current\"\nexpires = 2024-03-02\n",
+            Source::BuiltIn,
+        )
+        .expect("valid");
+        let report = policy.check_exemptions(None, (2024, 3, 2));
+        assert_eq!(
+            report.warnings,
+            ["exemption #1 (old) expired on 2024-03-01 and no longer applies"]
+        );
+        assert!(report.unchecked.is_some_and(|u| u.contains("not in a git repository")));
+        let none = Policy::builtin().check_exemptions(None, (2024, 3, 2));
+        assert_eq!(none, ExemptionReport::default());
+    }
+}

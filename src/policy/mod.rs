@@ -13,7 +13,7 @@ mod globs;
 pub mod schema;
 mod size;
 
-pub use allow::{Date, today};
+pub use allow::{Date, ExemptionReport, today};
 pub use globs::Globs;
 pub use schema::{Mode, OnError, PolicyFile, SuggestionStyle};
 pub use size::Size;
@@ -34,8 +34,10 @@ pub enum Source {
     GitConfig(PathBuf),
     /// `.pushgate.toml` at the work-tree root.
     WorkTree(PathBuf),
-    /// `pushgate.toml` in the git directory (server hooks).
+    /// `pushgate.toml` in the git directory (bare repositories, and the pre-receive hook).
     GitDir(PathBuf),
+    /// A file named as an argument (`policy check FILE`).
+    File(PathBuf),
     /// Compiled in.
     BuiltIn,
 }
@@ -44,9 +46,12 @@ impl Source {
     /// The file behind the source, if any.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Source::Flag(p) | Source::Env(p) | Source::GitConfig(p) | Source::WorkTree(p) | Source::GitDir(p) => {
-                Some(p)
-            }
+            Source::Flag(p)
+            | Source::Env(p)
+            | Source::GitConfig(p)
+            | Source::WorkTree(p)
+            | Source::GitDir(p)
+            | Source::File(p) => Some(p),
             Source::BuiltIn => None,
         }
     }
@@ -60,6 +65,7 @@ impl fmt::Display for Source {
             Source::GitConfig(p) => write!(f, "{} (git config pushgate.policy)", p.display()),
             Source::WorkTree(p) => write!(f, "{} (work tree)", p.display()),
             Source::GitDir(p) => write!(f, "{} (git directory)", p.display()),
+            Source::File(p) => write!(f, "{}", p.display()),
             Source::BuiltIn => f.write_str("built-in default"),
         }
     }
@@ -68,13 +74,13 @@ impl fmt::Display for Source {
 /// A policy file could not be used. Always a user error (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    /// The file could not be read.
-    #[error("cannot read policy file {}: {source}", path.display())]
+    /// The file could not be read (a missing file is one line: `policy file … does not exist`).
+    #[error("{}", read_message(file, cause))]
     Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// The file, and where it was named (`p.toml (--policy)`).
+        file: String,
+        /// Why (in the message: a missing file is one line, no chain of causes).
+        cause: std::io::Error,
     },
     /// The file is not valid TOML, or does not fit the schema, or breaks a rule of its own.
     #[error("{}{}: {message}", file.display(), location.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
@@ -110,9 +116,13 @@ impl Policy {
     /// Read and validate the policy in `path`.
     pub fn from_file(path: &Path, source: Source) -> Result<Policy, PolicyError> {
         use std::io::Read;
-        let read_error = |source| PolicyError::Read {
-            path: path.to_owned(),
-            source,
+        let file = match source.path() {
+            Some(_) => source.to_string(),
+            None => path.display().to_string(),
+        };
+        let read_error = |cause| PolicyError::Read {
+            file: file.clone(),
+            cause,
         };
         // Read one byte past the limit, so that a larger file is refused without being read.
         let mut bytes = Vec::new();
@@ -199,14 +209,19 @@ impl Policy {
     }
 }
 
-/// Where to look for a policy, in order: flag, environment, git config, a file in the repository.
+/// The one policy lookup every command uses, in order: `--policy`, `PUSHGATE_POLICY`, git
+/// config `pushgate.policy`, then the repository's own file ([`Discovery::repository_file`]):
+/// `$GIT_DIR/pushgate.toml` in a bare repository (for every command, so that `policy show`
+/// there reports what the pre-receive hook reads) and for the pre-receive hook anywhere;
+/// `.pushgate.toml` at the work-tree root otherwise. Nothing found: the built-in policy.
 #[derive(Debug, Default)]
 pub struct Discovery<'a> {
     /// `--policy`
     pub flag: Option<PathBuf>,
     /// The repository, for git config and the file next to it.
     pub repo: Option<&'a gix::Repository>,
-    /// Server side: read `$GIT_DIR/pushgate.toml`, never the work tree.
+    /// The pre-receive hook reads the policy: `$GIT_DIR/pushgate.toml`, never the work tree
+    /// (in a bare repository every command reads that file).
     pub server: bool,
 }
 
@@ -236,12 +251,27 @@ impl Discovery<'_> {
             let p = PathBuf::from(value.to_string());
             return Some(Source::GitConfig(base.join(p)));
         }
-        if self.server {
-            let p = repo.git_dir().join("pushgate.toml");
-            return p.is_file().then_some(Source::GitDir(p));
+        let file = Discovery::repository_file(repo, self.server);
+        file.path().is_some_and(Path::is_file).then_some(file)
+    }
+
+    /// The policy file a repository holds for the command that will read it (`server`: the
+    /// pre-receive hook): `$GIT_DIR/pushgate.toml` for the hook and in a bare repository,
+    /// `.pushgate.toml` at the work-tree root otherwise. `pushgate init` writes it.
+    pub fn repository_file(repo: &gix::Repository, server: bool) -> Source {
+        match repo.workdir() {
+            Some(dir) if !server => Source::WorkTree(dir.join(".pushgate.toml")),
+            _ => Source::GitDir(repo.git_dir().join("pushgate.toml")),
         }
-        let p = repo.workdir()?.join(".pushgate.toml");
-        p.is_file().then_some(Source::WorkTree(p))
+    }
+}
+
+/// `policy file p.toml (--policy) does not exist`, or the reason it could not be read.
+fn read_message(file: &str, source: &std::io::Error) -> String {
+    match source.kind() {
+        std::io::ErrorKind::NotFound => format!("policy file {file} does not exist"),
+        std::io::ErrorKind::IsADirectory => format!("policy file {file} is a directory, not a file"),
+        _ => format!("cannot read policy file {file}: {source}"),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod junit;
 pub mod markdown;
 pub mod push;
 pub mod sarif;
+pub mod staged;
 pub mod text;
 
 /// The output formats.

@@ -87,9 +87,6 @@ pub(super) fn fix(out: &mut dyn Write, p: &Painter, indent: usize, run: usize, s
 
 /// Render the report.
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
-    let p = Painter { color: options.color };
-    let bold = Style::new().bold();
-    let dim = Style::new().dimmed();
     let s = &outcome.summary;
     writeln!(
         out,
@@ -100,6 +97,15 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         plural(s.blobs),
         human_size(s.bytes)
     )?;
+    body(out, outcome, policy, options)
+}
+
+/// The report after its heading: findings by pattern, notices, the verdict.
+pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+    let p = Painter { color: options.color };
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let s = &outcome.summary;
     for (pattern, findings) in super::by_pattern(outcome) {
         writeln!(out)?;
         writeln!(

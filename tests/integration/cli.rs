@@ -157,3 +157,140 @@ fn readme_commands_parse() {
     }
     assert!(checked >= 15, "only {checked} commands found in the README");
 }
+
+/// An option a command does not use is a usage error that names it, never silently ignored.
+#[test]
+fn options_a_command_does_not_use_are_usage_errors() {
+    let repo = fixture("plain");
+    let repo = repo.to_str().unwrap();
+    for (args, flag) in [
+        (
+            &["install", "pre-push", "--repo", repo, "--format", "json"][..],
+            "--format",
+        ),
+        (&["explain", "--format", "json"], "--format"),
+        (&["explain", "large-blob", "--verbose"], "--verbose"),
+        (&["init", "--repo", repo, "--policy", "p.toml"], "--policy"),
+        (&["completions", "bash", "--repo", repo], "--repo"),
+        (&["man", "--color", "always"], "--color"),
+        (&["policy", "show", "--progress", "never"], "--progress"),
+    ] {
+        let r = pushgate_run(args);
+        assert_eq!(r.code, 2, "pushgate {args:?}\n{}", r.describe());
+        let command = args[0];
+        assert!(
+            r.stderr
+                .contains(&format!("{flag} does not apply to `pushgate {command}`")),
+            "pushgate {args:?}\n{}",
+            r.describe()
+        );
+        assert!(r.stdout.is_empty(), "nothing done: {args:?}\n{}", r.describe());
+    }
+    // Nothing was installed by the refused `install`.
+    assert!(!std::path::Path::new(repo).join(".git/hooks/pre-push").exists());
+
+    // Options a command uses are accepted.
+    for args in [
+        &["explain", "--repo", repo, "--output", "/dev/null"][..],
+        &["policy", "show", "--format", "json", "--repo", repo],
+        &[
+            "scan",
+            "--all",
+            "--repo",
+            repo,
+            "--format",
+            "json",
+            "--verbose",
+            "--progress",
+            "never",
+        ],
+    ] {
+        let r = pushgate_run(args);
+        assert!(r.code == 0 || r.code == 1, "pushgate {args:?}\n{}", r.describe());
+    }
+}
+
+#[test]
+fn explain_a_pattern_lists_its_rules() {
+    for pattern in ["large-churn", "database", "audit-trail", "backup"] {
+        let r = pushgate_run(&["explain", pattern]);
+        assert_eq!(r.code, 0, "explain {pattern}\n{}", r.describe());
+        for (rule, of, _) in RULES {
+            let listed = r.stdout.lines().any(|l| l.starts_with(&format!("{rule} ")));
+            assert_eq!(listed, *of == pattern, "explain {pattern}: {rule}\n{}", r.stdout);
+        }
+        assert!(
+            squash_ws(&r.stdout).contains(&squash_ws(default_suggestion(pattern))),
+            "explain {pattern} gives the pattern's suggestion\n{}",
+            r.stdout
+        );
+    }
+    let r = pushgate_run(&["explain", "databse"]);
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(r.stderr.contains("did you mean `database`?"), "{}", r.describe());
+}
+
+/// `scan` with no revision checks what HEAD adds to its upstream, and says so; without an
+/// upstream it says why and exits 2.
+#[test]
+fn scan_without_a_revision_checks_the_upstream_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = dir.path().join("remote.git");
+    let work = dir.path().join("work");
+    git(
+        dir.path(),
+        &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()],
+    );
+    git(dir.path(), &["init", "-q", "-b", "main", work.to_str().unwrap()]);
+    let commit = |message: &str| {
+        git(&work, &["add", "-A"]);
+        git(
+            &work,
+            &[
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+                "-m",
+                message,
+            ],
+        );
+    };
+    let scan = || run(pushgate().current_dir(&work).args(["scan", "--format", "json"]));
+    let mut sqlite = b"SQLite format 3\0".to_vec();
+    sqlite.resize(4096, 0);
+    std::fs::write(work.join("old.sqlite"), &sqlite).unwrap();
+    commit("An old database");
+
+    let r = scan();
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(r.stderr.contains("branch `main` has no upstream"), "{}", r.describe());
+
+    git(&work, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    git(&work, &["push", "-q", "-u", "origin", "main"]);
+    let r = scan();
+    assert_eq!(r.code, 0, "nothing beyond the upstream\n{}", r.describe());
+    assert!(
+        r.stderr.contains("checking what HEAD adds to its upstream origin/main"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(parse_report(&r)["summary"]["commits"], 0);
+
+    sqlite[100] = 1;
+    std::fs::write(work.join("new.sqlite"), &sqlite).unwrap();
+    commit("A new database");
+    let r = scan();
+    assert_eq!(r.code, 1, "{}", r.describe());
+    let report = parse_report(&r);
+    assert_eq!(report["summary"]["commits"], 1);
+    let paths: Vec<String> = findings(&report).iter().map(path_of).collect();
+    assert_eq!(paths, ["new.sqlite"], "{}", r.describe());
+
+    git(&work, &["checkout", "-q", "--detach"]);
+    let r = scan();
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(r.stderr.contains("HEAD is detached"), "{}", r.describe());
+}

@@ -20,5 +20,6 @@ mod push_output;
 mod ranges;
 mod rules;
 mod scan;
+mod staged;
 mod suggestions;
 mod util;

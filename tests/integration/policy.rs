@@ -680,3 +680,270 @@ fn a_partial_policy_keeps_every_other_default() {
     let (_, report) = scan_rules_with("lookback_days = 30\n", &[]);
     assert_eq!(finding_set(&report), expected(&[C2, C3, C4, C5]));
 }
+
+// ---------------------------------------------------------------------------
+// One lookup: what the command that reads the policy finds
+// ---------------------------------------------------------------------------
+
+/// `pushgate init --repo srv.git` (a relative path, as a user types it) writes the file the
+/// pre-receive hook reads; `policy show`, `policy check` and `scan` there report that file,
+/// and a real push shows the hook obeys it.
+#[test]
+fn init_policy_show_and_the_hook_agree_in_a_bare_repository() {
+    let server = crate::hooks::Server::seeded("push", "main");
+    let dir = server.bare.parent().unwrap().to_owned();
+    let at = |args: &[&str]| run(pushgate().current_dir(&dir).args(args));
+
+    let r = at(&["init", "--repo", "srv.git"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(r.stdout.contains("srv.git/pushgate.toml"), "{}", r.describe());
+    let file = server.bare.join("pushgate.toml");
+    assert_eq!(fs::read_to_string(&file).unwrap(), example_policy());
+
+    let r = at(&["policy", "show", "--repo", "srv.git"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert_eq!(source_line(&r), "# source: srv.git/pushgate.toml (git directory)");
+    let r = at(&["policy", "check", "--repo", "srv.git"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert_eq!(
+        r.stdout.trim(),
+        "ok: srv.git/pushgate.toml (git directory) is a valid pushgate policy"
+    );
+
+    // The hook reads the same file: in evaluate mode a database goes through, and back in
+    // enforce mode it is rejected.
+    let r = server.pushgate(&["install", "pre-receive"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let client = server.client.path();
+    let commit_database = |name: &str, fill: u8| {
+        let mut sqlite = b"SQLite format 3\0".to_vec();
+        sqlite.resize(4096, fill);
+        fs::write(client.join(name), &sqlite).unwrap();
+        git(client, &["add", name]);
+        git(
+            client,
+            &[
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+                "-m",
+                name,
+            ],
+        );
+    };
+    let enforce = fs::read_to_string(&file).unwrap();
+    fs::write(&file, enforce.replace("mode = \"enforce\"", "mode = \"evaluate\"")).unwrap();
+    let r = at(&["policy", "show", "--repo", "srv.git"]);
+    assert!(r.stdout.contains("mode = \"evaluate\""), "{}", r.describe());
+    commit_database("ledger.sqlite", 0);
+    let r = server.push(&["HEAD:refs/heads/evaluated"]);
+    assert_eq!(
+        r.code,
+        0,
+        "evaluate mode, read from srv.git/pushgate.toml\n{}",
+        r.describe()
+    );
+    assert!(r.stderr.contains("ledger.sqlite"), "{}", r.describe());
+    fs::write(&file, &enforce).unwrap();
+    commit_database("books.sqlite", 1);
+    let r = server.push(&["HEAD:refs/heads/enforced"]);
+    assert_ne!(r.code, 0, "enforce mode rejects the database\n{}", r.describe());
+    assert!(r.stderr.contains("books.sqlite"), "{}", r.describe());
+    assert_eq!(server.rev("refs/heads/enforced"), None);
+
+    // `scan` in the bare repository reads that file too: the database the evaluated push
+    // brought is found under the built-in levels, and not once the file turns its rule off.
+    let database_findings = || {
+        let r = run(pushgate()
+            .current_dir(&dir)
+            .args(["scan", "--all", "--format", "json", "--repo", "srv.git"]));
+        assert!(r.code == 0 || r.code == 1, "{}", r.describe());
+        findings(&parse_report(&r))
+            .iter()
+            .filter(|f| f["rule"] == "database-file")
+            .count()
+    };
+    assert!(database_findings() > 0);
+    fs::write(&file, "[rules.database-file]\nlevel = \"off\"\n").unwrap();
+    assert_eq!(database_findings(), 0);
+}
+
+/// In a repository with a work tree, the pre-receive hook reads `$GIT_DIR/pushgate.toml` and
+/// never `.pushgate.toml`; `--for pre-receive` shows, checks and writes that file.
+#[test]
+fn policy_for_pre_receive_in_a_work_tree_repository() {
+    let dir = new_repo();
+    let r = run(pushgate()
+        .args(["init", "--for", "pre-receive", "--repo"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(dir.path().join(".git/pushgate.toml").is_file(), "{}", r.describe());
+    assert!(!dir.path().join(".pushgate.toml").exists());
+    write_file(dir.path(), ".pushgate.toml", "fail_on = \"warn\"\n");
+
+    let r = policy_show(dir.path(), &[]);
+    assert!(source_line(&r).ends_with(".pushgate.toml (work tree)"), "{}", r.stdout);
+    let r = policy_show(dir.path(), &["--for", "pre-receive"]);
+    assert!(
+        source_line(&r).ends_with(".git/pushgate.toml (git directory)"),
+        "{}",
+        r.stdout
+    );
+    let r = policy_show(dir.path(), &["--for", "pre-push"]);
+    assert!(source_line(&r).ends_with(".pushgate.toml (work tree)"), "{}", r.stdout);
+    let r = run(pushgate()
+        .args(["policy", "check", "--for", "pre-receive", "--repo"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        r.stdout.contains(".git/pushgate.toml (git directory)"),
+        "{}",
+        r.describe()
+    );
+
+    // `init` says so when another source comes first in the lookup.
+    let elsewhere = write_file(dir.path(), "team.toml", "");
+    let r = run(pushgate()
+        .env("PUSHGATE_POLICY", &elsewhere)
+        .args(["init", "--force", "--repo"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        r.stderr.contains("team.toml (PUSHGATE_POLICY) comes first"),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn policy_check_without_a_file_says_the_built_in_default_applies() {
+    let dir = new_repo();
+    let r = run(pushgate().args(["policy", "check", "--repo"]).arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        r.stdout.contains("the built-in default applies") && r.stdout.contains(".pushgate.toml"),
+        "{}",
+        r.describe()
+    );
+}
+
+/// `policy check` warns about exemptions that expired, whose paths match no file in HEAD, or
+/// whose blob the repository lacks, and is quiet about the one that matches.
+#[test]
+fn policy_check_reports_expired_and_never_matching_exemptions() {
+    let repo = fixture("plain");
+    let dir = tempfile::tempdir().unwrap();
+    write_file(
+        dir.path(),
+        "exemptions.toml",
+        concat!(
+            "[[allow]]\npaths = [\"tests/data/*.json\"]\nreason = \"the sample stays\"\n\n",
+            "[[allow]]\npaths = [\"dumps/*.sql\"]\nreason = \"old dumps\"\nexpires = 2020-01-31\n\n",
+            "[[allow]]\npaths = [\"asset/**\", \"*.psd\"]\nreason = \"design files\"\n\n",
+            "[[allow]]\nblob = \"0123456789abcdef0123456789abcdef01234567\"\nreason = \"a blob long gone\"\n",
+        ),
+    );
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["policy", "check", "exemptions.toml", "--repo"])
+        .arg(&repo));
+    assert_eq!(r.code, 0, "warnings do not fail the check\n{}", r.describe());
+    insta::assert_snapshot!("policy-check-exemptions", r.stdout);
+
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["policy", "check", "exemptions.toml", "--format", "json", "--repo"])
+        .arg(&repo));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["path"], "exemptions.toml");
+    assert_eq!(v["warnings"].as_array().map(Vec::len), Some(3), "{}", r.stdout);
+
+    // Without a commit there is nothing to match paths against: said once, expiry still checked.
+    let empty = new_repo();
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["policy", "check", "exemptions.toml", "--repo"])
+        .arg(empty.path()));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(r.stdout.contains("expired on 2020-01-31"), "{}", r.describe());
+    assert!(!r.stdout.contains("matches no file"), "{}", r.describe());
+    assert!(r.stdout.contains("note: HEAD has no commit yet"), "{}", r.describe());
+}
+
+#[test]
+fn policy_show_and_check_write_json() {
+    let r = policy_show(&fixture("plain"), &["--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}\n{}", r.stdout));
+    assert_eq!(v["source"], "built-in default");
+    assert_eq!(v["path"], Value::Null);
+    assert_eq!(v["policy"]["fail_on"], "deny");
+    assert_eq!(v["policy"]["rules"]["large-blob"]["warn_size"], "5MiB", "{}", r.stdout);
+
+    let r = run(pushgate().args(["policy", "show", "--format", "sarif"]));
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(r.stderr.contains("text or json"), "{}", r.describe());
+}
+
+/// A missing file, a directory, a file given twice: one line each, exit 2.
+#[test]
+fn policy_check_file_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("policies")).unwrap();
+    write_file(dir.path(), "a.toml", "");
+    let plain = fixture("plain");
+    let plain = plain.to_str().unwrap();
+    for (args, want) in [
+        (
+            &["policy", "check", "nowhere.toml"][..],
+            "pushgate: error: policy file nowhere.toml does not exist\n",
+        ),
+        (
+            &["policy", "check", "policies"],
+            "pushgate: error: policy file policies is a directory, not a file\n",
+        ),
+        (
+            &["scan", "--all", "--policy", "nowhere.toml", "--repo", plain],
+            "pushgate: error: policy file nowhere.toml (--policy) does not exist\n",
+        ),
+        (
+            &["policy", "check", "a.toml", "--policy", "a.toml"],
+            "pushgate: error: two policy files: a.toml and --policy; check one at a time\n",
+        ),
+    ] {
+        let r = run(pushgate().current_dir(dir.path()).args(args));
+        assert_eq!(r.code, 2, "{args:?}\n{}", r.describe());
+        assert_eq!(r.stderr, want, "{args:?}\n{}", r.describe());
+    }
+}
+
+/// The messages of representative policy errors, as a user sees them.
+#[test]
+fn policy_error_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("unknown-key", "version = 1\nfail_onn = \"warn\"\n"),
+        ("bad-size", "[rules.large-blob]\nwarn_size = \"5XB\"\n"),
+        (
+            "bad-glob",
+            "[rules.backup-file]\npaths = [\n  \"*.bak\",\n  \"a[b\",\n]\n",
+        ),
+        ("bad-level", "[rules.large-blob]\nlevel = \"fatal\"\n"),
+        ("no-reason", "[[allow]]\npaths = [\"assets/**\"]\n"),
+    ] {
+        let file = format!("{name}.toml");
+        write_file(dir.path(), &file, text);
+        let r = run(pushgate().current_dir(dir.path()).args(["policy", "check", &file]));
+        assert_eq!(r.code, 2, "{name}\n{}", r.describe());
+        insta::assert_snapshot!(format!("policy-error-{name}"), r.stderr);
+    }
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["policy", "check", "missing.toml"]));
+    assert_eq!(r.code, 2, "{}", r.describe());
+    insta::assert_snapshot!("policy-error-missing-file", r.stderr);
+}

@@ -1,0 +1,101 @@
+//! The `pre-commit` hook's text report: the staged files' findings, then the command that
+//! takes the failing files out of the commit while that is still the cheapest fix.
+
+use std::io::{self, Write};
+
+use gix::bstr::{BString, ByteSlice};
+
+use super::plural;
+use crate::policy::Policy;
+use crate::scan::Outcome;
+use crate::util::{human_size, sanitize};
+
+/// Render the report on `files` staged files; `unborn`: HEAD has no commit yet.
+pub fn render(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    policy: &Policy,
+    options: &super::text::Options,
+    files: usize,
+    unborn: bool,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "pushgate: {files} staged file{} checked ({} of new content)",
+        plural(files as u64),
+        human_size(outcome.summary.bytes)
+    )?;
+    super::text::body(out, outcome, policy, options)?;
+    let failing = failing_paths(outcome, policy);
+    if failing.is_empty() {
+        return Ok(());
+    }
+    let unstage = if unborn {
+        "git rm --cached --"
+    } else {
+        "git restore --staged --"
+    };
+    let args: Vec<String> = failing.iter().map(shell_word).collect();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "The commit was not made. To take {} out of it (the work tree keeps {}):",
+        if failing.len() == 1 { "the file" } else { "these files" },
+        if failing.len() == 1 { "it" } else { "them" }
+    )?;
+    writeln!(out, "  {unstage} {}", args.join(" "))?;
+    writeln!(
+        out,
+        "then list {} in .gitignore; or, if {} belong{} in the repository, add an [[allow]] exemption with a reason.",
+        if failing.len() == 1 { "it" } else { "them" },
+        if failing.len() == 1 { "it" } else { "they" },
+        if failing.len() == 1 { "s" } else { "" }
+    )
+}
+
+/// The staged paths behind findings at a failing level, each once, in report order.
+pub fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
+    let judgement = super::Judgement::of(outcome, policy);
+    if !judgement.fails() {
+        return Vec::new();
+    }
+    let mut paths: Vec<BString> = Vec::new();
+    for f in judgement.failing {
+        let members = if f.paths.is_empty() {
+            f.path.iter().cloned().collect()
+        } else {
+            f.paths.clone()
+        };
+        for p in members {
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    paths
+}
+
+/// `path` as one word for a POSIX shell: as it is when that is safe, else single-quoted.
+/// Control characters are shown escaped (they cannot be typed anyway).
+fn shell_word(path: &BString) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "._-/+@%:,=".contains(c);
+    let text = sanitize(path.as_bytes());
+    if !text.is_empty() && text.chars().all(safe) && !text.starts_with('-') {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_when_needed() {
+        assert_eq!(shell_word(&"data/app.sqlite".into()), "data/app.sqlite");
+        assert_eq!(shell_word(&"my dump.sql".into()), "'my dump.sql'");
+        assert_eq!(shell_word(&"it's.sql".into()), r"'it'\''s.sql'");
+        assert_eq!(shell_word(&"$(x).sql".into()), "'$(x).sql'");
+    }
+}
