@@ -88,7 +88,12 @@ fn date(t: Option<i64>) -> String {
 fn history(o: &Offender) -> String {
     let mut parts = vec![format!("{} version{}", o.versions, plural(o.versions))];
     if o.changes > 0 {
-        parts.push(format!("{}..{}", date(o.first_change), date(o.last_change)));
+        let (first, last) = (date(o.first_change), date(o.last_change));
+        parts.push(if first == last {
+            first
+        } else {
+            format!("{first}..{last}")
+        });
         let mut changes = format!("{} change{}", o.changes, plural(o.changes));
         if let Some(cadence) = &o.cadence {
             changes.push_str(&format!(", every {cadence}"));
@@ -143,6 +148,11 @@ fn step_title(step: &Step, plan: &Plan, verbose: bool) -> String {
                 "Move the data out: a job keeps rewriting {paths}. Keep it in a database, an object store or a build artifact and stop the job committing it; removing it from history (step {removal}) then frees {freed}. Git LFS is no fix: it would store every version whole."
             )
         }
+        "remove" if verbose || step.lines.len() <= PATHS_FILE_SHOWN => format!(
+            "Remove from history what this file names ({} path{}; frees {freed}):",
+            step.paths.len(),
+            plural(step.paths.len() as u64)
+        ),
         "remove" => format!("Remove from history (frees {freed}): {paths}."),
         "move-to-lfs" => format!(
             "Move to Git LFS (frees {freed} of packs; the LFS store then holds {}): {paths}.",
@@ -153,6 +163,22 @@ fn step_title(step: &Step, plan: &Plan, verbose: bool) -> String {
         }
         other => other.to_owned(),
     }
+}
+
+/// `text` in lines of at most `width` characters, broken only at `separator` (a part longer
+/// than `width` stands on its own line).
+fn wrap_at(text: &str, separator: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in text.split(separator) {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + separator.chars().count() + part.chars().count() <= width => {
+                line.push_str(separator);
+                line.push_str(part);
+            }
+            _ => lines.push(part.to_owned()),
+        }
+    }
+    lines
 }
 
 /// Write `text` wrapped to `width`, the first line after `first`, the others after `rest`.
@@ -389,20 +415,13 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
         )?;
         for o in offenders {
             let rules: Vec<String> = o.rules.iter().map(ToString::to_string).collect();
-            writeln!(
-                out,
-                "  {} {}  {}",
-                p.level(o.level),
-                sanitize(&o.path),
-                p.paint(dim, &rules.join(", "))
-            )?;
-            wrapped(
-                out,
-                &format!("{} · {}", history(o), sizes(o)),
-                width,
-                "       ",
-                "       ",
-            )?;
+            let rules = rules.join(", ");
+            let path = sanitize(&o.path);
+            writeln!(out, "  {} {path}  {}", p.level(o.level), p.paint(dim, &rules))?;
+            let parts = [history(o), sizes(o)].join(" · ");
+            for line in wrap_at(&parts, " · ", width.saturating_sub(7)) {
+                writeln!(out, "       {line}")?;
+            }
         }
         if hidden > 0 {
             writeln!(
@@ -629,4 +648,30 @@ fn audit_suggestion(audit: &Audit, pattern: Pattern) -> String {
         .find(|o| o.pattern == pattern)
         .map(|o| o.suggestion.clone())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_wrap_between_parts_only() {
+        let text = "60 versions · 2023-02-01..2023-04-01 · 60 changes, every 24.0 h · 14.4 KiB packed, 26.8 KiB whole";
+        assert_eq!(
+            wrap_at(text, " · ", 70),
+            [
+                "60 versions · 2023-02-01..2023-04-01 · 60 changes, every 24.0 h",
+                "14.4 KiB packed, 26.8 KiB whole"
+            ]
+        );
+        assert_eq!(wrap_at(text, " · ", 200), [text]);
+        assert_eq!(wrap_at("a-very-long-part · b", " · ", 5), ["a-very-long-part", "b"]);
+    }
+
+    #[test]
+    fn lists_are_cut_unless_verbose() {
+        let items: Vec<String> = (1..=8).map(|i| format!("p{i}")).collect();
+        assert_eq!(some(&items, false), "p1, p2, p3, p4, p5 and 3 more");
+        assert_eq!(some(&items, true), items.join(", "));
+    }
 }

@@ -463,8 +463,12 @@ fn text_and_json_agree_on_version_counts() {
         let path = o["path"].as_str().expect("path");
         let versions = o["versions"].as_u64().expect("versions");
         let mut lines = r.stdout.lines().skip_while(|l| !l.contains(&format!(" {path}  ")));
-        lines.next().unwrap_or_else(|| panic!("{path} listed:\n{}", r.stdout));
-        let detail = lines.next().expect("detail line");
+        let listed = lines.next().unwrap_or_else(|| panic!("{path} listed:\n{}", r.stdout));
+        // The details follow the rules on the same line, or stand on the next one.
+        let detail = match listed.split_once(" · ") {
+            Some((_, rest)) => rest.to_owned(),
+            None => lines.next().expect("detail line").to_owned(),
+        };
         let want = format!("{versions} version{}", if versions == 1 { "" } else { "s" });
         assert!(detail.trim_start().starts_with(&want), "{path}: {detail} vs {want}");
     }
@@ -496,4 +500,11 @@ fn the_history_phase_has_a_bar_and_bars_use_the_reports_units() {
     assert!(rates.len() > 2, "{drawn}");
     let fractional = rates.iter().any(|r| r.contains('.'));
     assert!(!fractional, "{drawn}");
+    // A scan reads the look-back window after its walk: that has a bar too.
+    let r = crate::util::scan_run(&fixture("jobs"), &["--all", "--progress", "always"]);
+    let drawn = r.stderr.replace('\r', "\n");
+    assert!(
+        drawn.contains("history") && drawn.contains("reading the history"),
+        "{drawn}"
+    );
 }
