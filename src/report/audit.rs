@@ -355,34 +355,40 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     let r = &audit.repository;
     let st = &r.statistics;
     let disk = st.disk_bytes();
-    writeln!(
-        out,
-        "{}",
-        p.paint(
-            bold,
-            &format!(
-                "pushgate audit: {} commit{} from {} ref{}; {} object{}, {} on disk ({} whole)",
-                r.commits,
-                plural(r.commits),
-                r.refs,
-                plural(r.refs),
-                st.objects(),
-                plural(st.objects()),
-                human_size(disk),
-                human_size(st.unpacked_bytes())
-            )
-        )
-    )?;
+    let headline = format!(
+        "pushgate audit: {} commit{} from {} ref{}; {} object{}, {} on disk ({} whole)",
+        r.commits,
+        plural(r.commits),
+        r.refs,
+        plural(r.refs),
+        st.objects(),
+        plural(st.objects()),
+        human_size(disk),
+        human_size(st.unpacked_bytes())
+    );
+    for (i, line) in wrap_at(&headline, "; ", width.saturating_sub(2)).iter().enumerate() {
+        writeln!(out, "{}{}", if i == 0 { "" } else { "  " }, p.paint(bold, line))?;
+    }
     writeln!(out)?;
-    writeln!(
+    wrapped(
         out,
-        "Where the space goes (packed bytes of the offending paths' versions, each counted once):"
+        "Where the space goes (packed bytes of the offending paths' versions, each counted once):",
+        width,
+        "",
+        "  ",
     )?;
+    // On a narrow terminal the patterns go by their keys.
+    let narrow = width < 96;
+    let label = if narrow { 14 } else { 56 };
     for s in &audit.patterns {
         writeln!(
             out,
-            "  {:<56} {:>10}  {:>6}  {} path{}",
-            format!("{} ({})", s.pattern.title(), s.pattern.key()),
+            "  {:<label$} {:>10}  {:>6}  {} path{}",
+            if narrow {
+                s.pattern.key().to_owned()
+            } else {
+                format!("{} ({})", s.pattern.title(), s.pattern.key())
+            },
             human_size(s.packed),
             share(s.packed, disk),
             s.paths,
@@ -392,8 +398,12 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     if r.unreachable.objects > 0 {
         writeln!(
             out,
-            "  {:<56} {:>10}  {:>6}  {} object{}",
-            "Unreachable (no ref reaches them)",
+            "  {:<label$} {:>10}  {:>6}  {} object{}",
+            if narrow {
+                "unreachable"
+            } else {
+                "Unreachable (no ref reaches them)"
+            },
             human_size(r.unreachable.packed),
             share(r.unreachable.packed, disk),
             r.unreachable.objects,
