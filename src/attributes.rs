@@ -248,9 +248,12 @@ impl Attributes {
             )
             .map_err(io)?;
         for (dir, blob) in chain {
-            let object = repo
-                .find_object(*blob)
-                .map_err(|e| RepoError::read(format!("reading {dir}/.gitattributes"), e))?;
+            let object = match repo.try_find_object(*blob) {
+                Ok(Some(object)) => object,
+                // Absent from a partial clone: the walk reports the blob; its patterns are unknown.
+                Ok(None) => continue,
+                Err(e) => return Err(RepoError::read(format!("reading {dir}/.gitattributes"), e)),
+            };
             let source: PathBuf = PathBuf::from(dir.to_str_lossy().as_ref()).join(".gitattributes");
             search
                 .add_patterns_buffer(

@@ -45,8 +45,14 @@ pub struct Audit {
     pub repository: Repository,
     /// What each pattern's offenders occupy in the packs.
     pub patterns: Vec<Share>,
-    /// Offending paths, per pattern, costliest first.
+    /// Offending paths, per pattern, costliest first; each path under one pattern only.
     pub offenders: Vec<Offender>,
+    /// How to get the warn and deny offenders out of history.
+    pub plan: Plan,
+    /// Every path the history holds (a plan's globs must match offenders only).
+    history: Vec<BString>,
+    /// Files the churning-blob rule calls large (bytes): smaller data is moved out, not to LFS.
+    large: u64,
 }
 
 /// The repository at a glance.
@@ -65,7 +71,9 @@ pub struct Repository {
     pub absent_blobs: u64,
 }
 
-/// What one pattern's offenders occupy.
+/// What one pattern's offenders occupy. A path is counted under one pattern only, and a
+/// version two offenders share under the first of them, so the shares add up to at most the
+/// repository.
 #[derive(Debug, Clone, Serialize)]
 pub struct Share {
     /// The pattern.
@@ -78,10 +86,11 @@ pub struct Share {
     pub unpacked: u64,
 }
 
-/// One offending path under one pattern.
+/// One offending path, under the pattern of its most severe finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct Offender {
-    /// The pattern.
+    /// The pattern (of its most severe finding; among equals, what the content is before how
+    /// large it is).
     pub pattern: Pattern,
     /// The path (lossy UTF-8 in JSON; see the findings for the blob ids).
     #[serde(serialize_with = "lossy")]
@@ -108,20 +117,65 @@ pub struct Offender {
     pub unpacked: u64,
     /// What to use instead.
     pub suggestion: String,
-    /// How to get it out of history.
-    pub fix: Fix,
+    /// How the plan gets it out of history (`null`: the plan leaves it, being an info
+    /// finding or source code).
+    pub fix: Option<Fix>,
+    /// Its versions: id, bytes as stored, bytes whole.
+    #[serde(skip)]
+    blobs: Vec<(ObjectId, u64, u64)>,
+    /// Its files (a subject's members, or the path).
+    #[serde(skip)]
+    files: Vec<BString>,
+    /// Its largest known version (bytes).
+    #[serde(skip)]
+    largest: u64,
 }
 
-/// A command that removes an offender from history (or moves it to LFS).
+/// What the plan does with one offender, and the command that does it for that path alone.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fix {
-    /// `remove`, `move-to-lfs` or `prune-unreachable`.
+    /// `remove`, `move-out` (move the data a job rewrites elsewhere, then remove it),
+    /// `move-to-lfs` or `prune-unreachable`.
     pub action: &'static str,
-    /// The command, for a shell.
+    /// The command for this path alone, for a shell (the plan runs one command per tool).
     pub command: String,
     /// The packed bytes it frees (versions shared with other paths stay).
     pub saves: u64,
 }
+
+/// The fix plan: one step per tool, in the order to run them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// The steps.
+    pub steps: Vec<Step>,
+    /// What rewriting history means for everyone else, when a step rewrites it.
+    pub rewrite_warning: Option<&'static str>,
+    /// Offenders the plan leaves alone: info findings.
+    pub left_info: u64,
+    /// Offenders the plan leaves alone: source code (a plan never removes source).
+    pub left_source: u64,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// `move-out`, `remove`, `move-to-lfs` or `prune-unreachable`.
+    pub action: &'static str,
+    /// The offenders it covers (paths, series as globs).
+    pub paths: Vec<String>,
+    /// `remove`: the lines of the paths file `git filter-repo` reads ([`PATHS_FILE`]);
+    /// `move-to-lfs`: the include patterns.
+    pub lines: Vec<String>,
+    /// The command (`move-out` has none: it is a change to whatever writes the data).
+    pub command: Option<String>,
+    /// Packed bytes it frees (`move-out`: what the removal frees of that data).
+    pub saves: u64,
+    /// `move-to-lfs`: bytes the LFS store will hold (every version whole).
+    pub lfs_bytes: Option<u64>,
+}
+
+/// Where the plan's `git filter-repo` reads the paths to remove (beside the mirror clone).
+pub const PATHS_FILE: &str = "../pushgate-paths.txt";
 
 /// What rewriting history means for everyone else.
 pub const REWRITE_WARNING: &str = "Rewriting history changes the id of every commit after the first one rewritten: agree on a time with everyone who pushes, rewrite a fresh mirror clone, force-push every branch and tag, and have every clone re-clone (old clones would push the objects back). Servers keep old objects until they are garbage-collected; ask your host to run it.";
@@ -161,7 +215,7 @@ pub fn audit(
     });
     let (walked, tips, mut inspected) = walk?;
     let packs = packs?;
-    progress.phase("pushgate: reading the history of candidate paths");
+    progress.steps("history", 4, "what no ref reaches");
 
     // What no ref reaches: everything the walk did not (blobs it read, trees it recorded,
     // its commits, the refs' tags).
@@ -200,6 +254,7 @@ pub fn audit(
         })?;
         inspected.absorb(more);
     }
+    progress.step("reading the history of candidate paths");
     let sizes = std::mem::take(&mut inspected.sizes);
     let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
 
@@ -215,36 +270,140 @@ pub fn audit(
             blob: None,
         });
     }
+    progress.step("LFS attributes at the tips");
     judge_lfs_at_tips(repo, &tips, &mut outcome)?;
+    progress.step("what each offender costs");
     let offenders = offenders(&outcome, &walked, &packs, &sizes, policy);
-    let patterns = Pattern::ALL
-        .iter()
-        .map(|&pattern| {
-            let mine = offenders.iter().filter(|o| o.pattern == pattern);
-            Share {
-                pattern,
-                paths: mine.clone().count() as u64,
-                packed: mine.clone().map(|o| o.packed).sum(),
-                unpacked: mine.map(|o| o.unpacked).sum(),
-            }
-        })
-        .collect();
     let mut statistics = packs.statistics;
     name_chains(&mut statistics, &walked);
     outcome.summary.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let commits = walked.commits.len() as u64;
+    let history = walked.recorded.map(|r| r.paths).unwrap_or_default();
     progress.finish();
-    Ok(Audit {
+    let mut audit = Audit {
         outcome,
         repository: Repository {
             refs,
-            commits: walked.commits.len() as u64,
+            commits,
             statistics,
             unreachable,
             absent_blobs,
         },
-        patterns,
+        patterns: Vec::new(),
         offenders,
-    })
+        plan: Plan::default(),
+        history,
+        large: policy.file.rules.churning_blob.min_size.0,
+    };
+    audit.reconcile();
+    Ok(audit)
+}
+
+impl Audit {
+    /// Bring the offenders, the shares and the plan in line with the findings, after
+    /// something (a baseline) took findings away: an offender whose findings are all gone
+    /// goes, the others keep the level and rules of what is left.
+    pub fn reconcile(&mut self) {
+        let mut left: HashMap<&BString, Vec<&crate::finding::Finding>> = HashMap::new();
+        for f in &self.outcome.findings {
+            if let Some(path) = &f.path {
+                left.entry(path).or_default().push(f);
+            }
+        }
+        self.offenders.retain_mut(|o| {
+            let Some(findings) = left.get(&o.path) else {
+                return false;
+            };
+            let (pattern, level) = primary(findings);
+            if let Some(f) = findings.iter().find(|f| f.pattern == pattern) {
+                o.suggestion.clone_from(&f.suggestion);
+            }
+            o.pattern = pattern;
+            o.level = level;
+            o.rules = findings.iter().map(|f| f.rule).collect();
+            o.rules.sort();
+            o.rules.dedup();
+            if let Some(v) = findings
+                .iter()
+                .filter_map(|f| f.evidence.get("versions")?.as_u64())
+                .max()
+            {
+                o.versions = o.versions.max(v);
+            }
+            true
+        });
+        sort_offenders(&mut self.offenders);
+        self.patterns = shares(&self.offenders);
+        self.plan = plan(
+            &mut self.offenders,
+            &self.history,
+            self.large,
+            self.repository.unreachable.packed,
+        );
+    }
+}
+
+/// A path's pattern and level: its most severe finding's; among equals, what the content is
+/// (a backup, a database, a record) before how large it is.
+fn primary(findings: &[&crate::finding::Finding]) -> (Pattern, Level) {
+    let preference = |p: Pattern| match p {
+        Pattern::Backup => 3,
+        Pattern::Database => 2,
+        Pattern::AuditTrail => 1,
+        Pattern::LargeChurn => 0,
+    };
+    findings
+        .iter()
+        .map(|f| (f.level, preference(f.pattern), f.pattern))
+        .max()
+        .map_or((Pattern::LargeChurn, Level::Info), |(level, _, pattern)| {
+            (pattern, level)
+        })
+}
+
+/// What each pattern's offenders occupy, each version counted once (under the first
+/// offender that holds it).
+fn shares(offenders: &[Offender]) -> Vec<Share> {
+    let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut out: Vec<Share> = Pattern::ALL
+        .iter()
+        .map(|&pattern| Share {
+            pattern,
+            paths: 0,
+            packed: 0,
+            unpacked: 0,
+        })
+        .collect();
+    for o in offenders {
+        let Some(share) = out.iter_mut().find(|s| s.pattern == o.pattern) else {
+            continue;
+        };
+        share.paths += 1;
+        for &(id, packed, unpacked) in &o.blobs {
+            if seen.insert(id) {
+                share.packed += packed;
+                share.unpacked += unpacked;
+            }
+        }
+    }
+    out
+}
+
+fn sort_offenders(offenders: &mut [Offender]) {
+    offenders.sort_by(|a, b| {
+        (
+            a.pattern,
+            std::cmp::Reverse(a.packed),
+            std::cmp::Reverse(a.level),
+            &a.path,
+        )
+            .cmp(&(
+                b.pattern,
+                std::cmp::Reverse(b.packed),
+                std::cmp::Reverse(b.level),
+                &b.path,
+            ))
+    });
 }
 
 /// In a whole history, a raw blob where an old `.gitattributes` asked for LFS matters only
@@ -323,7 +482,7 @@ fn tag_objects(repo: &gix::Repository) -> Vec<ObjectId> {
     tags
 }
 
-/// One offender per (pattern, path) with findings, with what its versions cost.
+/// One offender per path with findings, with what its versions cost.
 fn offenders(
     outcome: &Outcome,
     walked: &crate::walk::Walked,
@@ -331,25 +490,27 @@ fn offenders(
     sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
     policy: &Policy,
 ) -> Vec<Offender> {
-    let mut groups: BTreeMap<(Pattern, BString), Vec<&crate::finding::Finding>> = BTreeMap::new();
+    let mut groups: BTreeMap<BString, Vec<&crate::finding::Finding>> = BTreeMap::new();
     for f in &outcome.findings {
         if let Some(path) = &f.path {
-            groups.entry((f.pattern, path.clone())).or_default().push(f);
+            groups.entry(path.clone()).or_default().push(f);
         }
     }
     // The changes of each offender's files (a subject's members, or its path), from what the
     // walk recorded.
     let recorded = walked.recorded.as_ref();
     let mut slot_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut files_of: Vec<Vec<BString>> = Vec::with_capacity(groups.len());
     for (slot, findings) in groups.values().enumerate() {
-        let mut files: Vec<&BString> = findings.iter().flat_map(|f| f.files()).collect();
+        let mut files: Vec<BString> = findings.iter().flat_map(|f| f.files()).cloned().collect();
         files.sort();
         files.dedup();
-        for file in files {
+        for file in &files {
             if let Some(&p) = recorded.and_then(|r| r.index.get(file)) {
                 slot_of.entry(p).or_default().push(slot);
             }
         }
+        files_of.push(files);
     }
     let mut changes: Vec<Vec<(i64, Option<ObjectId>)>> = vec![Vec::new(); groups.len()];
     if let Some(recorded) = recorded {
@@ -364,62 +525,65 @@ fn offenders(
             }
         }
     }
-    let mut offenders: Vec<Offender> = groups
+    groups
         .into_iter()
+        .zip(files_of)
         .enumerate()
-        .map(|(slot, ((pattern, path), findings))| {
+        .map(|(slot, ((path, findings), files))| {
             let mine: &[(i64, Option<ObjectId>)] = changes.get(slot).map(Vec::as_slice).unwrap_or_default();
-            let subject = findings.iter().any(|f| !f.paths.is_empty());
             let mut versions: Vec<ObjectId> = mine.iter().filter_map(|(_, b)| *b).collect();
             versions.extend(findings.iter().filter_map(|f| f.blob));
             versions.sort();
             versions.dedup();
-            let packed = versions.iter().filter_map(|v| packs.packed_size(v)).sum();
+            let blobs: Vec<(ObjectId, u64, u64)> = versions
+                .iter()
+                .map(|v| {
+                    (
+                        *v,
+                        packs.packed_size(v).unwrap_or(0),
+                        sizes.get(v).copied().flatten().unwrap_or(0),
+                    )
+                })
+                .collect();
             let known: Vec<u64> = versions
                 .iter()
                 .filter_map(|v| sizes.get(v).copied().flatten())
                 .collect();
-            let unpacked = known.iter().sum();
             let mut times: Vec<i64> = mine.iter().map(|(t, _)| *t).collect();
             times.sort_unstable();
+            let (pattern, level) = primary(&findings);
             let mut rules: Vec<RuleId> = findings.iter().map(|f| f.rule).collect();
             rules.sort();
             rules.dedup();
-            let level = findings.iter().map(|f| f.level).max().unwrap_or_default();
-            let fix = fix_for(pattern, &path, subject, packed);
+            // A version count a rule reports (the versions a collapsed finding stood for) is
+            // never more than the offender says.
+            let counted = versions.len() as u64;
+            let reported = findings
+                .iter()
+                .filter_map(|f| f.evidence.get("versions")?.as_u64())
+                .max()
+                .unwrap_or(0);
             Offender {
                 pattern,
                 level,
                 rules,
-                versions: versions.len() as u64,
+                versions: counted.max(reported),
                 unknown_versions: (versions.len() - known.len().min(versions.len())) as u64,
                 first_change: times.first().copied(),
                 last_change: times.last().copied(),
                 changes: times.len() as u64,
                 cadence: cadence(&times),
-                packed,
-                unpacked,
+                packed: blobs.iter().map(|b| b.1).sum(),
+                unpacked: known.iter().sum(),
                 suggestion: policy.suggestion(pattern).to_owned(),
-                fix,
+                fix: None,
+                largest: known.iter().copied().max().unwrap_or(0),
+                blobs,
+                files,
                 path,
             }
         })
-        .collect();
-    offenders.sort_by(|a, b| {
-        (
-            a.pattern,
-            std::cmp::Reverse(a.packed),
-            std::cmp::Reverse(a.level),
-            &a.path,
-        )
-            .cmp(&(
-                b.pattern,
-                std::cmp::Reverse(b.packed),
-                std::cmp::Reverse(b.level),
-                &b.path,
-            ))
-    });
-    offenders
+        .collect()
 }
 
 /// The schedule a path's changes keep, when most intervals fit one.
@@ -435,37 +599,329 @@ fn cadence(times: &[i64]) -> Option<String> {
     (fit >= MIN_FIT && period > 0).then(|| crate::history::cadence::period_text(period))
 }
 
-/// The command that takes `path` out of history: into Git LFS for large churning files (they
-/// belong in the repository, just not in its packs), removed for the rest.
-fn fix_for(pattern: Pattern, path: &BString, subject: bool, saves: u64) -> Fix {
-    if path == UNREACHABLE {
-        return Fix {
-            action: "prune-unreachable",
-            command: "git reflog expire --expire-unreachable=now --all && git gc --prune=now".into(),
-            saves,
+/// How the plan treats one offender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Left alone: an info finding.
+    LeaveInfo,
+    /// Left alone: source code, however it is marked.
+    LeaveSource,
+    /// Unreachable objects: expire the reflogs, prune.
+    Prune,
+    /// Data a job rewrites: moved out of the repository, then removed from history.
+    MoveOut,
+    /// Into Git LFS: large files that belong with the code, just not in its packs.
+    Lfs,
+    /// Removed from history.
+    Remove,
+}
+
+impl Action {
+    fn key(self) -> &'static str {
+        match self {
+            Action::LeaveInfo | Action::LeaveSource => "none",
+            Action::Prune => "prune-unreachable",
+            Action::MoveOut => "move-out",
+            Action::Lfs => "move-to-lfs",
+            Action::Remove => "remove",
+        }
+    }
+}
+
+/// What the plan does with `o`. Warn and deny findings only; never source code; small data a
+/// job keeps rewriting is moved out, not into LFS (every version would become a whole LFS
+/// object, where git stores small deltas).
+fn action(o: &Offender, large: u64) -> Action {
+    if o.level < Level::Warn {
+        return Action::LeaveInfo;
+    }
+    if o.path == UNREACHABLE {
+        return Action::Prune;
+    }
+    // Source code named or marked as generated, or re-rendered by a job, is still source; a
+    // `.sql` file whose content is a dump is a dump.
+    let source = |p: &BString| crate::rules::paths::is_source_code(crate::walk::split_path(p.as_bstr()).1);
+    let by_name_only = o
+        .rules
+        .iter()
+        .all(|r| matches!(r, RuleId::GeneratedArtifact | RuleId::MachineCadence));
+    if by_name_only && (o.files.iter().any(source) || source(&o.path)) {
+        return Action::LeaveSource;
+    }
+    let job = o
+        .rules
+        .iter()
+        .any(|r| matches!(r, RuleId::DataChurn | RuleId::MachineCadence));
+    if job || (o.pattern == Pattern::LargeChurn && o.largest < large && o.versions > 1) {
+        return Action::MoveOut;
+    }
+    if o.pattern == Pattern::LargeChurn {
+        return Action::Lfs;
+    }
+    Action::Remove
+}
+
+/// The plan for `offenders` (setting each one's `fix`): data moved out first, then one
+/// `git filter-repo` for everything removed, one `git lfs migrate import` for everything
+/// moved to LFS, and a prune of unreachable objects; series become globs that `history`
+/// shows match nothing else.
+fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable: u64) -> Plan {
+    let mut plan = Plan::default();
+    let mut by: BTreeMap<u8, Vec<usize>> = BTreeMap::new();
+    for (i, o) in offenders.iter_mut().enumerate() {
+        let action = action(o, large);
+        let quoted = shell_quote(&crate::util::sanitize(&o.path));
+        let glob = o.path.contains(&b'*');
+        let command = match action {
+            Action::LeaveInfo => {
+                plan.left_info += 1;
+                None
+            }
+            Action::LeaveSource => {
+                plan.left_source += 1;
+                None
+            }
+            Action::Prune => Some(PRUNE.to_owned()),
+            Action::Lfs => Some(format!("git lfs migrate import --include={quoted} --everything")),
+            Action::MoveOut | Action::Remove if glob => {
+                Some(format!("git filter-repo --path-glob {quoted} --invert-paths"))
+            }
+            Action::MoveOut | Action::Remove => Some(format!("git filter-repo --path {quoted} --invert-paths")),
         };
+        o.fix = command.map(|command| Fix {
+            action: action.key(),
+            command,
+            saves: o.packed,
+        });
+        let order = match action {
+            Action::LeaveInfo | Action::LeaveSource => continue,
+            Action::MoveOut => 0,
+            Action::Remove => 1,
+            Action::Lfs => 2,
+            Action::Prune => 3,
+        };
+        by.entry(order).or_default().push(i);
     }
-    let quoted = shell_quote(&crate::util::sanitize(path));
-    // A subject named by a pattern (`archive/*/*/db-*.*`) is removed by glob; a directory
-    // (`srv/`) or a file by path.
-    let glob = subject && path.contains(&b'*');
-    match pattern {
-        Pattern::LargeChurn => Fix {
-            action: "move-to-lfs",
-            command: format!("git lfs migrate import --include={quoted} --everything"),
-            saves,
-        },
-        _ if glob => Fix {
-            action: "remove",
-            command: format!("git filter-repo --path-glob {quoted} --invert-paths"),
-            saves,
-        },
-        _ => Fix {
-            action: "remove",
-            command: format!("git filter-repo --path {quoted} --invert-paths"),
-            saves,
-        },
+    let display = |i: &usize| {
+        offenders
+            .get(*i)
+            .map(|o| crate::util::sanitize(&o.path))
+            .unwrap_or_default()
+    };
+    // Each version once: a series and its members share theirs.
+    let saves = |list: &[usize]| -> u64 {
+        let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+        list.iter()
+            .filter_map(|i| offenders.get(*i))
+            .map(|o| {
+                if o.blobs.is_empty() {
+                    return o.packed;
+                }
+                o.blobs.iter().filter(|b| seen.insert(b.0)).map(|b| b.1).sum()
+            })
+            .sum()
+    };
+    let moved = by.get(&0).cloned().unwrap_or_default();
+    let removed: Vec<usize> = moved.iter().chain(by.get(&1).into_iter().flatten()).copied().collect();
+    if !moved.is_empty() {
+        plan.steps.push(Step {
+            action: Action::MoveOut.key(),
+            paths: moved.iter().map(display).collect(),
+            lines: Vec::new(),
+            command: None,
+            saves: saves(&moved),
+            lfs_bytes: None,
+        });
     }
+    if !removed.is_empty() {
+        let members: Vec<&Offender> = removed.iter().filter_map(|i| offenders.get(*i)).collect();
+        plan.steps.push(Step {
+            action: Action::Remove.key(),
+            paths: removed.iter().map(display).collect(),
+            lines: paths_file(&members, history),
+            command: Some(format!("git filter-repo --paths-from-file {PATHS_FILE} --invert-paths")),
+            saves: saves(&removed),
+            lfs_bytes: None,
+        });
+    }
+    if let Some(lfs) = by.get(&2) {
+        let members: Vec<&Offender> = lfs.iter().filter_map(|i| offenders.get(*i)).collect();
+        let includes: Vec<String> = paths_file(&members, history)
+            .into_iter()
+            .map(|l| l.strip_prefix("glob:").map(str::to_owned).unwrap_or(l))
+            .collect();
+        plan.steps.push(Step {
+            action: Action::Lfs.key(),
+            paths: lfs.iter().map(display).collect(),
+            command: Some(format!(
+                "git lfs migrate import --include={} --everything",
+                shell_quote(&includes.join(","))
+            )),
+            lines: includes,
+            saves: saves(lfs),
+            lfs_bytes: Some(members.iter().map(|o| o.unpacked).sum()),
+        });
+    }
+    if by.contains_key(&3) {
+        plan.steps.push(Step {
+            action: Action::Prune.key(),
+            paths: vec![UNREACHABLE.to_owned()],
+            lines: Vec::new(),
+            command: Some(PRUNE.to_owned()),
+            saves: unreachable,
+            lfs_bytes: None,
+        });
+    }
+    if by.keys().any(|&k| k < 3) {
+        plan.rewrite_warning = Some(REWRITE_WARNING);
+    }
+    plan
+}
+
+/// Expire the reflogs and prune what no ref reaches: no history is rewritten.
+const PRUNE: &str = "git reflog expire --expire-unreachable=now --all && git gc --prune=now";
+
+/// Series of at least this many files in one directory become one glob.
+const SERIES: usize = 3;
+
+/// The lines of a `git filter-repo --paths-from-file` file naming exactly the files of
+/// `offenders`: a path per line, a series as one `glob:` line (`*` there matches `/` too),
+/// and only globs that match nothing else in `history`. A path the file cannot spell (a
+/// control character, invalid UTF-8, `==>`) is matched by `?` in its place.
+fn paths_file(offenders: &[&Offender], history: &[BString]) -> Vec<String> {
+    let mut targets: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    for o in offenders {
+        targets.insert(o.path.as_slice());
+        targets.extend(o.files.iter().map(|f| f.as_slice()));
+    }
+    // Only what the plan removes: a glob or a directory that reaches anything else is spelt
+    // out file by file.
+    let only_targets = |glob: &[u8]| {
+        history
+            .iter()
+            .filter(|p| glob_match(glob, p))
+            .all(|p| targets.contains(p.as_slice()))
+    };
+    let mut globs: Vec<Vec<u8>> = Vec::new();
+    let mut literals: Vec<&[u8]> = Vec::new();
+    for o in offenders {
+        let path = o.path.as_slice();
+        let glob = path.contains(&b'*') && !path.contains(&b'[') && only_targets(path);
+        let dir = path.ends_with(b"/")
+            && history
+                .iter()
+                .filter(|p| p.starts_with(path))
+                .all(|p| targets.contains(p.as_slice()));
+        if glob {
+            globs.push(path.to_vec());
+        } else if dir || o.files.is_empty() {
+            literals.push(path);
+        } else {
+            literals.extend(o.files.iter().map(|f| f.as_slice()));
+        }
+    }
+    literals.retain(|l| !globs.iter().any(|g| glob_match(g, l)));
+    // Series: files of one directory whose names differ in their digits only.
+    let mut series: BTreeMap<Vec<u8>, Vec<&[u8]>> = BTreeMap::new();
+    for &l in &literals {
+        if l.iter().any(u8::is_ascii_digit) && !l.iter().any(|b| b"*?[\\".contains(b)) {
+            let (dir, name) = crate::walk::split_path(l.as_bstr());
+            let mut glob = dir.to_vec();
+            if !glob.is_empty() {
+                glob.push(b'/');
+            }
+            glob.extend(fold_digits(name));
+            series.entry(glob).or_default().push(l);
+        }
+    }
+    for (glob, members) in series {
+        if members.len() >= SERIES && only_targets(&glob) {
+            globs.push(glob);
+        }
+    }
+    let mut lines: Vec<String> = globs.iter().map(|g| format!("glob:{}", spell(g))).collect();
+    for l in literals {
+        if globs.iter().any(|g| glob_match(g, l)) {
+            continue;
+        }
+        let plain = crate::util::sanitize(l) == l.to_str_lossy()
+            && l.find(b"==>").is_none()
+            && !l.starts_with(b"#")
+            && l.trim_ascii() == l;
+        lines.push(if plain {
+            match l.to_str() {
+                Ok(text) if ["literal:", "glob:", "regex:"].iter().any(|p| text.starts_with(p)) => {
+                    format!("literal:{text}")
+                }
+                _ => l.to_str_lossy().into_owned(),
+            }
+        } else {
+            format!("glob:{}", spell(l))
+        });
+    }
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
+/// `name` with each run of digits as `*`.
+fn fold_digits(name: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(name.len());
+    for &b in name {
+        if b.is_ascii_digit() {
+            if out.last() != Some(&b'*') {
+                out.push(b'*');
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// A glob as text: what cannot stand in a line of text (control characters, invalid UTF-8,
+/// the `==>` of a rename) becomes `?`, one per byte.
+fn spell(glob: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in glob.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() || crate::util::sanitize(c.to_string().as_bytes()).len() != c.len_utf8() || c == '=' {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
+            } else {
+                out.push(c);
+            }
+        }
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
+}
+
+/// Whether `glob` matches `path` as `git filter-repo` matches a `glob:` line (Python's
+/// `fnmatch`: `*` any bytes, `/` included; `?` one byte).
+fn glob_match(glob: &[u8], path: &[u8]) -> bool {
+    let (mut g, mut p) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while p < path.len() {
+        match glob.get(g) {
+            Some(b'*') => {
+                star = Some((g, p));
+                g += 1;
+            }
+            Some(&c) if c == b'?' || path.get(p) == Some(&c) => {
+                g += 1;
+                p += 1;
+            }
+            _ => match star {
+                Some((sg, sp)) => {
+                    g = sg + 1;
+                    p = sp + 1;
+                    star = Some((sg, sp + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    glob.get(g..).is_some_and(|rest| rest.iter().all(|&b| b == b'*'))
 }
 
 /// `text` as one single-quoted shell word.
@@ -477,24 +933,264 @@ fn shell_quote(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn offender(path: &str, pattern: Pattern, level: Level, rules: &[RuleId], files: &[&str]) -> Offender {
+        Offender {
+            pattern,
+            path: path.into(),
+            level,
+            rules: rules.to_vec(),
+            versions: 10,
+            unknown_versions: 0,
+            first_change: None,
+            last_change: None,
+            changes: 10,
+            cadence: None,
+            packed: 1000,
+            unpacked: 50_000,
+            suggestion: String::new(),
+            fix: None,
+            blobs: Vec::new(),
+            files: files.iter().map(|&f| f.into()).collect(),
+            largest: 5_000,
+        }
+    }
+
+    fn history(paths: &[&str]) -> Vec<BString> {
+        paths.iter().map(|&p| p.into()).collect()
+    }
+
     #[test]
-    fn fixes_quote_paths_for_the_shell() {
-        let fix = fix_for(Pattern::Database, &"it's/data.db".into(), false, 5);
-        assert_eq!(fix.command, r"git filter-repo --path 'it'\''s/data.db' --invert-paths");
-        assert_eq!(fix.action, "remove");
-        let fix = fix_for(Pattern::LargeChurn, &"a b/model.bin".into(), false, 5);
+    fn per_path_fixes_quote_paths_for_the_shell() {
+        let mut list = vec![
+            offender(
+                "it's/data.db",
+                Pattern::Database,
+                Level::Deny,
+                &[RuleId::DatabaseFile],
+                &["it's/data.db"],
+            ),
+            offender(
+                "a b/model.bin",
+                Pattern::LargeChurn,
+                Level::Deny,
+                &[RuleId::ChurningBlob],
+                &["a b/model.bin"],
+            ),
+            offender(
+                "x\u{1b}[2J.sql",
+                Pattern::Backup,
+                Level::Deny,
+                &[RuleId::DatabaseDump],
+                &[],
+            ),
+            offender(
+                "archive/*/db-*.*",
+                Pattern::Backup,
+                Level::Warn,
+                &[RuleId::BackupFile],
+                &["archive/1/db-1.tar"],
+            ),
+        ];
+        list[1].largest = 10 << 20;
+        let plan = plan(&mut list, &history(&["archive/1/db-1.tar"]), 1 << 20, 0);
+        let command = |i: usize| list[i].fix.as_ref().map(|f| f.command.clone()).unwrap_or_default();
+        assert_eq!(command(0), r"git filter-repo --path 'it'\''s/data.db' --invert-paths");
         assert_eq!(
-            fix.command,
+            command(1),
             "git lfs migrate import --include='a b/model.bin' --everything"
         );
-        let fix = fix_for(Pattern::Backup, &"x\u{1b}[2J.sql".into(), false, 5);
-        assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
-        let fix = fix_for(Pattern::Backup, &"archive/*/db-*.*".into(), true, 5);
+        assert!(!command(2).contains('\u{1b}'), "{}", command(2));
         assert_eq!(
-            fix.command,
+            command(3),
             "git filter-repo --path-glob 'archive/*/db-*.*' --invert-paths"
         );
-        assert!(!fix.command.contains('\u{1b}'), "{}", fix.command);
+        // One rewrite per tool.
+        let actions: Vec<&str> = plan.steps.iter().map(|s| s.action).collect();
+        assert_eq!(actions, ["remove", "move-to-lfs"]);
+        let remove = &plan.steps[0];
+        assert_eq!(
+            remove.lines,
+            ["glob:archive/*/db-*.*", "glob:x?[2J.sql", "it's/data.db"],
+            "a control character is a `?` in a glob"
+        );
+        assert!(plan.rewrite_warning.is_some());
+    }
+
+    #[test]
+    fn the_plan_covers_warn_and_deny_and_never_source() {
+        let mut list = vec![
+            offender(
+                "test/helpers/db.py",
+                Pattern::AuditTrail,
+                Level::Info,
+                &[RuleId::GeneratedArtifact],
+                &[],
+            ),
+            offender(
+                "README.md",
+                Pattern::AuditTrail,
+                Level::Warn,
+                &[RuleId::MachineCadence],
+                &["README.md"],
+            ),
+            offender(
+                "db/dump.sql",
+                Pattern::Backup,
+                Level::Deny,
+                &[RuleId::DatabaseDump],
+                &["db/dump.sql"],
+            ),
+        ];
+        let plan = plan(
+            &mut list,
+            &history(&["db/dump.sql", "README.md", "test/helpers/db.py"]),
+            1 << 20,
+            0,
+        );
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(
+            plan.steps[0].lines,
+            ["db/dump.sql"],
+            "a dump named .sql is still a dump"
+        );
+        assert_eq!((plan.left_info, plan.left_source), (1, 1));
+        assert!(list[0].fix.is_none() && list[1].fix.is_none());
+    }
+
+    #[test]
+    fn small_data_a_job_rewrites_is_moved_out_not_to_lfs() {
+        // A small file under large-churn (an LFS path a job commits raw), and data a job
+        // rewrites: both moved out. A large model goes to LFS.
+        let mut list = vec![
+            offender(
+                "data/prices.json",
+                Pattern::LargeChurn,
+                Level::Deny,
+                &[RuleId::LfsBypassed],
+                &["data/prices.json"],
+            ),
+            offender(
+                "feeds/a.json",
+                Pattern::Database,
+                Level::Warn,
+                &[RuleId::DataChurn, RuleId::ChurningBlob],
+                &["feeds/a.json"],
+            ),
+            offender(
+                "model.bin",
+                Pattern::LargeChurn,
+                Level::Deny,
+                &[RuleId::ChurningBlob],
+                &["model.bin"],
+            ),
+        ];
+        list[2].largest = 6 << 20;
+        let plan = plan(
+            &mut list,
+            &history(&["data/prices.json", "feeds/a.json", "model.bin"]),
+            1 << 20,
+            0,
+        );
+        let actions: Vec<&str> = plan.steps.iter().map(|s| s.action).collect();
+        assert_eq!(actions, ["move-out", "remove", "move-to-lfs"]);
+        assert_eq!(plan.steps[0].paths, ["data/prices.json", "feeds/a.json"]);
+        assert_eq!(plan.steps[0].saves, 2000);
+        assert!(plan.steps[0].command.is_none());
+        assert_eq!(plan.steps[1].lines, ["data/prices.json", "feeds/a.json"]);
+        assert_eq!(plan.steps[2].lines, ["model.bin"]);
+        assert_eq!(plan.steps[2].lfs_bytes, Some(50_000));
+    }
+
+    #[test]
+    fn series_become_globs_that_match_nothing_else() {
+        let dumps = [
+            "backups/db-2024-01-01.sql",
+            "backups/db-2024-01-02.sql",
+            "backups/db-2024-01-03.sql",
+        ];
+        let mut list: Vec<Offender> = dumps
+            .iter()
+            .map(|&d| offender(d, Pattern::Backup, Level::Deny, &[RuleId::DatabaseDump], &[d]))
+            .collect();
+        let all = history(&dumps);
+        assert_eq!(
+            plan(&mut list, &all, 1, 0).steps[0].lines,
+            ["glob:backups/db-*-*-*.sql"]
+        );
+        // A file the glob would reach that the plan does not remove: every path by name.
+        let mut with_schema = all.clone();
+        with_schema.push("backups/db-2024-01-04.sql".into());
+        assert_eq!(plan(&mut list, &with_schema, 1, 0).steps[0].lines, dumps);
+        // A series subject whose glob reaches more than its members is spelt out too.
+        let mut subject = vec![offender(
+            "status/*.yml",
+            Pattern::AuditTrail,
+            Level::Warn,
+            &[RuleId::AuditRecord],
+            &["status/a.yml", "status/b.yml"],
+        )];
+        let lines = plan(
+            &mut subject,
+            &history(&["status/a.yml", "status/b.yml", "status/keep.yml"]),
+            1,
+            0,
+        )
+        .steps[0]
+            .lines
+            .clone();
+        assert_eq!(lines, ["status/a.yml", "status/b.yml"]);
+    }
+
+    #[test]
+    fn a_plan_that_only_prunes_rewrites_nothing() {
+        let mut list = vec![offender(
+            UNREACHABLE,
+            Pattern::Backup,
+            Level::Deny,
+            &[RuleId::DatabaseDump],
+            &[],
+        )];
+        let plan = plan(&mut list, &[], 1, 4096);
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(plan.steps[0].action, "prune-unreachable");
+        assert_eq!(plan.steps[0].saves, 4096);
+        assert!(plan.rewrite_warning.is_none());
+    }
+
+    #[test]
+    fn globs_match_as_filter_repo_does() {
+        assert!(glob_match(b"backups/*.sql", b"backups/a/b.sql"), "* matches /");
+        assert!(glob_match(b"a?c", b"abc"));
+        assert!(!glob_match(b"a?c", b"ac"));
+        assert!(glob_match(b"*", b""));
+        assert!(!glob_match(b"db-*.sql", b"db-1.sql.gz"));
+        assert!(glob_match(b"x*y*z", b"xaaybbz"));
+        assert_eq!(fold_digits(b"db-2024-01-01.sql"), b"db-*-*-*.sql");
+    }
+
+    #[test]
+    fn one_path_one_pattern_and_shares_count_a_version_once() {
+        let blob = ObjectId::null(gix::hash::Kind::Sha1);
+        let mut a = offender(
+            "r/app.tar.gz",
+            Pattern::Backup,
+            Level::Warn,
+            &[RuleId::ArchiveBackup, RuleId::LargeBlob],
+            &[],
+        );
+        a.blobs = vec![(blob, 100, 200)];
+        let mut b = offender(
+            "r/copy.tar.gz",
+            Pattern::LargeChurn,
+            Level::Warn,
+            &[RuleId::LargeBlob],
+            &[],
+        );
+        b.blobs = vec![(blob, 100, 200)];
+        let shares = shares(&[a, b]);
+        let total: u64 = shares.iter().map(|s| s.packed).sum();
+        assert_eq!(total, 100, "a version two paths share is counted once");
+        assert_eq!(shares.iter().map(|s| s.paths).sum::<u64>(), 2);
     }
 
     #[test]

@@ -230,6 +230,8 @@ fn run(cli: Cli) -> Result<u8> {
                 baseline.as_ref(),
                 true,
             )?;
+            // Offenders, shares and the plan follow what the baseline left.
+            audit.reconcile();
             write_report(common, |out, color| {
                 report::audit::render(out, &audit, &policy, &report_options(common, color))
             })?;

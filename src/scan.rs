@@ -98,6 +98,7 @@ pub fn scan_reporting(
         walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
     })?;
     let whole = range.is_whole_history();
+    progress.steps("history", 1, "reading the history of candidate paths");
     let mut outcome = conclude(repo, policy, whole, &walked, inspected, History::Window(&tips), started)?;
     for (name, id) in &range.broken {
         outcome.notices.push(Notice {

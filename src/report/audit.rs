@@ -3,6 +3,7 @@
 //! and the object database's statistics. Text and markdown for people; JSON is the scan's
 //! document plus an `audit` section.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use anstyle::Style;
@@ -11,13 +12,31 @@ use serde::Serialize;
 use super::markdown::escape;
 use super::plural;
 use super::text::Painter;
-use crate::audit::{Audit, Offender, REWRITE_WARNING, Repository, Share};
+use crate::audit::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step};
 use crate::finding::Pattern;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize, wrap};
 
 /// Offenders listed per pattern unless `verbose`.
-pub const PER_PATTERN: usize = 10;
+pub const PER_PATTERN: usize = 5;
+
+/// Lines of the plan's paths file, paths of a step, chains and notices of one kind shown
+/// unless `verbose`.
+const SHOWN: usize = 5;
+
+/// Lines of a paths file printed whole (as a here-document to paste) unless `verbose`.
+const PATHS_FILE_SHOWN: usize = 20;
+
+/// Width of text output that does not go to a terminal.
+pub const TEXT_WIDTH: usize = 100;
+
+/// Text output wraps at the terminal's width when standard output is one (never narrower than
+/// 60 columns), else at [`TEXT_WIDTH`].
+fn width() -> usize {
+    console::Term::stdout()
+        .size_checked()
+        .map_or(TEXT_WIDTH, |(_, cols)| usize::from(cols).max(60))
+}
 
 /// Render the audit in `format` (text, JSON or markdown; the other formats are the scan's and
 /// render its findings).
@@ -35,7 +54,8 @@ struct Section<'a> {
     repository: &'a Repository,
     patterns: &'a [Share],
     offenders: &'a [Offender],
-    rewrite_warning: &'static str,
+    plan: &'a Plan,
+    rewrite_warning: Option<&'static str>,
 }
 
 fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
@@ -43,7 +63,8 @@ fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
         repository: &audit.repository,
         patterns: &audit.patterns,
         offenders: &audit.offenders,
-        rewrite_warning: REWRITE_WARNING,
+        plan: &audit.plan,
+        rewrite_warning: audit.plan.rewrite_warning,
     })
     .map_err(io::Error::other)?;
     super::json::render_with(out, &audit.outcome, Some(section))
@@ -67,7 +88,12 @@ fn date(t: Option<i64>) -> String {
 fn history(o: &Offender) -> String {
     let mut parts = vec![format!("{} version{}", o.versions, plural(o.versions))];
     if o.changes > 0 {
-        parts.push(format!("{}..{}", date(o.first_change), date(o.last_change)));
+        let (first, last) = (date(o.first_change), date(o.last_change));
+        parts.push(if first == last {
+            first
+        } else {
+            format!("{first}..{last}")
+        });
         let mut changes = format!("{} change{}", o.changes, plural(o.changes));
         if let Some(cadence) = &o.cadence {
             changes.push_str(&format!(", every {cadence}"));
@@ -97,58 +123,272 @@ fn listed(audit: &Audit, pattern: Pattern, verbose: bool) -> (Vec<&Offender>, us
     (all.into_iter().take(shown).collect(), hidden)
 }
 
-/// The fix plan: each offender's command, largest savings first.
-fn plan(audit: &Audit, verbose: bool) -> (Vec<&Offender>, usize) {
-    let mut steps: Vec<&Offender> = audit.offenders.iter().collect();
-    steps.sort_by(|a, b| (b.fix.saves, &a.path).cmp(&(a.fix.saves, &b.path)));
-    // One command per path: a path two patterns report needs one rewrite.
-    let mut seen = std::collections::HashSet::new();
-    steps.retain(|o| seen.insert(&o.path));
-    let shown = if verbose {
-        steps.len()
+/// `a, b, c and 4 more` (all of them when `verbose`).
+fn some(items: &[String], verbose: bool) -> String {
+    let shown = if verbose { items.len() } else { items.len().min(SHOWN) };
+    let mut text = items.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    text
+}
+
+/// What a step does, in a sentence.
+fn step_title(step: &Step, plan: &Plan, verbose: bool) -> String {
+    let freed = human_size(step.saves);
+    let paths = some(&step.paths, verbose);
+    match step.action {
+        "move-out" => {
+            let removal = plan
+                .steps
+                .iter()
+                .position(|s| s.action == "remove")
+                .map_or(0, |i| i + 1);
+            format!(
+                "Move the data out: a job keeps rewriting {paths}. Keep it in a database, an object store or a build artifact and stop the job committing it; removing it from history (step {removal}) then frees {freed}. Git LFS is no fix: it would store every version whole."
+            )
+        }
+        "remove" if verbose || step.lines.len() <= PATHS_FILE_SHOWN => format!(
+            "Remove from history what this file names ({} path{}; frees {freed}):",
+            step.paths.len(),
+            plural(step.paths.len() as u64)
+        ),
+        "remove" => format!("Remove from history (frees {freed}): {paths}."),
+        "move-to-lfs" => format!(
+            "Move to Git LFS (frees {freed} of packs; the LFS store then holds {}): {paths}.",
+            human_size(step.lfs_bytes.unwrap_or(0))
+        ),
+        "prune-unreachable" => {
+            format!("Prune what no ref reaches (frees up to {freed}; no history is rewritten).")
+        }
+        other => other.to_owned(),
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken only at `separator` (a part longer
+/// than `width` stands on its own line).
+fn wrap_at(text: &str, separator: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in text.split(separator) {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + separator.chars().count() + part.chars().count() <= width => {
+                line.push_str(separator);
+                line.push_str(part);
+            }
+            _ => lines.push(part.to_owned()),
+        }
+    }
+    lines
+}
+
+/// Write `text` wrapped to `width`, the first line after `first`, the others after `rest`.
+fn wrapped(out: &mut dyn Write, text: &str, width: usize, first: &str, rest: &str) -> io::Result<()> {
+    let room = width
+        .saturating_sub(first.chars().count().max(rest.chars().count()))
+        .max(20);
+    for (i, line) in wrap(text, room).iter().enumerate() {
+        writeln!(out, "{}{line}", if i == 0 { first } else { rest })?;
+    }
+    Ok(())
+}
+
+fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, width: usize) -> io::Result<()> {
+    let plan = &audit.plan;
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    if plan.steps.is_empty() && plan.left_info + plan.left_source == 0 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    if plan.steps.is_empty() {
+        writeln!(out, "{}", p.paint(bold, "Fix plan: nothing to do"))?;
     } else {
-        steps.len().min(PER_PATTERN * 2)
-    };
-    let hidden = steps.len() - shown;
-    steps.truncate(shown);
-    (steps, hidden)
+        let frees: u64 = plan
+            .steps
+            .iter()
+            .filter(|s| s.action != "move-out")
+            .map(|s| s.saves)
+            .sum();
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                bold,
+                &format!(
+                    "Fix plan: frees {} (run in a fresh mirror clone: git clone --mirror <url>)",
+                    human_size(frees)
+                )
+            )
+        )?;
+    }
+    if let Some(warning) = plan.rewrite_warning {
+        for line in wrap(warning, width.saturating_sub(2).max(20)) {
+            writeln!(out, "  {}", p.paint(dim, &line))?;
+        }
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        let number = format!("  {}. ", i + 1);
+        let indent = " ".repeat(number.len());
+        wrapped(out, &step_title(step, plan, verbose), width, &number, &indent)?;
+        if step.action == "remove" {
+            let whole = verbose || step.lines.len() <= PATHS_FILE_SHOWN;
+            if whole {
+                writeln!(out, "{indent}cat > {PATHS_FILE} <<'PUSHGATE_PATHS'")?;
+                for line in &step.lines {
+                    writeln!(out, "{indent}{line}")?;
+                }
+                writeln!(out, "{indent}PUSHGATE_PATHS")?;
+            } else {
+                writeln!(out, "{indent}{PATHS_FILE}, {} lines:", step.lines.len())?;
+                for line in step.lines.iter().take(PATHS_FILE_SHOWN) {
+                    writeln!(out, "{indent}  {line}")?;
+                }
+                writeln!(
+                    out,
+                    "{indent}  … and {} more (--verbose prints the whole file; --format json has it)",
+                    step.lines.len() - PATHS_FILE_SHOWN
+                )?;
+            }
+        }
+        if let Some(command) = &step.command {
+            writeln!(out, "{indent}{command}")?;
+        }
+    }
+    let mut left = Vec::new();
+    if plan.left_info > 0 {
+        left.push(format!(
+            "{} info offender{} (a plan covers warn and deny findings)",
+            plan.left_info,
+            plural(plan.left_info)
+        ));
+    }
+    if plan.left_source > 0 {
+        left.push(format!(
+            "{} source file{} (a plan never removes source code)",
+            plan.left_source,
+            plural(plan.left_source)
+        ));
+    }
+    if !left.is_empty() {
+        wrapped(
+            out,
+            &format!("Left as they are: {}.", left.join("; ")),
+            width,
+            "  ",
+            "  ",
+        )?;
+    }
+    Ok(())
+}
+
+/// The notices, one line each when `verbose`; otherwise a kind with many notices is one line
+/// with their count and the paths they name most often.
+fn text_notices(out: &mut dyn Write, audit: &Audit, verbose: bool, width: usize) -> io::Result<()> {
+    let notices = &audit.outcome.notices;
+    let mut kinds: Vec<&str> = Vec::new();
+    for n in notices {
+        if !kinds.contains(&n.kind) {
+            kinds.push(n.kind);
+        }
+    }
+    for kind in kinds {
+        let mine: Vec<&crate::finding::Notice> = notices.iter().filter(|n| n.kind == kind).collect();
+        let aggregate = !verbose && (mine.len() > SHOWN || (kind == "absent-object" && mine.len() > 1));
+        if !aggregate {
+            for n in mine {
+                wrapped(
+                    out,
+                    &sanitize(n.message.as_bytes()),
+                    width,
+                    &format!("  {kind}: "),
+                    "    ",
+                )?;
+            }
+            continue;
+        }
+        // The paths named most often (most versions absent), then by name.
+        let mut by_path: BTreeMap<&str, u64> = BTreeMap::new();
+        for n in &mine {
+            if let Some(path) = &n.path {
+                *by_path.entry(path.as_str()).or_default() += 1;
+            }
+        }
+        let mut paths: Vec<(&str, u64)> = by_path.into_iter().collect();
+        paths.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let named: Vec<String> = paths
+            .iter()
+            .take(3)
+            .map(|(p, n)| {
+                let p = sanitize(p.as_bytes());
+                if *n > 1 { format!("{p} ×{n}") } else { p }
+            })
+            .collect();
+        let what = if kind == "absent-object" {
+            format!(
+                "{} blob{} absent (a partial or shallow clone: sizes unknown, judged by name only)",
+                mine.len(),
+                plural(mine.len() as u64)
+            )
+        } else {
+            format!("{} notices", mine.len())
+        };
+        let more = paths.len().saturating_sub(named.len());
+        let text = match (named.is_empty(), more) {
+            (true, _) => format!("{what} (--verbose lists them all)"),
+            (false, 0) => format!("{what}, at {} (--verbose lists them all)", named.join(", ")),
+            (false, more) => format!(
+                "{what}, most at {} and {more} more path{} (--verbose lists them all)",
+                named.join(", "),
+                plural(more as u64)
+            ),
+        };
+        wrapped(out, &text, width, &format!("  {kind}: "), "    ")?;
+    }
+    Ok(())
 }
 
 fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Options) -> io::Result<()> {
     let p = Painter { color: options.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
+    let width = width();
     let r = &audit.repository;
     let st = &r.statistics;
     let disk = st.disk_bytes();
-    writeln!(
-        out,
-        "{}",
-        p.paint(
-            bold,
-            &format!(
-                "pushgate audit: {} commit{} from {} ref{}; {} object{}, {} on disk ({} whole)",
-                r.commits,
-                plural(r.commits),
-                r.refs,
-                plural(r.refs),
-                st.objects(),
-                plural(st.objects()),
-                human_size(disk),
-                human_size(st.unpacked_bytes())
-            )
-        )
-    )?;
+    let headline = format!(
+        "pushgate audit: {} commit{} from {} ref{}; {} object{}, {} on disk ({} whole)",
+        r.commits,
+        plural(r.commits),
+        r.refs,
+        plural(r.refs),
+        st.objects(),
+        plural(st.objects()),
+        human_size(disk),
+        human_size(st.unpacked_bytes())
+    );
+    for (i, line) in wrap_at(&headline, "; ", width.saturating_sub(2)).iter().enumerate() {
+        writeln!(out, "{}{}", if i == 0 { "" } else { "  " }, p.paint(bold, line))?;
+    }
     writeln!(out)?;
-    writeln!(
+    wrapped(
         out,
-        "Where the space goes (packed bytes of the offending paths' versions):"
+        "Where the space goes (packed bytes of the offending paths' versions, each counted once):",
+        width,
+        "",
+        "  ",
     )?;
+    // On a narrow terminal the patterns go by their keys.
+    let narrow = width < 96;
+    let label = if narrow { 14 } else { 56 };
     for s in &audit.patterns {
         writeln!(
             out,
-            "  {:<56} {:>10}  {:>6}  {} path{}",
-            format!("{} ({})", s.pattern.title(), s.pattern.key()),
+            "  {:<label$} {:>10}  {:>6}  {} path{}",
+            if narrow {
+                s.pattern.key().to_owned()
+            } else {
+                format!("{} ({})", s.pattern.title(), s.pattern.key())
+            },
             human_size(s.packed),
             share(s.packed, disk),
             s.paths,
@@ -158,8 +398,12 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     if r.unreachable.objects > 0 {
         writeln!(
             out,
-            "  {:<56} {:>10}  {:>6}  {} object{}",
-            "Unreachable (no ref reaches them)",
+            "  {:<label$} {:>10}  {:>6}  {} object{}",
+            if narrow {
+                "unreachable"
+            } else {
+                "Unreachable (no ref reaches them)"
+            },
             human_size(r.unreachable.packed),
             share(r.unreachable.packed, disk),
             r.unreachable.objects,
@@ -181,14 +425,13 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
         )?;
         for o in offenders {
             let rules: Vec<String> = o.rules.iter().map(ToString::to_string).collect();
-            writeln!(
-                out,
-                "  {} {}  {}",
-                p.level(o.level),
-                sanitize(&o.path),
-                p.paint(dim, &rules.join(", "))
-            )?;
-            writeln!(out, "       {} · {}", history(o), sizes(o))?;
+            let rules = rules.join(", ");
+            let path = sanitize(&o.path);
+            writeln!(out, "  {} {path}  {}", p.level(o.level), p.paint(dim, &rules))?;
+            let parts = [history(o), sizes(o)].join(" · ");
+            for line in wrap_at(&parts, " · ", width.saturating_sub(7)) {
+                writeln!(out, "       {line}")?;
+            }
             if let Some(step) = first_step(audit, o) {
                 super::text::fix(out, &p, 7, 1, &step)?;
             }
@@ -203,20 +446,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
         super::text::instead(out, &p, policy.suggestion(pattern))?;
     }
 
-    let (steps, hidden) = plan(audit, options.verbose);
-    if !steps.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "{}", p.paint(bold, "Fix plan (run in a fresh mirror clone)"))?;
-        for line in wrap(REWRITE_WARNING, 92) {
-            writeln!(out, "  {}", p.paint(dim, &line))?;
-        }
-        for o in steps {
-            writeln!(out, "  {:>10}  {}", human_size(o.fix.saves), o.fix.command)?;
-        }
-        if hidden > 0 {
-            writeln!(out, "  … and {hidden} more (--verbose lists them all)")?;
-        }
-    }
+    text_plan(out, audit, &p, options.verbose, width)?;
 
     writeln!(out)?;
     writeln!(out, "{}", p.paint(bold, "Object database"))?;
@@ -255,8 +485,13 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     }
     writeln!(out, "  delta chains: {}", depth_buckets(st).join(", "))?;
     if !st.deepest.is_empty() {
+        let shown = if options.verbose {
+            st.deepest.len()
+        } else {
+            st.deepest.len().min(3)
+        };
         writeln!(out, "  deepest chains of large objects:")?;
-        for c in &st.deepest {
+        for c in st.deepest.iter().take(shown) {
             writeln!(
                 out,
                 "    depth {:>4}  {:>10}  {} ({})",
@@ -269,13 +504,18 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 c.id.to_hex_with_len(10)
             )?;
         }
+        if st.deepest.len() > shown {
+            writeln!(
+                out,
+                "    … and {} more (--verbose lists them all)",
+                st.deepest.len() - shown
+            )?;
+        }
     }
     if !audit.outcome.notices.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", p.paint(bold, "Notices"))?;
-        for n in &audit.outcome.notices {
-            writeln!(out, "  {}: {}", n.kind, sanitize(n.message.as_bytes()))?;
-        }
+        text_notices(out, audit, options.verbose, width)?;
     }
     Ok(())
 }
@@ -366,20 +606,32 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
         writeln!(out)?;
         writeln!(out, "**Instead:** {}", escape(&audit_suggestion(audit, pattern)))?;
     }
-    let (steps, hidden) = plan(audit, verbose);
-    if !steps.is_empty() {
+    let plan = &audit.plan;
+    if !plan.steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "### Fix plan")?;
-        writeln!(out)?;
-        writeln!(out, "> {}", escape(REWRITE_WARNING))?;
-        writeln!(out)?;
-        writeln!(out, "```sh")?;
-        for o in steps {
-            writeln!(out, "{}  # frees {}", o.fix.command, human_size(o.fix.saves))?;
+        if let Some(warning) = plan.rewrite_warning {
+            writeln!(out)?;
+            writeln!(out, "> {}", escape(warning))?;
         }
-        writeln!(out, "```")?;
-        if hidden > 0 {
-            writeln!(out, "… and {hidden} more.")?;
+        for (i, step) in plan.steps.iter().enumerate() {
+            writeln!(out)?;
+            writeln!(out, "{}. {}", i + 1, escape(&step_title(step, plan, verbose)))?;
+            let mut block = Vec::new();
+            if step.action == "remove" {
+                block.push(format!("cat > {PATHS_FILE} <<'PUSHGATE_PATHS'"));
+                block.extend(step.lines.iter().cloned());
+                block.push("PUSHGATE_PATHS".into());
+            }
+            block.extend(step.command.iter().cloned());
+            if !block.is_empty() {
+                writeln!(out)?;
+                writeln!(out, "   ```sh")?;
+                for line in block {
+                    writeln!(out, "   {line}")?;
+                }
+                writeln!(out, "   ```")?;
+            }
         }
     }
     writeln!(out)?;
@@ -420,4 +672,30 @@ fn audit_suggestion(audit: &Audit, pattern: Pattern) -> String {
         .find(|o| o.pattern == pattern)
         .map(|o| o.suggestion.clone())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_wrap_between_parts_only() {
+        let text = "60 versions · 2023-02-01..2023-04-01 · 60 changes, every 24.0 h · 14.4 KiB packed, 26.8 KiB whole";
+        assert_eq!(
+            wrap_at(text, " · ", 70),
+            [
+                "60 versions · 2023-02-01..2023-04-01 · 60 changes, every 24.0 h",
+                "14.4 KiB packed, 26.8 KiB whole"
+            ]
+        );
+        assert_eq!(wrap_at(text, " · ", 200), [text]);
+        assert_eq!(wrap_at("a-very-long-part · b", " · ", 5), ["a-very-long-part", "b"]);
+    }
+
+    #[test]
+    fn lists_are_cut_unless_verbose() {
+        let items: Vec<String> = (1..=8).map(|i| format!("p{i}")).collect();
+        assert_eq!(some(&items, false), "p1, p2, p3, p4, p5 and 3 more");
+        assert_eq!(some(&items, true), items.join(", "));
+    }
 }

@@ -5,6 +5,7 @@ mod ci;
 mod cli;
 mod completions;
 mod faults;
+mod fix_plan;
 mod formats;
 mod history;
 mod hooks;
