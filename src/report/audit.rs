@@ -13,7 +13,7 @@ use super::markdown::escape;
 use super::plural;
 use super::text::Painter;
 use crate::audit::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step};
-use crate::finding::Pattern;
+use crate::finding::{Level, Pattern};
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize, wrap};
 
@@ -25,7 +25,7 @@ pub const PER_PATTERN: usize = 5;
 const SHOWN: usize = 5;
 
 /// Lines of a paths file printed whole (as a here-document to paste) unless `verbose`.
-const PATHS_FILE_SHOWN: usize = 20;
+const PATHS_FILE_SHOWN: usize = 8;
 
 /// Width of text output that does not go to a terminal.
 pub const TEXT_WIDTH: usize = 100;
@@ -116,11 +116,52 @@ fn sizes(o: &Offender) -> String {
 }
 
 /// The offenders a report lists: the costliest `PER_PATTERN` per pattern unless `verbose`.
-fn listed(audit: &Audit, pattern: Pattern, verbose: bool) -> (Vec<&Offender>, usize) {
+fn listed(audit: &Audit, pattern: Pattern, verbose: bool, hide_info: bool) -> Listed<'_> {
     let all: Vec<&Offender> = audit.offenders.iter().filter(|o| o.pattern == pattern).collect();
-    let shown = if verbose { all.len() } else { all.len().min(PER_PATTERN) };
-    let hidden = all.len() - shown;
-    (all.into_iter().take(shown).collect(), hidden)
+    let total = all.len();
+    let info = all.iter().filter(|o| o.level == Level::Info).count();
+    // By default the text lists what a person acts on: warn and deny offenders (the fix plan's),
+    // the costliest first; info offenders are counted, and listed with --verbose.
+    let shown: Vec<&Offender> = if verbose {
+        all
+    } else {
+        all.into_iter()
+            .filter(|o| !hide_info || o.level > Level::Info)
+            .take(PER_PATTERN)
+            .collect()
+    };
+    let hidden = total - shown.len();
+    let hidden_info = info - shown.iter().filter(|o| o.level == Level::Info).count();
+    Listed {
+        shown,
+        total,
+        hidden,
+        hidden_info,
+    }
+}
+
+/// The offenders of one pattern a report lists, and what it leaves out.
+struct Listed<'a> {
+    shown: Vec<&'a Offender>,
+    total: usize,
+    hidden: usize,
+    /// Of the hidden ones, how many are info.
+    hidden_info: usize,
+}
+
+impl Listed<'_> {
+    /// `and 125 more paths, 121 of them info`, for the line under the listing.
+    fn more(&self) -> String {
+        let lead = if self.shown.is_empty() { "" } else { "and " };
+        let more = if self.shown.is_empty() { "" } else { " more" };
+        let mut text = format!("{lead}{}{more} path{}", self.hidden, plural(self.hidden as u64));
+        if self.hidden_info == self.hidden {
+            text.push_str(if self.hidden == 1 { ", info" } else { ", all info" });
+        } else if self.hidden_info > 0 {
+            text.push_str(&format!(", {} of them info", self.hidden_info));
+        }
+        text
+    }
 }
 
 /// `a, b, c and 4 more` (all of them when `verbose`).
@@ -413,8 +454,8 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     writeln!(out, "  {}", super::counts(&audit.outcome.summary))?;
 
     for pattern in Pattern::ALL {
-        let (offenders, hidden) = listed(audit, pattern, options.verbose);
-        if offenders.is_empty() {
+        let listing = listed(audit, pattern, options.verbose, true);
+        if listing.total == 0 {
             continue;
         }
         writeln!(out)?;
@@ -423,7 +464,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             "{}",
             p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
         )?;
-        for o in offenders {
+        for o in &listing.shown {
             let rules: Vec<String> = o.rules.iter().map(ToString::to_string).collect();
             let rules = rules.join(", ");
             let path = sanitize(&o.path);
@@ -436,12 +477,9 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 super::text::fix(out, &p, 7, 1, &step)?;
             }
         }
-        if hidden > 0 {
-            writeln!(
-                out,
-                "  … and {hidden} more path{} (--verbose lists them all)",
-                plural(hidden as u64)
-            )?;
+        if listing.hidden > 0 {
+            let lead = if listing.shown.is_empty() { "" } else { "… " };
+            writeln!(out, "  {lead}{} (--verbose lists them all)", listing.more())?;
         }
         super::text::instead(out, &p, policy.suggestion(pattern))?;
     }
@@ -577,7 +615,8 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
         )?;
     }
     for pattern in Pattern::ALL {
-        let (offenders, hidden) = listed(audit, pattern, verbose);
+        let listing = listed(audit, pattern, verbose, false);
+        let (offenders, hidden) = (listing.shown, listing.hidden);
         if offenders.is_empty() {
             continue;
         }

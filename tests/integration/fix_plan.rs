@@ -480,6 +480,31 @@ fn the_default_text_audit_of_a_project_is_pinned() {
 }
 
 #[test]
+fn info_offenders_are_counted_by_default_and_listed_with_verbose() {
+    let repo = fixture("generated_tests");
+    let quiet = audit_text(&repo, &[]);
+    assert!(!quiet.stdout.contains("test/helpers/http.js"), "{}", quiet.stdout);
+    assert!(
+        quiet.stdout.contains("4 paths, all info (--verbose lists them all)"),
+        "{}",
+        quiet.stdout
+    );
+    let loud = audit_text(&repo, &["--verbose"]);
+    for path in [
+        "test/helpers/http.js",
+        "test/helpers/fixtures.py",
+        "test/helpers/db.py",
+        "test/test_shop.py",
+    ] {
+        assert!(loud.stdout.contains(&format!("info {path}")), "{path}: {}", loud.stdout);
+    }
+    // Either way the denied dump is listed.
+    for r in [&quiet, &loud] {
+        assert!(r.stdout.contains("deny db/prod-2024-03-01.sql"), "{}", r.stdout);
+    }
+}
+
+#[test]
 fn the_history_phase_has_a_bar_and_bars_use_the_reports_units() {
     let r = audit_text(&fixture("jobs"), &["--progress", "always", "--format", "json"]);
     let drawn = r.stderr.replace('\r', "\n");
