@@ -530,9 +530,8 @@ fn fix_commands(
             {
                 writeln!(
                     out,
-                    "  or, to keep them in Git LFS instead: git lfs migrate import --include={} --include-ref={} --exclude-ref={base}",
-                    shell_quote(&lfs.join(",")),
-                    shell_quote(&sanitize(&reference))
+                    "  or, to keep them in Git LFS instead: git lfs migrate import --include={} --include-ref=HEAD --exclude-ref={base}",
+                    shell_quote(&lfs.join(","))
                 )?;
                 lfs.clear();
             }
@@ -746,7 +745,7 @@ mod tests {
         assert!(deep.contains("    git rebase -i 2222222222 "), "{deep}");
         assert!(
             deep.contains(
-                "git lfs migrate import --include=media/video.mp4 --include-ref=refs/heads/main --exclude-ref=2222222222"
+                "git lfs migrate import --include=media/video.mp4 --include-ref=HEAD --exclude-ref=2222222222"
             ),
             "{deep}"
         );

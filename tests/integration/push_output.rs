@@ -540,3 +540,59 @@ fn a_dump_below_a_merge_gets_a_rebase_that_keeps_the_merge() {
     let r = server.push(&["below-merge:refs/heads/main"]);
     assert_eq!(r.code, 0, "{}", r.describe());
 }
+
+#[test]
+#[ignore = "needs git-lfs (run with --include-ignored; .ci/run does)"]
+fn the_git_lfs_form_of_the_advice_works() {
+    let lfs = process::Command::new("git").args(["lfs", "version"]).output();
+    assert!(
+        lfs.is_ok_and(|o| o.status.success()),
+        "needs git-lfs on PATH (apt-get install git-lfs; .ci/run installs it)"
+    );
+    let server = server();
+    server.policy("[rules.large-blob]\nwarn_size = \"64KiB\"\ndeny_size = \"128KiB\"\n");
+    let client = server.client.path();
+    // A large binary two commits below the tip: large-churn, so the advice offers Git LFS.
+    git(client, &["checkout", "-q", "-b", "media", "main"]);
+    git(client, &["config", "user.name", "Pusher"]);
+    git(client, &["config", "user.email", "pusher@example.com"]);
+    let video: Vec<u8> = (0u32..200_000)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    fs::create_dir_all(client.join("media")).expect("mkdir");
+    fs::write(client.join("media/video.mp4"), &video).expect("write video");
+    git(client, &["add", "-A"]);
+    git(client, &["commit", "-q", "-m", "Add the launch video"]);
+    for (file, text) in [("docs/a.md", "A.\n"), ("docs/b.md", "B.\n")] {
+        crate::util::write_file(client, file, text);
+        git(client, &["add", "-A"]);
+        git(client, &["commit", "-q", "-m", &format!("Add {file}")]);
+    }
+    let r = server.push(&["media:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = remote_lines(&r);
+    let lfs_line = lines
+        .iter()
+        .find_map(|l| l.trim_start().strip_prefix("or, to keep them in Git LFS instead: "))
+        .unwrap_or_else(|| panic!("an LFS form: {lines:?}"))
+        .to_owned();
+    assert!(
+        lfs_line.starts_with("git lfs migrate import --include=media/video.mp4 --include-ref=HEAD --exclude-ref="),
+        "{lfs_line}"
+    );
+    follow(client, &lfs_line, "true");
+    for rev in ["media~2", "media~1", "media"] {
+        let blob = git(client, &["cat-file", "-p", &format!("{rev}:media/video.mp4")]);
+        assert!(
+            blob.starts_with("version https://git-lfs.github.com/spec/v1"),
+            "{rev}: {blob}"
+        );
+    }
+    assert_eq!(
+        git(client, &["rev-parse", "media~3"]),
+        git(client, &["rev-parse", "main"]),
+        "main is untouched"
+    );
+    let r = server.push(&["media:refs/heads/main"]);
+    assert_eq!(r.code, 0, "the push goes through with pointers: {}", r.describe());
+}
