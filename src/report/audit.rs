@@ -27,16 +27,8 @@ const SHOWN: usize = 5;
 /// Lines of a paths file printed whole (as a here-document to paste) unless `verbose`.
 const PATHS_FILE_SHOWN: usize = 8;
 
-/// Width of text output that does not go to a terminal.
-pub const TEXT_WIDTH: usize = 100;
-
-/// Text output wraps at the terminal's width when standard output is one (never narrower than
-/// 60 columns), else at [`TEXT_WIDTH`].
-fn width() -> usize {
-    console::Term::stdout()
-        .size_checked()
-        .map_or(TEXT_WIDTH, |(_, cols)| usize::from(cols).max(60))
-}
+pub use super::text::TEXT_WIDTH;
+use super::text::width;
 
 /// Render the audit in `format` (text, JSON or markdown; the other formats are the scan's and
 /// render its findings).
@@ -474,14 +466,14 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 writeln!(out, "       {line}")?;
             }
             if let Some(step) = first_step(audit, o) {
-                super::text::fix(out, &p, 7, 1, &step)?;
+                super::text::fix(out, &p, 7, 1, &step, width)?;
             }
         }
         if listing.hidden > 0 {
             let lead = if listing.shown.is_empty() { "" } else { "… " };
             writeln!(out, "  {lead}{} (--verbose lists them all)", listing.more())?;
         }
-        super::text::instead(out, &p, policy.suggestion(pattern))?;
+        super::text::instead(out, &p, policy.suggestion(pattern), width)?;
     }
 
     text_plan(out, audit, &p, options.verbose, width)?;

@@ -318,7 +318,14 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         head.push(f.rule.to_string());
         writeln!(out, "{}", head.join("  "))?;
         writeln!(out, "      {}", sanitize(f.message.as_bytes()))?;
-        super::text::fix(out, &super::text::Painter { color: cx.color }, 6, 1, &f.first_step())?;
+        super::text::fix(
+            out,
+            &super::text::Painter { color: cx.color },
+            6,
+            1,
+            &f.first_step(),
+            super::text::TEXT_WIDTH,
+        )?;
     }
     if hidden > 0 {
         writeln!(

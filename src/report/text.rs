@@ -47,9 +47,20 @@ impl Painter {
     }
 }
 
+/// Width of text output that does not go to a terminal (and of hook output, which never does).
+pub const TEXT_WIDTH: usize = 100;
+
+/// Text output wraps at the terminal's width when standard output is one (never narrower than
+/// 60 columns), else at [`TEXT_WIDTH`].
+pub(super) fn width() -> usize {
+    console::Term::stdout()
+        .size_checked()
+        .map_or(TEXT_WIDTH, |(_, cols)| usize::from(cols).max(60))
+}
+
 /// A pattern's suggestion, wrapped, after `Instead:`.
-pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str) -> io::Result<()> {
-    for (i, line) in wrap(suggestion, 88).iter().enumerate() {
+pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str, width: usize) -> io::Result<()> {
+    for (i, line) in wrap(suggestion, width.saturating_sub(12).max(30)).iter().enumerate() {
         let lead = if i == 0 {
             p.paint(Style::new().bold(), "Instead:")
         } else {
@@ -62,7 +73,14 @@ pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str) -> io:
 
 /// A finding's first step under its message, after `Fix:`, wrapped; an exemption's TOML
 /// lines follow as they are, so they can be copied. `run` findings listed together share it.
-pub(super) fn fix(out: &mut dyn Write, p: &Painter, indent: usize, run: usize, step: &str) -> io::Result<()> {
+pub(super) fn fix(
+    out: &mut dyn Write,
+    p: &Painter,
+    indent: usize,
+    run: usize,
+    step: &str,
+    width: usize,
+) -> io::Result<()> {
     let (sentence, toml) = crate::advice::split(step);
     let pad = " ".repeat(indent);
     let label = if run > 1 {
@@ -70,7 +88,7 @@ pub(super) fn fix(out: &mut dyn Write, p: &Painter, indent: usize, run: usize, s
     } else {
         "Fix:".to_owned()
     };
-    let width = 92usize.saturating_sub(label.len()).max(40);
+    let width = width.saturating_sub(indent + label.chars().count() + 1).max(20);
     for (i, line) in wrap(sentence, width).iter().enumerate() {
         let lead = if i == 0 {
             p.paint(Style::new().bold(), &label)
@@ -106,6 +124,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     let s = &outcome.summary;
+    let width = width();
     for (pattern, findings) in super::by_pattern(outcome) {
         writeln!(out)?;
         writeln!(
@@ -138,7 +157,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
             run += 1;
             let step = steps.get(i);
             if steps.get(i + 1) != step {
-                fix(out, &p, 7, run, step.map(String::as_str).unwrap_or_default())?;
+                fix(out, &p, 7, run, step.map(String::as_str).unwrap_or_default(), width)?;
                 run = 0;
             }
         }
@@ -149,7 +168,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
                 plural(hidden as u64)
             )?;
         }
-        instead(out, &p, policy.suggestion(pattern))?;
+        instead(out, &p, policy.suggestion(pattern), width)?;
     }
     if !outcome.notices.is_empty() {
         writeln!(out)?;
@@ -175,4 +194,36 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
         s.warn,
         s.info
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> Vec<String> {
+        let mut out = Vec::new();
+        render(&mut out).expect("render");
+        String::from_utf8(out)
+            .expect("utf-8")
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn suggestions_and_first_steps_fit_the_width() {
+        let p = Painter { color: false };
+        let text = "Keep large, often-changing files out of git: store them in object storage and commit \
+                    a small manifest or pointer, or track them with Git LFS if the team wants to stay \
+                    git-native, which every clone then downloads on demand.";
+        for width in [60, 80, 100, 140] {
+            let instead = lines(|out| instead(out, &p, text, width));
+            let fix = lines(|out| fix(out, &p, 7, 3, text, width));
+            for line in instead.iter().chain(&fix) {
+                assert!(line.chars().count() <= width, "{width}: {line:?}");
+            }
+            assert!(instead.len() > 1 && fix.len() > 1, "{width}: wrapped");
+            assert!(fix[0].starts_with("       Fix (each of the 3 above): "), "{fix:?}");
+        }
+    }
 }
