@@ -8,28 +8,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::util::{
-    finding_set, fixture, fixture_copy, git, git_command, notice_kinds, parse_report, pushgate, run, scan_json,
-    write_file,
+    commit_all, finding_set, fixture, fixture_copy, git, git_command, notice_kinds, parse_report, pushgate, run,
+    scan_json, write_file,
 };
-
-/// Commit everything in the work tree `dir`.
-fn commit_all(dir: &Path, message: &str) {
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "-q",
-            "--no-verify",
-            "-m",
-            message,
-        ],
-    );
-}
 
 fn audit_run(repo: &Path, args: &[&str]) -> crate::util::Run {
     let mut cmd = pushgate();

@@ -242,22 +242,7 @@ fn scan_without_a_revision_checks_the_upstream_range() {
         &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()],
     );
     git(dir.path(), &["init", "-q", "-b", "main", work.to_str().unwrap()]);
-    let commit = |message: &str| {
-        git(&work, &["add", "-A"]);
-        git(
-            &work,
-            &[
-                "-c",
-                "user.name=T",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-q",
-                "-m",
-                message,
-            ],
-        );
-    };
+    let commit = |message: &str| crate::util::commit_all(&work, message);
     let scan = || run(pushgate().current_dir(&work).args(["scan", "--format", "json"]));
     let mut sqlite = b"SQLite format 3\0".to_vec();
     sqlite.resize(4096, 0);

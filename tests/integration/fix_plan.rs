@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::audit::audit_json;
-use crate::util::{fixture, fixture_copy, git, git_command, pushgate, run, write_file};
+use crate::util::{commit_all, fixture, fixture_copy, git, git_command, pushgate, run, write_file};
 
 fn audit_text(repo: &Path, args: &[&str]) -> crate::util::Run {
     let mut cmd = pushgate();
@@ -231,20 +231,7 @@ fn a_plan_that_only_prunes_carries_no_rewrite_warning() {
         "dump.sql",
         "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: shop\n-- ------------------------------------------------------\nINSERT INTO `t` VALUES (1),(2);\n",
     );
-    git(dir, &["add", "-A"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "dump",
-        ],
-    );
+    commit_all(dir, "dump");
     git(dir, &["checkout", "-q", "-"]);
     git(dir, &["branch", "-q", "-D", "scratch"]);
     git(dir, &["reflog", "expire", "--expire=now", "--all"]);
@@ -420,20 +407,7 @@ fn text_and_json_agree_on_version_counts() {
                 "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: shop\n-- ------------------------------------------------------\nINSERT INTO `t` VALUES ({i});\n"
             ),
         );
-        git(dir, &["add", "-A"]);
-        git(
-            dir,
-            &[
-                "-c",
-                "user.name=T",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-q",
-                "-m",
-                "dump",
-            ],
-        );
+        commit_all(dir, "dump");
     }
     git(dir, &["checkout", "-q", "-"]);
     git(dir, &["branch", "-q", "-D", "scratch"]);

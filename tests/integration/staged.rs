@@ -19,23 +19,6 @@ fn work() -> tempfile::TempDir {
     dir
 }
 
-fn commit(dir: &Path, message: &str) {
-    git(
-        dir,
-        &[
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "-q",
-            "--no-verify",
-            "-m",
-            message,
-        ],
-    );
-}
-
 fn sqlite(fill: u8) -> Vec<u8> {
     let mut bytes = b"SQLite format 3\0".to_vec();
     bytes.resize(4096, fill);

@@ -406,3 +406,27 @@ pub fn suggests(text: &str, typo: &str, want: &str, other: &str) -> bool {
         .iter()
         .any(|w| lower.contains(w))
 }
+
+/// Commit what is staged in the work tree `dir`, as a fixed test identity, without hooks.
+pub fn commit(dir: &Path, message: &str) {
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            message,
+        ],
+    );
+}
+
+/// Stage everything in the work tree `dir` and [`commit`] it.
+pub fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    commit(dir, message);
+}
