@@ -45,7 +45,12 @@ const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
 /// directory honoring `GIT_DIR` when `dir` is `None`.
 pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
     let (at, result) = match dir {
-        Some(d) => (d.to_owned(), gix::discover(d)),
+        // Searched from its absolute path: gix's upward search mistakes a relative path that
+        // climbs out of a work tree (`../srv.git` from inside one) for that work tree's `.git`.
+        Some(d) => (
+            d.to_owned(),
+            gix::discover(std::fs::canonicalize(d).unwrap_or_else(|_| d.to_owned())),
+        ),
         None => (PathBuf::from("."), gix::discover_with_environment_overrides(".")),
     };
     let mut repo = result.map_err(|e| {

@@ -459,3 +459,25 @@ fn a_hook_whose_binary_is_gone_says_so_in_one_line() {
     assert!(r.stderr.contains("data/app.db"), "pushgate judged it: {}", r.describe());
     assert_eq!(lines_of(&marker), 1, "the chain was kept: {}", r.describe());
 }
+
+#[test]
+fn a_relative_repo_that_climbs_out_of_a_work_tree_is_the_repository_named() {
+    // `--repo ../srv.git` typed inside a clone's work tree names the bare repository beside it,
+    // never the clone around the current directory.
+    let server = Server::seeded("push_output", "main");
+    let parent = server.bare.parent().expect("parent");
+    let bare_name = server.bare.file_name().expect("name").to_str().expect("utf-8");
+    let work = tempfile::tempdir_in(parent).expect("tempdir");
+    git(work.path(), &["init", "-q"]);
+    let relative = format!("../{bare_name}");
+    let at = |args: &[&str]| run(pushgate().current_dir(work.path()).args(args));
+    let r = at(&["install", "pre-receive", "--repo", &relative]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(server.bare.join("hooks/pre-receive").is_file(), "{}", r.describe());
+    assert!(!work.path().join(".git/hooks/pre-receive").exists());
+    let r = at(&["policy", "show", "--repo", &relative]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let r = at(&["uninstall", "pre-receive", "--repo", &relative]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(!server.bare.join("hooks/pre-receive").exists(), "{}", r.describe());
+}

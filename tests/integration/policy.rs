@@ -702,12 +702,17 @@ fn init_policy_show_and_the_hook_agree_in_a_bare_repository() {
 
     let r = at(&["policy", "show", "--repo", "srv.git"]);
     assert_eq!(r.code, 0, "{}", r.describe());
-    assert_eq!(source_line(&r), "# source: srv.git/pushgate.toml (git directory)");
+    // Named by its absolute path: the one the hook reads, wherever it runs.
+    let shown = fs::canonicalize(&file).unwrap();
+    assert_eq!(
+        source_line(&r),
+        format!("# source: {} (git directory)", shown.display())
+    );
     let r = at(&["policy", "check", "--repo", "srv.git"]);
     assert_eq!(r.code, 0, "{}", r.describe());
     assert_eq!(
         r.stdout.trim(),
-        "ok: srv.git/pushgate.toml (git directory) is a valid pushgate policy"
+        format!("ok: {} (git directory) is a valid pushgate policy", shown.display())
     );
 
     // The hook reads the same file: in evaluate mode a database goes through, and back in
