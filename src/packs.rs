@@ -135,6 +135,8 @@ struct Kept {
     kind: Vec<Option<Kind>>,
     packed: Vec<u64>,
     unpacked: Vec<u64>,
+    /// Whether each entry is stored as a delta.
+    delta: Vec<bool>,
 }
 
 /// The database read once; answers per-object questions afterwards.
@@ -186,6 +188,7 @@ impl Packs {
                 kind: entries.entries.iter().map(|e| e.kind).collect(),
                 packed: entries.entries.iter().map(|e| e.packed).collect(),
                 unpacked: entries.entries.iter().map(|e| e.unpacked).collect(),
+                delta: entries.entries.iter().map(|e| e.depth.unwrap_or(0) > 0).collect(),
             });
         }
         keep_deepest(&mut deepest, shown);
@@ -213,6 +216,19 @@ impl Packs {
         }
         let i = self.loose.binary_search_by(|l| l.0.as_ref().cmp(id)).ok()?;
         self.loose.get(i).map(|l| l.2)
+    }
+
+    /// What the object store's header of `id` says: its whole size, and whether it is stored
+    /// as a delta (the first pack holding it decides; a loose object is whole). `None` when
+    /// the database read here does not hold it.
+    pub fn header(&self, id: &gix::oid) -> Option<(u64, bool)> {
+        for pack in &self.packs {
+            if let Ok(i) = pack.ids.binary_search_by(|probe| probe.as_ref().cmp(id)) {
+                return Some((*pack.unpacked.get(i)?, *pack.delta.get(i)?));
+            }
+        }
+        let i = self.loose.binary_search_by(|l| l.0.as_ref().cmp(id)).ok()?;
+        self.loose.get(i).map(|l| (l.3, false))
     }
 
     /// Every object with its kind, packed and whole size (an object in several packs, or
