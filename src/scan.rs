@@ -541,7 +541,10 @@ impl<'a> Inspector<'a> {
             let chain = match self.chains.get(&new.oid) {
                 Some(known) => *known,
                 None => {
-                    let measured = self.content.delta_chain(new.oid)?;
+                    let measured = match self.packs.and_then(|p| p.chain(&new.oid)) {
+                        Some(chain) => Some(chain),
+                        None => self.content.delta_chain(new.oid)?,
+                    };
                     self.chains.insert(new.oid, measured);
                     measured
                 }
