@@ -6,6 +6,9 @@
 #
 # REPO is any local repository; without it a repository of about 500,000 objects (20,000
 # commits over 5,000 files) is generated with git fast-import and cached under target/bench/.
+# `scraping` (or `scraping:N`, N times as many commits) generates and caches the shape of a
+# scraping job instead: three JSON documents of 0.3-1.5 MiB rewritten every hour with small
+# edits, about 21,600 versions each.
 # RUNS (default 3): the best run counts. Measured:
 #   pushgate audit --format json                               the audit
 #   git log --all --raw --no-renames --no-abbrev               the history diff
@@ -17,7 +20,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/bench/lib.sh"
 runs="${2:-3}"
-repo="${1:-$(large_repo)}"
+case "${1:-}" in
+  "") repo=$(large_repo) ;;
+  scraping) repo=$(scraping_repo 1) ;;
+  scraping:*) repo=$(scraping_repo "${1#scraping:}") ;;
+  *) repo="$1" ;;
+esac
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 pushgate="$here/target/release/pushgate"
 q() { printf '%q' "$1"; }

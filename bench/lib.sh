@@ -52,6 +52,90 @@ large_repo() {
   echo "$dest"
 }
 
+# A generated scraping history: a job that rewrites a few JSON documents (0.3, 0.7 and
+# 1.5 MiB) every hour with small edits, one commit per run; COMMITS runs (each file changes
+# in about nine runs of ten, so 24,000 runs give each about 21,600 versions). Versions are
+# streamed file by file so that fast-import stores each as a delta of its predecessor; then
+# `git gc` packs it as a server would.
+generate_scraping() {
+  local dest="$1" commits="$2"
+  git init -q --bare -b main "$dest"
+  python3 - "$commits" <<'PY' | git -C "$dest" fast-import --quiet
+import random, sys
+# A scraper's history: FILES JSON documents (0.3-1.5 MiB), rewritten by a job every run with a
+# few small edits (values change, a timestamp moves on); one commit per run.
+commits = int(sys.argv[1]) if len(sys.argv) > 1 else 24000
+rnd = random.Random(11)
+out = sys.stdout.buffer
+sizes = [("data/prices.json", 300), ("data/stations.json", 700), ("data/outages.json", 1500)]
+docs = []
+for name, kib in sizes:
+    n = kib * 1024 // 96
+    docs.append([b'  {"id": %d, "name": "item-%06d", "value": %d, "state": "ok", "seen": "2024-01-01T00:00:00Z"},\n'
+                 % (i, i, rnd.randrange(10**6)) for i in range(n)])
+t = 1704067200
+mark = 0
+BATCH = 200
+c = 0
+while c < commits:
+    batch = min(BATCH, commits - c)
+    # The blobs of a batch, file by file (each version follows its predecessor in the stream,
+    # so fast-import stores it as a delta of it), then the commits naming them.
+    names = []
+    for f, (name, _) in enumerate(sizes):
+        doc = docs[f]
+        for k in range(batch):
+            if rnd.random() < 0.1:
+                names.append((c + k, f, None))
+                continue
+            for _ in range(1 + rnd.randrange(8)):
+                i = rnd.randrange(len(doc))
+                doc[i] = b'  {"id": %d, "name": "item-%06d", "value": %d, "state": "%s", "seen": "2024-%02d-%02dT%02d:00:00Z"},\n' % (
+                    i, i, rnd.randrange(10**6), rnd.choice([b"ok", b"down", b"late"]), 1 + rnd.randrange(12), 1 + rnd.randrange(28), rnd.randrange(24))
+            body = b'{"updated": %d, "items": [\n' % (t + (c + k) * 3600) + b"".join(doc) + b"  {}\n]}\n"
+            mark += 1
+            out.write(b"blob\nmark :%d\ndata %d\n" % (mark, len(body)))
+            out.write(body)
+            out.write(b"\n")
+            names.append((c + k, f, mark))
+    per_commit = {}
+    for ci, f, m in names:
+        if m is not None:
+            per_commit.setdefault(ci, []).append((f, m))
+    for k in range(batch):
+        ci = c + k
+        when = t + ci * 3600 + rnd.randrange(30)
+        out.write(b"commit refs/heads/main\n")
+        out.write(b"author scraper-bot <actions@users.noreply.github.com> %d +0000\n" % when)
+        out.write(b"committer scraper-bot <actions@users.noreply.github.com> %d +0000\n" % when)
+        msg = b"Latest data: %d" % when
+        out.write(b"data %d\n%s\n" % (len(msg), msg))
+        if ci == 0:
+            readme = b"Scraped every hour.\n"
+            out.write(b"M 100644 inline README.md\ndata %d\n%s\n" % (len(readme), readme))
+        for f, m in per_commit.get(ci, []):
+            out.write(b"M 100644 :%d %s\n" % (m, sizes[f][0].encode()))
+    c += batch
+PY
+  git -C "$dest" gc --quiet
+  git -C "$dest" commit-graph write --reachable 2>/dev/null || true
+}
+
+# scraping_repo [SCALE]: the path of the generated scraping repository (24,000 commits times
+# SCALE, default 1), generated once and cached under target/bench/.
+scraping_repo() {
+  local scale="${1:-1}"
+  local dest="$here/target/bench/scraping-$scale.git"
+  if [ ! -d "$dest" ]; then
+    echo "generating $dest ($((24000 * scale)) commits of a scraping job; once, minutes)" >&2
+    mkdir -p "$here/target/bench"
+    rm -rf "$dest.tmp"
+    generate_scraping "$dest.tmp" $((24000 * scale))
+    mv "$dest.tmp" "$dest"
+  fi
+  echo "$dest"
+}
+
 gnutime=$(command -v /usr/bin/time || true)
 bench_stats=$(mktemp)
 trap 'rm -f "$bench_stats"' EXIT

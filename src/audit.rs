@@ -3,9 +3,10 @@
 //! what each offending path costs in the packs, how to get it out of history, and what the
 //! object database holds.
 //!
-//! The walk diffs every commit on one thread while another reads the blobs it finds, and a
-//! third reads the pack indexes; the per-path history comes from the changes the walk
-//! recorded, so no path is looked up commit by commit.
+//! The walk diffs every commit while another thread reads the blobs it finds; that thread
+//! first reads the pack indexes (while the walk lists commits) and takes blob sizes from them.
+//! The per-path history comes from the changes the walk recorded, so no path is looked up
+//! commit by commit.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -199,22 +200,20 @@ pub fn audit(
     let refs = range.tips.len() as u64 + range.broken.len() as u64;
     let large = policy.file.rules.deep_delta_chain.min_size.0;
 
-    let (walk, packs) = std::thread::scope(|scope| {
-        // Pack indexes and entry headers are read directly: this handle needs no caches.
-        let reader = repo.clone();
-        let packs = scope.spawn(move || Packs::read(&reader, large, DEEPEST_SHOWN));
-        let walk = scan::inspect_walk(repo, policy, progress, Reading::Audit, |walker| {
+    // The blob reader reads the pack indexes and entry headers while the walk lists commits,
+    // and then takes blob sizes from them.
+    let (walked, tips, mut inspected, packs) = scan::inspect_walk_with_packs(
+        repo,
+        policy,
+        progress,
+        Reading::Audit,
+        Some((large, DEEPEST_SHOWN)),
+        |walker| {
             walker.record_changes();
             walker.walk(&range.tips, &Old::Reachable(&[]), None)
-        });
-        let packs = packs
-            .join()
-            .map_err(|_| RepoError::read("reading the packs", "the pack reader failed"))
-            .and_then(|p| p);
-        (walk, packs)
-    });
-    let (walked, tips, mut inspected) = walk?;
-    let packs = packs?;
+        },
+    )?;
+    let packs = packs.ok_or_else(|| RepoError::read("reading the packs", "the pack reader read none"))?;
     progress.steps("history", 4, "what no ref reaches");
 
     // What no ref reaches: everything the walk did not (blobs it read, trees it recorded,
@@ -258,7 +257,7 @@ pub fn audit(
     let sizes = std::mem::take(&mut inspected.sizes);
     let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
 
-    let mut outcome = scan::conclude(repo, policy, true, &walked, inspected, History::Whole, started)?;
+    let mut outcome = scan::conclude(repo, policy, true, &walked, inspected, History::Whole(&sizes), started)?;
     for (name, id) in &range.broken {
         outcome.notices.push(crate::finding::Notice {
             kind: "broken-ref",

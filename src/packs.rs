@@ -120,6 +120,10 @@ struct Entry {
     /// The base's position in the index; `u32::MAX` for a base outside the pack.
     base: Option<u32>,
     depth: Option<u32>,
+    /// The entry's own inflated bytes (a delta's: the delta's).
+    inflated: u64,
+    /// What rebuilding it inflates: its own bytes and its bases', down the chain.
+    chain_bytes: u64,
 }
 
 /// One pack's entries, by their position in the index.
@@ -135,12 +139,53 @@ struct Kept {
     kind: Vec<Option<Kind>>,
     packed: Vec<u64>,
     unpacked: Vec<u64>,
+    /// Whether each entry is stored as a delta.
+    delta: Vec<bool>,
+    /// Where the ids of each first byte begin in `ids` (and, last, where they end).
+    fan: Vec<u32>,
+}
+
+impl Kept {
+    /// The position of `id` in `ids`.
+    fn position(&self, id: &gix::oid) -> Option<usize> {
+        let first = usize::from(*id.as_bytes().first()?);
+        let start = *self.fan.get(first)? as usize;
+        let end = *self.fan.get(first + 1)? as usize;
+        let i = self
+            .ids
+            .get(start..end)?
+            .binary_search_by(|probe| probe.as_ref().cmp(id))
+            .ok()?;
+        Some(start + i)
+    }
+}
+
+/// For ids in order: where those of each first byte begin, and where the last ones end.
+fn fan_out(ids: &[ObjectId]) -> Vec<u32> {
+    let mut fan = vec![0u32; 257];
+    for id in ids {
+        if let Some(&first) = id.as_bytes().first()
+            && let Some(slot) = fan.get_mut(usize::from(first) + 1)
+        {
+            *slot += 1;
+        }
+    }
+    for i in 1..fan.len() {
+        let before = fan.get(i - 1).copied().unwrap_or(0);
+        if let Some(slot) = fan.get_mut(i) {
+            *slot += before;
+        }
+    }
+    fan
 }
 
 /// The database read once; answers per-object questions afterwards.
 pub struct Packs {
     packs: Vec<Kept>,
     loose: Vec<(ObjectId, Kind, u64, u64)>,
+    /// The delta chain (depth, bytes inflated to rebuild) of each packed object of at least
+    /// `large` bytes, from the first pack holding it.
+    chains: gix::hashtable::HashMap<ObjectId, (u32, u64)>,
     /// The totals.
     pub statistics: Statistics,
 }
@@ -153,6 +198,7 @@ impl Packs {
         let mut statistics = Statistics::default();
         let mut packs = Vec::new();
         let mut deepest: Vec<Chain> = Vec::new();
+        let mut chains: gix::hashtable::HashMap<ObjectId, (u32, u64)> = Default::default();
         for bundle in crate::repo::open_bundles(&dirs, repo.object_hash()) {
             let entries = read_pack(bundle)?;
             statistics.packs += 1;
@@ -169,6 +215,11 @@ impl Packs {
                 if depth > 0 {
                     statistics.deltas += 1;
                 }
+                if e.unpacked >= large {
+                    chains
+                        .entry(entries.bundle.index.oid_at_index(i as u32).to_owned())
+                        .or_insert((depth, e.chain_bytes));
+                }
                 if e.unpacked >= large && depth > 0 {
                     deepest.push(Chain {
                         id: entries.bundle.index.oid_at_index(i as u32).to_owned(),
@@ -181,11 +232,14 @@ impl Packs {
                     }
                 }
             }
+            let ids: Vec<ObjectId> = entries.bundle.index.iter().map(|e| e.oid).collect();
             packs.push(Kept {
-                ids: entries.bundle.index.iter().map(|e| e.oid).collect(),
+                fan: fan_out(&ids),
+                ids,
                 kind: entries.entries.iter().map(|e| e.kind).collect(),
                 packed: entries.entries.iter().map(|e| e.packed).collect(),
                 unpacked: entries.entries.iter().map(|e| e.unpacked).collect(),
+                delta: entries.entries.iter().map(|e| e.depth.unwrap_or(0) > 0).collect(),
             });
         }
         keep_deepest(&mut deepest, shown);
@@ -200,6 +254,7 @@ impl Packs {
         Ok(Packs {
             packs,
             loose,
+            chains,
             statistics,
         })
     }
@@ -207,12 +262,32 @@ impl Packs {
     /// The bytes `id` occupies as stored (its pack entry, or its loose file).
     pub fn packed_size(&self, id: &gix::oid) -> Option<u64> {
         for pack in &self.packs {
-            if let Ok(i) = pack.ids.binary_search_by(|probe| probe.as_ref().cmp(id)) {
+            if let Some(i) = pack.position(id) {
                 return pack.packed.get(i).copied();
             }
         }
         let i = self.loose.binary_search_by(|l| l.0.as_ref().cmp(id)).ok()?;
         self.loose.get(i).map(|l| l.2)
+    }
+
+    /// What the object store's header of `id` says: its whole size, and whether it is stored
+    /// as a delta (the first pack holding it decides; a loose object is whole). `None` when
+    /// the database read here does not hold it.
+    pub fn header(&self, id: &gix::oid) -> Option<(u64, bool)> {
+        for pack in &self.packs {
+            if let Some(i) = pack.position(id) {
+                return Some((*pack.unpacked.get(i)?, *pack.delta.get(i)?));
+            }
+        }
+        let i = self.loose.binary_search_by(|l| l.0.as_ref().cmp(id)).ok()?;
+        self.loose.get(i).map(|l| (l.3, false))
+    }
+
+    /// The delta chain behind a packed object of at least `large` bytes (see [`Packs::read`]):
+    /// its depth and the bytes rebuilding it inflates, as
+    /// [`ContentReader::delta_chain`](crate::repo::ContentReader::delta_chain) measures them.
+    pub fn chain(&self, id: &gix::oid) -> Option<(u32, u64)> {
+        self.chains.get(id).copied()
     }
 
     /// Every object with its kind, packed and whole size (an object in several packs, or
@@ -259,6 +334,7 @@ fn read_pack(bundle: Bundle) -> Result<PackEntries, RepoError> {
             .map_err(|e| bad(format!("entry at offset {offset}: {e}")))?;
         let Some(e) = entries.get_mut(i as usize) else { continue };
         e.packed = next.saturating_sub(offset);
+        e.inflated = header.decompressed_size;
         let base_offset = match header.header {
             Header::Commit => Err(Kind::Commit),
             Header::Tree => Err(Kind::Tree),
@@ -300,20 +376,22 @@ fn resolve_chains(entries: &mut [Entry]) -> Result<(), ()> {
     for start in 0..entries.len() {
         let mut at = start;
         // Follow bases until one whose depth is known.
-        let (depth, kind) = loop {
+        let (depth, kind, bytes) = loop {
             let Some(e) = entries.get_mut(at) else { return Err(()) };
             if let Some(d) = e.depth {
-                break (d, e.kind);
+                break (d, e.kind, e.chain_bytes);
             }
             match e.base {
                 None => {
                     e.depth = Some(0);
-                    break (0, e.kind);
+                    e.chain_bytes = e.inflated;
+                    break (0, e.kind, e.chain_bytes);
                 }
                 // One delta deep from here; the kind is the outside base's, unknown.
                 Some(u32::MAX) => {
                     e.depth = Some(1);
-                    break (1, e.kind);
+                    e.chain_bytes = e.inflated;
+                    break (1, e.kind, e.chain_bytes);
                 }
                 Some(b) => {
                     chain.push(at);
@@ -324,11 +402,13 @@ fn resolve_chains(entries: &mut [Entry]) -> Result<(), ()> {
                 }
             }
         };
-        let mut d = depth;
+        let (mut d, mut b) = (depth, bytes);
         while let Some(i) = chain.pop() {
             d += 1;
             if let Some(e) = entries.get_mut(i) {
+                b = b.saturating_add(e.inflated);
                 e.depth = Some(d);
+                e.chain_bytes = b;
                 e.kind = e.kind.or(kind);
             }
         }
@@ -407,6 +487,29 @@ fn read_loose(repo: &gix::Repository, dirs: &[PathBuf]) -> Result<Vec<(ObjectId,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_found_through_the_fan_out() {
+        let hex = ["00aa", "00ab", "7f00", "ff01", "ff02"];
+        let ids: Vec<ObjectId> = hex
+            .iter()
+            .map(|h| ObjectId::from_hex(format!("{h:0<40}").as_bytes()).expect("valid hex"))
+            .collect();
+        let kept = Kept {
+            fan: fan_out(&ids),
+            ids: ids.clone(),
+            kind: vec![Some(Kind::Blob); ids.len()],
+            packed: vec![1; ids.len()],
+            unpacked: vec![2; ids.len()],
+            delta: vec![false; ids.len()],
+        };
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(kept.position(id), Some(i));
+        }
+        let absent = ObjectId::from_hex(format!("{:0<40}", "7f01").as_bytes()).expect("valid hex");
+        assert_eq!(kept.position(&absent), None);
+        assert_eq!(kept.fan.last().copied(), Some(5));
+    }
 
     #[test]
     fn varints_read_as_git_writes_them() {

@@ -13,6 +13,7 @@ use crate::candidate::Candidate;
 use crate::detect::{self, Format, Sniff};
 use crate::finding::{Finding, Level, Notice};
 use crate::history::Model;
+use crate::packs::Packs;
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
@@ -188,8 +189,9 @@ pub fn scan_candidates(
 pub(crate) enum History<'a> {
     /// The look-back window behind these tips.
     Window(&'a [ObjectId]),
-    /// Everything the walk recorded (the audit).
-    Whole,
+    /// Everything the walk recorded (the audit), with the size of every blob the walk read
+    /// (`None`: absent), so that no header is read twice.
+    Whole(&'a gix::hashtable::HashMap<ObjectId, Option<u64>>),
 }
 
 /// From what the walk and the inspection found to the outcome: one finding per path and rule,
@@ -230,7 +232,7 @@ pub(crate) fn conclude(
             )?)
         }
         History::Window(_) => None,
-        History::Whole => Model::whole(walked),
+        History::Whole(_) => Model::whole(walked),
     };
     if let Some(model) = &model {
         let input = behaviour::Input {
@@ -240,7 +242,11 @@ pub(crate) fn conclude(
             policy: file,
         };
         let analysis = behaviour::analyze(&input)?;
-        apply_behaviour(&input, analysis, policy, &mut findings);
+        let known = match history {
+            History::Whole(sizes) => Some(sizes),
+            History::Window(_) => None,
+        };
+        apply_behaviour(&input, analysis, policy, known, &mut findings);
         if model.truncated && matches!(history, History::Window(_)) {
             notices.push(Notice {
                 kind: "lookback-truncated",
@@ -343,6 +349,21 @@ pub(crate) fn inspect_walk(
     reading: Reading,
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
 ) -> Result<(Walked, Vec<ObjectId>, Inspected), RepoError> {
+    let (walked, tips, inspected, _) = inspect_walk_with_packs(repo, policy, progress, reading, None, drive)?;
+    Ok((walked, tips, inspected))
+}
+
+/// [`inspect_walk`]; with `packs` (the `large` and `shown` of [`Packs::read`]), the blob
+/// reader first reads the object database's statistics (while the walk lists commits, before
+/// any blob arrives) and takes blob sizes from them instead of reading each header again.
+pub(crate) fn inspect_walk_with_packs(
+    repo: &gix::Repository,
+    policy: &Policy,
+    progress: &Progress,
+    reading: Reading,
+    packs: Option<(u64, usize)>,
+    drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
+) -> Result<(Walked, Vec<ObjectId>, Inspected, Option<Packs>), RepoError> {
     // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
     // of them); at most `BATCHES` batches wait, so memory stays bounded when the reader is slower.
     const BATCH: usize = 512;
@@ -354,7 +375,12 @@ pub(crate) fn inspect_walk(
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(BATCHES);
         let inspecting = scope.spawn(move || {
+            let packs = match packs {
+                Some((large, shown)) => Some(Packs::read(&reader, large, shown)?),
+                None => None,
+            };
             let mut inspector = Inspector::new(&reader, policy);
+            inspector.packs = packs.as_ref();
             if reading != Reading::Exact {
                 inspector.attribute_dirs = Some(Default::default());
             }
@@ -366,7 +392,8 @@ pub(crate) fn inspect_walk(
                     inspector.inspect(blob, progress)?;
                 }
             }
-            Ok::<_, RepoError>(inspector.into_inspected())
+            let inspected = inspector.into_inspected();
+            Ok::<_, RepoError>((inspected, packs))
         });
         let stopped = || RepoError::read("reading blobs", "the blob reader stopped");
         let walking = (|| {
@@ -392,9 +419,9 @@ pub(crate) fn inspect_walk(
             .join()
             .map_err(|_| RepoError::read("reading blobs", "the blob reader failed"))?;
         // The reader's own error explains a walk that stopped because the reader did.
-        let inspected = inspected?;
+        let (inspected, packs) = inspected?;
         let (walked, tips) = walking?;
-        Ok((walked, tips, inspected))
+        Ok((walked, tips, inspected, packs))
     })
 }
 
@@ -419,6 +446,8 @@ struct Inspector<'a> {
     attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
     /// With [`Reading::Audit`]: what each path's last version read turned out to be.
     path_sniffs: Option<HashMap<gix::bstr::BString, Option<Sniff>>>,
+    /// The object database's statistics, when read: blob sizes come from there.
+    packs: Option<&'a Packs>,
 }
 
 impl<'a> Inspector<'a> {
@@ -430,6 +459,7 @@ impl<'a> Inspector<'a> {
             attributes: Attributes::new(repo),
             attribute_dirs: None,
             path_sniffs: None,
+            packs: None,
             known: Default::default(),
             growth: Growth::default(),
             findings: Vec::new(),
@@ -511,7 +541,10 @@ impl<'a> Inspector<'a> {
             let chain = match self.chains.get(&new.oid) {
                 Some(known) => *known,
                 None => {
-                    let measured = self.content.delta_chain(new.oid)?;
+                    let measured = match self.packs.and_then(|p| p.chain(&new.oid)) {
+                        Some(chain) => Some(chain),
+                        None => self.content.delta_chain(new.oid)?,
+                    };
                     self.chains.insert(new.oid, measured);
                     measured
                 }
@@ -533,15 +566,17 @@ impl<'a> Inspector<'a> {
 
     /// The blob's size from its header (`None` when absent) and what its content prefix shows.
     fn read(&mut self, new: &Candidate) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
-        let header = self
-            .repo
-            .try_find_header(new.oid)
-            .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?;
-        let Some(header) = header else {
+        let header = match self.packs.and_then(|p| p.header(&new.oid)) {
+            Some(known) => Some(known),
+            None => self
+                .repo
+                .try_find_header(new.oid)
+                .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?
+                .map(|h| (h.size(), h.num_deltas().is_some_and(|n| n > 0))),
+        };
+        let Some((size, delta)) = header else {
             return Ok((None, None));
         };
-        let size = header.size();
-        let delta = header.num_deltas().is_some_and(|n| n > 0);
         if delta && let Some(previous) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path)) {
             return Ok((Some(size), previous.clone()));
         }
@@ -627,11 +662,15 @@ fn apply_behaviour(
     input: &behaviour::Input<'_, '_>,
     analysis: behaviour::Analysis,
     policy: &Policy,
+    known: Option<&gix::hashtable::HashMap<ObjectId, Option<u64>>>,
     findings: &mut Vec<Finding>,
 ) {
     let rules = &policy.file.rules;
     let repo = input.repo;
-    let size_of = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
+    let size_of = |b: ObjectId| match known.and_then(|k| k.get(&b)) {
+        Some(size) => *size,
+        None => repo.try_find_header(b).ok().flatten().map(|h| h.size()),
+    };
     for t in input.touched.values() {
         if let Some(hit) = rules::churning_blob::check(input, t, &size_of)
             && !rules.churning_blob.level.is_off()

@@ -330,8 +330,12 @@ pub fn walk(
 pub struct Walker<'r, F> {
     repo: &'r gix::Repository,
     on_blob: F,
-    /// The paths each blob was reported at.
-    reported: gix::hashtable::HashMap<ObjectId, Vec<BString>>,
+    /// The path each blob was first reported at (an index into `path_ids`); a blob is mostly
+    /// at one path, so further paths are kept apart, in `reported_more`.
+    reported: gix::hashtable::HashMap<ObjectId, u32>,
+    reported_more: HashSet<(ObjectId, u32)>,
+    /// Each path reported so far, numbered once.
+    path_ids: HashMap<BString, u32>,
     trees: gix::hashtable::HashMap<ObjectId, ObjectId>,
     walked: Walked,
     shallow: Option<HashSet<ObjectId>>,
@@ -347,6 +351,8 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             repo,
             on_blob,
             reported: Default::default(),
+            reported_more: HashSet::new(),
+            path_ids: HashMap::new(),
             trees: Default::default(),
             walked: Walked::default(),
             shallow: None,
@@ -511,17 +517,38 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         root: Option<ObjectId>,
         reference: &Option<BString>,
     ) -> Result<(), RepoError> {
-        let paths = self.reported.entry(oid).or_default();
-        if paths.contains(&path) {
-            return Ok(());
+        let id = match self.path_ids.get(&path) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.path_ids.len()).unwrap_or(u32::MAX);
+                self.path_ids.insert(path.clone(), id);
+                id
+            }
+        };
+        match self.reported.get(&oid) {
+            None => {
+                self.reported.insert(oid, id);
+            }
+            Some(&first) => {
+                if first == id || !self.reported_more.insert((oid, id)) {
+                    return Ok(());
+                }
+            }
         }
-        paths.push(path.clone());
         (self.on_blob)(Candidate::new(oid, path, commit, root, reference.clone()))
     }
 
     /// The new commits reachable from `tips`, parents before children.
     fn commits_parents_first(&mut self, tips: &[ObjectId], old: &Old<'_>) -> Result<Vec<Commit>, RepoError> {
-        let repo = self.repo;
+        // A whole history's commits are each read once: caches would only hold memory for the
+        // rest of the audit, so that walk reads through a handle without them.
+        let uncached = self.walked.recorded.is_some().then(|| {
+            let mut plain = self.repo.clone();
+            plain.object_cache_size(0);
+            plain.objects.unset_pack_cache();
+            plain
+        });
+        let repo = uncached.as_ref().unwrap_or(self.repo);
         let walked = &self.trees;
         let mut tips: Vec<ObjectId> = tips
             .iter()

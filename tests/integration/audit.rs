@@ -123,6 +123,36 @@ fn audit_findings_are_the_whole_history_scan_findings() {
 }
 
 #[test]
+fn audit_measures_delta_chains_as_the_scan_does() {
+    // The audit takes chains from its pack statistics, the scan walks each chain's entry
+    // headers: the same depth and bytes to inflate for every version.
+    let repo = fixture("churn");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = write_file(dir.path(), "p.toml", "[rules.deep-delta-chain]\nmax_depth = 5\n");
+    let policy = policy.to_str().expect("utf-8");
+    let (_, scan) = scan_json(&repo, &["--all", "--policy", policy]);
+    let (_, audit) = audit_json(&repo, &["--policy", policy]);
+    let chain = |report: &Value| {
+        crate::util::findings(report)
+            .iter()
+            .find(|f| f["rule"] == "deep-delta-chain" && f["path"] == "assets/model.bin")
+            .map(|f| {
+                (
+                    f["blob"].clone(),
+                    f["evidence"]["depth"].as_u64(),
+                    f["evidence"]["inflate_bytes"].as_u64(),
+                    f["evidence"]["versions"].as_u64(),
+                )
+            })
+            .expect("a deep-delta-chain finding for assets/model.bin")
+    };
+    let audited = chain(&audit);
+    assert!(audited.1.is_some_and(|d| d > 5), "{audited:?}");
+    assert!(audited.2.is_some_and(|b| b > 6 * 1024 * 1024), "{audited:?}");
+    assert_eq!(audited, chain(&scan));
+}
+
+#[test]
 fn audit_of_a_churning_model_plans_an_lfs_migration_and_counts_its_bytes() {
     let repo = fixture("churn");
     let (code, report) = audit_json(&repo, &[]);
