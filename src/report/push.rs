@@ -638,13 +638,18 @@ mod tests {
     }
 
     fn render_with(outcome: &Outcome, policy: &Policy) -> String {
+        render_at(outcome, policy, &[])
+    }
+
+    /// The plain report of `outcome`, with `origins` saying where each commit sits.
+    fn render_at(outcome: &Outcome, policy: &Policy, origins: &[Origin]) -> String {
         let judgement = Judgement::of(outcome, policy);
         let cx = Context {
             color: false,
             bases: &[],
             skipped: &[],
             judgement: &judgement,
-            origins: &[],
+            origins,
             warnings: &[],
             notes: &[],
             hint: None,
@@ -716,7 +721,6 @@ mod tests {
             ..Outcome::default()
         };
         let policy = Policy::builtin();
-        let judgement = Judgement::of(&outcome, &policy);
         let text = |depth: usize| {
             let origins = [Origin {
                 commit,
@@ -726,21 +730,7 @@ mod tests {
                 depth: Some(depth),
                 merges_above: false,
             }];
-            let cx = Context {
-                color: false,
-                bases: &[],
-                skipped: &[],
-                judgement: &judgement,
-                origins: &origins,
-                warnings: &[],
-                notes: &[],
-                hint: None,
-                bypass_log: None,
-                received: None,
-            };
-            let mut out = Vec::new();
-            render(&mut out, &outcome, &policy, &cx).expect("render");
-            String::from_utf8(out).expect("utf-8")
+            render_at(&outcome, &policy, &origins)
         };
         let deep = text(2);
         assert!(
