@@ -100,19 +100,23 @@ pub struct Bypass {
 }
 
 /// `[suggestions]`: the wording of what to use instead, and one text per pattern that
-/// replaces it (an empty text keeps the style's wording).
+/// replaces it (an empty text keeps the style's wording, and `policy show` leaves it out).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
 pub struct Suggestions {
     /// Which built-in wording the patterns get: AWS services, or vendor-neutral categories.
     pub style: SuggestionStyle,
     /// large-churn
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub large_churn: String,
     /// database
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub database: String,
     /// audit-trail
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub audit_trail: String,
     /// backup
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub backup: String,
 }
 

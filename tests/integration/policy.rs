@@ -265,6 +265,31 @@ fn policy_show_default_names_the_built_in_policy() {
 }
 
 #[test]
+fn policy_show_lists_only_the_pattern_texts_a_policy_sets() {
+    // Without a text of its own a pattern gets the style's wording: nothing to show.
+    let r = policy_show(&fixture("plain"), &[]);
+    let suggestions = r.stdout.split("[suggestions]").nth(1).unwrap_or_default();
+    let section = suggestions.split("\n[").next().unwrap_or_default();
+    assert_eq!(section.trim(), "style = \"aws\"", "{}", r.stdout);
+
+    let dir = tempfile::tempdir().unwrap();
+    let user = write_file(
+        dir.path(),
+        "team.toml",
+        "[suggestions]\nstyle = \"neutral\"\nbackup = \"Use the team's backup vault.\"\n",
+    );
+    let r = policy_show(&fixture("plain"), &["--policy", user.to_str().unwrap()]);
+    let suggestions = r.stdout.split("[suggestions]").nth(1).unwrap_or_default();
+    let section = suggestions.split("\n[").next().unwrap_or_default();
+    assert_eq!(
+        section.trim(),
+        "style = \"neutral\"\nbackup = \"Use the team's backup vault.\"",
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn policy_show_merges_a_user_policy_over_the_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let user = write_file(
