@@ -24,7 +24,7 @@
 //! - [`hook`] runs the same pipeline as git's `pre-receive` and `pre-push` hooks, over what a
 //!   push adds, and installs them.
 //!
-//! The binary (`src/main.rs`) only parses arguments, picks the policy and the format, and maps
+//! The binary (`src/bin/pushgate/`) only parses arguments, picks the policy and the format, and maps
 //! outcomes to exit codes.
 
 #![deny(missing_docs)]
