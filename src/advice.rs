@@ -12,7 +12,7 @@
 
 use gix::bstr::{BStr, ByteSlice};
 
-use crate::finding::{Finding, Pattern};
+use crate::outcome::{Finding, Pattern};
 use crate::policy::SuggestionStyle;
 use crate::rules::RuleId;
 use crate::rules::paths::{FIXTURE_MAX, in_test_dir};
@@ -369,7 +369,7 @@ pub fn split(step: &str) -> (&str, Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Level;
+    use crate::outcome::Level;
 
     fn finding(rule: RuleId, path: &str, size: u64) -> Finding {
         Finding {

@@ -15,13 +15,14 @@ use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 use serde::Serialize;
 
-use crate::finding::{Level, Pattern};
+use crate::engine::{self, History, Reading};
+use crate::outcome::Outcome;
+use crate::outcome::{Level, Pattern};
 use crate::packs::{Count, Kind, Packs, Statistics};
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::RepoError;
 use crate::rules::RuleId;
-use crate::scan::{self, History, Outcome, Reading};
 use crate::walk::{Old, Range, Tip, TipKind};
 
 /// How many of the deepest chains of large objects the statistics name.
@@ -190,7 +191,7 @@ pub fn audit(
     repo: &gix::Repository,
     policy: &Policy,
     options: Options,
-    progress: &Progress,
+    progress: &dyn Progress,
 ) -> Result<Audit, RepoError> {
     let started = Instant::now();
     let mut range = Range::default();
@@ -202,7 +203,7 @@ pub fn audit(
 
     // The blob reader reads the pack indexes and entry headers while the walk lists commits,
     // and then takes blob sizes from them.
-    let (walked, tips, mut inspected, packs) = scan::inspect_walk_with_packs(
+    let (walked, tips, mut inspected, packs) = engine::inspect_walk_with_packs(
         repo,
         policy,
         progress,
@@ -248,7 +249,7 @@ pub fn audit(
                 name: UNREACHABLE.into(),
             })
             .collect();
-        let (_, _, more) = scan::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
+        let (_, _, more) = engine::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
             walker.walk(&tips, &Old::Reachable(&[]), None)
         })?;
         inspected.absorb(more);
@@ -257,10 +258,10 @@ pub fn audit(
     let sizes = std::mem::take(&mut inspected.sizes);
     let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
 
-    let mut outcome = scan::conclude(repo, policy, true, &walked, inspected, History::Whole(&sizes), started)?;
+    let mut outcome = engine::conclude(repo, policy, true, &walked, inspected, History::Whole(&sizes), started)?;
     for (name, id) in &range.broken {
-        outcome.notices.push(crate::finding::Notice {
-            kind: "broken-ref",
+        outcome.notices.push(crate::outcome::Notice {
+            kind: crate::outcome::NoticeKind::BrokenRef,
             message: format!(
                 "{} points at {id}, which is not in the repository; skipped",
                 crate::util::sanitize(name)
@@ -303,7 +304,7 @@ impl Audit {
     /// something (a baseline) took findings away: an offender whose findings are all gone
     /// goes, the others keep the level and rules of what is left.
     pub fn reconcile(&mut self) {
-        let mut left: HashMap<&BString, Vec<&crate::finding::Finding>> = HashMap::new();
+        let mut left: HashMap<&BString, Vec<&crate::outcome::Finding>> = HashMap::new();
         for f in &self.outcome.findings {
             if let Some(path) = &f.path {
                 left.entry(path).or_default().push(f);
@@ -344,7 +345,7 @@ impl Audit {
 
 /// A path's pattern and level: its most severe finding's; among equals, what the content is
 /// (a backup, a database, a record) before how large it is.
-fn primary(findings: &[&crate::finding::Finding]) -> (Pattern, Level) {
+fn primary(findings: &[&crate::outcome::Finding]) -> (Pattern, Level) {
     let preference = |p: Pattern| match p {
         Pattern::Backup => 3,
         Pattern::Database => 2,
@@ -489,7 +490,7 @@ fn offenders(
     sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
     policy: &Policy,
 ) -> Vec<Offender> {
-    let mut groups: BTreeMap<BString, Vec<&crate::finding::Finding>> = BTreeMap::new();
+    let mut groups: BTreeMap<BString, Vec<&crate::outcome::Finding>> = BTreeMap::new();
     for f in &outcome.findings {
         if let Some(path) = &f.path {
             groups.entry(path.clone()).or_default().push(f);

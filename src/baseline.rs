@@ -40,8 +40,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, Notice};
-use crate::scan::Outcome;
+use crate::outcome::Outcome;
+use crate::outcome::{Finding, Notice};
 use crate::util::sanitize;
 
 /// The schema version this build reads and writes.
@@ -127,13 +127,15 @@ pub enum BaselineError {
 }
 
 impl BaselineError {
-    /// Whether the error is the user's to fix (a missing or malformed file: exit status 2),
-    /// rather than the system's (an I/O failure).
-    pub fn is_usage(&self) -> bool {
-        matches!(
-            self,
-            BaselineError::Missing { .. } | BaselineError::Invalid { .. } | BaselineError::Version { .. }
-        )
+    /// The exit status: 2 for what the user can fix (a missing or malformed file), 3 for the
+    /// system's failures (I/O).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BaselineError::Missing { .. } | BaselineError::Invalid { .. } | BaselineError::Version { .. } => {
+                crate::error::exit::USAGE
+            }
+            _ => crate::error::exit::INTERNAL,
+        }
     }
 }
 
@@ -329,7 +331,7 @@ impl Baseline {
                 continue;
             };
             outcome.notices.push(Notice {
-                kind: "stale-baseline",
+                kind: crate::outcome::NoticeKind::StaleBaseline,
                 message: format!(
                     "baseline entry {} at {} is stale: {why}; rewrite the baseline to drop it",
                     sanitize(entry.rule.as_bytes()),
@@ -362,7 +364,7 @@ impl Baseline {
         outcome.summary.baselined = Some(left_out);
         if left_out > 0 {
             outcome.notices.push(Notice {
-                kind: "baseline-applied",
+                kind: crate::outcome::NoticeKind::BaselineApplied,
                 message: format!(
                     "{left_out} finding{} recorded in the baseline {} not reported",
                     crate::report::plural(left_out),
@@ -393,7 +395,7 @@ fn strip_location(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Level;
+    use crate::outcome::Level;
     use crate::rules::RuleId;
 
     fn finding(rule: RuleId, path: Option<&str>, blob: Option<&str>, level: Level) -> Finding {
@@ -468,7 +470,7 @@ mod tests {
             (3, 2, 1, Some(1))
         );
         assert_eq!(out.notices.len(), 1);
-        assert_eq!(out.notices[0].kind, "baseline-applied");
+        assert_eq!(out.notices[0].kind, crate::outcome::NoticeKind::BaselineApplied);
         assert_eq!(
             out.notices[0].message,
             "1 finding recorded in the baseline was not reported"
@@ -493,10 +495,10 @@ mod tests {
         assert!(err("{\"version\": 1, \"entries\": [{\"fingerprint\": \"x\", \"rule\": \"r\", \"path\": \"p\", \"blob\": \"zz\"}]}")
             .contains("entry 1 (x): `blob` is not an object id: zz"));
         let e = Baseline::parse("[1]", file).expect_err("fails");
-        assert!(e.is_usage(), "{e}");
+        assert_eq!(e.exit_code(), 2, "{e}");
         let missing = Baseline::load(Path::new("/nonexistent/pushgate-baseline.json")).expect_err("fails");
         assert!(
-            matches!(missing, BaselineError::Missing { .. }) && missing.is_usage(),
+            matches!(missing, BaselineError::Missing { .. }) && missing.exit_code() == 2,
             "{missing}"
         );
         let bad_name = Path::new("b\u{1b}[2J.json");

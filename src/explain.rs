@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use crate::policy::Policy;
 use crate::rules::RuleId;
 
@@ -93,7 +93,7 @@ pub fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()
 
 /// Where the text of what to use instead comes from: the policy's own text for the pattern,
 /// or the style's wording.
-fn instead_title(policy: &Policy, pattern: crate::finding::Pattern) -> String {
+fn instead_title(policy: &Policy, pattern: crate::outcome::Pattern) -> String {
     let builtin = crate::advice::alternative(policy.file.suggestions.style, pattern);
     if policy.suggestion(pattern) == builtin {
         let style = match policy.file.suggestions.style {

@@ -39,6 +39,17 @@ pub enum RangeError {
     Repo(#[from] RepoError),
 }
 
+impl RangeError {
+    /// The exit status: 2 for what the user typed (no revision, an option where a revision
+    /// belongs, no upstream), 3 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RangeError::Empty | RangeError::Option(_) | RangeError::NoUpstream(_) => crate::error::exit::USAGE,
+            RangeError::UnknownRevision { .. } | RangeError::Repo(_) => crate::error::exit::INTERNAL,
+        }
+    }
+}
+
 /// What a tip points at, after peeling tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TipKind {
@@ -340,7 +351,7 @@ pub struct Walker<'r, F> {
     walked: Walked,
     shallow: Option<HashSet<ObjectId>>,
     tips: Vec<ObjectId>,
-    progress: Option<&'r crate::progress::Progress>,
+    progress: Option<&'r dyn crate::progress::Progress>,
 }
 
 impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
@@ -367,7 +378,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     }
 
     /// Count commits and blobs on `progress` as the walk goes.
-    pub fn report_to(&mut self, progress: &'r crate::progress::Progress) {
+    pub fn report_to(&mut self, progress: &'r dyn crate::progress::Progress) {
         self.progress = Some(progress);
     }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::HookEnv;
 use super::input::RefUpdate;
-use crate::finding::Finding;
+use crate::outcome::Finding;
 use crate::policy::Policy;
 
 /// The push option that asks for a bypass.

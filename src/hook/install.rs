@@ -214,9 +214,13 @@ pub enum InstallError {
 }
 
 impl InstallError {
-    /// A refusal caused by what the user asked for (exit status 2), not by the file system.
-    pub fn is_usage(&self) -> bool {
-        !matches!(self, InstallError::Io { .. })
+    /// The exit status: 2 for a refusal caused by what the user asked for, 3 for the file
+    /// system's failures.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            InstallError::Io { .. } => crate::error::exit::INTERNAL,
+            _ => crate::error::exit::USAGE,
+        }
     }
 }
 

@@ -11,9 +11,10 @@ use gix::bstr::BString;
 use super::input;
 use super::{HookError, Response, ref_in_scope};
 use crate::baseline::Baseline;
+use crate::outcome::Judgement;
 use crate::policy::Policy;
 use crate::repo::RepoError;
-use crate::report::{Judgement, push};
+use crate::report::push;
 use crate::scan;
 use crate::walk::{self, Old, Tip, TipKind};
 
@@ -67,7 +68,16 @@ pub fn run(
         .map(|t| t.id)
         .collect();
 
-    let mut outcome = scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?;
+    let mut outcome = scan::run(
+        repo,
+        policy,
+        scan::Input::Refs {
+            tips: &tips,
+            old: Old::Reachable(&hidden),
+            whole_history: hidden.is_empty(),
+        },
+        &crate::progress::Silent,
+    )?;
     if let Some(baseline) = baseline {
         baseline.apply(&mut outcome, repo, false);
     }

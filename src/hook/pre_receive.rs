@@ -17,11 +17,11 @@ use super::input::RefUpdate;
 use super::store::PushStore;
 use super::{HookEnv, HookError, Response, ref_in_scope};
 use crate::baseline::Baseline;
+use crate::outcome::{Bypass, Judgement, Outcome, Verdict};
 use crate::policy::Policy;
 use crate::repo::RepoError;
 use crate::report::push;
-use crate::report::{Bypass, Judgement, Verdict};
-use crate::scan::{self, Outcome};
+use crate::scan;
 use crate::walk::{self, Old, Tip};
 
 /// Judge the ref `updates` of a push (see [`super::input::parse_pre_receive`]) in `repo`,
@@ -57,10 +57,28 @@ pub fn run(
     } else if store.is_quarantined() {
         let stored = |id: &gix::oid| store.was_stored(id);
         let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, updates)?;
-        scan::scan_refs(repo, policy, whole, &tips, &Old::Stored(&stored))?
+        scan::run(
+            repo,
+            policy,
+            scan::Input::Refs {
+                tips: &tips,
+                old: Old::Stored(&stored),
+                whole_history: whole,
+            },
+            &crate::progress::Silent,
+        )?
     } else {
         let hidden = hidden_without_quarantine(repo, updates)?;
-        scan::scan_refs(repo, policy, hidden.is_empty(), &tips, &Old::Reachable(&hidden))?
+        scan::run(
+            repo,
+            policy,
+            scan::Input::Refs {
+                tips: &tips,
+                old: Old::Reachable(&hidden),
+                whole_history: hidden.is_empty(),
+            },
+            &crate::progress::Silent,
+        )?
     };
     if let Some(baseline) = baseline {
         baseline.suppress(&mut outcome);

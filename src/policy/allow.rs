@@ -2,7 +2,7 @@
 //! exemption has expired or no longer matches anything.
 
 use super::Policy;
-use crate::finding::{Finding, Notice};
+use crate::outcome::{Finding, Notice};
 
 /// A calendar date (year, month, day), the unit of `expires`.
 pub type Date = (u16, u8, u8);
@@ -57,14 +57,14 @@ impl Policy {
             if is_expired(allow) {
                 let date = allow.expires.map(|e| e.to_string()).unwrap_or_default();
                 notices.push(Notice {
-                    kind: "expired-exemption",
+                    kind: crate::outcome::NoticeKind::ExpiredExemption,
                     message: format!("{what} expired on {date} and no longer applies"),
                     path: None,
                     blob: allow.blob.clone(),
                 });
             } else if !used {
                 notices.push(Notice {
-                    kind: "unused-exemption",
+                    kind: crate::outcome::NoticeKind::UnusedExemption,
                     message: format!("{what} matched no finding; remove it if it is no longer needed"),
                     path: None,
                     blob: allow.blob.clone(),

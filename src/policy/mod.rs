@@ -18,7 +18,7 @@ pub use globs::Globs;
 pub use schema::{Mode, OnError, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 
 /// The text of the built-in policy.
 pub const BUILTIN: &str = include_str!("../../policy.example.toml");
@@ -528,7 +528,7 @@ mod tests {
         let p = Policy::from_text("[rules.large-blob]\nwarn_size = \"1MB\"\n", Source::BuiltIn).expect("valid");
         assert_eq!(p.file.rules.large_blob.warn_size, Size(1_000_000));
         assert_eq!(p.file.rules.large_blob.deny_size, Size(100 << 20));
-        assert_eq!(p.file.fail_on, crate::finding::Setting::Deny);
+        assert_eq!(p.file.fail_on, crate::outcome::Setting::Deny);
     }
 
     fn error(text: &str) -> String {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Globs;
-use crate::finding::Setting;
+use crate::outcome::Setting;
 use crate::rules::RuleId;
 pub use crate::rules::Rules;
 pub use crate::rules::settings::{Graded, LevelOnly, WithPaths};

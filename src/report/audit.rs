@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use anstyle::Style;
+
+use crate::outcome::NoticeKind;
 use serde::Serialize;
 
 use super::markdown::escape;
 use super::plural;
 use super::text::Painter;
 use crate::audit::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step};
-use crate::finding::{Level, Pattern};
+use crate::outcome::{Level, Pattern};
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize, wrap};
 
@@ -28,7 +30,6 @@ const SHOWN: usize = 5;
 const PATHS_FILE_SHOWN: usize = 8;
 
 pub use super::text::TEXT_WIDTH;
-use super::text::width;
 
 /// Render the audit in `format` (text, JSON or markdown; the other formats are the scan's and
 /// render its findings).
@@ -318,15 +319,15 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
 /// with their count and the paths they name most often.
 fn text_notices(out: &mut dyn Write, audit: &Audit, verbose: bool, width: usize) -> io::Result<()> {
     let notices = &audit.outcome.notices;
-    let mut kinds: Vec<&str> = Vec::new();
+    let mut kinds: Vec<NoticeKind> = Vec::new();
     for n in notices {
         if !kinds.contains(&n.kind) {
             kinds.push(n.kind);
         }
     }
     for kind in kinds {
-        let mine: Vec<&crate::finding::Notice> = notices.iter().filter(|n| n.kind == kind).collect();
-        let aggregate = !verbose && (mine.len() > SHOWN || (kind == "absent-object" && mine.len() > 1));
+        let mine: Vec<&crate::outcome::Notice> = notices.iter().filter(|n| n.kind == kind).collect();
+        let aggregate = !verbose && (mine.len() > SHOWN || (kind == NoticeKind::AbsentObject && mine.len() > 1));
         if !aggregate {
             for n in mine {
                 wrapped(
@@ -356,7 +357,7 @@ fn text_notices(out: &mut dyn Write, audit: &Audit, verbose: bool, width: usize)
                 if *n > 1 { format!("{p} ×{n}") } else { p }
             })
             .collect();
-        let what = if kind == "absent-object" {
+        let what = if kind == NoticeKind::AbsentObject {
             format!(
                 "{} blob{} absent (a partial or shallow clone: sizes unknown, judged by name only)",
                 mine.len(),
@@ -384,7 +385,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     let p = Painter { color: options.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
-    let width = width();
+    let width = options.width;
     let r = &audit.repository;
     let st = &r.statistics;
     let disk = st.disk_bytes();

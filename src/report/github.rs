@@ -13,10 +13,11 @@
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 
-use super::{Options, Verdict, notice_level, plural};
-use crate::finding::Level;
+use super::{Options, plural};
+use crate::outcome::Level;
+use crate::outcome::Outcome;
+use crate::outcome::Verdict;
 use crate::policy::Policy;
-use crate::scan::Outcome;
 use crate::util::{human_size, sanitize};
 
 /// Write the workflow commands, and append the summary to `options.step_summary`.
@@ -45,7 +46,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         workflow_command(out, command, &properties, &data)?;
     }
     for n in &outcome.notices {
-        let command = command(notice_level(n)).unwrap_or("notice");
+        let command = command(n.level()).unwrap_or("notice");
         let mut properties = Vec::new();
         if let Some(path) = &n.path {
             properties.push(("file", sanitize(path.as_bytes())));

@@ -20,9 +20,9 @@ use std::io::{self, Write};
 use gix::bstr::ByteSlice;
 use serde::Serialize;
 
-use crate::finding::{Finding, Level, Notice, Pattern};
+use crate::outcome::{Finding, Level, Notice, Pattern};
+use crate::outcome::{Outcome, Summary};
 use crate::rules::RuleId;
-use crate::scan::{Outcome, Summary};
 
 /// The schema version of the document.
 pub const VERSION: u32 = 1;

@@ -13,10 +13,10 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::plural;
-use crate::finding::{Finding, Pattern};
+use crate::outcome::Outcome;
+use crate::outcome::{Finding, Pattern};
 use crate::policy::Policy;
 use crate::rules::RuleId;
-use crate::scan::Outcome;
 use crate::util::{human_size, sanitize};
 
 /// Write the report (XML with a declaration and a trailing newline).
@@ -29,7 +29,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy) -> io::Re
 /// The JUnit report for `outcome`.
 pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
     let mut report = Report::new("pushgate");
-    let judgement = super::Judgement::of(outcome, policy);
+    let judgement = crate::outcome::Judgement::of(outcome, policy);
     for (i, pattern) in Pattern::ALL.into_iter().enumerate() {
         let mut suite = TestSuite::new(pattern.key());
         suite.add_property(("title", pattern.title()));
@@ -53,7 +53,12 @@ pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
     report
 }
 
-fn test_case(rule: RuleId, findings: &[&Finding], policy: &Policy, judgement: &super::Judgement<'_>) -> TestCase {
+fn test_case(
+    rule: RuleId,
+    findings: &[&Finding],
+    policy: &Policy,
+    judgement: &crate::outcome::Judgement<'_>,
+) -> TestCase {
     let failing: Vec<&Finding> = findings.iter().copied().filter(|f| judgement.fails_with(f)).collect();
     let listing = |list: &[&Finding]| list.iter().map(|f| describe(f)).collect::<Vec<_>>().join("\n");
     let status = if failing.is_empty() {

@@ -8,9 +8,10 @@
 
 use std::io::{self, Write};
 
-use super::{PerRule, Verdict, by_pattern, counts, plural};
+use super::{PerRule, by_pattern, counts, plural};
+use crate::outcome::Outcome;
+use crate::outcome::Verdict;
 use crate::policy::Policy;
-use crate::scan::Outcome;
 use crate::util::{human_size, sanitize};
 
 /// Render the summary. `verbose` lists every finding; otherwise at most

@@ -11,11 +11,11 @@ use anstyle::{AnsiColor, Style};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
-use super::{Judgement, Verdict};
-use crate::finding::{Finding, Level, Pattern};
+use crate::outcome::Outcome;
+use crate::outcome::{Finding, Level, Pattern};
+use crate::outcome::{Judgement, Verdict};
 use crate::policy::Policy;
 use crate::rules::RuleId;
-use crate::scan::Outcome;
 use crate::util::{human_size, sanitize, wrap};
 use crate::walk::{Tip, TipKind};
 

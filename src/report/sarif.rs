@@ -18,10 +18,10 @@ use serde_sarif::sarif::{
     Tool, ToolComponent,
 };
 
-use crate::finding::{Finding, Level, Notice};
+use crate::outcome::Outcome;
+use crate::outcome::{Finding, Level, Notice};
 use crate::policy::Policy;
 use crate::rules::RuleId;
-use crate::scan::Outcome;
 use crate::util::{human_size, uri_path};
 
 /// The schema the document declares.
@@ -235,7 +235,7 @@ fn largest_path(f: &Finding) -> Option<&str> {
 }
 
 fn notification(n: &Notice) -> Notification {
-    let level = level(super::notice_level(n));
+    let level = level(n.level());
     let mut properties = BTreeMap::from([("kind".to_owned(), serde_json::json!(n.kind))]);
     if let Some(path) = &n.path {
         properties.insert("path".to_owned(), serde_json::json!(path));

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use gix::bstr::{BString, ByteSlice};
 
 use super::plural;
+use crate::outcome::Outcome;
 use crate::policy::Policy;
-use crate::scan::Outcome;
 use crate::util::{human_size, sanitize};
 
 /// Render the report on `files` staged files; `unborn`: HEAD has no commit yet.
@@ -55,7 +55,7 @@ pub fn render(
 
 /// The staged paths behind findings at a failing level, each once, in report order.
 pub fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
-    let judgement = super::Judgement::of(outcome, policy);
+    let judgement = crate::outcome::Judgement::of(outcome, policy);
     if !judgement.fails() {
         return Vec::new();
     }

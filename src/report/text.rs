@@ -7,18 +7,30 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::plural;
-use crate::finding::Level;
+use crate::outcome::Level;
+use crate::outcome::Outcome;
 use crate::policy::Policy;
-use crate::scan::Outcome;
 use crate::util::{human_size, sanitize, wrap};
 
 /// Text rendering options.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Emit ANSI colours.
     pub color: bool,
     /// List every finding; otherwise at most [`PER_RULE`] per rule, and a count of the rest.
     pub verbose: bool,
+    /// Wrap at this many columns.
+    pub width: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            color: false,
+            verbose: false,
+            width: TEXT_WIDTH,
+        }
+    }
 }
 
 /// Findings listed per rule unless `verbose`.
@@ -50,13 +62,8 @@ impl Painter {
 /// Width of text output that does not go to a terminal (and of hook output, which never does).
 pub const TEXT_WIDTH: usize = 100;
 
-/// Text output wraps at the terminal's width when standard output is one (never narrower than
-/// 60 columns), else at [`TEXT_WIDTH`].
-pub(super) fn width() -> usize {
-    console::Term::stdout()
-        .size_checked()
-        .map_or(TEXT_WIDTH, |(_, cols)| usize::from(cols).max(60))
-}
+/// The narrowest text output wraps at, whatever the terminal says.
+pub const MIN_WIDTH: usize = 60;
 
 /// A pattern's suggestion, wrapped, after `Instead:`.
 pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str, width: usize) -> io::Result<()> {
@@ -124,7 +131,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     let s = &outcome.summary;
-    let width = width();
+    let width = options.width;
     for (pattern, findings) in super::by_pattern(outcome) {
         writeln!(out)?;
         writeln!(
@@ -178,11 +185,11 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
         }
     }
     writeln!(out)?;
-    let verdict = super::Verdict::of(outcome, policy);
+    let verdict = crate::outcome::Verdict::of(outcome, policy);
     let color = match verdict {
-        super::Verdict::Fail => AnsiColor::Red,
-        super::Verdict::WouldFail => AnsiColor::Yellow,
-        super::Verdict::Pass => AnsiColor::Green,
+        crate::outcome::Verdict::Fail => AnsiColor::Red,
+        crate::outcome::Verdict::WouldFail => AnsiColor::Yellow,
+        crate::outcome::Verdict::Pass => AnsiColor::Green,
     };
     let verdict = p.paint(color.on_default().bold(), &verdict.describe(policy));
     writeln!(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Pattern, Setting};
+use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::detect::FormatClass;
 use crate::policy::{PolicyFile, Size};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Pattern, Setting};
+use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::policy::PolicyFile;
 
@@ -59,7 +59,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         out.push(
             Hit::new(
                 RuleId::BackupFile,
-                crate::finding::Level::Info,
+                crate::outcome::Level::Info,
                 "file in a backup directory",
             )
             .with("matched", "directory"),

@@ -20,8 +20,8 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use super::{Hit, RuleId, paths};
 use crate::candidate::Candidate;
 use crate::detect::{Format, FormatClass, Sniff};
-use crate::finding::{Level, Pattern};
 use crate::history::{DAY, Model, busiest};
+use crate::outcome::{Level, Pattern};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Level, Pattern, Setting};
+use crate::outcome::{Level, Pattern, Setting};
 use crate::policy::Globs;
 use crate::history::{DAY, busiest};
 use crate::policy::Size;

@@ -1,7 +1,7 @@
 //! `database-dump` (backup): a database dump, by content (a schema dump is none).
 
 use crate::detect::FormatClass;
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;

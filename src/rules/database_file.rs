@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Pattern, Setting};
+use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::detect::FormatClass;
 use crate::policy::PolicyFile;
@@ -57,7 +57,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Database) {
         // A small database under a test directory is a fixture.
         let level = if super::paths::is_small_fixture(blob) {
-            crate::finding::Level::Info
+            crate::outcome::Level::Info
         } else {
             rule.level.level()
         };

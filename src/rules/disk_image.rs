@@ -1,7 +1,7 @@
 //! `disk-image` (backup): a disk or virtual machine image.
 
 use crate::detect::FormatClass;
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;

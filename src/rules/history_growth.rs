@@ -1,7 +1,7 @@
 //! `history-growth` (large-churn): the bytes of new content a range adds to history.
 
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
 use crate::util::human_size;
 

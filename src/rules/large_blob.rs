@@ -2,7 +2,7 @@
 
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
 use crate::util::human_size;
 

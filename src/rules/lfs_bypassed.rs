@@ -3,7 +3,7 @@
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::detect::Format;
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
 use crate::util::human_size;
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Level, Pattern, Setting};
+use crate::outcome::{Level, Pattern, Setting};
 use crate::policy::Globs;
 use crate::policy::PolicyFile;
 

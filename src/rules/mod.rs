@@ -14,7 +14,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::Candidate;
-use crate::finding::Pattern;
+use crate::outcome::Pattern;
 use settings::RuleSettings;
 
 pub mod behaviour;
@@ -123,7 +123,7 @@ registry! {
 
 impl Rules {
     /// The configured `level` of `rule` (the highest it reports at, or `off`).
-    pub fn level(&self, rule: RuleId) -> crate::finding::Setting {
+    pub fn level(&self, rule: RuleId) -> crate::outcome::Setting {
         self.settings(rule).level()
     }
 
@@ -189,13 +189,13 @@ pub struct RuleDoc {
     pub fix: &'static str,
 }
 
-/// A rule's verdict on a blob (or a range), before it becomes a [`Finding`](crate::finding::Finding).
+/// A rule's verdict on a blob (or a range), before it becomes a [`Finding`](crate::outcome::Finding).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// The rule.
     pub rule: RuleId,
     /// The level, already capped by the rule's configured level.
-    pub level: crate::finding::Level,
+    pub level: crate::outcome::Level,
     /// One sentence.
     pub message: String,
     /// Facts behind it.
@@ -207,7 +207,7 @@ pub struct Hit {
 
 impl Hit {
     /// A hit at `level`.
-    pub fn new(rule: RuleId, level: crate::finding::Level, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, level: crate::outcome::Level, message: impl Into<String>) -> Self {
         Hit {
             rule,
             level,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Level, Setting};
+use crate::outcome::{Level, Setting};
 use crate::policy::{Globs, Size};
 
 /// What every rule's settings give the registry: the level, the paths never reported, and
@@ -77,7 +77,7 @@ macro_rules! plain_settings {
     ($($ty:ty),* $(,)?) => {
         $(
             impl $crate::rules::settings::RuleSettings for $ty {
-                fn level(&self) -> $crate::finding::Setting {
+                fn level(&self) -> $crate::outcome::Setting {
                     self.level
                 }
                 fn exclude(&self) -> &$crate::policy::Globs {

@@ -1,8 +1,14 @@
-//! The command line, as clap reads it.
+//! The command line, as clap reads it, and what it means to the library: the common options
+//! become a [`Context`] and report options, each subcommand's arguments its command's options.
+//! Only what the user typed is validated here (an option a command does not use, `--not`'s
+//! position); the library resolves the rest.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use pushgate::commands::{self, Context};
+use pushgate::hook::install::HookKind;
+use pushgate::report;
 
 /// Guard git repositories against large churning files, git used as a database, machine-made
 /// audit trails and backups — and say what to use instead.
@@ -62,16 +68,6 @@ pub enum ProgressArg {
     Never,
 }
 
-impl From<ProgressArg> for pushgate::progress::When {
-    fn from(arg: ProgressArg) -> Self {
-        match arg {
-            ProgressArg::Auto => pushgate::progress::When::Auto,
-            ProgressArg::Always => pushgate::progress::When::Always,
-            ProgressArg::Never => pushgate::progress::When::Never,
-        }
-    }
-}
-
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -79,44 +75,13 @@ pub enum Command {
     #[command(
         after_help = "Without a revision: what HEAD adds to its upstream branch (@{upstream}..HEAD).\n\nExamples:\n  pushgate scan\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif\n  pushgate scan --all --write-baseline pushgate-baseline.json\n  pushgate scan --ci --baseline pushgate-baseline.json"
     )]
-    Scan {
-        /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips; none: `@{upstream}..HEAD`.
-        #[arg(value_name = "REVISION")]
-        revisions: Vec<String>,
-        /// Exclude the revisions that follow (up to the next `--not`), as in `git rev-list`.
-        #[arg(long = "not", action = clap::ArgAction::Count)]
-        not: u8,
-        /// Every ref (branches, tags, notes, others) and HEAD.
-        #[arg(long)]
-        all: bool,
-        /// Find the range from the CI environment (GitHub Actions, GitLab CI, AWS CodeBuild,
-        /// Jenkins, pre-commit's pre-push stage; otherwise what HEAD adds to origin's default
-        /// branch), and explain the choice on stderr.
-        #[arg(long, conflicts_with_all = ["revisions", "all", "not"])]
-        ci: bool,
-        /// Report only findings the baseline FILE does not record (and its stale entries).
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Record this scan's findings (before any --baseline) in FILE, for a later --baseline.
-        #[arg(long, value_name = "FILE")]
-        write_baseline: Option<PathBuf>,
-    },
+    Scan(ScanArgs),
     /// The whole repository: every object every ref reaches, every rule over the whole history,
     /// what each misuse costs in the packs, a fix plan, and pack statistics.
     #[command(
         after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n\nText, json and markdown show the audit; the other formats list its findings as a scan would."
     )]
-    Audit {
-        /// Also read objects no ref reaches (left in packs by deleted or rewritten branches).
-        #[arg(long)]
-        include_unreachable: bool,
-        /// Leave out findings the baseline FILE records; report its stale entries.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Record today's findings in FILE, so `--baseline FILE` reports only what is new.
-        #[arg(long, value_name = "FILE")]
-        write_baseline: Option<PathBuf>,
-    },
+    Audit(AuditArgs),
     /// Server hook: judge a push (git's `pre-receive` protocol on standard input); exit 1 rejects it.
     #[command(
         name = "pre-receive",
@@ -152,25 +117,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-commit\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n  pushgate install pre-receive --hooks-dir /srv/git/project.git/hooks/pre-receive.d\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup. pushgate's own hook is updated in place, whichever\nbinary wrote it; `pushgate uninstall` takes it out again."
     )]
-    Install {
-        /// Which hook.
-        #[arg(value_enum)]
-        hook: HookArg,
-        /// Write into DIR instead of the repository's hooks directory; a DIR named `*.d` (GitLab's
-        /// custom_hooks/pre-receive.d, Gitea's and Forgejo's hooks/pre-receive.d) gets a script
-        /// called `pushgate`.
-        #[arg(long, value_name = "DIR")]
-        hooks_dir: Option<PathBuf>,
-        /// Keep an existing hook and run it before pushgate; both must pass.
-        #[arg(long)]
-        chain: bool,
-        /// Replace an existing hook, keeping a backup next to it.
-        #[arg(long)]
-        force: bool,
-        /// A baseline file the hook passes with --baseline (checked now, named by its absolute path).
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-    },
+    Install(InstallArgs),
     /// Take out the hook `pushgate install` wrote; a hook it chained is put back as it was.
     #[command(
         after_help = "Examples:\n  pushgate uninstall pre-push\n  pushgate uninstall pre-receive --repo /srv/git/project.git\n\nA hook pushgate did not write is left alone (exit status 2)."
@@ -228,6 +175,107 @@ pub enum Command {
     },
 }
 
+// `pushgate scan`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Revisions: `A..B`, `A...B`, `^A B`, `B --not A`, several tips; none: `@{upstream}..HEAD`.
+    #[arg(value_name = "REVISION")]
+    pub revisions: Vec<String>,
+    /// Exclude the revisions that follow (up to the next `--not`), as in `git rev-list`.
+    #[arg(long = "not", action = clap::ArgAction::Count)]
+    pub not: u8,
+    /// Every ref (branches, tags, notes, others) and HEAD.
+    #[arg(long)]
+    pub all: bool,
+    /// Find the range from the CI environment (GitHub Actions, GitLab CI, AWS CodeBuild,
+    /// Jenkins, pre-commit's pre-push stage; otherwise what HEAD adds to origin's default
+    /// branch), and explain the choice on stderr.
+    #[arg(long, conflicts_with_all = ["revisions", "all", "not"])]
+    pub ci: bool,
+    /// Report only findings the baseline FILE does not record (and its stale entries).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record this scan's findings (before any --baseline) in FILE, for a later --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+impl ScanArgs {
+    /// The scan's options, reporting with `report`.
+    pub fn options(self, report: report::Options) -> commands::scan::Options {
+        commands::scan::Options {
+            revisions: self.revisions,
+            all: self.all,
+            ci: self.ci.then(|| pushgate::ci::Env::from_vars(std::env::vars_os())),
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
+            report,
+        }
+    }
+}
+
+// `pushgate audit`
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Also read objects no ref reaches (left in packs by deleted or rewritten branches).
+    #[arg(long)]
+    pub include_unreachable: bool,
+    /// Leave out findings the baseline FILE records; report its stale entries.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE, so `--baseline FILE` reports only what is new.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+impl AuditArgs {
+    /// The audit's options, reporting with `report`.
+    pub fn options(self, report: report::Options) -> commands::audit::Options {
+        commands::audit::Options {
+            include_unreachable: self.include_unreachable,
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
+            report,
+        }
+    }
+}
+
+// `pushgate install`
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Which hook.
+    #[arg(value_enum)]
+    pub hook: HookArg,
+    /// Write into DIR instead of the repository's hooks directory; a DIR named `*.d` (GitLab's
+    /// custom_hooks/pre-receive.d, Gitea's and Forgejo's hooks/pre-receive.d) gets a script
+    /// called `pushgate`.
+    #[arg(long, value_name = "DIR")]
+    pub hooks_dir: Option<PathBuf>,
+    /// Keep an existing hook and run it before pushgate; both must pass.
+    #[arg(long)]
+    pub chain: bool,
+    /// Replace an existing hook, keeping a backup next to it.
+    #[arg(long)]
+    pub force: bool,
+    /// A baseline file the hook passes with --baseline (checked now, named by its absolute path).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+impl InstallArgs {
+    /// What to install, running `binary`.
+    pub fn options(self, binary: PathBuf) -> commands::install::Options {
+        commands::install::Options {
+            kind: self.hook.into(),
+            hooks_dir: self.hooks_dir,
+            chain: self.chain,
+            force: self.force,
+            baseline: self.baseline,
+            binary,
+        }
+    }
+}
+
 /// `pushgate policy …`
 #[derive(Debug, Subcommand)]
 pub enum PolicyAction {
@@ -268,6 +316,137 @@ impl ReaderArg {
     pub fn server(reader: Option<ReaderArg>) -> bool {
         reader == Some(ReaderArg::PreReceive)
     }
+}
+
+impl From<FormatArg> for report::Format {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Text => report::Format::Text,
+            FormatArg::Json => report::Format::Json,
+            FormatArg::Sarif => report::Format::Sarif,
+            FormatArg::Github => report::Format::Github,
+            FormatArg::Junit => report::Format::Junit,
+            FormatArg::Markdown => report::Format::Markdown,
+        }
+    }
+}
+
+impl From<HookArg> for HookKind {
+    fn from(arg: HookArg) -> Self {
+        match arg {
+            HookArg::PrePush => HookKind::PrePush,
+            HookArg::PreReceive => HookKind::PreReceive,
+            HookArg::PreCommit => HookKind::PreCommit,
+        }
+    }
+}
+
+impl Common {
+    /// Where the commands find the repository and the policy.
+    pub fn context(&self) -> Context {
+        Context {
+            repo: self.repo.clone(),
+            policy: self.policy.clone(),
+        }
+    }
+
+    /// How to render a report: colours and width as the output decided them.
+    pub fn report(&self, color: bool, width: usize) -> report::Options {
+        report::Options {
+            format: self.format.into(),
+            color,
+            verbose: self.verbose,
+            step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            width,
+        }
+    }
+}
+
+/// The command line, or clap's own exit (help, version, a usage error); an option a command
+/// does not use is a usage error too.
+pub fn parse() -> Result<Cli, String> {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Scan(ScanArgs { revisions, .. }), Some(scan)) =
+        (&mut cli.command, matches.subcommand_matches("scan"))
+    {
+        *revisions = revisions_in_order(scan);
+    }
+    applicable(&matches)?;
+    Ok(cli)
+}
+
+/// The revisions with each `--not` where the user put it: clap parses `--not` as a flag, and
+/// its meaning depends on its position among the revisions.
+fn revisions_in_order(scan: &clap::ArgMatches) -> Vec<String> {
+    let mut tokens: Vec<(usize, String)> = Vec::new();
+    if let (Some(values), Some(indices)) = (scan.get_many::<String>("revisions"), scan.indices_of("revisions")) {
+        tokens.extend(indices.zip(values.cloned()));
+    }
+    // A count has a default value (0) with an index of its own: only a typed `--not` counts.
+    if scan.value_source("not") == Some(clap::parser::ValueSource::CommandLine)
+        && let Some(indices) = scan.indices_of("not")
+    {
+        tokens.extend(indices.map(|i| (i, "--not".to_owned())));
+    }
+    tokens.sort_by_key(|(i, _)| *i);
+    tokens.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The options every command accepts (they are global), by id and as typed.
+const COMMON_OPTIONS: [(&str, &str); 7] = [
+    ("repo", "--repo"),
+    ("policy", "--policy"),
+    ("format", "--format"),
+    ("output", "--output"),
+    ("verbose", "--verbose"),
+    ("color", "--color"),
+    ("progress", "--progress"),
+];
+
+/// Which of [`COMMON_OPTIONS`] a command uses; `None`: all of them.
+fn uses(command: &str) -> Option<&'static [&'static str]> {
+    Some(match command {
+        "pre-commit" => &["repo", "policy", "format", "output", "verbose", "color"],
+        "pre-push" => &["repo", "policy", "color"],
+        "pre-receive" | "install" => &["repo", "policy"],
+        "policy" => &["repo", "policy", "format", "output"],
+        "init" | "uninstall" => &["repo"],
+        "explain" => &["repo", "policy", "output"],
+        "completions" | "man" => &["output"],
+        _ => return None,
+    })
+}
+
+/// An option given to a command that does not use it is a usage error, not silently ignored.
+fn applicable(matches: &clap::ArgMatches) -> Result<(), String> {
+    let Some((command, _)) = matches.subcommand() else {
+        return Ok(());
+    };
+    let Some(used) = uses(command) else {
+        return Ok(());
+    };
+    for (id, flag) in COMMON_OPTIONS {
+        let given = matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+        if given && !used.contains(&id) {
+            let takes: Vec<&str> = COMMON_OPTIONS
+                .iter()
+                .filter(|(id, _)| used.contains(id))
+                .map(|(_, flag)| *flag)
+                .collect();
+            let takes = if takes.is_empty() {
+                "it takes none of the common options".to_owned()
+            } else {
+                format!("of the common options it takes {}", takes.join(", "))
+            };
+            return Err(format!(
+                "{flag} does not apply to `pushgate {command}` ({takes}; see `pushgate {command} --help`)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `--format`

@@ -1,4 +1,5 @@
-//! The finding model: what every rule produces and every report format prints.
+//! A finding: what a rule found about a path (or a subject of many files), at which level,
+//! under which pattern, and why.
 
 use std::fmt;
 
@@ -219,19 +220,4 @@ impl Finding {
         let path = self.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
         format!("{blob}:{path}:{}", self.rule)
     }
-}
-
-/// Something the user should know that is not a finding: an absent object, a stale exemption.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Notice {
-    /// A stable kebab-case kind, e.g. `absent-object`, `unused-exemption`, `stale-baseline`.
-    pub kind: &'static str,
-    /// One sentence for people.
-    pub message: String,
-    /// The path concerned, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// The object concerned, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub blob: Option<String>,
 }

@@ -1,0 +1,74 @@
+//! `pushgate scan`: check what a revision range introduces.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{Status, load_baseline, record_and_apply};
+use crate::error::Error;
+use crate::policy::Policy;
+use crate::progress::Progress;
+use crate::range::Range;
+use crate::report;
+
+/// What to scan and how to report it.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Revisions as `git rev-list` takes them; none (and not `all`): what HEAD adds to its
+    /// upstream.
+    pub revisions: Vec<String>,
+    /// Every ref and HEAD.
+    pub all: bool,
+    /// Take the range from this CI environment instead.
+    pub ci: Option<crate::ci::Env>,
+    /// Leave out what this baseline records.
+    pub baseline: Option<PathBuf>,
+    /// Record the findings (before any baseline) here.
+    pub write_baseline: Option<PathBuf>,
+    /// How to render the report.
+    pub report: report::Options,
+}
+
+/// Scan the range `options` name in `repo` under `policy`; render to `out`, explain choices
+/// and files written on `err`.
+pub fn scan(
+    repo: &gix::Repository,
+    policy: &Policy,
+    options: Options,
+    progress: &dyn Progress,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Status, Error> {
+    let baseline = load_baseline(options.baseline.as_deref())?;
+    let range = match &options.ci {
+        Some(env) => {
+            let plan = crate::ci::plan(repo, env);
+            for line in &plan.explanation {
+                writeln!(err, "pushgate: {}", crate::util::sanitize(line.as_bytes()))?;
+            }
+            Range::parse(repo, &plan.revisions, false)?
+        }
+        None if options.revisions.is_empty() && !options.all => {
+            // No revision: what HEAD adds to its upstream, as `git push` would send it.
+            let (upstream, name) = crate::range::upstream_range(repo)?;
+            writeln!(
+                err,
+                "pushgate: no revision given; checking what HEAD adds to its upstream {name} (@{{upstream}}..HEAD)"
+            )?;
+            Range::parse(repo, &upstream, false)?
+        }
+        None => Range::parse(repo, &options.revisions, options.all)?,
+    };
+    let mut outcome = crate::scan::run(repo, policy, crate::scan::Input::Range(&range), progress)?;
+    progress.finish();
+    let whole = options.all && range.is_whole_history();
+    record_and_apply(
+        &mut outcome,
+        repo,
+        options.write_baseline.as_deref(),
+        baseline.as_ref(),
+        whole,
+        err,
+    )?;
+    report::render(out, &outcome, policy, &options.report)?;
+    Ok(Status::of(outcome.fails(policy)))
+}

@@ -1,0 +1,304 @@
+//! The conclusion: from what the walk and the inspection found to an [`Outcome`]. One finding
+//! per path and rule, the history-aware rules over the history model, subjects of many files,
+//! range growth, exemptions, order and totals.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+
+use super::Inspected;
+use super::to_finding;
+use crate::history::Model;
+use crate::outcome::{Finding, Level, Notice, NoticeKind, Outcome, Summary};
+use crate::policy::Policy;
+use crate::repo::RepoError;
+use crate::rules::{self, RuleId, behaviour};
+use crate::walk::{Walked, split_path};
+
+/// Which history the history-aware rules read.
+pub enum History<'a> {
+    /// The look-back window behind these tips.
+    Window(&'a [ObjectId]),
+    /// Everything the walk recorded (the audit), with the size of every blob the walk read
+    /// (`None`: absent), so that no header is read twice.
+    Whole(&'a gix::hashtable::HashMap<ObjectId, Option<u64>>),
+}
+
+/// From what the walk and the inspection found to the outcome: one finding per path and rule,
+/// what the history says, growth, exemptions, order and totals.
+pub fn conclude(
+    repo: &gix::Repository,
+    policy: &Policy,
+    whole_history: bool,
+    walked: &Walked,
+    inspected: Inspected,
+    history: History<'_>,
+    started: Instant,
+) -> Result<Outcome, RepoError> {
+    let Inspected {
+        mut findings,
+        mut notices,
+        growth,
+        touched,
+        ..
+    } = inspected;
+
+    collapse_versions(&mut findings);
+    let file = &policy.file;
+    // The history is read only when some path can be a subject: a push of source code reads none.
+    let model = match history {
+        History::Window(tips) if !touched.is_empty() && !tips.is_empty() => {
+            let mut scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
+            scope.fresh = walked.commits.iter().map(|c| c.id).collect();
+            scope.large = touched
+                .values()
+                .any(|t| t.size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0));
+            Some(Model::window(
+                repo,
+                tips,
+                file.lookback_commits,
+                file.lookback_days,
+                &scope,
+            )?)
+        }
+        History::Window(_) => None,
+        History::Whole(_) => Model::whole(walked),
+    };
+    if let Some(model) = &model {
+        let input = behaviour::Input {
+            repo,
+            model,
+            touched: &touched,
+            policy: file,
+        };
+        let analysis = behaviour::analyze(&input)?;
+        let known = match history {
+            History::Whole(sizes) => Some(sizes),
+            History::Window(_) => None,
+        };
+        apply_behaviour(&input, analysis, policy, known, &mut findings);
+        if model.truncated && matches!(history, History::Window(_)) {
+            notices.push(Notice {
+                kind: NoticeKind::LookbackTruncated,
+                message: "the look-back window reaches missing history (a shallow or partial clone): churn and job rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results".into(),
+                path: None,
+                blob: None,
+            });
+        }
+    }
+    group_by_subject(&mut findings);
+    // Growth is what a range adds to the history it builds on; a range that excludes nothing
+    // is a whole history, whose size the audit reports.
+    if !whole_history && let Some(hit) = rules::history_growth::history_growth(&growth, &policy.file) {
+        findings.push(to_finding(hit, policy, None));
+    }
+    if let Some(first) = walked.truncated.first() {
+        notices.push(Notice {
+            kind: NoticeKind::HistoryTruncated,
+            message: format!(
+                "shallow clone: history before {} commit{} (e.g. {}) is missing, so their files count as added by them; fetch more history (git fetch --unshallow) for exact results",
+                walked.truncated.len(),
+                if walked.truncated.len() == 1 { "" } else { "s" },
+                first.to_hex_with_len(10)
+            ),
+            path: None,
+            blob: None,
+        });
+    }
+    notices.extend(policy.apply_exemptions(&mut findings, crate::policy::today()));
+    findings.sort_by(|a, b| {
+        (a.pattern, std::cmp::Reverse(a.level), &a.path, a.rule).cmp(&(
+            b.pattern,
+            std::cmp::Reverse(b.level),
+            &b.path,
+            b.rule,
+        ))
+    });
+
+    let mut summary = Summary {
+        commits: walked.commits.len() as u64,
+        blobs: growth.blobs,
+        bytes: growth.bytes,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        ..Summary::default()
+    };
+    summary.recount(&findings);
+    Ok(Outcome {
+        findings,
+        notices,
+        summary,
+    })
+}
+
+/// One finding per path and rule: a log committed 60 times is one log, not 60. The most
+/// severe version stands for the path (the deepest chain, then the newest, among equals), with
+/// the count of versions.
+fn collapse_versions(findings: &mut Vec<Finding>) {
+    type Rank = (Level, u64);
+    // (index of the version that stands for the path, its rank, count of versions)
+    let mut best: HashMap<(Option<gix::bstr::BString>, crate::rules::RuleId), (usize, Rank, usize)> = HashMap::new();
+    // The deepest chain stands for `deep-delta-chain`; otherwise the most severe, newest last.
+    let rank = |f: &Finding| (f.level, f.evidence.get("depth").and_then(|d| d.as_u64()).unwrap_or(0));
+    for (i, f) in findings.iter().enumerate() {
+        let r = rank(f);
+        let entry = best.entry((f.path.clone(), f.rule)).or_insert((i, r, 0));
+        entry.2 += 1;
+        if r >= entry.1 {
+            (entry.0, entry.1) = (i, r);
+        }
+    }
+    let keep: HashMap<usize, usize> = best.into_values().map(|(index, _, count)| (index, count)).collect();
+    let mut i = 0;
+    findings.retain_mut(|f| {
+        let kept = keep.get(&i).copied();
+        i += 1;
+        match kept {
+            Some(count) if count > 1 => {
+                f.evidence.insert("versions".into(), count.into());
+                true
+            }
+            Some(_) => true,
+            None => false,
+        }
+    });
+}
+
+/// Name-only build output with at least this many versions is output a build keeps rewriting.
+const REBUILT_VERSIONS: usize = 5;
+
+/// Add what the behaviour rules say: churn, one finding per subject, build output that keeps
+/// being rebuilt, and the files of engine directories folded into their subject.
+fn apply_behaviour(
+    input: &behaviour::Input<'_, '_>,
+    analysis: behaviour::Analysis,
+    policy: &Policy,
+    known: Option<&gix::hashtable::HashMap<ObjectId, Option<u64>>>,
+    findings: &mut Vec<Finding>,
+) {
+    let rules = &policy.file.rules;
+    let repo = input.repo;
+    let size_of = |b: ObjectId| match known.and_then(|k| k.get(&b)) {
+        Some(size) => *size,
+        None => repo.try_find_header(b).ok().flatten().map(|h| h.size()),
+    };
+    for t in input.touched.values() {
+        if let Some(hit) = rules::churning_blob::check(input, t, &size_of)
+            && !rules.churning_blob.level.is_off()
+            && !rules.exclude(hit.rule).is_match(&t.path)
+        {
+            findings.push(to_finding(hit, policy, Some(t)));
+        }
+    }
+    // Build output named as such is worth a warning once a build keeps rewriting it.
+    for f in findings.iter_mut() {
+        let by_name = f.evidence.get("build_output").is_some();
+        if f.rule == RuleId::GeneratedArtifact
+            && f.level == Level::Info
+            && by_name
+            && let Some(path) = &f.path
+            && analysis.versions.get(path).copied().unwrap_or(0) >= REBUILT_VERSIONS
+        {
+            f.level = rules.generated_artifact.level.level();
+            f.evidence.insert(
+                "rebuilt_versions".into(),
+                analysis.versions.get(path).copied().unwrap_or(0).into(),
+            );
+        }
+    }
+    // An engine's files are its data directory, not files of their own (sizes aside).
+    findings.retain(|f| {
+        f.pattern == crate::outcome::Pattern::LargeChurn
+            || !f
+                .path
+                .as_ref()
+                .is_some_and(|p| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice())))
+    });
+    for subject in analysis.subjects {
+        let hit = subject.hit;
+        if rules.level(hit.rule).is_off() || subject.members.iter().all(|m| rules.exclude(hit.rule).is_match(m)) {
+            continue;
+        }
+        let Some(t) = subject.representative.as_ref().and_then(|r| input.touched.get(r)) else {
+            continue;
+        };
+        let mut finding = to_finding(hit, policy, Some(t));
+        if subject.members.len() > 1 || subject.members.first() != Some(&subject.path) {
+            let mut members = subject.members;
+            members.sort();
+            finding.path = Some(subject.path);
+            finding.paths = members;
+        }
+        findings.push(finding);
+    }
+}
+
+/// Per-file findings fold into one per subject from this many files.
+const GROUP_MIN: usize = 12;
+
+/// One finding per subject: per-file findings of one rule and level whose files sit in one
+/// directory, or in directories that differ only in dates and counters (`2023/2023-04/`), become
+/// one finding that lists every file.
+fn group_by_subject(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(RuleId, crate::outcome::Pattern, Level, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(path) = f.path.as_ref().filter(|_| f.paths.is_empty()) else {
+            continue;
+        };
+        if f.rule == RuleId::HistoryGrowth || f.rule == RuleId::ChurningBlob || f.rule == RuleId::DeepDeltaChain {
+            continue;
+        }
+        let dir = split_path(path.as_bstr()).0;
+        groups
+            .entry((f.rule, f.pattern, f.level, behaviour::fold_digits(dir)))
+            .or_default()
+            .push(i);
+    }
+    let mut merged = Vec::new();
+    let mut gone = std::collections::HashSet::new();
+    for ((_, _, _, folded), members) in groups {
+        if members.len() < GROUP_MIN {
+            continue;
+        }
+        let rank = |i: &usize| findings.get(*i).map(|f| (f.size.unwrap_or(0), f.path.clone()));
+        let Some(best) = members.iter().max_by_key(|i| rank(i)).and_then(|i| findings.get(*i)) else {
+            continue;
+        };
+        let mut files: Vec<gix::bstr::BString> = members
+            .iter()
+            .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
+            .collect();
+        files.sort();
+        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> =
+            files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+        let mut exts: std::collections::BTreeSet<Option<String>> = files
+            .iter()
+            .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
+            .collect();
+        let dir = match dirs.iter().next() {
+            Some(d) if dirs.len() == 1 => d.to_str_lossy().into_owned(),
+            _ => folded.replace('#', "*"),
+        };
+        let name = match exts.pop_first() {
+            Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
+            _ => "*".to_owned(),
+        };
+        let subject = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+        let mut f = best.clone();
+        f.message = format!("{} files like this: {}", files.len(), best.message);
+        f.evidence.insert("files".into(), files.len().into());
+        f.path = Some(subject.into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}

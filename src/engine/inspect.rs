@@ -1,0 +1,331 @@
+//! The inspection: a walk on one thread while another reads each new blob once (its size from
+//! the header or the pack statistics, a bounded content prefix, its attributes) and runs the
+//! rules that judge one blob.
+
+use std::collections::HashMap;
+
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+
+use super::to_finding;
+use crate::attributes::Attributes;
+use crate::candidate::Candidate;
+use crate::detect::{self, Format, Sniff};
+use crate::outcome::{Finding, Notice, NoticeKind};
+use crate::packs::Packs;
+use crate::policy::Policy;
+use crate::progress::Progress;
+use crate::repo::{ContentReader, RepoError};
+use crate::rules::{self, Hit, behaviour, history_growth::Growth};
+use crate::walk::{Walked, Walker, split_path};
+
+/// How many of the largest new blobs `history-growth` names as evidence.
+const LARGEST_SHOWN: usize = 5;
+
+/// The blob callback a scan hands to the walk.
+pub type OnBlob<'a> = &'a mut dyn FnMut(Candidate) -> Result<(), RepoError>;
+
+/// What the inspection of a walk's blobs found, before history and exemptions.
+pub struct Inspected {
+    /// One finding per (blob, path, rule).
+    pub findings: Vec<Finding>,
+    /// Absent objects and the like.
+    pub notices: Vec<Notice>,
+    /// Blobs and bytes the walk brought, and the largest of them.
+    pub growth: Growth,
+    /// Paths worth a history lookup, by path.
+    pub touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
+    /// The size of every blob read (`None`: absent).
+    pub sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+}
+
+impl Inspected {
+    /// Add what another inspection found (blobs read by one are not read by the other).
+    pub fn absorb(&mut self, other: Inspected) {
+        self.findings.extend(other.findings);
+        self.notices.extend(other.notices);
+        self.growth.blobs += other.growth.blobs;
+        self.growth.bytes = self.growth.bytes.saturating_add(other.growth.bytes);
+        self.touched.extend(other.touched);
+        self.sizes.extend(other.sizes);
+    }
+}
+
+/// How thoroughly the blobs of a walk are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Every blob's content prefix, attributes from every tree on its path (ranges, pushes).
+    Exact,
+    /// As `Exact`, for a walk that sees every blob of the histories it walks (nothing hidden,
+    /// parents first): attribute lookups skip directories that never held a `.gitattributes`.
+    Complete,
+    /// As `Complete`, and a version stored as a delta takes the content kind of its path's
+    /// previous version instead of being rebuilt (the audit: whole histories, where most old
+    /// versions are deltas of newer ones, and a path keeps its kind).
+    Audit,
+}
+
+/// Walk with `drive` on this thread while another inspects the blobs it finds (sizes, content
+/// prefixes and the per-blob rules), so that tree diffs and blob reads use both cores.
+pub fn inspect_walk(
+    repo: &gix::Repository,
+    policy: &Policy,
+    progress: &dyn Progress,
+    reading: Reading,
+    drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
+) -> Result<(Walked, Vec<ObjectId>, Inspected), RepoError> {
+    let (walked, tips, inspected, _) = inspect_walk_with_packs(repo, policy, progress, reading, None, drive)?;
+    Ok((walked, tips, inspected))
+}
+
+/// [`inspect_walk`]; with `packs` (the `large` and `shown` of [`Packs::read`]), the blob
+/// reader first reads the object database's statistics (while the walk lists commits, before
+/// any blob arrives) and takes blob sizes from them instead of reading each header again.
+pub fn inspect_walk_with_packs(
+    repo: &gix::Repository,
+    policy: &Policy,
+    progress: &dyn Progress,
+    reading: Reading,
+    packs: Option<(u64, usize)>,
+    drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
+) -> Result<(Walked, Vec<ObjectId>, Inspected, Option<Packs>), RepoError> {
+    // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
+    // of them); at most `BATCHES` batches wait, so memory stays bounded when the reader is slower.
+    const BATCH: usize = 512;
+    const BATCHES: usize = 16;
+    let mut reader = repo.clone();
+    crate::repo::tune(&mut reader);
+    // Blobs are read once each; the attribute lookups keep their own trees.
+    reader.object_cache_size(0);
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(BATCHES);
+        let inspecting = scope.spawn(move || {
+            let packs = match packs {
+                Some((large, shown)) => Some(Packs::read(&reader, large, shown)?),
+                None => None,
+            };
+            let mut inspector = Inspector::new(&reader, policy);
+            inspector.packs = packs.as_ref();
+            if reading != Reading::Exact {
+                inspector.attribute_dirs = Some(Default::default());
+            }
+            if reading == Reading::Audit {
+                inspector.path_sniffs = Some(Default::default());
+            }
+            for batch in receive {
+                for blob in batch {
+                    inspector.inspect(blob, progress)?;
+                }
+            }
+            let inspected = inspector.into_inspected();
+            Ok::<_, RepoError>((inspected, packs))
+        });
+        let stopped = || RepoError::read("reading blobs", "the blob reader stopped");
+        let walking = (|| {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut on_blob = |blob| {
+                batch.push(blob);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    send.send(full).map_err(|_| stopped())?;
+                }
+                Ok(())
+            };
+            let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
+            walker.report_to(progress);
+            drive(&mut walker)?;
+            let tips = walker.tips().to_vec();
+            let walked = walker.finish();
+            send.send(batch).map_err(|_| stopped())?;
+            Ok::<_, RepoError>((walked, tips))
+        })();
+        drop(send);
+        let inspected = inspecting
+            .join()
+            .map_err(|_| RepoError::read("reading blobs", "the blob reader failed"))?;
+        // The reader's own error explains a walk that stopped because the reader did.
+        let (inspected, packs) = inspected?;
+        let (walked, tips) = walking?;
+        Ok((walked, tips, inspected, packs))
+    })
+}
+
+/// Looks at each new blob once.
+pub struct Inspector<'a> {
+    repo: &'a gix::Repository,
+    policy: &'a Policy,
+    content: ContentReader,
+    attributes: Attributes,
+    /// What each blob turned out to be, so a blob at several paths is read once.
+    known: gix::hashtable::HashMap<ObjectId, (Option<u64>, Option<Sniff>)>,
+    growth: Growth,
+    findings: Vec<Finding>,
+    notices: Vec<Notice>,
+    hits: Vec<Hit>,
+    /// Paths worth a history lookup, newest version last written (ordered by path).
+    touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
+    /// Delta chains already measured.
+    chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
+    /// In a complete walk (every blob of the histories walked is seen, parents first, so a
+    /// `.gitattributes` before the files it governs): the directories that held one so far.
+    attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
+    /// With [`Reading::Audit`]: what each path's last version read turned out to be.
+    path_sniffs: Option<HashMap<gix::bstr::BString, Option<Sniff>>>,
+    /// The object database's statistics, when read: blob sizes come from there.
+    packs: Option<&'a Packs>,
+}
+
+impl<'a> Inspector<'a> {
+    /// An inspector reading from `repo`, judging under `policy`.
+    pub fn new(repo: &'a gix::Repository, policy: &'a Policy) -> Self {
+        Inspector {
+            repo,
+            policy,
+            content: ContentReader::new(repo),
+            attributes: Attributes::new(repo),
+            attribute_dirs: None,
+            path_sniffs: None,
+            packs: None,
+            known: Default::default(),
+            growth: Growth::default(),
+            findings: Vec::new(),
+            notices: Vec::new(),
+            hits: Vec::new(),
+            touched: Default::default(),
+            chains: Default::default(),
+        }
+    }
+
+    /// What the inspection found.
+    pub fn into_inspected(self) -> Inspected {
+        Inspected {
+            findings: self.findings,
+            notices: self.notices,
+            growth: self.growth,
+            touched: self.touched,
+            sizes: self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
+        }
+    }
+
+    /// Read `new` (once per blob), run the single-blob rules on it, and keep what the history
+    /// rules will need.
+    pub fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
+        if let Some(dirs) = self.attribute_dirs.as_mut() {
+            let (dir, name) = split_path(new.path.as_bstr());
+            if name == ".gitattributes" {
+                dirs.insert(dir.to_owned());
+            }
+        }
+        let (size, sniff) = match self.known.get(&new.oid) {
+            Some(known) => known.clone(),
+            None => {
+                let known = self.read(&new)?;
+                if let Some(size) = known.0 {
+                    progress.blob(size);
+                    self.growth.bytes = self.growth.bytes.saturating_add(size);
+                    self.growth.blobs += 1;
+                    self.note_largest(&new, size);
+                }
+                self.known.insert(new.oid, known.clone());
+                known
+            }
+        };
+        if size.is_none() {
+            self.notices.push(Notice {
+                kind: NoticeKind::AbsentObject,
+                message: format!(
+                    "blob {} at {} is not in the object database (partial or shallow clone?); size unknown, judged by name only",
+                    new.oid,
+                    crate::util::sanitize(&new.path)
+                ),
+                path: Some(new.path.to_str_lossy().into_owned()),
+                blob: Some(new.oid.to_string()),
+            });
+        }
+        // An empty file holds nothing to misuse git with; an LFS pointer's content lives elsewhere.
+        if size == Some(0) || sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
+            return Ok(());
+        }
+        let attrs = match new.root {
+            Some(root) => {
+                self.attributes
+                    .get_within(self.repo, root, new.path.as_bstr(), self.attribute_dirs.as_ref())?
+            }
+            // No tree: the attributes the caller found (staged files), if any.
+            None => new.attrs,
+        };
+        new.size = size;
+        new.sniff = sniff;
+        new.attrs = attrs;
+        self.hits.clear();
+        rules::check_blob(&new, &self.policy.file, &mut self.hits);
+        let file = &self.policy.file;
+        new.kind = behaviour::kind_of(new.path.as_bstr(), new.name(), &self.hits, new.sniff.as_ref());
+        let chain_rule = &file.rules.deep_delta_chain;
+        if let Some(size) = size
+            && size >= chain_rule.min_size.0
+            && !chain_rule.level.is_off()
+            && !chain_rule.exclude.is_match(&new.path)
+        {
+            let chain = match self.chains.get(&new.oid) {
+                Some(known) => *known,
+                None => {
+                    let measured = match self.packs.and_then(|p| p.chain(&new.oid)) {
+                        Some(chain) => Some(chain),
+                        None => self.content.delta_chain(new.oid)?,
+                    };
+                    self.chains.insert(new.oid, measured);
+                    measured
+                }
+            };
+            if let Some((depth, inflate)) = chain
+                && let Some(hit) = rules::deep_delta_chain::check(size, depth, inflate, file)
+            {
+                self.hits.push(hit);
+            }
+        }
+        for hit in self.hits.drain(..) {
+            self.findings.push(to_finding(hit, self.policy, Some(&new)));
+        }
+        if new.kind.is_some() || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0) {
+            self.touched.insert(new.path.clone(), new);
+        }
+        Ok(())
+    }
+
+    /// The blob's size from its header (`None` when absent) and what its content prefix shows.
+    fn read(&mut self, new: &Candidate) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
+        let header = match self.packs.and_then(|p| p.header(&new.oid)) {
+            Some(known) => Some(known),
+            None => self
+                .repo
+                .try_find_header(new.oid)
+                .map_err(|e| RepoError::read(format!("reading the header of {}", new.oid), e))?
+                .map(|h| (h.size(), h.num_deltas().is_some_and(|n| n > 0))),
+        };
+        let Some((size, delta)) = header else {
+            return Ok((None, None));
+        };
+        if delta && let Some(previous) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path)) {
+            return Ok((Some(size), previous.clone()));
+        }
+        let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
+        let sniff = self
+            .content
+            .prefix(self.repo, new.oid, size, want)?
+            .map(|prefix| detect::sniff(&prefix, Some(size)));
+        if let Some(sniffs) = self.path_sniffs.as_mut() {
+            sniffs.insert(new.path.clone(), sniff.clone());
+        }
+        Ok((Some(size), sniff))
+    }
+
+    fn note_largest(&mut self, new: &Candidate, size: u64) {
+        let largest = &mut self.growth.largest;
+        if largest.len() < LARGEST_SHOWN || largest.last().is_some_and(|(_, s)| *s < size) {
+            largest.push((new.path.to_str_lossy().into_owned(), size));
+            largest.sort_by_key(|b| std::cmp::Reverse(b.1));
+            largest.truncate(LARGEST_SHOWN);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The outcome model: what the engine writes and every report reads. A [`Finding`] is what a
+//! rule found, a [`Notice`] what the user should know that is not a finding (an absent object,
+//! a stale exemption), the [`Summary`] counts them, an [`Outcome`] holds all three, and the
+//! [`Judgement`] is the single verdict on an outcome under a policy.
+
+use serde::Serialize;
+
+use crate::policy::Policy;
+
+mod finding;
+mod notice;
+mod verdict;
+
+pub use finding::{Finding, Level, Pattern, Setting};
+pub use notice::{Notice, NoticeKind};
+pub use verdict::{Bypass, Judgement, Verdict};
+
+/// Totals of a scan, as the JSON `summary` reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Commits in the range.
+    pub commits: u64,
+    /// Distinct new blobs.
+    pub blobs: u64,
+    /// Their total size.
+    pub bytes: u64,
+    /// Findings after exemptions.
+    pub findings: u64,
+    /// Of which at deny.
+    pub deny: u64,
+    /// Of which at warn.
+    pub warn: u64,
+    /// Of which at info.
+    pub info: u64,
+    /// Wall-clock time of the scan.
+    pub duration_ms: u64,
+    /// Findings a baseline recorded and the report leaves out (present only when a baseline
+    /// was applied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<u64>,
+}
+
+impl Summary {
+    /// Count `findings` (in total and per level) again, after some were left out.
+    pub fn recount(&mut self, findings: &[Finding]) {
+        let count = |level| findings.iter().filter(|f| f.level == level).count() as u64;
+        self.findings = findings.len() as u64;
+        self.deny = count(Level::Deny);
+        self.warn = count(Level::Warn);
+        self.info = count(Level::Info);
+    }
+}
+
+/// The result of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Findings, grouped by pattern, most severe first.
+    pub findings: Vec<Finding>,
+    /// Absent objects, stale exemptions and the like.
+    pub notices: Vec<Notice>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+impl Outcome {
+    /// Whether the outcome fails the check under `policy`: what [`Judgement::of`] decides, the
+    /// one place that decides it.
+    pub fn fails(&self, policy: &Policy) -> bool {
+        Judgement::of(self, policy).fails()
+    }
+}
