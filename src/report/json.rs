@@ -24,6 +24,21 @@ use crate::outcome::{Finding, Level, Notice, Pattern};
 use crate::outcome::{Outcome, Summary};
 use crate::rules::RuleId;
 
+/// `--format json`.
+pub const NAME: &str = "json";
+/// What `--format json` is for.
+pub const HELP: &str = "Versioned, stable JSON";
+
+/// Render `outcome` as `--format json` does.
+pub fn report(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    _policy: &crate::policy::Policy,
+    _options: &super::Options,
+) -> io::Result<()> {
+    render(out, outcome)
+}
+
 /// The schema version of the document.
 pub const VERSION: u32 = 1;
 

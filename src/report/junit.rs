@@ -19,15 +19,30 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 use crate::util::{human_size, sanitize};
 
+/// `--format junit`.
+pub const NAME: &str = "junit";
+/// What `--format junit` is for.
+pub const HELP: &str = "JUnit XML, for GitLab, Jenkins and other test report views";
+
+/// Render `outcome` as `--format junit` does.
+pub fn report(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    policy: &Policy,
+    _options: &super::Options,
+) -> io::Result<()> {
+    render(out, outcome, policy)
+}
+
 /// Write the report (XML with a declaration and a trailing newline).
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy) -> io::Result<()> {
-    let report = report(outcome, policy);
+    let report = suites(outcome, policy);
     report.serialize(&mut *out).map_err(io::Error::other)?;
     writeln!(out)
 }
 
 /// The JUnit report for `outcome`.
-pub fn report(outcome: &Outcome, policy: &Policy) -> Report {
+pub fn suites(outcome: &Outcome, policy: &Policy) -> Report {
     let mut report = Report::new("pushgate");
     let judgement = crate::outcome::Judgement::of(outcome, policy);
     for (i, pattern) in Pattern::ALL.into_iter().enumerate() {

@@ -14,6 +14,21 @@ use crate::outcome::Verdict;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
+/// `--format markdown`.
+pub const NAME: &str = "markdown";
+/// What `--format markdown` is for.
+pub const HELP: &str = "A markdown summary, for a pull request comment or a job summary page";
+
+/// Render `outcome` as `--format markdown` does.
+pub fn report(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    policy: &Policy,
+    options: &super::Options,
+) -> io::Result<()> {
+    render(out, outcome, policy, options.verbose)
+}
+
 /// Render the summary. `verbose` lists every finding; otherwise at most
 /// [`PER_RULE`](super::text::PER_RULE) per rule, and a count of the rest.
 pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {

@@ -11,31 +11,65 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 
 pub mod audit;
-pub mod github;
-pub mod json;
-pub mod junit;
-pub mod markdown;
 pub mod push;
-pub mod sarif;
 pub mod staged;
-pub mod text;
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
+/// The registry of output formats: each is its module (a `NAME` for `--format`, a `HELP` line,
+/// and `report`, which renders an outcome), listed once here. It makes the [`Format`] enum,
+/// its names and [`render`]. Adding a format is its file plus one line.
+macro_rules! formats {
+    ($( $(#[$meta:meta])* $variant:ident => $module:ident, )*) => {
+        $( pub mod $module; )*
+
+        /// The output formats.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub enum Format {
+            $( $(#[$meta])* $variant, )*
+        }
+
+        impl Format {
+            /// Every format, in `--help` order.
+            pub const ALL: &'static [Format] = &[ $( Format::$variant, )* ];
+
+            /// Its name on the command line (`--format json`).
+            pub fn name(self) -> &'static str {
+                match self { $( Format::$variant => $module::NAME, )* }
+            }
+
+            /// What it is for, in one line (`--help`).
+            pub fn help(self) -> &'static str {
+                match self { $( Format::$variant => $module::HELP, )* }
+            }
+        }
+
+        /// Render `outcome` in the chosen format.
+        pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+            match options.format { $( Format::$variant => $module::report(out, outcome, policy, options), )* }
+        }
+    };
+}
+
+formats! {
     /// For people: grouped by pattern, suggestion once per pattern.
     #[default]
-    Text,
+    Text => text,
     /// Versioned, stable JSON (`version: 1`).
-    Json,
+    Json => json,
     /// SARIF 2.1.0 for code scanning.
-    Sarif,
+    Sarif => sarif,
     /// GitHub Actions workflow commands (annotations), and a job summary.
-    Github,
+    Github => github,
     /// JUnit XML: one test suite per pattern, one test case per rule.
-    Junit,
+    Junit => junit,
     /// Markdown for a pull request comment or a job summary page.
-    Markdown,
+    Markdown => markdown,
+}
+
+impl Format {
+    /// The format named `name` (`json`), if there is one.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
 }
 
 /// How to render.
@@ -73,42 +107,6 @@ impl Options {
             verbose: self.verbose,
             width: self.width,
         }
-    }
-}
-
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 6] = [
-        Format::Text,
-        Format::Json,
-        Format::Sarif,
-        Format::Github,
-        Format::Junit,
-        Format::Markdown,
-    ];
-
-    /// Its name on the command line (`--format json`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Github => "github",
-            Format::Junit => "junit",
-            Format::Markdown => "markdown",
-        }
-    }
-}
-
-/// Render `outcome` in the chosen format.
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
-    match options.format {
-        Format::Text => text::render(out, outcome, policy, &options.text()),
-        Format::Json => json::render(out, outcome),
-        Format::Sarif => sarif::render(out, outcome, policy),
-        Format::Github => github::render(out, outcome, policy, options),
-        Format::Junit => junit::render(out, outcome, policy),
-        Format::Markdown => markdown::render(out, outcome, policy, options.verbose),
     }
 }
 

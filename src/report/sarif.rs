@@ -24,6 +24,21 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 use crate::util::{human_size, uri_path};
 
+/// `--format sarif`.
+pub const NAME: &str = "sarif";
+/// What `--format sarif` is for.
+pub const HELP: &str = "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers";
+
+/// Render `outcome` as `--format sarif` does.
+pub fn report(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    policy: &Policy,
+    _options: &super::Options,
+) -> io::Result<()> {
+    render(out, outcome, policy)
+}
+
 /// The schema the document declares.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -12,6 +12,21 @@ use crate::outcome::Outcome;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize, wrap};
 
+/// `--format text`.
+pub const NAME: &str = "text";
+/// What `--format text` is for.
+pub const HELP: &str = "Grouped by pattern, for people";
+
+/// Render `outcome` as `--format text` does.
+pub fn report(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    policy: &Policy,
+    options: &super::Options,
+) -> io::Result<()> {
+    render(out, outcome, policy, &options.text())
+}
+
 /// Text rendering options.
 #[derive(Debug, Clone)]
 pub struct Options {

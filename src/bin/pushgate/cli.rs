@@ -5,10 +5,15 @@
 
 use std::path::PathBuf;
 
+use std::io;
+
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use pushgate::commands::{self, Context};
+use pushgate::commands::{self, Context, Status};
 use pushgate::hook::install::HookKind;
-use pushgate::report;
+use pushgate::{Error, report};
+
+use crate::output::{self, Output};
+use crate::progress::Bars;
 
 /// Guard git repositories against large churning files, git used as a database, machine-made
 /// audit trails and backups — and say what to use instead.
@@ -41,8 +46,8 @@ pub struct Common {
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, global = true, default_value = "text", value_parser = formats())]
+    pub format: report::Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -68,9 +73,27 @@ pub enum ProgressArg {
     Never,
 }
 
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// The registry of subcommands: each is its arguments (a struct here that implements [`Run`],
+/// calling one library command), listed once below. Adding a subcommand is its library
+/// command, its arguments, and one line here.
+macro_rules! commands {
+    ($( $(#[$meta:meta])* $variant:ident($args:ty), )*) => {
+        /// The subcommands.
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $( $(#[$meta])* $variant($args), )*
+        }
+
+        impl Command {
+            /// Run the subcommand.
+            pub fn run(self, session: &mut Session<'_>) -> Result<Status, Error> {
+                match self { $( Command::$variant(args) => args.run(session), )* }
+            }
+        }
+    };
+}
+
+commands! {
     /// Check the objects a commit range introduces (revisions as in `git rev-list`).
     #[command(
         after_help = "Without a revision: what HEAD adds to its upstream branch (@{upstream}..HEAD).\n\nExamples:\n  pushgate scan\n  pushgate scan origin/main..HEAD\n  pushgate scan --all\n  pushgate scan main --not v1.0 --format json\n  pushgate scan --ci --format sarif --output pushgate.sarif\n  pushgate scan --all --write-baseline pushgate-baseline.json\n  pushgate scan --ci --baseline pushgate-baseline.json"
@@ -87,32 +110,16 @@ pub enum Command {
         name = "pre-receive",
         after_help = "Installed by `pushgate install pre-receive`; git runs it with the ref updates on standard input.\nThe policy comes from the server (--policy, PUSHGATE_POLICY, git config pushgate.policy,\n$GIT_DIR/pushgate.toml, built-in), never from the pushed commits."
     )]
-    PreReceive {
-        /// Leave out findings the baseline FILE records; a baseline that cannot be read rejects the push.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-    },
+    PreReceive(PreReceiveArgs),
     /// Local hook: check the files staged for a commit; exit 1 stops the commit.
     #[command(
         name = "pre-commit",
         after_help = "Installed by `pushgate install pre-commit`, or by the pre-commit framework (hook id\n`pushgate-commit`). Reads the index (GIT_INDEX_FILE when git sets it): every file whose staged\nversion differs from HEAD's, against the rules that judge one file (size, content, name,\nattributes). History rules need commits; the pre-push hook and `scan` apply them.\nA failing file can still be taken out of the commit: git restore --staged <path>."
     )]
-    PreCommit {
-        /// Leave out findings the baseline FILE records.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-    },
+    PreCommit(PreCommitArgs),
     /// Local hook: judge what a push would send (git's `pre-push` protocol); exit 1 stops it.
     #[command(name = "pre-push", after_help = "Installed by `pushgate install pre-push`.")]
-    PrePush {
-        /// The remote's name (or URL when pushing to a URL).
-        remote: String,
-        /// The remote's URL.
-        url: Option<String>,
-        /// Leave out findings the baseline FILE records.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-    },
+    PrePush(PrePushArgs),
     /// Write a hook into a repository that runs this binary.
     #[command(
         after_help = "Examples:\n  pushgate install pre-push\n  pushgate install pre-commit\n  pushgate install pre-receive --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n  pushgate install pre-receive --hooks-dir /srv/git/project.git/hooks/pre-receive.d\n\nAn existing hook is never replaced silently: --chain keeps it (it runs first, both must pass),\n--force replaces it and keeps a backup. pushgate's own hook is updated in place, whichever\nbinary wrote it; `pushgate uninstall` takes it out again."
@@ -122,57 +129,109 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  pushgate uninstall pre-push\n  pushgate uninstall pre-receive --repo /srv/git/project.git\n\nA hook pushgate did not write is left alone (exit status 2)."
     )]
-    Uninstall {
-        /// Which hook.
-        #[arg(value_enum)]
-        hook: HookArg,
-        /// The directory the hook was installed into with `install --hooks-dir`.
-        #[arg(long, value_name = "DIR")]
-        hooks_dir: Option<PathBuf>,
-    },
+    Uninstall(UninstallArgs),
     /// Validate a policy file, or show the effective policy (as the command that reads it finds it).
-    Policy {
-        /// check or show.
-        #[command(subcommand)]
-        action: PolicyAction,
-    },
+    Policy(PolicyArgs),
     /// Write a starter policy (the built-in one) to .pushgate.toml at the work-tree root, or to
     /// pushgate.toml in a bare repository's git directory.
-    Init {
-        /// Overwrite an existing file.
-        #[arg(long)]
-        force: bool,
-        /// Write the file this command reads (`pre-receive`: $GIT_DIR/pushgate.toml, also in a
-        /// repository with a work tree).
-        #[arg(long = "for", value_enum, value_name = "COMMAND")]
-        reader: Option<ReaderArg>,
-    },
+    Init(InitArgs),
     /// Explain a rule: what it reports, why, its signals, thresholds and alternatives; or list
     /// the rules of a pattern.
     #[command(
         after_help = "Examples:\n  pushgate explain\n  pushgate explain database-dump\n  pushgate explain database"
     )]
-    Explain {
-        /// A rule id, or a pattern (large-churn, database, audit-trail, backup) to list its
-        /// rules; without it, list every rule.
-        #[arg(value_name = "RULE|PATTERN")]
-        rule: Option<String>,
-    },
+    Explain(ExplainArgs),
     /// Print a shell completion script to standard output.
     #[command(
         after_help = "Examples:\n  pushgate completions bash > ~/.local/share/bash-completion/completions/pushgate\n  pushgate completions zsh > ~/.zfunc/_pushgate\n  pushgate completions fish > ~/.config/fish/completions/pushgate.fish"
     )]
-    Completions {
-        /// The shell.
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     #[command(after_help = "Examples:\n  pushgate man | man -l -\n  pushgate man scan > pushgate-scan.1")]
-    Man {
-        /// A subcommand's page instead of the main one (e.g. `scan`).
-        command: Option<String>,
-    },
+    Man(ManArgs),
+}
+
+// `pushgate pre-receive`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct PreReceiveArgs {
+    /// Leave out findings the baseline FILE records; a baseline that cannot be read rejects the push.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+// `pushgate pre-commit`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct PreCommitArgs {
+    /// Leave out findings the baseline FILE records.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+// `pushgate pre-push`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// The remote's name (or URL when pushing to a URL).
+    pub remote: String,
+    /// The remote's URL.
+    pub url: Option<String>,
+    /// Leave out findings the baseline FILE records.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+// `pushgate uninstall`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Which hook.
+    #[arg(value_enum)]
+    pub hook: HookArg,
+    /// The directory the hook was installed into with `install --hooks-dir`.
+    #[arg(long, value_name = "DIR")]
+    pub hooks_dir: Option<PathBuf>,
+}
+
+// `pushgate policy`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// check or show.
+    #[command(subcommand)]
+    pub action: PolicyAction,
+}
+
+// `pushgate init`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Write the file this command reads (`pre-receive`: $GIT_DIR/pushgate.toml, also in a
+    /// repository with a work tree).
+    #[arg(long = "for", value_enum, value_name = "COMMAND")]
+    pub reader: Option<ReaderArg>,
+}
+
+// `pushgate explain`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id, or a pattern (large-churn, database, audit-trail, backup) to list its
+    /// rules; without it, list every rule.
+    #[arg(value_name = "RULE|PATTERN")]
+    pub rule: Option<String>,
+}
+
+// `pushgate completions`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+// `pushgate man`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand's page instead of the main one (e.g. `scan`).
+    pub command: Option<String>,
 }
 
 // `pushgate scan`: its help is the variant's.
@@ -200,20 +259,6 @@ pub struct ScanArgs {
     pub write_baseline: Option<PathBuf>,
 }
 
-impl ScanArgs {
-    /// The scan's options, reporting with `report`.
-    pub fn options(self, report: report::Options) -> commands::scan::Options {
-        commands::scan::Options {
-            revisions: self.revisions,
-            all: self.all,
-            ci: self.ci.then(|| pushgate::ci::Env::from_vars(std::env::vars_os())),
-            baseline: self.baseline,
-            write_baseline: self.write_baseline,
-            report,
-        }
-    }
-}
-
 // `pushgate audit`
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -226,18 +271,6 @@ pub struct AuditArgs {
     /// Record today's findings in FILE, so `--baseline FILE` reports only what is new.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-}
-
-impl AuditArgs {
-    /// The audit's options, reporting with `report`.
-    pub fn options(self, report: report::Options) -> commands::audit::Options {
-        commands::audit::Options {
-            include_unreachable: self.include_unreachable,
-            baseline: self.baseline,
-            write_baseline: self.write_baseline,
-            report,
-        }
-    }
 }
 
 // `pushgate install`
@@ -262,17 +295,146 @@ pub struct InstallArgs {
     pub baseline: Option<PathBuf>,
 }
 
-impl InstallArgs {
-    /// What to install, running `binary`.
-    pub fn options(self, binary: PathBuf) -> commands::install::Options {
-        commands::install::Options {
+/// What a subcommand runs with: where the repository and the policy are, where its report goes
+/// and how it looks there.
+pub struct Session<'a> {
+    /// The options every command takes.
+    pub common: &'a Common,
+    /// `--repo` and `--policy`.
+    pub context: Context,
+    /// Standard output or `--output FILE`.
+    pub out: Output,
+    /// How reports render there.
+    pub report: report::Options,
+    /// Standard error (unlocked: progress bars draw there from their own thread).
+    pub err: io::Stderr,
+}
+
+/// A subcommand's arguments know which library command they run.
+pub trait Run {
+    /// Run it.
+    fn run(self, session: &mut Session<'_>) -> Result<Status, Error>;
+}
+
+impl Run for ScanArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let (repo, policy) = s.context.open_with_policy()?;
+        let options = commands::scan::Options {
+            revisions: self.revisions,
+            all: self.all,
+            ci: self.ci.then(|| pushgate::ci::Env::from_vars(std::env::vars_os())),
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
+            report: s.report.clone(),
+        };
+        let progress = Bars::new(s.common.progress);
+        commands::scan::scan(&repo, &policy, options, &progress, &mut s.out, &mut s.err)
+    }
+}
+
+impl Run for AuditArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let (repo, policy) = s.context.open_with_policy()?;
+        let options = commands::audit::Options {
+            include_unreachable: self.include_unreachable,
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
+            report: s.report.clone(),
+        };
+        let progress = Bars::new(s.common.progress);
+        commands::audit::audit(&repo, &policy, options, &progress, &mut s.out, &mut s.err)
+    }
+}
+
+impl Run for PreReceiveArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let env = pushgate::hook::HookEnv::from_process();
+        commands::hooks::pre_receive(&s.context, self.baseline, env, &mut io::stdin(), &mut s.err)
+    }
+}
+
+impl Run for PrePushArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let (repo, policy) = s.context.open_with_policy()?;
+        let options = commands::hooks::PrePush {
+            remote: self.remote,
+            baseline: self.baseline,
+            color: output::stderr_color(s.common),
+        };
+        commands::hooks::pre_push(&repo, &policy, options, &mut io::stdin(), &mut s.err)
+    }
+}
+
+impl Run for PreCommitArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let (repo, policy) = s.context.open_with_policy()?;
+        commands::hooks::pre_commit(&repo, &policy, self.baseline, &s.report, &mut s.out, &mut s.err)
+    }
+}
+
+impl Run for InstallArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let binary = std::env::current_exe().map_err(|source| Error::File {
+            what: "cannot locate the pushgate binary".into(),
+            source,
+        })?;
+        let options = commands::install::Options {
             kind: self.hook.into(),
             hooks_dir: self.hooks_dir,
             chain: self.chain,
             force: self.force,
             baseline: self.baseline,
             binary,
+        };
+        commands::install::install(&s.context, options, &mut s.out)
+    }
+}
+
+impl Run for UninstallArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        commands::install::uninstall(&s.context, self.hook.into(), self.hooks_dir.as_deref(), &mut s.out)
+    }
+}
+
+impl Run for PolicyArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let format = s.report.format;
+        match self.action {
+            PolicyAction::Check { file, reader } => {
+                let server = ReaderArg::server(reader);
+                commands::policy::check(&s.context, file.as_deref(), server, format, &mut s.out)
+            }
+            PolicyAction::Show { reader } => {
+                commands::policy::show(&s.context, ReaderArg::server(reader), format, &mut s.out)
+            }
         }
+    }
+}
+
+impl Run for InitArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let server = ReaderArg::server(self.reader);
+        commands::policy::init(&s.context, self.force, server, &mut s.out, &mut s.err)
+    }
+}
+
+impl Run for ExplainArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        commands::explain::explain(&s.context, self.rule.as_deref(), &mut s.out)
+    }
+}
+
+impl Run for CompletionsArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        crate::man::completions(self.shell, &mut s.out);
+        Ok(Status::Pass)
+    }
+}
+
+impl Run for ManArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        crate::man::man(self.command.as_deref(), &mut s.out)?;
+        Ok(Status::Pass)
     }
 }
 
@@ -318,19 +480,6 @@ impl ReaderArg {
     }
 }
 
-impl From<FormatArg> for report::Format {
-    fn from(arg: FormatArg) -> Self {
-        match arg {
-            FormatArg::Text => report::Format::Text,
-            FormatArg::Json => report::Format::Json,
-            FormatArg::Sarif => report::Format::Sarif,
-            FormatArg::Github => report::Format::Github,
-            FormatArg::Junit => report::Format::Junit,
-            FormatArg::Markdown => report::Format::Markdown,
-        }
-    }
-}
-
 impl From<HookArg> for HookKind {
     fn from(arg: HookArg) -> Self {
         match arg {
@@ -353,7 +502,7 @@ impl Common {
     /// How to render a report: colours and width as the output decided them.
     pub fn report(&self, color: bool, width: usize) -> report::Options {
         report::Options {
-            format: self.format.into(),
+            format: self.format,
             color,
             verbose: self.verbose,
             step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
@@ -449,21 +598,15 @@ fn applicable(matches: &clap::ArgMatches) -> Result<(), String> {
     Ok(())
 }
 
-/// `--format`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Grouped by pattern, for people.
-    Text,
-    /// Versioned, stable JSON.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions annotations; with GITHUB_STEP_SUMMARY set, a job summary too.
-    Github,
-    /// JUnit XML, for GitLab, Jenkins and other test report views.
-    Junit,
-    /// A markdown summary, for a pull request comment or a job summary page.
-    Markdown,
+/// `--format`: the library's formats, by name, with what each is for.
+fn formats() -> impl clap::builder::TypedValueParser<Value = report::Format> {
+    let values = report::Format::ALL
+        .iter()
+        .map(|f| clap::builder::PossibleValue::new(f.name()).help(f.help()));
+    let parser = clap::builder::PossibleValuesParser::new(values);
+    clap::builder::TypedValueParser::map(parser, |name: String| {
+        report::Format::from_name(&name).unwrap_or_default()
+    })
 }
 
 /// `--color`

@@ -143,6 +143,7 @@ impl pushgate::progress::Progress for Bars {
         }
     }
 
+    /// The phase after the walk: `steps` steps under `prefix`, the first one `message`.
     fn steps(&self, prefix: &str, steps: u64, message: &str) {
         if let Some(bars) = &self.bars {
             let bar = bars.steps.get_or_init(|| {
@@ -154,6 +155,8 @@ impl pushgate::progress::Progress for Bars {
             bar.set_length(steps);
             bar.set_position(0);
             bar.set_message(message.to_owned());
+            // A step can be shorter than the redraw interval: show each one at least once.
+            bar.force_draw();
         }
     }
 
@@ -162,6 +165,7 @@ impl pushgate::progress::Progress for Bars {
         if let Some(bar) = self.bars.as_ref().and_then(|b| b.steps.get()) {
             bar.inc(1);
             bar.set_message(message.to_owned());
+            bar.force_draw();
         }
     }
 
