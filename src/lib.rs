@@ -2,30 +2,40 @@
 //! git used as a database, audit trails and generated output committed at machine cadence,
 //! and backups, dumps and disk images — and says what to use instead.
 //!
-//! The crate is organised as a pipeline:
+//! # Module map
 //!
-//! - [`repo`] opens the repository and reads objects cheaply (sizes from headers, content
-//!   from a bounded prefix);
-//! - [`walk`] resolves a revision range and yields the blobs it introduces, each with its path
-//!   and the oldest commit that added it;
-//! - [`detect`] classifies a content prefix (magic bytes, dump headers, timestamped lines);
-//! - [`attributes`] reads `.gitattributes` from a commit's tree;
-//! - [`history`] is the model the behaviour rules read: each commit's identity, time and
-//!   message template, every change it made, and which commits a job made;
-//! - [`rules`] turns one blob into findings, one module per pattern, and the history into
-//!   findings about subjects (what a job rewrites, snapshots or copies);
-//! - [`policy`] says which rules run at which level and what fails;
-//! - [`advice`] says what each finding's first step is, and words each pattern's alternative;
-//! - [`scan`] runs the pipeline and returns an [`scan::Outcome`];
-//! - [`staged`] finds the files staged for a commit (the `pre-commit` hook);
-//! - [`ci`] finds the range to check from a CI system's (or pre-commit's) environment;
-//! - [`baseline`] records today's findings by fingerprint and leaves them out of later checks;
-//! - [`report`] renders an outcome in each output format;
-//! - [`hook`] runs the same pipeline as git's `pre-receive` and `pre-push` hooks, over what a
-//!   push adds, and installs them.
+//! The library is layered; each layer reads only the ones above it.
 //!
-//! The binary (`src/bin/pushgate/`) only parses arguments, picks the policy and the format, and maps
-//! outcomes to exit codes.
+//! **Input.** [`repo`] opens a repository and reads objects cheaply (sizes from headers,
+//! content from a bounded prefix); [`range`] turns revisions (`A..B`, `--not`, `--all`, an
+//! upstream) into tips and hidden commits; [`ci`] finds that range from a CI system's
+//! environment, one provider per file; [`hook`] reads git's hook protocols and a push's
+//! quarantine, and installs hooks; [`staged`] finds the files staged for a commit;
+//! [`policy`] finds, parses and compiles the TOML policy.
+//!
+//! **Engine.** [`walk`] walks commits and yields each blob a range introduces as a
+//! [`Candidate`] (path, commit, attributes); [`detect`] classifies a content prefix;
+//! [`attributes`] reads `.gitattributes`; [`packs`] reads the pack statistics the audit
+//! costs; [`history`] models commits, changes and which of them a job made; [`rules`] holds
+//! every rule, one file each, listed once in a registry; [`engine`] runs the walk, the
+//! inspection of each blob and the conclusion on two threads, reporting to a [`progress`]
+//! sink.
+//!
+//! **Outcome.** [`outcome`] is what the engine writes and everything after it reads: the
+//! [`Finding`], the [`Notice`], the [`Summary`], the [`Outcome`] and the one [`Judgement`]
+//! on it; [`advice`] words each finding's first step and each pattern's alternative;
+//! [`baseline`] leaves recorded findings out; [`explain`] documents the rules.
+//!
+//! **Clients and output.** [`scan`] (ranges, pushes, staged files) and [`audit`] (whole
+//! repositories, with a fix plan) are the engine's two clients; [`report`] renders outcomes
+//! in each format, one file per format, listed once in a registry.
+//!
+//! **Commands.** [`commands`] holds one function per command, each taking a repository, a
+//! policy, its options, a progress sink and writers, and returning a
+//! [`Status`](commands::Status) or an [`Error`] that knows its exit code ([`error`]).
+//! The binary (`src/bin/pushgate/`) only parses the command line, decides colours, width,
+//! where the report goes and whether to draw progress bars, and exits with the status.
+//! [`util`] holds small shared helpers (sanitising what came from a push, sizes, wrapping).
 
 #![deny(missing_docs)]
 // Everything here handles untrusted input (pushed objects, hook stdin, policy files): no
