@@ -1,5 +1,5 @@
 //! A scan: what a revision range, a push or a set of staged files brings, judged by the rules.
-//! [`run`] is the one entry point; the [`engine`](crate::engine) module does the work.
+//! [`run`] is the one entry point; the [`engine`] module does the work.
 
 use std::time::Instant;
 

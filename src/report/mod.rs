@@ -1,4 +1,4 @@
-//! Output formats. Each format renders an [`Outcome`](crate::outcome::Outcome) into a writer;
+//! Output formats. Each format renders an [`Outcome`] into a writer;
 //! nothing else in the crate prints.
 
 use std::collections::BTreeMap;

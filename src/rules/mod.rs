@@ -6,7 +6,7 @@
 //! history rules (`churning-blob`, `data-churn`, `machine-cadence`, and the subjects of
 //! `database-file` and `backup-file`) read the [history model](crate::history) through
 //! [`behaviour`]; `history-growth` reads a range's totals. Adding a rule is its file plus one
-//! line in [`registry!`].
+//! line in the `registry!` list below.
 
 use std::fmt;
 use std::str::FromStr;
