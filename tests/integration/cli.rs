@@ -102,60 +102,264 @@ fn usage_errors_exit_2() {
     }
 }
 
-/// Every `pushgate …` command in the README's code blocks (setups for servers, CI systems and
-/// pre-commit included) names a real subcommand with options this build accepts.
+/// README.md and every page under docs/, as (path relative to the crate root, text); the docs
+/// directory must hold at least one page.
+fn documentation() -> Vec<(String, String)> {
+    let mut pages: Vec<String> = std::fs::read_dir(root().join("docs"))
+        .expect("docs/")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .map(|name| format!("docs/{name}"))
+        .collect();
+    assert!(!pages.is_empty(), "docs/ holds no Markdown page");
+    pages.sort();
+    let mut files = vec!["README.md".to_string()];
+    files.extend(pages);
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(root().join(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            (f, text)
+        })
+        .collect()
+}
+
+/// The lines of a Markdown text outside fenced code blocks, with their 1-based numbers.
+fn prose_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut in_block = false;
+    let mut lines = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+        } else if !in_block {
+            lines.push((n + 1, line));
+        }
+    }
+    lines
+}
+
+/// Every `pushgate …` command in the code blocks of the README and of every page under docs/
+/// (setups for servers, CI systems and pre-commit included) names a real subcommand with
+/// options this build accepts.
 #[test]
 fn readme_commands_parse() {
     const COMMANDS: &[&str] = &[
         "scan",
         "audit",
         "install",
+        "uninstall",
         "pre-receive",
         "pre-push",
+        "pre-commit",
         "policy",
         "init",
         "explain",
         "completions",
         "man",
     ];
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    let mut in_block = false;
+    // The commands a page has today, less a small margin: a page that loses its commands
+    // (or a renamed page) is noticed.
+    const AT_LEAST: &[(&str, usize)] = &[
+        ("README.md", 15),
+        ("docs/audit.md", 4),
+        ("docs/baselines.md", 4),
+        ("docs/ci.md", 4),
+        ("docs/configuration.md", 1),
+        ("docs/hooks.md", 7),
+        ("docs/scanning.md", 3),
+    ];
+    let mut counts = std::collections::BTreeMap::new();
+    for (file, text) in documentation() {
+        let mut in_block = false;
+        let mut checked = 0;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("```") {
+                in_block = !in_block;
+                continue;
+            }
+            if !in_block {
+                continue;
+            }
+            let mut rest = line;
+            while let Some(at) = rest.find("pushgate ") {
+                let before = rest[..at].chars().last();
+                let tail = &rest[at + "pushgate ".len()..];
+                rest = tail;
+                if before.is_some_and(|c| !(c.is_whitespace() || matches!(c, '/' | '\'' | '"' | '-'))) {
+                    continue;
+                }
+                let end = tail
+                    .find([';', '|', '&', '#', '>', '<', '\'', '\\'])
+                    .unwrap_or(tail.len());
+                let words: Vec<String> = tail[..end]
+                    .split_whitespace()
+                    .map(|w| w.trim_matches('"').to_string())
+                    .map(|w| if w.contains('$') { "x".to_string() } else { w })
+                    .collect();
+                if !words.first().is_some_and(|w| COMMANDS.contains(&w.as_str())) {
+                    continue;
+                }
+                let mut args = words.clone();
+                args.push("--help".into());
+                let r = pushgate_run(&args);
+                assert_eq!(
+                    r.code,
+                    0,
+                    "{file}:{}: `pushgate {}`\n{}",
+                    n + 1,
+                    words.join(" "),
+                    r.describe()
+                );
+                checked += 1;
+            }
+        }
+        counts.insert(file, checked);
+    }
+    for (file, least) in AT_LEAST {
+        let found = counts.get(*file).copied();
+        assert!(
+            found.is_some_and(|n| n >= *least),
+            "{file}: {found:?} commands checked, expected at least {least}"
+        );
+    }
+    let docs: usize = counts
+        .iter()
+        .filter(|(f, _)| f.starts_with("docs/"))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(docs >= 25, "only {docs} commands found under docs/: {counts:?}");
+}
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
+fn heading_slug(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The anchors the headings of a Markdown text produce (a repeated heading gets `-1`, `-2`, …).
+fn anchors(text: &str) -> Vec<String> {
+    let mut slugs: Vec<String> = Vec::new();
+    let mut anchors = Vec::new();
+    for (_, line) in prose_lines(text) {
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
+            continue;
+        }
+        let slug = heading_slug(line[hashes..].trim());
+        let repeats = slugs.iter().filter(|s| **s == slug).count();
+        anchors.push(if repeats == 0 {
+            slug.clone()
+        } else {
+            format!("{slug}-{repeats}")
+        });
+        slugs.push(slug);
+    }
+    anchors
+}
+
+/// The targets of the relative Markdown links `](target)` of a text, outside code, with their
+/// line numbers; links with a scheme (`https:`, `mailto:`) are left out.
+fn relative_links(text: &str) -> Vec<(usize, String)> {
+    let mut links = Vec::new();
+    for (n, line) in prose_lines(text) {
+        // Inline code is not a link: drop what lies between backticks.
+        let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        let mut rest = prose.as_str();
+        while let Some(at) = rest.find("](") {
+            let tail = &rest[at + 2..];
+            let end = tail.find(')').unwrap_or(tail.len());
+            let target = &tail[..end];
+            if !target.contains(':') {
+                links.push((n, target.to_string()));
+            }
+            rest = &tail[end..];
+        }
+    }
+    links
+}
+
+#[test]
+fn heading_slugs_follow_github() {
+    assert_eq!(
+        heading_slug("What findings tell people to do: first steps and `[suggestions]`"),
+        "what-findings-tell-people-to-do-first-steps-and-suggestions"
+    );
+    assert_eq!(heading_slug("The range `--ci` checks"), "the-range---ci-checks");
+    assert_eq!(
+        anchors("# A\n## Setup\n```\n# not a heading\n```\n### Setup\n## Setup guide\n"),
+        ["a", "setup", "setup-1", "setup-guide"]
+    );
+}
+
+/// Every relative link in the README and under docs/ points at a file that exists and, with an
+/// anchor, at a heading of that file.
+#[test]
+fn docs_links_resolve() {
     let mut checked = 0;
-    for line in readme.lines() {
-        if line.trim_start().starts_with("```") {
-            in_block = !in_block;
-            continue;
-        }
-        if !in_block {
-            continue;
-        }
-        let mut rest = line;
-        while let Some(at) = rest.find("pushgate ") {
-            let before = rest[..at].chars().last();
-            let tail = &rest[at + "pushgate ".len()..];
-            rest = tail;
-            if before.is_some_and(|c| !(c.is_whitespace() || matches!(c, '/' | '\'' | '"' | '-'))) {
-                continue;
+    for (file, text) in documentation() {
+        let dir = root().join(&file).parent().unwrap().to_path_buf();
+        for (line, target) in relative_links(&text) {
+            let (path, anchor) = target.split_once('#').unwrap_or((&target, ""));
+            let target_file = if path.is_empty() {
+                root().join(&file)
+            } else {
+                dir.join(path)
+            };
+            assert!(
+                target_file.exists(),
+                "{file}:{line}: link to `{target}`: {} does not exist",
+                target_file.display()
+            );
+            if !anchor.is_empty() {
+                let text = std::fs::read_to_string(&target_file).unwrap();
+                assert!(
+                    anchors(&text).iter().any(|a| a == anchor),
+                    "{file}:{line}: link to `{target}`: no heading gives #{anchor}; it has {:?}",
+                    anchors(&text)
+                );
             }
-            let end = tail
-                .find([';', '|', '&', '#', '>', '<', '\'', '\\'])
-                .unwrap_or(tail.len());
-            let words: Vec<String> = tail[..end]
-                .split_whitespace()
-                .map(|w| w.trim_matches('"').to_string())
-                .map(|w| if w.contains('$') { "x".to_string() } else { w })
-                .collect();
-            if !words.first().is_some_and(|w| COMMANDS.contains(&w.as_str())) {
-                continue;
-            }
-            let mut args = words.clone();
-            args.push("--help".into());
-            let r = pushgate_run(&args);
-            assert_eq!(r.code, 0, "README: `pushgate {}`\n{}", words.join(" "), r.describe());
             checked += 1;
         }
     }
-    assert!(checked >= 15, "only {checked} commands found in the README");
+    assert!(checked >= 30, "only {checked} relative links found");
+}
+
+/// The README links every page under docs/, and every page opens with its title and a sentence
+/// saying what it covers.
+#[test]
+fn docs_pages_are_linked_and_titled() {
+    let docs = documentation();
+    let readme = &docs[0].1;
+    for (file, text) in &docs[1..] {
+        assert!(readme.contains(&format!("]({file})")), "README.md does not link {file}");
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let title = lines.next().unwrap_or_default();
+        assert!(
+            title.starts_with("# "),
+            "{file}: the first line is not a `# Title`: {title:?}"
+        );
+        let first = lines.next().unwrap_or_default();
+        assert!(
+            first.starts_with("This page covers "),
+            "{file}: the title is not followed by what the page covers: {first:?}"
+        );
+    }
+}
+
+/// The README stays short enough to read in a few minutes; the detail lives under docs/.
+#[test]
+fn readme_is_short() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(lines < 250, "README.md has {lines} lines; move detail to docs/");
 }
 
 /// An option a command does not use is a usage error that names it, never silently ignored.
