@@ -6,8 +6,9 @@
 //!
 //! - [`repo`] opens the repository and reads objects cheaply (sizes from headers, content
 //!   from a bounded prefix);
-//! - [`walk`] resolves a revision range and yields the blobs it introduces, each with its path
-//!   and the oldest commit that added it;
+//! - [`range`] resolves revisions (`A..B`, `^A`, `--all`, the upstream) into a range;
+//! - [`walk`] walks a range and yields the blobs it introduces, each with its path and the
+//!   oldest commit that added it;
 //! - [`detect`] classifies a content prefix (magic bytes, dump headers, timestamped lines);
 //! - [`attributes`] reads `.gitattributes` from a commit's tree;
 //! - [`history`] is the model the behaviour rules read: each commit's identity, time and
@@ -58,6 +59,7 @@ pub mod hook;
 pub mod packs;
 pub mod policy;
 pub mod progress;
+pub mod range;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -16,10 +16,11 @@ use crate::history::Model;
 use crate::packs::Packs;
 use crate::policy::Policy;
 use crate::progress::Progress;
+use crate::range::Range;
 use crate::repo::{ContentReader, RepoError};
 use crate::rules::behaviour;
 use crate::rules::{self, Hit, RuleId, history_growth::Growth};
-use crate::walk::{Old, Range, Walked, Walker, split_path};
+use crate::walk::{Old, Walked, Walker, split_path};
 
 /// Totals of a scan, as the JSON `summary` reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -92,7 +93,7 @@ pub fn scan_reporting(
     progress: &Progress,
 ) -> Result<Outcome, RepoError> {
     // Nothing hidden and only commits: the walk sees every blob, each `.gitattributes` first.
-    let complete = range.is_whole_history() && range.tips.iter().all(|t| t.kind == crate::walk::TipKind::Commit);
+    let complete = range.is_whole_history() && range.tips.iter().all(|t| t.kind == crate::range::TipKind::Commit);
     let started = Instant::now();
     let reading = if complete { Reading::Complete } else { Reading::Exact };
     let (walked, tips, inspected) = inspect_walk(repo, policy, progress, reading, |walker| {
@@ -121,7 +122,7 @@ pub fn scan_refs(
     repo: &gix::Repository,
     policy: &Policy,
     whole_history: bool,
-    tips: &[crate::walk::Tip],
+    tips: &[crate::range::Tip],
     old: &Old<'_>,
 ) -> Result<Outcome, RepoError> {
     scan_with(repo, policy, whole_history, |walker| {

@@ -14,10 +14,10 @@ use gix::bstr::{BString, ByteSlice};
 use super::{Judgement, Verdict};
 use crate::finding::{Finding, Level, Pattern};
 use crate::policy::Policy;
+use crate::range::{Tip, TipKind};
 use crate::rules::RuleId;
 use crate::scan::Outcome;
 use crate::util::{human_size, sanitize, wrap};
-use crate::walk::{Tip, TipKind};
 
 /// What the report needs besides the outcome.
 #[derive(Debug, Clone)]

@@ -26,9 +26,9 @@ use cli::{Cli, ColorArg, Command, Common, FormatArg, HookArg, PolicyAction, Read
 use pushgate::baseline::{Baseline, BaselineError};
 use pushgate::hook::{self, HookEnv, install, pre_push, pre_receive};
 use pushgate::policy::{Discovery, Policy, PolicyError};
+use pushgate::range::{Range, RangeError};
 use pushgate::repo;
 use pushgate::rules::{RuleId, UnknownRule};
-use pushgate::walk::{Range, RangeError};
 use pushgate::{explain, report, scan};
 
 /// Exit statuses.
@@ -156,10 +156,8 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         {
             return USAGE;
         }
-        if let Some(RangeError::Empty | RangeError::Option(_) | RangeError::NoUpstream(_)) =
-            cause.downcast_ref::<RangeError>()
-        {
-            return USAGE;
+        if let Some(e) = cause.downcast_ref::<RangeError>() {
+            return e.exit_code();
         }
     }
     INTERNAL
@@ -190,10 +188,10 @@ fn run(cli: Cli) -> Result<u8> {
                 for line in &plan.explanation {
                     writeln!(err, "pushgate: {}", pushgate::util::sanitize(line.as_bytes()))?;
                 }
-                Range::parse(&repo, &plan.revisions, false)?
+                plan.range?
             } else if revisions.is_empty() && !*all {
                 // No revision: what HEAD adds to its upstream, as `git push` would send it.
-                let (upstream, name) = pushgate::walk::upstream_range(&repo)?;
+                let (upstream, name) = pushgate::range::upstream_range(&repo)?;
                 writeln!(
                     io::stderr().lock(),
                     "pushgate: no revision given; checking what HEAD adds to its upstream {name} (@{{upstream}}..HEAD)"
