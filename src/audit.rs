@@ -21,9 +21,10 @@ use crate::outcome::{Level, Pattern};
 use crate::packs::{Count, Kind, Packs, Statistics};
 use crate::policy::Policy;
 use crate::progress::Progress;
+use crate::range::{Range, Tip, TipKind};
 use crate::repo::RepoError;
 use crate::rules::RuleId;
-use crate::walk::{Old, Range, Tip, TipKind};
+use crate::walk::Old;
 
 /// How many of the deepest chains of large objects the statistics name.
 const DEEPEST_SHOWN: usize = 10;

@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let Ok(repo) = pushgate::repo::open(Some(tmp.path())) else { return };
     let policy = pushgate::Policy::builtin();
-    if let Ok(range) = pushgate::walk::Range::parse(&repo, &[], true) {
+    if let Ok(range) = pushgate::range::Range::parse(&repo, &[], true) {
         let _ = pushgate::scan::scan(&repo, &range, &policy);
     }
 });

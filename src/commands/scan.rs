@@ -45,7 +45,7 @@ pub fn scan(
             for line in &plan.explanation {
                 writeln!(err, "pushgate: {}", crate::util::sanitize(line.as_bytes()))?;
             }
-            Range::parse(repo, &plan.revisions, false)?
+            plan.range?
         }
         None if options.revisions.is_empty() && !options.all => {
             // No revision: what HEAD adds to its upstream, as `git push` would send it.

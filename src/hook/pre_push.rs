@@ -13,10 +13,11 @@ use super::{HookError, Response, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::outcome::Judgement;
 use crate::policy::Policy;
+use crate::range::{self, Tip, TipKind};
 use crate::repo::RepoError;
 use crate::report::push;
 use crate::scan;
-use crate::walk::{self, Old, Tip, TipKind};
+use crate::walk::Old;
 
 /// Judge the push git describes on `stdin` from `repo` to `remote`, leaving out findings
 /// `baseline` records (and noting its stale entries).
@@ -39,8 +40,8 @@ pub fn run(
             continue;
         }
         tips.push(
-            walk::classify(repo, local, update.remote_ref.clone()).map_err(|e| match e {
-                walk::RangeError::Repo(e) => e,
+            range::classify(repo, local, update.remote_ref.clone()).map_err(|e| match e {
+                range::RangeError::Repo(e) => e,
                 other => RepoError::read(format!("reading {}", crate::util::sanitize(&update.local_ref)), other),
             })?,
         );
@@ -63,7 +64,7 @@ pub fn run(
     let hidden: Vec<ObjectId> = known
         .into_iter()
         .filter(|id| seen.insert(*id) && repo.has_object(id))
-        .filter_map(|id| walk::classify(repo, id, BString::default()).ok())
+        .filter_map(|id| range::classify(repo, id, BString::default()).ok())
         .filter(|t| t.kind == TipKind::Commit)
         .map(|t| t.id)
         .collect();

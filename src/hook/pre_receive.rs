@@ -19,10 +19,11 @@ use super::{HookEnv, HookError, Response, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::outcome::{Bypass, Judgement, Outcome, Verdict};
 use crate::policy::Policy;
+use crate::range::{self, Tip};
 use crate::repo::RepoError;
 use crate::report::push;
 use crate::scan;
-use crate::walk::{self, Old, Tip};
+use crate::walk::Old;
 
 /// Judge the ref `updates` of a push (see [`super::input::parse_pre_receive`]) in `repo`,
 /// leaving out findings `baseline` records. The server reports no stale baseline entries: its
@@ -46,8 +47,8 @@ pub fn run(
             skipped.push(update.name.clone());
             continue;
         }
-        tips.push(walk::classify(repo, new, update.name.clone()).map_err(|e| match e {
-            walk::RangeError::Repo(e) => e,
+        tips.push(range::classify(repo, new, update.name.clone()).map_err(|e| match e {
+            range::RangeError::Repo(e) => e,
             other => RepoError::read(format!("reading {}", crate::util::sanitize(&update.name)), other),
         })?);
     }
@@ -227,8 +228,8 @@ fn hidden_without_quarantine(repo: &gix::Repository, updates: &[RefUpdate]) -> R
     Ok(hidden
         .into_iter()
         .filter(|id| repo.has_object(id))
-        .filter_map(|id| walk::classify(repo, id, BString::default()).ok())
-        .filter(|t| t.kind == walk::TipKind::Commit)
+        .filter_map(|id| range::classify(repo, id, BString::default()).ok())
+        .filter(|t| t.kind == range::TipKind::Commit)
         .map(|t| t.id)
         .collect())
 }

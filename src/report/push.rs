@@ -15,9 +15,9 @@ use crate::outcome::Outcome;
 use crate::outcome::{Finding, Level, Pattern};
 use crate::outcome::{Judgement, Verdict};
 use crate::policy::Policy;
+use crate::range::{Tip, TipKind};
 use crate::rules::RuleId;
 use crate::util::{human_size, sanitize, wrap};
-use crate::walk::{Tip, TipKind};
 
 /// What the report needs besides the outcome.
 #[derive(Debug, Clone)]

@@ -299,3 +299,40 @@ fn ci_conflicts_with_revisions() {
     let r = run(pushgate().current_dir(clones.work()).args(["scan", "--ci", "--all"]));
     assert_eq!(r.code, 2, "{}", r.describe());
 }
+
+#[test]
+fn a_first_push_from_pre_commit_excludes_the_remote_tracking_refs() {
+    let clones = Clones::new();
+    // The remote has `main` (c1) only: `feature` was never pushed.
+    git(&clones.work(), &["update-ref", "-d", "refs/remotes/origin/feature"]);
+    let r = ci_scan(
+        &clones.work(),
+        &[
+            ("PRE_COMMIT_REMOTE_NAME", "origin"),
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/feature"),
+        ],
+    );
+    assert_eq!(commits(&r), [C2, C3], "{}", r.describe());
+    assert_eq!(summary(&r, "commits"), 2, "{}", r.describe());
+    assert!(r.stderr.contains("a first push to `origin`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("excluding 1 remote-tracking ref of `origin`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_repository_without_commits_explains_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "empty"]);
+    let r = ci_scan(&dir.path().join("empty"), &[]);
+    assert_eq!(r.code, 3, "{}", r.describe());
+    assert!(r.stderr.contains("no CI system recognised"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no commit to check: HEAD does not name a commit"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("unknown revision `HEAD`"), "{}", r.stderr);
+}

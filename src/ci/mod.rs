@@ -1,0 +1,351 @@
+//! `pushgate scan --ci`: find the commits to check from the CI (or hook) environment.
+//!
+//! [`detect`] reads the variables of the environment it is given (never the process's own)
+//! and, for GitHub Actions, the event payload, and says which commit is the head and which
+//! commits the remote already has. [`plan`] resolves that against the repository: the head
+//! is checked minus every base that is present; when no base is present (a shallow clone,
+//! a branch that was never fetched) it says exactly how to fetch enough history, and still
+//! checks what the clone holds.
+//!
+//! Each source is a provider, one file each, listed in `PROVIDERS` in priority order; the
+//! first that recognises its environment says what to check:
+//!
+//! | source | head | bases |
+//! | --- | --- | --- |
+//! | pre-commit `pre-push` stage | `PRE_COMMIT_TO_REF` (`PRE_COMMIT_SOURCE`) | `PRE_COMMIT_FROM_REF` (`PRE_COMMIT_ORIGIN`); a first push: every `refs/remotes/<PRE_COMMIT_REMOTE_NAME>/*` |
+//! | GitHub Actions `pull_request` | the event's head sha, `HEAD` | the event's base sha, `origin/$GITHUB_BASE_REF` |
+//! | GitHub Actions `push` | the event's `after`, `HEAD` | the event's `before`; a new branch: the default branch |
+//! | GitHub Actions `merge_group` | the event's `head_sha`, `HEAD` | the event's `base_sha` |
+//! | GitLab merge request pipelines | `CI_COMMIT_SHA`, `HEAD` | `CI_MERGE_REQUEST_DIFF_BASE_SHA`, `CI_MERGE_REQUEST_TARGET_BRANCH_SHA`, `origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME` |
+//! | GitLab branch pipelines | `CI_COMMIT_SHA`, `HEAD` | `CI_COMMIT_BEFORE_SHA`; a new branch: `origin/$CI_DEFAULT_BRANCH` |
+//! | AWS CodeBuild webhooks | `CODEBUILD_RESOLVED_SOURCE_VERSION`, `HEAD` | `origin/<CODEBUILD_WEBHOOK_BASE_REF>` (pull requests), `CODEBUILD_WEBHOOK_PREV_COMMIT` (pushes) |
+//! | Jenkins | `GIT_COMMIT`, `HEAD` | `origin/$CHANGE_TARGET` (pull requests), `GIT_PREVIOUS_SUCCESSFUL_COMMIT` |
+//! | anything else | `HEAD` | the default branch: `origin/HEAD`, `origin/main`, `origin/master` |
+//!
+//! Every base that is present is excluded (they are all commits the remote has). When none
+//! is, the first present default branch is used instead.
+
+mod codebuild;
+mod fallback;
+mod github;
+mod gitlab;
+mod jenkins;
+mod precommit;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+
+use gix::bstr::ByteSlice;
+
+use crate::range::{Range, RangeError};
+
+/// A provider: given the environment and GitHub's event payload (when there is one), what to
+/// check if it recognises its CI system (or hook), `None` if not.
+type Provider = fn(&Env, Option<&serde_json::Value>) -> Option<Detection>;
+
+/// The providers, first match wins. A new one is its file plus a line here (and a row in the
+/// table above). The fallback, last, matches everything.
+const PROVIDERS: &[Provider] = &[
+    precommit::detect,
+    github::detect,
+    gitlab::detect,
+    codebuild::detect,
+    jenkins::detect,
+    fallback::detect,
+];
+
+/// How to fetch enough history when the provider knows no better way.
+const FETCH_HINT: &str = "fetch more history: `git fetch --deepen=100 origin` (or `git fetch --unshallow origin`), and the base branch: `git fetch origin <branch>`";
+
+/// The default branches tried when nothing better is known, in order.
+pub const DEFAULT_BRANCHES: [&str; 3] = ["origin/HEAD", "origin/main", "origin/master"];
+
+/// Environment variables, as given to [`detect`] and [`plan`]. Empty values count as unset.
+#[derive(Debug, Clone, Default)]
+pub struct Env(BTreeMap<String, String>);
+
+impl Env {
+    /// The variables whose names and values are valid UTF-8 (no CI variable we read is not).
+    pub fn from_vars(vars: impl IntoIterator<Item = (OsString, OsString)>) -> Env {
+        Env(vars
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect())
+    }
+
+    /// A variable's value, `None` when unset or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+    }
+
+    /// Whether a variable is `true` (any case) or `1`.
+    fn is_true(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
+    fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
+        Env(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+}
+
+/// A revision to try, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// A commit id or a revision (`origin/main`).
+    pub rev: String,
+    /// Where it came from, for people: `GITHUB_BASE_REF`, `the push event's before`.
+    pub from: String,
+}
+
+impl Candidate {
+    fn new(rev: impl Into<String>, from: impl Into<String>) -> Self {
+        Candidate {
+            rev: rev.into(),
+            from: from.into(),
+        }
+    }
+}
+
+/// What the environment says about the commits to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// What was recognised, for people: `GitHub Actions pull_request`.
+    pub source: String,
+    /// The commit to check: the first candidate present (`HEAD` is always tried last).
+    pub head: Vec<Candidate>,
+    /// Commits the remote has: every one present is excluded.
+    pub bases: Vec<Candidate>,
+    /// Used only when no base is present: the first one present is excluded.
+    pub fallback: Vec<Candidate>,
+    /// Exclude every ref under `refs/remotes/<name>/` (a first push to a remote).
+    pub remote: Option<String>,
+    /// Why the bases are what they are (a new branch, …), for people.
+    pub notes: Vec<String>,
+    /// How to fetch enough history in this environment.
+    pub fetch_hint: String,
+}
+
+impl Detection {
+    /// What `source` says before it says anything: no head or base, the default branches as
+    /// the fallback, the generic fetch hint.
+    fn new(source: impl Into<String>) -> Detection {
+        Detection {
+            source: source.into(),
+            head: Vec::new(),
+            bases: Vec::new(),
+            fallback: default_branches(None, "the default branch"),
+            remote: None,
+            notes: Vec::new(),
+            fetch_hint: FETCH_HINT.to_owned(),
+        }
+    }
+}
+
+/// A commit id of all zeros: "no commit" in push events and hooks.
+fn is_null(rev: &str) -> bool {
+    !rev.is_empty() && rev.bytes().all(|b| b == b'0')
+}
+
+fn default_branches(preferred: Option<&str>, from: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if let Some(branch) = preferred {
+        out.push(Candidate::new(format!("origin/{branch}"), from));
+    }
+    out.extend(
+        DEFAULT_BRANCHES
+            .iter()
+            .map(|b| Candidate::new(*b, "the default branch")),
+    );
+    out
+}
+
+/// Read what the environment says: the first provider that recognises it. `event` is
+/// GitHub's event payload (the JSON file named by `GITHUB_EVENT_PATH`), when there is one.
+pub fn detect(env: &Env, event: Option<&serde_json::Value>) -> Detection {
+    PROVIDERS
+        .iter()
+        .find_map(|provider| provider(env, event))
+        .unwrap_or_else(fallback::detection)
+}
+
+/// What `--ci` decided: the range to scan, and what to tell the user about it.
+#[derive(Debug)]
+pub struct Plan {
+    /// The head minus every excluded commit. An error only when `HEAD` names no commit or the
+    /// repository cannot be read; the explanation says what was tried either way.
+    pub range: Result<Range, RangeError>,
+    /// One line per decision, for stderr.
+    pub explanation: Vec<String>,
+}
+
+/// The commit `rev` names, if the repository has it.
+fn commit_of(repo: &gix::Repository, rev: &str) -> Option<gix::ObjectId> {
+    let id = repo.rev_parse_single(rev).ok()?;
+    let object = id.object().ok()?.peel_tags_to_end().ok()?;
+    (object.kind == gix::object::Kind::Commit).then_some(object.id)
+}
+
+fn short(id: gix::ObjectId) -> String {
+    id.to_hex_with_len(12).to_string()
+}
+
+/// Resolve `detection` against `repo` into the range to scan. What cannot be found is
+/// explained, and the plan falls back to checking what the repository holds; only a
+/// repository whose `HEAD` names no commit leaves no range (the explanation still says why).
+pub fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
+    let mut lines = vec![format!("--ci: {}", detection.source)];
+    lines.extend(detection.notes.iter().cloned());
+    let shallow = repo.is_shallow().unwrap_or(false);
+
+    let mut head = None;
+    let last_resort = Candidate::new("HEAD", "HEAD");
+    for c in detection.head.iter().chain([&last_resort]) {
+        match commit_of(repo, &c.rev) {
+            Some(id) => {
+                head = Some((c, id));
+                break;
+            }
+            None => lines.push(format!("head {} ({}) is not in this repository", c.rev, c.from)),
+        }
+    }
+    let Some((head_from, head)) = head else {
+        lines.push("no commit to check: HEAD does not name a commit".to_owned());
+        return Plan {
+            range: Range::parse(repo, &["HEAD".to_owned()], false),
+            explanation: lines,
+        };
+    };
+    lines.push(format!("head: {} ({})", short(head), describe(head_from)));
+
+    let mut excluded: Vec<(gix::ObjectId, String)> = Vec::new();
+    let mut missing: Vec<&Candidate> = Vec::new();
+    for c in &detection.bases {
+        match commit_of(repo, &c.rev) {
+            Some(id) if !excluded.iter().any(|(e, _)| *e == id) => excluded.push((id, describe(c))),
+            Some(_) => {}
+            None => missing.push(c),
+        }
+    }
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|c| describe(c)).collect();
+        lines.push(format!("not in this repository: {}", names.join(", ")));
+    }
+    if excluded.is_empty()
+        && let Some((c, id)) = detection
+            .fallback
+            .iter()
+            .find_map(|c| commit_of(repo, &c.rev).map(|id| (c, id)))
+    {
+        if !detection.bases.is_empty() {
+            lines.push(format!("falling back to the default branch {}", c.rev));
+        }
+        excluded.push((id, describe(c)));
+    }
+    if let Some(remote) = &detection.remote {
+        let prefix = format!("refs/remotes/{remote}/");
+        let mut count = 0;
+        if let Ok(refs) = repo.references()
+            && let Ok(iter) = refs.prefixed(prefix.as_str())
+        {
+            for mut r in iter.flatten() {
+                if let Ok(id) = r.peel_to_id() {
+                    let id = id.detach();
+                    if commit_of(repo, &id.to_string()).is_some() && !excluded.iter().any(|(e, _)| *e == id) {
+                        excluded.push((id, r.name().as_bstr().to_str_lossy().into_owned()));
+                        count += 1;
+                    }
+                }
+            }
+        }
+        lines.push(format!(
+            "excluding {count} remote-tracking ref{} of `{remote}`",
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+
+    if excluded.is_empty() {
+        lines.push(format!(
+            "no base commit found: checking all of {}'s history that this clone holds; to check only what is new, {}",
+            short(head),
+            detection.fetch_hint
+        ));
+        if shallow {
+            lines.push(
+                "this is a shallow clone: the oldest commits present count as adding every file they hold".to_owned(),
+            );
+        }
+        return Plan {
+            range: Range::from_ids(repo, head, []),
+            explanation: lines,
+        };
+    }
+    for (id, from) in &excluded {
+        let relation = match repo.merge_base(head, *id) {
+            Ok(Some(base)) if base.detach() == head => "already contains the head: nothing new to check".to_owned(),
+            Ok(Some(base)) => format!("merge base {}", short(base.detach())),
+            _ if shallow => format!(
+                "no common history in this shallow clone, so commits below the shallow boundary count as new; {}",
+                detection.fetch_hint
+            ),
+            _ => "no common history".to_owned(),
+        };
+        lines.push(format!("excluding {} ({from}): {relation}", short(*id)));
+    }
+    if !missing.is_empty() && shallow {
+        lines.push(format!(
+            "this is a shallow clone; to compare with the missing base, {}",
+            detection.fetch_hint
+        ));
+    }
+    Plan {
+        range: Range::from_ids(repo, head, excluded.iter().map(|(id, _)| *id)),
+        explanation: lines,
+    }
+}
+
+fn describe(c: &Candidate) -> String {
+    if c.rev == c.from {
+        c.rev.clone()
+    } else {
+        format!("{}, {}", c.rev, c.from)
+    }
+}
+
+/// Detect and resolve in one step, reading GitHub's event payload from `GITHUB_EVENT_PATH`
+/// when it names a readable file.
+pub fn plan(repo: &gix::Repository, env: &Env) -> Plan {
+    let mut warning = None;
+    let event = env.get("GITHUB_EVENT_PATH").and_then(|path| match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| warning = Some(format!("ignoring GITHUB_EVENT_PATH {path}: not JSON ({e})")))
+            .ok(),
+        Err(e) => {
+            warning = Some(format!("ignoring GITHUB_EVENT_PATH {path}: {e}"));
+            None
+        }
+    });
+    let mut plan = resolve(repo, &detect(env, event.as_ref()));
+    if let Some(w) = warning {
+        plan.explanation.insert(1, w);
+    }
+    plan
+}
+
+#[cfg(test)]
+mod testing {
+    //! What the providers' tests share.
+    use super::{Candidate, Env};
+
+    pub(in crate::ci) const ZEROS: &str = "0000000000000000000000000000000000000000";
+
+    pub(in crate::ci) fn env(vars: &[(&str, &str)]) -> Env {
+        vars.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+
+    pub(in crate::ci) fn revs(cs: &[Candidate]) -> Vec<&str> {
+        cs.iter().map(|c| c.rev.as_str()).collect()
+    }
+}
