@@ -72,6 +72,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(repo) = pushgate::repo::open(Some(tmp.path())) else { return };
     let policy = pushgate::Policy::builtin();
     if let Ok(range) = pushgate::range::Range::parse(&repo, &[], true) {
-        let _ = pushgate::scan::scan(&repo, &range, &policy);
+        let _ = pushgate::scan::run(&repo, &policy, pushgate::scan::Input::Range(&range), &pushgate::progress::Silent);
     }
 });
