@@ -208,7 +208,7 @@ pub fn audit(
         repo,
         policy,
         progress,
-        Reading::Audit,
+        Reading::Whole,
         Some((large, DEEPEST_SHOWN)),
         |walker| {
             walker.record_changes();

@@ -8,7 +8,7 @@ use crate::engine::{self, History, Inspector, Reading};
 use crate::outcome::{Notice, NoticeKind, Outcome};
 use crate::policy::Policy;
 use crate::progress::Progress;
-use crate::range::{Range, Tip, TipKind};
+use crate::range::{Range, Tip};
 use crate::repo::RepoError;
 use crate::walk::{Old, Walked};
 
@@ -43,13 +43,22 @@ pub fn run(
     let started = Instant::now();
     match input {
         Input::Range(range) => {
-            // Nothing hidden and only commits: the walk sees every blob, each `.gitattributes` first.
             let whole = range.is_whole_history();
-            let complete = whole && range.tips.iter().all(|t| t.kind == TipKind::Commit);
-            let reading = if complete { Reading::Complete } else { Reading::Exact };
-            let (walked, tips, inspected) = engine::inspect_walk(repo, policy, progress, reading, |walker| {
+            let walk = |walker: &mut crate::walk::Walker<'_, engine::OnBlob<'_>>| {
                 walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
-            })?;
+            };
+            // Nothing hidden: whole histories, read as the audit reads them (sizes from the
+            // pack statistics; a version stored as a delta keeps its path's kind), so that one
+            // way of reading them is tuned.
+            let (walked, tips, inspected) = if whole {
+                let large = policy.file.rules.deep_delta_chain.min_size.0;
+                let packs = Some((large, 0));
+                let (walked, tips, inspected, _) =
+                    engine::inspect_walk_with_packs(repo, policy, progress, Reading::Whole, packs, walk)?;
+                (walked, tips, inspected)
+            } else {
+                engine::inspect_walk(repo, policy, progress, Reading::Exact, walk)?
+            };
             progress.steps("history", 1, "reading the history of candidate paths");
             let mut outcome =
                 engine::conclude(repo, policy, whole, &walked, inspected, History::Window(&tips), started)?;

@@ -56,13 +56,12 @@ impl Inspected {
 pub enum Reading {
     /// Every blob's content prefix, attributes from every tree on its path (ranges, pushes).
     Exact,
-    /// As `Exact`, for a walk that sees every blob of the histories it walks (nothing hidden,
-    /// parents first): attribute lookups skip directories that never held a `.gitattributes`.
-    Complete,
-    /// As `Complete`, and a version stored as a delta takes the content kind of its path's
-    /// previous version instead of being rebuilt (the audit: whole histories, where most old
-    /// versions are deltas of newer ones, and a path keeps its kind).
-    Audit,
+    /// For a walk that sees every blob of the histories it walks (nothing hidden, parents
+    /// first: the audit, `scan --all`): attribute lookups skip directories that never held a
+    /// `.gitattributes`, and a version stored as a delta takes the content kind of its path's
+    /// previous version instead of being rebuilt (in whole histories most old versions are
+    /// deltas of newer ones, and a path keeps its kind).
+    Whole,
 }
 
 /// Walk with `drive` on this thread while another inspects the blobs it finds (sizes, content
@@ -109,7 +108,7 @@ pub fn inspect_walk_with_packs(
             if reading != Reading::Exact {
                 inspector.attribute_dirs = Some(Default::default());
             }
-            if reading == Reading::Audit {
+            if reading == Reading::Whole {
                 inspector.path_sniffs = Some(Default::default());
             }
             for batch in receive {
@@ -169,7 +168,7 @@ pub struct Inspector<'a> {
     /// In a complete walk (every blob of the histories walked is seen, parents first, so a
     /// `.gitattributes` before the files it governs): the directories that held one so far.
     attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
-    /// With [`Reading::Audit`]: what each path's last version read turned out to be.
+    /// With [`Reading::Whole`]: what each path's last version read turned out to be.
     path_sniffs: Option<HashMap<gix::bstr::BString, Option<Sniff>>>,
     /// The object database's statistics, when read: blob sizes come from there.
     packs: Option<&'a Packs>,
