@@ -6,9 +6,10 @@
 #
 # REPO is any local repository; without it a repository of about 500,000 objects (20,000
 # commits over 5,000 files) is generated with git fast-import and cached under target/bench/.
-# `scraping` (or `scraping:N`, N times as many commits) generates and caches the shape of a
-# scraping job instead: three JSON documents of 0.3-1.5 MiB rewritten every hour with small
-# edits, about 21,600 versions each.
+# `large:N` generates it with N times as many commits. `scraping` (or `scraping:N`, N times as
+# many commits; a fraction gives fewer) generates and caches the shape of a scraping job
+# instead: three JSON documents of 0.3-1.5 MiB rewritten every hour with small edits, about
+# 21,600 versions each. bench/scaling.sh runs both at 1x, 2x and 4x.
 # RUNS (default 3): the best run counts. Measured:
 #   pushgate audit --format json                               the audit
 #   git log --all --raw --no-renames --no-abbrev               the history diff
@@ -22,6 +23,7 @@ source "$here/bench/lib.sh"
 runs="${2:-3}"
 case "${1:-}" in
   "") repo=$(large_repo) ;;
+  large:*) repo=$(large_repo "${1#large:}") ;;
   scraping) repo=$(scraping_repo 1) ;;
   scraping:*) repo=$(scraping_repo "${1#scraping:}") ;;
   *) repo="$1" ;;

@@ -1,11 +1,13 @@
 # Shared by the benchmark scripts: the generated large repository and best-of-N timing.
 
-# A generated large history: fast-import stream from a deterministic python script.
+# A generated large history: fast-import stream from a deterministic python script; COMMITS
+# commits (default 20,000), each after the first changing 12 of the 5,000 files.
 generate_large() {
-  local dest="$1"
+  local dest="$1" commits="${2:-20000}"
   git init -q --bare -b main "$dest"
-  python3 - <<'PY' | git -C "$dest" fast-import --quiet
+  python3 - "$commits" <<'PY' | git -C "$dest" fast-import --quiet
 import random, sys
+commits = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 rnd = random.Random(7)
 out = sys.stdout.buffer
 files = ["d%02d/f%04d.txt" % (i % 50, i) for i in range(5000)]
@@ -17,7 +19,7 @@ words = ["%s%s" % (a, b) for a in ["parser", "cache", "index", "retry", "config"
          ["", "s", "er", "ing", "_map", "_set", "_id", "_ref", "_tab", "_log"]]
 mark = 0
 t = 1600000000
-for c in range(20000):
+for c in range(commits):
     t += 60 + rnd.randrange(1200)
     who = rnd.choice(people)
     out.write(b"commit refs/heads/main\n")
@@ -38,15 +40,17 @@ PY
   git -C "$dest" commit-graph write --reachable 2>/dev/null || true
 }
 
-# large_repo: the path of the generated repository (about 500,000 objects: 20,000 commits
-# over 5,000 files), generated once and cached under target/bench/.
+# large_repo [SCALE]: the path of the generated repository (about 500,000 objects: 20,000
+# commits over 5,000 files, times SCALE in commits), generated once and cached under
+# target/bench/.
 large_repo() {
-  local dest="$here/target/bench/large.git"
+  local scale="${1:-1}" dest="$here/target/bench/large.git"
+  [ "$scale" = 1 ] || dest="$here/target/bench/large-$scale.git"
   if [ ! -d "$dest" ]; then
-    echo "generating $dest (about 500k objects; once)" >&2
+    echo "generating $dest (about $((500 * scale))k objects; once)" >&2
     mkdir -p "$here/target/bench"
     rm -rf "$dest.tmp"
-    generate_large "$dest.tmp"
+    generate_large "$dest.tmp" $((20000 * scale))
     mv "$dest.tmp" "$dest"
   fi
   echo "$dest"
@@ -122,15 +126,18 @@ PY
 }
 
 # scraping_repo [SCALE]: the path of the generated scraping repository (24,000 commits times
-# SCALE, default 1), generated once and cached under target/bench/.
+# SCALE, default 1; a fraction such as 0.25 gives fewer), generated once and cached under
+# target/bench/.
 scraping_repo() {
   local scale="${1:-1}"
   local dest="$here/target/bench/scraping-$scale.git"
+  local commits
+  commits=$(python3 -c "import sys; print(round(24000 * float(sys.argv[1])))" "$scale")
   if [ ! -d "$dest" ]; then
-    echo "generating $dest ($((24000 * scale)) commits of a scraping job; once, minutes)" >&2
+    echo "generating $dest ($commits commits of a scraping job; once, minutes)" >&2
     mkdir -p "$here/target/bench"
     rm -rf "$dest.tmp"
-    generate_scraping "$dest.tmp" $((24000 * scale))
+    generate_scraping "$dest.tmp" "$commits"
     mv "$dest.tmp" "$dest"
   fi
   echo "$dest"
