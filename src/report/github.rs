@@ -25,18 +25,8 @@ pub const NAME: &str = "github";
 /// What `--format github` is for.
 pub const HELP: &str = "GitHub Actions annotations; with GITHUB_STEP_SUMMARY set, a job summary too";
 
-/// Render `outcome` as `--format github` does.
-pub fn report(
-    out: &mut dyn Write,
-    outcome: &Outcome,
-    policy: &Policy,
-    options: &super::Options,
-) -> io::Result<()> {
-    render(out, outcome, policy, options)
-}
-
 /// Write the workflow commands, and append the summary to `options.step_summary`.
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     for f in &outcome.findings {
         let Some(command) = command(f.level) else {
             continue;

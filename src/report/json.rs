@@ -29,16 +29,6 @@ pub const NAME: &str = "json";
 /// What `--format json` is for.
 pub const HELP: &str = "Versioned, stable JSON";
 
-/// Render `outcome` as `--format json` does.
-pub fn report(
-    out: &mut dyn Write,
-    outcome: &Outcome,
-    _policy: &crate::policy::Policy,
-    _options: &super::Options,
-) -> io::Result<()> {
-    render(out, outcome)
-}
-
 /// The schema version of the document.
 pub const VERSION: u32 = 1;
 
@@ -105,7 +95,12 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 }
 
 /// Write the document, pretty-printed, with a trailing newline.
-pub fn render(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+pub fn report(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    _policy: &crate::policy::Policy,
+    _options: &super::Options,
+) -> io::Result<()> {
     render_with(out, outcome, None)
 }
 

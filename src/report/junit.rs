@@ -24,18 +24,8 @@ pub const NAME: &str = "junit";
 /// What `--format junit` is for.
 pub const HELP: &str = "JUnit XML, for GitLab, Jenkins and other test report views";
 
-/// Render `outcome` as `--format junit` does.
-pub fn report(
-    out: &mut dyn Write,
-    outcome: &Outcome,
-    policy: &Policy,
-    _options: &super::Options,
-) -> io::Result<()> {
-    render(out, outcome, policy)
-}
-
 /// Write the report (XML with a declaration and a trailing newline).
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy) -> io::Result<()> {
+pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::Options) -> io::Result<()> {
     let report = suites(outcome, policy);
     report.serialize(&mut *out).map_err(io::Error::other)?;
     writeln!(out)
