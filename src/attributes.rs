@@ -25,6 +25,9 @@ pub struct PathAttributes {
     pub generated: bool,
 }
 
+/// The `.gitattributes` blobs of a tree, by the directory holding each (`""` for the root).
+pub type Listed = std::collections::BTreeMap<BString, ObjectId>;
+
 struct Prepared {
     search: gix::attrs::Search,
     collection: MetadataCollection,
@@ -103,9 +106,12 @@ impl Attributes {
     pub fn get_listed(
         &mut self,
         repo: &gix::Repository,
-        gitattributes: &std::collections::BTreeMap<BString, ObjectId>,
+        gitattributes: &Listed,
         path: &BStr,
     ) -> Result<PathAttributes, RepoError> {
+        if gitattributes.is_empty() && self.info_attributes.is_none() {
+            return Ok(PathAttributes::default());
+        }
         let mut chain = Vec::new();
         let mut dirs = vec![b"".as_bstr()];
         dirs.extend(

@@ -22,6 +22,9 @@ pub struct Candidate {
     pub commit: Option<ObjectId>,
     /// The root tree the path lives in, for `.gitattributes`.
     pub root: Option<ObjectId>,
+    /// The `.gitattributes` blobs of that tree, by directory, when the walk kept track of
+    /// them (then the tree need not be read).
+    pub gitattributes: Option<std::sync::Arc<crate::attributes::Listed>>,
     /// The ref whose new history brought it (hooks), if the walk was told one.
     pub reference: Option<BString>,
     /// Size from the object header; `None` when the object is absent (or not read yet).
@@ -48,6 +51,7 @@ impl Candidate {
             path,
             commit,
             root,
+            gitattributes: None,
             reference,
             size: None,
             sniff: None,

@@ -4,10 +4,12 @@
 //! objects. The audit's statistics and its per-path packed bytes come from here.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use gix::ObjectId;
-use gix::odb::pack::Bundle;
 use gix::odb::pack::data::entry::Header;
 use serde::Serialize;
 
@@ -128,14 +130,18 @@ struct Entry {
 
 /// One pack's entries, by their position in the index.
 struct PackEntries {
-    bundle: Bundle,
+    index: gix::odb::pack::index::File,
+    pack: File,
     entries: Vec<Entry>,
 }
 
-/// What is kept of a pack once it is counted: ids (in index order, so sorted), kinds and
-/// stored sizes. The pack itself is unmapped.
+/// What is kept of a pack once it is counted: ids (in index order, so sorted), kinds,
+/// offsets and stored sizes, and the pack file, which is read, never mapped (its pages stay
+/// in the page cache, not in this process).
 struct Kept {
+    pack: Mutex<File>,
     ids: Vec<ObjectId>,
+    offset: Vec<u64>,
     kind: Vec<Option<Kind>>,
     packed: Vec<u64>,
     unpacked: Vec<u64>,
@@ -179,6 +185,13 @@ fn fan_out(ids: &[ObjectId]) -> Vec<u32> {
     fan
 }
 
+/// Where a pack keeps an object: which pack, and its position in that pack's index.
+#[derive(Debug, Clone, Copy)]
+pub struct Located {
+    pack: usize,
+    index: usize,
+}
+
 /// The database read once; answers per-object questions afterwards.
 pub struct Packs {
     packs: Vec<Kept>,
@@ -186,6 +199,7 @@ pub struct Packs {
     /// The delta chain (depth, bytes inflated to rebuild) of each packed object of at least
     /// `large` bytes, from the first pack holding it.
     chains: gix::hashtable::HashMap<ObjectId, (u32, u64)>,
+    hash: gix::hash::Kind,
     /// The totals.
     pub statistics: Statistics,
 }
@@ -199,14 +213,17 @@ impl Packs {
         let mut packs = Vec::new();
         let mut deepest: Vec<Chain> = Vec::new();
         let mut chains: gix::hashtable::HashMap<ObjectId, (u32, u64)> = Default::default();
-        for bundle in crate::repo::open_bundles(&dirs, repo.object_hash()) {
-            let entries = read_pack(bundle)?;
+        for index in crate::repo::pack_indexes(&dirs) {
+            // A pack that cannot be opened is left out here; reading its objects through the
+            // object store reports it.
+            let Ok(entries) = open_pack(&index, repo.object_hash()) else {
+                continue;
+            };
+            let entries = read_pack(entries, &index, repo.object_hash())?;
             statistics.packs += 1;
-            statistics.pack_bytes = statistics.pack_bytes.saturating_add(
-                std::fs::metadata(entries.bundle.pack.path())
-                    .map(|m| m.len())
-                    .unwrap_or(0),
-            );
+            statistics.pack_bytes = statistics
+                .pack_bytes
+                .saturating_add(entries.pack.metadata().map(|m| m.len()).unwrap_or(0));
             for (i, e) in entries.entries.iter().enumerate() {
                 let Some(kind) = e.kind else { continue };
                 let depth = e.depth.unwrap_or(0);
@@ -217,12 +234,12 @@ impl Packs {
                 }
                 if e.unpacked >= large {
                     chains
-                        .entry(entries.bundle.index.oid_at_index(i as u32).to_owned())
+                        .entry(entries.index.oid_at_index(i as u32).to_owned())
                         .or_insert((depth, e.chain_bytes));
                 }
                 if e.unpacked >= large && depth > 0 {
                     deepest.push(Chain {
-                        id: entries.bundle.index.oid_at_index(i as u32).to_owned(),
+                        id: entries.index.oid_at_index(i as u32).to_owned(),
                         path: None,
                         size: e.unpacked,
                         depth,
@@ -232,9 +249,13 @@ impl Packs {
                     }
                 }
             }
-            let ids: Vec<ObjectId> = entries.bundle.index.iter().map(|e| e.oid).collect();
+            let ids: Vec<ObjectId> = entries.index.iter().map(|e| e.oid).collect();
             packs.push(Kept {
                 fan: fan_out(&ids),
+                offset: (0..entries.index.num_objects())
+                    .map(|i| entries.index.pack_offset_at_index(i))
+                    .collect(),
+                pack: Mutex::new(entries.pack),
                 ids,
                 kind: entries.entries.iter().map(|e| e.kind).collect(),
                 packed: entries.entries.iter().map(|e| e.packed).collect(),
@@ -255,6 +276,7 @@ impl Packs {
             packs,
             loose,
             chains,
+            hash: repo.object_hash(),
             statistics,
         })
     }
@@ -274,13 +296,73 @@ impl Packs {
     /// as a delta (the first pack holding it decides; a loose object is whole). `None` when
     /// the database read here does not hold it.
     pub fn header(&self, id: &gix::oid) -> Option<(u64, bool)> {
-        for pack in &self.packs {
-            if let Some(i) = pack.position(id) {
-                return Some((*pack.unpacked.get(i)?, *pack.delta.get(i)?));
+        match self.locate(id) {
+            Some(at) => self.header_at(at),
+            None => {
+                let i = self.loose.binary_search_by(|l| l.0.as_ref().cmp(id)).ok()?;
+                self.loose.get(i).map(|l| (l.3, false))
             }
         }
-        let i = self.loose.binary_search_by(|l| l.0.as_ref().cmp(id)).ok()?;
-        self.loose.get(i).map(|l| (l.3, false))
+    }
+
+    /// Where the first pack holding `id` keeps it.
+    pub fn locate(&self, id: &gix::oid) -> Option<Located> {
+        self.packs
+            .iter()
+            .enumerate()
+            .find_map(|(pack, p)| p.position(id).map(|index| Located { pack, index }))
+    }
+
+    /// [`Packs::header`] of a located object.
+    pub fn header_at(&self, at: Located) -> Option<(u64, bool)> {
+        let pack = self.packs.get(at.pack)?;
+        Some((*pack.unpacked.get(at.index)?, *pack.delta.get(at.index)?))
+    }
+
+    /// Up to `n` leading bytes of the blob `id`, located `at`, when its pack holds it whole
+    /// (not as a delta): only those are inflated, read from the pack file without mapping it.
+    /// `None` when it is a delta.
+    pub fn prefix(&self, id: &gix::oid, at: Located, n: usize) -> Result<Option<Vec<u8>>, RepoError> {
+        let (Some(pack), i) = (self.packs.get(at.pack), at.index) else {
+            return Ok(None);
+        };
+        let (Some(&offset), Some(&packed), Some(&size), Some(false)) = (
+            pack.offset.get(i),
+            pack.packed.get(i),
+            pack.unpacked.get(i),
+            pack.delta.get(i).copied(),
+        ) else {
+            return Ok(None);
+        };
+        let bad = |what: String| RepoError::read(format!("reading blob {id}"), what);
+        let want = n.min(usize::try_from(size).unwrap_or(usize::MAX));
+        // Deflate never grows data by more than a few bytes per block: this much of the
+        // entry (header included) holds the first `want` bytes, unless the entry is shorter.
+        let mut read = packed.min(want as u64 + 1024);
+        let mut bytes = Vec::new();
+        let mut out = vec![0u8; want];
+        loop {
+            {
+                let mut file = pack.pack.lock().map_err(|_| bad("the pack reader failed".into()))?;
+                file.seek(SeekFrom::Start(offset)).map_err(|e| bad(e.to_string()))?;
+                bytes.clear();
+                (&mut *file)
+                    .take(read)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| bad(e.to_string()))?;
+            }
+            let entry =
+                gix::odb::pack::data::Entry::from_bytes(&bytes, offset, self.hash).map_err(|e| bad(e.to_string()))?;
+            let data = bytes.get(entry.header_size()..).unwrap_or_default();
+            let (_, _, written) = gix::zlib::Inflate::default()
+                .prefix(data, &mut out)
+                .map_err(|e| bad(format!("inflating: {e}")))?;
+            if written == want || read >= packed {
+                out.truncate(written);
+                return Ok(Some(out));
+            }
+            read = packed;
+        }
     }
 
     /// The delta chain behind a packed object of at least `large` bytes (see [`Packs::read`]):
@@ -316,35 +398,70 @@ fn keep_deepest(chains: &mut Vec<Chain>, shown: usize) {
     chains.truncate(shown);
 }
 
-fn read_pack(bundle: Bundle) -> Result<PackEntries, RepoError> {
-    let pack_name = bundle.pack.path().display().to_string();
+/// The index at `index` and its pack file, whose header must agree with it.
+fn open_pack(index: &Path, hash: gix::hash::Kind) -> Result<(gix::odb::pack::index::File, File), RepoError> {
+    let bad = |what: String| RepoError::read(format!("reading pack index {}", index.display()), what);
+    let idx = gix::odb::pack::index::File::at(index, hash).map_err(|e| bad(e.to_string()))?;
+    let mut pack = File::open(index.with_extension("pack")).map_err(|e| bad(e.to_string()))?;
+    let mut head = [0u8; 12];
+    pack.read_exact(&mut head).map_err(|e| bad(e.to_string()))?;
+    let count = head
+        .get(8..12)
+        .and_then(|c| <[u8; 4]>::try_from(c).ok())
+        .map(u32::from_be_bytes);
+    if head.get(..4) != Some(b"PACK") || count != Some(idx.num_objects()) {
+        return Err(bad("its pack does not match it".into()));
+    }
+    Ok((idx, pack))
+}
+
+/// How much of an entry is read to learn its kind, size and base: the header, and for a delta
+/// enough of its compressed start to inflate the two sizes it begins with.
+const ENTRY_HEAD: u64 = 512;
+
+fn read_pack(
+    (index, pack): (gix::odb::pack::index::File, File),
+    path: &Path,
+    hash: gix::hash::Kind,
+) -> Result<PackEntries, RepoError> {
+    let pack_name = path.with_extension("pack").display().to_string();
     let bad = |what: String| RepoError::read(format!("reading pack {pack_name}"), what);
-    let n = bundle.index.num_objects();
-    // Entries in pack order: an entry's stored size ends where the next begins.
-    let mut by_offset: Vec<(u64, u32)> = (0..n).map(|i| (bundle.index.pack_offset_at_index(i), i)).collect();
+    let n = index.num_objects();
+    // Entries in pack order: an entry's stored size ends where the next begins, and the pack
+    // is read front to back once.
+    let mut by_offset: Vec<(u64, u32)> = (0..n).map(|i| (index.pack_offset_at_index(i), i)).collect();
     by_offset.sort_unstable();
-    let end = bundle.pack.pack_end() as u64;
+    let len = pack.metadata().map_err(|e| bad(e.to_string()))?.len();
+    let end = len.saturating_sub(hash.len_in_bytes() as u64);
     let mut entries = vec![Entry::default(); n as usize];
     let mut inflate = gix::zlib::Inflate::default();
+    // Small reads: entries far apart (large whole objects) are skipped, not read.
+    let mut reader = BufReader::with_capacity(64 * 1024, &pack);
+    let mut at = reader.stream_position().map_err(|e| bad(e.to_string()))?;
+    let mut head = Vec::with_capacity(ENTRY_HEAD as usize);
     let nexts = by_offset.iter().skip(1).map(|(o, _)| *o).chain(std::iter::once(end));
     for (&(offset, i), next) in by_offset.iter().zip(nexts) {
-        let header = bundle
-            .pack
-            .entry(offset)
+        if next <= offset || next > end {
+            return Err(bad(format!("the entry at offset {offset} lies outside its pack")));
+        }
+        let want = (next - offset).min(ENTRY_HEAD);
+        read_at(&mut reader, &mut at, offset, want, &mut head)
+            .map_err(|e| bad(format!("entry at offset {offset}: {e}")))?;
+        let header = gix::odb::pack::data::Entry::from_bytes(&head, offset, hash)
             .map_err(|e| bad(format!("entry at offset {offset}: {e}")))?;
         let Some(e) = entries.get_mut(i as usize) else { continue };
-        e.packed = next.saturating_sub(offset);
+        e.packed = next - offset;
         e.inflated = header.decompressed_size;
         let base_offset = match header.header {
             Header::Commit => Err(Kind::Commit),
             Header::Tree => Err(Kind::Tree),
             Header::Blob => Err(Kind::Blob),
             Header::Tag => Err(Kind::Tag),
-            Header::OfsDelta { base_distance } => Ok(Some(header.base_pack_offset(base_distance))),
-            Header::RefDelta { base_id } => Ok(bundle
-                .index
-                .lookup(base_id)
-                .map(|b| bundle.index.pack_offset_at_index(b))),
+            Header::OfsDelta { base_distance } => match header.checked_base_pack_offset(base_distance) {
+                Some(base) => Ok(Some(base)),
+                None => return Err(bad(format!("delta at offset {offset} names a base before the pack"))),
+            },
+            Header::RefDelta { base_id } => Ok(index.lookup(base_id).map(|b| index.pack_offset_at_index(b))),
         };
         match base_offset {
             Err(kind) => {
@@ -363,11 +480,45 @@ fn read_pack(bundle: Bundle) -> Result<PackEntries, RepoError> {
                 e.base = by_offset.get(pos).map(|(_, b)| *b);
             }
         }
-        e.unpacked = delta_result_size(&bundle, &header, &mut inflate)
-            .ok_or_else(|| bad(format!("delta at offset {offset} has no readable header")))?;
+        let data = head.get(header.header_size()..).unwrap_or_default();
+        e.unpacked = match delta_result_size(data, &mut inflate) {
+            Some(size) => size,
+            // A start that compresses worse than any git writes: read the whole entry.
+            None if want < next - offset => {
+                let mut whole = Vec::new();
+                read_at(&mut reader, &mut at, offset, next - offset, &mut whole)
+                    .map_err(|e| bad(format!("entry at offset {offset}: {e}")))?;
+                delta_result_size(whole.get(header.header_size()..).unwrap_or_default(), &mut inflate)
+                    .ok_or_else(|| bad(format!("delta at offset {offset} has no readable header")))?
+            }
+            None => return Err(bad(format!("delta at offset {offset} has no readable header"))),
+        };
     }
     resolve_chains(&mut entries).map_err(|()| bad("a delta chain is circular or longer than any git writes".into()))?;
-    Ok(PackEntries { bundle, entries })
+    Ok(PackEntries { index, pack, entries })
+}
+
+/// Read `len` bytes at `offset` of the file behind `reader`, which stands at `*at`, into `out`.
+fn read_at(
+    reader: &mut BufReader<&File>,
+    at: &mut u64,
+    offset: u64,
+    len: u64,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    match offset.checked_sub(*at).and_then(|d| i64::try_from(d).ok()) {
+        Some(forward) => reader.seek_relative(forward)?,
+        None => {
+            reader.seek(SeekFrom::Start(offset))?;
+        }
+    }
+    out.clear();
+    reader.by_ref().take(len).read_to_end(out)?;
+    *at = offset + out.len() as u64;
+    if (out.len() as u64) < len {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
 }
 
 /// Depths and kinds down the delta chains, each entry resolved once.
@@ -416,15 +567,9 @@ fn resolve_chains(entries: &mut [Entry]) -> Result<(), ()> {
     Ok(())
 }
 
-/// A delta's result size: the second varint of its inflated header.
-fn delta_result_size(
-    bundle: &Bundle,
-    entry: &gix::odb::pack::data::Entry,
-    inflate: &mut gix::zlib::Inflate,
-) -> Option<u64> {
-    let data = bundle
-        .pack
-        .entry_slice(entry.data_offset..bundle.pack.pack_end() as u64)?;
+/// A delta's result size: the second varint of its inflated header (`data`: the delta's
+/// compressed bytes, or their start).
+fn delta_result_size(data: &[u8], inflate: &mut gix::zlib::Inflate) -> Option<u64> {
     let mut head = [0u8; 32];
     inflate.reset();
     let (_, _, written) = inflate.prefix(data, &mut head).ok()?;
@@ -496,6 +641,8 @@ mod tests {
             .map(|h| ObjectId::from_hex(format!("{h:0<40}").as_bytes()).expect("valid hex"))
             .collect();
         let kept = Kept {
+            pack: Mutex::new(tempfile::tempfile().expect("a temporary file")),
+            offset: vec![0; ids.len()],
             fan: fan_out(&ids),
             ids: ids.clone(),
             kind: vec![Some(Kind::Blob); ids.len()],

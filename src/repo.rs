@@ -101,7 +101,15 @@ pub fn object_dirs(repo: &gix::Repository) -> Vec<PathBuf> {
 /// Every pack (with its index) in `dirs`. Packs that cannot be opened are left out; reading
 /// their objects through the object store reports them.
 pub fn open_bundles(dirs: &[PathBuf], hash: gix::hash::Kind) -> Vec<Bundle> {
-    let mut bundles = Vec::new();
+    pack_indexes(dirs)
+        .iter()
+        .filter_map(|p| Bundle::at(p, hash).ok())
+        .collect()
+}
+
+/// The pack index files in `dirs`, in order (each directory's sorted by name).
+pub fn pack_indexes(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut indexes = Vec::new();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
             continue;
@@ -112,9 +120,9 @@ pub fn open_bundles(dirs: &[PathBuf], hash: gix::hash::Kind) -> Vec<Bundle> {
             .filter(|p| p.extension().is_some_and(|e| e == "idx"))
             .collect();
         paths.sort();
-        bundles.extend(paths.iter().filter_map(|p| Bundle::at(p, hash).ok()));
+        indexes.extend(paths);
     }
-    bundles
+    indexes
 }
 
 impl ContentReader {

@@ -8,11 +8,13 @@
 //! `git rev-list --objects` decides.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::objs::FindExt;
 
+use crate::attributes::Listed;
 use crate::candidate::Candidate;
 use crate::range::{Range, Tip, TipKind};
 use crate::repo::RepoError;
@@ -120,7 +122,12 @@ pub struct Walker<'r, F> {
     reported_more: HashSet<(ObjectId, u32)>,
     /// Each path reported so far, numbered once.
     path_ids: HashMap<BString, u32>,
-    trees: gix::hashtable::HashMap<ObjectId, ObjectId>,
+    /// Each walked commit's root tree and its index in [`Walked::commits`].
+    trees: gix::hashtable::HashMap<ObjectId, (ObjectId, usize)>,
+    /// The `.gitattributes` blobs of each walked commit's tree, by index in
+    /// [`Walked::commits`]: its first parent's with the commit's own changes applied (`None`
+    /// when that parent was not walked, and below it).
+    gitattributes: Vec<Option<Arc<Listed>>>,
     walked: Walked,
     shallow: Option<HashSet<ObjectId>>,
     tips: Vec<ObjectId>,
@@ -138,6 +145,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             reported_more: HashSet::new(),
             path_ids: HashMap::new(),
             trees: Default::default(),
+            gitattributes: Vec::new(),
             walked: Walked::default(),
             shallow: None,
             tips: Vec::new(),
@@ -170,8 +178,8 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             progress.add_commits(commits.len() as u64);
         }
         let first_new = self.walked.commits.len();
-        for c in &commits {
-            self.trees.insert(c.id, c.tree);
+        for (index, c) in commits.iter().enumerate() {
+            self.trees.insert(c.id, (c.tree, first_new + index));
         }
         self.walked.commits.extend(commits);
 
@@ -204,9 +212,13 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         let empty_tree = ObjectId::empty_tree(repo.object_hash());
         let mut jobs = Vec::with_capacity(self.walked.commits.len().saturating_sub(first_new));
         for (index, c) in self.walked.commits.iter().enumerate().skip(first_new) {
+            let mut parent = None;
             let parent_tree = match c.parents.first() {
                 Some(p) => match self.trees.get(p) {
-                    Some(tree) => *tree,
+                    Some(&(tree, index)) => {
+                        parent = Some(index);
+                        tree
+                    }
                     None => repo
                         .find_commit(*p)
                         .and_then(|pc| pc.tree_id().map(|t| t.detach()))
@@ -219,6 +231,11 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 id: c.id,
                 tree: c.tree,
                 parent_tree,
+                parent: if c.parents.is_empty() {
+                    Parent::None
+                } else {
+                    parent.map_or(Parent::Unwalked, Parent::Walked)
+                },
                 merge: c.parents.len() > 1,
             });
         }
@@ -230,6 +247,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             if let Some(recorded) = walker.walked.recorded.as_mut() {
                 record(recorded, job.index, job.tree, job.merge, &records);
             }
+            let gitattributes = walker.track_gitattributes(job, &records);
             use gix::diff::tree::recorder::Change;
             for change in records {
                 let (mode, oid, path) = match change {
@@ -246,7 +264,11 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     _ => continue,
                 };
                 if mode.is_blob() && !is_old(&oid) {
-                    walker.emit(oid, path, Some(job.id), Some(job.tree), &reference)?;
+                    let found = walker.emit(oid, path, Some(job.id), Some(job.tree), &reference);
+                    if let Some(mut found) = found {
+                        found.gitattributes = gitattributes.clone();
+                        (walker.on_blob)(found)?;
+                    }
                 }
             }
             Ok::<(), RepoError>(())
@@ -265,16 +287,20 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             match tip.kind {
                 TipKind::Commit => {}
                 TipKind::Blob => {
-                    if !is_old(&tip.id) {
-                        self.emit(tip.id, tip.name.clone(), None, None, &reference)?
+                    if !is_old(&tip.id)
+                        && let Some(found) = self.emit(tip.id, tip.name.clone(), None, None, &reference)
+                    {
+                        (self.on_blob)(found)?;
                     }
                 }
                 TipKind::Tree => {
                     let mut blobs = Vec::new();
                     list_tree(repo, tip.id, &mut blobs)?;
                     for (oid, path) in blobs {
-                        if !is_old(&oid) {
-                            self.emit(oid, path, None, Some(tip.id), &reference)?;
+                        if !is_old(&oid)
+                            && let Some(found) = self.emit(oid, path, None, Some(tip.id), &reference)
+                        {
+                            (self.on_blob)(found)?;
                         }
                     }
                 }
@@ -293,6 +319,67 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         self.walked
     }
 
+    /// The `.gitattributes` blobs of `job`'s tree: its parent's, with the changes `records`
+    /// made to them; kept for the commit's children.
+    fn track_gitattributes(&mut self, job: &Job, records: &[gix::diff::tree::recorder::Change]) -> Option<Arc<Listed>> {
+        use gix::diff::tree::recorder::Change;
+        let before = match job.parent {
+            Parent::None => Some(Arc::default()),
+            Parent::Walked(index) => self.gitattributes.get(index).cloned().flatten(),
+            Parent::Unwalked => None,
+        };
+        let after = before.map(|mut listed| {
+            for change in records {
+                let (path, blob, removed) = match change {
+                    Change::Addition {
+                        entry_mode, oid, path, ..
+                    } => (path, entry_mode.is_blob().then_some(*oid), None),
+                    Change::Deletion {
+                        entry_mode, oid, path, ..
+                    } => (path, None, entry_mode.is_blob().then_some(*oid)),
+                    Change::Modification {
+                        entry_mode,
+                        oid,
+                        previous_entry_mode,
+                        previous_oid,
+                        path,
+                    } => (
+                        path,
+                        entry_mode.is_blob().then_some(*oid),
+                        previous_entry_mode.is_blob().then_some(*previous_oid),
+                    ),
+                };
+                let (dir, name) = split_path(path.as_bstr());
+                if name != ".gitattributes" {
+                    continue;
+                }
+                let listed = Arc::make_mut(&mut listed);
+                match (blob, removed) {
+                    (Some(blob), _) => {
+                        listed.insert(dir.to_owned(), blob);
+                    }
+                    // A removal only undoes what is there (a directory of that name going
+                    // while a file replaces it leaves the file).
+                    (None, Some(removed)) => {
+                        if listed.get(dir) == Some(&removed) {
+                            listed.remove(dir);
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+            listed
+        });
+        if self.gitattributes.len() <= job.index {
+            self.gitattributes.resize(job.index + 1, None);
+        }
+        if let Some(slot) = self.gitattributes.get_mut(job.index) {
+            slot.clone_from(&after);
+        }
+        after
+    }
+
+    /// The candidate for `oid` at `path`, unless an earlier call reported that pair.
     fn emit(
         &mut self,
         oid: ObjectId,
@@ -300,7 +387,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         commit: Option<ObjectId>,
         root: Option<ObjectId>,
         reference: &Option<BString>,
-    ) -> Result<(), RepoError> {
+    ) -> Option<Candidate> {
         let id = match self.path_ids.get(&path) {
             Some(&id) => id,
             None => {
@@ -315,11 +402,11 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             }
             Some(&first) => {
                 if first == id || !self.reported_more.insert((oid, id)) {
-                    return Ok(());
+                    return None;
                 }
             }
         }
-        (self.on_blob)(Candidate::new(oid, path, commit, root, reference.clone()))
+        Some(Candidate::new(oid, path, commit, root, reference.clone()))
     }
 
     /// The new commits reachable from `tips`, parents before children.
@@ -370,39 +457,70 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     .map_err(|e| RepoError::read("walking commits", e))?,
             ),
         };
-        let mut newest_first = Vec::new();
+        // The walk lists the commits; reading and describing each is independent work, done
+        // on several threads for long histories.
+        let mut listed = Vec::new();
         for info in infos {
             let info = info.map_err(|e| RepoError::read("walking commits", e))?;
-            let commit = repo
-                .find_commit(info.id)
-                .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
-            let tree = commit
-                .tree_id()
-                .map(|t| t.detach())
-                .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
-            let crate::history::Described {
-                identity,
-                authored,
-                template,
-            } = crate::history::describe(&commit);
             let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
                 self.walked.truncated.push(info.id);
                 Vec::new()
             } else {
                 info.parent_ids.iter().copied().collect()
             };
-            newest_first.push(Commit {
-                id: info.id,
-                tree,
-                parents,
-                time: info.commit_time.unwrap_or(0),
-                authored,
-                identity,
-                template,
-            });
+            listed.push((info.id, parents, info.commit_time.unwrap_or(0)));
         }
+        let newest_first = if listed.len() < PARALLEL_DIFFS_FROM {
+            read_commits(repo, listed)?
+        } else {
+            let half = listed.len().div_ceil(2);
+            let second = listed.split_off(half);
+            std::thread::scope(|scope| {
+                let mut own = repo.clone();
+                own.object_cache_size(0);
+                let spawned = std::thread::Builder::new()
+                    .name("commits".into())
+                    .spawn_scoped(scope, move || read_commits(&own, second))
+                    .map_err(|e| RepoError::read("starting a commit reader", e))?;
+                let mut first = read_commits(repo, listed)?;
+                let second = spawned
+                    .join()
+                    .map_err(|_| RepoError::read("reading commits", "a commit reader failed"))??;
+                first.extend(second);
+                Ok::<_, RepoError>(first)
+            })?
+        };
         Ok(parents_first(newest_first))
     }
+}
+
+/// Read and describe each listed commit (id, parents, committer time), in order.
+fn read_commits(repo: &gix::Repository, listed: Vec<(ObjectId, Vec<ObjectId>, i64)>) -> Result<Vec<Commit>, RepoError> {
+    let mut commits = Vec::with_capacity(listed.len());
+    for (id, parents, time) in listed {
+        let commit = repo
+            .find_commit(id)
+            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?;
+        let tree = commit
+            .tree_id()
+            .map(|t| t.detach())
+            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?;
+        let crate::history::Described {
+            identity,
+            authored,
+            template,
+        } = crate::history::describe(&commit);
+        commits.push(Commit {
+            id,
+            tree,
+            parents,
+            time,
+            authored,
+            identity,
+            template,
+        });
+    }
+    Ok(commits)
 }
 
 /// Walks at least this long diff their commits on several threads.
@@ -418,7 +536,19 @@ struct Job {
     id: ObjectId,
     tree: ObjectId,
     parent_tree: ObjectId,
+    parent: Parent,
     merge: bool,
+}
+
+/// A commit's first parent, as the walk knows it.
+#[derive(Clone, Copy)]
+enum Parent {
+    /// None: a root commit, or the boundary of a shallow clone.
+    None,
+    /// Walked, at this index in [`Walked::commits`].
+    Walked(usize),
+    /// Outside the walk (before the range).
+    Unwalked,
 }
 
 /// Diffs trees, reusing its buffers.
@@ -459,17 +589,20 @@ fn diff_in_parallel(
             let mut own = repo.clone();
             crate::repo::tune(&mut own);
             let mine: Vec<&[Job]> = chunks.iter().skip(first).step_by(THREADS).copied().collect();
-            scope.spawn(move || {
-                let mut differ = Differ::default();
-                for chunk in mine {
-                    let done: Chunk = chunk.iter().map(|job| differ.diff(&own, job)).collect();
-                    let failed = done.is_err();
-                    // The receiver stops listening when the walk stopped: nothing left to do.
-                    if send.send(done).is_err() || failed {
-                        return;
+            let spawned = std::thread::Builder::new()
+                .name(format!("diff-{first}"))
+                .spawn_scoped(scope, move || {
+                    let mut differ = Differ::default();
+                    for chunk in mine {
+                        let done: Chunk = chunk.iter().map(|job| differ.diff(&own, job)).collect();
+                        let failed = done.is_err();
+                        // The receiver stops listening when the walk stopped: nothing left to do.
+                        if send.send(done).is_err() || failed {
+                            return;
+                        }
                     }
-                }
-            });
+                });
+            spawned.map_err(|e| RepoError::read("starting a diff thread", e))?;
         }
         for (n, chunk) in chunks.iter().enumerate() {
             let Some(receive) = receivers.get(n % THREADS) else {

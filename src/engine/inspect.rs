@@ -98,27 +98,30 @@ pub fn inspect_walk_with_packs(
     reader.object_cache_size(0);
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(BATCHES);
-        let inspecting = scope.spawn(move || {
-            let packs = match packs {
-                Some((large, shown)) => Some(Packs::read(&reader, large, shown)?),
-                None => None,
-            };
-            let mut inspector = Inspector::new(&reader, policy);
-            inspector.packs = packs.as_ref();
-            if reading != Reading::Exact {
-                inspector.attribute_dirs = Some(Default::default());
-            }
-            if reading == Reading::Whole {
-                inspector.path_sniffs = Some(Default::default());
-            }
-            for batch in receive {
-                for blob in batch {
-                    inspector.inspect(blob, progress)?;
+        let inspecting = std::thread::Builder::new()
+            .name("blobs".into())
+            .spawn_scoped(scope, move || {
+                let packs = match packs {
+                    Some((large, shown)) => Some(Packs::read(&reader, large, shown)?),
+                    None => None,
+                };
+                let mut inspector = Inspector::new(&reader, policy);
+                inspector.packs = packs.as_ref();
+                if reading != Reading::Exact {
+                    inspector.attribute_dirs = Some(Default::default());
                 }
-            }
-            let inspected = inspector.into_inspected();
-            Ok::<_, RepoError>((inspected, packs))
-        });
+                if reading == Reading::Whole {
+                    inspector.path_sniffs = Some(Default::default());
+                }
+                for batch in receive {
+                    for blob in batch {
+                        inspector.inspect(blob, progress)?;
+                    }
+                }
+                let inspected = inspector.into_inspected();
+                Ok::<_, RepoError>((inspected, packs))
+            });
+        let inspecting = inspecting.map_err(|e| RepoError::read("starting the blob reader", e))?;
         let stopped = || RepoError::read("reading blobs", "the blob reader stopped");
         let walking = (|| {
             let mut batch = Vec::with_capacity(BATCH);
@@ -245,13 +248,15 @@ impl<'a> Inspector<'a> {
         if size == Some(0) || sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
             return Ok(());
         }
-        let attrs = match new.root {
-            Some(root) => {
+        let attrs = match (&new.gitattributes, new.root) {
+            // The walk kept track of the tree's `.gitattributes`: no tree to read.
+            (Some(listed), _) => self.attributes.get_listed(self.repo, listed, new.path.as_bstr())?,
+            (None, Some(root)) => {
                 self.attributes
                     .get_within(self.repo, root, new.path.as_bstr(), self.attribute_dirs.as_ref())?
             }
             // No tree: the attributes the caller found (staged files), if any.
-            None => new.attrs,
+            (None, None) => new.attrs,
         };
         new.size = size;
         new.sniff = sniff;
@@ -294,7 +299,8 @@ impl<'a> Inspector<'a> {
 
     /// The blob's size from its header (`None` when absent) and what its content prefix shows.
     fn read(&mut self, new: &Candidate) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
-        let header = match self.packs.and_then(|p| p.header(&new.oid)) {
+        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (p, at)));
+        let header = match located.and_then(|(p, at)| p.header_at(at)) {
             Some(known) => Some(known),
             None => self
                 .repo
@@ -309,10 +315,16 @@ impl<'a> Inspector<'a> {
             return Ok((Some(size), previous.clone()));
         }
         let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
-        let sniff = self
-            .content
-            .prefix(self.repo, new.oid, size, want)?
-            .map(|prefix| detect::sniff(&prefix, Some(size)));
+        // A blob a pack holds whole is read from there; others through the object store.
+        let prefix = match located {
+            Some((packs, at)) if !delta => packs.prefix(&new.oid, at, want)?,
+            _ => None,
+        };
+        let prefix = match prefix {
+            Some(prefix) => Some(prefix),
+            None => self.content.prefix(self.repo, new.oid, size, want)?,
+        };
+        let sniff = prefix.map(|prefix| detect::sniff(&prefix, Some(size)));
         if let Some(sniffs) = self.path_sniffs.as_mut() {
             sniffs.insert(new.path.clone(), sniff.clone());
         }
