@@ -39,7 +39,13 @@ pub struct Described {
 
 /// The identity, author time and message template of a commit.
 pub fn describe(commit: &gix::Commit<'_>) -> Described {
-    let author = commit.author().ok();
+    describe_raw(&commit.data, commit.id.kind())
+}
+
+/// [`describe`] from a commit's raw bytes.
+pub fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
+    let fields = || gix::objs::CommitRefIter::from_bytes(data, hash);
+    let author = fields().author().ok().map(|a| a.trim());
     let identity = author
         .map(|a| {
             let email = a.email.to_str_lossy().to_lowercase();
@@ -51,7 +57,7 @@ pub fn describe(commit: &gix::Commit<'_>) -> Described {
         })
         .unwrap_or_default();
     let authored = author.and_then(|a| a.time().ok()).map(|t| t.seconds).unwrap_or(0);
-    let template = commit.message_raw().map(|m| message::template(m)).unwrap_or_default();
+    let template = fields().message().map(|m| message::template(m)).unwrap_or_default();
     Described {
         identity,
         authored,

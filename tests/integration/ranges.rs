@@ -422,3 +422,133 @@ fn summary_matches_git_rev_list_on_histories_diffed_in_parallel() {
     }
     assert!(checked >= 5, "{checked} findings checked");
 }
+
+/// The walk's own diff recorder keeps paths in one buffer per commit; it must see exactly what
+/// gix's recorder sees: every change, mode and object, with the same paths, in the same order.
+#[cfg(unix)]
+#[test]
+fn the_walks_diff_recorder_matches_gix_on_every_commit() {
+    use gix::bstr::ByteSlice;
+    use gix::diff::tree::recorder::Change as Theirs;
+    use pushgate::walk::changes::{Change as Ours, Recorder};
+    // Nested directories added, removed and renamed, a file replaced by a directory, a
+    // symlink and an executable bit: more shapes than the fixtures' flat trees.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    let write = |path: &str, text: &str| {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    };
+    let commit = |message: &str| {
+        git(dir, &["add", "-A"]);
+        git(
+            dir,
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+                "-m",
+                message,
+            ],
+        );
+    };
+    write("README.md", "one\n");
+    write("a/b/c/deep.txt", "deep\n");
+    write("a/b/sibling.txt", "s\n");
+    write("z/last.txt", "z\n");
+    commit("first");
+    write("a/b/c/deep.txt", "deeper\n");
+    write("a/new/one.txt", "1\n");
+    std::fs::remove_dir_all(dir.join("z")).expect("rm");
+    write("z", "now a file\n");
+    commit("second");
+    std::fs::remove_file(dir.join("z")).expect("rm");
+    write("z/again/x.txt", "x\n");
+    std::os::unix::fs::symlink("README.md", dir.join("link")).expect("symlink");
+    git(dir, &["mv", "a/b", "a/moved"]);
+    git(dir, &["update-index", "--chmod=+x", "README.md"]);
+    commit("third");
+
+    let repo = gix::open(dir).expect("open");
+    let commits = git(dir, &["rev-list", "--all"]);
+    let mut compared = 0;
+    for id in commits.lines() {
+        let commit = repo
+            .find_commit(gix::ObjectId::from_hex(id.as_bytes()).expect("hex"))
+            .expect("commit");
+        let tree = commit.tree().expect("tree");
+        let parent = match commit.parent_ids().next() {
+            Some(p) => p.object().expect("parent").into_commit().tree().expect("tree"),
+            None => repo.empty_tree(),
+        };
+        let mut theirs = gix::diff::tree::Recorder::default();
+        let mut ours = Recorder::default();
+        diff_trees(&repo, &parent.data, &tree.data, &mut theirs);
+        diff_trees(&repo, &parent.data, &tree.data, &mut ours);
+        let expected: Vec<(Ours, String)> = theirs
+            .records
+            .iter()
+            .map(|c| match c {
+                Theirs::Addition {
+                    entry_mode, oid, path, ..
+                } => (
+                    Ours::Addition {
+                        mode: *entry_mode,
+                        oid: *oid,
+                    },
+                    path.to_string(),
+                ),
+                Theirs::Deletion {
+                    entry_mode, oid, path, ..
+                } => (
+                    Ours::Deletion {
+                        mode: *entry_mode,
+                        oid: *oid,
+                    },
+                    path.to_string(),
+                ),
+                Theirs::Modification {
+                    previous_entry_mode,
+                    previous_oid,
+                    entry_mode,
+                    oid,
+                    path,
+                } => (
+                    Ours::Modification {
+                        previous_mode: *previous_entry_mode,
+                        previous_oid: *previous_oid,
+                        mode: *entry_mode,
+                        oid: *oid,
+                    },
+                    path.to_string(),
+                ),
+            })
+            .collect();
+        let actual: Vec<(Ours, String)> = ours
+            .changes
+            .iter()
+            .map(|(c, p)| (c, p.to_str_lossy().into_owned()))
+            .collect();
+        assert!(!expected.is_empty(), "commit {id} changed nothing");
+        assert_eq!(actual, expected, "commit {id}");
+        compared += expected.len();
+    }
+    assert!(compared > 15, "only {compared} changes compared");
+}
+
+fn diff_trees(repo: &gix::Repository, lhs: &[u8], rhs: &[u8], visitor: &mut impl gix::diff::tree::Visit) {
+    let hash = repo.object_hash();
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(lhs, hash),
+        gix::objs::TreeRefIter::from_bytes(rhs, hash),
+        &mut gix::diff::tree::State::default(),
+        &repo.objects,
+        visitor,
+    )
+    .expect("diff");
+}

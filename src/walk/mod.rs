@@ -14,6 +14,10 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::objs::FindExt;
 
+pub mod changes;
+
+use changes::{Change, Changes};
+
 use crate::attributes::Listed;
 use crate::candidate::Candidate;
 use crate::range::{Range, Tip, TipKind};
@@ -240,7 +244,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             });
         }
         let progress = self.progress;
-        let handle = |walker: &mut Self, job: &Job, records: Vec<gix::diff::tree::recorder::Change>| {
+        let handle = |walker: &mut Self, job: &Job, records: Changes| {
             if let Some(progress) = progress {
                 progress.commit();
             }
@@ -248,23 +252,19 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 record(recorded, job.index, job.tree, job.merge, &records);
             }
             let gitattributes = walker.track_gitattributes(job, &records);
-            use gix::diff::tree::recorder::Change;
-            for change in records {
-                let (mode, oid, path) = match change {
-                    Change::Addition {
-                        entry_mode, oid, path, ..
-                    } => (entry_mode, oid, path),
+            for (change, path) in records.iter() {
+                let (mode, oid) = match change {
+                    Change::Addition { mode, oid } => (mode, oid),
                     Change::Modification {
-                        entry_mode,
+                        mode,
                         oid,
-                        path,
                         previous_oid,
                         ..
-                    } if previous_oid != oid => (entry_mode, oid, path),
+                    } if previous_oid != oid => (mode, oid),
                     _ => continue,
                 };
                 if mode.is_blob() && !is_old(&oid) {
-                    let found = walker.emit(oid, path, Some(job.id), Some(job.tree), &reference);
+                    let found = walker.emit(oid, path.to_owned(), Some(job.id), Some(job.tree), &reference);
                     if let Some(mut found) = found {
                         found.gitattributes = gitattributes.clone();
                         (walker.on_blob)(found)?;
@@ -321,35 +321,16 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
 
     /// The `.gitattributes` blobs of `job`'s tree: its parent's, with the changes `records`
     /// made to them; kept for the commit's children.
-    fn track_gitattributes(&mut self, job: &Job, records: &[gix::diff::tree::recorder::Change]) -> Option<Arc<Listed>> {
-        use gix::diff::tree::recorder::Change;
+    fn track_gitattributes(&mut self, job: &Job, records: &Changes) -> Option<Arc<Listed>> {
         let before = match job.parent {
             Parent::None => Some(Arc::default()),
             Parent::Walked(index) => self.gitattributes.get(index).cloned().flatten(),
             Parent::Unwalked => None,
         };
         let after = before.map(|mut listed| {
-            for change in records {
-                let (path, blob, removed) = match change {
-                    Change::Addition {
-                        entry_mode, oid, path, ..
-                    } => (path, entry_mode.is_blob().then_some(*oid), None),
-                    Change::Deletion {
-                        entry_mode, oid, path, ..
-                    } => (path, None, entry_mode.is_blob().then_some(*oid)),
-                    Change::Modification {
-                        entry_mode,
-                        oid,
-                        previous_entry_mode,
-                        previous_oid,
-                        path,
-                    } => (
-                        path,
-                        entry_mode.is_blob().then_some(*oid),
-                        previous_entry_mode.is_blob().then_some(*previous_oid),
-                    ),
-                };
-                let (dir, name) = split_path(path.as_bstr());
+            for (change, path) in records.iter() {
+                let (blob, removed) = change.blobs();
+                let (dir, name) = split_path(path);
                 if name != ".gitattributes" {
                     continue;
                 }
@@ -411,11 +392,12 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
 
     /// The new commits reachable from `tips`, parents before children.
     fn commits_parents_first(&mut self, tips: &[ObjectId], old: &Old<'_>) -> Result<Vec<Commit>, RepoError> {
-        // A whole history's commits are each read once: caches would only hold memory for the
-        // rest of the audit, so that walk reads through a handle without them.
+        // A whole history's commits are each read once, right after the walk read them: a
+        // small object cache serves that second read; the handle's other caches would only
+        // hold memory for the rest of the audit.
         let uncached = self.walked.recorded.is_some().then(|| {
             let mut plain = self.repo.clone();
-            plain.object_cache_size(0);
+            plain.object_cache_size(COMMIT_CACHE_BYTES);
             plain.objects.unset_pack_cache();
             plain
         });
@@ -457,70 +439,93 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     .map_err(|e| RepoError::read("walking commits", e))?,
             ),
         };
-        // The walk lists the commits; reading and describing each is independent work, done
-        // on several threads for long histories.
-        let mut listed = Vec::new();
-        for info in infos {
-            let info = info.map_err(|e| RepoError::read("walking commits", e))?;
-            let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
-                self.walked.truncated.push(info.id);
-                Vec::new()
-            } else {
-                info.parent_ids.iter().copied().collect()
-            };
-            listed.push((info.id, parents, info.commit_time.unwrap_or(0)));
-        }
-        let newest_first = if listed.len() < PARALLEL_DIFFS_FROM {
-            read_commits(repo, listed)?
-        } else {
-            let half = listed.len().div_ceil(2);
-            let second = listed.split_off(half);
-            std::thread::scope(|scope| {
-                let mut own = repo.clone();
-                own.object_cache_size(0);
-                let spawned = std::thread::Builder::new()
-                    .name("commits".into())
-                    .spawn_scoped(scope, move || read_commits(&own, second))
-                    .map_err(|e| RepoError::read("starting a commit reader", e))?;
-                let mut first = read_commits(repo, listed)?;
-                let second = spawned
-                    .join()
-                    .map_err(|_| RepoError::read("reading commits", "a commit reader failed"))??;
-                first.extend(second);
-                Ok::<_, RepoError>(first)
-            })?
-        };
+        // Each commit is read once, right after the walk read it (the handle's cache still
+        // holds it), and described (author, message template) on another thread.
+        let hash = repo.object_hash();
+        let newest_first = std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Read>>(4);
+            let describing = std::thread::Builder::new()
+                .name("commits".into())
+                .spawn_scoped(scope, move || {
+                    let mut commits = Vec::new();
+                    for batch in receive {
+                        commits.extend(batch.into_iter().map(|read| read.describe(hash)));
+                    }
+                    commits
+                })
+                .map_err(|e| RepoError::read("starting the commit reader", e))?;
+            let stopped = || RepoError::read("reading commits", "the commit reader stopped");
+            let mut batch = Vec::with_capacity(COMMIT_BATCH);
+            for info in infos {
+                let info = info.map_err(|e| RepoError::read("walking commits", e))?;
+                let mut commit = repo
+                    .find_commit(info.id)
+                    .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+                let tree = commit
+                    .tree_id()
+                    .map(|t| t.detach())
+                    .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+                let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
+                    self.walked.truncated.push(info.id);
+                    Vec::new()
+                } else {
+                    info.parent_ids.iter().copied().collect()
+                };
+                batch.push(Read {
+                    id: info.id,
+                    tree,
+                    parents,
+                    time: info.commit_time.unwrap_or(0),
+                    data: std::mem::take(&mut commit.data),
+                });
+                if batch.len() == COMMIT_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH));
+                    send.send(full).map_err(|_| stopped())?;
+                }
+            }
+            send.send(batch).map_err(|_| stopped())?;
+            drop(send);
+            describing
+                .join()
+                .map_err(|_| RepoError::read("reading commits", "the commit reader failed"))
+        })?;
         Ok(parents_first(newest_first))
     }
 }
 
-/// Read and describe each listed commit (id, parents, committer time), in order.
-fn read_commits(repo: &gix::Repository, listed: Vec<(ObjectId, Vec<ObjectId>, i64)>) -> Result<Vec<Commit>, RepoError> {
-    let mut commits = Vec::with_capacity(listed.len());
-    for (id, parents, time) in listed {
-        let commit = repo
-            .find_commit(id)
-            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?;
-        let tree = commit
-            .tree_id()
-            .map(|t| t.detach())
-            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?;
+/// What the object cache of a whole history's commit walk holds: the commits between the
+/// walk reading one and returning it.
+const COMMIT_CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Commits go to the describing thread in batches of this many.
+const COMMIT_BATCH: usize = 256;
+
+/// A commit as the walk read it, before it is described.
+struct Read {
+    id: ObjectId,
+    tree: ObjectId,
+    parents: Vec<ObjectId>,
+    time: i64,
+    data: Vec<u8>,
+}
+
+impl Read {
+    fn describe(self, hash: gix::hash::Kind) -> Commit {
         let crate::history::Described {
             identity,
             authored,
             template,
-        } = crate::history::describe(&commit);
-        commits.push(Commit {
-            id,
-            tree,
-            parents,
-            time,
+        } = crate::history::describe_raw(&self.data, hash);
+        Commit {
+            id: self.id,
+            tree: self.tree,
+            parents: self.parents,
+            time: self.time,
             authored,
             identity,
             template,
-        });
+        }
     }
-    Ok(commits)
 }
 
 /// Walks at least this long diff their commits on several threads.
@@ -560,13 +565,13 @@ struct Differ {
 }
 
 impl Differ {
-    fn diff(&mut self, repo: &gix::Repository, job: &Job) -> Result<Vec<gix::diff::tree::recorder::Change>, RepoError> {
-        let mut recorder = gix::diff::tree::Recorder::default();
+    fn diff(&mut self, repo: &gix::Repository, job: &Job) -> Result<Changes, RepoError> {
+        let mut recorder = changes::Recorder::default();
         let lhs = tree_iter(repo, job.parent_tree, &mut self.lhs)?;
         let rhs = tree_iter(repo, job.tree, &mut self.rhs)?;
         gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
             .map_err(|e| RepoError::read(format!("diffing {}", job.id), e))?;
-        Ok(recorder.records)
+        Ok(recorder.changes)
     }
 }
 
@@ -576,10 +581,10 @@ impl Differ {
 fn diff_in_parallel(
     repo: &gix::Repository,
     jobs: &[Job],
-    mut handle: impl FnMut(&Job, Vec<gix::diff::tree::recorder::Change>) -> Result<(), RepoError>,
+    mut handle: impl FnMut(&Job, Changes) -> Result<(), RepoError>,
 ) -> Result<(), RepoError> {
     const THREADS: usize = 2;
-    type Chunk = Result<Vec<Vec<gix::diff::tree::recorder::Change>>, RepoError>;
+    type Chunk = Result<Vec<Changes>, RepoError>;
     let chunks: Vec<&[Job]> = jobs.chunks(DIFF_CHUNK).collect();
     std::thread::scope(|scope| {
         let mut receivers = Vec::with_capacity(THREADS);
@@ -622,56 +627,24 @@ fn diff_in_parallel(
 
 /// Keep the changes of the commit at `index` (its trees always; its blob changes unless it is
 /// a merge, whose first-parent diff holds what its other parents did).
-pub(crate) fn record(
-    recorded: &mut Recorded,
-    index: usize,
-    root: ObjectId,
-    merge: bool,
-    records: &[gix::diff::tree::recorder::Change],
-) {
-    use gix::diff::tree::recorder::Change;
+pub(crate) fn record(recorded: &mut Recorded, index: usize, root: ObjectId, merge: bool, records: &Changes) {
     recorded.trees.insert(root);
     let commit = u32::try_from(index).unwrap_or(u32::MAX);
     let mut count = 0u32;
-    for change in records {
-        let (path, blob, previous) = match change {
-            Change::Addition {
-                entry_mode, oid, path, ..
-            } => {
-                if entry_mode.is_tree() {
-                    recorded.trees.insert(*oid);
-                }
-                (path, entry_mode.is_blob().then_some(*oid), None)
-            }
-            Change::Deletion {
-                entry_mode, oid, path, ..
-            } => (path, None, entry_mode.is_blob().then_some(*oid)),
-            Change::Modification {
-                previous_entry_mode,
-                previous_oid,
-                entry_mode,
-                oid,
-                path,
-            } => {
-                if entry_mode.is_tree() {
-                    recorded.trees.insert(*oid);
-                }
-                // A mode-only change of a legacy tree entry is no change (git canonicalizes it).
-                if previous_oid == oid {
-                    continue;
-                }
-                (
-                    path,
-                    entry_mode.is_blob().then_some(*oid),
-                    previous_entry_mode.is_blob().then_some(*previous_oid),
-                )
-            }
-        };
+    for (change, path) in records.iter() {
+        if let Some(tree) = change.tree() {
+            recorded.trees.insert(tree);
+        }
+        // A mode-only change of a legacy tree entry is no change (git canonicalizes it).
+        if change.is_mode_only() {
+            continue;
+        }
+        let (blob, previous) = change.blobs();
         if merge || (blob.is_none() && previous.is_none()) {
             continue;
         }
         count += 1;
-        let path = recorded.intern(path.as_bstr());
+        let path = recorded.intern(path);
         recorded.changes.push(PathChange {
             path,
             commit,
