@@ -5,7 +5,9 @@
 //! Commits are diffed against their parents in parent-before-child order, so a blob is
 //! attributed to the oldest commit of the range that added it at a path. Blobs already
 //! reachable from the range's boundary (the excluded parents) are not new, exactly as
-//! `git rev-list --objects` decides.
+//! `git rev-list --objects` decides. [`changes`] records each commit's diff; the walk follows
+//! each commit's `.gitattributes` files through those diffs, so that attributes need no tree
+//! reads.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;

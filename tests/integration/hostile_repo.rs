@@ -328,6 +328,17 @@ fn truncated_and_corrupt_packs_are_clear_errors() {
     overwrite(&pack, &bytes[..bytes.len() / 2]);
     let r = broken(copy.path(), "");
     assert!(!r.stderr.trim().is_empty());
+    // The audit reads the pack itself for its statistics: the same clear error.
+    let r = crate::util::pushgate_run(&[
+        "audit",
+        "--repo",
+        copy.path().to_str().expect("utf-8"),
+        "--progress",
+        "never",
+    ]);
+    no_panic(&r);
+    assert_eq!(r.code, 3, "{}", r.describe());
+    assert!(r.stderr.starts_with("pushgate: error: "), "{}", r.describe());
 
     // Garbage in the middle of every entry's data: each read fails or yields garbage; either
     // way the scan ends with an error or a verdict.
@@ -347,6 +358,16 @@ fn truncated_and_corrupt_packs_are_clear_errors() {
     if r.code == 3 {
         assert!(r.stderr.starts_with("pushgate: error: "), "{}", r.describe());
     }
+    let r = crate::util::pushgate_run(&[
+        "audit",
+        "--repo",
+        copy.path().to_str().expect("utf-8"),
+        "--progress",
+        "never",
+    ]);
+    assert!(started.elapsed() < BOUND * 2);
+    no_panic(&r);
+    assert!([0, 1, 3].contains(&r.code), "{}", r.describe());
 }
 
 #[test]
