@@ -33,17 +33,6 @@ struct Prepared {
     collection: MetadataCollection,
 }
 
-/// How many directories deep the deepest of `dirs` on `path` lies (0: the root), if any is.
-fn deepest_listed(path: &BStr, dirs: &std::collections::HashSet<BString>) -> Option<usize> {
-    let mut deepest = dirs.contains(b"".as_bstr()).then_some(0);
-    for (depth, i) in path.find_iter("/").enumerate() {
-        if path.get(..i).is_some_and(|dir| dirs.contains(dir)) {
-            deepest = Some(depth + 1);
-        }
-    }
-    deepest
-}
-
 /// A tree as attributes see it: its `.gitattributes` and its subtrees.
 #[derive(Debug, Default)]
 struct Dir {
@@ -76,28 +65,7 @@ impl Attributes {
 
     /// The attributes of `path` in the tree `root`.
     pub fn get(&mut self, repo: &gix::Repository, root: ObjectId, path: &BStr) -> Result<PathAttributes, RepoError> {
-        self.get_within(repo, root, path, None)
-    }
-
-    /// Like [`Attributes::get`], when the caller knows every directory that has ever held a
-    /// `.gitattributes` (`dirs`, `""` for the root): trees below the deepest of them on the
-    /// path are not read, and none at all when no directory on the path is among them.
-    pub fn get_within(
-        &mut self,
-        repo: &gix::Repository,
-        root: ObjectId,
-        path: &BStr,
-        dirs: Option<&std::collections::HashSet<BString>>,
-    ) -> Result<PathAttributes, RepoError> {
-        let depth = match dirs {
-            None => usize::MAX,
-            Some(dirs) => match deepest_listed(path, dirs) {
-                Some(depth) => depth,
-                None if self.info_attributes.is_none() => return Ok(PathAttributes::default()),
-                None => 0,
-            },
-        };
-        let chain = self.chain(repo, root, path, depth)?;
+        let chain = self.chain(repo, root, path)?;
         self.lookup(repo, chain, path)
     }
 
@@ -172,13 +140,12 @@ impl Attributes {
         repo: &gix::Repository,
         root: ObjectId,
         path: &BStr,
-        max_depth: usize,
     ) -> Result<Vec<(BString, ObjectId)>, RepoError> {
         let mut chain = Vec::new();
         let mut tree = root;
         let mut dir = BString::default();
         let components: Vec<&[u8]> = path.split_str("/").collect();
-        let dirs = components.len().saturating_sub(1).min(max_depth);
+        let dirs = components.len().saturating_sub(1);
         for (depth, component) in components.iter().enumerate() {
             if let Some(blob) = self.attr_blob(repo, tree)? {
                 chain.push((dir.clone(), blob));

@@ -425,7 +425,7 @@ fn judge_lfs_at_tips(repo: &gix::Repository, tips: &[ObjectId], outcome: &mut Ou
         let Some(path) = f.path.clone() else { continue };
         let mut still = false;
         for root in &roots {
-            if attributes.get_within(repo, *root, path.as_bstr(), None)?.lfs {
+            if attributes.get(repo, *root, path.as_bstr())?.lfs {
                 still = true;
                 break;
             }

@@ -166,6 +166,28 @@ impl Kept {
     }
 }
 
+/// Up to `n` leading bytes of the object whose pack entry starts `entry` (the entry's bytes
+/// from its header on, at pack offset `offset`), inflating only those. `None` for a delta,
+/// which must be rebuilt.
+pub(crate) fn whole_prefix(
+    entry: &[u8],
+    offset: u64,
+    hash: gix::hash::Kind,
+    n: usize,
+) -> Result<Option<Vec<u8>>, String> {
+    let header = gix::odb::pack::data::Entry::from_bytes(entry, offset, hash).map_err(|e| e.to_string())?;
+    if !header.header.is_base() {
+        return Ok(None);
+    }
+    let mut out = vec![0u8; n.min(usize::try_from(header.decompressed_size).unwrap_or(usize::MAX))];
+    let data = entry.get(header.header_size()..).unwrap_or_default();
+    let (_, _, written) = gix::zlib::Inflate::default()
+        .prefix(data, &mut out)
+        .map_err(|e| format!("inflating: {e}"))?;
+    out.truncate(written);
+    Ok(Some(out))
+}
+
 /// For ids in order: where those of each first byte begin, and where the last ones end.
 fn fan_out(ids: &[ObjectId]) -> Vec<u32> {
     let mut fan = vec![0u32; 257];
@@ -340,7 +362,6 @@ impl Packs {
         // entry (header included) holds the first `want` bytes, unless the entry is shorter.
         let mut read = packed.min(want as u64 + 1024);
         let mut bytes = Vec::new();
-        let mut out = vec![0u8; want];
         loop {
             {
                 let mut file = pack.pack.lock().map_err(|_| bad("the pack reader failed".into()))?;
@@ -351,17 +372,11 @@ impl Packs {
                     .read_to_end(&mut bytes)
                     .map_err(|e| bad(e.to_string()))?;
             }
-            let entry =
-                gix::odb::pack::data::Entry::from_bytes(&bytes, offset, self.hash).map_err(|e| bad(e.to_string()))?;
-            let data = bytes.get(entry.header_size()..).unwrap_or_default();
-            let (_, _, written) = gix::zlib::Inflate::default()
-                .prefix(data, &mut out)
-                .map_err(|e| bad(format!("inflating: {e}")))?;
-            if written == want || read >= packed {
-                out.truncate(written);
-                return Ok(Some(out));
+            let out = whole_prefix(&bytes, offset, self.hash, want).map_err(bad)?;
+            match out {
+                Some(out) if out.len() < want && read < packed => read = packed,
+                out => return Ok(out),
             }
-            read = packed;
         }
     }
 

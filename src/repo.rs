@@ -170,34 +170,18 @@ impl ContentReader {
 
     /// A non-delta pack entry: inflate only the first `n` bytes.
     fn pack_prefix(&mut self, oid: ObjectId, n: usize) -> Result<Option<Vec<u8>>, RepoError> {
+        let hash = self.hash;
         for bundle in self.bundles() {
             let Some(index) = bundle.index.lookup(oid) else {
                 continue;
             };
             let offset = bundle.index.pack_offset_at_index(index);
+            let bad = |what: String| RepoError::read(format!("reading pack entry of {oid}"), what);
             let entry = bundle
                 .pack
-                .entry(offset)
-                .map_err(|e| RepoError::read(format!("reading pack entry of {oid}"), e))?;
-            if !entry.header.is_base() {
-                return Ok(None);
-            }
-            let want = n.min(usize::try_from(entry.decompressed_size).unwrap_or(usize::MAX));
-            let mut out = vec![0u8; want];
-            let Some(data) = bundle
-                .pack
-                .entry_slice(entry.data_offset..bundle.pack.pack_end() as u64)
-            else {
-                return Err(RepoError::read(
-                    format!("reading pack entry of {oid}"),
-                    "the entry lies outside its pack",
-                ));
-            };
-            let (_, _, written) = gix::zlib::Inflate::default()
-                .prefix(data, &mut out)
-                .map_err(|e| RepoError::read(format!("inflating {oid}"), e))?;
-            out.truncate(written);
-            return Ok(Some(out));
+                .entry_slice(offset..bundle.pack.pack_end() as u64)
+                .ok_or_else(|| bad("the entry lies outside its pack".into()))?;
+            return crate::packs::whole_prefix(entry, offset, hash, n).map_err(bad);
         }
         Ok(None)
     }

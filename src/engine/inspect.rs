@@ -17,7 +17,7 @@ use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
 use crate::rules::{self, Hit, behaviour, history_growth::Growth};
-use crate::walk::{Walked, Walker, split_path};
+use crate::walk::{Walked, Walker};
 
 /// How many of the largest new blobs `history-growth` names as evidence.
 const LARGEST_SHOWN: usize = 5;
@@ -54,11 +54,10 @@ impl Inspected {
 /// How thoroughly the blobs of a walk are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
-    /// Every blob's content prefix, attributes from every tree on its path (ranges, pushes).
+    /// Every blob's content prefix (ranges, pushes).
     Exact,
     /// For a walk that sees every blob of the histories it walks (nothing hidden, parents
-    /// first: the audit, `scan --all`): attribute lookups skip directories that never held a
-    /// `.gitattributes`, and a version stored as a delta takes the content kind of its path's
+    /// first: the audit, `scan --all`): a version stored as a delta takes the content kind of its path's
     /// previous version instead of being rebuilt (in whole histories most old versions are
     /// deltas of newer ones, and a path keeps its kind).
     Whole,
@@ -107,9 +106,6 @@ pub fn inspect_walk_with_packs(
                 };
                 let mut inspector = Inspector::new(&reader, policy);
                 inspector.packs = packs.as_ref();
-                if reading != Reading::Exact {
-                    inspector.attribute_dirs = Some(Default::default());
-                }
                 if reading == Reading::Whole {
                     inspector.path_sniffs = Some(Default::default());
                 }
@@ -168,9 +164,6 @@ pub struct Inspector<'a> {
     touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// Delta chains already measured.
     chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
-    /// In a complete walk (every blob of the histories walked is seen, parents first, so a
-    /// `.gitattributes` before the files it governs): the directories that held one so far.
-    attribute_dirs: Option<std::collections::HashSet<gix::bstr::BString>>,
     /// With [`Reading::Whole`]: what each path's last version read turned out to be.
     path_sniffs: Option<HashMap<gix::bstr::BString, Option<Sniff>>>,
     /// The object database's statistics, when read: blob sizes come from there.
@@ -185,7 +178,6 @@ impl<'a> Inspector<'a> {
             policy,
             content: ContentReader::new(repo),
             attributes: Attributes::new(repo),
-            attribute_dirs: None,
             path_sniffs: None,
             packs: None,
             known: Default::default(),
@@ -212,12 +204,6 @@ impl<'a> Inspector<'a> {
     /// Read `new` (once per blob), run the single-blob rules on it, and keep what the history
     /// rules will need.
     pub fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
-        if let Some(dirs) = self.attribute_dirs.as_mut() {
-            let (dir, name) = split_path(new.path.as_bstr());
-            if name == ".gitattributes" {
-                dirs.insert(dir.to_owned());
-            }
-        }
         let (size, sniff) = match self.known.get(&new.oid) {
             Some(known) => known.clone(),
             None => {
@@ -251,10 +237,7 @@ impl<'a> Inspector<'a> {
         let attrs = match (&new.gitattributes, new.root) {
             // The walk kept track of the tree's `.gitattributes`: no tree to read.
             (Some(listed), _) => self.attributes.get_listed(self.repo, listed, new.path.as_bstr())?,
-            (None, Some(root)) => {
-                self.attributes
-                    .get_within(self.repo, root, new.path.as_bstr(), self.attribute_dirs.as_ref())?
-            }
+            (None, Some(root)) => self.attributes.get(self.repo, root, new.path.as_bstr())?,
             // No tree: the attributes the caller found (staged files), if any.
             (None, None) => new.attrs,
         };

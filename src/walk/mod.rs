@@ -298,10 +298,20 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 TipKind::Tree => {
                     let mut blobs = Vec::new();
                     list_tree(repo, tip.id, &mut blobs)?;
+                    // The listing holds the tree's `.gitattributes` files: no tree to read again.
+                    let gitattributes: Listed = blobs
+                        .iter()
+                        .filter_map(|(oid, path)| {
+                            let (dir, name) = split_path(path.as_bstr());
+                            (name == ".gitattributes").then(|| (dir.to_owned(), *oid))
+                        })
+                        .collect();
+                    let gitattributes = Arc::new(gitattributes);
                     for (oid, path) in blobs {
                         if !is_old(&oid)
-                            && let Some(found) = self.emit(oid, path, None, Some(tip.id), &reference)
+                            && let Some(mut found) = self.emit(oid, path, None, Some(tip.id), &reference)
                         {
+                            found.gitattributes = Some(Arc::clone(&gitattributes));
                             (self.on_blob)(found)?;
                         }
                     }
@@ -442,21 +452,12 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             ),
         };
         // Each commit is read once, right after the walk read it (the handle's cache still
-        // holds it), and described (author, message template) on another thread.
+        // holds it), and described (author, message template): by a thread of its own once
+        // there is more than a batch of them, so that a push's few commits start no thread.
         let hash = repo.object_hash();
         let newest_first = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Read>>(4);
-            let describing = std::thread::Builder::new()
-                .name("commits".into())
-                .spawn_scoped(scope, move || {
-                    let mut commits = Vec::new();
-                    for batch in receive {
-                        commits.extend(batch.into_iter().map(|read| read.describe(hash)));
-                    }
-                    commits
-                })
-                .map_err(|e| RepoError::read("starting the commit reader", e))?;
             let stopped = || RepoError::read("reading commits", "the commit reader stopped");
+            let mut describer = None;
             let mut batch = Vec::with_capacity(COMMIT_BATCH);
             for info in infos {
                 let info = info.map_err(|e| RepoError::read("walking commits", e))?;
@@ -481,10 +482,17 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     data: std::mem::take(&mut commit.data),
                 });
                 if batch.len() == COMMIT_BATCH {
+                    let (send, _) = match describer.as_ref() {
+                        Some(started) => started,
+                        None => describer.insert(describe_beside(scope, hash)?),
+                    };
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH));
                     send.send(full).map_err(|_| stopped())?;
                 }
             }
+            let Some((send, describing)) = describer else {
+                return Ok(batch.into_iter().map(|read| read.describe(hash)).collect());
+            };
             send.send(batch).map_err(|_| stopped())?;
             drop(send);
             describing
@@ -493,6 +501,31 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         })?;
         Ok(parents_first(newest_first))
     }
+}
+
+/// Where batches of commits go to be described, and the thread that returns them described.
+type Describer<'scope> = (
+    std::sync::mpsc::SyncSender<Vec<Read>>,
+    std::thread::ScopedJoinHandle<'scope, Vec<Commit>>,
+);
+
+/// A thread describing the batches of commits sent to it, in order.
+fn describe_beside<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    hash: gix::hash::Kind,
+) -> Result<Describer<'scope>, RepoError> {
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Read>>(4);
+    let describing = std::thread::Builder::new()
+        .name("commits".into())
+        .spawn_scoped(scope, move || {
+            let mut commits = Vec::new();
+            for batch in receive {
+                commits.extend(batch.into_iter().map(|read| read.describe(hash)));
+            }
+            commits
+        })
+        .map_err(|e| RepoError::read("starting the commit reader", e))?;
+    Ok((send, describing))
 }
 
 /// What the object cache of a whole history's commit walk holds: the commits between the
