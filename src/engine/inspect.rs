@@ -59,7 +59,9 @@ pub enum Reading {
     /// For a walk that sees every blob of the histories it walks (nothing hidden, parents
     /// first: the audit, `scan --all`): a version stored as a delta takes the content kind of its path's
     /// previous version instead of being rebuilt (in whole histories most old versions are
-    /// deltas of newer ones, and a path keeps its kind).
+    /// deltas of newer ones, and a path keeps its kind). So does a version stored whole once
+    /// the path's kind was read from a full prefix ([`detect::PREFIX_LEN`] bytes): a large
+    /// file rewritten thousands of times is read once, whatever the pack made whole.
     Whole,
 }
 
@@ -164,8 +166,9 @@ pub struct Inspector<'a> {
     touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// Delta chains already measured.
     chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
-    /// With [`Reading::Whole`]: what each path's last version read turned out to be.
-    path_sniffs: Option<HashMap<gix::bstr::BString, Option<Sniff>>>,
+    /// With [`Reading::Whole`]: what each path's last version read turned out to be, and
+    /// whether that was read from a full prefix.
+    path_sniffs: Option<HashMap<gix::bstr::BString, (Option<Sniff>, bool)>>,
     /// The object database's statistics, when read: blob sizes come from there.
     packs: Option<&'a Packs>,
 }
@@ -294,7 +297,9 @@ impl<'a> Inspector<'a> {
         let Some((size, delta)) = header else {
             return Ok((None, None));
         };
-        if delta && let Some(previous) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path)) {
+        if let Some((previous, full)) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path))
+            && (delta || *full)
+        {
             return Ok((Some(size), previous.clone()));
         }
         let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
@@ -307,9 +312,10 @@ impl<'a> Inspector<'a> {
             Some(prefix) => Some(prefix),
             None => self.content.prefix(self.repo, new.oid, size, want)?,
         };
+        let full = prefix.as_ref().is_some_and(|p| p.len() >= detect::PREFIX_LEN);
         let sniff = prefix.map(|prefix| detect::sniff(&prefix, Some(size)));
         if let Some(sniffs) = self.path_sniffs.as_mut() {
-            sniffs.insert(new.path.clone(), sniff.clone());
+            sniffs.insert(new.path.clone(), (sniff.clone(), full));
         }
         Ok((Some(size), sniff))
     }

@@ -179,7 +179,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             .map(|t| t.id)
             .collect();
         self.tips.extend(&commit_tips);
-        let commits = self.commits_parents_first(&commit_tips, old)?;
+        let (commits, describing) = self.commits_parents_first(&commit_tips, old)?;
         if let Some(progress) = self.progress {
             progress.add_commits(commits.len() as u64);
         }
@@ -283,6 +283,9 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             }
         } else {
             diff_in_parallel(repo, &jobs, |job, records| handle(self, job, records))?;
+        }
+        if let Some(describing) = describing {
+            describing.fill(&mut self.walked.commits)?;
         }
 
         for tip in tips {
@@ -402,8 +405,14 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         Some(Candidate::new(oid, path, commit, root, reference.clone()))
     }
 
-    /// The new commits reachable from `tips`, parents before children.
-    fn commits_parents_first(&mut self, tips: &[ObjectId], old: &Old<'_>) -> Result<Vec<Commit>, RepoError> {
+    /// The new commits reachable from `tips`, parents before children. Their descriptions
+    /// (author, message template) may still be in the making on a thread of their own:
+    /// [`Describing::fill`] puts them in place.
+    fn commits_parents_first(
+        &mut self,
+        tips: &[ObjectId],
+        old: &Old<'_>,
+    ) -> Result<(Vec<Commit>, Option<Describing>), RepoError> {
         // A whole history's commits are each read once, right after the walk read them: a
         // small object cache serves that second read; the handle's other caches would only
         // hold memory for the rest of the audit.
@@ -423,7 +432,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         tips.sort();
         tips.dedup();
         if tips.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
         // In a shallow clone the parents of the shallow commits are absent: those commits are
         // roots here, and the history before them is missing.
@@ -436,6 +445,9 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             );
         }
         let shallow = self.shallow.as_ref();
+        // With a commit-graph the walk reads no commit, and the graph names each one's tree:
+        // reading the commits is left to the thread that describes them.
+        let graph = repo.commit_graph_if_enabled().ok().flatten();
         let platform = repo.rev_walk(tips);
         let infos: Box<dyn Iterator<Item = Result<gix::revision::walk::Info<'_>, _>>> = match old {
             Old::Reachable(hidden) => Box::new(
@@ -451,81 +463,160 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     .map_err(|e| RepoError::read("walking commits", e))?,
             ),
         };
-        // Each commit is read once, right after the walk read it (the handle's cache still
-        // holds it), and described (author, message template): by a thread of its own once
-        // there is more than a batch of them, so that a push's few commits start no thread.
         let hash = repo.object_hash();
-        let newest_first = std::thread::scope(|scope| {
-            let stopped = || RepoError::read("reading commits", "the commit reader stopped");
-            let mut describer = None;
-            let mut batch = Vec::with_capacity(COMMIT_BATCH);
-            for info in infos {
-                let info = info.map_err(|e| RepoError::read("walking commits", e))?;
-                let mut commit = repo
-                    .find_commit(info.id)
-                    .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
-                let tree = commit
-                    .tree_id()
-                    .map(|t| t.detach())
-                    .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
-                let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
-                    self.walked.truncated.push(info.id);
-                    Vec::new()
-                } else {
-                    info.parent_ids.iter().copied().collect()
-                };
-                batch.push(Read {
-                    id: info.id,
-                    tree,
-                    parents,
-                    time: info.commit_time.unwrap_or(0),
-                    data: std::mem::take(&mut commit.data),
-                });
-                if batch.len() == COMMIT_BATCH {
-                    let (send, _) = match describer.as_ref() {
-                        Some(started) => started,
-                        None => describer.insert(describe_beside(scope, hash)?),
-                    };
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH));
-                    send.send(full).map_err(|_| stopped())?;
+        let mut newest_first = Vec::new();
+        let mut describer: Option<Describer> = None;
+        let mut batch = Vec::with_capacity(COMMIT_BATCH);
+        for info in infos {
+            let info = info.map_err(|e| RepoError::read("walking commits", e))?;
+            let graphed = graph
+                .as_ref()
+                .and_then(|g| g.commit_by_id(info.id))
+                .map(|c| c.root_tree_id().to_owned());
+            let (tree, data) = match graphed {
+                Some(tree) => (tree, None),
+                None => {
+                    let mut commit = repo
+                        .find_commit(info.id)
+                        .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+                    let tree = commit
+                        .tree_id()
+                        .map(|t| t.detach())
+                        .map_err(|e| RepoError::read(format!("reading commit {}", info.id), e))?;
+                    (tree, Some(std::mem::take(&mut commit.data)))
                 }
-            }
-            let Some((send, describing)) = describer else {
-                return Ok(batch.into_iter().map(|read| read.describe(hash)).collect());
             };
-            send.send(batch).map_err(|_| stopped())?;
-            drop(send);
-            describing
-                .join()
-                .map_err(|_| RepoError::read("reading commits", "the commit reader failed"))
-        })?;
-        Ok(parents_first(newest_first))
+            let parents = if shallow.is_some_and(|s| s.contains(&info.id)) {
+                self.walked.truncated.push(info.id);
+                Vec::new()
+            } else {
+                info.parent_ids.iter().copied().collect()
+            };
+            newest_first.push(Commit {
+                id: info.id,
+                tree,
+                parents,
+                time: info.commit_time.unwrap_or(0),
+                authored: 0,
+                identity: String::new(),
+                template: String::new(),
+            });
+            batch.push((info.id, data));
+            if batch.len() == COMMIT_BATCH {
+                let describer = match describer.as_mut() {
+                    Some(started) => started,
+                    None => describer.insert(Describer::start(repo)?),
+                };
+                describer.send(std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH)))?;
+            }
+        }
+        // A push's few commits are described here, without a thread.
+        let Some(describer) = describer else {
+            for (commit, (id, data)) in newest_first.iter_mut().zip(batch) {
+                let described = match data {
+                    Some(data) => crate::history::describe_raw(&data, hash),
+                    None => crate::history::describe(
+                        &repo
+                            .find_commit(id)
+                            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?,
+                    ),
+                };
+                commit.describe(described);
+            }
+            return Ok((parents_first(newest_first).0, None));
+        };
+        describer.send(batch)?;
+        let (commits, order) = parents_first(newest_first);
+        let first = self.walked.commits.len();
+        let mut slots = vec![0; order.len()];
+        for (at, &from) in order.iter().enumerate() {
+            if let Some(slot) = slots.get_mut(from) {
+                *slot = first + at;
+            }
+        }
+        Ok((commits, Some(describer.finish(slots))))
     }
 }
 
-/// Where batches of commits go to be described, and the thread that returns them described.
-type Describer<'scope> = (
-    std::sync::mpsc::SyncSender<Vec<Read>>,
-    std::thread::ScopedJoinHandle<'scope, Vec<Commit>>,
-);
+/// Commits go to the describing thread in batches of this many, read or to be read.
+type Batch = Vec<(ObjectId, Option<Vec<u8>>)>;
 
-/// A thread describing the batches of commits sent to it, in order.
-fn describe_beside<'scope>(
-    scope: &'scope std::thread::Scope<'scope, '_>,
-    hash: gix::hash::Kind,
-) -> Result<Describer<'scope>, RepoError> {
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Read>>(4);
-    let describing = std::thread::Builder::new()
-        .name("commits".into())
-        .spawn_scoped(scope, move || {
-            let mut commits = Vec::new();
-            for batch in receive {
-                commits.extend(batch.into_iter().map(|read| read.describe(hash)));
+/// A thread reading (when the walk did not) and describing the commits sent to it, in order.
+struct Describer {
+    send: std::sync::mpsc::Sender<Batch>,
+    thread: std::thread::JoinHandle<Result<Vec<crate::history::Described>, RepoError>>,
+}
+
+impl Describer {
+    fn start(repo: &gix::Repository) -> Result<Self, RepoError> {
+        // Unbounded, so that the walk never waits: with a commit-graph it sends ids only; without
+        // one it reads each commit itself, which takes longer than describing it.
+        let (send, receive) = std::sync::mpsc::channel::<Batch>();
+        let mut own = repo.clone();
+        own.object_cache_size(0);
+        let own = own.into_sync();
+        let thread = std::thread::Builder::new()
+            .name("commits".into())
+            .spawn(move || {
+                let repo = own.to_thread_local();
+                let hash = repo.object_hash();
+                let mut described = Vec::new();
+                for batch in receive {
+                    for (id, data) in batch {
+                        described.push(match data {
+                            Some(data) => crate::history::describe_raw(&data, hash),
+                            None => crate::history::describe(
+                                &repo
+                                    .find_commit(id)
+                                    .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?,
+                            ),
+                        });
+                    }
+                }
+                Ok(described)
+            })
+            .map_err(|e| RepoError::read("starting the commit reader", e))?;
+        Ok(Describer { send, thread })
+    }
+
+    fn send(&self, batch: Batch) -> Result<(), RepoError> {
+        self.send
+            .send(batch)
+            .map_err(|_| RepoError::read("reading commits", "the commit reader stopped"))
+    }
+
+    /// Nothing more to describe; `slots` says where each commit sent went in
+    /// [`Walked::commits`].
+    fn finish(self, slots: Vec<usize>) -> Describing {
+        drop(self.send);
+        Describing {
+            thread: self.thread,
+            slots,
+        }
+    }
+}
+
+/// Descriptions in the making while the walk diffs.
+struct Describing {
+    thread: std::thread::JoinHandle<Result<Vec<crate::history::Described>, RepoError>>,
+    /// Where the commit described `k`th sits in [`Walked::commits`].
+    slots: Vec<usize>,
+}
+
+impl Describing {
+    /// Wait for the descriptions and put them in place.
+    fn fill(self, commits: &mut [Commit]) -> Result<(), RepoError> {
+        let described = self
+            .thread
+            .join()
+            .map_err(|_| RepoError::read("reading commits", "the commit reader failed"))??;
+        for (described, slot) in described.into_iter().zip(self.slots) {
+            if let Some(commit) = commits.get_mut(slot) {
+                commit.describe(described);
             }
-            commits
-        })
-        .map_err(|e| RepoError::read("starting the commit reader", e))?;
-    Ok((send, describing))
+        }
+        Ok(())
+    }
 }
 
 /// What the object cache of a whole history's commit walk holds: the commits between the
@@ -535,31 +626,16 @@ const COMMIT_CACHE_BYTES: usize = 4 * 1024 * 1024;
 /// Commits go to the describing thread in batches of this many.
 const COMMIT_BATCH: usize = 256;
 
-/// A commit as the walk read it, before it is described.
-struct Read {
-    id: ObjectId,
-    tree: ObjectId,
-    parents: Vec<ObjectId>,
-    time: i64,
-    data: Vec<u8>,
-}
-
-impl Read {
-    fn describe(self, hash: gix::hash::Kind) -> Commit {
+impl Commit {
+    fn describe(&mut self, described: crate::history::Described) {
         let crate::history::Described {
             identity,
             authored,
             template,
-        } = crate::history::describe_raw(&self.data, hash);
-        Commit {
-            id: self.id,
-            tree: self.tree,
-            parents: self.parents,
-            time: self.time,
-            authored,
-            identity,
-            template,
-        }
+        } = described;
+        self.identity = identity;
+        self.authored = authored;
+        self.template = template;
     }
 }
 
@@ -710,12 +786,13 @@ pub(crate) fn tree_iter<'a>(
 }
 
 /// Order commits so that every commit comes after its parents in the set (Kahn's algorithm,
-/// oldest first among the ready ones, so clock skew cannot reorder a parent after its child).
+/// oldest first among the ready ones, so clock skew cannot reorder a parent after its child);
+/// with, for each commit in that order, its position in `newest_first`.
 // Every index is a position in `newest_first` (from `enumerate` or `index`, built from it),
 // and `pending`, `children` and `slots` have exactly its length; a child is pushed once per
 // parent edge that `pending` counted, so the count never goes below zero.
 #[allow(clippy::indexing_slicing)]
-fn parents_first(newest_first: Vec<Commit>) -> Vec<Commit> {
+fn parents_first(newest_first: Vec<Commit>) -> (Vec<Commit>, Vec<usize>) {
     let index: gix::hashtable::HashMap<ObjectId, usize> =
         newest_first.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut pending: Vec<usize> = newest_first
@@ -742,7 +819,8 @@ fn parents_first(newest_first: Vec<Commit>) -> Vec<Commit> {
         }
     }
     let mut slots: Vec<Option<Commit>> = newest_first.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    let commits = order.iter().filter_map(|&i| slots[i].take()).collect();
+    (commits, order)
 }
 
 /// Trees and blobs already known to be old.

@@ -552,3 +552,94 @@ fn diff_trees(repo: &gix::Repository, lhs: &[u8], rhs: &[u8], visitor: &mut impl
     )
     .expect("diff");
 }
+
+#[test]
+fn every_walked_commit_carries_its_own_author_and_message() {
+    // Past a batch of commits a thread of its own describes them (and, with a commit-graph,
+    // reads them too), while the walk orders them parents first. Each commit has its own
+    // author, time and message, two branches merge, and clocks run backwards on one of
+    // them: a description put in another commit's place shows.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    let mut stream = String::new();
+    let mut mark = 0;
+    let mut commit = |stream: &mut String, branch: &str, i: u32, time: i64, parents: &[u32]| {
+        mark += 1;
+        let message = format!("change {i} by job {}\n", i % 7);
+        stream.push_str(&format!(
+            "commit refs/heads/{branch}\nmark :{mark}\nauthor Person {i} <p{i}@example.com> {time} +0000\n\
+             committer C <c@example.com> {time} +0000\ndata {}\n{message}",
+            message.len()
+        ));
+        for (n, p) in parents.iter().enumerate() {
+            stream.push_str(&format!("{} :{p}\n", if n == 0 { "from" } else { "merge" }));
+        }
+        stream.push_str(&format!("M 644 inline f{}.txt\ndata 2\n{}\n\n", i % 5, i % 10));
+        mark
+    };
+    let mut last = commit(&mut stream, "main", 0, 1_700_000_000, &[]);
+    let base = last;
+    for i in 1..200 {
+        last = commit(&mut stream, "main", i, 1_700_000_000 + i64::from(i) * 60, &[last]);
+    }
+    let mut side = base;
+    for i in 200..400 {
+        // Backwards: each commit older than its parent.
+        side = commit(&mut stream, "side", i, 1_700_000_000 - i64::from(i) * 60, &[side]);
+    }
+    commit(&mut stream, "main", 400, 1_800_000_000, &[last, side]);
+    let mut import = git_command(dir, &["fast-import", "--quiet"]);
+    let mut child = import.stdin(Stdio::piped()).spawn().expect("fast-import");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stream.as_bytes())
+        .expect("write the stream");
+    assert!(child.wait().expect("fast-import").success());
+
+    let graph = dir.join(".git/objects/info/commit-graph");
+    let check = |state: &str, count: usize| {
+        let repo = gix::open(dir).expect("open");
+        let mut range = pushgate::range::Range::default();
+        range.add_all_refs(&repo).expect("refs");
+        let walked = pushgate::walk::walk(&repo, &range, |_| Ok(())).expect("walk");
+        assert_eq!(walked.commits.len(), count, "{state}");
+        for c in &walked.commits {
+            let want = pushgate::history::describe(&repo.find_commit(c.id).expect("commit"));
+            assert_eq!(
+                (&c.identity, c.authored, &c.template),
+                (&want.identity, want.authored, &want.template),
+                "{state}: commit {}",
+                c.id
+            );
+        }
+        let distinct: BTreeSet<&String> = walked.commits.iter().map(|c| &c.identity).collect();
+        assert_eq!(distinct.len(), count, "{state}: every author is there once");
+    };
+    check("without a commit-graph", 401);
+    git(dir, &["commit-graph", "write", "--reachable"]);
+    assert!(graph.exists());
+    check("with a commit-graph", 401);
+    let mut more = String::new();
+    for i in 401..404 {
+        more.push_str(&format!(
+            "commit refs/heads/main\nauthor Person {i} <p{i}@example.com> 1800000{i} +0000\n\
+             committer C <c@example.com> 1800000{i} +0000\ndata 5\nlate\n{}\
+             M 644 inline late.txt\ndata 4\n{i}\n\n",
+            // A new import starts the branch afresh unless told where it stands.
+            if i == 401 { "from refs/heads/main^0\n" } else { "" }
+        ));
+    }
+    let mut import = git_command(dir, &["fast-import", "--quiet", "--force"]);
+    let mut child = import.stdin(Stdio::piped()).spawn().expect("fast-import");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(more.as_bytes())
+        .expect("write the stream");
+    assert!(child.wait().expect("fast-import").success());
+    check("with a commit-graph missing the newest commits", 404);
+}
