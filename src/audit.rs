@@ -219,47 +219,57 @@ pub fn audit(
     progress.steps("history", 4, "what no ref reaches");
 
     // What no ref reaches: everything the walk did not (blobs it read, trees it recorded,
-    // its commits, the refs' tags).
-    let mut commits_and_tags: gix::hashtable::HashSet<ObjectId> = walked.commits.iter().map(|c| c.id).collect();
-    commits_and_tags.extend(tag_objects(repo));
-    let trees = walked.recorded.as_ref().map(|r| &r.trees);
-    let reached = |id: &ObjectId, kind: Kind| match kind {
-        Kind::Blob => inspected.sizes.contains_key(id),
-        Kind::Tree => trees.is_some_and(|t| t.contains(id)),
-        Kind::Commit | Kind::Tag => commits_and_tags.contains(id),
-    };
-    let mut unreachable = Count::default();
-    let mut unreachable_blobs = Vec::new();
-    packs.each(|id, kind, packed, unpacked| {
-        if !reached(&id, kind) && !id.is_empty_tree() {
-            unreachable.add(packed, unpacked);
-            if kind == Kind::Blob {
-                unreachable_blobs.push(id);
-            }
+    // its commits, the refs' tags). Counted beside the history's conclusions, unless those
+    // objects are to be read too.
+    let tags = tag_objects(repo);
+    let (unreachable, mut outcome, sizes) = if options.include_unreachable {
+        let (unreachable, mut blobs) = unreached(&packs, &walked, &inspected.sizes, &tags);
+        if !blobs.is_empty() {
+            blobs.sort();
+            blobs.dedup();
+            let tips: Vec<Tip> = blobs
+                .iter()
+                .map(|&id| Tip {
+                    id,
+                    kind: TipKind::Blob,
+                    name: UNREACHABLE.into(),
+                })
+                .collect();
+            let (_, _, more) = engine::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
+                walker.walk(&tips, &Old::Reachable(&[]), None)
+            })?;
+            inspected.absorb(more);
         }
-    });
-    drop(commits_and_tags);
-    if options.include_unreachable && !unreachable_blobs.is_empty() {
-        unreachable_blobs.sort();
-        unreachable_blobs.dedup();
-        let tips: Vec<Tip> = unreachable_blobs
-            .iter()
-            .map(|&id| Tip {
-                id,
-                kind: TipKind::Blob,
-                name: UNREACHABLE.into(),
-            })
-            .collect();
-        let (_, _, more) = engine::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
-            walker.walk(&tips, &Old::Reachable(&[]), None)
-        })?;
-        inspected.absorb(more);
-    }
-    progress.step("reading the history of candidate paths");
-    let sizes = std::mem::take(&mut inspected.sizes);
+        progress.step("reading the history of candidate paths");
+        let sizes = std::mem::take(&mut inspected.sizes);
+        let outcome = engine::conclude(repo, policy, true, &walked, inspected, History::Whole(&sizes), started)?;
+        (unreachable, outcome, sizes)
+    } else {
+        progress.step("reading the history of candidate paths");
+        let sizes = std::mem::take(&mut inspected.sizes);
+        let (packs, walked, sizes_ref) = (&packs, &walked, &sizes);
+        std::thread::scope(|scope| {
+            let counting = std::thread::Builder::new()
+                .name("unreachable".into())
+                .spawn_scoped(scope, || unreached(packs, walked, sizes_ref, &tags).0)
+                .map_err(|e| RepoError::read("starting the count of unreachable objects", e))?;
+            let outcome = engine::conclude(
+                repo,
+                policy,
+                true,
+                walked,
+                inspected,
+                History::Whole(sizes_ref),
+                started,
+            );
+            let unreachable = counting
+                .join()
+                .map_err(|_| RepoError::read("counting unreachable objects", "the count failed"))?;
+            Ok::<_, RepoError>((unreachable, outcome?))
+        })
+        .map(|(unreachable, outcome)| (unreachable, outcome, sizes))?
+    };
     let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
-
-    let mut outcome = engine::conclude(repo, policy, true, &walked, inspected, History::Whole(&sizes), started)?;
     for (name, id) in &range.broken {
         outcome.notices.push(crate::outcome::Notice {
             kind: crate::outcome::NoticeKind::BrokenRef,
@@ -481,6 +491,35 @@ fn tag_objects(repo: &gix::Repository) -> Vec<ObjectId> {
         }
     }
     tags
+}
+
+/// What no ref reaches: every object the walk did not reach (blobs it read, trees it
+/// recorded, its commits, the refs' `tags`), counted, and the blobs among them.
+fn unreached(
+    packs: &Packs,
+    walked: &crate::walk::Walked,
+    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    tags: &[ObjectId],
+) -> (Count, Vec<ObjectId>) {
+    let mut commits_and_tags: gix::hashtable::HashSet<ObjectId> = walked.commits.iter().map(|c| c.id).collect();
+    commits_and_tags.extend(tags.iter().copied());
+    let trees = walked.recorded.as_ref().map(|r| &r.trees);
+    let reached = |id: &ObjectId, kind: Kind| match kind {
+        Kind::Blob => sizes.contains_key(id),
+        Kind::Tree => trees.is_some_and(|t| t.contains(id)),
+        Kind::Commit | Kind::Tag => commits_and_tags.contains(id),
+    };
+    let mut unreachable = Count::default();
+    let mut blobs = Vec::new();
+    packs.each(|id, kind, packed, unpacked| {
+        if !reached(&id, kind) && !id.is_empty_tree() {
+            unreachable.add(packed, unpacked);
+            if kind == Kind::Blob {
+                blobs.push(id);
+            }
+        }
+    });
+    (unreachable, blobs)
 }
 
 /// One offender per path with findings, with what its versions cost.

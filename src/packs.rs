@@ -147,22 +147,67 @@ struct Kept {
     unpacked: Vec<u64>,
     /// Whether each entry is stored as a delta.
     delta: Vec<bool>,
-    /// Where the ids of each first byte begin in `ids` (and, last, where they end).
-    fan: Vec<u32>,
+    /// Where the ids of each leading [`Fan::bits`] begin in `ids` (and, last, where they end).
+    fan: Fan,
 }
 
 impl Kept {
     /// The position of `id` in `ids`.
     fn position(&self, id: &gix::oid) -> Option<usize> {
-        let first = usize::from(*id.as_bytes().first()?);
-        let start = *self.fan.get(first)? as usize;
-        let end = *self.fan.get(first + 1)? as usize;
+        let bucket = self.fan.bucket(id)?;
+        let start = *self.fan.starts.get(bucket)? as usize;
+        let end = *self.fan.starts.get(bucket + 1)? as usize;
         let i = self
             .ids
             .get(start..end)?
             .binary_search_by(|probe| probe.as_ref().cmp(id))
             .ok()?;
         Some(start + i)
+    }
+}
+
+/// A fan-out table over sorted ids, as a pack index has one by first byte, but by as many
+/// leading bits as it takes for buckets of a few ids each: a lookup then searches those
+/// few, in one place, instead of a thousand across a large pack's index.
+struct Fan {
+    bits: u32,
+    /// Where the ids of each bucket begin, and, last, where they end.
+    starts: Vec<u32>,
+}
+
+impl Fan {
+    /// At most 2^16 buckets (256 KiB).
+    const MAX_BITS: u32 = 16;
+
+    /// The table for `ids`, sorted.
+    fn new(ids: &[ObjectId]) -> Fan {
+        let bits = usize::BITS - ids.len().leading_zeros();
+        let bits = bits.clamp(8, Self::MAX_BITS);
+        let mut fan = Fan {
+            bits,
+            starts: vec![0u32; (1 << bits) + 1],
+        };
+        for id in ids {
+            if let Some(bucket) = fan.bucket(id)
+                && let Some(slot) = fan.starts.get_mut(bucket + 1)
+            {
+                *slot += 1;
+            }
+        }
+        for i in 1..fan.starts.len() {
+            let before = fan.starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(slot) = fan.starts.get_mut(i) {
+                *slot += before;
+            }
+        }
+        fan
+    }
+
+    /// The bucket of `id`: its leading `bits` bits.
+    fn bucket(&self, id: &gix::oid) -> Option<usize> {
+        let lead = id.as_bytes().get(..2)?;
+        let lead = u16::from_be_bytes([*lead.first()?, *lead.get(1)?]);
+        Some(usize::from(lead >> (16 - self.bits)))
     }
 }
 
@@ -186,25 +231,6 @@ pub(crate) fn whole_prefix(
         .map_err(|e| format!("inflating: {e}"))?;
     out.truncate(written);
     Ok(Some(out))
-}
-
-/// For ids in order: where those of each first byte begin, and where the last ones end.
-fn fan_out(ids: &[ObjectId]) -> Vec<u32> {
-    let mut fan = vec![0u32; 257];
-    for id in ids {
-        if let Some(&first) = id.as_bytes().first()
-            && let Some(slot) = fan.get_mut(usize::from(first) + 1)
-        {
-            *slot += 1;
-        }
-    }
-    for i in 1..fan.len() {
-        let before = fan.get(i - 1).copied().unwrap_or(0);
-        if let Some(slot) = fan.get_mut(i) {
-            *slot += before;
-        }
-    }
-    fan
 }
 
 /// Where a pack keeps an object: which pack, and its position in that pack's index.
@@ -273,7 +299,7 @@ impl Packs {
             }
             let ids: Vec<ObjectId> = entries.index.iter().map(|e| e.oid).collect();
             packs.push(Kept {
-                fan: fan_out(&ids),
+                fan: Fan::new(&ids),
                 offset: (0..entries.index.num_objects())
                     .map(|i| entries.index.pack_offset_at_index(i))
                     .collect(),
@@ -658,7 +684,7 @@ mod tests {
         let kept = Kept {
             pack: Mutex::new(tempfile::tempfile().expect("a temporary file")),
             offset: vec![0; ids.len()],
-            fan: fan_out(&ids),
+            fan: Fan::new(&ids),
             ids: ids.clone(),
             kind: vec![Some(Kind::Blob); ids.len()],
             packed: vec![1; ids.len()],
@@ -670,7 +696,27 @@ mod tests {
         }
         let absent = ObjectId::from_hex(format!("{:0<40}", "7f01").as_bytes()).expect("valid hex");
         assert_eq!(kept.position(&absent), None);
-        assert_eq!(kept.fan.last().copied(), Some(5));
+        assert_eq!(kept.fan.starts.last().copied(), Some(5));
+        assert_eq!(kept.fan.bits, 8, "a small pack's fan is by first byte");
+        // A large pack's, by more bits: every id is found in its bucket.
+        let many: Vec<ObjectId> = {
+            let mut many: Vec<ObjectId> = (0u32..70_000)
+                .map(|i| {
+                    ObjectId::from_hex(format!("{:0>8x}{:0<32}", i.wrapping_mul(2_654_435_761), "").as_bytes())
+                        .expect("valid hex")
+                })
+                .collect();
+            many.sort();
+            many
+        };
+        let fan = Fan::new(&many);
+        assert_eq!(fan.bits, 16);
+        assert_eq!(fan.starts.last().copied(), Some(70_000));
+        for (i, id) in many.iter().enumerate().step_by(97) {
+            let bucket = fan.bucket(id).expect("a bucket");
+            let (start, end) = (fan.starts[bucket] as usize, fan.starts[bucket + 1] as usize);
+            assert!((start..end).contains(&i), "{id} at {i}, bucket {start}..{end}");
+        }
     }
 
     #[test]

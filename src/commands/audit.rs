@@ -45,7 +45,9 @@ pub fn audit(
         err,
     )?;
     // Offenders, shares and the plan follow what the baseline left.
-    audit.reconcile();
+    if baseline.is_some() {
+        audit.reconcile();
+    }
     report::audit::render(out, &audit, policy, &options.report)?;
     Ok(Status::of(audit.outcome.fails(policy)))
 }

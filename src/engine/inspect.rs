@@ -278,7 +278,12 @@ impl<'a> Inspector<'a> {
             self.findings.push(to_finding(hit, self.policy, Some(&new)));
         }
         if new.kind.is_some() || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0) {
-            self.touched.insert(new.path.clone(), new);
+            match self.touched.get_mut(&new.path) {
+                Some(newest) => *newest = new,
+                None => {
+                    self.touched.insert(new.path.clone(), new);
+                }
+            }
         }
         Ok(())
     }
