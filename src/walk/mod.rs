@@ -697,6 +697,13 @@ fn diff_in_parallel(
     const THREADS: usize = 2;
     type Chunk = Result<Vec<Changes>, RepoError>;
     let chunks: Vec<&[Job]> = jobs.chunks(DIFF_CHUNK).collect();
+    let step = (jobs.len() / LAYOUT_SAMPLES).max(1);
+    let sampled = jobs
+        .iter()
+        .step_by(step)
+        .filter(|job| matches!(job.parent, Parent::Walked(_)))
+        .map(|job| (job.tree, job.parent_tree));
+    let newest_first = newer_trees_first(repo, sampled);
     std::thread::scope(|scope| {
         let mut receivers = Vec::with_capacity(THREADS);
         for first in 0..THREADS {
@@ -710,7 +717,17 @@ fn diff_in_parallel(
                 .spawn_scoped(scope, move || {
                     let mut differ = Differ::default();
                     for chunk in mine {
-                        let done: Chunk = chunk.iter().map(|job| differ.diff(&own, job)).collect();
+                        let done: Chunk = if newest_first {
+                            // Each tree's delta base is then the tree read just before, still
+                            // in the cache, not the far end of a chain.
+                            let mut done: Chunk = chunk.iter().rev().map(|job| differ.diff(&own, job)).collect();
+                            if let Ok(done) = done.as_mut() {
+                                done.reverse();
+                            }
+                            done
+                        } else {
+                            chunk.iter().map(|job| differ.diff(&own, job)).collect()
+                        };
                         let failed = done.is_err();
                         // The receiver stops listening when the walk stopped: nothing left to do.
                         if send.send(done).is_err() || failed {
@@ -734,6 +751,44 @@ fn diff_in_parallel(
         // Returning drops the receivers, which ends threads still working after an error.
         Ok(())
     })
+}
+
+/// How many commits [`newer_trees_first`] looks at before a walk diffs on several threads.
+const LAYOUT_SAMPLES: usize = 64;
+
+/// Whether the packs store each commit's tree of `pairs` (tree, first parent's tree) before
+/// its parent's, so that older trees are deltas of newer ones. git's own packing orders
+/// objects newest first and takes delta bases from earlier in the pack; fast-import and
+/// similar writers store each version as a delta of the one before. Diffing in the order the
+/// deltas run rebuilds each tree from the one just read instead of from the far end of its
+/// chain (on git/git, 15.5 s instead of 17.9 s). Decided by the majority of the pairs whose
+/// trees lie in one pack; loose trees do not count.
+pub fn newer_trees_first(repo: &gix::Repository, pairs: impl IntoIterator<Item = (ObjectId, ObjectId)>) -> bool {
+    let dirs = crate::repo::object_dirs(repo);
+    let indexes: Vec<gix::odb::pack::index::File> = crate::repo::pack_indexes(&dirs)
+        .iter()
+        .filter_map(|path| gix::odb::pack::index::File::at(path, repo.object_hash()).ok())
+        .collect();
+    let locate = |id: &ObjectId| {
+        indexes
+            .iter()
+            .enumerate()
+            .find_map(|(pack, index)| index.lookup(id).map(|i| (pack, index.pack_offset_at_index(i))))
+    };
+    let (mut newer, mut older) = (0usize, 0usize);
+    for (tree, parent_tree) in pairs {
+        if let (Some((pack, child)), Some((parent_pack, parent))) = (locate(&tree), locate(&parent_tree))
+            && pack == parent_pack
+            && child != parent
+        {
+            if child < parent {
+                newer += 1;
+            } else {
+                older += 1;
+            }
+        }
+    }
+    newer > older
 }
 
 /// Keep the changes of the commit at `index` (its trees always; its blob changes unless it is
