@@ -222,7 +222,7 @@ pub fn audit(
     // its commits, the refs' tags). Counted beside the history's conclusions, unless those
     // objects are to be read too.
     let tags = tag_objects(repo);
-    let (unreachable, mut outcome, sizes) = if options.include_unreachable {
+    let counted = if options.include_unreachable {
         let (unreachable, mut blobs) = unreached(&packs, &walked, &inspected.sizes, &tags);
         if !blobs.is_empty() {
             blobs.sort();
@@ -240,34 +240,30 @@ pub fn audit(
             })?;
             inspected.absorb(more);
         }
-        progress.step("reading the history of candidate paths");
-        let sizes = std::mem::take(&mut inspected.sizes);
-        let outcome = engine::conclude(repo, policy, true, &walked, inspected, History::Whole(&sizes), started)?;
-        (unreachable, outcome, sizes)
+        Some(unreachable)
     } else {
-        progress.step("reading the history of candidate paths");
-        let sizes = std::mem::take(&mut inspected.sizes);
-        let (packs, walked, sizes_ref) = (&packs, &walked, &sizes);
-        std::thread::scope(|scope| {
+        None
+    };
+    progress.step("reading the history of candidate paths");
+    let sizes = std::mem::take(&mut inspected.sizes);
+    let history = History::Whole(&sizes);
+    let (unreachable, mut outcome) = match counted {
+        Some(unreachable) => (
+            unreachable,
+            engine::conclude(repo, policy, true, &walked, inspected, history, started)?,
+        ),
+        None => std::thread::scope(|scope| {
+            let (packs, walked, sizes) = (&packs, &walked, &sizes);
             let counting = std::thread::Builder::new()
                 .name("unreachable".into())
-                .spawn_scoped(scope, || unreached(packs, walked, sizes_ref, &tags).0)
+                .spawn_scoped(scope, || unreached(packs, walked, sizes, &tags).0)
                 .map_err(|e| RepoError::read("starting the count of unreachable objects", e))?;
-            let outcome = engine::conclude(
-                repo,
-                policy,
-                true,
-                walked,
-                inspected,
-                History::Whole(sizes_ref),
-                started,
-            );
+            let outcome = engine::conclude(repo, policy, true, walked, inspected, history, started);
             let unreachable = counting
                 .join()
                 .map_err(|_| RepoError::read("counting unreachable objects", "the count failed"))?;
             Ok::<_, RepoError>((unreachable, outcome?))
-        })
-        .map(|(unreachable, outcome)| (unreachable, outcome, sizes))?
+        })?,
     };
     let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
     for (name, id) in &range.broken {

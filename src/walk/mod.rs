@@ -413,9 +413,9 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         tips: &[ObjectId],
         old: &Old<'_>,
     ) -> Result<(Vec<Commit>, Option<Describing>), RepoError> {
-        // A whole history's commits are each read once, right after the walk read them: a
-        // small object cache serves that second read; the handle's other caches would only
-        // hold memory for the rest of the audit.
+        // Without a commit-graph, a whole history's commits are each read once, right after
+        // the walk read them: a small object cache serves that second read; the handle's
+        // other caches would only hold memory for the rest of the audit.
         let uncached = self.walked.recorded.is_some().then(|| {
             let mut plain = self.repo.clone();
             plain.object_cache_size(COMMIT_CACHE_BYTES);
@@ -446,8 +446,12 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         }
         let shallow = self.shallow.as_ref();
         // With a commit-graph the walk reads no commit, and the graph names each one's tree:
-        // reading the commits is left to the thread that describes them.
-        let graph = repo.commit_graph_if_enabled().ok().flatten();
+        // reading the commits is left to the thread that describes them. A push's commits are
+        // new to the server, so never in its graph.
+        let graph = match old {
+            Old::Reachable(_) => repo.commit_graph_if_enabled().ok().flatten(),
+            Old::Stored(_) => None,
+        };
         let platform = repo.rev_walk(tips);
         let infos: Box<dyn Iterator<Item = Result<gix::revision::walk::Info<'_>, _>>> = match old {
             Old::Reachable(hidden) => Box::new(
@@ -463,7 +467,6 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     .map_err(|e| RepoError::read("walking commits", e))?,
             ),
         };
-        let hash = repo.object_hash();
         let mut newest_first = Vec::new();
         let mut describer: Option<Describer> = None;
         let mut batch = Vec::with_capacity(COMMIT_BATCH);
@@ -513,15 +516,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         // A push's few commits are described here, without a thread.
         let Some(describer) = describer else {
             for (commit, (id, data)) in newest_first.iter_mut().zip(batch) {
-                let described = match data {
-                    Some(data) => crate::history::describe_raw(&data, hash),
-                    None => crate::history::describe(
-                        &repo
-                            .find_commit(id)
-                            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?,
-                    ),
-                };
-                commit.describe(described);
+                commit.describe(describe(repo, id, data)?);
             }
             return Ok((parents_first(newest_first).0, None));
         };
@@ -536,6 +531,22 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         }
         Ok((commits, Some(describer.finish(slots))))
     }
+}
+
+/// The commit `id` described, from its bytes when the walk read them.
+fn describe(
+    repo: &gix::Repository,
+    id: ObjectId,
+    data: Option<Vec<u8>>,
+) -> Result<crate::history::Described, RepoError> {
+    Ok(match data {
+        Some(data) => crate::history::describe_raw(&data, repo.object_hash()),
+        None => crate::history::describe(
+            &repo
+                .find_commit(id)
+                .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?,
+        ),
+    })
 }
 
 /// Commits go to the describing thread in batches of this many, read or to be read.
@@ -559,18 +570,10 @@ impl Describer {
             .name("commits".into())
             .spawn(move || {
                 let repo = own.to_thread_local();
-                let hash = repo.object_hash();
                 let mut described = Vec::new();
                 for batch in receive {
                     for (id, data) in batch {
-                        described.push(match data {
-                            Some(data) => crate::history::describe_raw(&data, hash),
-                            None => crate::history::describe(
-                                &repo
-                                    .find_commit(id)
-                                    .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?,
-                            ),
-                        });
+                        described.push(describe(&repo, id, data)?);
                     }
                 }
                 Ok(described)
