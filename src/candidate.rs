@@ -35,6 +35,12 @@ pub struct Candidate {
     pub attrs: PathAttributes,
     /// What it is, for the behaviour rules (`None`: never a subject, like source code).
     pub kind: Option<Kind>,
+    /// Entered as a symbolic link (mode 120000): a short text is its target and nothing to
+    /// judge, anything else is content like any file's.
+    pub link: bool,
+    /// The blob was in the repository before the range (at another path, or under another
+    /// mode): judged where it is now, but adding nothing to the repository's size.
+    pub old: bool,
 }
 
 impl Candidate {
@@ -57,6 +63,8 @@ impl Candidate {
             sniff: None,
             attrs: PathAttributes::default(),
             kind: None,
+            link: false,
+            old: false,
         }
     }
 

@@ -94,6 +94,7 @@ pub fn conclude(
     if !whole_history && let Some(hit) = rules::history_growth::history_growth(&growth, &policy.file) {
         findings.push(to_finding(hit, policy, None));
     }
+    notices.extend(submodules(walked));
     if let Some(first) = walked.truncated.first() {
         notices.push(Notice {
             kind: NoticeKind::HistoryTruncated,
@@ -301,4 +302,28 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         keep
     });
     findings.extend(merged);
+}
+
+/// One notice per submodule path the walk saw set, naming the newest commit it points at.
+fn submodules(walked: &Walked) -> Vec<Notice> {
+    let mut newest: std::collections::BTreeMap<&[u8], &crate::walk::Gitlink> = Default::default();
+    for link in &walked.gitlinks {
+        newest.insert(link.path.as_slice(), link);
+    }
+    newest
+        .into_values()
+        .map(|link| {
+            let path = crate::util::sanitize(&link.path);
+            Notice {
+                kind: NoticeKind::Submodule,
+                message: format!(
+                    "submodule {path} points at commit {} of another repository (set in {}): its content is not checked here; check that repository",
+                    link.target.to_hex_with_len(10),
+                    link.commit.to_hex_with_len(10)
+                ),
+                path: Some(path),
+                blob: None,
+            }
+        })
+        .collect()
 }

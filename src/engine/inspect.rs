@@ -211,7 +211,9 @@ impl<'a> Inspector<'a> {
             Some(known) => known.clone(),
             None => {
                 let known = self.read(&new)?;
-                if let Some(size) = known.0 {
+                if let Some(size) = known.0
+                    && !new.old
+                {
                     progress.blob(size);
                     self.growth.bytes = self.growth.bytes.saturating_add(size);
                     self.growth.blobs += 1;
@@ -235,6 +237,9 @@ impl<'a> Inspector<'a> {
         }
         // An empty file holds nothing to misuse git with; an LFS pointer's content lives elsewhere.
         if size == Some(0) || sniff.as_ref().is_some_and(|s| s.format == Some(Format::LfsPointer)) {
+            return Ok(());
+        }
+        if new.link && is_link_target(size, sniff.as_ref()) {
             return Ok(());
         }
         let attrs = match (&new.gitattributes, new.root) {
@@ -333,4 +338,14 @@ impl<'a> Inspector<'a> {
             largest.truncate(LARGEST_SHOWN);
         }
     }
+}
+
+/// The longest target a symbolic link has on the systems git runs on (`PATH_MAX`).
+const LINK_TARGET_MAX: u64 = 4096;
+
+/// Whether a symbolic link's blob reads as a link target: short text of no known format.
+/// Anything else (a database, an archive, megabytes of data) is content, whatever the mode
+/// says: a clone that flips the mode checks out a working file.
+fn is_link_target(size: Option<u64>, sniff: Option<&crate::detect::Sniff>) -> bool {
+    size.is_some_and(|s| s <= LINK_TARGET_MAX) && sniff.is_some_and(|s| !s.binary && s.format.is_none())
 }

@@ -3,7 +3,9 @@
 //!
 //! - [`input`] parses what git writes on the hook's standard input;
 //! - [`store`] opens the server's objects together with a push's quarantine;
-//! - [`pre_receive`] and [`pre_push`] decide which objects are new and judge them;
+//! - [`pre_receive`] and [`pre_push`] decide which commits are new and judge the changes they
+//!   make;
+//! - [`reach`] finds the commits a push brings to the refs the policy checks;
 //! - [`bypass`] handles `git push -o pushgate.bypass=<reason>` and the JSON-lines logs;
 //! - [`install`] writes the hook scripts.
 //!
@@ -24,6 +26,7 @@ pub mod input;
 pub mod install;
 pub mod pre_push;
 pub mod pre_receive;
+pub mod reach;
 pub mod store;
 
 /// What a hook tells git.

@@ -1,21 +1,23 @@
 //! `pushgate pre-receive`: judge what a push adds to the server, before any ref moves.
 //!
 //! Deletions pass. For every other ref in the policy's `[refs]` scope, the new value is peeled
-//! (tags of commits, trees or blobs) and walked back to what the server already has. In a
-//! quarantined push "already has" is the server's object store before the push, and the walk
-//! stops at stored commits; run by hand (no quarantine) it is reachability from every other
-//! ref and the refs' old values.
+//! (tags of commits, trees or blobs) and walked back to what the refs the policy checks
+//! already reach (see [`super::reach`]): every entry those commits add or change is judged at
+//! its path, whether or not the server stored its object before. Refs outside the scope never
+//! count as judged, so what a push to them brings is judged when a checked ref reaches it. In
+//! a quarantined push the refs are still their old values; run by hand (no quarantine), the
+//! pushed refs count by the old values on standard input.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use gix::ObjectId;
-use gix::bstr::{BString, ByteSlice};
+use gix::bstr::BString;
 
 use super::bypass::{self, Decision};
 use super::input::RefUpdate;
 use super::store::PushStore;
-use super::{HookEnv, HookError, Response, ref_in_scope};
+use super::{HookEnv, HookError, Response, reach, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::outcome::{Bypass, Judgement, Outcome, Verdict};
 use crate::policy::Policy;
@@ -55,28 +57,36 @@ pub fn run(
 
     let mut outcome = if tips.is_empty() {
         Outcome::default()
-    } else if store.is_quarantined() {
-        let stored = |id: &gix::oid| store.was_stored(id);
-        let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, updates)?;
-        scan::run(
-            repo,
-            policy,
-            scan::Input::Refs {
-                tips: &tips,
-                old: Old::Stored(&stored),
-                whole_history: whole,
-            },
-            &crate::progress::Silent,
-        )?
     } else {
-        let hidden = hidden_without_quarantine(repo, updates)?;
+        let in_scope = |name: &[u8]| ref_in_scope(policy, name);
+        let commits: Vec<ObjectId> = tips
+            .iter()
+            .filter(|t| t.kind == range::TipKind::Commit)
+            .map(|t| t.id)
+            .collect();
+        let stored = |id: &gix::oid| store.is_quarantined() && store.was_stored(id);
+        let (checked, unjudged) = if store.is_quarantined() {
+            let checked = reach::checked_refs(repo, in_scope, |_| false)?;
+            let unjudged = reach::unjudged(repo, &commits, &checked, Some(&stored))?;
+            (checked, unjudged)
+        } else {
+            let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
+            let mut checked = reach::checked_refs(repo, in_scope, |name| pushed.contains(name))?;
+            checked.extend(updates.iter().filter(|u| in_scope(&u.name)).filter_map(|u| u.old));
+            let unjudged = reach::unjudged(repo, &commits, &checked, None)?;
+            (checked, unjudged)
+        };
+        let judged = |id: &gix::oid| !unjudged.contains(id);
         scan::run(
             repo,
             policy,
             scan::Input::Refs {
                 tips: &tips,
-                old: Old::Reachable(&hidden),
-                whole_history: hidden.is_empty(),
+                old: Old::Judged {
+                    judged: &judged,
+                    stored: &stored,
+                },
+                whole_history: checked.is_empty(),
             },
             &crate::progress::Silent,
         )?
@@ -195,41 +205,4 @@ fn log(git_dir: &Path, name: &str, record: &bypass::Record<'_>) -> Result<(), St
     bypass::append(git_dir, name, record)
         .map(|_| ())
         .map_err(|e| format!("{}: {e}", git_dir.join(name).display()))
-}
-
-/// Whether the repository has refs other than the ones being pushed (an empty repository's
-/// first push holds whole histories).
-fn has_other_refs(repo: &gix::Repository, updates: &[RefUpdate]) -> Result<bool, RepoError> {
-    let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
-    let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
-    for r in platform.all().map_err(|e| RepoError::read("reading refs", e))? {
-        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
-        if !pushed.contains(r.name().as_bstr().as_bytes()) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Without a quarantine the pushed objects are already stored: what counts as old is what
-/// the other refs and the pushed refs' old values reach.
-fn hidden_without_quarantine(repo: &gix::Repository, updates: &[RefUpdate]) -> Result<Vec<ObjectId>, RepoError> {
-    let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
-    let mut hidden: Vec<ObjectId> = updates.iter().filter_map(|u| u.old).collect();
-    let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
-    for r in platform.all().map_err(|e| RepoError::read("reading refs", e))? {
-        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
-        if !pushed.contains(r.name().as_bstr().as_bytes())
-            && let Some(id) = r.try_id()
-        {
-            hidden.push(id.detach());
-        }
-    }
-    Ok(hidden
-        .into_iter()
-        .filter(|id| repo.has_object(id))
-        .filter_map(|id| range::classify(repo, id, BString::default()).ok())
-        .filter(|t| t.kind == range::TipKind::Commit)
-        .map(|t| t.id)
-        .collect())
 }

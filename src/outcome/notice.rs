@@ -26,11 +26,14 @@ pub enum NoticeKind {
     HistoryTruncated,
     /// The look-back behind a push was cut at `lookback_commits`.
     LookbackTruncated,
+    /// A submodule entry (gitlink) was added or moved: its content lives in another
+    /// repository, where this check does not reach.
+    Submodule,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 9] = [
         NoticeKind::AbsentObject,
         NoticeKind::BrokenRef,
         NoticeKind::UnusedExemption,
@@ -39,6 +42,7 @@ impl NoticeKind {
         NoticeKind::BaselineApplied,
         NoticeKind::HistoryTruncated,
         NoticeKind::LookbackTruncated,
+        NoticeKind::Submodule,
     ];
 
     /// The kebab-case name (`absent-object`).
@@ -52,6 +56,7 @@ impl NoticeKind {
             NoticeKind::BaselineApplied => "baseline-applied",
             NoticeKind::HistoryTruncated => "history-truncated",
             NoticeKind::LookbackTruncated => "lookback-truncated",
+            NoticeKind::Submodule => "submodule",
         }
     }
 
@@ -63,7 +68,8 @@ impl NoticeKind {
             NoticeKind::UnusedExemption
             | NoticeKind::ExpiredExemption
             | NoticeKind::StaleBaseline
-            | NoticeKind::BaselineApplied => Level::Info,
+            | NoticeKind::BaselineApplied
+            | NoticeKind::Submodule => Level::Info,
             NoticeKind::AbsentObject
             | NoticeKind::BrokenRef
             | NoticeKind::HistoryTruncated

@@ -1,7 +1,7 @@
 //! One commit's tree diff, recorded compactly: the diff threads record thousands of changes
 //! per merge, so paths share one buffer instead of one allocation each.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -78,6 +78,9 @@ pub struct Changes {
     paths: Vec<u8>,
     /// Each change and where its path ends in `paths`.
     entries: Vec<(Change, usize)>,
+    /// For a merge with parents outside the walk: the paths whose entry differs from every
+    /// such parent's (`None`: no such parent).
+    new_to_others: Option<HashSet<BString>>,
 }
 
 impl Changes {
@@ -89,6 +92,26 @@ impl Changes {
             start = end;
             (change, path)
         })
+    }
+
+    /// Whether the entry at `path` is this commit's own: always, except in a merge where one
+    /// of the parents outside the walk already held it.
+    pub fn new_to_other_parents(&self, path: &BStr) -> bool {
+        self.new_to_others.as_ref().is_none_or(|paths| paths.contains(path))
+    }
+
+    /// Narrow [`Self::new_to_other_parents`] to the paths `other` (the diff from another
+    /// parent to the same tree) adds or changes.
+    pub(crate) fn keep_only_changed_in(&mut self, other: &Changes) {
+        let changed: HashSet<BString> = other
+            .iter()
+            .filter(|(change, _)| !matches!(change, Change::Deletion { .. }))
+            .map(|(_, path)| path.to_owned())
+            .collect();
+        self.new_to_others = Some(match self.new_to_others.take() {
+            None => changed,
+            Some(before) => before.intersection(&changed).cloned().collect(),
+        });
     }
 
     /// How many changes there are.

@@ -3,9 +3,12 @@
 //!
 //! The range comes from [`crate::range`], resolved as `git rev-list` reads its arguments.
 //! Commits are diffed against their parents in parent-before-child order, so a blob is
-//! attributed to the oldest commit of the range that added it at a path. Blobs already
-//! reachable from the range's boundary (the excluded parents) are not new, exactly as
-//! `git rev-list --objects` decides. [`changes`] records each commit's diff; the walk follows
+//! attributed to the oldest commit of the range that added it at a path. Every entry a commit
+//! of the range adds or changes is judged at its path, whether or not its blob was stored
+//! before (a blob copied to a new path, a mode change, a symlink): what a range brings is the
+//! change it makes to its refs, not the objects it sends. A merge's entries that one of its
+//! parents outside the range already held at that path are that parent's, not the merge's.
+//! [`changes`] records each commit's diff; the walk follows
 //! each commit's `.gitattributes` files through those diffs, so that attributes need no tree
 //! reads.
 
@@ -95,15 +98,36 @@ pub struct Walked {
     pub truncated: Vec<ObjectId>,
     /// Every change, when [`Walker::record_changes`] asked for them.
     pub recorded: Option<Recorded>,
+    /// Submodule entries (gitlinks) the range adds or changes: their content lives in another
+    /// repository, so nothing here can judge it.
+    pub gitlinks: Vec<Gitlink>,
 }
 
-/// Which objects are old: there before the range or the push, so never reported.
+/// A submodule entry a commit of the range adds or moves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gitlink {
+    /// Where it is.
+    pub path: BString,
+    /// The commit of the other repository it names.
+    pub target: ObjectId,
+    /// The commit of the range that set it.
+    pub commit: ObjectId,
+}
+
+/// Which commits are old: judged before the range or the push, so not walked.
 pub enum Old<'a> {
     /// Everything reachable from these commits, as `^A` in `git rev-list`.
     Reachable(&'a [ObjectId]),
-    /// Everything the predicate says is stored already: a server's objects before a push.
-    /// The walk stops at stored commits, so its cost follows the push, not the history.
-    Stored(&'a dyn Fn(&gix::oid) -> bool),
+    /// The commits `judged` names, and their ancestors: on a server, what the refs the policy
+    /// checks reach (see [`crate::hook::reach`]). The walk stops at them, so its cost follows
+    /// the push, not the history.
+    Judged {
+        /// Whether a commit was judged already.
+        judged: &'a dyn Fn(&gix::oid) -> bool,
+        /// Whether an object was stored before the push: it is judged where it lands, but adds
+        /// nothing to the repository's size.
+        stored: &'a dyn Fn(&gix::oid) -> bool,
+    },
 }
 
 /// Walk `range`, calling `on_blob` with a [`Candidate`] for each (blob, path) the range introduces.
@@ -189,8 +213,11 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         }
         self.walked.commits.extend(commits);
 
-        // With reachability, everything the boundary (excluded parents, hidden tips) reaches
-        // through its trees is old; with a store, the store says so.
+        // Commits bring the changes they make, whatever was stored: every entry they add or
+        // change is judged. Whether its blob is new to the repository (what the range adds to
+        // its size) is, with reachability, whether the boundary (excluded parents) reaches it
+        // through its trees, as `git rev-list --objects` decides; a tag naming a tree or a blob
+        // brings only what is new.
         let mut seen = Seen::default();
         if let Old::Reachable(_) = old {
             let boundary: gix::hashtable::HashSet<ObjectId> = self
@@ -211,7 +238,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         }
         let is_old = |oid: &ObjectId| match old {
             Old::Reachable(_) => seen.blobs.contains(oid),
-            Old::Stored(stored) => stored(oid),
+            Old::Judged { stored, .. } => stored(oid),
         };
         let reference = reference.map(ToOwned::to_owned);
 
@@ -232,11 +259,23 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 },
                 None => empty_tree,
             };
+            // A merge's other parents outside the walk: what they hold is theirs.
+            let mut others = Vec::new();
+            for p in c.parents.iter().skip(1) {
+                if !self.trees.contains_key(p) {
+                    let tree = repo
+                        .find_commit(*p)
+                        .and_then(|pc| pc.tree_id().map(|t| t.detach()))
+                        .map_err(|e| RepoError::read(format!("reading parent {p} of {}", c.id), e))?;
+                    others.push(tree);
+                }
+            }
             jobs.push(Job {
                 index,
                 id: c.id,
                 tree: c.tree,
                 parent_tree,
+                others,
                 parent: if c.parents.is_empty() {
                     Parent::None
                 } else {
@@ -255,20 +294,26 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             }
             let gitattributes = walker.track_gitattributes(job, &records);
             for (change, path) in records.iter() {
+                // Content, a mode (a symlink becoming a file), or both: the entry is judged.
                 let (mode, oid) = match change {
-                    Change::Addition { mode, oid } => (mode, oid),
-                    Change::Modification {
-                        mode,
-                        oid,
-                        previous_oid,
-                        ..
-                    } if previous_oid != oid => (mode, oid),
-                    _ => continue,
+                    Change::Addition { mode, oid } | Change::Modification { mode, oid, .. } => (mode, oid),
+                    Change::Deletion { .. } => continue,
                 };
-                if mode.is_blob() && !is_old(&oid) {
-                    let found = walker.emit(oid, path.to_owned(), Some(job.id), Some(job.tree), &reference);
+                if !records.new_to_other_parents(path) {
+                    continue;
+                }
+                if mode.is_commit() {
+                    walker.walked.gitlinks.push(Gitlink {
+                        path: path.to_owned(),
+                        target: oid,
+                        commit: job.id,
+                    });
+                } else if mode.is_blob_or_symlink() {
+                    let link = mode.is_link();
+                    let found = walker.emit(oid, path.to_owned(), link, Some(job.id), Some(job.tree), &reference);
                     if let Some(mut found) = found {
                         found.gitattributes = gitattributes.clone();
+                        found.old = is_old(&oid);
                         (walker.on_blob)(found)?;
                     }
                 }
@@ -293,7 +338,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 TipKind::Commit => {}
                 TipKind::Blob => {
                     if !is_old(&tip.id)
-                        && let Some(found) = self.emit(tip.id, tip.name.clone(), None, None, &reference)
+                        && let Some(found) = self.emit(tip.id, tip.name.clone(), false, None, None, &reference)
                     {
                         (self.on_blob)(found)?;
                     }
@@ -304,15 +349,15 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     // The listing holds the tree's `.gitattributes` files: no tree to read again.
                     let gitattributes: Listed = blobs
                         .iter()
-                        .filter_map(|(oid, path)| {
+                        .filter_map(|(oid, path, _)| {
                             let (dir, name) = split_path(path.as_bstr());
                             (name == ".gitattributes").then(|| (dir.to_owned(), *oid))
                         })
                         .collect();
                     let gitattributes = Arc::new(gitattributes);
-                    for (oid, path) in blobs {
+                    for (oid, path, link) in blobs {
                         if !is_old(&oid)
-                            && let Some(mut found) = self.emit(oid, path, None, Some(tip.id), &reference)
+                            && let Some(mut found) = self.emit(oid, path, link, None, Some(tip.id), &reference)
                         {
                             found.gitattributes = Some(Arc::clone(&gitattributes));
                             (self.on_blob)(found)?;
@@ -375,20 +420,30 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         after
     }
 
-    /// The candidate for `oid` at `path`, unless an earlier call reported that pair.
+    /// The candidate for `oid` at `path` (entered as a symbolic link when `link`), unless an
+    /// earlier call reported that triple: a link's blob that becomes a file's is judged again.
     fn emit(
         &mut self,
         oid: ObjectId,
         path: BString,
+        link: bool,
         commit: Option<ObjectId>,
         root: Option<ObjectId>,
         reference: &Option<BString>,
     ) -> Option<Candidate> {
-        let id = match self.path_ids.get(&path) {
+        // No path holds a NUL byte: a link's key cannot meet a file's.
+        let key: BString = if link {
+            let mut key = BString::from(b"\0".as_slice());
+            key.extend_from_slice(&path);
+            key
+        } else {
+            path.clone()
+        };
+        let id = match self.path_ids.get(&key) {
             Some(&id) => id,
             None => {
                 let id = u32::try_from(self.path_ids.len()).unwrap_or(u32::MAX);
-                self.path_ids.insert(path.clone(), id);
+                self.path_ids.insert(key, id);
                 id
             }
         };
@@ -402,7 +457,9 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 }
             }
         }
-        Some(Candidate::new(oid, path, commit, root, reference.clone()))
+        let mut found = Candidate::new(oid, path, commit, root, reference.clone());
+        found.link = link;
+        Some(found)
     }
 
     /// The new commits reachable from `tips`, parents before children. Their descriptions
@@ -427,7 +484,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         let mut tips: Vec<ObjectId> = tips
             .iter()
             .copied()
-            .filter(|t| !walked.contains_key(t) && !matches!(old, Old::Stored(stored) if stored(t)))
+            .filter(|t| !walked.contains_key(t) && !matches!(old, Old::Judged { judged, .. } if judged(t)))
             .collect();
         tips.sort();
         tips.dedup();
@@ -447,10 +504,10 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
         let shallow = self.shallow.as_ref();
         // With a commit-graph the walk reads no commit, and the graph names each one's tree:
         // reading the commits is left to the thread that describes them. A push's commits are
-        // new to the server, so never in its graph.
+        // mostly new to the server, so rarely in its graph.
         let graph = match old {
             Old::Reachable(_) => repo.commit_graph_if_enabled().ok().flatten(),
-            Old::Stored(_) => None,
+            Old::Judged { .. } => None,
         };
         let platform = repo.rev_walk(tips);
         let infos: Box<dyn Iterator<Item = Result<gix::revision::walk::Info<'_>, _>>> = match old {
@@ -461,9 +518,9 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                     .all()
                     .map_err(|e| RepoError::read("walking commits", e))?,
             ),
-            Old::Stored(stored) => Box::new(
+            Old::Judged { judged, .. } => Box::new(
                 platform
-                    .selected(move |id| !stored(id) && !walked.contains_key(id))
+                    .selected(move |id| !judged(id) && !walked.contains_key(id))
                     .map_err(|e| RepoError::read("walking commits", e))?,
             ),
         };
@@ -655,6 +712,8 @@ struct Job {
     id: ObjectId,
     tree: ObjectId,
     parent_tree: ObjectId,
+    /// The trees of a merge's other parents that the walk does not hold.
+    others: Vec<ObjectId>,
     parent: Parent,
     merge: bool,
 }
@@ -685,7 +744,16 @@ impl Differ {
         let rhs = tree_iter(repo, job.tree, &mut self.rhs)?;
         gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
             .map_err(|e| RepoError::read(format!("diffing {}", job.id), e))?;
-        Ok(recorder.changes)
+        let mut changes = recorder.changes;
+        for &other in &job.others {
+            let mut recorder = changes::Recorder::default();
+            let lhs = tree_iter(repo, other, &mut self.lhs)?;
+            let rhs = tree_iter(repo, job.tree, &mut self.rhs)?;
+            gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
+                .map_err(|e| RepoError::read(format!("diffing {}", job.id), e))?;
+            changes.keep_only_changed_in(&recorder.changes);
+        }
+        Ok(changes)
     }
 }
 
@@ -909,8 +977,12 @@ impl Seen {
     }
 }
 
-/// Every blob of a tree with its path.
-fn list_tree(repo: &gix::Repository, root: ObjectId, out: &mut Vec<(ObjectId, BString)>) -> Result<(), RepoError> {
+/// Every blob of a tree with its path, and whether it is entered as a symbolic link.
+fn list_tree(
+    repo: &gix::Repository,
+    root: ObjectId,
+    out: &mut Vec<(ObjectId, BString, bool)>,
+) -> Result<(), RepoError> {
     let mut stack = vec![(root, BString::default())];
     let mut buf = Vec::new();
     while let Some((id, prefix)) = stack.pop() {
@@ -923,8 +995,8 @@ fn list_tree(repo: &gix::Repository, root: ObjectId, out: &mut Vec<(ObjectId, BS
             path.push_str(entry.filename);
             if entry.mode.is_tree() {
                 stack.push((entry.oid.to_owned(), path));
-            } else if entry.mode.is_blob() {
-                out.push((entry.oid.to_owned(), path));
+            } else if entry.mode.is_blob_or_symlink() {
+                out.push((entry.oid.to_owned(), path, entry.mode.is_link()));
             }
         }
     }

@@ -193,18 +193,34 @@ fn deep_nesting_a_2000_parent_merge_symlinks_and_gitlinks() {
     let merge = git(&repo, &["rev-parse", "octopus"]);
     assert_ne!(found[0]["commit"], merge.as_str());
 
+    // A symlink whose "target" is a whole dump is content; a real target is not; gitlinks
+    // are named, never read.
     let r = scan_run(&repo, &["main..links"]);
     no_panic(&r);
-    assert_eq!(r.code, 0, "symlinks and gitlinks are not blobs: {}", r.describe());
+    assert_eq!(r.code, 1, "{}", r.describe());
     let report = parse_report(&r);
-    assert_eq!(findings(&report).len(), 0, "{report:#}");
-    assert_eq!(report["summary"]["blobs"], 0, "{report:#}");
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["path"], "links/dump.sql");
+    assert_eq!(found[0]["rule"], "database-dump");
+    assert_eq!(report["summary"]["blobs"], 2, "{report:#}");
+    let submodules: Vec<String> = notices(&report)
+        .iter()
+        .filter(|n| n["kind"] == "submodule")
+        .map(|n| n["path"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(submodules, ["links/backup.tar", "links/vendor.sql"], "{report:#}");
 
     // The whole repository at once.
     let r = scan_run(&repo, &["--all"]);
     no_panic(&r);
     assert_eq!(r.code, 1, "{}", r.describe());
-    assert_eq!(findings(&parse_report(&r)).len(), 8 + 1 + 1 + 1, "{}", r.stdout.len());
+    assert_eq!(
+        findings(&parse_report(&r)).len(),
+        8 + 1 + 1 + 1 + 1,
+        "{}",
+        r.stdout.len()
+    );
     assert!(started.elapsed() < BOUND, "took {:?}", started.elapsed());
 }
 
@@ -237,9 +253,19 @@ fn hostile_pushes_are_judged() {
     assert_eq!(control_bytes(r.stderr.as_bytes()), Vec::<String>::new(), "{text}");
 
     let r = server.push(&["links:refs/heads/links"]);
-    assert_eq!(r.code, 0, "{}", r.describe());
-    assert!(remote_text(&r).contains("pushgate: ok"), "{}", r.describe());
-    assert_eq!(server.rev("refs/heads/links"), Some(server.client_rev("links")));
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let lines = finding_lines(&r);
+    assert!(
+        lines.len() == 1 && lines[0].contains("links/dump.sql"),
+        "{}",
+        r.describe()
+    );
+    assert!(
+        remote_text(&r).contains("submodule links/vendor.sql"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(server.rev("refs/heads/links"), None);
 }
 
 /// Make a copy's loose object writable and replace its bytes.

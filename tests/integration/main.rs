@@ -31,6 +31,7 @@ mod precommit;
 mod properties;
 mod push_output;
 mod ranges;
+mod routes;
 mod rules;
 mod scan;
 mod staged;

@@ -42,10 +42,13 @@ pub const C5: &[(&str, &str, &str)] = &[
     ("backup-file", "old/config.yaml.bak", "warn"),
 ];
 
-/// Findings of `main~1..main`. The range only brings one new object: the
-/// blob at old/config.yaml.bak is reachable from main~1 (as config.yaml.bak),
-/// so it is not new, exactly as `git rev-list --objects main~1..main` decides.
-pub const C5_ALONE: &[(&str, &str, &str)] = &[("audit-record", "audit/events.jsonl", "warn")];
+/// Findings of `main~1..main`. The range uploads one new object, but it also puts the blob
+/// of config.yaml.bak (reachable from main~1) at a new path, old/config.yaml.bak: judged
+/// there, as every entry a range adds or changes.
+pub const C5_ALONE: &[(&str, &str, &str)] = &[
+    ("audit-record", "audit/events.jsonl", "warn"),
+    ("backup-file", "old/config.yaml.bak", "warn"),
+];
 
 /// The findings of several commits together: one per path and rule, however many versions
 /// of the path the range holds.
@@ -324,7 +327,7 @@ fn a_range_reports_only_what_it_introduces() {
     assert_set(&report, &expected(&[C2]), "v1 main~3");
     assert_eq!(report["summary"]["commits"].as_u64(), Some(2));
 
-    // c5 alone: the copied blob is not new to the range.
+    // c5 alone: the copied blob is not new to the repository, but new at its path.
     let (code, report) = scan_json(&repo, &["main~1..main"]);
     assert_set(&report, &expected(&[C5_ALONE]), "main~1..main");
     assert_eq!(code, 0, "warn only");

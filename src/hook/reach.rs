@@ -1,0 +1,205 @@
+//! Which commits a push brings to the refs the policy checks.
+//!
+//! A push is judged by what its commits change on the checked refs, never by which objects it
+//! uploads: the commits to judge are those reachable from a pushed tip and from no checked
+//! ref. A commit that is already in the object database (pushed earlier to a ref outside
+//! `[refs]`, left behind by a deleted branch, smuggled in under a name git refused, or lent by
+//! a fork network's alternates) has not been judged for a checked ref until one reaches it.
+//!
+//! The answer is found cheaply in the usual case: walking back from the pushed tips through
+//! the commits the push uploaded stops at stored commits, and when each of those is a checked
+//! ref's tip, the uploaded commits are exactly the new ones. Otherwise the walk goes on by
+//! commit time from the stored commits it reached and from every checked ref at once, as `git
+//! rev-list <tips> --not <refs>` does, until nothing it still has to visit can be new.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use gix::ObjectId;
+
+use crate::range::{self, TipKind};
+use crate::repo::RepoError;
+
+/// The ids the refs `in_scope` accepts point at (unpeeled), leaving out those `skip` names.
+pub fn checked_refs(
+    repo: &gix::Repository,
+    in_scope: impl Fn(&[u8]) -> bool,
+    skip: impl Fn(&[u8]) -> bool,
+) -> Result<Vec<ObjectId>, RepoError> {
+    use gix::bstr::ByteSlice;
+    let platform = repo.references().map_err(|e| RepoError::read("reading refs", e))?;
+    let mut ids = Vec::new();
+    for r in platform.all().map_err(|e| RepoError::read("reading refs", e))? {
+        let r = r.map_err(|e| RepoError::read("reading refs", e))?;
+        let name = r.name().as_bstr().as_bytes();
+        if in_scope(name)
+            && !skip(name)
+            && let Some(id) = r.try_id()
+        {
+            ids.push(id.detach());
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The commits reachable from `tips` and from none of `checked` (ref values, tags not yet
+/// peeled). `stored` says which objects were in the repository before the push (a quarantined
+/// push); without it every commit is walked by time.
+pub fn unjudged(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    checked: &[ObjectId],
+    stored: Option<&dyn Fn(&gix::oid) -> bool>,
+) -> Result<HashSet<ObjectId>, RepoError> {
+    let raw: HashSet<ObjectId> = checked.iter().copied().collect();
+    let Some(stored) = stored else {
+        return paint(repo, tips, &peel(repo, checked));
+    };
+    // Uploaded commits cannot be reachable from a ref: the refs only name stored ones.
+    let mut new = HashSet::new();
+    let mut boundary = Vec::new();
+    let mut visited = HashSet::new();
+    let mut stack: Vec<ObjectId> = tips.to_vec();
+    while let Some(id) = stack.pop() {
+        if raw.contains(&id) || !visited.insert(id) {
+            continue;
+        }
+        if stored(&id) {
+            boundary.push(id);
+            continue;
+        }
+        new.insert(id);
+        stack.extend(parents(repo, id)?);
+    }
+    if boundary.is_empty() {
+        return Ok(new);
+    }
+    let peeled = peel(repo, checked);
+    let known: HashSet<ObjectId> = peeled.iter().copied().collect();
+    boundary.retain(|id| !known.contains(id));
+    if boundary.is_empty() {
+        return Ok(new);
+    }
+    let mut beyond = paint(repo, &boundary, &peeled)?;
+    beyond.extend(new);
+    Ok(beyond)
+}
+
+/// `ids` peeled to the commits they name; what is no commit (a tag of a tree or blob, an
+/// object the repository lacks) is left out.
+fn peel(repo: &gix::Repository, ids: &[ObjectId]) -> Vec<ObjectId> {
+    let mut peeled: Vec<ObjectId> = ids
+        .iter()
+        .filter(|id| repo.has_object(id))
+        .filter_map(|&id| range::classify(repo, id, Default::default()).ok())
+        .filter(|t| t.kind == TipKind::Commit)
+        .map(|t| t.id)
+        .collect();
+    peeled.sort();
+    peeled.dedup();
+    peeled
+}
+
+/// A commit's parents; none when it cannot be read (the walk cannot go past it, and git's own
+/// connectivity check refuses a push whose history is incomplete).
+fn parents(repo: &gix::Repository, id: ObjectId) -> Result<Vec<ObjectId>, RepoError> {
+    Ok(match repo.find_commit(id) {
+        Ok(commit) => commit.parent_ids().map(|p| p.detach()).collect(),
+        Err(_) => Vec::new(),
+    })
+}
+
+/// What is reachable from `from` and not from `hidden`, walking both sides newest first.
+/// A commit reached from `from` before the hidden side reaches it (a clock set wrong) may be
+/// counted as new: it is then judged once more, never skipped.
+fn paint(repo: &gix::Repository, from: &[ObjectId], hidden: &[ObjectId]) -> Result<HashSet<ObjectId>, RepoError> {
+    let mut painter = Painter {
+        repo,
+        read: HashMap::new(),
+        flags: HashMap::new(),
+        queue: BinaryHeap::new(),
+        pending: 0,
+    };
+    for &id in hidden {
+        painter.mark(id, HIDDEN);
+    }
+    for &id in from {
+        painter.mark(id, NEW);
+    }
+    while painter.pending > 0 {
+        let Some((_, Reverse(id), counted)) = painter.queue.pop() else {
+            break;
+        };
+        if counted {
+            painter.pending -= 1;
+        }
+        let flag = painter.flags.get(&id).copied().unwrap_or(0);
+        let parents = painter.read.get(&id).map(|(_, p)| p.clone()).unwrap_or_default();
+        let pass = if flag & HIDDEN != 0 { HIDDEN } else { NEW };
+        for p in parents {
+            painter.mark(p, pass);
+        }
+    }
+    Ok(painter
+        .flags
+        .into_iter()
+        .filter(|&(_, f)| f == NEW)
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Reached from the pushed side.
+const NEW: u8 = 1;
+/// Reached from a checked ref.
+const HIDDEN: u8 = 2;
+
+/// The state of [`paint`].
+struct Painter<'r> {
+    repo: &'r gix::Repository,
+    /// Each commit read: its time and parents.
+    read: HashMap<ObjectId, (i64, Vec<ObjectId>)>,
+    flags: HashMap<ObjectId, u8>,
+    /// Newest first; the flag says whether the entry counts in `pending`.
+    queue: BinaryHeap<(i64, Reverse<ObjectId>, bool)>,
+    /// Queued entries that were new only when queued: the walk ends when none is left.
+    pending: usize,
+}
+
+impl Painter<'_> {
+    fn mark(&mut self, id: ObjectId, flag: u8) {
+        let before = self.flags.get(&id).copied().unwrap_or(0);
+        if before & flag != 0 {
+            return;
+        }
+        let after = before | flag;
+        self.flags.insert(id, after);
+        // A commit reached from a checked ref after it was taken as new is walked again, so
+        // that its ancestors learn it too.
+        if before != 0 && flag != HIDDEN {
+            return;
+        }
+        let time = match self.read.get(&id) {
+            Some(&(time, _)) => time,
+            None => {
+                // Unreadable: nothing below it can be walked (git's connectivity check refuses
+                // a push whose history is incomplete).
+                let (time, parents) = match self.repo.find_commit(id) {
+                    Ok(commit) => (
+                        commit.time().map(|t| t.seconds).unwrap_or(0),
+                        commit.parent_ids().map(|p| p.detach()).collect(),
+                    ),
+                    Err(_) => (i64::MIN, Vec::new()),
+                };
+                self.read.insert(id, (time, parents));
+                time
+            }
+        };
+        let counted = after == NEW;
+        if counted {
+            self.pending += 1;
+        }
+        self.queue.push((time, Reverse(id), counted));
+    }
+}
