@@ -112,8 +112,8 @@ fn parents(repo: &gix::Repository, id: ObjectId) -> Result<Vec<ObjectId>, RepoEr
 }
 
 /// What is reachable from `from` and not from `hidden`, walking both sides newest first.
-/// A commit reached from `from` before the hidden side reaches it (a clock set wrong) may be
-/// counted as new: it is then judged once more, never skipped.
+/// A commit reached from `from` long before the hidden side reaches it (a clock set far
+/// wrong) may be counted as new: it is then judged once more, never skipped.
 fn paint(repo: &gix::Repository, from: &[ObjectId], hidden: &[ObjectId]) -> Result<HashSet<ObjectId>, RepoError> {
     let mut painter = Painter {
         repo,
@@ -128,12 +128,21 @@ fn paint(repo: &gix::Repository, from: &[ObjectId], hidden: &[ObjectId]) -> Resu
     for &id in from {
         painter.mark(id, NEW);
     }
-    while painter.pending > 0 {
+    // Once nothing new is queued, the hidden side walks on a little: a commit taken as new
+    // because a clock ran backwards is then found judged after all (git's own walk does the
+    // same).
+    let mut slop = SLOP;
+    while painter.pending > 0 || slop > 0 {
         let Some((_, Reverse(id), counted)) = painter.queue.pop() else {
             break;
         };
         if counted {
             painter.pending -= 1;
+        }
+        if painter.pending == 0 {
+            slop -= 1;
+        } else {
+            slop = SLOP;
         }
         let flag = painter.flags.get(&id).copied().unwrap_or(0);
         let parents = painter.read.get(&id).map(|(_, p)| p.clone()).unwrap_or_default();
@@ -149,6 +158,9 @@ fn paint(repo: &gix::Repository, from: &[ObjectId], hidden: &[ObjectId]) -> Resu
         .map(|(id, _)| id)
         .collect())
 }
+
+/// How many commits the hidden side walks on once nothing new is queued.
+const SLOP: usize = 16;
 
 /// Reached from the pushed side.
 const NEW: u8 = 1;

@@ -317,3 +317,133 @@ fn scan_judges_a_range_as_the_hook_judges_the_push() {
     let (code, report) = scan_json(client, &["link..flip"]);
     assert_eq!(code, 1, "a mode change is a change: {report}");
 }
+
+/// A history of branches and merges whose clocks run backwards in places, built with real
+/// git: `(name, parents, seconds)` commits, each adding one file.
+fn skewed_history(dir: &Path) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    let commits: &[(&str, &[&str], i64)] = &[
+        ("a", &[], 1_000_000),
+        ("b", &["a"], 1_002_000),
+        ("c", &["b"], 1_003_000),
+        // A clock set an hour back.
+        ("d", &["c"], 1_003_000 - 3600),
+        ("e", &["d"], 1_005_000),
+        ("f", &["b"], 1_009_000),
+        ("g", &["f", "e"], 1_006_000),
+        ("h", &["g"], 1_007_000),
+        ("x", &["c"], 1_000_100),
+        ("y", &["x"], 1_000_200),
+    ];
+    for (name, parents, time) in commits {
+        let blob = git_stdin_id(dir, &["hash-object", "-w", "--stdin"], name);
+        let tree = git_stdin_id(dir, &["mktree"], &format!("100644 blob {blob}\t{name}.txt\n"));
+        let mut args = vec!["commit-tree".to_string(), tree, "-m".into(), name.to_string()];
+        for p in *parents {
+            args.push("-p".into());
+            args.push(format!("refs/tags/{p}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let id = process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(&args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "A")
+            .env("GIT_AUTHOR_EMAIL", "a@example.com")
+            .env("GIT_COMMITTER_NAME", "A")
+            .env("GIT_COMMITTER_EMAIL", "a@example.com")
+            .env("GIT_AUTHOR_DATE", format!("@{time} +0000"))
+            .env("GIT_COMMITTER_DATE", format!("@{time} +0000"))
+            .output()
+            .expect("git commit-tree");
+        assert!(id.status.success(), "{}", String::from_utf8_lossy(&id.stderr));
+        let id = String::from_utf8_lossy(&id.stdout).trim().to_string();
+        git(dir, &["tag", name, &id]);
+    }
+}
+
+fn git_stdin_id(dir: &Path, args: &[&str], input: &str) -> String {
+    let mut child = process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("git");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn the_commits_a_push_brings_are_what_git_rev_list_finds() {
+    use std::collections::BTreeSet;
+    let dir = tempfile::tempdir().expect("tempdir");
+    skewed_history(dir.path());
+    let repo = gix::open(dir.path()).expect("open");
+    let id = |name: &str| {
+        gix::ObjectId::from_hex(git(dir.path(), &["rev-parse", &format!("{name}^{{commit}}")]).as_bytes()).expect("id")
+    };
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["h"], &["c"]),
+        (&["h"], &["e"]),
+        (&["h"], &["f", "d"]),
+        (&["h"], &["a"]),
+        (&["h"], &[]),
+        (&["y", "h"], &["b"]),
+        (&["g"], &["h"]),
+        (&["d"], &["y"]),
+    ];
+    for (tips, hidden) in cases {
+        let mut args = vec!["rev-list".to_string()];
+        args.extend(tips.iter().map(|t| t.to_string()));
+        args.push("--not".into());
+        args.extend(hidden.iter().map(|t| t.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let want: BTreeSet<String> = git(dir.path(), &args).lines().map(str::to_string).collect();
+        let tip_ids: Vec<gix::ObjectId> = tips.iter().map(|t| id(t)).collect();
+        let hidden_ids: Vec<gix::ObjectId> = hidden.iter().map(|t| id(t)).collect();
+        // Walked by time from both sides.
+        let got: BTreeSet<String> = pushgate::hook::reach::unjudged(&repo, &tip_ids, &hidden_ids, None)
+            .expect("unjudged")
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(got, want, "{tips:?} --not {hidden:?}");
+        // As a server sees it: every commit stored, so the walk goes on past the uploaded ones.
+        let stored = |_: &gix::oid| true;
+        let got: BTreeSet<String> = pushgate::hook::reach::unjudged(&repo, &tip_ids, &hidden_ids, Some(&stored))
+            .expect("unjudged")
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(got, want, "stored: {tips:?} --not {hidden:?}");
+        // Nothing stored but the hidden side: the uploaded commits are the new ones.
+        let hidden_reach: BTreeSet<String> = if hidden.is_empty() {
+            BTreeSet::new()
+        } else {
+            let mut args = vec!["rev-list".to_string()];
+            args.extend(hidden.iter().map(|t| t.to_string()));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            git(dir.path(), &args).lines().map(str::to_string).collect()
+        };
+        let stored = |i: &gix::oid| hidden_reach.contains(&i.to_string());
+        let got: BTreeSet<String> = pushgate::hook::reach::unjudged(&repo, &tip_ids, &hidden_ids, Some(&stored))
+            .expect("unjudged")
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(got, want, "uploaded: {tips:?} --not {hidden:?}");
+    }
+}
