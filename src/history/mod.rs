@@ -114,9 +114,9 @@ impl<'a> Model<'a> {
     /// wall clock, so the same repository always gives the same model.
     ///
     /// Its cost follows the window and the scope, not the repository: only the directories
-    /// of `scope` are compared, and only in the commits that need it (a job's commits, or every
-    /// commit when a large file's versions are counted). When no commit of the range is a
-    /// job's and no large file is in scope, no tree is read at all.
+    /// of `scope` are compared, and only when the range holds a job's commit or a large file
+    /// (then in every commit of the window, so that people's changes there count too). When no
+    /// commit of the range is a job's and no large file is in scope, no tree is read at all.
     pub fn window(
         repo: &gix::Repository,
         tips: &[ObjectId],
@@ -164,9 +164,10 @@ impl<'a> Model<'a> {
                 commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
             let mut lookup = TreeLookup::new(repo);
             let empty = ObjectId::empty_tree(repo.object_hash());
+            // Every commit's changes in scope, people's too: they tell whose files a folder
+            // holds, as the whole history does in the audit.
             for (i, c) in commits.iter().enumerate() {
-                let wanted = scope.large || machine.get(i).copied().unwrap_or(false);
-                if !wanted || c.parents.len() > 1 {
+                if c.parents.len() > 1 {
                     continue;
                 }
                 let parent_tree = match c.parents.first() {

@@ -491,7 +491,8 @@ struct Snapshot {
     commits: HashMap<u32, (i64, u32)>,
 }
 
-/// Top-level directories a job snapshots: many files per commit, largely opaque.
+/// Directories a job snapshots: many files per commit, largely opaque; each the smallest
+/// directory holding what the job writes there, and none where people keep files of their own.
 fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>) -> Vec<(BString, Snapshot)> {
     let rule = &input.policy.rules.machine_cadence;
     let mut by_dir: BTreeMap<BString, Snapshot> = BTreeMap::new();
@@ -533,7 +534,47 @@ fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>
                 && median >= 2
                 && super::machine_cadence::holds(rule, &times)
         })
+        .map(|(_, snap)| (smallest_dir(input, &snap.files), snap))
+        .filter(|(dir, _)| !dir.is_empty() && !holds_peoples_files(input, dir))
         .collect()
+}
+
+/// The deepest directory holding every file of `files` (with its trailing `/`).
+fn smallest_dir(input: &Input<'_, '_>, files: &[u32]) -> BString {
+    let mut common: Option<&[u8]> = None;
+    for &i in files {
+        let (dir, _) = crate::walk::split_path(input.model.path(i));
+        let dir = dir.as_bytes();
+        common = Some(match common {
+            None => dir,
+            Some(c) => {
+                let mut end = c.iter().zip(dir).take_while(|(a, b)| a == b).count();
+                // Back to a whole component.
+                let boundary = |p: &[u8]| end == p.len() || p.get(end) == Some(&b'/');
+                if !(boundary(c) && boundary(dir)) {
+                    end = c.get(..end).and_then(|p| p.rfind_byte(b'/')).unwrap_or(0);
+                }
+                c.get(..end).unwrap_or_default()
+            }
+        });
+    }
+    let mut dir = BString::from(common.unwrap_or_default());
+    if !dir.is_empty() {
+        dir.push(b'/');
+    }
+    dir
+}
+
+/// Whether people keep files of their own under `dir`: a file only people ever changed. A
+/// folder where people's source or schema lives is never a job's snapshot, however often a
+/// job writes beside it (the job's own files are then a series or a file subject).
+fn holds_peoples_files(input: &Input<'_, '_>, dir: &BString) -> bool {
+    input.model.paths().any(|(i, path)| {
+        path.starts_with(dir.as_slice()) && {
+            let mut changes = input.model.changes_of(i).peekable();
+            changes.peek().is_some() && changes.all(|c| !input.model.jobs.writes(c.commit))
+        }
+    })
 }
 
 fn snapshot_subject(input: &Input<'_, '_>, dir: &BString, snap: &Snapshot) -> Option<Subject> {

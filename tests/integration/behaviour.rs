@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::audit::audit_json;
-use crate::util::{finding_at as finding, findings, fixture, loud, set_of};
+use crate::util::{finding_at as finding, findings, fixture, loud, path_of, set_of};
 
 fn members(f: &Value) -> Vec<String> {
     f["paths"]
@@ -71,7 +71,7 @@ fn snapshots_series_and_engines_are_one_finding_each() {
     let repo = fixture("snapshots");
     let (_, report) = audit_json(&repo, &[]);
     let want = [
-        ("machine-cadence", "srv/", "warn"),
+        ("machine-cadence", "srv/game/", "warn"),
         ("log-file", "srv/game/logs/*", "warn"),
         ("backup-file", "srv/game/logs/*.log.*", "warn"),
         ("database-file", "archive/*/*/*", "deny"),
@@ -85,7 +85,7 @@ fn snapshots_series_and_engines_are_one_finding_each() {
     ];
     assert_eq!(loud(&report), set_of(&want), "{report:#}");
 
-    let snapshot = finding(&report, "machine-cadence", "srv/");
+    let snapshot = finding(&report, "machine-cadence", "srv/game/");
     assert_eq!(snapshot["pattern"], "backup");
     assert!(members(snapshot).len() >= 190, "{snapshot:#}");
     // The copies are a series of new files; the misnamed first copy is one of them.
@@ -172,7 +172,7 @@ fn the_next_snapshot_of_a_folder_is_a_finding_at_push_time() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("warn") && l.contains("srv/ (") && l.contains("machine-cadence")),
+            .any(|l| l.starts_with("warn") && l.contains("srv/game/ (") && l.contains("machine-cadence")),
         "{text}"
     );
     assert!(text.contains("a folder snapshotted by a job"), "{text}");
@@ -194,4 +194,44 @@ fn the_next_dated_copy_is_a_finding_at_push_time() {
             .any(|l| l.starts_with("deny") && l.contains("archive/") && l.contains("database-file")),
         "{text}"
     );
+}
+
+#[test]
+fn a_folder_where_people_keep_source_is_never_a_snapshot() {
+    let repo = fixture("app_backups");
+    let (_, report) = audit_json(&repo, &[]);
+    let loud_findings: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["level"] == "warn" || f["level"] == "deny")
+        .collect();
+    // The job's archives are a series of backups.
+    assert!(
+        loud_findings
+            .iter()
+            .any(|f| f["rule"] == "backup-file" && f["path"] == "src/main/sql/backup_*.sql.tar.*"),
+        "{report:#}"
+    );
+    // No subject swallows people's files.
+    for f in &loud_findings {
+        assert_ne!(f["evidence"]["subject"], "snapshot", "{f:#}");
+        for path in members(f).iter().chain(std::iter::once(&path_of(f))) {
+            assert!(
+                !(path.ends_with(".scala")
+                    || path.ends_with(".py")
+                    || path.ends_with("create_schema.sql")
+                    || path.ends_with("pom.xml")
+                    || path.ends_with(".sh")),
+                "{path} in {f:#}"
+            );
+        }
+    }
+    // The same at push time: the job's next archive.
+    let (_, lines, text) = push_next("app_backups", "main", "src/main/sql");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("backup_") && l.contains("src/main/sql/")),
+        "{text}"
+    );
+    assert!(!text.contains("a folder snapshotted by a job"), "{text}");
 }
