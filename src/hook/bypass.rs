@@ -147,7 +147,8 @@ pub struct Record<'a> {
 }
 
 /// Append one JSON line to `log` (relative to `git_dir`), under an exclusive lock, in one
-/// write: concurrent pushes never interleave or lose lines.
+/// write: concurrent pushes never interleave or lose lines. A write that fails part way (a
+/// full disk) is taken back, so the log holds only complete lines.
 pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result<PathBuf> {
     let path = git_dir.join(log);
     let entry = Entry {
@@ -180,11 +181,153 @@ pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result
     };
     let mut line = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(&path)?;
     file.lock()?;
-    let written = file.write_all(&line).and_then(|()| file.flush());
+    let written = append_line(&mut file, &line);
     let _ = file.unlock();
     written.map(|()| path)
+}
+
+/// The line a crash or a failed write left unfinished at the end of a log, replaced by this
+/// record: its length and its text (lossy UTF-8), so that every line of the log is JSON and
+/// nothing it held is lost.
+#[derive(Serialize)]
+struct FragmentEntry<'a> {
+    time: String,
+    event: &'a str,
+    bytes: u64,
+    text: &'a str,
+}
+
+/// An unfinished last line longer than this is left in place, on a line of its own: reading
+/// it back whole could take any amount of memory.
+const MAX_FRAGMENT: u64 = 16 << 20;
+
+/// What [`append_line`] needs of a log file: a [`std::fs::File`] opened for appending, or in
+/// tests a disk that fills up.
+trait LogFile {
+    /// The length in bytes.
+    fn size(&mut self) -> std::io::Result<u64>;
+    /// Fill `buf` from `offset`.
+    fn read_exact_from(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
+    /// Write all of `bytes` at the end, and onto the disk.
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    /// Cut the file to `len` bytes.
+    fn truncate(&mut self, len: u64) -> std::io::Result<()>;
+}
+
+impl LogFile for std::fs::File {
+    fn size(&mut self) -> std::io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn read_exact_from(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        // Opened for appending: the position moves reads only, every write goes to the end.
+        self.seek(SeekFrom::Start(offset))?;
+        self.read_exact(buf)
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_all(bytes)?;
+        self.sync_data()
+    }
+
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        self.set_len(len)
+    }
+}
+
+/// Append `line` (one JSON record and its newline) so that the log holds only complete lines,
+/// whatever happens:
+///
+/// - the line goes out in one write; if that write fails part way (a full disk, a file size
+///   limit), the log is cut back to its length before it, and the error returned;
+/// - an unfinished last line found in the log (a crash, or a write an older pushgate did not
+///   take back) is replaced by a `fragment` record holding its text, then the line follows;
+///   if that write fails, the unfinished line is put back as it was.
+fn append_line(file: &mut impl LogFile, line: &[u8]) -> std::io::Result<()> {
+    let len = file.size()?;
+    let fragment = unfinished_line(file, len)?;
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    let keep = match &fragment {
+        None => len,
+        Some(Unfinished::Readable { start, text }) => {
+            let entry = FragmentEntry {
+                time: jiff::Timestamp::now().to_string(),
+                event: "fragment",
+                bytes: len - start,
+                text: &String::from_utf8_lossy(text),
+            };
+            bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+            bytes.push(b'\n');
+            *start
+        }
+        Some(Unfinished::TooLong) => {
+            bytes.push(b'\n');
+            len
+        }
+    };
+    bytes.extend_from_slice(line);
+    if keep < len {
+        file.truncate(keep)?;
+    }
+    let written = file.append(&bytes);
+    if written.is_err() {
+        // Take the partial write back (best effort: the error already says the record was
+        // not written), and put back the unfinished line that was cut.
+        if file.truncate(keep).is_ok()
+            && let Some(Unfinished::Readable { text, .. }) = &fragment
+        {
+            let _ = file.append(text);
+        }
+    }
+    written
+}
+
+/// An unfinished last line of a log.
+enum Unfinished {
+    /// It starts at `start` and reads `text`.
+    Readable { start: u64, text: Vec<u8> },
+    /// It is longer than [`MAX_FRAGMENT`].
+    TooLong,
+}
+
+/// The last line of a log of `len` bytes, if it does not end in a newline.
+fn unfinished_line(file: &mut impl LogFile, len: u64) -> std::io::Result<Option<Unfinished>> {
+    const BLOCK: u64 = 64 << 10;
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut last = [0u8];
+    file.read_exact_from(len - 1, &mut last)?;
+    if last == *b"\n" {
+        return Ok(None);
+    }
+    // Walk back a block at a time to the newline before it, or the start of the file.
+    let mut end = len;
+    let start = loop {
+        if len - end >= MAX_FRAGMENT {
+            return Ok(Some(Unfinished::TooLong));
+        }
+        let from = end.saturating_sub(BLOCK);
+        let mut block = vec![0u8; usize::try_from(end - from).map_err(std::io::Error::other)?];
+        file.read_exact_from(from, &mut block)?;
+        if let Some(i) = block.iter().rposition(|b| *b == b'\n') {
+            break from + i as u64 + 1;
+        }
+        if from == 0 {
+            break 0;
+        }
+        end = from;
+    };
+    let mut text = vec![0u8; usize::try_from(len - start).map_err(std::io::Error::other)?];
+    file.read_exact_from(start, &mut text)?;
+    Ok(Some(Unfinished::Readable { start, text }))
 }
 
 #[cfg(test)]
@@ -272,6 +415,136 @@ mod tests {
             matches!(decide(&policy, &e), Decision::Refused(_)),
             "an empty name allows nobody"
         );
+    }
+
+    /// A disk with room for `room` bytes: a write beyond it stores what fits and fails, as a
+    /// full disk does.
+    struct Disk {
+        bytes: Vec<u8>,
+        room: usize,
+    }
+
+    impl LogFile for Disk {
+        fn size(&mut self) -> std::io::Result<u64> {
+            Ok(self.bytes.len() as u64)
+        }
+
+        fn read_exact_from(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+            let start = usize::try_from(offset).expect("small");
+            buf.copy_from_slice(&self.bytes[start..start + buf.len()]);
+            Ok(())
+        }
+
+        fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            let fits = self.room.saturating_sub(self.bytes.len()).min(bytes.len());
+            self.bytes.extend_from_slice(&bytes[..fits]);
+            if fits < bytes.len() {
+                return Err(std::io::ErrorKind::StorageFull.into());
+            }
+            Ok(())
+        }
+
+        fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+            self.bytes.truncate(usize::try_from(len).expect("small"));
+            Ok(())
+        }
+    }
+
+    fn json_lines(bytes: &[u8]) -> Vec<serde_json::Value> {
+        let text = std::str::from_utf8(bytes).expect("utf-8");
+        assert!(text.is_empty() || text.ends_with('\n'), "unfinished line: {text:?}");
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+            .collect()
+    }
+
+    const RECORD: &[u8] = b"{\"event\":\"bypass\",\"reason\":\"x\"}\n";
+
+    #[test]
+    fn a_write_that_fails_part_way_is_taken_back() {
+        let mut disk = Disk {
+            bytes: RECORD.to_vec(),
+            room: RECORD.len() + 10,
+        };
+        let e = append_line(&mut disk, RECORD).expect_err("no room");
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(disk.bytes, RECORD, "the partial line was left in the log");
+        // Room again: the next record is a line of its own.
+        disk.room = usize::MAX;
+        append_line(&mut disk, RECORD).expect("written");
+        assert_eq!(json_lines(&disk.bytes).len(), 2);
+    }
+
+    #[test]
+    fn an_unfinished_line_becomes_a_fragment_record_and_the_next_record_its_own_line() {
+        // What a failed write of an older version left: the start of a record, no newline.
+        let fragment = br#"{"time":"2025-01-01T00:00:00Z","event":"bypass","user":"alice","reason":"disk ful"#;
+        for before in [&b""[..], RECORD] {
+            let mut bytes = before.to_vec();
+            bytes.extend_from_slice(fragment);
+            let mut disk = Disk {
+                bytes,
+                room: usize::MAX,
+            };
+            append_line(&mut disk, RECORD).expect("written");
+            let lines = json_lines(&disk.bytes);
+            let [.., cut, last] = &lines[..] else {
+                panic!("{lines:?}")
+            };
+            assert_eq!(lines.len(), 2 + usize::from(!before.is_empty()), "{lines:?}");
+            assert_eq!(cut["event"], "fragment");
+            assert_eq!(cut["bytes"], fragment.len());
+            assert_eq!(cut["text"], std::str::from_utf8(fragment).expect("utf-8"));
+            assert_eq!(last["event"], "bypass");
+        }
+    }
+
+    #[test]
+    fn a_failed_write_puts_the_unfinished_line_back() {
+        let mut bytes = RECORD.to_vec();
+        bytes.extend_from_slice(b"{\"event\":\"by");
+        let mut disk = Disk {
+            room: bytes.len() + 20,
+            bytes: bytes.clone(),
+        };
+        assert!(append_line(&mut disk, RECORD).is_err());
+        assert_eq!(disk.bytes, bytes);
+    }
+
+    #[test]
+    fn a_long_unfinished_line_is_found_across_blocks() {
+        let mut bytes = RECORD.to_vec();
+        let start = bytes.len();
+        bytes.extend(std::iter::repeat_n(b'a', 200 << 10));
+        let mut disk = Disk {
+            bytes,
+            room: usize::MAX,
+        };
+        let len = disk.bytes.len() as u64;
+        let Some(Unfinished::Readable { start: found, text }) = unfinished_line(&mut disk, len).expect("read") else {
+            panic!("not found");
+        };
+        assert_eq!(found, start as u64);
+        assert_eq!(text.len(), 200 << 10);
+    }
+
+    #[test]
+    fn the_log_file_on_disk_stays_json_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log.jsonl");
+        std::fs::write(&path, b"{\"event\":\"bypass\",\"user\":\"al").expect("seed");
+        let record = Record {
+            event: "bypass",
+            user: Some("bob"),
+            reason: Some("hotfix"),
+            refs: &[],
+            findings: &[],
+        };
+        append(dir.path(), "log.jsonl", &record).expect("append");
+        append(dir.path(), "log.jsonl", &record).expect("append");
+        let lines = json_lines(&std::fs::read(&path).expect("read"));
+        let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
+        assert_eq!(events, ["fragment", "bypass", "bypass"]);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The gate never writes and fails safe: the server repository after a rejected push, an
-//! accepted push and a scan holds exactly what git itself put there, and a hook stopped by its
-//! time budget follows `on_error` and says so.
+//! accepted push and a scan holds exactly what git itself put there; a hook stopped by its
+//! time budget follows `on_error` and says so; and the logs keep whole lines through failed
+//! writes.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process;
 use std::time::Instant;
 
-use crate::hooks::{Server, remote_text};
+use crate::hooks::{Server, output, push_command, remote_text};
 use crate::util::{fnv1a_hex, git, pushgate};
 
 /// Every file and directory of a repository (refs, packed-refs, packs, loose objects,
@@ -200,4 +202,164 @@ fn a_push_past_its_time_budget_follows_on_error_and_says_so() {
         judged_after > rejected_after,
         "judging in full ({judged_after:?}) must take longer than the budget stop ({rejected_after:?})"
     );
+}
+
+/// Every line of a JSON-lines log, parsed; the log ends with a newline.
+fn json_lines(path: &Path) -> Vec<serde_json::Value> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    assert!(
+        text.ends_with('\n'),
+        "the last line is unfinished: …{:?}",
+        text.get(text.len().saturating_sub(300)..).unwrap_or_default()
+    );
+    text.lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| {
+                let start: String = l.chars().take(300).collect();
+                panic!("not a JSON line ({e}), {} bytes: {start:?}…", l.len())
+            })
+        })
+        .collect()
+}
+
+/// A server with the hook, push options and bypasses for alice.
+fn bypass_server() -> Server {
+    let server = Server::seeded("push", "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    server.config("receive.advertisePushOptions", "true");
+    server.policy("[bypass]\nenabled = true\nusers = [\"alice\"]\n");
+    server
+}
+
+/// The start of a bypass record, `len` bytes of it, as a failed write leaves it.
+fn fragment(len: usize) -> String {
+    let mut text = String::from(
+        r#"{"time":"2025-01-01T00:00:00Z","event":"bypass","user":"alice","reason":"full disk","refs":[],"findings":["#,
+    );
+    while text.len() < len {
+        text.push_str(r#"{"rule":"log-file","level":"warn","path":"logs/app.log"},"#);
+    }
+    text.truncate(len);
+    text
+}
+
+/// A disk that filled up during a bypass left a 17 KB fragment in the log (before writes that
+/// fail were taken back). The next granted bypass is a line of its own, and the fragment a
+/// `fragment` record: every line of the log is JSON.
+#[test]
+fn a_bypass_after_a_fragment_in_the_log_is_a_json_line_of_its_own() {
+    let server = bypass_server();
+    let log = server.bare.join("pushgate-bypass.jsonl");
+    let earlier =
+        r#"{"time":"2024-12-31T00:00:00Z","event":"bypass","user":"bob","reason":"earlier","refs":[],"findings":[]}"#;
+    let cut = fragment(17 * 1024);
+    fs::write(&log, format!("{earlier}\n{cut}")).expect("seed the log");
+
+    let r = server.push_env(
+        &[
+            "-o",
+            "pushgate.bypass=restore after incident 42",
+            "dump:refs/heads/main",
+        ],
+        &[("USER", "alice")],
+    );
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        remote_text(&r).contains("push accepted under a bypass by alice"),
+        "{}",
+        r.describe()
+    );
+
+    let lines = json_lines(&log);
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().expect("event")).collect();
+    assert_eq!(events, ["bypass", "fragment", "bypass"], "{lines:?}");
+    assert_eq!(lines[0]["reason"], "earlier");
+    assert_eq!(lines[1]["bytes"], cut.len());
+    assert_eq!(lines[1]["text"], cut.as_str(), "the fragment is kept, word for word");
+    assert_eq!(lines[2]["user"], "alice");
+    assert_eq!(lines[2]["reason"], "restore after incident 42");
+    assert_eq!(lines[2]["findings"][0]["path"], "backup/shop.sql");
+}
+
+/// `git push` under bash with `setup` run first (in the hook's ancestry, so the hook inherits
+/// it).
+fn under_bash(cmd: process::Command, setup: &str) -> process::Command {
+    let mut wrapped = process::Command::new("bash");
+    wrapped
+        .arg("-c")
+        .arg(format!("{setup}; exec \"$@\""))
+        .arg("bash")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    wrapped
+}
+
+/// A bypass whose record cannot be written in full (here a file size limit stops the write part
+/// way, as a full disk does) is refused, and the log is left as it was: no partial line.
+#[test]
+fn a_bypass_whose_log_write_fails_part_way_is_refused_and_taken_back() {
+    let server = bypass_server();
+    let log = server.bare.join("pushgate-bypass.jsonl");
+    // 64 KiB, the limit below, less 100 bytes: room for a fifth of the record.
+    let line =
+        r#"{"time":"2024-12-31T00:00:00Z","event":"bypass","user":"bob","reason":"earlier","refs":[],"findings":[]}"#;
+    let mut seed = String::new();
+    while seed.len() + line.len() < 64 * 1024 - 100 {
+        seed.push_str(line);
+        seed.push('\n');
+    }
+    let pad = 64 * 1024 - 100 - seed.len();
+    seed.push_str(&format!("{{\"pad\":\"{}\"}}\n", "x".repeat(pad - 11)));
+    assert_eq!(seed.len(), 64 * 1024 - 100);
+    fs::write(&log, &seed).expect("seed the log");
+
+    let mut cmd = push_command(
+        server.client.path(),
+        &server.url(),
+        &[
+            "-o",
+            "pushgate.bypass=restore after incident 42",
+            "dump:refs/heads/main",
+        ],
+    );
+    cmd.env("USER", "alice");
+    // bash's `ulimit -f` counts KiB; with SIGXFSZ ignored a write past the limit fails (EFBIG).
+    let r = output(under_bash(cmd, "trap '' XFSZ; ulimit -f 64"));
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let text = remote_text(&r);
+    assert!(
+        text.contains("bypass refused: the bypass log cannot be written (") && text.contains("pushgate-bypass.jsonl: "),
+        "{text}"
+    );
+    assert!(text.contains("push rejected"), "{text}");
+    assert_eq!(server.rev("refs/heads/main"), Some(server.client_rev("main")));
+    let after = fs::read_to_string(&log).expect("log");
+    assert!(
+        after == seed,
+        "the log changed: {} bytes, was {}; it ends {:?}",
+        after.len(),
+        seed.len(),
+        after
+            .get(seed.len().min(after.len()).saturating_sub(100)..)
+            .unwrap_or_default()
+    );
+
+    // Without the limit, the same bypass is the next line.
+    let r = server.push_env(
+        &[
+            "-o",
+            "pushgate.bypass=restore after incident 42",
+            "dump:refs/heads/main",
+        ],
+        &[("USER", "alice")],
+    );
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let lines = json_lines(&log);
+    assert_eq!(lines.last().expect("a line")["reason"], "restore after incident 42");
 }
