@@ -45,6 +45,11 @@ pub fn requested(env: &HookEnv) -> Option<String> {
     })
 }
 
+/// Whether the policy can grant a bypass at all: enabled, with a log to record it in.
+pub fn possible(policy: &Policy) -> bool {
+    policy.file.bypass.enabled && !policy.file.bypass.log.is_empty()
+}
+
 /// Decide a bypass request under the policy's `[bypass]` table.
 pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
     let Some(reason) = requested(env) else {
@@ -53,6 +58,13 @@ pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
     let settings = &policy.file.bypass;
     if !settings.enabled {
         return Decision::Refused("bypass is not enabled on this server ([bypass] enabled = false)".into());
+    }
+    if settings.log.is_empty() {
+        return Decision::Refused(
+            "the policy logs no bypasses ([bypass] log = \"\"), and a bypass is only granted with a record of it; \
+             ask the server's administrators to name a log"
+                .into(),
+        );
     }
     let user = known_user(env);
     if !settings.users.is_empty() && !user.is_some_and(|u| settings.users.iter().any(|allowed| allowed == u)) {
@@ -415,6 +427,18 @@ mod tests {
             matches!(decide(&policy, &e), Decision::Refused(_)),
             "an empty name allows nobody"
         );
+    }
+
+    #[test]
+    fn a_policy_that_logs_no_bypasses_grants_none() {
+        let mut policy = Policy::builtin();
+        policy.file.bypass.enabled = true;
+        policy.file.bypass.log = String::new();
+        assert!(!possible(&policy));
+        let Decision::Refused(why) = decide(&policy, &env(&["pushgate.bypass=hotfix"], "ann")) else {
+            panic!("granted without a log");
+        };
+        assert!(why.contains("the policy logs no bypasses"), "{why}");
     }
 
     /// A disk with room for `room` bytes: a write beyond it stores what fits and fails, as a

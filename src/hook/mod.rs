@@ -272,7 +272,7 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
     let mut response = judge_within_budget(policy, env, check);
     if response.exit != 0 && env.from_gitlab_web() {
         let mut note = "pushgate: this change was made in GitLab's web interface: remove the file there, or from a clone and push again".to_owned();
-        if policy.file.bypass.enabled {
+        if bypass::possible(policy) {
             note.push_str("; a bypass needs a push option, which only a push from a clone can carry");
         }
         note.push('\n');

@@ -133,7 +133,7 @@ fn judge(
                         user: user.clone(),
                         reason: reason.clone(),
                     });
-                    bypass_log = (!policy.file.bypass.log.is_empty()).then(|| policy.file.bypass.log.clone());
+                    bypass_log = Some(policy.file.bypass.log.clone());
                 }
                 Err(e) => notes.push(format!("bypass refused: the bypass log cannot be written ({e})")),
             }
@@ -153,8 +153,8 @@ fn judge(
     }
     let exit = u8::from(judgement.fails());
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.name.clone(), u.old)).collect();
-    // A refused bypass is not offered again.
-    let hint = (policy.file.bypass.enabled && !matches!(decision, Decision::Refused(_))).then(|| {
+    // A refused bypass is not offered again, nor one the policy cannot grant.
+    let hint = (bypass::possible(policy) && !matches!(decision, Decision::Refused(_))).then(|| {
         format!(
             "to push anyway, if you may: git push -o {}=\"<reason>\"",
             bypass::OPTION

@@ -202,6 +202,21 @@ impl Policy {
         }
     }
 
+    /// Settings that are valid but do not do what they seem to, for `policy check`: a bypass
+    /// enabled with no log to record it (every bypass is refused).
+    pub fn setting_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let bypass = &self.file.bypass;
+        if bypass.log.is_empty() && bypass.enabled {
+            warnings.push(
+                "[bypass] enabled = true, but log = \"\": every bypass is refused, because a bypass is only \
+                 granted with a record of it; name a log (the default is \"pushgate-bypass.jsonl\")"
+                    .to_owned(),
+            );
+        }
+        warnings
+    }
+
     /// The effective policy as TOML, headed by where it came from.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(&self.file).unwrap_or_else(|e| format!("# cannot render policy: {e}\n"));
