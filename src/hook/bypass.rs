@@ -32,17 +32,61 @@ pub enum Decision {
     Refused(String),
 }
 
-/// The reason given with `-o pushgate.bypass[=<reason>]`, if the push asked for a bypass.
+/// The reason given with `-o pushgate.bypass[=<reason>]`, if the push asked for a bypass
+/// (sanitized).
 pub fn requested(env: &HookEnv) -> Option<String> {
+    raw_reason(env).map(|reason| crate::util::sanitize(reason.trim()))
+}
+
+/// The reason's bytes as pushed (empty for a bare `-o pushgate.bypass`).
+fn raw_reason(env: &HookEnv) -> Option<&[u8]> {
     env.push_options.iter().find_map(|option| {
         let option = option.as_bstr();
         if option == OPTION {
-            return Some(String::new());
+            return Some(&b""[..]);
         }
-        option
-            .strip_prefix(format!("{OPTION}=").as_bytes())
-            .map(|reason| crate::util::sanitize(reason.trim()))
+        option.strip_prefix(format!("{OPTION}=").as_bytes())
     })
+}
+
+/// Whether a reason says something: at least one letter or digit, of any script, once control
+/// characters and invisible format characters (zero-width spaces and joiners, the byte-order
+/// mark, bidirectional controls) are set aside. `-`, `\x01` or a zero-width space alone say
+/// nothing. Judged on the bytes as pushed, before sanitizing turns `\x01` into the visible
+/// text `\u{1}`.
+pub fn has_words(reason: &[u8]) -> bool {
+    String::from_utf8_lossy(reason)
+        .chars()
+        .filter(|c| !c.is_control() && !is_format(*c))
+        .any(char::is_alphanumeric)
+}
+
+/// Unicode's format characters (general category Cf): invisible, they shape or reorder text.
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
 }
 
 /// Whether the policy can grant a bypass at all: enabled, with a log to record it in.
@@ -52,9 +96,10 @@ pub fn possible(policy: &Policy) -> bool {
 
 /// Decide a bypass request under the policy's `[bypass]` table.
 pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
-    let Some(reason) = requested(env) else {
+    let Some(raw) = raw_reason(env) else {
         return Decision::NotAsked;
     };
+    let reason = crate::util::sanitize(raw.trim());
     let settings = &policy.file.bypass;
     if !settings.enabled {
         return Decision::Refused("bypass is not enabled on this server ([bypass] enabled = false)".into());
@@ -76,9 +121,9 @@ pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
             "{who} is not among the users allowed to bypass ([bypass] users)"
         ));
     }
-    if settings.require_reason && reason.is_empty() {
+    if settings.require_reason && !has_words(raw) {
         return Decision::Refused(format!(
-            "a bypass needs a reason: git push -o {OPTION}=\"<why this push must go through>\""
+            "a bypass needs a reason, in words (letters or digits): git push -o {OPTION}=\"<why this push must go through>\""
         ));
     }
     Decision::Granted {
@@ -427,6 +472,39 @@ mod tests {
             matches!(decide(&policy, &e), Decision::Refused(_)),
             "an empty name allows nobody"
         );
+    }
+
+    #[test]
+    fn a_reason_needs_a_letter_or_a_digit() {
+        let mut policy = Policy::builtin();
+        policy.file.bypass.enabled = true;
+        for nothing in [
+            "pushgate.bypass=\u{200b}",
+            "pushgate.bypass=\x01",
+            "pushgate.bypass=-",
+            "pushgate.bypass= \u{feff}\u{200d}\u{202e} -- ",
+        ] {
+            let Decision::Refused(why) = decide(&policy, &env(&[nothing], "ann")) else {
+                panic!("{nothing:?} was taken for a reason");
+            };
+            assert!(why.starts_with("a bypass needs a reason"), "{why}");
+        }
+        for reason in ["restore after incident 42", "42", "hotfix: rollback", "修正"] {
+            assert!(
+                matches!(
+                    decide(&policy, &env(&[&format!("pushgate.bypass={reason}")], "ann")),
+                    Decision::Granted { .. }
+                ),
+                "{reason:?}"
+            );
+        }
+        assert!(!has_words(b"\xff\xfe"), "invalid UTF-8 is no word");
+        assert!(has_words("x\u{200b}".as_bytes()));
+        policy.file.bypass.require_reason = false;
+        assert!(matches!(
+            decide(&policy, &env(&["pushgate.bypass=-"], "ann")),
+            Decision::Granted { .. }
+        ));
     }
 
     #[test]
