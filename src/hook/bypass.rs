@@ -165,6 +165,8 @@ struct Entry<'a> {
     user: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
     refs: Vec<LoggedRef>,
     findings: Vec<LoggedFinding<'a>>,
 }
@@ -191,12 +193,14 @@ struct LoggedFinding<'a> {
 
 /// What to log.
 pub struct Record<'a> {
-    /// `bypass` or `evaluate`.
+    /// `bypass`, `evaluate` or `fail-open`.
     pub event: &'a str,
     /// Who pushed.
     pub user: Option<&'a str>,
     /// The bypass reason.
     pub reason: Option<&'a str>,
+    /// Why the hook could not judge the push (`fail-open`; sanitized).
+    pub error: Option<&'a str>,
     /// The ref updates of the push.
     pub refs: &'a [RefUpdate],
     /// The findings concerned.
@@ -213,6 +217,7 @@ pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result
         event: record.event,
         user: record.user,
         reason: record.reason,
+        error: record.error,
         refs: record
             .refs
             .iter()
@@ -639,6 +644,7 @@ mod tests {
             event: "bypass",
             user: Some("bob"),
             reason: Some("hotfix"),
+            error: None,
             refs: &[],
             findings: &[],
         };

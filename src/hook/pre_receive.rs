@@ -124,6 +124,7 @@ fn judge(
                 event: "bypass",
                 user: user.as_deref(),
                 reason: Some(reason),
+                error: None,
                 refs: updates,
                 findings: &judgement.failing,
             };
@@ -144,6 +145,7 @@ fn judge(
             event: "evaluate",
             user: bypass::known_user(env),
             reason: None,
+            error: None,
             refs: updates,
             findings: &judgement.failing,
         };
@@ -188,7 +190,7 @@ fn judge(
 }
 
 /// Append a record to a log the policy names (relative to the git directory); "" logs nothing.
-fn log(git_dir: &Path, name: &str, record: &bypass::Record<'_>) -> Result<(), String> {
+pub(super) fn log(git_dir: &Path, name: &str, record: &bypass::Record<'_>) -> Result<(), String> {
     if name.is_empty() {
         return Ok(());
     }

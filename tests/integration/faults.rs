@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process;
 use std::time::Instant;
 
-use crate::hooks::{Server, output, push_command, remote_text};
+use crate::hooks::{Server, corrupt_gitattributes, output, push_command, remote_text};
 use crate::util::{fnv1a_hex, git, pushgate};
 
 /// Every file and directory of a repository (refs, packed-refs, packs, loose objects,
@@ -188,6 +188,19 @@ fn a_push_past_its_time_budget_follows_on_error_and_says_so() {
         Vec::<String>::new(),
         "temporary files left behind"
     );
+    // Let through unjudged: logged like a bypass.
+    let log = json_lines(&server.bare.join("pushgate-bypass.jsonl"));
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["event"], "fail-open");
+    assert_eq!(log[0]["user"], "tester");
+    assert_eq!(log[0]["refs"][0]["ref"], "refs/heads/wide");
+    assert!(
+        log[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("did not finish within its time budget of 1 s")),
+        "{:?}",
+        log[0]
+    );
 
     // With time enough, the same push is judged in full: the budget, not the push, ended it.
     let judged = Server::seeded("hostile", "main");
@@ -362,4 +375,43 @@ fn a_bypass_whose_log_write_fails_part_way_is_refused_and_taken_back() {
     assert_eq!(r.code, 0, "{}", r.describe());
     let lines = json_lines(&log);
     assert_eq!(lines.last().expect("a line")["reason"], "restore after incident 42");
+}
+
+/// `on_error = "allow"` lets a push through that could not be judged (an unreadable object):
+/// the bypass log records it with the pusher, the refs and the error.
+#[test]
+fn a_fail_open_is_logged_with_the_pusher() {
+    let server = Server::seeded("push", "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    corrupt_gitattributes(&server);
+    server.policy("[hook]\non_error = \"allow\"\n");
+    let r = server.push_env(&["clean:refs/heads/main"], &[("REMOTE_USER", "carol")]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let text = remote_text(&r);
+    assert!(
+        text.contains(
+            "pushgate: push allowed without a complete check ([hook] on_error = \"allow\"), logged in pushgate-bypass.jsonl"
+        ),
+        "{text}"
+    );
+    let lines = json_lines(&server.bare.join("pushgate-bypass.jsonl"));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let entry = &lines[0];
+    assert_eq!(entry["event"], "fail-open");
+    assert_eq!(entry["user"], "carol");
+    assert_eq!(entry["refs"][0]["ref"], "refs/heads/main");
+    assert_eq!(entry["refs"][0]["new"], server.client_rev("clean").as_str());
+    assert_eq!(entry["findings"], serde_json::json!([]));
+    let error = entry["error"].as_str().expect("error");
+    assert!(error.starts_with("internal error: "), "{entry}");
+    assert!(
+        text.contains(error),
+        "the log and the pusher read the same error: {entry}\n{text}"
+    );
+
+    // A rejection is no fail-open: nothing more is logged.
+    server.policy("");
+    let r = server.push_env(&["warn:refs/heads/x"], &[("REMOTE_USER", "carol")]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    assert_eq!(json_lines(&server.bare.join("pushgate-bypass.jsonl")).len(), 1);
 }

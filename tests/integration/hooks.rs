@@ -574,7 +574,7 @@ fn a_bypass_the_policy_would_not_log_is_refused() {
 
 /// Break the server's stored `.gitattributes` blob, which git's own checks never read but
 /// pushgate must, to judge the paths of a new commit.
-fn corrupt_gitattributes(server: &Server) {
+pub fn corrupt_gitattributes(server: &Server) {
     let blob = git(&server.bare, &["rev-parse", "main:.gitattributes"]);
     let path = server.bare.join("objects").join(&blob[..2]).join(&blob[2..]);
     let mut perms = fs::metadata(&path).expect("loose object").permissions();
