@@ -274,7 +274,7 @@ pub struct Push<'a> {
 /// fail-open) is recorded in the bypass log with the pusher, its refs and the error. The check
 /// runs on its own thread, so a budget that runs out ends the hook at once. With
 /// `PUSHGATE_DEBUG` the answer starts with [`HookEnv::describe`].
-pub fn within_budget<E: std::fmt::Display + Send + 'static>(
+pub fn within_budget<E: std::error::Error + Send + 'static>(
     policy: &Policy,
     env: &HookEnv,
     push: Push<'_>,
@@ -297,7 +297,7 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
     response
 }
 
-fn judge_within_budget<E: std::fmt::Display + Send + 'static>(
+fn judge_within_budget<E: std::error::Error + Send + 'static>(
     policy: &Policy,
     env: &HookEnv,
     push: Push<'_>,
@@ -320,7 +320,8 @@ fn judge_within_budget<E: std::fmt::Display + Send + 'static>(
             };
             match received {
                 Ok(Ok(response)) => return response,
-                Ok(Err(e)) => format!("internal error: {e}"),
+                // With its causes: the OS error behind a failed write names what to fix.
+                Ok(Err(e)) => format!("internal error: {}", crate::error::chain(&e)),
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     // The check is abandoned, still running: nothing of it may outlive us.
                     store::remove_abandoned_views();
@@ -553,7 +554,7 @@ mod tests {
     }
 
     #[test]
-    fn errors_follow_on_error_and_answers_pass_through() {
+    fn errors_follow_on_error_with_their_causes_and_answers_pass_through() {
         let dir = tempfile::tempdir().expect("tempdir");
         let fail = || -> Check { Err(std::io::Error::other("object \u{1b}[2J gone")) };
         let r = within_budget(
@@ -565,6 +566,26 @@ mod tests {
         assert_eq!(r.exit, 1);
         let text = String::from_utf8_lossy(&r.message);
         assert!(text.contains("internal error") && !text.contains('\u{1b}'), "{text}");
+
+        // The OS error under what was being done is named.
+        let full = || -> Result<Response, crate::repo::RepoError> {
+            Err(crate::repo::RepoError::read(
+                "writing the view",
+                std::io::Error::from(std::io::ErrorKind::StorageFull),
+            ))
+        };
+        let r = within_budget(
+            &policy_with(5, OnError::Reject),
+            &HookEnv::default(),
+            in_dir(&dir),
+            full,
+        );
+        let text = String::from_utf8_lossy(&r.message);
+        assert!(
+            text.contains("internal error: writing the view: ")
+                && text.contains(&std::io::Error::from(std::io::ErrorKind::StorageFull).to_string()),
+            "{text}"
+        );
 
         let ok = || -> Check {
             Ok(Response {

@@ -25,7 +25,7 @@ pub struct PushStore {
     /// already has are stored there too).
     incoming: Option<HashSet<ObjectId>>,
     /// The private object directory whose `info/alternates` joins quarantine and repository.
-    _view: Option<tempfile::TempDir>,
+    view: Option<View>,
 }
 
 impl PushStore {
@@ -41,7 +41,7 @@ impl PushStore {
                 repo,
                 before: None,
                 incoming: None,
-                _view: None,
+                view: None,
             });
         };
         let hash = repo.object_hash();
@@ -63,21 +63,14 @@ impl PushStore {
 
         // Never write into the quarantine (git moves all of it into the repository): the view
         // is a private directory holding only `info/alternates`.
-        let view = tempfile::Builder::new()
-            .prefix("pushgate-odb-")
-            .tempdir()
-            .map_err(|e| RepoError::read("creating a temporary object directory", e))?;
         let mut dirs = vec![quarantine];
         if alternates.is_empty() {
             dirs.push(repo.common_dir().join("objects"));
         } else {
             dirs.extend(alternates.iter().map(|a| absolute(repo.git_dir(), a)));
         }
-        register(view.path());
         let list: String = dirs.iter().map(|d| format!("{}\n", d.display())).collect();
-        std::fs::create_dir_all(view.path().join("info"))
-            .and_then(|()| std::fs::write(view.path().join("info/alternates"), list))
-            .map_err(|e| RepoError::read("writing the temporary object directory", e))?;
+        let view = View::create(&view_parents(), &list)?;
         let handle =
             gix::odb::at(view.path(), hash).map_err(|e| RepoError::read("opening the quarantined object store", e))?;
         repo.objects = gix::OdbHandle::from(handle).with_write_passthrough();
@@ -91,7 +84,7 @@ impl PushStore {
             repo,
             before: Some(before),
             incoming: Some(incoming),
-            _view: Some(view),
+            view: Some(view),
         })
     }
 
@@ -116,10 +109,79 @@ impl PushStore {
 
 impl Drop for PushStore {
     fn drop(&mut self) {
-        if let Some(view) = &self._view {
-            let mut views = VIEWS.lock().unwrap_or_else(PoisonError::into_inner);
-            views.retain(|v| v != view.path());
+        if let Some(view) = &self.view {
+            unregister(view.path());
         }
+    }
+}
+
+/// The private object view of one push: a directory `pushgate-odb-<pid>-<random>` in a
+/// temporary directory, holding `info/alternates` (the quarantine, then the repository's
+/// objects). Removed when dropped.
+struct View {
+    dir: tempfile::TempDir,
+}
+
+/// The name every view starts with.
+const VIEW_PREFIX: &str = "pushgate-odb-";
+
+/// Where a view may go, in order: the temporary directory (`TMPDIR`), then the system's
+/// usual ones, so that a full or broken `TMPDIR` does not stop every push (a view is one small
+/// file).
+fn view_parents() -> Vec<PathBuf> {
+    let mut parents = vec![std::env::temp_dir()];
+    if cfg!(unix) {
+        for dir in ["/tmp", "/var/tmp", "/dev/shm"] {
+            let dir = PathBuf::from(dir);
+            if !parents.contains(&dir) {
+                parents.push(dir);
+            }
+        }
+    }
+    parents
+}
+
+impl View {
+    /// A view listing `alternates`, in the first of `parents` where one can be made; each
+    /// failure is named, with its directory and the OS error, if none can.
+    fn create(parents: &[PathBuf], alternates: &str) -> Result<View, RepoError> {
+        let mut failures = Vec::new();
+        for parent in parents {
+            match View::create_in(parent, alternates) {
+                Ok(view) => return Ok(view),
+                Err(e) => failures.push(format!("in {}: {e}", parent.display())),
+            }
+        }
+        Err(RepoError::read(
+            format!("creating the push's private object directory ({VIEW_PREFIX}*)"),
+            std::io::Error::other(failures.join("; ")),
+        ))
+    }
+
+    fn create_in(parent: &Path, alternates: &str) -> std::io::Result<View> {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{VIEW_PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)?;
+        // Known at once, so that a hook that runs out of time removes it even half made.
+        register(dir.path());
+        match View::fill(dir.path(), alternates) {
+            Ok(()) => Ok(View { dir }),
+            Err(e) => {
+                // Dropping `dir` removes it.
+                unregister(dir.path());
+                Err(e)
+            }
+        }
+    }
+
+    /// Write the view's alternates.
+    fn fill(dir: &Path, alternates: &str) -> std::io::Result<()> {
+        std::fs::create_dir(dir.join("info"))?;
+        std::fs::write(dir.join("info").join("alternates"), alternates)
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
     }
 }
 
@@ -133,6 +195,13 @@ fn register(view: &Path) {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(view.to_owned());
+}
+
+fn unregister(view: &Path) {
+    VIEWS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|v| v != view);
 }
 
 /// Remove every object view still open; for a process about to exit without its check.
@@ -153,5 +222,60 @@ fn absolute(git_dir: &Path, p: &Path) -> PathBuf {
         std::env::current_dir()
             .map(|cwd| cwd.join(p))
             .unwrap_or_else(|_| git_dir.join(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_goes_where_it_can_and_failures_name_the_directory_and_the_os_error() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, "").expect("file");
+        let missing = tmp.path().join("missing");
+        let Err(e) = View::create(&[file.clone(), missing.clone()], "/x\n") else {
+            panic!("a view in a file");
+        };
+        let text = crate::error::chain(&e);
+        assert!(
+            text.starts_with("creating the push's private object directory (pushgate-odb-*): "),
+            "{text}"
+        );
+        for dir in [&file, &missing] {
+            // The OS's words for it, e.g. "Not a directory (os error 20)".
+            let os = std::fs::create_dir(dir.join("x")).expect_err("cannot").to_string();
+            assert!(
+                text.contains(&format!("in {}: {os}", dir.display())),
+                "{os:?} in {text}"
+            );
+        }
+        assert_eq!(
+            VIEWS
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|v| v.starts_with(tmp.path()))
+                .count(),
+            0
+        );
+
+        let good = tmp.path().join("good");
+        std::fs::create_dir(&good).expect("dir");
+        let view = View::create(&[file, good.clone()], "/x\n").expect("the second directory");
+        assert!(view.path().starts_with(&good));
+        let name = view.path().file_name().expect("name").to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(&format!("pushgate-odb-{}-", std::process::id())),
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(view.path().join("info/alternates")).expect("alternates"),
+            "/x\n"
+        );
+        let path = view.path().to_owned();
+        drop(view);
+        assert!(!path.exists());
     }
 }

@@ -1,7 +1,7 @@
 //! The gate never writes and fails safe: the server repository after a rejected push, an
 //! accepted push and a scan holds exactly what git itself put there; a hook stopped by its
-//! time budget follows `on_error` and says so; and the logs keep whole lines through failed
-//! writes.
+//! time budget follows `on_error` and says so; the logs keep whole lines through failed
+//! writes; and a broken `TMPDIR` stops no push.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process;
 use std::time::Instant;
 
-use crate::hooks::{Server, corrupt_gitattributes, output, push_command, remote_text};
+use crate::hooks::{Server, corrupt_gitattributes, finding_lines, output, push_command, remote_text};
 use crate::util::{fnv1a_hex, git, pushgate};
 
 /// Every file and directory of a repository (refs, packed-refs, packs, loose objects,
@@ -414,4 +414,35 @@ fn a_fail_open_is_logged_with_the_pusher() {
     let r = server.push_env(&["warn:refs/heads/x"], &[("REMOTE_USER", "carol")]);
     assert_ne!(r.code, 0, "{}", r.describe());
     assert_eq!(json_lines(&server.bare.join("pushgate-bypass.jsonl")).len(), 1);
+}
+
+/// A `TMPDIR` where nothing can be created (here a regular file) used to reject every push
+/// with `writing the temporary object directory`: the push's object view goes to the system's
+/// temporary directory instead, and the push is judged as usual.
+#[test]
+fn a_broken_tmpdir_does_not_stop_pushes() {
+    let server = Server::seeded("push", "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("not-a-directory");
+    fs::write(&file, "").expect("file");
+    for tmpdir in [file.clone(), tmp.path().join("missing")] {
+        let tmpdir = tmpdir.to_str().expect("utf-8 path");
+        let r = server.push_env(&["dump:refs/heads/main"], &[("TMPDIR", tmpdir)]);
+        assert_ne!(r.code, 0, "{}", r.describe());
+        let text = remote_text(&r);
+        assert!(!text.contains("internal error"), "{text}");
+        assert!(
+            finding_lines(&r)
+                .iter()
+                .any(|l| l.contains("backup/shop.sql") && l.contains("database-dump")),
+            "{text}"
+        );
+        let r = server.push_env(&["clean:refs/heads/main"], &[("TMPDIR", tmpdir)]);
+        assert_eq!(r.code, 0, "{}", r.describe());
+        git(
+            &server.bare,
+            &["update-ref", "refs/heads/main", &server.client_rev("main")],
+        );
+    }
 }
