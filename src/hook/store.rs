@@ -8,8 +8,10 @@
 //! stored commits, so the cost follows the push, not the repository.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use gix::ObjectId;
 
@@ -117,9 +119,13 @@ impl Drop for PushStore {
 
 /// The private object view of one push: a directory `pushgate-odb-<pid>-<random>` in a
 /// temporary directory, holding `info/alternates` (the quarantine, then the repository's
-/// objects). Removed when dropped.
+/// objects) and a `lock` file this process holds locked while the view is in use. The lock
+/// is how other hooks tell a live view from one a killed hook left behind (see
+/// [`remove_stale_views`]): the system releases it whenever the process ends, `kill -9`
+/// included. Removed when dropped.
 struct View {
     dir: tempfile::TempDir,
+    _lock: Option<File>,
 }
 
 /// The name every view starts with.
@@ -148,7 +154,10 @@ impl View {
         let mut failures = Vec::new();
         for parent in parents {
             match View::create_in(parent, alternates) {
-                Ok(view) => return Ok(view),
+                Ok(view) => {
+                    remove_stale_views(parent, view.path());
+                    return Ok(view);
+                }
                 Err(e) => failures.push(format!("in {}: {e}", parent.display())),
             }
         }
@@ -165,7 +174,7 @@ impl View {
         // Known at once, so that a hook that runs out of time removes it even half made.
         register(dir.path());
         match View::fill(dir.path(), alternates) {
-            Ok(()) => Ok(View { dir }),
+            Ok(lock) => Ok(View { dir, _lock: lock }),
             Err(e) => {
                 // Dropping `dir` removes it.
                 unregister(dir.path());
@@ -174,10 +183,15 @@ impl View {
         }
     }
 
-    /// Write the view's alternates.
-    fn fill(dir: &Path, alternates: &str) -> std::io::Result<()> {
+    /// Lock the view, then write its alternates.
+    fn fill(dir: &Path, alternates: &str) -> std::io::Result<Option<File>> {
+        let lock = File::create(dir.join(LOCK))?;
+        // Where the file system cannot lock, other hooks cannot tell either, and leave the
+        // view alone for a day (see `is_stale`).
+        let locked = lock.try_lock().is_ok();
         std::fs::create_dir(dir.join("info"))?;
-        std::fs::write(dir.join("info").join("alternates"), alternates)
+        std::fs::write(dir.join("info").join("alternates"), alternates)?;
+        Ok(locked.then_some(lock))
     }
 
     fn path(&self) -> &Path {
@@ -213,6 +227,91 @@ pub fn remove_abandoned_views() {
     }
 }
 
+/// The file in a view its hook holds locked.
+const LOCK: &str = "lock";
+
+/// A view younger than this is never removed: its hook may be between making it and locking it.
+const GRACE: Duration = Duration::from_secs(10 * 60);
+
+/// A view without a lock file (made by an older pushgate, or by a hook killed before it
+/// locked) is removed once this old: no hook's time budget comes near it in practice.
+const UNLOCKED_AGE: Duration = Duration::from_secs(60 * 60);
+
+/// A view whose lock cannot be tested (a file system without locks) is removed once this old.
+const UNTESTABLE_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// At most this many stale views are removed by one hook, so that none spends long on it.
+const MAX_REMOVED: usize = 100;
+
+/// Remove the views in `parent` that hooks killed before they could clean up (`kill -9`, the
+/// machine's OOM killer) left behind; `own` is this hook's view. A view goes only when it is
+/// this user's, and its lock is free (its hook is gone) or it is old (see the ages above), so
+/// that the view of a hook running at the same time is never touched. Best effort: a view
+/// that cannot be examined or removed stays.
+fn remove_stale_views(parent: &Path, own: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let owner = std::fs::metadata(own).ok();
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        if removed >= MAX_REMOVED {
+            break;
+        }
+        let path = entry.path();
+        if path == own || !entry.file_name().to_string_lossy().starts_with(VIEW_PREFIX) {
+            continue;
+        }
+        // Never follow a link: only directories themselves.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() || !same_owner(&meta, owner.as_ref()) {
+            continue;
+        }
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if is_stale(&path, age) && std::fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+}
+
+/// Whether the view at `path`, last changed `age` ago, belongs to no live hook.
+fn is_stale(path: &Path, age: Duration) -> bool {
+    if age < GRACE {
+        return false;
+    }
+    match File::open(path.join(LOCK)) {
+        // Free: the hook that held it is gone (the lock taken here goes with the file).
+        Ok(lock) => match lock.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => false,
+            Err(std::fs::TryLockError::Error(_)) => age > UNTESTABLE_AGE,
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => age > UNLOCKED_AGE,
+        Err(_) => age > UNTESTABLE_AGE,
+    }
+}
+
+/// Whether `meta` has the owner of this hook's own view.
+#[cfg(unix)]
+fn same_owner(meta: &std::fs::Metadata, own: Option<&std::fs::Metadata>) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    own.is_some_and(|own| own.uid() == meta.uid())
+}
+
+/// Whether `meta` has the owner of this hook's own view (elsewhere, the temporary directory is
+/// the user's own).
+#[cfg(not(unix))]
+fn same_owner(_meta: &std::fs::Metadata, _own: Option<&std::fs::Metadata>) -> bool {
+    true
+}
+
 /// git gives the quarantine paths absolute, but `GIT_DIR=.` style relative paths are resolved
 /// against the git directory, as git would.
 fn absolute(git_dir: &Path, p: &Path) -> PathBuf {
@@ -228,6 +327,11 @@ fn absolute(git_dir: &Path, p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn age(path: &Path, by: Duration) {
+        let when = SystemTime::now() - by;
+        File::open(path).expect("open").set_modified(when).expect("set mtime");
+    }
 
     #[test]
     fn a_view_goes_where_it_can_and_failures_name_the_directory_and_the_os_error() {
@@ -277,5 +381,41 @@ mod tests {
         let path = view.path().to_owned();
         drop(view);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn stale_views_go_and_live_ones_stay() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let view = |name: &str, lock: bool| {
+            let dir = tmp.path().join(name);
+            std::fs::create_dir_all(dir.join("info")).expect("view");
+            if lock {
+                File::create(dir.join(LOCK)).expect("lock file");
+            }
+            dir
+        };
+        let killed = view("pushgate-odb-1-killed", true);
+        let older_version = view("pushgate-odb-abcdef", false);
+        let live = view("pushgate-odb-2-live", true);
+        let held = File::open(live.join(LOCK)).expect("open");
+        held.lock().expect("held by a live hook");
+        let starting = view("pushgate-odb-3-starting", true);
+        let unlocked_recent = view("pushgate-odb-4-recent", false);
+        let other = view("someone-else", false);
+        for dir in [&killed, &older_version, &live, &other] {
+            age(dir, Duration::from_secs(2 * 60 * 60));
+        }
+        age(&unlocked_recent, Duration::from_secs(20 * 60));
+
+        let own = View::create_in(tmp.path(), "/x\n").expect("own view");
+        remove_stale_views(tmp.path(), own.path());
+        assert!(!killed.exists(), "a view whose lock is free and old");
+        assert!(!older_version.exists(), "a view without a lock, an hour old");
+        assert!(live.exists(), "a view whose hook holds its lock");
+        assert!(starting.exists(), "a view just made");
+        assert!(unlocked_recent.exists(), "a view without a lock, younger than an hour");
+        assert!(other.exists(), "not a view");
+        assert!(own.path().exists(), "our own");
+        drop(held);
     }
 }

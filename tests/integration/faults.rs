@@ -1,13 +1,14 @@
 //! The gate never writes and fails safe: the server repository after a rejected push, an
 //! accepted push and a scan holds exactly what git itself put there; a hook stopped by its
 //! time budget follows `on_error` and says so; the logs keep whole lines through failed
-//! writes; and a broken `TMPDIR` stops no push.
+//! writes; a broken `TMPDIR` stops no push; and what a hook killed with `kill -9` leaves behind,
+//! the next one removes.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::hooks::{Server, corrupt_gitattributes, finding_lines, output, push_command, remote_text};
 use crate::util::{fnv1a_hex, git, pushgate};
@@ -445,4 +446,78 @@ fn a_broken_tmpdir_does_not_stop_pushes() {
             &["update-ref", "refs/heads/main", &server.client_rev("main")],
         );
     }
+}
+
+/// Set a file's or directory's modification time `ago` into the past.
+fn age(path: &Path, ago: Duration) {
+    fs::File::open(path)
+        .and_then(|f| f.set_modified(SystemTime::now() - ago))
+        .unwrap_or_else(|e| panic!("age {}: {e}", path.display()));
+}
+
+/// A hook killed with `kill -9` cannot remove its object view. The next push's hook removes
+/// it, and views left by older versions, while the view of a hook still running (its lock
+/// held) and views made moments ago stay.
+#[test]
+fn views_killed_hooks_left_behind_are_removed_by_the_next_push() {
+    let server = Server::seeded("hostile", "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    server.policy("[hook]\ntimeout = 300\n");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp_env = tmp.path().to_str().expect("utf-8 path").to_owned();
+
+    // A push that takes seconds to judge; its hook is killed while it judges.
+    let mut cmd = push_command(server.client.path(), &server.url(), &["wide:refs/heads/wide"]);
+    cmd.env("TMPDIR", &tmp_env)
+        .stdout(process::Stdio::null())
+        .stderr(process::Stdio::null());
+    let mut push = cmd.spawn().expect("git push");
+    let started = Instant::now();
+    let killed = loop {
+        // Made and locked once its alternates are written.
+        if let Some(view) = leftovers(tmp.path()).pop()
+            && tmp.path().join(&view).join("info/alternates").exists()
+        {
+            break tmp.path().join(view);
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "no view appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // pushgate-odb-<pid>-<random>
+    let name = killed.file_name().expect("name").to_string_lossy().into_owned();
+    let pid = name.split('-').nth(2).expect("pid").to_owned();
+    let status = process::Command::new("kill").args(["-9", &pid]).status().expect("kill");
+    assert!(status.success(), "kill -9 {pid}");
+    push.wait().expect("git push ends");
+    assert!(killed.exists(), "a killed hook cleans nothing up");
+    assert_eq!(server.rev("refs/heads/wide"), None);
+
+    // Older than the grace a new view gets (minutes).
+    age(&killed, Duration::from_secs(20 * 60));
+    let make = |name: &str, lock: bool, ago: Duration| {
+        let dir = tmp.path().join(name);
+        fs::create_dir_all(dir.join("info")).expect("view");
+        if lock {
+            fs::File::create(dir.join("lock")).expect("lock");
+        }
+        age(&dir, ago);
+        dir
+    };
+    let hours = Duration::from_secs(2 * 60 * 60);
+    let older_version = make("pushgate-odb-Xa12bc", false, hours);
+    let running = make("pushgate-odb-1-running", true, hours);
+    let held = fs::File::open(running.join("lock")).expect("open");
+    held.lock().expect("the running hook's lock");
+    let starting = make("pushgate-odb-2-starting", true, Duration::ZERO);
+
+    let r = server.push_env(&["links:refs/heads/links"], &[("TMPDIR", &tmp_env)]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(!killed.exists(), "the killed hook's view stayed");
+    assert!(!older_version.exists(), "an older version's view stayed");
+    assert!(running.exists(), "a running hook's view was removed");
+    assert!(starting.exists(), "a view made moments ago was removed");
+    let mut left = leftovers(tmp.path());
+    left.sort();
+    assert_eq!(left, ["pushgate-odb-1-running", "pushgate-odb-2-starting"]);
+    drop(held);
 }
