@@ -55,11 +55,16 @@ pub fn pre_receive(
         Err(e) => return reject("baseline", &e, err),
     };
     let updates = hook::input::parse_pre_receive(&read_bounded(stdin)?, repo.object_hash())?;
+    let git_dir = repo.git_dir().to_owned();
     let response = {
-        let (env, policy) = (env.clone(), policy.clone());
+        let (env, policy, updates) = (env.clone(), policy.clone(), updates.clone());
         move || pre_receive::run(repo, &updates, &env, &policy, baseline.as_ref())
     };
-    let response = hook::within_budget(&policy, &env, response);
+    let push = hook::Push {
+        git_dir: &git_dir,
+        updates: &updates,
+    };
+    let response = hook::within_budget(&policy, &env, push, response);
     err.write_all(&response.message)?;
     Ok(Status::Exit(response.exit))
 }

@@ -42,12 +42,14 @@ pub fn check(
         None => context.policy(repo.as_ref(), server)?,
     };
     let exemptions = policy.check_exemptions(repo.as_ref(), crate::policy::today());
+    let mut warnings = policy.setting_warnings();
+    warnings.extend(exemptions.warnings);
     if json {
         let value = serde_json::json!({
             "valid": true,
             "source": policy.source.to_string(),
             "path": policy.source.path().map(|p| p.display().to_string()),
-            "warnings": exemptions.warnings,
+            "warnings": warnings,
             "unchecked": exemptions.unchecked,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default())?;
@@ -61,7 +63,7 @@ pub fn check(
         (source, _) => format!("{source} is a valid pushgate policy"),
     };
     writeln!(out, "ok: {found}")?;
-    for warning in &exemptions.warnings {
+    for warning in &warnings {
         writeln!(out, "warning: {warning}")?;
     }
     if let Some(why) = &exemptions.unchecked {

@@ -32,27 +32,84 @@ pub enum Decision {
     Refused(String),
 }
 
-/// The reason given with `-o pushgate.bypass[=<reason>]`, if the push asked for a bypass.
+/// The reason given with `-o pushgate.bypass[=<reason>]`, if the push asked for a bypass
+/// (sanitized).
 pub fn requested(env: &HookEnv) -> Option<String> {
+    raw_reason(env).map(|reason| crate::util::sanitize(reason.trim()))
+}
+
+/// The reason's bytes as pushed (empty for a bare `-o pushgate.bypass`).
+fn raw_reason(env: &HookEnv) -> Option<&[u8]> {
     env.push_options.iter().find_map(|option| {
         let option = option.as_bstr();
         if option == OPTION {
-            return Some(String::new());
+            return Some(&b""[..]);
         }
-        option
-            .strip_prefix(format!("{OPTION}=").as_bytes())
-            .map(|reason| crate::util::sanitize(reason.trim()))
+        option.strip_prefix(format!("{OPTION}=").as_bytes())
     })
+}
+
+/// Whether a reason says something: at least one letter or digit, of any script, once control
+/// characters and invisible format characters (zero-width spaces and joiners, the byte-order
+/// mark, bidirectional controls) are set aside. `-`, `\x01` or a zero-width space alone say
+/// nothing. Judged on the bytes as pushed, before sanitizing turns `\x01` into the visible
+/// text `\u{1}`.
+pub fn has_words(reason: &[u8]) -> bool {
+    String::from_utf8_lossy(reason)
+        .chars()
+        .filter(|c| !c.is_control() && !is_format(*c))
+        .any(char::is_alphanumeric)
+}
+
+/// Unicode's format characters (general category Cf): invisible, they shape or reorder text.
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// Whether the policy can grant a bypass at all: enabled, with a log to record it in.
+pub fn possible(policy: &Policy) -> bool {
+    policy.file.bypass.enabled && !policy.file.bypass.log.is_empty()
 }
 
 /// Decide a bypass request under the policy's `[bypass]` table.
 pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
-    let Some(reason) = requested(env) else {
+    let Some(raw) = raw_reason(env) else {
         return Decision::NotAsked;
     };
+    let reason = crate::util::sanitize(raw.trim());
     let settings = &policy.file.bypass;
     if !settings.enabled {
         return Decision::Refused("bypass is not enabled on this server ([bypass] enabled = false)".into());
+    }
+    if settings.log.is_empty() {
+        return Decision::Refused(
+            "the policy logs no bypasses ([bypass] log = \"\"), and a bypass is only granted with a record of it; \
+             ask the server's administrators to name a log"
+                .into(),
+        );
     }
     let user = known_user(env);
     if !settings.users.is_empty() && !user.is_some_and(|u| settings.users.iter().any(|allowed| allowed == u)) {
@@ -64,9 +121,9 @@ pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
             "{who} is not among the users allowed to bypass ([bypass] users)"
         ));
     }
-    if settings.require_reason && reason.is_empty() {
+    if settings.require_reason && !has_words(raw) {
         return Decision::Refused(format!(
-            "a bypass needs a reason: git push -o {OPTION}=\"<why this push must go through>\""
+            "a bypass needs a reason, in words (letters or digits): git push -o {OPTION}=\"<why this push must go through>\""
         ));
     }
     Decision::Granted {
@@ -108,6 +165,8 @@ struct Entry<'a> {
     user: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
     refs: Vec<LoggedRef>,
     findings: Vec<LoggedFinding<'a>>,
 }
@@ -134,12 +193,14 @@ struct LoggedFinding<'a> {
 
 /// What to log.
 pub struct Record<'a> {
-    /// `bypass` or `evaluate`.
+    /// `bypass`, `evaluate` or `fail-open`.
     pub event: &'a str,
     /// Who pushed.
     pub user: Option<&'a str>,
     /// The bypass reason.
     pub reason: Option<&'a str>,
+    /// Why the hook could not judge the push (`fail-open`; sanitized).
+    pub error: Option<&'a str>,
     /// The ref updates of the push.
     pub refs: &'a [RefUpdate],
     /// The findings concerned.
@@ -147,7 +208,8 @@ pub struct Record<'a> {
 }
 
 /// Append one JSON line to `log` (relative to `git_dir`), under an exclusive lock, in one
-/// write: concurrent pushes never interleave or lose lines.
+/// write: concurrent pushes never interleave or lose lines. A write that fails part way (a
+/// full disk) is taken back, so the log holds only complete lines.
 pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result<PathBuf> {
     let path = git_dir.join(log);
     let entry = Entry {
@@ -155,6 +217,7 @@ pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result
         event: record.event,
         user: record.user,
         reason: record.reason,
+        error: record.error,
         refs: record
             .refs
             .iter()
@@ -180,11 +243,153 @@ pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result
     };
     let mut line = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(&path)?;
     file.lock()?;
-    let written = file.write_all(&line).and_then(|()| file.flush());
+    let written = append_line(&mut file, &line);
     let _ = file.unlock();
     written.map(|()| path)
+}
+
+/// The line a crash or a failed write left unfinished at the end of a log, replaced by this
+/// record: its length and its text (lossy UTF-8), so that every line of the log is JSON and
+/// nothing it held is lost.
+#[derive(Serialize)]
+struct FragmentEntry<'a> {
+    time: String,
+    event: &'a str,
+    bytes: u64,
+    text: &'a str,
+}
+
+/// An unfinished last line longer than this is left in place, on a line of its own: reading
+/// it back whole could take any amount of memory.
+const MAX_FRAGMENT: u64 = 16 << 20;
+
+/// What [`append_line`] needs of a log file: a [`std::fs::File`] opened for appending, or in
+/// tests a disk that fills up.
+trait LogFile {
+    /// The length in bytes.
+    fn size(&mut self) -> std::io::Result<u64>;
+    /// Fill `buf` from `offset`.
+    fn read_exact_from(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
+    /// Write all of `bytes` at the end, and onto the disk.
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    /// Cut the file to `len` bytes.
+    fn truncate(&mut self, len: u64) -> std::io::Result<()>;
+}
+
+impl LogFile for std::fs::File {
+    fn size(&mut self) -> std::io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn read_exact_from(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        // Opened for appending: the position moves reads only, every write goes to the end.
+        self.seek(SeekFrom::Start(offset))?;
+        self.read_exact(buf)
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_all(bytes)?;
+        self.sync_data()
+    }
+
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        self.set_len(len)
+    }
+}
+
+/// Append `line` (one JSON record and its newline) so that the log holds only complete lines,
+/// whatever happens:
+///
+/// - the line goes out in one write; if that write fails part way (a full disk, a file size
+///   limit), the log is cut back to its length before it, and the error returned;
+/// - an unfinished last line found in the log (a crash, or a write an older pushgate did not
+///   take back) is replaced by a `fragment` record holding its text, then the line follows;
+///   if that write fails, the unfinished line is put back as it was.
+fn append_line(file: &mut impl LogFile, line: &[u8]) -> std::io::Result<()> {
+    let len = file.size()?;
+    let fragment = unfinished_line(file, len)?;
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    let keep = match &fragment {
+        None => len,
+        Some(Unfinished::Readable { start, text }) => {
+            let entry = FragmentEntry {
+                time: jiff::Timestamp::now().to_string(),
+                event: "fragment",
+                bytes: len - start,
+                text: &String::from_utf8_lossy(text),
+            };
+            bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+            bytes.push(b'\n');
+            *start
+        }
+        Some(Unfinished::TooLong) => {
+            bytes.push(b'\n');
+            len
+        }
+    };
+    bytes.extend_from_slice(line);
+    if keep < len {
+        file.truncate(keep)?;
+    }
+    let written = file.append(&bytes);
+    if written.is_err() {
+        // Take the partial write back (best effort: the error already says the record was
+        // not written), and put back the unfinished line that was cut.
+        if file.truncate(keep).is_ok()
+            && let Some(Unfinished::Readable { text, .. }) = &fragment
+        {
+            let _ = file.append(text);
+        }
+    }
+    written
+}
+
+/// An unfinished last line of a log.
+enum Unfinished {
+    /// It starts at `start` and reads `text`.
+    Readable { start: u64, text: Vec<u8> },
+    /// It is longer than [`MAX_FRAGMENT`].
+    TooLong,
+}
+
+/// The last line of a log of `len` bytes, if it does not end in a newline.
+fn unfinished_line(file: &mut impl LogFile, len: u64) -> std::io::Result<Option<Unfinished>> {
+    const BLOCK: u64 = 64 << 10;
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut last = [0u8];
+    file.read_exact_from(len - 1, &mut last)?;
+    if last == *b"\n" {
+        return Ok(None);
+    }
+    // Walk back a block at a time to the newline before it, or the start of the file.
+    let mut end = len;
+    let start = loop {
+        if len - end >= MAX_FRAGMENT {
+            return Ok(Some(Unfinished::TooLong));
+        }
+        let from = end.saturating_sub(BLOCK);
+        let mut block = vec![0u8; usize::try_from(end - from).map_err(std::io::Error::other)?];
+        file.read_exact_from(from, &mut block)?;
+        if let Some(i) = block.iter().rposition(|b| *b == b'\n') {
+            break from + i as u64 + 1;
+        }
+        if from == 0 {
+            break 0;
+        }
+        end = from;
+    };
+    let mut text = vec![0u8; usize::try_from(len - start).map_err(std::io::Error::other)?];
+    file.read_exact_from(start, &mut text)?;
+    Ok(Some(Unfinished::Readable { start, text }))
 }
 
 #[cfg(test)]
@@ -272,6 +477,182 @@ mod tests {
             matches!(decide(&policy, &e), Decision::Refused(_)),
             "an empty name allows nobody"
         );
+    }
+
+    #[test]
+    fn a_reason_needs_a_letter_or_a_digit() {
+        let mut policy = Policy::builtin();
+        policy.file.bypass.enabled = true;
+        for nothing in [
+            "pushgate.bypass=\u{200b}",
+            "pushgate.bypass=\x01",
+            "pushgate.bypass=-",
+            "pushgate.bypass= \u{feff}\u{200d}\u{202e} -- ",
+        ] {
+            let Decision::Refused(why) = decide(&policy, &env(&[nothing], "ann")) else {
+                panic!("{nothing:?} was taken for a reason");
+            };
+            assert!(why.starts_with("a bypass needs a reason"), "{why}");
+        }
+        for reason in ["restore after incident 42", "42", "hotfix: rollback", "修正"] {
+            assert!(
+                matches!(
+                    decide(&policy, &env(&[&format!("pushgate.bypass={reason}")], "ann")),
+                    Decision::Granted { .. }
+                ),
+                "{reason:?}"
+            );
+        }
+        assert!(!has_words(b"\xff\xfe"), "invalid UTF-8 is no word");
+        assert!(has_words("x\u{200b}".as_bytes()));
+        policy.file.bypass.require_reason = false;
+        assert!(matches!(
+            decide(&policy, &env(&["pushgate.bypass=-"], "ann")),
+            Decision::Granted { .. }
+        ));
+    }
+
+    #[test]
+    fn a_policy_that_logs_no_bypasses_grants_none() {
+        let mut policy = Policy::builtin();
+        policy.file.bypass.enabled = true;
+        policy.file.bypass.log = String::new();
+        assert!(!possible(&policy));
+        let Decision::Refused(why) = decide(&policy, &env(&["pushgate.bypass=hotfix"], "ann")) else {
+            panic!("granted without a log");
+        };
+        assert!(why.contains("the policy logs no bypasses"), "{why}");
+    }
+
+    /// A disk with room for `room` bytes: a write beyond it stores what fits and fails, as a
+    /// full disk does.
+    struct Disk {
+        bytes: Vec<u8>,
+        room: usize,
+    }
+
+    impl LogFile for Disk {
+        fn size(&mut self) -> std::io::Result<u64> {
+            Ok(self.bytes.len() as u64)
+        }
+
+        fn read_exact_from(&mut self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+            let start = usize::try_from(offset).expect("small");
+            buf.copy_from_slice(&self.bytes[start..start + buf.len()]);
+            Ok(())
+        }
+
+        fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            let fits = self.room.saturating_sub(self.bytes.len()).min(bytes.len());
+            self.bytes.extend_from_slice(&bytes[..fits]);
+            if fits < bytes.len() {
+                return Err(std::io::ErrorKind::StorageFull.into());
+            }
+            Ok(())
+        }
+
+        fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+            self.bytes.truncate(usize::try_from(len).expect("small"));
+            Ok(())
+        }
+    }
+
+    fn json_lines(bytes: &[u8]) -> Vec<serde_json::Value> {
+        let text = std::str::from_utf8(bytes).expect("utf-8");
+        assert!(text.is_empty() || text.ends_with('\n'), "unfinished line: {text:?}");
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+            .collect()
+    }
+
+    const RECORD: &[u8] = b"{\"event\":\"bypass\",\"reason\":\"x\"}\n";
+
+    #[test]
+    fn a_write_that_fails_part_way_is_taken_back() {
+        let mut disk = Disk {
+            bytes: RECORD.to_vec(),
+            room: RECORD.len() + 10,
+        };
+        let e = append_line(&mut disk, RECORD).expect_err("no room");
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(disk.bytes, RECORD, "the partial line was left in the log");
+        // Room again: the next record is a line of its own.
+        disk.room = usize::MAX;
+        append_line(&mut disk, RECORD).expect("written");
+        assert_eq!(json_lines(&disk.bytes).len(), 2);
+    }
+
+    #[test]
+    fn an_unfinished_line_becomes_a_fragment_record_and_the_next_record_its_own_line() {
+        // What a failed write of an older version left: the start of a record, no newline.
+        let fragment = br#"{"time":"2025-01-01T00:00:00Z","event":"bypass","user":"alice","reason":"disk ful"#;
+        for before in [&b""[..], RECORD] {
+            let mut bytes = before.to_vec();
+            bytes.extend_from_slice(fragment);
+            let mut disk = Disk {
+                bytes,
+                room: usize::MAX,
+            };
+            append_line(&mut disk, RECORD).expect("written");
+            let lines = json_lines(&disk.bytes);
+            let [.., cut, last] = &lines[..] else {
+                panic!("{lines:?}")
+            };
+            assert_eq!(lines.len(), 2 + usize::from(!before.is_empty()), "{lines:?}");
+            assert_eq!(cut["event"], "fragment");
+            assert_eq!(cut["bytes"], fragment.len());
+            assert_eq!(cut["text"], std::str::from_utf8(fragment).expect("utf-8"));
+            assert_eq!(last["event"], "bypass");
+        }
+    }
+
+    #[test]
+    fn a_failed_write_puts_the_unfinished_line_back() {
+        let mut bytes = RECORD.to_vec();
+        bytes.extend_from_slice(b"{\"event\":\"by");
+        let mut disk = Disk {
+            room: bytes.len() + 20,
+            bytes: bytes.clone(),
+        };
+        assert!(append_line(&mut disk, RECORD).is_err());
+        assert_eq!(disk.bytes, bytes);
+    }
+
+    #[test]
+    fn a_long_unfinished_line_is_found_across_blocks() {
+        let mut bytes = RECORD.to_vec();
+        let start = bytes.len();
+        bytes.extend(std::iter::repeat_n(b'a', 200 << 10));
+        let mut disk = Disk {
+            bytes,
+            room: usize::MAX,
+        };
+        let len = disk.bytes.len() as u64;
+        let Some(Unfinished::Readable { start: found, text }) = unfinished_line(&mut disk, len).expect("read") else {
+            panic!("not found");
+        };
+        assert_eq!(found, start as u64);
+        assert_eq!(text.len(), 200 << 10);
+    }
+
+    #[test]
+    fn the_log_file_on_disk_stays_json_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log.jsonl");
+        std::fs::write(&path, b"{\"event\":\"bypass\",\"user\":\"al").expect("seed");
+        let record = Record {
+            event: "bypass",
+            user: Some("bob"),
+            reason: Some("hotfix"),
+            error: None,
+            refs: &[],
+            findings: &[],
+        };
+        append(dir.path(), "log.jsonl", &record).expect("append");
+        append(dir.path(), "log.jsonl", &record).expect("append");
+        let lines = json_lines(&std::fs::read(&path).expect("read"));
+        let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
+        assert_eq!(events, ["fragment", "bypass", "bypass"]);
     }
 
     #[test]

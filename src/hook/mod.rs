@@ -13,7 +13,7 @@
 //! pusher (stderr), already sanitized.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -263,19 +263,30 @@ pub fn ref_in_scope(policy: &Policy, name: &[u8]) -> bool {
     refs.include.is_match(name) && !refs.exclude.is_match(name)
 }
 
+/// The push a hook is judging, as the logs record it.
+#[derive(Debug, Clone, Copy)]
+pub struct Push<'a> {
+    /// The repository's git directory: the logs the policy names are relative to it.
+    pub git_dir: &'a Path,
+    /// The ref updates git announced.
+    pub updates: &'a [input::RefUpdate],
+}
+
 /// Run `check` within the time budget ([`HookEnv::budget`], counted from the hook's start);
-/// past it, or on an error, `on_error` decides. The check runs on its own thread, so a budget
-/// that runs out ends the hook at once. With `PUSHGATE_DEBUG` the answer starts with
-/// [`HookEnv::describe`].
-pub fn within_budget<E: std::fmt::Display + Send + 'static>(
+/// past it, or on an error, `on_error` decides, and a push it lets through unjudged (a
+/// fail-open) is recorded in the bypass log with the pusher, its refs and the error. The check
+/// runs on its own thread, so a budget that runs out ends the hook at once. With
+/// `PUSHGATE_DEBUG` the answer starts with [`HookEnv::describe`].
+pub fn within_budget<E: std::error::Error + Send + 'static>(
     policy: &Policy,
     env: &HookEnv,
+    push: Push<'_>,
     check: impl FnOnce() -> Result<Response, E> + Send + 'static,
 ) -> Response {
-    let mut response = judge_within_budget(policy, env, check);
+    let mut response = judge_within_budget(policy, env, push, check);
     if response.exit != 0 && env.from_gitlab_web() {
         let mut note = "pushgate: this change was made in GitLab's web interface: remove the file there, or from a clone and push again".to_owned();
-        if policy.file.bypass.enabled {
+        if bypass::possible(policy) {
             note.push_str("; a bypass needs a push option, which only a push from a clone can carry");
         }
         note.push('\n');
@@ -289,9 +300,10 @@ pub fn within_budget<E: std::fmt::Display + Send + 'static>(
     response
 }
 
-fn judge_within_budget<E: std::fmt::Display + Send + 'static>(
+fn judge_within_budget<E: std::error::Error + Send + 'static>(
     policy: &Policy,
     env: &HookEnv,
+    push: Push<'_>,
     check: impl FnOnce() -> Result<Response, E> + Send + 'static,
 ) -> Response {
     let budget = env.budget(policy);
@@ -311,7 +323,8 @@ fn judge_within_budget<E: std::fmt::Display + Send + 'static>(
             };
             match received {
                 Ok(Ok(response)) => return response,
-                Ok(Err(e)) => format!("internal error: {e}"),
+                // With its causes: the OS error behind a failed write names what to fix.
+                Ok(Err(e)) => format!("internal error: {}", crate::error::chain(&e)),
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     // The check is abandoned, still running: nothing of it may outlive us.
                     store::remove_abandoned_views();
@@ -329,14 +342,45 @@ fn judge_within_budget<E: std::fmt::Display + Send + 'static>(
     let (exit, verdict) = match policy.file.hook.on_error {
         OnError::Reject => (
             1,
-            "push rejected ([hook] on_error = \"reject\"); try again, or ask the server's administrators",
+            "push rejected ([hook] on_error = \"reject\"); try again, or ask the server's administrators".to_owned(),
         ),
-        OnError::Allow => (0, "push allowed without a complete check ([hook] on_error = \"allow\")"),
+        OnError::Allow => (
+            0,
+            format!(
+                "push allowed without a complete check ([hook] on_error = \"allow\"){}",
+                log_fail_open(policy, env, push, &what)
+            ),
+        ),
     };
     let text = format!("pushgate: {what}\npushgate: {verdict}\n");
     Response {
         exit,
         message: env.decorate(text.as_bytes()),
+    }
+}
+
+/// Record a push `on_error = "allow"` lets through unjudged in the bypass log, as a bypass
+/// is recorded: event `fail-open`, the pusher, the refs and `error`. The push goes through
+/// either way (the policy chose that); the answer says where it was logged, or why not.
+fn log_fail_open(policy: &Policy, env: &HookEnv, push: Push<'_>, error: &str) -> String {
+    let log = &policy.file.bypass.log;
+    if log.is_empty() {
+        return "; not logged ([bypass] log = \"\")".to_owned();
+    }
+    let record = bypass::Record {
+        event: "fail-open",
+        user: bypass::known_user(env),
+        reason: None,
+        error: Some(error),
+        refs: push.updates,
+        findings: &[],
+    };
+    match pre_receive::log(push.git_dir, log, &record) {
+        Ok(()) => format!(", logged in {}", crate::util::sanitize(log.as_bytes())),
+        Err(e) => format!(
+            "\npushgate: the fail-open could not be logged ({})",
+            crate::util::sanitize(e.as_bytes())
+        ),
     }
 }
 
@@ -455,15 +499,31 @@ mod tests {
         policy
     }
 
-    fn slow() -> Result<Response, String> {
+    /// A push into a directory of its own (where the logs go).
+    fn in_dir(dir: &tempfile::TempDir) -> Push<'_> {
+        Push {
+            git_dir: dir.path(),
+            updates: &[],
+        }
+    }
+
+    type Check = Result<Response, std::io::Error>;
+
+    fn slow() -> Check {
         std::thread::sleep(Duration::from_secs(3));
         Ok(Response::default())
     }
 
     #[test]
     fn the_time_budget_ends_the_check_and_on_error_decides() {
+        let dir = tempfile::tempdir().expect("tempdir");
         let started = std::time::Instant::now();
-        let r = within_budget(&policy_with(1, OnError::Reject), &HookEnv::default(), slow);
+        let r = within_budget(
+            &policy_with(1, OnError::Reject),
+            &HookEnv::default(),
+            in_dir(&dir),
+            slow,
+        );
         assert!(started.elapsed() < Duration::from_secs(3), "did not wait for the check");
         assert_eq!(r.exit, 1);
         let text = String::from_utf8_lossy(&r.message);
@@ -471,28 +531,118 @@ mod tests {
             text.contains("time budget of 1 s") && text.contains("push rejected"),
             "{text}"
         );
+        assert!(
+            !dir.path().join("pushgate-bypass.jsonl").exists(),
+            "a rejection is no fail-open"
+        );
 
-        let r = within_budget(&policy_with(1, OnError::Allow), &HookEnv::default(), slow);
+        let r = within_budget(&policy_with(1, OnError::Allow), &HookEnv::default(), in_dir(&dir), slow);
         assert_eq!(r.exit, 0);
-        assert!(String::from_utf8_lossy(&r.message).contains("push allowed without a complete check"));
+        let text = String::from_utf8_lossy(&r.message);
+        assert!(
+            text.contains(
+                "push allowed without a complete check ([hook] on_error = \"allow\"), logged in pushgate-bypass.jsonl"
+            ),
+            "{text}"
+        );
+        let log = std::fs::read_to_string(dir.path().join("pushgate-bypass.jsonl")).expect("log");
+        let entry: serde_json::Value = serde_json::from_str(log.trim_end()).expect("one JSON line");
+        assert_eq!(entry["event"], "fail-open");
+        assert!(
+            entry["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("time budget of 1 s")),
+            "{entry}"
+        );
     }
 
     #[test]
-    fn errors_follow_on_error_and_answers_pass_through() {
-        let fail = || -> Result<Response, String> { Err("object \u{1b}[2J gone".into()) };
-        let r = within_budget(&policy_with(5, OnError::Reject), &HookEnv::default(), fail);
+    fn errors_follow_on_error_with_their_causes_and_answers_pass_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fail = || -> Check { Err(std::io::Error::other("object \u{1b}[2J gone")) };
+        let r = within_budget(
+            &policy_with(5, OnError::Reject),
+            &HookEnv::default(),
+            in_dir(&dir),
+            fail,
+        );
         assert_eq!(r.exit, 1);
         let text = String::from_utf8_lossy(&r.message);
         assert!(text.contains("internal error") && !text.contains('\u{1b}'), "{text}");
-        let ok = || -> Result<Response, String> {
+
+        // The OS error under what was being done is named.
+        let full = || -> Result<Response, crate::repo::RepoError> {
+            Err(crate::repo::RepoError::read(
+                "writing the view",
+                std::io::Error::from(std::io::ErrorKind::StorageFull),
+            ))
+        };
+        let r = within_budget(
+            &policy_with(5, OnError::Reject),
+            &HookEnv::default(),
+            in_dir(&dir),
+            full,
+        );
+        let text = String::from_utf8_lossy(&r.message);
+        assert!(
+            text.contains("internal error: writing the view: ")
+                && text.contains(&std::io::Error::from(std::io::ErrorKind::StorageFull).to_string()),
+            "{text}"
+        );
+
+        let ok = || -> Check {
             Ok(Response {
                 exit: 1,
                 message: b"x".to_vec(),
             })
         };
         assert_eq!(
-            within_budget(&policy_with(0, OnError::Allow), &HookEnv::default(), ok).exit,
+            within_budget(&policy_with(0, OnError::Allow), &HookEnv::default(), in_dir(&dir), ok).exit,
             1
         );
+        assert!(
+            !dir.path().join("pushgate-bypass.jsonl").exists(),
+            "a judged push is no fail-open"
+        );
+    }
+
+    #[test]
+    fn a_fail_open_names_the_pusher_and_the_refs_or_says_why_it_is_not_logged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let updates = [input::RefUpdate {
+            old: None,
+            new: Some(gix::ObjectId::empty_tree(gix::hash::Kind::Sha1)),
+            name: "refs/heads/main".into(),
+        }];
+        let push = Push {
+            git_dir: dir.path(),
+            updates: &updates,
+        };
+        let env = HookEnv {
+            user: Some("carol".into()),
+            ..HookEnv::default()
+        };
+        let fail = || -> Check { Err(std::io::Error::other("pack \u{1b}[31m unreadable")) };
+        let r = within_budget(&policy_with(5, OnError::Allow), &env, push, fail);
+        assert_eq!(r.exit, 0);
+        let log = std::fs::read_to_string(dir.path().join("pushgate-bypass.jsonl")).expect("log");
+        let entry: serde_json::Value = serde_json::from_str(log.trim_end()).expect("one JSON line");
+        assert_eq!(entry["event"], "fail-open");
+        assert_eq!(entry["user"], "carol");
+        assert_eq!(entry["refs"][0]["ref"], "refs/heads/main");
+        assert_eq!(entry["error"], "internal error: pack \\u{1b}[31m unreadable");
+
+        let mut policy = policy_with(5, OnError::Allow);
+        policy.file.bypass.log = String::new();
+        let r = within_budget(&policy, &env, push, fail);
+        assert_eq!(r.exit, 0);
+        assert!(String::from_utf8_lossy(&r.message).contains("not logged ([bypass] log = \"\")"));
+
+        // A log that cannot be written: the push still goes through, and the pusher reads why.
+        policy.file.bypass.log = "no/such/dir/log.jsonl".into();
+        let r = within_budget(&policy, &env, push, fail);
+        assert_eq!(r.exit, 0);
+        let text = String::from_utf8_lossy(&r.message);
+        assert!(text.contains("the fail-open could not be logged ("), "{text}");
     }
 }

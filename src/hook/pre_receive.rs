@@ -134,6 +134,7 @@ fn judge(
                 event: "bypass",
                 user: user.as_deref(),
                 reason: Some(reason),
+                error: None,
                 refs: updates,
                 findings: &judgement.failing,
             };
@@ -143,7 +144,7 @@ fn judge(
                         user: user.clone(),
                         reason: reason.clone(),
                     });
-                    bypass_log = (!policy.file.bypass.log.is_empty()).then(|| policy.file.bypass.log.clone());
+                    bypass_log = Some(policy.file.bypass.log.clone());
                 }
                 Err(e) => notes.push(format!("bypass refused: the bypass log cannot be written ({e})")),
             }
@@ -154,6 +155,7 @@ fn judge(
             event: "evaluate",
             user: bypass::known_user(env),
             reason: None,
+            error: None,
             refs: updates,
             findings: &judgement.failing,
         };
@@ -163,8 +165,8 @@ fn judge(
     }
     let exit = u8::from(judgement.fails());
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.name.clone(), u.old)).collect();
-    // A refused bypass is not offered again.
-    let hint = (policy.file.bypass.enabled && !matches!(decision, Decision::Refused(_))).then(|| {
+    // A refused bypass is not offered again, nor one the policy cannot grant.
+    let hint = (bypass::possible(policy) && !matches!(decision, Decision::Refused(_))).then(|| {
         format!(
             "to push anyway, if you may: git push -o {}=\"<reason>\"",
             bypass::OPTION
@@ -198,7 +200,7 @@ fn judge(
 }
 
 /// Append a record to a log the policy names (relative to the git directory); "" logs nothing.
-fn log(git_dir: &Path, name: &str, record: &bypass::Record<'_>) -> Result<(), String> {
+pub(super) fn log(git_dir: &Path, name: &str, record: &bypass::Record<'_>) -> Result<(), String> {
     if name.is_empty() {
         return Ok(());
     }

@@ -8,8 +8,10 @@
 //! stored commits, so the cost follows the push, not the repository.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use gix::ObjectId;
 
@@ -25,7 +27,7 @@ pub struct PushStore {
     /// already has are stored there too).
     incoming: Option<HashSet<ObjectId>>,
     /// The private object directory whose `info/alternates` joins quarantine and repository.
-    _view: Option<tempfile::TempDir>,
+    view: Option<View>,
 }
 
 impl PushStore {
@@ -41,7 +43,7 @@ impl PushStore {
                 repo,
                 before: None,
                 incoming: None,
-                _view: None,
+                view: None,
             });
         };
         let hash = repo.object_hash();
@@ -63,21 +65,14 @@ impl PushStore {
 
         // Never write into the quarantine (git moves all of it into the repository): the view
         // is a private directory holding only `info/alternates`.
-        let view = tempfile::Builder::new()
-            .prefix("pushgate-odb-")
-            .tempdir()
-            .map_err(|e| RepoError::read("creating a temporary object directory", e))?;
         let mut dirs = vec![quarantine];
         if alternates.is_empty() {
             dirs.push(repo.common_dir().join("objects"));
         } else {
             dirs.extend(alternates.iter().map(|a| absolute(repo.git_dir(), a)));
         }
-        register(view.path());
         let list: String = dirs.iter().map(|d| format!("{}\n", d.display())).collect();
-        std::fs::create_dir_all(view.path().join("info"))
-            .and_then(|()| std::fs::write(view.path().join("info/alternates"), list))
-            .map_err(|e| RepoError::read("writing the temporary object directory", e))?;
+        let view = View::create(&view_parents(), &list)?;
         let handle =
             gix::odb::at(view.path(), hash).map_err(|e| RepoError::read("opening the quarantined object store", e))?;
         repo.objects = gix::OdbHandle::from(handle).with_write_passthrough();
@@ -91,7 +86,7 @@ impl PushStore {
             repo,
             before: Some(before),
             incoming: Some(incoming),
-            _view: Some(view),
+            view: Some(view),
         })
     }
 
@@ -116,10 +111,91 @@ impl PushStore {
 
 impl Drop for PushStore {
     fn drop(&mut self) {
-        if let Some(view) = &self._view {
-            let mut views = VIEWS.lock().unwrap_or_else(PoisonError::into_inner);
-            views.retain(|v| v != view.path());
+        if let Some(view) = &self.view {
+            unregister(view.path());
         }
+    }
+}
+
+/// The private object view of one push: a directory `pushgate-odb-<pid>-<random>` in a
+/// temporary directory, holding `info/alternates` (the quarantine, then the repository's
+/// objects) and a `lock` file this process holds locked while the view is in use. The lock
+/// is how other hooks tell a live view from one a killed hook left behind (see
+/// [`remove_stale_views`]): the system releases it whenever the process ends, `kill -9`
+/// included. Removed when dropped.
+struct View {
+    dir: tempfile::TempDir,
+    _lock: Option<File>,
+}
+
+/// The name every view starts with.
+const VIEW_PREFIX: &str = "pushgate-odb-";
+
+/// Where a view may go, in order: the temporary directory (`TMPDIR`), then the system's
+/// usual ones, so that a full or broken `TMPDIR` does not stop every push (a view is one small
+/// file).
+fn view_parents() -> Vec<PathBuf> {
+    let mut parents = vec![std::env::temp_dir()];
+    if cfg!(unix) {
+        for dir in ["/tmp", "/var/tmp", "/dev/shm"] {
+            let dir = PathBuf::from(dir);
+            if !parents.contains(&dir) {
+                parents.push(dir);
+            }
+        }
+    }
+    parents
+}
+
+impl View {
+    /// A view listing `alternates`, in the first of `parents` where one can be made; each
+    /// failure is named, with its directory and the OS error, if none can.
+    fn create(parents: &[PathBuf], alternates: &str) -> Result<View, RepoError> {
+        let mut failures = Vec::new();
+        for parent in parents {
+            match View::create_in(parent, alternates) {
+                Ok(view) => {
+                    remove_stale_views(parent, view.path());
+                    return Ok(view);
+                }
+                Err(e) => failures.push(format!("in {}: {e}", parent.display())),
+            }
+        }
+        Err(RepoError::read(
+            format!("creating the push's private object directory ({VIEW_PREFIX}*)"),
+            std::io::Error::other(failures.join("; ")),
+        ))
+    }
+
+    fn create_in(parent: &Path, alternates: &str) -> std::io::Result<View> {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{VIEW_PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)?;
+        // Known at once, so that a hook that runs out of time removes it even half made.
+        register(dir.path());
+        match View::fill(dir.path(), alternates) {
+            Ok(lock) => Ok(View { dir, _lock: lock }),
+            Err(e) => {
+                // Dropping `dir` removes it.
+                unregister(dir.path());
+                Err(e)
+            }
+        }
+    }
+
+    /// Lock the view, then write its alternates.
+    fn fill(dir: &Path, alternates: &str) -> std::io::Result<Option<File>> {
+        let lock = File::create(dir.join(LOCK))?;
+        // Where the file system cannot lock, other hooks cannot tell either, and leave the
+        // view alone for a day (see `is_stale`).
+        let locked = lock.try_lock().is_ok();
+        std::fs::create_dir(dir.join("info"))?;
+        std::fs::write(dir.join("info").join("alternates"), alternates)?;
+        Ok(locked.then_some(lock))
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
     }
 }
 
@@ -135,6 +211,13 @@ fn register(view: &Path) {
         .push(view.to_owned());
 }
 
+fn unregister(view: &Path) {
+    VIEWS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|v| v != view);
+}
+
 /// Remove every object view still open; for a process about to exit without its check.
 pub fn remove_abandoned_views() {
     let views = std::mem::take(&mut *VIEWS.lock().unwrap_or_else(PoisonError::into_inner));
@@ -142,6 +225,91 @@ pub fn remove_abandoned_views() {
         // Best effort: the process is ending, and the view holds nothing but a path list.
         let _ = std::fs::remove_dir_all(view);
     }
+}
+
+/// The file in a view its hook holds locked.
+const LOCK: &str = "lock";
+
+/// A view younger than this is never removed: its hook may be between making it and locking it.
+const GRACE: Duration = Duration::from_secs(10 * 60);
+
+/// A view without a lock file (made by an older pushgate, or by a hook killed before it
+/// locked) is removed once this old: no hook's time budget comes near it in practice.
+const UNLOCKED_AGE: Duration = Duration::from_secs(60 * 60);
+
+/// A view whose lock cannot be tested (a file system without locks) is removed once this old.
+const UNTESTABLE_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// At most this many stale views are removed by one hook, so that none spends long on it.
+const MAX_REMOVED: usize = 100;
+
+/// Remove the views in `parent` that hooks killed before they could clean up (`kill -9`, the
+/// machine's OOM killer) left behind; `own` is this hook's view. A view goes only when it is
+/// this user's, and its lock is free (its hook is gone) or it is old (see the ages above), so
+/// that the view of a hook running at the same time is never touched. Best effort: a view
+/// that cannot be examined or removed stays.
+fn remove_stale_views(parent: &Path, own: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let owner = std::fs::metadata(own).ok();
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        if removed >= MAX_REMOVED {
+            break;
+        }
+        let path = entry.path();
+        if path == own || !entry.file_name().to_string_lossy().starts_with(VIEW_PREFIX) {
+            continue;
+        }
+        // Never follow a link: only directories themselves.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() || !same_owner(&meta, owner.as_ref()) {
+            continue;
+        }
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if is_stale(&path, age) && std::fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+}
+
+/// Whether the view at `path`, last changed `age` ago, belongs to no live hook.
+fn is_stale(path: &Path, age: Duration) -> bool {
+    if age < GRACE {
+        return false;
+    }
+    match File::open(path.join(LOCK)) {
+        // Free: the hook that held it is gone (the lock taken here goes with the file).
+        Ok(lock) => match lock.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => false,
+            Err(std::fs::TryLockError::Error(_)) => age > UNTESTABLE_AGE,
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => age > UNLOCKED_AGE,
+        Err(_) => age > UNTESTABLE_AGE,
+    }
+}
+
+/// Whether `meta` has the owner of this hook's own view.
+#[cfg(unix)]
+fn same_owner(meta: &std::fs::Metadata, own: Option<&std::fs::Metadata>) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    own.is_some_and(|own| own.uid() == meta.uid())
+}
+
+/// Whether `meta` has the owner of this hook's own view (elsewhere, the temporary directory is
+/// the user's own).
+#[cfg(not(unix))]
+fn same_owner(_meta: &std::fs::Metadata, _own: Option<&std::fs::Metadata>) -> bool {
+    true
 }
 
 /// git gives the quarantine paths absolute, but `GIT_DIR=.` style relative paths are resolved
@@ -153,5 +321,101 @@ fn absolute(git_dir: &Path, p: &Path) -> PathBuf {
         std::env::current_dir()
             .map(|cwd| cwd.join(p))
             .unwrap_or_else(|_| git_dir.join(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn age(path: &Path, by: Duration) {
+        let when = SystemTime::now() - by;
+        File::open(path).expect("open").set_modified(when).expect("set mtime");
+    }
+
+    #[test]
+    fn a_view_goes_where_it_can_and_failures_name_the_directory_and_the_os_error() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, "").expect("file");
+        let missing = tmp.path().join("missing");
+        let Err(e) = View::create(&[file.clone(), missing.clone()], "/x\n") else {
+            panic!("a view in a file");
+        };
+        let text = crate::error::chain(&e);
+        assert!(
+            text.starts_with("creating the push's private object directory (pushgate-odb-*): "),
+            "{text}"
+        );
+        for dir in [&file, &missing] {
+            // The OS's words for it, e.g. "Not a directory (os error 20)".
+            let os = std::fs::create_dir(dir.join("x")).expect_err("cannot").to_string();
+            assert!(
+                text.contains(&format!("in {}: {os}", dir.display())),
+                "{os:?} in {text}"
+            );
+        }
+        assert_eq!(
+            VIEWS
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|v| v.starts_with(tmp.path()))
+                .count(),
+            0
+        );
+
+        let good = tmp.path().join("good");
+        std::fs::create_dir(&good).expect("dir");
+        let view = View::create(&[file, good.clone()], "/x\n").expect("the second directory");
+        assert!(view.path().starts_with(&good));
+        let name = view.path().file_name().expect("name").to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(&format!("pushgate-odb-{}-", std::process::id())),
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(view.path().join("info/alternates")).expect("alternates"),
+            "/x\n"
+        );
+        let path = view.path().to_owned();
+        drop(view);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn stale_views_go_and_live_ones_stay() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let view = |name: &str, lock: bool| {
+            let dir = tmp.path().join(name);
+            std::fs::create_dir_all(dir.join("info")).expect("view");
+            if lock {
+                File::create(dir.join(LOCK)).expect("lock file");
+            }
+            dir
+        };
+        let killed = view("pushgate-odb-1-killed", true);
+        let older_version = view("pushgate-odb-abcdef", false);
+        let live = view("pushgate-odb-2-live", true);
+        let held = File::open(live.join(LOCK)).expect("open");
+        held.lock().expect("held by a live hook");
+        let starting = view("pushgate-odb-3-starting", true);
+        let unlocked_recent = view("pushgate-odb-4-recent", false);
+        let other = view("someone-else", false);
+        for dir in [&killed, &older_version, &live, &other] {
+            age(dir, Duration::from_secs(2 * 60 * 60));
+        }
+        age(&unlocked_recent, Duration::from_secs(20 * 60));
+
+        let own = View::create_in(tmp.path(), "/x\n").expect("own view");
+        remove_stale_views(tmp.path(), own.path());
+        assert!(!killed.exists(), "a view whose lock is free and old");
+        assert!(!older_version.exists(), "a view without a lock, an hour old");
+        assert!(live.exists(), "a view whose hook holds its lock");
+        assert!(starting.exists(), "a view just made");
+        assert!(unlocked_recent.exists(), "a view without a lock, younger than an hour");
+        assert!(other.exists(), "not a view");
+        assert!(own.path().exists(), "our own");
+        drop(held);
     }
 }

@@ -202,6 +202,28 @@ impl Policy {
         }
     }
 
+    /// Settings that are valid but do not do what they seem to, for `policy check`: a bypass
+    /// enabled with no log to record it (every bypass is refused), a fail-open with no log.
+    pub fn setting_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let (bypass, hook) = (&self.file.bypass, &self.file.hook);
+        if bypass.log.is_empty() && bypass.enabled {
+            warnings.push(
+                "[bypass] enabled = true, but log = \"\": every bypass is refused, because a bypass is only \
+                 granted with a record of it; name a log (the default is \"pushgate-bypass.jsonl\")"
+                    .to_owned(),
+            );
+        }
+        if bypass.log.is_empty() && hook.on_error == OnError::Allow {
+            warnings.push(
+                "[hook] on_error = \"allow\" with [bypass] log = \"\": pushes let through unchecked are not \
+                 logged; name a log (the default is \"pushgate-bypass.jsonl\")"
+                    .to_owned(),
+            );
+        }
+        warnings
+    }
+
     /// The effective policy as TOML, headed by where it came from.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(&self.file).unwrap_or_else(|e| format!("# cannot render policy: {e}\n"));

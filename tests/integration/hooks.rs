@@ -500,9 +500,81 @@ fn bypass_is_refused_without_permission_or_reason() {
     assert_eq!(server.rev("refs/heads/main"), Some(server.client_rev("main")));
 }
 
+/// A reason must say something: a zero-width space, a control character or a dash alone is
+/// refused like no reason at all; words in any script are a reason.
+#[test]
+fn bypass_reasons_without_words_are_refused() {
+    let server = Server::new();
+    server.config("receive.advertisePushOptions", "true");
+    server.policy(BYPASS_POLICY);
+    for nothing in ["\u{200b}", "\x01", "-", "\u{feff}\u{200d} -- "] {
+        let option = format!("pushgate.bypass={nothing}");
+        let r = server.push_env(&["-o", &option, "dump:refs/heads/main"], &[("USER", "alice")]);
+        assert_ne!(r.code, 0, "{nothing:?}: {}", r.describe());
+        let text = remote_text(&r);
+        assert!(
+            text.contains("bypass refused: a bypass needs a reason, in words (letters or digits)"),
+            "{nothing:?}: {text}"
+        );
+        assert!(!text.contains('\u{1}'), "{nothing:?}: {text}");
+    }
+    assert!(!server.bare.join("pushgate-bypass.jsonl").exists());
+    assert_eq!(server.rev("refs/heads/main"), Some(server.client_rev("main")));
+
+    let r = server.push_env(
+        &["-o", "pushgate.bypass=rétablir la sauvegarde", "dump:refs/heads/main"],
+        &[("USER", "alice")],
+    );
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        remote_text(&r).contains("push accepted under a bypass by alice (reason: rétablir la sauvegarde)"),
+        "{}",
+        r.describe()
+    );
+}
+
+/// A bypass leaves a record or does not happen: with `[bypass] log = ""` it is refused, and not
+/// offered; `policy check` warns about such a policy.
+#[test]
+fn a_bypass_the_policy_would_not_log_is_refused() {
+    let server = Server::new();
+    server.config("receive.advertisePushOptions", "true");
+    server.policy("[bypass]\nenabled = true\nlog = \"\"\n");
+    let r = server.push_env(
+        &[
+            "-o",
+            "pushgate.bypass=restore after incident 42",
+            "dump:refs/heads/main",
+        ],
+        &[("USER", "alice")],
+    );
+    assert_ne!(r.code, 0, "{}", r.describe());
+    let text = remote_text(&r);
+    assert!(
+        text.contains("bypass refused: the policy logs no bypasses ([bypass] log = \"\")"),
+        "{text}"
+    );
+    assert!(text.contains("push rejected"), "{text}");
+    assert_eq!(server.rev("refs/heads/main"), Some(server.client_rev("main")));
+
+    // Not offered to a push that did not ask.
+    let r = server.push(&["dump:refs/heads/main"]);
+    assert_ne!(r.code, 0, "{}", r.describe());
+    assert!(!remote_text(&r).contains("pushgate.bypass"), "{}", r.describe());
+
+    let r = server.pushgate(&["policy", "check"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        r.stdout
+            .contains("warning: [bypass] enabled = true, but log = \"\": every bypass is refused"),
+        "{}",
+        r.describe()
+    );
+}
+
 /// Break the server's stored `.gitattributes` blob, which git's own checks never read but
 /// pushgate must, to judge the paths of a new commit.
-fn corrupt_gitattributes(server: &Server) {
+pub fn corrupt_gitattributes(server: &Server) {
     let blob = git(&server.bare, &["rev-parse", "main:.gitattributes"]);
     let path = server.bare.join("objects").join(&blob[..2]).join(&blob[2..]);
     let mut perms = fs::metadata(&path).expect("loose object").permissions();
