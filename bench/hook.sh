@@ -13,7 +13,9 @@
 # rewrites it (`Latest data: <date>` each time). For a text or data file pushgate first reads
 # the messages of the newest 64 commits of the look-back window to tell whether the push is a
 # job's; only a job's push reads the whole window (1,000 commits by default) and the trees of
-# the directories in scope in the job's commits. For each push the script records:
+# the directories in scope. A fifth push starts a new branch from a commit 200 commits back:
+# its base is no checked ref's tip, so the hook walks by time from the new commit and from
+# every checked ref until nothing left can be new. For each push the script records:
 #   hook   the wall time of `pushgate pre-receive` inside the push (a timing wrapper hook)
 #   push   the wall time of the whole `git push` without any hook (git's own cost)
 set -euo pipefail
@@ -73,6 +75,9 @@ measure() {
   # Date the pushes just after the newest commit, so the look-back window holds the
   # repository's own recent history, as it would for a live repository.
   base=$(git -C "$client" log -1 --format=%ct HEAD)
+  # The base of the "old" pushes: 200 first-parent commits back, or the root.
+  local older
+  older=$(git -C "$client" rev-list --first-parent --max-count=201 HEAD | tail -n 1)
   local n=0
   # A person's message says something new each time; a job's repeats its template.
   word() { printf '%s' "$1" | md5sum | cut -c1-6 | tr '0-9a-f' 'g-v'; }
@@ -90,6 +95,16 @@ measure() {
     else
       echo "bench $1" > "$client/bench-$1.txt"
       git -C "$client" add "bench-$1.txt"
+    fi
+    if [ "$kind" = old ]; then
+      # A new branch from an older commit: no checked ref's tip is its base, so the hook
+      # walks by time from both sides to find what no checked ref reaches.
+      git -C "$client" checkout -q --detach "$older"
+      echo "bench $1" > "$client/bench-$1.txt"
+      git -C "$client" add "bench-$1.txt"
+      git -C "$client" commit -q -m "$message"
+      git -C "$client" push -q origin "HEAD:refs/heads/bench-old-$1" 2>/dev/null
+      return
     fi
     git -C "$client" commit -q -m "$message"
     git -C "$client" push -q origin "HEAD:refs/heads/bench-$kind" 2>/dev/null
@@ -113,13 +128,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a /
 
 echo "pre-receive, one-commit push, median of $runs ($(date -u +%Y-%m-%d), $(nproc) cores)"
 printf '%-8s %-26s %10s %10s %14s\n' repo push objects "hook (ms)" "git push (ms)"
-for kind in code text data job; do
+for kind in code text data job old; do
   read -r small_hook small_push small_objects < <(measure small "$kind")
   read -r large_hook large_push large_objects < <(measure large "$kind")
   label="adds a text file"
   [ "$kind" = code ] && label="adds a source file"
   [ "$kind" = data ] && label="rewrites a data file"
   [ "$kind" = job ] && label="a job rewrites a data file"
+  [ "$kind" = old ] && label="branches from an old commit"
   printf '%-8s %-26s %10s %10s %14s\n' small "$label" "$small_objects" "$small_hook" "$small_push"
   printf '%-8s %-26s %10s %10s %14s\n' large "$label" "$large_objects" "$large_hook" "$large_push"
   echo "hook time, large / small ($label): $(ratio "$large_hook" "$small_hook")"

@@ -608,16 +608,16 @@ fn on_error_decides_when_an_object_cannot_be_read() {
 /// dump, and half of those bypassed. Each is judged on its own, nothing is lost, and the
 /// bypass log holds one complete JSON line per bypass.
 #[test]
-fn sixteen_concurrent_pushes_are_each_judged_and_every_bypass_is_logged() {
+fn thirty_two_concurrent_pushes_are_each_judged_and_every_bypass_is_logged() {
     let server = Server::new();
     server.config("receive.advertisePushOptions", "true");
     server.policy(BYPASS_POLICY);
     let url = server.url();
-    // b1, b5, b9, b13: rejected; b3, b7, b11, b15: bypassed; the even ones: clean.
+    // b1, b5, b9, …: rejected; b3, b7, b11, …: bypassed; the even ones: clean.
     let bypassed = |i: usize| i % 4 == 3;
     let reason = |i: usize| format!("restore {i}: \"quoted\", back\\slash, ünïcode");
     let results: Vec<(usize, Run)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..16)
+        let handles: Vec<_> = (0..32)
             .map(|i| {
                 let url = url.clone();
                 let client = server.client.path().to_owned();
@@ -636,7 +636,7 @@ fn sixteen_concurrent_pushes_are_each_judged_and_every_bypass_is_logged() {
             .collect();
         handles.into_iter().map(|h| h.join().expect("push thread")).collect()
     });
-    assert_eq!(results.len(), 16);
+    assert_eq!(results.len(), 32);
     for (i, r) in results {
         let name = format!("refs/heads/b{i}");
         let text = remote_text(&r);
@@ -686,7 +686,7 @@ fn sixteen_concurrent_pushes_are_each_judged_and_every_bypass_is_logged() {
         })
         .collect();
     seen.sort();
-    let mut want: Vec<String> = (0..16)
+    let mut want: Vec<String> = (0..32)
         .filter(|&i| bypassed(i))
         .map(|i| format!("refs/heads/b{i}"))
         .collect();
