@@ -65,18 +65,25 @@ pub fn run(
             .map(|t| t.id)
             .collect();
         let stored = |id: &gix::oid| store.is_quarantined() && store.was_stored(id);
-        let (checked, unjudged) = if store.is_quarantined() {
-            let checked = reach::checked_refs(repo, in_scope, |_| false)?;
-            let unjudged = reach::unjudged(repo, &commits, &checked, Some(&stored))?;
-            (checked, unjudged)
+        let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
+        let olds: Vec<ObjectId> = updates
+            .iter()
+            .filter(|u| in_scope(&u.name))
+            .filter_map(|u| u.old)
+            .collect();
+        let brought = if store.is_quarantined() {
+            // The refs are still their old values.
+            let checked = || reach::checked_refs(repo, in_scope, |_| false);
+            reach::unjudged(repo, &commits, &olds, &checked, Some(&stored))?
         } else {
-            let pushed: HashSet<&[u8]> = updates.iter().map(|u| u.name.as_slice()).collect();
-            let mut checked = reach::checked_refs(repo, in_scope, |name| pushed.contains(name))?;
-            checked.extend(updates.iter().filter(|u| in_scope(&u.name)).filter_map(|u| u.old));
-            let unjudged = reach::unjudged(repo, &commits, &checked, None)?;
-            (checked, unjudged)
+            let checked = || {
+                let mut ids = reach::checked_refs(repo, in_scope, |name| pushed.contains(name))?;
+                ids.extend(&olds);
+                Ok(ids)
+            };
+            reach::unjudged(repo, &commits, &olds, &checked, None)?
         };
-        let judged = |id: &gix::oid| !unjudged.contains(id);
+        let judged = |id: &gix::oid| !brought.commits.contains(id);
         scan::run(
             repo,
             policy,
@@ -86,7 +93,7 @@ pub fn run(
                     judged: &judged,
                     stored: &stored,
                 },
-                whole_history: checked.is_empty(),
+                whole_history: !brought.based,
             },
             &crate::progress::Silent,
         )?

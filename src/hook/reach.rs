@@ -44,18 +44,34 @@ pub fn checked_refs(
     Ok(ids)
 }
 
-/// The commits reachable from `tips` and from none of `checked` (ref values, tags not yet
-/// peeled). `stored` says which objects were in the repository before the push (a quarantined
-/// push); without it every commit is walked by time.
+/// What a push brings to the checked refs.
+#[derive(Debug, Default)]
+pub struct Brought {
+    /// The commits reachable from the pushed tips and from no checked ref.
+    pub commits: HashSet<ObjectId>,
+    /// Whether they build on history a checked ref holds (otherwise they are whole histories
+    /// of their own, as the first push into an empty repository).
+    pub based: bool,
+}
+
+/// The commits reachable from `tips` and from none of the ref values `checked` lists (tags
+/// not yet peeled). `hints` are values known to be checked refs' (the old values of the
+/// pushed refs in scope): a push on top of one of them never lists the refs at all.
+/// `stored` says which objects were in the repository before the push (a quarantined push);
+/// without it every commit is walked by time.
 pub fn unjudged(
     repo: &gix::Repository,
     tips: &[ObjectId],
-    checked: &[ObjectId],
+    hints: &[ObjectId],
+    checked: &dyn Fn() -> Result<Vec<ObjectId>, RepoError>,
     stored: Option<&dyn Fn(&gix::oid) -> bool>,
-) -> Result<HashSet<ObjectId>, RepoError> {
-    let raw: HashSet<ObjectId> = checked.iter().copied().collect();
+) -> Result<Brought, RepoError> {
     let Some(stored) = stored else {
-        return paint(repo, tips, &peel(repo, checked));
+        let checked = checked()?;
+        return Ok(Brought {
+            commits: paint(repo, tips, &peel(repo, &checked))?,
+            based: !checked.is_empty(),
+        });
     };
     // Uploaded commits cannot be reachable from a ref: the refs only name stored ones.
     let mut new = HashSet::new();
@@ -63,7 +79,7 @@ pub fn unjudged(
     let mut visited = HashSet::new();
     let mut stack: Vec<ObjectId> = tips.to_vec();
     while let Some(id) = stack.pop() {
-        if raw.contains(&id) || !visited.insert(id) {
+        if !visited.insert(id) {
             continue;
         }
         if stored(&id) {
@@ -73,18 +89,25 @@ pub fn unjudged(
         new.insert(id);
         stack.extend(parents(repo, id)?);
     }
+    let based = !boundary.is_empty();
+    boundary.retain(|id| !hints.contains(id));
     if boundary.is_empty() {
-        return Ok(new);
+        return Ok(Brought { commits: new, based });
     }
-    let peeled = peel(repo, checked);
+    let checked = checked()?;
+    boundary.retain(|id| !checked.contains(id));
+    if boundary.is_empty() {
+        return Ok(Brought { commits: new, based });
+    }
+    let peeled = peel(repo, &checked);
     let known: HashSet<ObjectId> = peeled.iter().copied().collect();
     boundary.retain(|id| !known.contains(id));
     if boundary.is_empty() {
-        return Ok(new);
+        return Ok(Brought { commits: new, based });
     }
     let mut beyond = paint(repo, &boundary, &peeled)?;
     beyond.extend(new);
-    Ok(beyond)
+    Ok(Brought { commits: beyond, based })
 }
 
 /// `ids` peeled to the commits they name; what is no commit (a tag of a tree or blob, an

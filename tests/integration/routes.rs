@@ -415,19 +415,23 @@ fn the_commits_a_push_brings_are_what_git_rev_list_finds() {
         let tip_ids: Vec<gix::ObjectId> = tips.iter().map(|t| id(t)).collect();
         let hidden_ids: Vec<gix::ObjectId> = hidden.iter().map(|t| id(t)).collect();
         // Walked by time from both sides.
-        let got: BTreeSet<String> = pushgate::hook::reach::unjudged(&repo, &tip_ids, &hidden_ids, None)
-            .expect("unjudged")
-            .iter()
-            .map(|i| i.to_string())
-            .collect();
+        let got: BTreeSet<String> =
+            pushgate::hook::reach::unjudged(&repo, &tip_ids, &[], &|| Ok(hidden_ids.clone()), None)
+                .expect("unjudged")
+                .commits
+                .iter()
+                .map(|i| i.to_string())
+                .collect();
         assert_eq!(got, want, "{tips:?} --not {hidden:?}");
         // As a server sees it: every commit stored, so the walk goes on past the uploaded ones.
         let stored = |_: &gix::oid| true;
-        let got: BTreeSet<String> = pushgate::hook::reach::unjudged(&repo, &tip_ids, &hidden_ids, Some(&stored))
-            .expect("unjudged")
-            .iter()
-            .map(|i| i.to_string())
-            .collect();
+        let got: BTreeSet<String> =
+            pushgate::hook::reach::unjudged(&repo, &tip_ids, &[], &|| Ok(hidden_ids.clone()), Some(&stored))
+                .expect("unjudged")
+                .commits
+                .iter()
+                .map(|i| i.to_string())
+                .collect();
         assert_eq!(got, want, "stored: {tips:?} --not {hidden:?}");
         // Nothing stored but the hidden side: the uploaded commits are the new ones.
         let hidden_reach: BTreeSet<String> = if hidden.is_empty() {
@@ -439,11 +443,13 @@ fn the_commits_a_push_brings_are_what_git_rev_list_finds() {
             git(dir.path(), &args).lines().map(str::to_string).collect()
         };
         let stored = |i: &gix::oid| hidden_reach.contains(&i.to_string());
-        let got: BTreeSet<String> = pushgate::hook::reach::unjudged(&repo, &tip_ids, &hidden_ids, Some(&stored))
-            .expect("unjudged")
-            .iter()
-            .map(|i| i.to_string())
-            .collect();
+        let got: BTreeSet<String> =
+            pushgate::hook::reach::unjudged(&repo, &tip_ids, &[], &|| Ok(hidden_ids.clone()), Some(&stored))
+                .expect("unjudged")
+                .commits
+                .iter()
+                .map(|i| i.to_string())
+                .collect();
         assert_eq!(got, want, "uploaded: {tips:?} --not {hidden:?}");
     }
 }
