@@ -20,7 +20,8 @@ use gix::ObjectId;
 use crate::range::{self, TipKind};
 use crate::repo::RepoError;
 
-/// The ids the refs `in_scope` accepts point at (unpeeled), leaving out those `skip` names.
+/// The ids the refs `in_scope` accepts point at (peeled where packed-refs says what to),
+/// leaving out those `skip` names.
 pub fn checked_refs(
     repo: &gix::Repository,
     in_scope: impl Fn(&[u8]) -> bool,
@@ -36,7 +37,8 @@ pub fn checked_refs(
             && !skip(name)
             && let Some(id) = r.try_id()
         {
-            ids.push(id.detach());
+            // packed-refs keeps what an annotated tag peels to: no tag to read.
+            ids.push(r.inner.peeled.unwrap_or_else(|| id.detach()));
         }
     }
     ids.sort();
