@@ -1,6 +1,8 @@
 //! The object walk and scan over a small repository built from the input: blobs, raw trees,
 //! commits with fuzzed headers and bodies, tags, and loose objects overwritten with fuzzed
-//! bytes (broken zlib, lying headers). Every outcome is fine but a panic.
+//! bytes (broken zlib, lying headers); and a push's judge over the same objects (which
+//! commits no checked ref reaches, then the changes they make). Every outcome is fine but a
+//! panic.
 #![no_main]
 
 use std::path::Path;
@@ -73,5 +75,35 @@ fuzz_target!(|data: &[u8]| {
     let policy = pushgate::Policy::builtin();
     if let Ok(range) = pushgate::range::Range::parse(&repo, &[], true) {
         let _ = pushgate::scan::run(&repo, &policy, pushgate::scan::Input::Range(&range), &pushgate::progress::Silent);
+    }
+    // The newest commit pushed, the oldest one checked: walked by time, and through an
+    // uploaded side that stops at "stored" commits.
+    if let (Some(&tip), Some(&base)) = (commits.last(), commits.first()) {
+        let checked = || Ok(vec![base]);
+        let stored_all = |_: &gix::oid| true;
+        let stored_none = |_: &gix::oid| false;
+        let sides: [Option<&dyn Fn(&gix::oid) -> bool>; 3] = [None, Some(&stored_all), Some(&stored_none)];
+        for stored in sides {
+            let Ok(brought) = pushgate::hook::reach::unjudged(&repo, &[tip], &[], &checked, stored) else {
+                continue;
+            };
+            let Ok(tip) = pushgate::range::classify(&repo, tip, "refs/heads/main".into()) else {
+                continue;
+            };
+            let judged = |id: &gix::oid| !brought.commits.contains(id);
+            let _ = pushgate::scan::run(
+                &repo,
+                &policy,
+                pushgate::scan::Input::Refs {
+                    tips: std::slice::from_ref(&tip),
+                    old: pushgate::walk::Old::Judged {
+                        judged: &judged,
+                        stored: &stored_none,
+                    },
+                    whole_history: !brought.based,
+                },
+                &pushgate::progress::Silent,
+            );
+        }
     }
 });
