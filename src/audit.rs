@@ -16,6 +16,7 @@ use gix::bstr::{BString, ByteSlice};
 use serde::Serialize;
 
 use crate::engine::{self, History, Reading};
+use crate::history::Facts;
 use crate::outcome::Outcome;
 use crate::outcome::{Level, Pattern};
 use crate::packs::{Count, Kind, Packs, Statistics};
@@ -246,7 +247,8 @@ pub fn audit(
     };
     progress.step("reading the history of candidate paths");
     let sizes = std::mem::take(&mut inspected.sizes);
-    let history = History::Whole(&sizes);
+    let facts = whole_facts(repo, &walked, &tips, &sizes, &inspected.touched);
+    let history = History::Whole(&facts);
     let (unreachable, mut outcome) = match counted {
         Some(unreachable) => (
             unreachable,
@@ -304,6 +306,27 @@ pub fn audit(
     };
     audit.reconcile();
     Ok(audit)
+}
+
+/// The facts of the whole history the walk read: what the history-aware rules judge, and what
+/// the facts store keeps.
+fn whole_facts(
+    repo: &gix::Repository,
+    walked: &crate::walk::Walked,
+    tips: &[ObjectId],
+    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    touched: &BTreeMap<BString, crate::candidate::Candidate>,
+) -> Facts {
+    let mut facts = Facts::new(repo.object_hash());
+    facts.extend(&walked.commits, walked.recorded.as_ref(), Some(sizes));
+    facts.truncated = !walked.truncated.is_empty();
+    facts.tips = tips.to_vec();
+    facts.tips.sort();
+    facts.tips.dedup();
+    facts.remember(touched);
+    // Blobs no ref reaches are no path's.
+    facts.read.remove(UNREACHABLE.as_bytes());
+    facts
 }
 
 impl Audit {

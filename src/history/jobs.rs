@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::walk::Commit;
+use super::Facts;
 
 /// Commits that share one template before the template counts as a job's.
 pub const MIN_FAMILY: usize = 8;
@@ -87,25 +87,28 @@ impl Jobs {
 }
 
 /// Tell the commits of jobs from people's.
-pub fn classify(commits: &[Commit]) -> Jobs {
-    let mut family_size: HashMap<String, usize> = HashMap::new();
+pub fn classify(facts: &Facts) -> Jobs {
+    let commits = &facts.commits;
+    // Per template: commits, and its words (read once per template).
+    let mut family: HashMap<u32, usize> = HashMap::new();
     // Per identity: commits, distinct words, distinct templates.
-    type Vocabulary<'c> = (usize, HashSet<&'c str>, HashSet<&'c str>);
-    let mut by_identity: HashMap<&str, Vocabulary<'_>> = HashMap::new();
+    type Vocabulary<'c> = (usize, HashSet<&'c str>, HashSet<u32>);
+    let mut by_identity: HashMap<u32, Vocabulary<'_>> = HashMap::new();
     // A change rebased or cherry-picked onto many branches is one change: its copies keep
     // the author, the author time and the message, so they count once.
-    let mut seen: HashSet<(&str, i64, &str)> = HashSet::new();
-    for c in commits.iter().filter(|c| c.parents.len() <= 1) {
-        if !seen.insert((c.identity.as_str(), c.authored, c.template.as_str())) {
+    let mut seen: HashSet<(u32, i64, u32)> = HashSet::new();
+    for c in commits.iter().filter(|c| !c.merge) {
+        if !seen.insert((c.identity, c.authored, c.template)) {
             continue;
         }
-        *family_size.entry(c.template.clone()).or_default() += 1;
-        let entry = by_identity.entry(c.identity.as_str()).or_default();
+        *family.entry(c.template).or_default() += 1;
+        let entry = by_identity.entry(c.identity).or_default();
         entry.0 += 1;
-        entry.1.extend(super::message::words(&c.template));
-        entry.2.insert(c.template.as_str());
+        if entry.2.insert(c.template) {
+            entry.1.extend(super::message::words(facts.template(c.template)));
+        }
     }
-    let terse: HashSet<&str> = by_identity
+    let terse: HashSet<u32> = by_identity
         .iter()
         .filter(|(_, (n, words, templates))| {
             *n >= MIN_VOCABULARY_COMMITS
@@ -113,16 +116,23 @@ pub fn classify(commits: &[Commit]) -> Jobs {
         })
         .map(|(who, _)| *who)
         .collect();
+    let maintenance_of: Vec<bool> = facts.templates.items().iter().map(|t| is_maintenance(t)).collect();
     let machine = commits
         .iter()
         .map(|c| {
-            c.parents.len() <= 1
-                && !c.template.is_empty()
-                && (family_size.get(&c.template).copied().unwrap_or(0) >= MIN_FAMILY
-                    || terse.contains(c.identity.as_str()))
+            !c.merge
+                && !facts.template(c.template).is_empty()
+                && (family.get(&c.template).copied().unwrap_or(0) >= MIN_FAMILY || terse.contains(&c.identity))
         })
         .collect();
-    let maintenance = commits.iter().map(|c| is_maintenance(&c.template)).collect();
+    let maintenance = commits
+        .iter()
+        .map(|c| maintenance_of.get(c.template as usize).copied().unwrap_or(false))
+        .collect();
+    let family_size = family
+        .into_iter()
+        .map(|(t, n)| (facts.template(t).to_owned(), n))
+        .collect();
     Jobs {
         machine,
         maintenance,
@@ -134,6 +144,11 @@ pub fn classify(commits: &[Commit]) -> Jobs {
 mod tests {
     use super::*;
     use crate::history::message::template;
+    use crate::walk::Commit;
+
+    fn classify(commits: &[Commit]) -> Jobs {
+        super::classify(&Facts::of_commits(gix::hash::Kind::Sha1, commits))
+    }
 
     fn commit(who: &str, msg: &str, time: i64) -> Commit {
         Commit {

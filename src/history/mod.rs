@@ -1,10 +1,11 @@
 //! The history model: the facts the behaviour rules read, and nothing they decide.
 //!
 //! For the commits in scope (the look-back window behind a range or push, or the whole
-//! history an audit walked), each commit's identity, time and message template, and every
-//! change of every non-merge commit: path, blob left, blob before. [`Model::window`] reads
-//! the window; [`Model::whole`] borrows what the audit's walk recorded. [`jobs`] tells the
-//! commits of jobs from people's; the rules in [`crate::rules::behaviour`] decide.
+//! history), each commit's identity, time and message template, and every change of every
+//! non-merge commit: path, version left, version before ([`facts`]). [`Model::window`] reads
+//! the window; [`Model::whole`] borrows the facts of a whole history: what the audit's walk
+//! recorded, or what the [facts store](store) kept and a walk brought up to date. [`jobs`]
+//! tells the commits of jobs from people's; the rules in [`crate::rules::behaviour`] decide.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -15,11 +16,14 @@ use gix::bstr::{BStr, ByteSlice};
 use gix::bstr::BString;
 
 use crate::repo::RepoError;
-use crate::walk::{Commit, PathChange, Recorded, Walked, tree_iter};
+use crate::walk::{Commit, PathChange, Recorded, tree_iter};
 
 pub mod cadence;
+pub mod facts;
 pub mod jobs;
 pub mod message;
+
+pub use facts::{Change, CommitFacts, Facts, Read, Version};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -65,48 +69,40 @@ pub fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
     }
 }
 
-/// The commits in scope and what each changed.
+/// The commits in scope and what each changed: the [facts](Facts), indexed for the rules.
 #[derive(Debug)]
 pub struct Model<'a> {
-    /// The commits (any order; changes refer to them by index).
-    pub commits: Cow<'a, [Commit]>,
-    /// Every change of every non-merge commit, with paths interned.
-    pub recorded: Cow<'a, Recorded>,
+    /// The facts.
+    pub facts: Cow<'a, Facts>,
     /// The history stops at missing commits (shallow or partial clone).
     pub truncated: bool,
     /// Which commits are a job's.
     pub jobs: jobs::Jobs,
-    /// Indices into `recorded.changes`, per path index.
+    /// Indices into the facts' changes, per path index.
     by_path: Vec<Vec<u32>>,
 }
 
 impl<'a> Model<'a> {
-    fn new(commits: Cow<'a, [Commit]>, recorded: Cow<'a, Recorded>, truncated: bool, jobs: Option<jobs::Jobs>) -> Self {
-        let jobs = jobs.unwrap_or_else(|| jobs::classify(&commits));
-        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); recorded.paths.len()];
-        for (i, change) in recorded.changes.iter().enumerate() {
+    /// The model of `facts`.
+    pub fn new(facts: Cow<'a, Facts>) -> Self {
+        let jobs = jobs::classify(&facts);
+        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); facts.paths.len()];
+        for (i, change) in facts.changes.iter().enumerate() {
             if let Some(list) = by_path.get_mut(change.path as usize) {
                 list.push(u32::try_from(i).unwrap_or(u32::MAX));
             }
         }
         Model {
-            commits,
-            recorded,
-            truncated,
+            truncated: facts.truncated,
+            facts,
             jobs,
             by_path,
         }
     }
 
-    /// The whole history an audit walked (`None` when the walk recorded no changes).
-    pub fn whole(walked: &'a Walked) -> Option<Self> {
-        let recorded = walked.recorded.as_ref()?;
-        Some(Model::new(
-            Cow::Borrowed(&walked.commits),
-            Cow::Borrowed(recorded),
-            !walked.truncated.is_empty(),
-            None,
-        ))
+    /// The whole history an audit walked, or the facts store kept.
+    pub fn whole(facts: &'a Facts) -> Self {
+        Model::new(Cow::Borrowed(facts))
     }
 
     /// The look-back window behind `tips`: the newest `max_commits` commits reachable from
@@ -126,8 +122,9 @@ impl<'a> Model<'a> {
     ) -> Result<Self, RepoError> {
         // Whether the range is a job's is first asked of the newest commits alone: a push by
         // people into a large repository reads a few hundred commit headers, no trees.
+        let hash = repo.object_hash();
         let (sample, truncated) = window_commits(repo, tips, max_commits.min(GATE_COMMITS), days)?;
-        let sampled = jobs::classify(&sample);
+        let sampled = jobs::classify(&Facts::of_commits(hash, &sample));
         let fresh_job = sample
             .iter()
             .enumerate()
@@ -137,18 +134,15 @@ impl<'a> Model<'a> {
         let all_sampled = scope.fresh.len() <= FRESH_GATED
             && sample.iter().filter(|c| scope.fresh.contains(&c.id)).count() == scope.fresh.len();
         if !fresh_job && !scope.large && all_sampled {
-            return Ok(Model::new(
-                Cow::Owned(sample),
-                Cow::Owned(Recorded::default()),
-                truncated,
-                Some(sampled),
-            ));
+            let mut facts = Facts::of_commits(hash, &sample);
+            facts.truncated = truncated;
+            return Ok(Model::new(Cow::Owned(facts)));
         }
         let (commits, truncated, jobs) = if sample.len() < GATE_COMMITS as usize {
             (sample, truncated, sampled)
         } else {
             let (commits, truncated) = window_commits(repo, tips, max_commits, days)?;
-            let jobs = jobs::classify(&commits);
+            let jobs = jobs::classify(&Facts::of_commits(hash, &commits));
             (commits, truncated, jobs)
         };
         let machine: Vec<bool> = (0..commits.len())
@@ -194,23 +188,22 @@ impl<'a> Model<'a> {
                 record_changes(&mut recorded, i, c.tree, &changes);
             }
         }
-        Ok(Model::new(
-            Cow::Owned(commits),
-            Cow::Owned(recorded),
-            truncated,
-            Some(jobs),
-        ))
+        let mut facts = Facts::new(hash);
+        facts.extend(&commits, Some(&recorded), None);
+        facts.truncated = truncated;
+        Ok(Model::new(Cow::Owned(facts)))
     }
 
     /// The interned index of `path`.
     pub fn path_index(&self, path: &BStr) -> Option<u32> {
-        self.recorded.index.get(path).copied()
+        self.facts.paths.get(path)
     }
 
     /// Every path the model knows, with its index.
     pub fn paths(&self) -> impl Iterator<Item = (u32, &BStr)> {
-        self.recorded
+        self.facts
             .paths
+            .items()
             .iter()
             .enumerate()
             .map(|(i, p)| (u32::try_from(i).unwrap_or(u32::MAX), p.as_bstr()))
@@ -218,31 +211,49 @@ impl<'a> Model<'a> {
 
     /// The path with index `i`.
     pub fn path(&self, i: u32) -> &BStr {
-        self.recorded
-            .paths
-            .get(i as usize)
-            .map(|p| p.as_bstr())
-            .unwrap_or_default()
+        self.facts.path(i)
     }
 
     /// The changes of path `i`, in walk order.
-    pub fn changes_of(&self, i: u32) -> impl Iterator<Item = &crate::walk::PathChange> {
+    pub fn changes_of(&self, i: u32) -> impl Iterator<Item = &Change> {
         self.by_path
             .get(i as usize)
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
-            .filter_map(|&c| self.recorded.changes.get(c as usize))
+            .filter_map(|&c| self.facts.changes.get(c as usize))
     }
 
     /// The commit with index `i`.
-    pub fn commit(&self, i: u32) -> Option<&Commit> {
-        self.commits.get(i as usize)
+    pub fn commit(&self, i: u32) -> Option<&CommitFacts> {
+        self.facts.commits.get(i as usize)
     }
 
-    /// How many paths the commit with index `i` changed.
-    pub fn files_changed(&self, i: u32) -> u32 {
-        self.recorded.per_commit.get(i as usize).copied().unwrap_or(0)
+    /// The identity of a commit's author.
+    pub fn identity(&self, c: &CommitFacts) -> &str {
+        self.facts.identity(c.identity)
+    }
+
+    /// The template of a commit's message.
+    pub fn template(&self, c: &CommitFacts) -> &str {
+        self.facts.template(c.template)
+    }
+
+    /// The version with index `v`.
+    pub fn version(&self, v: u32) -> Option<&Version> {
+        self.facts.versions.get(v as usize)
+    }
+
+    /// The version of path `i` that is the blob `blob`, if the facts know that blob's id.
+    pub fn version_of(&self, i: u32, blob: ObjectId) -> Option<u32> {
+        self.changes_of(i)
+            .filter_map(|c| c.blob)
+            .find(|&v| self.version(v).and_then(|v| v.blob) == Some(blob))
+    }
+
+    /// What the content at `path` was when it was last read, if the facts remember it.
+    pub fn read(&self, path: &BStr) -> Option<&Read> {
+        self.facts.read.get(path)
     }
 }
 

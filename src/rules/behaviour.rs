@@ -19,8 +19,8 @@ use gix::bstr::{BStr, BString, ByteSlice};
 
 use super::{Hit, RuleId, paths};
 use crate::candidate::Candidate;
-use crate::detect::{Format, FormatClass, Sniff};
-use crate::history::{DAY, Model, busiest};
+use crate::detect::{FormatClass, Sniff};
+use crate::history::{DAY, Model, Read, busiest};
 use crate::outcome::{Level, Pattern};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
@@ -212,8 +212,10 @@ struct Step {
     commit: u32,
     time: i64,
     machine: bool,
-    blob: Option<ObjectId>,
-    previous: Option<ObjectId>,
+    /// The version left (an index into the model's versions).
+    blob: Option<u32>,
+    /// The version replaced.
+    previous: Option<u32>,
 }
 
 /// Run the behaviour rules.
@@ -222,14 +224,15 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         truncated: input.model.truncated,
         ..Analysis::default()
     };
-    let kinds = path_kinds(input);
+    let reads = reads(input);
+    let kinds = path_kinds(input, &reads);
     for (i, path) in input.model.paths() {
-        let distinct: HashSet<ObjectId> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+        let distinct: HashSet<u32> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
         if !distinct.is_empty() {
             analysis.versions.insert(path.to_owned(), distinct.len());
         }
     }
-    let engines = engine_dirs(input);
+    let engines = engine_dirs(input, &reads);
     for (dir, engine) in &engines {
         if let Some(subject) = engine_subject(input, dir, engine) {
             analysis.subjects.push(subject);
@@ -316,13 +319,23 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     Ok(analysis)
 }
 
+/// What was read of each path: what the model remembers, and the candidates in scope
+/// (newer) over it.
+fn reads<'i>(input: &'i Input<'_, '_>) -> BTreeMap<&'i BStr, Read> {
+    let mut reads: BTreeMap<&BStr, Read> = input.model.facts.read.iter().map(|(p, r)| (p.as_bstr(), *r)).collect();
+    for (path, t) in input.touched {
+        reads.insert(path.as_bstr(), Read::of(t));
+    }
+    reads
+}
+
 /// The kind of every path the model or the scope knows: from the content when it was read,
 /// else from the name, else from the content of read files with the same extension (the
 /// other `.db` copies of a series, the other region files of a snapshot).
-fn path_kinds(input: &Input<'_, '_>) -> HashMap<BString, Kind> {
+fn path_kinds(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> HashMap<BString, Kind> {
     let mut by_extension: HashMap<String, Kind> = HashMap::new();
-    for t in input.touched.values() {
-        if let (Some(kind), Some(ext)) = (t.kind, paths::extension(t.name())) {
+    for (path, read) in reads {
+        if let (Some(kind), Some(ext)) = (read.kind, paths::extension(crate::walk::split_path(path).1)) {
             by_extension.entry(ext).or_insert(kind);
         }
     }
@@ -340,10 +353,10 @@ fn path_kinds(input: &Input<'_, '_>) -> HashMap<BString, Kind> {
             kinds.insert(path.to_owned(), kind);
         }
     }
-    for (path, t) in input.touched {
-        match t.kind {
-            Some(kind) => kinds.insert(path.clone(), kind),
-            None => kinds.remove(path),
+    for (path, read) in reads {
+        match read.kind {
+            Some(kind) => kinds.insert((*path).to_owned(), kind),
+            None => kinds.remove(*path),
         };
     }
     kinds
@@ -367,7 +380,7 @@ fn representative<'p>(input: &Input<'_, '_>, members: impl IntoIterator<Item = &
 /// files, by content), PostgreSQL (`PG_VERSION` beside its configuration), MySQL/InnoDB
 /// (`ibdata1`, or redo logs beside `auto.cnf`) and Lucene/Elasticsearch (`segments_N` beside
 /// `*.si` segment files).
-fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
+fn engine_dirs(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> Vec<(BString, &'static str)> {
     let mut names: BTreeMap<BString, Vec<BString>> = BTreeMap::new();
     let all = input
         .model
@@ -379,11 +392,10 @@ fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
         names.entry(dir.to_owned()).or_default().push(name.to_owned());
     }
     // Directories with a WiredTiger file, by content.
-    let wiredtiger_dirs: HashSet<&BStr> = input
-        .touched
+    let wiredtiger_dirs: HashSet<&BStr> = reads
         .iter()
-        .filter(|(_, t)| t.format() == Some(Format::WiredTiger))
-        .map(|(p, _)| crate::walk::split_path(p.as_bstr()).0)
+        .filter(|(_, r)| r.wiredtiger)
+        .map(|(p, _)| crate::walk::split_path(p).0)
         .collect();
     let mut found = Vec::new();
     for (dir, list) in names {
@@ -722,14 +734,14 @@ fn job_subject(
     }
     let mut commits: HashMap<u32, i64> = HashMap::new();
     // Copies of one change (rebased or cherry-picked onto other branches) count once.
-    let mut events: HashSet<(&str, i64)> = HashSet::new();
+    let mut events: HashSet<(u32, i64)> = HashSet::new();
     for i in members {
         if let Some((_, list)) = steps.get(i) {
             for s in list.iter().filter(|s| s.machine && s.blob.is_some()) {
                 let Some(c) = input.model.commit(s.commit) else {
                     continue;
                 };
-                if events.insert((c.identity.as_str(), c.authored)) {
+                if events.insert((c.identity, c.authored)) {
                     commits.insert(s.commit, s.time);
                 }
             }
@@ -807,10 +819,10 @@ fn job_subject(
 /// the owner who runs it by hand), while a family of messages that many people write (`Update
 /// README.md`) is spread over many.
 fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
-    let mut count: HashMap<&str, usize> = HashMap::new();
+    let mut count: HashMap<u32, usize> = HashMap::new();
     let mut total = 0;
     for c in commits.filter_map(|c| input.model.commit(c)) {
-        *count.entry(c.identity.as_str()).or_default() += 1;
+        *count.entry(c.identity).or_default() += 1;
         total += 1;
     }
     let mut shares: Vec<usize> = count.into_values().collect();
@@ -848,7 +860,7 @@ fn member_appends(
         return Ok(None);
     };
     let repo = input.repo;
-    let size = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
+    let size = |v: u32| version_size(input, v);
     let mut newest: Vec<&Step> = list.iter().filter(|s| s.blob.is_some()).collect();
     newest.sort_by_key(|s| std::cmp::Reverse(s.time));
     let mut checked = 0;
@@ -862,6 +874,10 @@ fn member_appends(
         if new_size <= old_size || new_size > APPEND_MAX {
             return Ok(None);
         }
+        // The facts keep the ids of each path's newest versions; without them, nothing to compare.
+        let (Some(new), Some(old)) = (blob_id(input, new), blob_id(input, old)) else {
+            return Ok(None);
+        };
         let read = |b: ObjectId| {
             repo.find_object(b)
                 .map(|o| o.data.clone())
@@ -892,6 +908,20 @@ fn member_appends(
     })))
 }
 
+/// The blob id of version `v`, where the model knows it.
+fn blob_id(input: &Input<'_, '_>, v: u32) -> Option<ObjectId> {
+    input.model.version(v).and_then(|v| v.blob)
+}
+
+/// The size of version `v`: as the model knows it, else from the blob's header.
+pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
+    let version = input.model.version(v)?;
+    version.size.or_else(|| {
+        let blob = version.blob?;
+        input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // The job behind a subject
 // ---------------------------------------------------------------------------------------
@@ -914,25 +944,29 @@ struct JobFacts {
 
 impl JobFacts {
     fn of(input: &Input<'_, '_>, commits: &[u32], window_days: u32) -> Self {
-        let facts: Vec<&crate::walk::Commit> = commits.iter().filter_map(|&c| input.model.commit(c)).collect();
+        let model = input.model;
+        let facts: Vec<&crate::history::CommitFacts> = commits.iter().filter_map(|&c| model.commit(c)).collect();
         let times: Vec<i64> = facts.iter().map(|c| c.time).collect();
         let (first, last) = span(&times);
         let (busiest, busiest_days) = busiest(&times, i64::from(window_days).saturating_mul(DAY));
-        let top = |key: &dyn Fn(&crate::walk::Commit) -> &str| {
-            let mut count: HashMap<&str, usize> = HashMap::new();
+        // The most frequent identity or template (the smallest name among equals), and how many
+        // there are.
+        let top = |key: fn(&crate::history::CommitFacts) -> u32, name: &dyn Fn(u32) -> String| {
+            let mut count: HashMap<u32, usize> = HashMap::new();
             for c in &facts {
                 *count.entry(key(c)).or_default() += 1;
             }
             let n = count.len();
             let best = count
                 .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(k, _)| k.to_owned())
+                .map(|(k, n)| (name(k), n))
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .map(|(k, _)| k)
                 .unwrap_or_default();
             (best, n)
         };
-        let (identity, identities) = top(&|c| c.identity.as_str());
-        let (template, _) = top(&|c| c.template.as_str());
+        let (identity, identities) = top(|c| c.identity, &|i| model.facts.identity(i).to_owned());
+        let (template, _) = top(|c| c.template, &|i| model.facts.template(i).to_owned());
         let mut sorted = times.clone();
         sorted.sort_unstable();
         let (period, regular_share) = crate::history::cadence::regularity(&sorted);
