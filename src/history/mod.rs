@@ -22,6 +22,7 @@ pub mod cadence;
 pub mod facts;
 pub mod jobs;
 pub mod message;
+pub mod store;
 
 pub use facts::{Change, CommitFacts, Facts, Read, Version};
 
