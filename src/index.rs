@@ -1,0 +1,318 @@
+//! The facts store kept up to date: built from a walk of the whole history (the walk the audit
+//! makes), and caught up with the commits the refs gained since, at a cost in proportion to
+//! those commits.
+//!
+//! [`gap`] finds what the store lacks: the commits the refs reach and the store's tips do not,
+//! painted down from both sides at once in commit-time order (as `git rev-list` does) and
+//! stopped as soon as every commit still queued is one the store holds. A store whose tips
+//! no ref reaches any more (a branch deleted before it was merged, a force push) holds history
+//! the repository no longer has: it is [`Gap::Rewritten`], and only a rebuild makes it right.
+//! [`catch_up`] walks and reads the missing commits as the audit reads them and adds them.
+
+use std::collections::{BinaryHeap, HashSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use gix::ObjectId;
+
+use crate::engine::{self, Reading};
+use crate::history::store::{self, StoreError, Stored};
+use crate::history::Facts;
+use crate::policy::Policy;
+use crate::progress::Progress;
+use crate::range::{Range, Tip, TipKind};
+use crate::repo::RepoError;
+use crate::walk::Old;
+
+/// The commit tips of every ref and `HEAD`, as the audit walks them (sorted, each once).
+pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, RepoError> {
+    let mut range = Range::default();
+    range.add_all_refs(repo).map_err(|e| RepoError::read("reading refs", e))?;
+    let mut tips: Vec<ObjectId> = range
+        .tips
+        .iter()
+        .filter(|t| t.kind == TipKind::Commit)
+        .map(|t| t.id)
+        .collect();
+    tips.sort();
+    tips.dedup();
+    Ok(tips)
+}
+
+/// Where the store for `policy` lives in `repo`.
+pub fn location(repo: &gix::Repository, policy: &Policy) -> PathBuf {
+    store::location(repo, store::digest(&policy.file.rules))
+}
+
+/// The store for `policy`, if there is a usable one.
+pub fn load(repo: &gix::Repository, policy: &Policy) -> Result<Stored, StoreError> {
+    let stored = store::load(&location(repo, policy), repo.object_hash())?;
+    // The file's name carries the digest; a file renamed by hand is not this policy's.
+    if stored.digest != store::digest(&policy.file.rules) {
+        return Err(StoreError::Damaged("it was built under another policy"));
+    }
+    Ok(stored)
+}
+
+/// Write `facts` as the store for `policy`; where, and how many bytes.
+pub fn save(repo: &gix::Repository, policy: &Policy, facts: Facts, build_ms: u64) -> Result<(PathBuf, u64), StoreError> {
+    let path = location(repo, policy);
+    let written = jiff::Timestamp::now().as_second();
+    let stored = Stored {
+        facts,
+        digest: store::digest(&policy.file.rules),
+        written,
+        build_ms,
+    };
+    let bytes = store::save(&path, &stored)?;
+    Ok((path, bytes))
+}
+
+/// The facts of the whole history of `repo`, read as the audit reads it (every blob of every
+/// commit every ref reaches); and how long that took, in milliseconds.
+pub fn build(repo: &gix::Repository, policy: &Policy, progress: &dyn Progress) -> Result<(Facts, u64), RepoError> {
+    let started = Instant::now();
+    let mut range = Range::default();
+    range.add_all_refs(repo).map_err(|e| RepoError::read("reading refs", e))?;
+    let large = policy.file.rules.deep_delta_chain.min_size.0;
+    let (walked, tips, inspected, _) = engine::inspect_walk_with_packs(
+        repo,
+        policy,
+        progress,
+        Reading::Whole,
+        Some((large, 0)),
+        |walker| {
+            walker.record_changes();
+            walker.walk(&range.tips, &Old::Reachable(&[]), None)
+        },
+    )?;
+    let mut facts = Facts::new(repo.object_hash());
+    facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&inspected.sizes));
+    facts.truncated = !walked.truncated.is_empty();
+    facts.tips = tips;
+    facts.tips.sort();
+    facts.tips.dedup();
+    facts.remember(&inspected.touched);
+    progress.finish();
+    Ok((facts, u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)))
+}
+
+/// How the facts stand against the refs.
+#[derive(Debug)]
+pub enum Gap {
+    /// They cover exactly what the refs reach.
+    UpToDate,
+    /// The refs reach commits the facts lack, and nothing the facts hold is lost.
+    Behind(Since),
+    /// A tip of the facts is reached by no ref any more: they hold history the repository
+    /// lost (a deleted branch, a force push).
+    Rewritten,
+    /// More commits are missing than the limit allows (at least this many).
+    TooFar(usize),
+}
+
+/// The commits the facts lack.
+#[derive(Debug, Default)]
+pub struct Since {
+    /// The commits to add.
+    pub new: gix::hashtable::HashSet<ObjectId>,
+    /// Commits the facts hold, as far as the paint reached (the new commits' parents among
+    /// them): where a walk of the new commits stops.
+    pub old: gix::hashtable::HashSet<ObjectId>,
+}
+
+const NEW: u8 = 1;
+const OLD: u8 = 2;
+
+/// Commits read in the paint: its time and parents.
+struct Painter<'r> {
+    repo: &'r gix::Repository,
+    graph: Option<gix::commitgraph::Graph>,
+    shallow: HashSet<ObjectId>,
+}
+
+impl Painter<'_> {
+    fn read(&self, id: ObjectId) -> Result<(i64, Vec<ObjectId>), RepoError> {
+        if let Some(graph) = &self.graph
+            && let Some(c) = graph.commit_by_id(id)
+        {
+            let time = i64::try_from(c.committer_timestamp()).unwrap_or(i64::MAX);
+            let mut parents = Vec::new();
+            for p in c.iter_parents() {
+                let p = p.map_err(|e| RepoError::read(format!("reading the commit-graph entry of {id}"), e))?;
+                if p.0 >= graph.num_commits() {
+                    return Err(RepoError::read(
+                        format!("reading the commit-graph entry of {id}"),
+                        "a parent outside the graph",
+                    ));
+                }
+                parents.push(graph.id_at(p).to_owned());
+            }
+            return Ok((time, self.cut(id, parents)));
+        }
+        let commit = self
+            .repo
+            .find_commit(id)
+            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?;
+        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+        let parents = commit.parent_ids().map(|p| p.detach()).collect();
+        Ok((time, self.cut(id, parents)))
+    }
+
+    /// A shallow clone's boundary commits have no parents here.
+    fn cut(&self, id: ObjectId, parents: Vec<ObjectId>) -> Vec<ObjectId> {
+        if self.shallow.contains(&id) { Vec::new() } else { parents }
+    }
+}
+
+/// Commit times may run backwards by this much (clock skew) before the paint stops trusting
+/// its order.
+const SKEW_SECONDS: i64 = 86_400;
+
+/// What the commits `tips` reach and the facts' tips do not, up to `limit` commits.
+pub fn gap(repo: &gix::Repository, facts: &Facts, tips: &[ObjectId], limit: Option<usize>) -> Result<Gap, RepoError> {
+    let stored: HashSet<ObjectId> = facts.tips.iter().copied().collect();
+    let current: HashSet<ObjectId> = tips.iter().copied().collect();
+    if stored == current {
+        return Ok(Gap::UpToDate);
+    }
+    let shallow = repo
+        .shallow_commits()
+        .map_err(|e| RepoError::read("reading the shallow file", e))?
+        .map(|c| c.iter().copied().collect())
+        .unwrap_or_default();
+    let painter = Painter {
+        repo,
+        graph: repo.commit_graph_if_enabled().ok().flatten(),
+        shallow,
+    };
+    // Flags per commit, and the queue by commit time (newest first).
+    let mut flags: gix::hashtable::HashMap<ObjectId, u8> = Default::default();
+    let mut queue: BinaryHeap<(i64, ObjectId)> = BinaryHeap::new();
+    let mut queued: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut times: gix::hashtable::HashMap<ObjectId, (i64, Vec<ObjectId>)> = Default::default();
+    let mut read = |id: ObjectId| -> Result<(i64, Vec<ObjectId>), RepoError> {
+        if let Some(known) = times.get(&id) {
+            return Ok(known.clone());
+        }
+        let known = painter.read(id)?;
+        times.insert(id, known.clone());
+        Ok(known)
+    };
+    // The facts' tips the refs must still reach.
+    let mut targets: HashSet<ObjectId> = stored.difference(&current).copied().collect();
+    let mut oldest_target = i64::MAX;
+    for &t in &targets {
+        // A tip whose commit is gone is reached by nothing.
+        let Ok((time, _)) = read(t) else {
+            return Ok(Gap::Rewritten);
+        };
+        oldest_target = oldest_target.min(time);
+    }
+    // Of the queued commits: how many the facts may lack (no OLD), how many the refs reach.
+    let (mut not_old, mut reaching) = (0usize, 0usize);
+    let count = |f: u8, sign: isize, not_old: &mut usize, reaching: &mut usize| {
+        if f & OLD == 0 {
+            *not_old = not_old.saturating_add_signed(sign);
+        }
+        if f & NEW != 0 {
+            *reaching = reaching.saturating_add_signed(sign);
+        }
+    };
+    for (ids, flag) in [(&stored, OLD), (&current, NEW)] {
+        for &id in ids {
+            *flags.entry(id).or_default() |= flag;
+        }
+    }
+    for (&id, &f) in &flags {
+        queued.insert(id);
+        count(f, 1, &mut not_old, &mut reaching);
+        let (time, _) = read(id)?;
+        queue.push((time, id));
+    }
+    let mut new = 0usize;
+    while let Some((time, id)) = queue.pop() {
+        queued.remove(&id);
+        let f = flags.get(&id).copied().unwrap_or(0);
+        count(f, -1, &mut not_old, &mut reaching);
+        if f & NEW != 0 {
+            targets.remove(&id);
+        }
+        if f == NEW {
+            new += 1;
+            if limit.is_some_and(|limit| new > limit) {
+                return Ok(Gap::TooFar(new));
+            }
+        }
+        let (_, parents) = read(id)?;
+        for p in parents {
+            let pf = flags.entry(p).or_default();
+            let before = *pf;
+            if before | f == before {
+                continue;
+            }
+            *pf |= f;
+            let after = *pf;
+            if queued.insert(p) {
+                count(after, 1, &mut not_old, &mut reaching);
+                let (time, _) = read(p)?;
+                queue.push((time, p));
+            } else {
+                count(before, -1, &mut not_old, &mut reaching);
+                count(after, 1, &mut not_old, &mut reaching);
+            }
+        }
+        // Done once nothing queued can be new any more and every tip of the facts was reached;
+        // a tip not reached by the time the paint passed it (allowing for skew) never will be.
+        if not_old == 0 && targets.is_empty() {
+            break;
+        }
+        if !targets.is_empty() && (reaching == 0 || time < oldest_target.saturating_sub(SKEW_SECONDS)) {
+            return Ok(Gap::Rewritten);
+        }
+    }
+    if !targets.is_empty() {
+        return Ok(Gap::Rewritten);
+    }
+    let mut since = Since::default();
+    for (id, f) in flags {
+        if f == NEW {
+            since.new.insert(id);
+        } else if f & OLD != 0 {
+            since.old.insert(id);
+        }
+    }
+    Ok(Gap::Behind(since))
+}
+
+/// Add the commits `since` names to `facts` (walked and read as the audit reads them), which
+/// then cover `tips`.
+pub fn catch_up(
+    repo: &gix::Repository,
+    policy: &Policy,
+    facts: &mut Facts,
+    since: &Since,
+    tips: &[ObjectId],
+) -> Result<(), RepoError> {
+    let walk_tips: Vec<Tip> = tips
+        .iter()
+        .filter(|t| since.new.contains(*t))
+        .map(|&id| Tip {
+            id,
+            kind: TipKind::Commit,
+            name: Default::default(),
+        })
+        .collect();
+    // Blobs are never among the old: every blob of the new commits is read.
+    let old = |id: &gix::oid| since.old.contains(id);
+    let (walked, _, inspected) =
+        engine::inspect_walk(repo, policy, &crate::progress::Silent, Reading::Exact, |walker| {
+            walker.record_changes();
+            walker.walk(&walk_tips, &Old::Stored(&old), None)
+        })?;
+    facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&inspected.sizes));
+    facts.truncated |= !walked.truncated.is_empty();
+    facts.remember(&inspected.touched);
+    facts.tips = tips.to_vec();
+    Ok(())
+}
