@@ -57,6 +57,9 @@ pub struct Audit {
     history: Vec<BString>,
     /// Files the churning-blob rule calls large (bytes): smaller data is moved out, not to LFS.
     large: u64,
+    /// The facts of the whole history (what the facts store keeps), and how long the walk
+    /// that read them took (milliseconds).
+    facts: Option<(Facts, u64)>,
 }
 
 /// The repository at a glance.
@@ -248,6 +251,7 @@ pub fn audit(
     progress.step("reading the history of candidate paths");
     let sizes = std::mem::take(&mut inspected.sizes);
     let facts = whole_facts(repo, &walked, &tips, &sizes, &inspected.touched);
+    let walk_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let history = History::Whole(&facts);
     let (unreachable, mut outcome) = match counted {
         Some(unreachable) => (
@@ -303,6 +307,7 @@ pub fn audit(
         plan: Plan::default(),
         history,
         large: policy.file.rules.churning_blob.min_size.0,
+        facts: Some((facts, walk_ms)),
     };
     audit.reconcile();
     Ok(audit)
@@ -330,6 +335,12 @@ fn whole_facts(
 }
 
 impl Audit {
+    /// The facts of the whole history the audit read (what the facts store keeps), and how
+    /// long reading them took (milliseconds); once.
+    pub fn take_facts(&mut self) -> Option<(Facts, u64)> {
+        self.facts.take()
+    }
+
     /// Bring the offenders, the shares and the plan in line with the findings, after
     /// something (a baseline) took findings away: an offender whose findings are all gone
     /// goes, the others keep the level and rules of what is left.

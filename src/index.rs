@@ -16,8 +16,8 @@ use std::time::Instant;
 use gix::ObjectId;
 
 use crate::engine::{self, Reading};
-use crate::history::store::{self, StoreError, Stored};
 use crate::history::Facts;
+use crate::history::store::{self, StoreError, Stored};
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::range::{Range, Tip, TipKind};
@@ -27,7 +27,9 @@ use crate::walk::Old;
 /// The commit tips of every ref and `HEAD`, as the audit walks them (sorted, each once).
 pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, RepoError> {
     let mut range = Range::default();
-    range.add_all_refs(repo).map_err(|e| RepoError::read("reading refs", e))?;
+    range
+        .add_all_refs(repo)
+        .map_err(|e| RepoError::read("reading refs", e))?;
     let mut tips: Vec<ObjectId> = range
         .tips
         .iter()
@@ -55,7 +57,12 @@ pub fn load(repo: &gix::Repository, policy: &Policy) -> Result<Stored, StoreErro
 }
 
 /// Write `facts` as the store for `policy`; where, and how many bytes.
-pub fn save(repo: &gix::Repository, policy: &Policy, facts: Facts, build_ms: u64) -> Result<(PathBuf, u64), StoreError> {
+pub fn save(
+    repo: &gix::Repository,
+    policy: &Policy,
+    facts: Facts,
+    build_ms: u64,
+) -> Result<(PathBuf, u64), StoreError> {
     let path = location(repo, policy);
     let written = jiff::Timestamp::now().as_second();
     let stored = Stored {
@@ -73,19 +80,15 @@ pub fn save(repo: &gix::Repository, policy: &Policy, facts: Facts, build_ms: u64
 pub fn build(repo: &gix::Repository, policy: &Policy, progress: &dyn Progress) -> Result<(Facts, u64), RepoError> {
     let started = Instant::now();
     let mut range = Range::default();
-    range.add_all_refs(repo).map_err(|e| RepoError::read("reading refs", e))?;
+    range
+        .add_all_refs(repo)
+        .map_err(|e| RepoError::read("reading refs", e))?;
     let large = policy.file.rules.deep_delta_chain.min_size.0;
-    let (walked, tips, inspected, _) = engine::inspect_walk_with_packs(
-        repo,
-        policy,
-        progress,
-        Reading::Whole,
-        Some((large, 0)),
-        |walker| {
+    let (walked, tips, inspected, _) =
+        engine::inspect_walk_with_packs(repo, policy, progress, Reading::Whole, Some((large, 0)), |walker| {
             walker.record_changes();
             walker.walk(&range.tips, &Old::Reachable(&[]), None)
-        },
-    )?;
+        })?;
     let mut facts = Facts::new(repo.object_hash());
     facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&inspected.sizes));
     facts.truncated = !walked.truncated.is_empty();
@@ -161,7 +164,11 @@ impl Painter<'_> {
 
     /// A shallow clone's boundary commits have no parents here.
     fn cut(&self, id: ObjectId, parents: Vec<ObjectId>) -> Vec<ObjectId> {
-        if self.shallow.contains(&id) { Vec::new() } else { parents }
+        if self.shallow.contains(&id) {
+            Vec::new()
+        } else {
+            parents
+        }
     }
 }
 
@@ -315,4 +322,173 @@ pub fn catch_up(
     facts.remember(&inspected.touched);
     facts.tips = tips.to_vec();
     Ok(())
+}
+
+/// What [`update`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// The store already covered what the refs reach.
+    UpToDate,
+    /// It lacked this many commits, now added.
+    CaughtUp(usize),
+    /// It was built from the whole history; why, when there was a store before (it was not
+    /// usable, or held history no ref reaches any more, or a rebuild was asked for).
+    Built(Option<String>),
+}
+
+/// The store after [`update`].
+#[derive(Debug)]
+pub struct Updated {
+    /// What was done.
+    pub done: Done,
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// The commits and paths it holds.
+    pub commits: usize,
+    /// See `commits`.
+    pub paths: usize,
+    /// How long the update took, in milliseconds.
+    pub ms: u64,
+}
+
+/// Build the store for `policy`, or bring it up to date with the refs (`rebuild`: build it
+/// anew whatever there is), and write it.
+pub fn update(
+    repo: &gix::Repository,
+    policy: &Policy,
+    rebuild: bool,
+    progress: &dyn Progress,
+) -> Result<Updated, crate::Error> {
+    let started = Instant::now();
+    let tips = ref_tips(repo)?;
+    let kept = if rebuild {
+        Err(Some("a rebuild was asked for".to_owned()))
+    } else {
+        match load(repo, policy) {
+            Ok(stored) => Ok(stored),
+            Err(StoreError::Missing) => Err(None),
+            Err(e) => Err(Some(e.to_string())),
+        }
+    };
+    let (facts, build_ms, done) = match kept {
+        Ok(Stored {
+            mut facts, build_ms, ..
+        }) => match gap(repo, &facts, &tips, None)? {
+            Gap::UpToDate => (facts, build_ms, Done::UpToDate),
+            Gap::Behind(since) => {
+                catch_up(repo, policy, &mut facts, &since, &tips)?;
+                (facts, build_ms, Done::CaughtUp(since.new.len()))
+            }
+            Gap::Rewritten | Gap::TooFar(_) => {
+                let (facts, ms) = build(repo, policy, progress)?;
+                let why = "it held history no ref reaches any more (a deleted branch or a force push)";
+                (facts, ms, Done::Built(Some(why.to_owned())))
+            }
+        },
+        Err(why) => {
+            let (facts, ms) = build(repo, policy, progress)?;
+            (facts, ms, Done::Built(why))
+        }
+    };
+    let (commits, paths) = (facts.commits.len(), facts.paths.len());
+    let (path, bytes) = if done == Done::UpToDate {
+        let path = location(repo, policy);
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        (path, bytes)
+    } else {
+        save(repo, policy, facts, build_ms)?
+    };
+    Ok(Updated {
+        done,
+        path,
+        bytes,
+        commits,
+        paths,
+        ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    })
+}
+
+/// The bytes of the repository's packs (its own and its alternates').
+pub fn pack_bytes(repo: &gix::Repository) -> u64 {
+    let dirs = crate::repo::object_dirs(repo);
+    crate::repo::pack_indexes(&dirs)
+        .iter()
+        .filter_map(|idx| std::fs::metadata(idx.with_extension("pack")).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// What catching up may cost a hook: at most one commit per this many milliseconds of the
+/// time left (a commit read, diffed and its blobs read takes well under one).
+const MS_PER_COMMIT: u64 = 2;
+
+/// The facts a push is judged with: the store for `policy`, brought up to date with the refs
+/// as they are before the push (and written back, so that the next push starts from there),
+/// within the time left before `deadline`. When that cannot be done, why, in a few words for
+/// the hook's summary line.
+pub fn before_push(repo: &gix::Repository, policy: &Policy, deadline: Option<Instant>) -> Result<Facts, String> {
+    let stored = match load(repo, policy) {
+        Ok(stored) => stored,
+        Err(StoreError::Missing) => return Err("no facts store".to_owned()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let left_ms =
+        || deadline.map(|d| u64::try_from(d.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX));
+    let failed = |e: RepoError| format!("the facts store could not be brought up to date ({e})");
+    let tips = ref_tips(repo).map_err(failed)?;
+    let limit = left_ms().map(|ms| usize::try_from(ms / MS_PER_COMMIT).unwrap_or(usize::MAX));
+    let Stored {
+        mut facts, build_ms, ..
+    } = stored;
+    match gap(repo, &facts, &tips, limit).map_err(failed)? {
+        Gap::UpToDate => Ok(facts),
+        Gap::Behind(since) => {
+            catch_up(repo, policy, &mut facts, &since, &tips).map_err(failed)?;
+            // Best effort: a store that cannot be written is caught up again next time.
+            let _ = save(repo, policy, facts.clone(), build_ms);
+            Ok(facts)
+        }
+        Gap::TooFar(n) => Err(format!("the facts store is more than {} commits behind", n - 1)),
+        Gap::Rewritten => {
+            // Rebuilt when the last build took well within the time left.
+            let fits = build_ms > 0 && left_ms().is_none_or(|left| build_ms.saturating_mul(3) < left);
+            if !fits {
+                return Err(
+                    "the facts store holds history no ref reaches any more (a deleted branch or a force push)"
+                        .to_owned(),
+                );
+            }
+            let (facts, build_ms) = build(repo, policy, &crate::progress::Silent).map_err(failed)?;
+            let _ = save(repo, policy, facts.clone(), build_ms);
+            Ok(facts)
+        }
+    }
+}
+
+/// The facts a range or a clone's push is judged with: the store for `policy`, brought up to
+/// date in memory with the refs and `tips` (never written: only the audit, `pushgate index`
+/// and the server hook write it). `Err`: why not.
+pub fn for_range(repo: &gix::Repository, policy: &Policy, tips: &[ObjectId]) -> Result<Facts, String> {
+    let Stored { mut facts, .. } = match load(repo, policy) {
+        Ok(stored) => stored,
+        Err(StoreError::Missing) => return Err("no facts store".to_owned()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let failed = |e: RepoError| format!("the facts store could not be brought up to date ({e})");
+    let mut all = ref_tips(repo).map_err(failed)?;
+    all.extend_from_slice(tips);
+    all.sort();
+    all.dedup();
+    match gap(repo, &facts, &all, None).map_err(failed)? {
+        Gap::UpToDate => Ok(facts),
+        Gap::Behind(since) => {
+            catch_up(repo, policy, &mut facts, &since, &all).map_err(failed)?;
+            Ok(facts)
+        }
+        Gap::Rewritten | Gap::TooFar(_) => {
+            Err("the facts store holds history no ref reaches any more (a deleted branch or a force push)".to_owned())
+        }
+    }
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::candidate::Candidate;
 use crate::engine::{self, History, Inspector, Reading};
+use crate::history::Facts;
 use crate::outcome::{Notice, NoticeKind, Outcome};
 use crate::policy::Policy;
 use crate::progress::Progress;
@@ -33,14 +34,52 @@ pub enum Input<'a> {
     Staged(Vec<Candidate>),
 }
 
-/// Scan `input` under `policy`, counting commits and blobs on `progress` as it goes.
+/// What the history-aware rules judge the input's paths against.
+#[derive(Debug, Default)]
+pub enum Basis {
+    /// The look-back window behind the input's tips.
+    #[default]
+    Window,
+    /// The facts of the whole history, the input's commits among them (a clone's facts store,
+    /// brought up to date).
+    Whole(Facts),
+    /// The facts of the history before the input's commits (a server's facts store, before a
+    /// push): the input's commits are added to them.
+    Before(Facts),
+}
+
+/// Scan `input` under `policy`, counting commits and blobs on `progress` as it goes; the
+/// history-aware rules read the look-back window.
 pub fn run(
     repo: &gix::Repository,
     policy: &Policy,
     input: Input<'_>,
     progress: &dyn Progress,
 ) -> Result<Outcome, RepoError> {
+    run_with(repo, policy, input, Basis::Window, progress)
+}
+
+/// [`run`], with the history-aware rules judging against `basis`.
+pub fn run_with(
+    repo: &gix::Repository,
+    policy: &Policy,
+    input: Input<'_>,
+    basis: Basis,
+    progress: &dyn Progress,
+) -> Result<Outcome, RepoError> {
     let started = Instant::now();
+    let record = matches!(basis, Basis::Before(_));
+    let (whole, mut before) = match basis {
+        Basis::Window => (None, None),
+        Basis::Whole(facts) => (Some(facts), None),
+        Basis::Before(facts) => (None, Some(facts)),
+    };
+    // Each input is concluded once.
+    let mut history = |tips| match (&whole, before.take()) {
+        (Some(facts), _) => History::Whole(facts),
+        (None, Some(facts)) => History::Before(Box::new(facts)),
+        (None, None) => History::Window(tips),
+    };
     match input {
         Input::Range(range) => {
             let whole = range.is_whole_history();
@@ -60,8 +99,7 @@ pub fn run(
                 engine::inspect_walk(repo, policy, progress, Reading::Exact, walk)?
             };
             progress.steps("history", 1, "reading the history of candidate paths");
-            let mut outcome =
-                engine::conclude(repo, policy, whole, &walked, inspected, History::Window(&tips), started)?;
+            let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history(&tips), started)?;
             for (name, id) in &range.broken {
                 outcome.notices.push(Notice {
                     kind: NoticeKind::BrokenRef,
@@ -82,6 +120,9 @@ pub fn run(
         } => {
             let (walked, walked_tips, inspected) =
                 engine::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
+                    if record {
+                        walker.record_changes();
+                    }
                     for tip in tips {
                         walker.walk(std::slice::from_ref(tip), &old, Some(tip.name.as_ref()))?;
                     }
@@ -93,7 +134,7 @@ pub fn run(
                 whole_history,
                 &walked,
                 inspected,
-                History::Window(&walked_tips),
+                history(&walked_tips),
                 started,
             )
         }

@@ -137,6 +137,7 @@ pub fn conclude(
         findings,
         notices,
         summary,
+        windowed: windowed && model.is_some(),
     })
 }
 

@@ -38,6 +38,8 @@ pub struct Described {
     /// Author time, seconds since the epoch: kept by rebases and cherry-picks, so copies of
     /// one change share it.
     pub authored: i64,
+    /// Committer time, seconds since the epoch.
+    pub committed: i64,
     /// The message's template.
     pub template: String,
 }
@@ -62,10 +64,17 @@ pub fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
         })
         .unwrap_or_default();
     let authored = author.and_then(|a| a.time().ok()).map(|t| t.seconds).unwrap_or(0);
+    let committed = fields()
+        .committer()
+        .ok()
+        .and_then(|c| c.trim().time().ok())
+        .map(|t| t.seconds)
+        .unwrap_or(0);
     let template = fields().message().map(|m| message::template(m)).unwrap_or_default();
     Described {
         identity,
         authored,
+        committed,
         template,
     }
 }
@@ -504,6 +513,7 @@ fn window_commits(
             identity,
             authored,
             template,
+            ..
         } = describe(&commit);
         commits.push(Commit {
             id: info.id,

@@ -146,6 +146,14 @@ pub fn save(path: &Path, stored: &Stored) -> Result<u64, StoreError> {
         .tempfile_in(dir)
         .map_err(io("creating a temporary file for"))?;
     file.write_all(&bytes).map_err(io("writing"))?;
+    // Readable by whoever reads the repository (a temporary file starts private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io("writing"))?;
+    }
     file.persist(path).map_err(|e| io("replacing")(e.error))?;
     Ok(bytes.len() as u64)
 }
@@ -208,10 +216,8 @@ pub fn encode(stored: &Stored) -> Vec<u8> {
 /// `data` compressed with zlib (`None` if that failed: it is then stored plain).
 fn deflate(data: &[u8]) -> Option<Vec<u8>> {
     // The fastest level: a hook rewrites the store after each push it catches up with.
-    let mut out = gix::zlib::stream::deflate::Write::new(
-        Vec::with_capacity(data.len() / 3),
-        gix::zlib::Compression::BEST_SPEED,
-    );
+    let mut out =
+        gix::zlib::stream::deflate::Write::new(Vec::with_capacity(data.len() / 3), gix::zlib::Compression::BEST_SPEED);
     out.write_all(data).ok()?;
     out.flush().ok()?;
     Some(out.into_inner())
@@ -219,7 +225,9 @@ fn deflate(data: &[u8]) -> Option<Vec<u8>> {
 
 /// The store in `bytes`, for a repository with object hash `hash`.
 pub fn decode(bytes: &[u8], hash: gix::hash::Kind) -> Result<Stored, StoreError> {
-    let header = bytes.get(..HEADER).ok_or(StoreError::Damaged("shorter than its header"))?;
+    let header = bytes
+        .get(..HEADER)
+        .ok_or(StoreError::Damaged("shorter than its header"))?;
     let field = |at: usize, len: usize| header.get(at..at + len).unwrap_or_default();
     if field(0, 8) != MAGIC {
         return Err(StoreError::Damaged("not a facts store"));
@@ -626,13 +634,19 @@ impl<'a> Reader<'a> {
                 } else {
                     return None;
                 };
-                facts.versions.push(Version { blob: None, size: known });
+                facts.versions.push(Version {
+                    blob: None,
+                    size: known,
+                });
             }
             let versions = u32::try_from(versions).ok()?;
             for _ in 0..self.count(1 + self.hash.len_in_bytes())? {
                 let k = self.u32()?;
                 let id = self.id()?;
-                let slot = facts.versions.get_mut((first.checked_add(k)?) as usize).filter(|_| k < versions)?;
+                let slot = facts
+                    .versions
+                    .get_mut((first.checked_add(k)?) as usize)
+                    .filter(|_| k < versions)?;
                 slot.blob = Some(id);
             }
             let changes = self.count(2)?;
@@ -725,7 +739,11 @@ mod tests {
                 time: 1_700_000_000 + i64::from(i) * 3600,
                 authored: 1_700_000_000 + i64::from(i) * 3600 - 5,
                 identity: if i % 2 == 0 { "bot@x" } else { "dev@x" }.into(),
-                template: if i % 2 == 0 { "latest data: #".into() } else { format!("fix thing {}", i % 7) },
+                template: if i % 2 == 0 {
+                    "latest data: #".into()
+                } else {
+                    format!("fix thing {}", i % 7)
+                },
             });
             recorded.changes.push(PathChange {
                 path: data,
@@ -805,7 +823,12 @@ mod tests {
                     .map(|c| {
                         let previous = number(c.previous);
                         let blob = number(c.blob);
-                        (c.commit, blob, previous, c.blob.and_then(|v| facts.versions[v as usize].size))
+                        (
+                            c.commit,
+                            blob,
+                            previous,
+                            c.blob.and_then(|v| facts.versions[v as usize].size),
+                        )
                     })
                     .collect();
                 (p.clone(), changes)
@@ -835,7 +858,10 @@ mod tests {
             // The newest versions of a path whose content was read keep their ids; others none.
             let data = b.paths.get("data/prices.json".as_bytes().as_bstr()).expect("path");
             let newest = b.changes.iter().rev().find(|c| c.path == data).expect("change");
-            assert_eq!(b.versions[newest.blob.expect("blob") as usize].blob, Some(id(n - 1 + 100_000)));
+            assert_eq!(
+                b.versions[newest.blob.expect("blob") as usize].blob,
+                Some(id(n - 1 + 100_000))
+            );
             let src = b.paths.get("src/main.rs".as_bytes().as_bstr()).expect("path");
             let added = b.changes.iter().find(|c| c.path == src).expect("change");
             assert_eq!(b.versions[added.blob.expect("blob") as usize].blob, None);

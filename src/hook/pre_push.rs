@@ -100,6 +100,7 @@ pub fn run(
         hint: Some("to push anyway: git push --no-verify"),
         bypass_log: None,
         received: None,
+        history: None,
     };
     let mut message = Vec::new();
     // Writing into a Vec cannot fail.

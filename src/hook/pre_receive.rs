@@ -53,12 +53,17 @@ pub fn run(
         })?);
     }
 
+    let (basis, history) = if tips.is_empty() {
+        (scan::Basis::Window, None)
+    } else {
+        facts_before_push(repo, policy, env)
+    };
     let mut outcome = if tips.is_empty() {
         Outcome::default()
     } else if store.is_quarantined() {
         let stored = |id: &gix::oid| store.was_stored(id);
         let whole = updates.iter().all(|u| u.old.is_none()) && !has_other_refs(repo, updates)?;
-        scan::run(
+        scan::run_with(
             repo,
             policy,
             scan::Input::Refs {
@@ -66,11 +71,12 @@ pub fn run(
                 old: Old::Stored(&stored),
                 whole_history: whole,
             },
+            basis,
             &crate::progress::Silent,
         )?
     } else {
         let hidden = hidden_without_quarantine(repo, updates)?;
-        scan::run(
+        scan::run_with(
             repo,
             policy,
             scan::Input::Refs {
@@ -78,6 +84,7 @@ pub fn run(
                 old: Old::Reachable(&hidden),
                 whole_history: hidden.is_empty(),
             },
+            basis,
             &crate::progress::Silent,
         )?
     };
@@ -93,7 +100,21 @@ pub fn run(
         env,
         policy,
         store.incoming(),
+        history.as_deref(),
     ))
+}
+
+/// The facts the push is judged with: the facts store, brought up to date with the refs as
+/// they are before the push, within the hook's time budget; or, without them, why not (the
+/// history-aware rules then read the look-back window, and the summary line says so).
+fn facts_before_push(repo: &gix::Repository, policy: &Policy, env: &HookEnv) -> (scan::Basis, Option<String>) {
+    let deadline = env
+        .budget(policy)
+        .map(|budget| env.started.unwrap_or_else(std::time::Instant::now) + budget);
+    match crate::index::before_push(repo, policy, deadline) {
+        Ok(facts) => (scan::Basis::Before(facts), None),
+        Err(why) => (scan::Basis::Window, Some(why)),
+    }
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.
@@ -107,6 +128,7 @@ fn judge(
     env: &HookEnv,
     policy: &Policy,
     received: Option<usize>,
+    history: Option<&str>,
 ) -> Response {
     let git_dir = repo.git_dir();
     let mut judgement = Judgement::of(outcome, policy);
@@ -177,6 +199,7 @@ fn judge(
         hint: hint.as_deref(),
         bypass_log: bypass_log.as_deref(),
         received,
+        history,
     };
     let mut text = Vec::new();
     // Writing into a Vec cannot fail.

@@ -26,11 +26,13 @@ pub enum NoticeKind {
     HistoryTruncated,
     /// The look-back behind a push was cut at `lookback_commits`.
     LookbackTruncated,
+    /// The facts store could not be written or read (the check went on without it).
+    FactsStore,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 9] = [
         NoticeKind::AbsentObject,
         NoticeKind::BrokenRef,
         NoticeKind::UnusedExemption,
@@ -39,6 +41,7 @@ impl NoticeKind {
         NoticeKind::BaselineApplied,
         NoticeKind::HistoryTruncated,
         NoticeKind::LookbackTruncated,
+        NoticeKind::FactsStore,
     ];
 
     /// The kebab-case name (`absent-object`).
@@ -52,6 +55,7 @@ impl NoticeKind {
             NoticeKind::BaselineApplied => "baseline-applied",
             NoticeKind::HistoryTruncated => "history-truncated",
             NoticeKind::LookbackTruncated => "lookback-truncated",
+            NoticeKind::FactsStore => "facts-store",
         }
     }
 
@@ -63,7 +67,8 @@ impl NoticeKind {
             NoticeKind::UnusedExemption
             | NoticeKind::ExpiredExemption
             | NoticeKind::StaleBaseline
-            | NoticeKind::BaselineApplied => Level::Info,
+            | NoticeKind::BaselineApplied
+            | NoticeKind::FactsStore => Level::Info,
             NoticeKind::AbsentObject
             | NoticeKind::BrokenRef
             | NoticeKind::HistoryTruncated
