@@ -188,11 +188,12 @@ pub fn gap(repo: &gix::Repository, facts: &Facts, tips: &[ObjectId], limit: Opti
         .map_err(|e| RepoError::read("reading the shallow file", e))?
         .map(|c| c.iter().copied().collect())
         .unwrap_or_default();
-    let painter = Painter {
-        repo,
-        graph: repo.commit_graph_if_enabled().ok().flatten(),
-        shallow,
-    };
+    // The repository's own graph: a hook's object store (joined with the push's quarantine)
+    // lives elsewhere, where gix would look for it.
+    let graph =
+        gix::commitgraph::Graph::from_info_dir(&repo.common_dir().join("objects").join("info"), repo.object_hash())
+            .ok();
+    let painter = Painter { repo, graph, shallow };
     // Flags per commit, and the queue by commit time (newest first).
     let mut flags: gix::hashtable::HashMap<ObjectId, u8> = Default::default();
     let mut queue: BinaryHeap<(i64, ObjectId)> = BinaryHeap::new();
