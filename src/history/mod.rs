@@ -322,6 +322,7 @@ struct TreeLookup<'r> {
     memo: std::collections::HashMap<(ObjectId, BString), Option<ObjectId>>,
     buf: Vec<u8>,
     other: Vec<u8>,
+    state: gix::diff::tree::State,
 }
 
 impl<'r> TreeLookup<'r> {
@@ -331,6 +332,7 @@ impl<'r> TreeLookup<'r> {
             memo: Default::default(),
             buf: Vec::new(),
             other: Vec::new(),
+            state: Default::default(),
         }
     }
 
@@ -362,31 +364,8 @@ impl<'r> TreeLookup<'r> {
         Ok(found)
     }
 
-    /// The blob entries of a tree (with their names), or of its whole subtree.
-    fn blobs(&mut self, tree: Option<ObjectId>, recursive: bool) -> Result<Vec<(BString, ObjectId)>, RepoError> {
-        let mut out = Vec::new();
-        let Some(tree) = tree else { return Ok(out) };
-        let mut stack = vec![(BString::default(), tree)];
-        while let Some((prefix, id)) = stack.pop() {
-            for entry in tree_iter(self.repo, id, &mut self.other)? {
-                let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {id}"), e))?;
-                let mut name = prefix.clone();
-                if !name.is_empty() {
-                    name.push(b'/');
-                }
-                name.extend_from_slice(entry.filename);
-                if entry.mode.is_blob() {
-                    out.push((name, entry.oid.to_owned()));
-                } else if recursive && entry.mode.is_tree() {
-                    stack.push((name, entry.oid.to_owned()));
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
-    }
-
-    /// The blob changes between two versions of `dir` (`(path, blob, previous)`).
+    /// The blob changes between two versions of `dir` (`(path, blob, previous)`): of its own
+    /// files, or of everything below it when `recursive`.
     fn changes(
         &mut self,
         dir: &BStr,
@@ -395,30 +374,31 @@ impl<'r> TreeLookup<'r> {
         recursive: bool,
         out: &mut Vec<(BString, Option<ObjectId>, Option<ObjectId>)>,
     ) -> Result<(), RepoError> {
-        let before: std::collections::HashMap<BString, ObjectId> = self.blobs(old, recursive)?.into_iter().collect();
-        let after = self.blobs(new, recursive)?;
-        let full = |name: &BString| -> BString {
-            if dir.is_empty() {
-                name.clone()
+        let empty = ObjectId::empty_tree(self.repo.object_hash());
+        let (old, new) = (old.unwrap_or(empty), new.unwrap_or(empty));
+        let lhs = tree_iter(self.repo, old, &mut self.buf)?;
+        let rhs = tree_iter(self.repo, new, &mut self.other)?;
+        let mut recorder = crate::walk::changes::Recorder::default();
+        gix::diff::tree(lhs, rhs, &mut self.state, &self.repo.objects, &mut recorder)
+            .map_err(|e| RepoError::read(format!("diffing {dir} in {old} and {new}"), e))?;
+        for (change, path) in recorder.changes.iter() {
+            // A mode-only change of a legacy tree entry is no change (git canonicalizes it).
+            if change.is_mode_only() || (!recursive && path.contains(&b'/')) {
+                continue;
+            }
+            let (blob, previous) = change.blobs();
+            if blob.is_none() && previous.is_none() {
+                continue;
+            }
+            let full = if dir.is_empty() {
+                path.to_owned()
             } else {
-                let mut p = dir.to_owned();
-                p.push(b'/');
-                p.extend_from_slice(name);
-                p
-            }
-        };
-        let mut seen = HashSet::new();
-        for (name, blob) in &after {
-            seen.insert(name.clone());
-            let previous = before.get(name).copied();
-            if previous != Some(*blob) {
-                out.push((full(name), Some(*blob), previous));
-            }
-        }
-        for (name, blob) in &before {
-            if !seen.contains(name) {
-                out.push((full(name), None, Some(*blob)));
-            }
+                let mut full = dir.to_owned();
+                full.push(b'/');
+                full.extend_from_slice(path);
+                full
+            };
+            out.push((full, blob, previous));
         }
         Ok(())
     }
