@@ -493,3 +493,28 @@ pub fn for_range(repo: &gix::Repository, policy: &Policy, tips: &[ObjectId]) -> 
         }
     }
 }
+
+/// What the history-aware rules judge a range or a clone's push against: the facts store
+/// brought up to date in memory where the repository has a usable one, otherwise the whole
+/// history of the paths in scope; and a notice when a store is there but cannot be used.
+pub fn basis_for_range(
+    repo: &gix::Repository,
+    policy: &Policy,
+    tips: &[ObjectId],
+) -> (crate::scan::Basis, Option<crate::outcome::Notice>) {
+    match for_range(repo, policy, tips) {
+        Ok(facts) => (crate::scan::Basis::Whole(facts), None),
+        Err(_) if !location(repo, policy).exists() => (crate::scan::Basis::Paths, None),
+        Err(why) => (
+            crate::scan::Basis::Paths,
+            Some(crate::outcome::Notice {
+                kind: crate::outcome::NoticeKind::FactsStore,
+                message: format!(
+                    "the facts store was not used: {why}; the history of the paths in scope was read instead (`pushgate index` rebuilds the store)"
+                ),
+                path: None,
+                blob: None,
+            }),
+        ),
+    }
+}

@@ -37,9 +37,12 @@ pub enum Input<'a> {
 /// What the history-aware rules judge the input's paths against.
 #[derive(Debug, Default)]
 pub enum Basis {
-    /// The look-back window behind the input's tips.
+    /// The look-back window behind the input's tips (the server hook without a facts store).
     #[default]
     Window,
+    /// The whole history behind the input's tips, of the paths it touches (a range or a clone's
+    /// push without a facts store); a range that hides nothing is its own whole history.
+    Paths,
     /// The facts of the whole history, the input's commits among them (a clone's facts store,
     /// brought up to date).
     Whole(Facts),
@@ -69,8 +72,9 @@ pub fn run_with(
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
     let record = matches!(basis, Basis::Before(_));
+    let paths = matches!(basis, Basis::Paths);
     let (whole, mut before) = match basis {
-        Basis::Window => (None, None),
+        Basis::Window | Basis::Paths => (None, None),
         Basis::Whole(facts) => (Some(facts), None),
         Basis::Before(facts) => (None, Some(facts)),
     };
@@ -78,12 +82,18 @@ pub fn run_with(
     let mut history = |tips| match (&whole, before.take()) {
         (Some(facts), _) => History::Whole(facts),
         (None, Some(facts)) => History::Before(Box::new(facts)),
+        (None, None) if paths => History::Paths(tips),
         (None, None) => History::Window(tips),
     };
     match input {
         Input::Range(range) => {
             let whole = range.is_whole_history();
+            // A whole history judged without a facts store is its own: the walk records it.
+            let own = whole && paths;
             let walk = |walker: &mut crate::walk::Walker<'_, engine::OnBlob<'_>>| {
+                if own {
+                    walker.record_changes();
+                }
                 walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
             };
             // Nothing hidden: whole histories, read as the audit reads them (sizes from the
@@ -99,7 +109,17 @@ pub fn run_with(
                 engine::inspect_walk(repo, policy, progress, Reading::Exact, walk)?
             };
             progress.steps("history", 1, "reading the history of candidate paths");
-            let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history(&tips), started)?;
+            let own = own.then(|| {
+                let mut facts = Facts::new(repo.object_hash());
+                facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&inspected.sizes));
+                facts.truncated = !walked.truncated.is_empty();
+                facts
+            });
+            let history = match &own {
+                Some(facts) => History::Whole(facts),
+                None => history(&tips),
+            };
+            let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
             for (name, id) in &range.broken {
                 outcome.notices.push(Notice {
                     kind: NoticeKind::BrokenRef,

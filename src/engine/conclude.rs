@@ -21,6 +21,8 @@ use crate::walk::{Walked, split_path};
 pub enum History<'a> {
     /// The look-back window behind these tips.
     Window(&'a [ObjectId]),
+    /// The whole history behind these tips, of the paths in scope only (no facts store).
+    Paths(&'a [ObjectId]),
     /// The facts of the whole history, the walk's commits among them: what the audit's walk
     /// recorded, or the facts store brought up to date with what a range or a clone's push
     /// holds.
@@ -54,9 +56,11 @@ pub fn conclude(
     let file = &policy.file;
     // The history is read only when some path can be a subject: a push of source code reads none.
     let windowed = matches!(history, History::Window(_));
+    let scoped = matches!(history, History::Window(_) | History::Paths(_));
     let model = match history {
-        History::Window(tips) if !touched.is_empty() && !tips.is_empty() => {
+        History::Window(tips) | History::Paths(tips) if !touched.is_empty() && !tips.is_empty() => {
             let mut scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
+            scope.whole = !windowed;
             scope.fresh = walked.commits.iter().map(|c| c.id).collect();
             scope.large = touched
                 .values()
@@ -69,7 +73,7 @@ pub fn conclude(
                 &scope,
             )?)
         }
-        History::Window(_) => None,
+        History::Window(_) | History::Paths(_) => None,
         History::Whole(facts) => Some(Model::whole(facts)),
         History::Before(facts) => {
             let mut facts = *facts;
@@ -87,10 +91,15 @@ pub fn conclude(
         };
         let analysis = behaviour::analyze(&input)?;
         apply_behaviour(&input, analysis, policy, &mut findings);
-        if model.truncated && windowed {
+        if model.truncated && scoped {
+            let message = if windowed {
+                "the look-back window reaches missing history (a shallow or partial clone): churn and job rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results"
+            } else {
+                "the history of the paths in scope reaches missing commits (a shallow or partial clone): churn and job rules saw only the history that is there; fetch full history (git fetch --unshallow) for exact results"
+            };
             notices.push(Notice {
                 kind: NoticeKind::LookbackTruncated,
-                message: "the look-back window reaches missing history (a shallow or partial clone): churn and job rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results".into(),
+                message: message.into(),
                 path: None,
                 blob: None,
             });

@@ -133,6 +133,12 @@ impl<'a> Model<'a> {
         // Whether the range is a job's is first asked of the newest commits alone: a push by
         // people into a large repository reads a few hundred commit headers, no trees.
         let hash = repo.object_hash();
+        if scope.whole {
+            let (mut commits, truncated) = window_commits(repo, tips, u32::MAX, u32::MAX)?;
+            // Oldest first, as a whole-history walk records them.
+            commits.reverse();
+            return Self::in_scope(repo, commits, truncated, scope, |_, _| true);
+        }
         let (sample, truncated) = window_commits(repo, tips, max_commits.min(GATE_COMMITS), days)?;
         let sampled = jobs::classify(&Facts::of_commits(hash, &sample));
         let fresh_job = sample
@@ -162,15 +168,34 @@ impl<'a> Model<'a> {
             .iter()
             .zip(&machine)
             .any(|(c, m)| *m && scope.fresh.contains(&c.id));
+        if !fresh_job && !scope.large {
+            let mut facts = Facts::of_commits(hash, &commits);
+            facts.truncated = truncated;
+            return Ok(Model::new(Cow::Owned(facts)));
+        }
+        Self::in_scope(repo, commits, truncated, scope, |i, _| {
+            scope.large || machine.get(i).copied().unwrap_or(false)
+        })
+    }
+
+    /// The model of `commits` with the changes in `scope` of the non-merge commits `wanted`
+    /// picks, in the order of `commits`.
+    fn in_scope(
+        repo: &gix::Repository,
+        commits: Vec<Commit>,
+        truncated: bool,
+        scope: &Scope,
+        wanted: impl Fn(usize, &Commit) -> bool,
+    ) -> Result<Self, RepoError> {
+        let hash = repo.object_hash();
         let mut recorded = Recorded::default();
-        if fresh_job || scope.large {
+        {
             let index: gix::hashtable::HashMap<ObjectId, usize> =
                 commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
             let mut lookup = TreeLookup::new(repo);
             let empty = ObjectId::empty_tree(repo.object_hash());
             for (i, c) in commits.iter().enumerate() {
-                let wanted = scope.large || machine.get(i).copied().unwrap_or(false);
-                if !wanted || c.parents.len() > 1 {
+                if !wanted(i, c) || c.parents.len() > 1 {
                     continue;
                 }
                 let parent_tree = match c.parents.first() {
@@ -285,6 +310,9 @@ pub struct Scope {
     pub fresh: HashSet<ObjectId>,
     /// A path in scope is large enough for `churning-blob`: every commit is compared.
     pub large: bool,
+    /// The whole history of the paths in scope is read, not a window: every commit, and every
+    /// commit's changes in scope.
+    pub whole: bool,
 }
 
 impl Scope {

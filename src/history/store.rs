@@ -799,7 +799,11 @@ mod tests {
 
     /// What the rules can tell apart: per path, each change's commit and which of the path's
     /// versions it names (by first appearance), their sizes, and the ids kept.
-    fn shape(facts: &Facts) -> Vec<(BString, Vec<(u32, Option<usize>, Option<usize>, Option<u64>)>)> {
+    /// A change as the rules see it: commit, version left and replaced (numbered per path),
+    /// the size left.
+    type Seen = (u32, Option<usize>, Option<usize>, Option<u64>);
+
+    fn shape(facts: &Facts) -> Vec<(BString, Vec<Seen>)> {
         facts
             .paths
             .items()
