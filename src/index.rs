@@ -64,15 +64,43 @@ pub fn save(
     build_ms: u64,
 ) -> Result<(PathBuf, u64), StoreError> {
     let path = location(repo, policy);
-    let written = jiff::Timestamp::now().as_second();
+    let bytes = save_at(&path, store::digest(&policy.file.rules), facts, build_ms)?;
+    Ok((path, bytes))
+}
+
+fn save_at(path: &std::path::Path, digest: u64, facts: Facts, build_ms: u64) -> Result<u64, StoreError> {
     let stored = Stored {
         facts,
-        digest: store::digest(&policy.file.rules),
-        written,
+        digest,
+        written: jiff::Timestamp::now().as_second(),
         build_ms,
     };
-    let bytes = store::save(&path, &stored)?;
-    Ok((path, bytes))
+    store::save(path, &stored)
+}
+
+/// A store being written on a thread of its own; dropping it waits for the write.
+#[derive(Debug, Default)]
+pub struct Saving(Option<std::thread::JoinHandle<()>>);
+
+impl Saving {
+    /// Write `facts` as the store for `policy` beside whatever the caller does next (best
+    /// effort: a store that cannot be written is caught up again next time).
+    fn start(repo: &gix::Repository, policy: &Policy, facts: Facts, build_ms: u64) -> Self {
+        let path = location(repo, policy);
+        let digest = store::digest(&policy.file.rules);
+        let spawned = std::thread::Builder::new().name("facts-store".into()).spawn(move || {
+            let _ = save_at(&path, digest, facts, build_ms);
+        });
+        Saving(spawned.ok())
+    }
+}
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The facts of the whole history of `repo`, read as the audit reads it (every blob of every
@@ -421,15 +449,26 @@ pub fn pack_bytes(repo: &gix::Repository) -> u64 {
         .sum()
 }
 
+/// A hook writes the store it caught up once it lagged this many commits behind the refs...
+const SAVE_AFTER_COMMITS: usize = 16;
+
+/// ... or was this old (seconds).
+const SAVE_AFTER_SECONDS: i64 = 600;
+
 /// What catching up may cost a hook: at most one commit per this many milliseconds of the
 /// time left (a commit read, diffed and its blobs read takes well under one).
 const MS_PER_COMMIT: u64 = 2;
 
 /// The facts a push is judged with: the store for `policy`, brought up to date with the refs
-/// as they are before the push (and written back, so that the next push starts from there),
-/// within the time left before `deadline`. When that cannot be done, why, in a few words for
-/// the hook's summary line.
-pub fn before_push(repo: &gix::Repository, policy: &Policy, deadline: Option<Instant>) -> Result<Facts, String> {
+/// as they are before the push (and written back while the push is judged, so that the next
+/// push starts from there: keep the [`Saving`] until the judgement is done), within the time
+/// left before `deadline`. When that cannot be done, why, in a few words for the hook's
+/// summary line.
+pub fn before_push(
+    repo: &gix::Repository,
+    policy: &Policy,
+    deadline: Option<Instant>,
+) -> Result<(Facts, Saving), String> {
     let stored = match load(repo, policy) {
         Ok(stored) => stored,
         Err(StoreError::Missing) => return Err("no facts store".to_owned()),
@@ -441,15 +480,23 @@ pub fn before_push(repo: &gix::Repository, policy: &Policy, deadline: Option<Ins
     let tips = ref_tips(repo).map_err(failed)?;
     let limit = left_ms().map(|ms| usize::try_from(ms / MS_PER_COMMIT).unwrap_or(usize::MAX));
     let Stored {
-        mut facts, build_ms, ..
+        mut facts,
+        build_ms,
+        written,
+        ..
     } = stored;
     match gap(repo, &facts, &tips, limit).map_err(failed)? {
-        Gap::UpToDate => Ok(facts),
+        Gap::UpToDate => Ok((facts, Saving::default())),
         Gap::Behind(since) => {
             catch_up(repo, policy, &mut facts, &since, &tips).map_err(failed)?;
-            // Best effort: a store that cannot be written is caught up again next time.
-            let _ = save(repo, policy, facts.clone(), build_ms);
-            Ok(facts)
+            // Written once it lags enough to matter: each hook until then catches up a little.
+            let age = jiff::Timestamp::now().as_second().saturating_sub(written);
+            let saving = if since.new.len() >= SAVE_AFTER_COMMITS || age >= SAVE_AFTER_SECONDS {
+                Saving::start(repo, policy, facts.clone(), build_ms)
+            } else {
+                Saving::default()
+            };
+            Ok((facts, saving))
         }
         Gap::TooFar(n) => Err(format!("the facts store is more than {} commits behind", n - 1)),
         Gap::Rewritten => {
@@ -462,8 +509,8 @@ pub fn before_push(repo: &gix::Repository, policy: &Policy, deadline: Option<Ins
                 );
             }
             let (facts, build_ms) = build(repo, policy, &crate::progress::Silent).map_err(failed)?;
-            let _ = save(repo, policy, facts.clone(), build_ms);
-            Ok(facts)
+            let saving = Saving::start(repo, policy, facts.clone(), build_ms);
+            Ok((facts, saving))
         }
     }
 }

@@ -100,13 +100,21 @@ pub struct CommitFacts {
     pub merge: bool,
 }
 
-/// One distinct blob of a path.
+/// One distinct blob of a path: its size and, where it is known, its id (kept apart, in
+/// [`Facts`], so that a history of millions of versions stays small).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Version {
-    /// Its id, where it is known.
-    pub blob: Option<ObjectId>,
+    /// Its size; `u64::MAX`: absent, or not read.
+    size: u64,
+    /// Its id's index in the facts' ids; `u32::MAX`: not known.
+    blob: u32,
+}
+
+impl Version {
     /// Its size (`None`: absent, or not read).
-    pub size: Option<u64>,
+    pub fn size(&self) -> Option<u64> {
+        (self.size != u64::MAX).then_some(self.size)
+    }
 }
 
 /// One change a non-merge commit made to a path.
@@ -161,6 +169,8 @@ pub struct Facts {
     pub paths: Table<BString>,
     /// Every version a change refers to.
     pub versions: Vec<Version>,
+    /// The ids of the versions whose ids are known.
+    blobs: Vec<ObjectId>,
     /// Every change of every non-merge commit, parents' before children's.
     pub changes: Vec<Change>,
     /// What each path read turned out to be, its newest version read last.
@@ -179,6 +189,7 @@ impl Facts {
             commits: Vec::new(),
             paths: Table::default(),
             versions: Vec::new(),
+            blobs: Vec::new(),
             changes: Vec::new(),
             read: BTreeMap::new(),
         }
@@ -221,11 +232,11 @@ impl Facts {
             self.push_commit(c);
         }
         let Some(recorded) = recorded else { return };
-        let mut known: gix::hashtable::HashMap<ObjectId, u32> = self
-            .versions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| Some((v.blob?, u32::try_from(i).ok()?)))
+        let mut known: gix::hashtable::HashMap<ObjectId, u32> = (0..self.versions.len())
+            .filter_map(|i| {
+                let i = u32::try_from(i).ok()?;
+                Some((self.version_blob(i)?, i))
+            })
             .collect();
         let mut paths: Vec<Option<u32>> = vec![None; recorded.paths.len()];
         self.changes.reserve(recorded.changes.len());
@@ -247,9 +258,8 @@ impl Facts {
                 if let Some(&v) = known.get(&blob) {
                     return Some(v);
                 }
-                let v = u32::try_from(self.versions.len()).ok()?;
                 let size = sizes.and_then(|s| s.get(&blob).copied().flatten());
-                self.versions.push(Version { blob: Some(blob), size });
+                let v = self.push_version(Some(blob), size)?;
                 known.insert(blob, v);
                 Some(v)
             };
@@ -262,6 +272,47 @@ impl Facts {
                 previous,
             });
         }
+    }
+
+    /// Add a version; its index.
+    pub fn push_version(&mut self, blob: Option<ObjectId>, size: Option<u64>) -> Option<u32> {
+        let v = u32::try_from(self.versions.len()).ok()?;
+        let blob = match blob {
+            Some(id) => {
+                let i = u32::try_from(self.blobs.len()).ok().filter(|i| *i != u32::MAX)?;
+                self.blobs.push(id);
+                i
+            }
+            None => u32::MAX,
+        };
+        self.versions.push(Version {
+            size: size.unwrap_or(u64::MAX),
+            blob,
+        });
+        Some(v)
+    }
+
+    /// The id of version `v`, where it is known.
+    pub fn version_blob(&self, v: u32) -> Option<ObjectId> {
+        let version = self.versions.get(v as usize)?;
+        self.blobs.get(version.blob as usize).copied()
+    }
+
+    /// The size of version `v`, where it is known.
+    pub fn version_size(&self, v: u32) -> Option<u64> {
+        self.versions.get(v as usize)?.size()
+    }
+
+    /// Make `blob` the id of version `v` (whose id was not known).
+    pub fn set_version_blob(&mut self, v: u32, blob: ObjectId) -> Option<()> {
+        let i = u32::try_from(self.blobs.len()).ok().filter(|i| *i != u32::MAX)?;
+        let version = self.versions.get_mut(v as usize)?;
+        if version.blob != u32::MAX {
+            return None;
+        }
+        version.blob = i;
+        self.blobs.push(blob);
+        Some(())
     }
 
     /// Remember what the inspection read at each path of `touched` (its newest version).
@@ -335,8 +386,9 @@ mod tests {
         let mut facts = Facts::new(gix::hash::Kind::Sha1);
         facts.extend(&commits, Some(&recorded), Some(&sizes));
         assert_eq!(facts.versions.len(), 2);
-        assert_eq!(facts.versions[0].size, Some(7));
-        assert_eq!(facts.versions[1].size, None);
+        assert_eq!(facts.version_size(0), Some(7));
+        assert_eq!(facts.version_size(1), None);
+        assert_eq!(facts.version_blob(1), Some(id(2)));
         assert_eq!(facts.changes[3].blob, facts.changes[0].blob);
         assert_eq!(facts.identities.len(), 2);
         assert!(facts.commits[2].merge);

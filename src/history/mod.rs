@@ -96,7 +96,13 @@ impl<'a> Model<'a> {
     /// The model of `facts`.
     pub fn new(facts: Cow<'a, Facts>) -> Self {
         let jobs = jobs::classify(&facts);
-        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); facts.paths.len()];
+        let mut counts = vec![0usize; facts.paths.len()];
+        for change in &facts.changes {
+            if let Some(n) = counts.get_mut(change.path as usize) {
+                *n += 1;
+            }
+        }
+        let mut by_path: Vec<Vec<u32>> = counts.into_iter().map(Vec::with_capacity).collect();
         for (i, change) in facts.changes.iter().enumerate() {
             if let Some(list) = by_path.get_mut(change.path as usize) {
                 list.push(u32::try_from(i).unwrap_or(u32::MAX));
@@ -259,6 +265,11 @@ impl<'a> Model<'a> {
             .filter_map(|&c| self.facts.changes.get(c as usize))
     }
 
+    /// How many changes path `i` has.
+    pub fn change_count(&self, i: u32) -> usize {
+        self.by_path.get(i as usize).map_or(0, Vec::len)
+    }
+
     /// The commit with index `i`.
     pub fn commit(&self, i: u32) -> Option<&CommitFacts> {
         self.facts.commits.get(i as usize)
@@ -274,16 +285,21 @@ impl<'a> Model<'a> {
         self.facts.template(c.template)
     }
 
-    /// The version with index `v`.
-    pub fn version(&self, v: u32) -> Option<&Version> {
-        self.facts.versions.get(v as usize)
+    /// The id of version `v`, where the facts know it.
+    pub fn version_blob(&self, v: u32) -> Option<ObjectId> {
+        self.facts.version_blob(v)
+    }
+
+    /// The size of version `v`, where the facts know it.
+    pub fn version_size(&self, v: u32) -> Option<u64> {
+        self.facts.version_size(v)
     }
 
     /// The version of path `i` that is the blob `blob`, if the facts know that blob's id.
     pub fn version_of(&self, i: u32, blob: ObjectId) -> Option<u32> {
         self.changes_of(i)
             .filter_map(|c| c.blob)
-            .find(|&v| self.version(v).and_then(|v| v.blob) == Some(blob))
+            .find(|&v| self.version_blob(v) == Some(blob))
     }
 
     /// What the content at `path` was when it was last read, if the facts remember it.
@@ -541,23 +557,28 @@ fn window_commits(
 pub fn busiest(times: &[i64], span: i64) -> (usize, usize) {
     let mut t = times.to_vec();
     t.sort_unstable();
-    let mut days: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    // Sorted times have sorted days: `new_days[k]` counts the day changes up to `k`, so a
+    // stretch `start..=end` holds `1 + new_days[end] - new_days[start]` distinct days.
+    let mut new_days = Vec::with_capacity(t.len());
+    let mut count = 0usize;
+    let mut before = None;
+    for &time in &t {
+        let day = time.div_euclid(DAY);
+        if before.is_some_and(|b| b != day) {
+            count += 1;
+        }
+        before = Some(day);
+        new_days.push(count);
+    }
     let (mut best, mut best_days, mut start) = (0, 0, 0);
-    for end in 0..t.len() {
-        let Some(&last) = t.get(end) else { break };
-        *days.entry(last.div_euclid(DAY)).or_default() += 1;
+    for (end, &last) in t.iter().enumerate() {
         while let Some(&first) = t.get(start).filter(|&&first| last.saturating_sub(first) > span) {
-            let day = first.div_euclid(DAY);
-            if let Some(n) = days.get_mut(&day) {
-                *n -= 1;
-                if *n == 0 {
-                    days.remove(&day);
-                }
-            }
+            let _ = first;
             start += 1;
         }
         best = best.max(end + 1 - start);
-        best_days = best_days.max(days.len());
+        let days = 1 + new_days.get(end).copied().unwrap_or(0) - new_days.get(start).copied().unwrap_or(0);
+        best_days = best_days.max(days);
     }
     (best, best_days)
 }

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
-use super::facts::{Change, CommitFacts, Facts, Read, Version};
+use super::facts::{Change, CommitFacts, Facts, Read};
 use crate::rules::behaviour::Kind;
 
 /// The format version this build reads and writes.
@@ -419,7 +419,7 @@ fn payload(stored: &Stored) -> Vec<u8> {
         put(&mut out, order.len() as u64);
         let mut size = 0u64;
         for v in &order {
-            match facts.versions.get(*v as usize).and_then(|v| v.size) {
+            match facts.version_size(*v) {
                 Some(s) => {
                     put(&mut out, (zigzag(s.wrapping_sub(size) as i64) << 1) | 1);
                     size = s;
@@ -430,7 +430,7 @@ fn payload(stored: &Stored) -> Vec<u8> {
         let kept = kept_versions(facts, path.as_bstr(), changes);
         let kept: Vec<(u32, ObjectId)> = kept
             .into_iter()
-            .filter_map(|v| Some((*local.get(&v)?, facts.versions.get(v as usize)?.blob?)))
+            .filter_map(|v| Some((*local.get(&v)?, facts.version_blob(v)?)))
             .collect();
         put(&mut out, kept.len() as u64);
         for (k, id) in kept {
@@ -623,6 +623,7 @@ impl<'a> Reader<'a> {
         for path in 0..u32::try_from(paths).ok()? {
             let first = u32::try_from(facts.versions.len()).ok()?;
             let versions = self.count(1)?;
+            facts.versions.reserve(versions);
             let mut size = 0u64;
             for _ in 0..versions {
                 let code = self.num()?;
@@ -634,22 +635,19 @@ impl<'a> Reader<'a> {
                 } else {
                     return None;
                 };
-                facts.versions.push(Version {
-                    blob: None,
-                    size: known,
-                });
+                facts.push_version(None, known)?;
             }
             let versions = u32::try_from(versions).ok()?;
             for _ in 0..self.count(1 + self.hash.len_in_bytes())? {
                 let k = self.u32()?;
                 let id = self.id()?;
-                let slot = facts
-                    .versions
-                    .get_mut((first.checked_add(k)?) as usize)
-                    .filter(|_| k < versions)?;
-                slot.blob = Some(id);
+                if k >= versions {
+                    return None;
+                }
+                facts.set_version_blob(first.checked_add(k)?, id)?;
             }
             let changes = self.count(2)?;
+            facts.changes.reserve(changes);
             let mut commit = 0i64;
             let mut count = 0u32;
             let mut before: Option<u32> = None;
@@ -831,7 +829,7 @@ mod tests {
                             c.commit,
                             blob,
                             previous,
-                            c.blob.and_then(|v| facts.versions[v as usize].size),
+                            c.blob.and_then(|v| facts.version_size(v)),
                         )
                     })
                     .collect();
@@ -863,12 +861,12 @@ mod tests {
             let data = b.paths.get("data/prices.json".as_bytes().as_bstr()).expect("path");
             let newest = b.changes.iter().rev().find(|c| c.path == data).expect("change");
             assert_eq!(
-                b.versions[newest.blob.expect("blob") as usize].blob,
+                b.version_blob(newest.blob.expect("blob")),
                 Some(id(n - 1 + 100_000))
             );
             let src = b.paths.get("src/main.rs".as_bytes().as_bstr()).expect("path");
             let added = b.changes.iter().find(|c| c.path == src).expect("change");
-            assert_eq!(b.versions[added.blob.expect("blob") as usize].blob, None);
+            assert_eq!(b.version_blob(added.blob.expect("blob")), None);
             assert_eq!(encode(&back), bytes, "writing what was read gives the same bytes");
         }
     }

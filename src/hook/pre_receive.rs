@@ -53,8 +53,9 @@ pub fn run(
         })?);
     }
 
-    let (basis, history) = if tips.is_empty() {
-        (scan::Basis::Window, None)
+    // The store, caught up, is written while the push is judged (and waited for on return).
+    let (basis, history, _saving) = if tips.is_empty() {
+        (scan::Basis::Window, None, crate::index::Saving::default())
     } else {
         facts_before_push(repo, policy, env)
     };
@@ -107,13 +108,17 @@ pub fn run(
 /// The facts the push is judged with: the facts store, brought up to date with the refs as
 /// they are before the push, within the hook's time budget; or, without them, why not (the
 /// history-aware rules then read the look-back window, and the summary line says so).
-fn facts_before_push(repo: &gix::Repository, policy: &Policy, env: &HookEnv) -> (scan::Basis, Option<String>) {
+fn facts_before_push(
+    repo: &gix::Repository,
+    policy: &Policy,
+    env: &HookEnv,
+) -> (scan::Basis, Option<String>, crate::index::Saving) {
     let deadline = env
         .budget(policy)
         .map(|budget| env.started.unwrap_or_else(std::time::Instant::now) + budget);
     match crate::index::before_push(repo, policy, deadline) {
-        Ok(facts) => (scan::Basis::Before(facts), None),
-        Err(why) => (scan::Basis::Window, Some(why)),
+        Ok((facts, saving)) => (scan::Basis::Before(facts), None, saving),
+        Err(why) => (scan::Basis::Window, Some(why), crate::index::Saving::default()),
     }
 }
 

@@ -227,7 +227,9 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     let reads = reads(input);
     let kinds = path_kinds(input, &reads);
     for (i, path) in input.model.paths() {
-        let distinct: HashSet<u32> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+        let mut distinct: Vec<u32> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
         if !distinct.is_empty() {
             analysis.versions.insert(path.to_owned(), distinct.len());
         }
@@ -247,20 +249,17 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         let Some(&kind) = kinds.get(path).or(in_engine(path).then_some(&Kind::Database)) else {
             continue;
         };
-        let list: Vec<Step> = input
-            .model
-            .changes_of(i)
-            .filter_map(|c| {
-                let commit = input.model.commit(c.commit)?;
-                Some(Step {
-                    commit: c.commit,
-                    time: commit.time,
-                    machine: input.model.jobs.writes(c.commit),
-                    blob: c.blob,
-                    previous: c.previous,
-                })
+        let mut list: Vec<Step> = Vec::with_capacity(input.model.change_count(i));
+        list.extend(input.model.changes_of(i).filter_map(|c| {
+            let commit = input.model.commit(c.commit)?;
+            Some(Step {
+                commit: c.commit,
+                time: commit.time,
+                machine: input.model.jobs.writes(c.commit),
+                blob: c.blob,
+                previous: c.previous,
             })
-            .collect();
+        }));
         if !list.is_empty() {
             steps.insert(i, (kind, list));
         }
@@ -462,7 +461,7 @@ fn engine_subject(input: &Input<'_, '_>, dir: &BString, engine: &str) -> Option<
         .filter(|(_, p)| p.starts_with(dir.as_slice()))
         .flat_map(|(i, _)| input.model.changes_of(i).collect::<Vec<_>>())
         .filter_map(|c| input.model.commit(c.commit).map(|k| (c.commit, k.time)))
-        .collect::<HashMap<u32, i64>>()
+        .collect::<BTreeMap<u32, i64>>()
         .into_values()
         .collect();
     let (first, last) = span(&times);
@@ -732,25 +731,36 @@ fn job_subject(
     if level.is_off() || kind == Kind::Binary {
         return Ok(None);
     }
-    let mut commits: HashMap<u32, i64> = HashMap::new();
-    // Copies of one change (rebased or cherry-picked onto other branches) count once.
-    let mut events: HashSet<(u32, i64)> = HashSet::new();
+    // The job's writes: (author time, identity, order), and each one's (commit, time).
+    let mut writes: Vec<(i64, u32, u32)> = Vec::new();
+    let mut written: Vec<(u32, i64)> = Vec::new();
     for i in members {
         if let Some((_, list)) = steps.get(i) {
             for s in list.iter().filter(|s| s.machine && s.blob.is_some()) {
                 let Some(c) = input.model.commit(s.commit) else {
                     continue;
                 };
-                if events.insert((c.identity, c.authored)) {
-                    commits.insert(s.commit, s.time);
-                }
+                let order = u32::try_from(written.len()).unwrap_or(u32::MAX);
+                writes.push((c.authored, c.identity, order));
+                written.push((s.commit, s.time));
             }
         }
     }
-    let times: Vec<i64> = commits.values().copied().collect();
+    // Copies of one change (rebased or cherry-picked onto other branches: same author and
+    // author time) count once, as the first of them. (Walk order is nearly time order, so
+    // the sort finds the writes nearly sorted.)
+    writes.sort_unstable();
+    writes.dedup_by_key(|w| (w.0, w.1));
+    let mut commits: Vec<(u32, i64)> = writes
+        .into_iter()
+        .filter_map(|(_, _, order)| written.get(order as usize).copied())
+        .collect();
+    commits.sort_unstable();
+    commits.dedup_by_key(|c| c.0);
+    let times: Vec<i64> = commits.iter().map(|c| c.1).collect();
     let mut kind = kind;
     let mut appends = None;
-    if !one_job(input, commits.keys().copied()) {
+    if !one_job(input, commits.iter().map(|c| c.0)) {
         return Ok(None);
     }
     if !holds(&times) {
@@ -776,7 +786,7 @@ fn job_subject(
         RuleId::MachineCadence
     };
     let paths: Vec<BString> = members.iter().map(|i| input.model.path(*i).to_owned()).collect();
-    let ids: Vec<u32> = commits.keys().copied().collect();
+    let ids: Vec<u32> = commits.iter().map(|c| c.0).collect();
     let job = JobFacts::of(input, &ids, window_days);
     let subject: BString = if paths.len() == 1 {
         paths.first().cloned().unwrap_or_default()
@@ -819,13 +829,10 @@ fn job_subject(
 /// the owner who runs it by hand), while a family of messages that many people write (`Update
 /// README.md`) is spread over many.
 fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
-    let mut count: HashMap<u32, usize> = HashMap::new();
-    let mut total = 0;
-    for c in commits.filter_map(|c| input.model.commit(c)) {
-        *count.entry(c.identity).or_default() += 1;
-        total += 1;
-    }
-    let mut shares: Vec<usize> = count.into_values().collect();
+    let mut identities: Vec<u32> = commits.filter_map(|c| input.model.commit(c)).map(|c| c.identity).collect();
+    let total = identities.len();
+    identities.sort_unstable();
+    let mut shares: Vec<usize> = identities.chunk_by(|a, b| a == b).map(<[u32]>::len).collect();
     shares.sort_unstable_by(|a, b| b.cmp(a));
     let top: usize = shares.iter().take(2).sum();
     top * 4 >= total * 3
@@ -910,14 +917,13 @@ fn member_appends(
 
 /// The blob id of version `v`, where the model knows it.
 fn blob_id(input: &Input<'_, '_>, v: u32) -> Option<ObjectId> {
-    input.model.version(v).and_then(|v| v.blob)
+    input.model.version_blob(v)
 }
 
 /// The size of version `v`: as the model knows it, else from the blob's header.
 pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
-    let version = input.model.version(v)?;
-    version.size.or_else(|| {
-        let blob = version.blob?;
+    input.model.version_size(v).or_else(|| {
+        let blob = input.model.version_blob(v)?;
         input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
     })
 }
@@ -950,23 +956,34 @@ impl JobFacts {
         let (first, last) = span(&times);
         let (busiest, busiest_days) = busiest(&times, i64::from(window_days).saturating_mul(DAY));
         // The most frequent identity or template (the smallest name among equals), and how many
-        // there are.
-        let top = |key: fn(&crate::history::CommitFacts) -> u32, name: &dyn Fn(u32) -> String| {
-            let mut count: HashMap<u32, usize> = HashMap::new();
+        // there are: counted in a slot per entry of the facts' table.
+        let top = |key: fn(&crate::history::CommitFacts) -> u32, table: usize, name: &dyn Fn(u32) -> String| {
+            let mut count = vec![0usize; table];
             for c in &facts {
-                *count.entry(key(c)).or_default() += 1;
+                if let Some(n) = count.get_mut(key(c) as usize) {
+                    *n += 1;
+                }
             }
-            let n = count.len();
-            let best = count
-                .into_iter()
-                .map(|(k, n)| (name(k), n))
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .map(|(k, _)| k)
+            let most = count.iter().copied().max().unwrap_or(0);
+            let best = (most > 0)
+                .then(|| {
+                    count
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| **n == most)
+                        .map(|(k, _)| name(u32::try_from(k).unwrap_or(u32::MAX)))
+                        .min()
+                })
+                .flatten()
                 .unwrap_or_default();
-            (best, n)
+            (best, count.iter().filter(|n| **n > 0).count())
         };
-        let (identity, identities) = top(|c| c.identity, &|i| model.facts.identity(i).to_owned());
-        let (template, _) = top(|c| c.template, &|i| model.facts.template(i).to_owned());
+        let (identity, identities) = top(|c| c.identity, model.facts.identities.len(), &|i| {
+            model.facts.identity(i).to_owned()
+        });
+        let (template, _) = top(|c| c.template, model.facts.templates.len(), &|i| {
+            model.facts.template(i).to_owned()
+        });
         let mut sorted = times.clone();
         sorted.sort_unstable();
         let (period, regular_share) = crate::history::cadence::regularity(&sorted);

@@ -1,7 +1,6 @@
 //! `churning-blob` (large-churn): a large file with many versions in a stretch of `lookback_days`.
 
 use gix::bstr::ByteSlice;
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -62,18 +61,20 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
     let rule = &input.policy.rules.churning_blob;
     let i = input.model.path_index(t.path.as_bstr());
     // Each version of the path, with when it first appeared.
-    let mut first_seen: HashMap<u32, i64> = HashMap::new();
-    if let Some(i) = i {
-        for c in input.model.changes_of(i) {
-            if let (Some(v), Some(commit)) = (c.blob, input.model.commit(c.commit)) {
-                let e = first_seen.entry(v).or_insert(commit.time);
-                *e = (*e).min(commit.time);
-            }
-        }
-    }
+    let mut first_seen: Vec<(u32, i64)> = i
+        .map(|i| {
+            input
+                .model
+                .changes_of(i)
+                .filter_map(|c| Some((c.blob?, input.model.commit(c.commit)?.time)))
+                .collect()
+        })
+        .unwrap_or_default();
+    first_seen.sort_unstable();
+    first_seen.dedup_by_key(|(v, _)| *v);
     let mut known: Vec<u64> = first_seen
-        .keys()
-        .filter_map(|v| super::behaviour::version_size(input, *v))
+        .iter()
+        .filter_map(|(v, _)| super::behaviour::version_size(input, *v))
         .collect();
     let mut versions = first_seen.len();
     // The candidate itself, when the history does not hold it yet.
@@ -87,7 +88,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
     if max < rule.min_size.0 {
         return None;
     }
-    let times: Vec<i64> = first_seen.values().copied().collect();
+    let times: Vec<i64> = first_seen.iter().map(|(_, t)| *t).collect();
     let span_days = i64::from(input.policy.lookback_days).saturating_mul(DAY);
     let (n, _) = busiest(&times, span_days);
     let n = n.max(1) as u64;

@@ -192,14 +192,22 @@ fn the_hook_catches_the_store_up_with_the_pushes_it_accepted() {
     // That push was judged from the store as built: the hook does not write what it has not
     // accepted.
     assert_eq!(fs::read(&path).expect("store"), built);
-    job_commit(server.client.path(), "next", "later", "2024-10-27T06:10:00Z");
-    let r = server.push(&["later:refs/heads/main"]);
+    // Twenty more runs, in one push; the next push's hook catches the store up with them
+    // (and writes it, once it lags that far behind).
+    let client = server.client.path();
+    git(client, &["checkout", "-q", "-B", "later", "next"]);
+    for day in 1..=20 {
+        job_commit(client, "later", "later", &format!("2024-10-{day:02}T06:10:00Z"));
+    }
+    assert_eq!(server.push(&["later:refs/heads/main"]).code, 0);
+    assert_eq!(fs::read(&path).expect("store"), built, "one commit behind: not written");
+    job_commit(client, "later", "last", "2024-10-27T06:10:00Z");
+    let r = server.push(&["last:refs/heads/main"]);
     assert_eq!(r.code, 0, "{}", r.describe());
     assert!(!remote_text(&r).contains(WINDOW), "{}", remote_text(&r));
     assert_eq!(pushed_verdicts(&r).len(), 1, "{}", remote_text(&r));
-    // The second push's hook caught the store up with the first push, and wrote it: what is
-    // left is the second push.
     assert_ne!(fs::read(&path).expect("store"), built);
+    // What is left is the last push.
     let r = server.pushgate(&["index"]);
     assert!(r.stdout.contains("caught up with 1 new commit"), "{}", r.describe());
 }
