@@ -38,20 +38,22 @@ serve() {
   [ "$1" = window ] && rm -rf "$server/pushgate"
   cat > "$server/hooks/pre-receive" <<HOOK
 #!/usr/bin/env python3
-import resource, subprocess, sys, time
+import os, subprocess, sys, time
 start = time.monotonic()
-run = subprocess.run(["$pushgate", "pre-receive"], stdin=sys.stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+hook = subprocess.Popen(["$pushgate", "pre-receive"], stdin=sys.stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+stderr = hook.stderr.read()
+_, status, used = os.wait4(hook.pid, 0)
 wall = (time.monotonic() - start) * 1000
-used = resource.getrusage(resource.RUSAGE_CHILDREN)
+code = os.waitstatus_to_exitcode(status)
 with open("$work/$1.hook-ms", "a") as f:
     f.write("%d\n" % round(wall))
 with open("$work/$1.cpu-ms", "a") as f:
     f.write("%d\n" % round((used.ru_utime + used.ru_stime) * 1000))
 for name in ("$work/$1.last", "$work/$1.said"):
     with open(name, "w" if name.endswith(".last") else "a") as f:
-        f.write(run.stderr.decode(errors="replace"))
-sys.stderr.write(run.stderr.decode(errors="replace"))
-sys.exit(run.returncode)
+        f.write(stderr.decode(errors="replace"))
+sys.stderr.write(stderr.decode(errors="replace"))
+sys.exit(code)
 HOOK
   chmod +x "$server/hooks/pre-receive"
   : > "$work/$1.hook-ms"

@@ -825,12 +825,7 @@ mod tests {
                     .map(|c| {
                         let previous = number(c.previous);
                         let blob = number(c.blob);
-                        (
-                            c.commit,
-                            blob,
-                            previous,
-                            c.blob.and_then(|v| facts.version_size(v)),
-                        )
+                        (c.commit, blob, previous, c.blob.and_then(|v| facts.version_size(v)))
                     })
                     .collect();
                 (p.clone(), changes)
@@ -860,10 +855,7 @@ mod tests {
             // The newest versions of a path whose content was read keep their ids; others none.
             let data = b.paths.get("data/prices.json".as_bytes().as_bstr()).expect("path");
             let newest = b.changes.iter().rev().find(|c| c.path == data).expect("change");
-            assert_eq!(
-                b.version_blob(newest.blob.expect("blob")),
-                Some(id(n - 1 + 100_000))
-            );
+            assert_eq!(b.version_blob(newest.blob.expect("blob")), Some(id(n - 1 + 100_000)));
             let src = b.paths.get("src/main.rs".as_bytes().as_bstr()).expect("path");
             let added = b.changes.iter().find(|c| c.path == src).expect("change");
             assert_eq!(b.version_blob(added.blob.expect("blob")), None);

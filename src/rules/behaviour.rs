@@ -226,7 +226,8 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     };
     let reads = reads(input);
     let kinds = path_kinds(input, &reads);
-    for (i, path) in input.model.paths() {
+    // Versions are counted for the paths in scope (the findings they can change).
+    for (i, path) in input.model.paths().filter(|(_, p)| input.touched.contains_key(*p)) {
         let mut distinct: Vec<u32> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
         distinct.sort_unstable();
         distinct.dedup();
@@ -309,6 +310,10 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
             .push(i);
     }
     for ((dir, ext, kind), members) in roles {
+        // Only subjects with a member in scope are reported: the others are not worked out.
+        if !members.iter().any(|i| input.touched.contains_key(input.model.path(*i))) {
+            continue;
+        }
         if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
             analysis.subjects.push(subject);
         }
@@ -653,7 +658,10 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
     let mut out = Vec::new();
     for ((stem, kind), members) in groups {
         let scheduled = members.iter().filter(|(_, m)| *m).count();
-        if members.len() < SERIES_MIN || scheduled * 2 < members.len() {
+        let in_scope = members
+            .iter()
+            .any(|(i, _)| input.touched.contains_key(input.model.path(*i)));
+        if members.len() < SERIES_MIN || scheduled * 2 < members.len() || !in_scope {
             continue;
         }
         let paths: Vec<BString> = members.iter().map(|(i, _)| input.model.path(*i).to_owned()).collect();
@@ -829,7 +837,10 @@ fn job_subject(
 /// the owner who runs it by hand), while a family of messages that many people write (`Update
 /// README.md`) is spread over many.
 fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
-    let mut identities: Vec<u32> = commits.filter_map(|c| input.model.commit(c)).map(|c| c.identity).collect();
+    let mut identities: Vec<u32> = commits
+        .filter_map(|c| input.model.commit(c))
+        .map(|c| c.identity)
+        .collect();
     let total = identities.len();
     identities.sort_unstable();
     let mut shares: Vec<usize> = identities.chunk_by(|a, b| a == b).map(<[u32]>::len).collect();
