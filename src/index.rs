@@ -64,16 +64,34 @@ pub fn save(
     build_ms: u64,
 ) -> Result<(PathBuf, u64), StoreError> {
     let path = location(repo, policy);
-    let bytes = save_at(&path, store::digest(&policy.file.rules), facts, build_ms)?;
+    let bytes = save_at(&path, Keys::of(policy), facts, build_ms)?;
     Ok((path, bytes))
 }
 
-fn save_at(path: &std::path::Path, digest: u64, facts: Facts, build_ms: u64) -> Result<u64, StoreError> {
+/// What a store is written under: the policy's digest, and the size from which files keep
+/// every version's size and id.
+#[derive(Debug, Clone, Copy)]
+struct Keys {
+    digest: u64,
+    large: u64,
+}
+
+impl Keys {
+    fn of(policy: &Policy) -> Self {
+        Keys {
+            digest: store::digest(&policy.file.rules),
+            large: policy.file.rules.churning_blob.min_size.0,
+        }
+    }
+}
+
+fn save_at(path: &std::path::Path, keys: Keys, facts: Facts, build_ms: u64) -> Result<u64, StoreError> {
     let stored = Stored {
         facts,
-        digest,
+        digest: keys.digest,
         written: jiff::Timestamp::now().as_second(),
         build_ms,
+        large: keys.large,
     };
     store::save(path, &stored)
 }
@@ -87,9 +105,9 @@ impl Saving {
     /// effort: a store that cannot be written is caught up again next time).
     fn start(repo: &gix::Repository, policy: &Policy, facts: Facts, build_ms: u64) -> Self {
         let path = location(repo, policy);
-        let digest = store::digest(&policy.file.rules);
+        let keys = Keys::of(policy);
         let spawned = std::thread::Builder::new().name("facts-store".into()).spawn(move || {
-            let _ = save_at(&path, digest, facts, build_ms);
+            let _ = save_at(&path, keys, facts, build_ms);
         });
         Saving(spawned.ok())
     }

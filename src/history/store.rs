@@ -65,6 +65,9 @@ pub struct Stored {
     pub written: i64,
     /// What building it from scratch cost, in milliseconds (0: unknown).
     pub build_ms: u64,
+    /// Files at least this large (the `churning-blob` rule's `min_size`) keep the size and id
+    /// of every version; others only what the rules may read of them.
+    pub large: u64,
 }
 
 /// Why a store cannot be used.
@@ -215,9 +218,9 @@ pub fn encode(stored: &Stored) -> Vec<u8> {
 
 /// `data` compressed with zlib (`None` if that failed: it is then stored plain).
 fn deflate(data: &[u8]) -> Option<Vec<u8>> {
-    // The fastest level: a hook rewrites the store after each push it catches up with.
+    // The hook writes the store beside judging a push, and only once it lags behind.
     let mut out =
-        gix::zlib::stream::deflate::Write::new(Vec::with_capacity(data.len() / 3), gix::zlib::Compression::BEST_SPEED);
+        gix::zlib::stream::deflate::Write::new(Vec::with_capacity(data.len() / 3), gix::zlib::Compression::DEFAULT);
     out.write_all(data).ok()?;
     out.flush().ok()?;
     Some(out.into_inner())
@@ -369,6 +372,7 @@ fn payload(stored: &Stored) -> Vec<u8> {
     put(&mut out, stored.digest);
     put(&mut out, zigzag(stored.written));
     put(&mut out, stored.build_ms);
+    put(&mut out, stored.large);
     out.push(u8::from(facts.truncated));
     put(&mut out, facts.tips.len() as u64);
     for tip in &facts.tips {
@@ -382,11 +386,25 @@ fn payload(stored: &Stored) -> Vec<u8> {
     }
     put(&mut out, facts.commits.len() as u64);
     let mut time = 0i64;
+    // Identities and templates are numbered in the order commits first use them: the next
+    // new one is 0, an earlier one its number + 1.
+    let (mut identities, mut templates) = (0u32, 0u32);
+    let numbered = |n: u32, next: &mut u32| {
+        if n == *next {
+            *next += 1;
+            0
+        } else {
+            u64::from(n) + 1
+        }
+    };
     for c in &facts.commits {
         put(&mut out, zigzag(c.time.wrapping_sub(time)));
         put(&mut out, zigzag(c.authored.wrapping_sub(c.time)));
-        put(&mut out, u64::from(c.identity));
-        put(&mut out, (u64::from(c.template) << 1) | u64::from(c.merge));
+        put(&mut out, numbered(c.identity, &mut identities));
+        put(
+            &mut out,
+            (numbered(c.template, &mut templates) << 1) | u64::from(c.merge),
+        );
         time = c.time;
     }
     put(&mut out, facts.paths.len() as u64);
@@ -404,6 +422,7 @@ fn payload(stored: &Stored) -> Vec<u8> {
             list.push(change);
         }
     }
+    let machine = super::jobs::classify(facts);
     let mut local: HashMap<u32, u32> = HashMap::new();
     for (path, changes) in facts.paths.items().iter().zip(&by_path) {
         local.clear();
@@ -416,18 +435,28 @@ fn payload(stored: &Stored) -> Vec<u8> {
                 });
             }
         }
-        put(&mut out, order.len() as u64);
-        let mut size = 0u64;
-        for v in &order {
-            match facts.version_size(*v) {
-                Some(s) => {
-                    put(&mut out, (zigzag(s.wrapping_sub(size) as i64) << 1) | 1);
-                    size = s;
+        // A large file keeps every version's size; the others' sizes the rules never read.
+        let large = order
+            .iter()
+            .any(|v| facts.version_size(*v).is_some_and(|s| s >= stored.large));
+        put(&mut out, ((order.len() as u64) << 1) | u64::from(large));
+        if large {
+            let mut size = 0u64;
+            for v in &order {
+                match facts.version_size(*v) {
+                    Some(s) => {
+                        put(&mut out, (zigzag(s.wrapping_sub(size) as i64) << 1) | 1);
+                        size = s;
+                    }
+                    None => put(&mut out, 0),
                 }
-                None => put(&mut out, 0),
             }
         }
-        let kept = kept_versions(facts, path.as_bstr(), changes);
+        let kept = if large {
+            order.clone()
+        } else {
+            kept_versions(facts, &machine, path.as_bstr(), changes)
+        };
         let kept: Vec<(u32, ObjectId)> = kept
             .into_iter()
             .filter_map(|v| Some((*local.get(&v)?, facts.version_blob(v)?)))
@@ -442,7 +471,7 @@ fn payload(stored: &Stored) -> Vec<u8> {
         let mut count = 0u32;
         let mut before: Option<u32> = None;
         for c in changes {
-            put(&mut out, zigzag(i64::from(c.commit).wrapping_sub(commit)));
+            let delta = zigzag(i64::from(c.commit).wrapping_sub(commit));
             commit = i64::from(c.commit);
             let blob = c.blob.and_then(|v| local.get(&v).copied());
             let previous = c.previous.and_then(|v| local.get(&v).copied());
@@ -460,9 +489,23 @@ fn payload(stored: &Stored) -> Vec<u8> {
                 Some(_) if previous == before && before.is_some() => 1,
                 Some(_) => 2,
             };
-            put(&mut out, blob_code * 3 + mode);
-            if mode == 2 {
-                put(&mut out, previous_code);
+            // The commit, and in two bits the common changes: a new version over the one
+            // before, a new path, a deletion; anything else follows in full.
+            let common = match (blob_code, mode) {
+                (1, 1) => Some(0),
+                (1, 0) => Some(1),
+                (0, 1) => Some(2),
+                _ => None,
+            };
+            match common {
+                Some(code) => put(&mut out, (delta << 2) | code),
+                None => {
+                    put(&mut out, (delta << 2) | 3);
+                    put(&mut out, blob_code * 3 + mode);
+                    if mode == 2 {
+                        put(&mut out, previous_code);
+                    }
+                }
             }
             before = blob;
         }
@@ -481,12 +524,15 @@ fn payload(stored: &Stored) -> Vec<u8> {
     out
 }
 
-/// The versions of a path whose ids the store keeps: for a path that can be a subject (its
-/// content was read), those of its newest changes, by walk order and by time (the rules
-/// compare the newest versions' contents, and a blob seen again is known as the version it
-/// was).
-fn kept_versions(facts: &Facts, path: &gix::bstr::BStr, changes: &[&Change]) -> Vec<u32> {
-    if !facts.read.contains_key(path) {
+/// The versions of a small file whose ids the store keeps: for a file a job writes whose
+/// content the rules may compare (text, logs, rendered output), those of its newest changes,
+/// by walk order and by time. (A large file keeps them all.)
+fn kept_versions(facts: &Facts, jobs: &super::jobs::Jobs, path: &gix::bstr::BStr, changes: &[&Change]) -> Vec<u32> {
+    let comparable = facts
+        .read
+        .get(path)
+        .is_some_and(|r| matches!(r.kind, Some(Kind::Text | Kind::Log | Kind::Rendered)));
+    if !comparable || !changes.iter().any(|c| jobs.writes(c.commit)) {
         return Vec::new();
     }
     let time = |c: &Change| facts.commits.get(c.commit as usize).map_or(0, |c| c.time);
@@ -565,6 +611,7 @@ impl<'a> Reader<'a> {
         let digest = self.num()?;
         let written = unzigzag(self.num()?);
         let build_ms = self.num()?;
+        let large = self.num()?;
         let mut facts = Facts::new(self.hash);
         facts.truncated = match self.byte()? {
             0 => false,
@@ -589,12 +636,21 @@ impl<'a> Reader<'a> {
         let commits = self.count(4)?;
         facts.commits.reserve(commits);
         let mut time = 0i64;
+        let (mut identities, mut templates) = (0u32, 0u32);
+        let numbered = |code: u64, next: &mut u32| -> Option<u32> {
+            if code == 0 {
+                *next += 1;
+                Some(*next - 1)
+            } else {
+                u32::try_from(code - 1).ok()
+            }
+        };
         for _ in 0..commits {
             time = time.wrapping_add(unzigzag(self.num()?));
             let authored = time.wrapping_add(unzigzag(self.num()?));
-            let identity = self.u32()?;
+            let identity = numbered(self.num()?, &mut identities)?;
             let template = self.num()?;
-            let (merge, template) = (template & 1 == 1, u32::try_from(template >> 1).ok()?);
+            let (merge, template) = (template & 1 == 1, numbered(template >> 1, &mut templates)?);
             if identity as usize >= facts.identities.len() || template as usize >= facts.templates.len() {
                 return None;
             }
@@ -622,18 +678,26 @@ impl<'a> Reader<'a> {
         let commit_count = facts.commits.len() as i64;
         for path in 0..u32::try_from(paths).ok()? {
             let first = u32::try_from(facts.versions.len()).ok()?;
-            let versions = self.count(1)?;
+            let head = self.num()?;
+            let (versions, sized) = (usize::try_from(head >> 1).ok()?, head & 1 == 1);
+            if versions > self.bytes.len() - self.at {
+                return None;
+            }
             facts.versions.reserve(versions);
             let mut size = 0u64;
             for _ in 0..versions {
-                let code = self.num()?;
-                let known = if code & 1 == 1 {
-                    size = size.wrapping_add(unzigzag(code >> 1) as u64);
-                    Some(size)
-                } else if code == 0 {
-                    None
+                let known = if sized {
+                    let code = self.num()?;
+                    if code & 1 == 1 {
+                        size = size.wrapping_add(unzigzag(code >> 1) as u64);
+                        Some(size)
+                    } else if code == 0 {
+                        None
+                    } else {
+                        return None;
+                    }
                 } else {
-                    return None;
+                    None
                 };
                 facts.push_version(None, known)?;
             }
@@ -646,7 +710,7 @@ impl<'a> Reader<'a> {
                 }
                 facts.set_version_blob(first.checked_add(k)?, id)?;
             }
-            let changes = self.count(2)?;
+            let changes = self.count(1)?;
             facts.changes.reserve(changes);
             let mut commit = 0i64;
             let mut count = 0u32;
@@ -667,12 +731,20 @@ impl<'a> Reader<'a> {
                 }
             };
             for _ in 0..changes {
-                commit = commit.wrapping_add(unzigzag(self.num()?));
+                let head = self.num()?;
+                commit = commit.wrapping_add(unzigzag(head >> 2));
                 if !(0..commit_count).contains(&commit) {
                     return None;
                 }
-                let code = self.num()?;
-                let (blob_code, mode) = (code / 3, code % 3);
+                let (blob_code, mode) = match head & 3 {
+                    0 => (1, 1),
+                    1 => (1, 0),
+                    2 => (0, 1),
+                    _ => {
+                        let code = self.num()?;
+                        (code / 3, code % 3)
+                    }
+                };
                 let previous = match mode {
                     0 => None,
                     1 => Some(before?),
@@ -706,6 +778,7 @@ impl<'a> Reader<'a> {
             digest,
             written,
             build_ms,
+            large,
         })
     }
 }
@@ -781,6 +854,13 @@ mod tests {
             },
         );
         facts.read.insert(
+            "data/run.log".into(),
+            Read {
+                kind: Some(Kind::Log),
+                wiredtiger: false,
+            },
+        );
+        facts.read.insert(
             "refs/tags/blob".into(),
             Read {
                 kind: None,
@@ -792,6 +872,7 @@ mod tests {
             digest: 42,
             written: 1_700_000_000,
             build_ms: 1234,
+            large: 1400,
         }
     }
 
@@ -851,11 +932,38 @@ mod tests {
             assert_eq!(a.templates.items(), b.templates.items());
             assert_eq!(a.paths.items(), b.paths.items());
             assert_eq!(a.read, b.read);
-            assert_eq!(shape(a), shape(b));
+            // A large file keeps every version's size; a small one none.
+            let large = |facts: &Facts| {
+                let mut shape = shape(facts);
+                for (path, changes) in &mut shape {
+                    if path != "data/prices.json" {
+                        for c in changes.iter_mut() {
+                            c.3 = None;
+                        }
+                    }
+                }
+                shape
+            };
+            assert_eq!(large(a), shape(b));
             // The newest versions of a path whose content was read keep their ids; others none.
             let data = b.paths.get("data/prices.json".as_bytes().as_bstr()).expect("path");
             let newest = b.changes.iter().rev().find(|c| c.path == data).expect("change");
             assert_eq!(b.version_blob(newest.blob.expect("blob")), Some(id(n - 1 + 100_000)));
+            let first = b.changes.iter().find(|c| c.path == data).expect("change");
+            assert_eq!(
+                b.version_blob(first.blob.expect("blob")),
+                Some(id(100_000)),
+                "every id of a large file"
+            );
+            // A log a job writes keeps its newest versions' ids, to compare their contents.
+            let log = b.paths.get("data/run.log".as_bytes().as_bstr()).expect("path");
+            let last = b
+                .changes
+                .iter()
+                .rev()
+                .find(|c| c.path == log && c.blob.is_some())
+                .expect("change");
+            assert!(b.version_blob(last.blob.expect("blob")).is_some());
             let src = b.paths.get("src/main.rs".as_bytes().as_bstr()).expect("path");
             let added = b.changes.iter().find(|c| c.path == src).expect("change");
             assert_eq!(b.version_blob(added.blob.expect("blob")), None);
