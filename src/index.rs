@@ -121,6 +121,22 @@ impl Drop for Saving {
     }
 }
 
+/// Why there is no store for a policy, in a few words: none at all, or only other policies'.
+fn missing(repo: &gix::Repository) -> String {
+    let others = std::fs::read_dir(repo.common_dir().join(store::DIR))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_name().as_encoded_bytes().starts_with(b"facts-"))
+                .count()
+        })
+        .unwrap_or(0);
+    match others {
+        0 => "no facts store".to_owned(),
+        _ => "no facts store for this policy (the repository has one built under another policy)".to_owned(),
+    }
+}
+
 /// The facts of the whole history of `repo`, read as the audit reads it (every blob of every
 /// commit every ref reaches); and how long that took, in milliseconds.
 pub fn build(repo: &gix::Repository, policy: &Policy, progress: &dyn Progress) -> Result<(Facts, u64), RepoError> {
@@ -489,7 +505,7 @@ pub fn before_push(
 ) -> Result<(Facts, Saving), String> {
     let stored = match load(repo, policy) {
         Ok(stored) => stored,
-        Err(StoreError::Missing) => return Err("no facts store".to_owned()),
+        Err(StoreError::Missing) => return Err(missing(repo)),
         Err(e) => return Err(e.to_string()),
     };
     let left_ms =
@@ -539,7 +555,7 @@ pub fn before_push(
 pub fn for_range(repo: &gix::Repository, policy: &Policy, tips: &[ObjectId]) -> Result<Facts, String> {
     let Stored { mut facts, .. } = match load(repo, policy) {
         Ok(stored) => stored,
-        Err(StoreError::Missing) => return Err("no facts store".to_owned()),
+        Err(StoreError::Missing) => return Err(missing(repo)),
         Err(e) => return Err(e.to_string()),
     };
     let failed = |e: RepoError| format!("the facts store could not be brought up to date ({e})");

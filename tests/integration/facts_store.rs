@@ -180,7 +180,63 @@ fn a_quiet_scraper_is_judged_at_push_time_as_the_audit_judges_it_after() {
             .collect();
         assert_eq!(verdicts, pushed, "scan, store: {with_store}: {}", r.stdout);
         assert!(report["findings"][0]["message"] == message, "{}", r.stdout);
+        // And the pre-push hook, before sending `next` over the old `main`.
+        let (next, main) = (git(client, &["rev-parse", "next"]), git(client, &["rev-parse", "main"]));
+        let out = crate::util::pushgate()
+            .args(["pre-push", "origin", "file:///nowhere", "--repo"])
+            .arg(client)
+            .write_stdin(format!("refs/heads/next {next} refs/heads/main {main}\n"))
+            .output()
+            .expect("run pre-push");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("data-churn") && err.contains("data/btc-price.json") && err.contains(message),
+            "pre-push, store: {with_store}: {err}"
+        );
     }
+}
+
+#[test]
+fn a_store_that_holds_lost_history_is_rebuilt_by_the_hook() {
+    let server = scraper_server();
+    assert_eq!(server.push(&["next:refs/heads/main"]).code, 0);
+    let r = server.pushgate(&["index"]);
+    assert!(r.stdout.contains("caught up with 1 new commit"), "{}", r.stdout);
+    // Rewrite: main back to its parent plus another run, forced.
+    let client = server.client.path();
+    job_commit(client, "next~1", "redo", "2024-09-28T06:12:00Z");
+    let r = server.push(&["+redo:refs/heads/main"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    // The store was caught up with `next`, which no ref reaches now: the next hook rebuilds
+    // it (it took well within the time budget) and judges with the whole history.
+    job_commit(client, "redo", "after", "2024-10-28T06:12:00Z");
+    let r = server.push(&["after:refs/heads/main"]);
+    let text = remote_text(&r);
+    assert!(!text.contains(WINDOW), "{text}");
+    assert_eq!(pushed_verdicts(&r).len(), 1, "{text}");
+    // The hook wrote the store it rebuilt: what is left is the last push.
+    let index = server.pushgate(&["index"]);
+    assert!(index.stdout.contains("caught up with 1 new commit"), "{}", index.stdout);
+    assert_eq!(
+        audited_verdicts(&server.bare, "data/btc-price.json"),
+        pushed_verdicts(&r)
+    );
+}
+
+#[test]
+fn a_store_of_another_policy_is_not_this_policys() {
+    let server = scraper_server();
+    // The server's policy changes its rules after the store was built.
+    server.policy("[rules.data-churn]\nmin_commits = 10\n");
+    let r = server.push(&["next:refs/heads/main"]);
+    let text = remote_text(&r);
+    assert!(
+        text.contains(WINDOW) && text.contains("no facts store for this policy"),
+        "{text}"
+    );
+    let r = server.pushgate(&["index"]);
+    assert!(r.stdout.contains(" built in "), "{}", r.stdout);
+    assert_eq!(stores(&server.bare).len(), 2, "one per policy");
 }
 
 #[test]
