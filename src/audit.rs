@@ -16,6 +16,7 @@ use gix::bstr::{BString, ByteSlice};
 use serde::Serialize;
 
 use crate::engine::{self, History, Reading};
+use crate::history::Facts;
 use crate::outcome::Outcome;
 use crate::outcome::{Level, Pattern};
 use crate::packs::{Count, Kind, Packs, Statistics};
@@ -56,6 +57,9 @@ pub struct Audit {
     history: Vec<BString>,
     /// Files the churning-blob rule calls large (bytes): smaller data is moved out, not to LFS.
     large: u64,
+    /// The facts of the whole history (what the facts store keeps), and how long the walk
+    /// that read them took (milliseconds).
+    facts: Option<(Facts, u64)>,
 }
 
 /// The repository at a glance.
@@ -246,7 +250,9 @@ pub fn audit(
     };
     progress.step("reading the history of candidate paths");
     let sizes = std::mem::take(&mut inspected.sizes);
-    let history = History::Whole(&sizes);
+    let facts = whole_facts(repo, &walked, &tips, &sizes, &inspected.touched);
+    let walk_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let history = History::Whole(&facts);
     let (unreachable, mut outcome) = match counted {
         Some(unreachable) => (
             unreachable,
@@ -301,12 +307,40 @@ pub fn audit(
         plan: Plan::default(),
         history,
         large: policy.file.rules.churning_blob.min_size.0,
+        facts: Some((facts, walk_ms)),
     };
     audit.reconcile();
     Ok(audit)
 }
 
+/// The facts of the whole history the walk read: what the history-aware rules judge, and what
+/// the facts store keeps.
+fn whole_facts(
+    repo: &gix::Repository,
+    walked: &crate::walk::Walked,
+    tips: &[ObjectId],
+    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    touched: &BTreeMap<BString, crate::candidate::Candidate>,
+) -> Facts {
+    let mut facts = Facts::new(repo.object_hash());
+    facts.extend(&walked.commits, walked.recorded.as_ref(), Some(sizes));
+    facts.truncated = !walked.truncated.is_empty();
+    facts.tips = tips.to_vec();
+    facts.tips.sort();
+    facts.tips.dedup();
+    facts.remember(touched);
+    // Blobs no ref reaches are no path's.
+    facts.read.remove(UNREACHABLE.as_bytes());
+    facts
+}
+
 impl Audit {
+    /// The facts of the whole history the audit read (what the facts store keeps), and how
+    /// long reading them took (milliseconds); once.
+    pub fn take_facts(&mut self) -> Option<(Facts, u64)> {
+        self.facts.take()
+    }
+
     /// Bring the offenders, the shares and the plan in line with the findings, after
     /// something (a baseline) took findings away: an offender whose findings are all gone
     /// goes, the others keep the level and rules of what is left.

@@ -49,6 +49,9 @@ pub enum Error {
     /// A hook could not be installed or uninstalled.
     #[error(transparent)]
     Install(#[from] InstallError),
+    /// The facts store could not be read or written.
+    #[error(transparent)]
+    Store(#[from] crate::history::store::StoreError),
     /// `explain` was asked about a rule that does not exist.
     #[error(transparent)]
     UnknownRule(#[from] UnknownRule),
@@ -77,7 +80,7 @@ impl Error {
             Error::Range(e) => e.exit_code(),
             Error::Hook(e) => e.exit_code(),
             Error::Install(e) => e.exit_code(),
-            Error::Repo(_) | Error::File { .. } | Error::Io(_) => exit::INTERNAL,
+            Error::Repo(_) | Error::File { .. } | Error::Io(_) | Error::Store(_) => exit::INTERNAL,
         }
     }
 

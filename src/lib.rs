@@ -27,8 +27,9 @@
 //! [`baseline`] leaves recorded findings out; [`explain`] documents the rules.
 //!
 //! **Clients and output.** [`scan`] (ranges, pushes, staged files) and [`audit`] (whole
-//! repositories, with a fix plan) are the engine's two clients; [`report`] renders outcomes
-//! in each format, one file per format, listed once in a registry.
+//! repositories, with a fix plan) are the engine's two clients; [`index`] keeps the facts
+//! store (the whole history's facts, in the git directory) up to date with the engine's walk;
+//! [`report`] renders outcomes in each format, one file per format, listed once in a registry.
 //!
 //! **Commands.** [`commands`] holds one function per command, each taking a repository, a
 //! policy, its options, a progress sink and writers, and returning a
@@ -50,6 +51,7 @@ pub mod error;
 pub mod explain;
 pub mod history;
 pub mod hook;
+pub mod index;
 pub mod outcome;
 pub mod packs;
 pub mod policy;

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::candidate::Candidate;
 use crate::engine::{self, History, Inspector, Reading};
+use crate::history::Facts;
 use crate::outcome::{Notice, NoticeKind, Outcome};
 use crate::policy::Policy;
 use crate::progress::Progress;
@@ -33,18 +34,66 @@ pub enum Input<'a> {
     Staged(Vec<Candidate>),
 }
 
-/// Scan `input` under `policy`, counting commits and blobs on `progress` as it goes.
+/// What the history-aware rules judge the input's paths against.
+#[derive(Debug, Default)]
+pub enum Basis {
+    /// The look-back window behind the input's tips (the server hook without a facts store).
+    #[default]
+    Window,
+    /// The whole history behind the input's tips, of the paths it touches (a range or a clone's
+    /// push without a facts store); a range that hides nothing is its own whole history.
+    Paths,
+    /// The facts of the whole history, the input's commits among them (a clone's facts store,
+    /// brought up to date).
+    Whole(Facts),
+    /// The facts of the history before the input's commits (a server's facts store, before a
+    /// push): the input's commits are added to them.
+    Before(Facts),
+}
+
+/// Scan `input` under `policy`, counting commits and blobs on `progress` as it goes; the
+/// history-aware rules read the look-back window.
 pub fn run(
     repo: &gix::Repository,
     policy: &Policy,
     input: Input<'_>,
     progress: &dyn Progress,
 ) -> Result<Outcome, RepoError> {
+    run_with(repo, policy, input, Basis::Window, progress)
+}
+
+/// [`run`], with the history-aware rules judging against `basis`.
+pub fn run_with(
+    repo: &gix::Repository,
+    policy: &Policy,
+    input: Input<'_>,
+    basis: Basis,
+    progress: &dyn Progress,
+) -> Result<Outcome, RepoError> {
     let started = Instant::now();
+    let record = matches!(basis, Basis::Before(_));
+    let paths = matches!(basis, Basis::Paths);
+    let (whole, mut before) = match basis {
+        Basis::Window | Basis::Paths => (None, None),
+        Basis::Whole(facts) => (Some(facts), None),
+        Basis::Before(facts) => (None, Some(facts)),
+    };
+    // Each input is concluded once.
+    let mut history = |tips| match (&whole, before.take()) {
+        (Some(facts), _) => History::Whole(facts),
+        (None, Some(facts)) => History::Before(Box::new(facts)),
+        (None, None) if paths => History::Paths(tips),
+        (None, None) => History::Window(tips),
+    };
     match input {
         Input::Range(range) => {
             let whole = range.is_whole_history();
+            // A whole history judged without a facts store is its own: the walk records it.
+            let own = whole && paths;
             let walk = |walker: &mut crate::walk::Walker<'_, engine::OnBlob<'_>>| {
+                if own {
+                    walker.record_changes();
+                }
                 walker.walk(&range.tips, &Old::Reachable(&range.hidden), None)
             };
             // Nothing hidden: whole histories, read as the audit reads them (sizes from the
@@ -60,8 +109,17 @@ pub fn run(
                 engine::inspect_walk(repo, policy, progress, Reading::Exact, walk)?
             };
             progress.steps("history", 1, "reading the history of candidate paths");
-            let mut outcome =
-                engine::conclude(repo, policy, whole, &walked, inspected, History::Window(&tips), started)?;
+            let own = own.then(|| {
+                let mut facts = Facts::new(repo.object_hash());
+                facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&inspected.sizes));
+                facts.truncated = !walked.truncated.is_empty();
+                facts
+            });
+            let history = match &own {
+                Some(facts) => History::Whole(facts),
+                None => history(&tips),
+            };
+            let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
             for (name, id) in &range.broken {
                 outcome.notices.push(Notice {
                     kind: NoticeKind::BrokenRef,
@@ -82,6 +140,9 @@ pub fn run(
         } => {
             let (walked, walked_tips, inspected) =
                 engine::inspect_walk(repo, policy, progress, Reading::Exact, |walker| {
+                    if record {
+                        walker.record_changes();
+                    }
                     for tip in tips {
                         walker.walk(std::slice::from_ref(tip), &old, Some(tip.name.as_ref()))?;
                     }
@@ -93,7 +154,7 @@ pub fn run(
                 whole_history,
                 &walked,
                 inspected,
-                History::Window(&walked_tips),
+                history(&walked_tips),
                 started,
             )
         }

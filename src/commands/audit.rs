@@ -36,6 +36,11 @@ pub fn audit(
         include_unreachable: options.include_unreachable,
     };
     let mut audit = crate::audit::audit(repo, policy, reading, progress)?;
+    if let Some((facts, walk_ms)) = audit.take_facts()
+        && let Some(notice) = keep_facts(repo, policy, facts, walk_ms)
+    {
+        audit.outcome.notices.push(notice);
+    }
     record_and_apply(
         &mut audit.outcome,
         repo,
@@ -50,4 +55,27 @@ pub fn audit(
     }
     report::audit::render(out, &audit, policy, &options.report)?;
     Ok(Status::of(audit.outcome.fails(policy)))
+}
+
+/// Write what the audit read as the facts store of a server (a bare repository) or of a
+/// repository that keeps one already (`pushgate index` made it); a notice when it cannot be
+/// written. A clone without a store is left without one.
+fn keep_facts(
+    repo: &gix::Repository,
+    policy: &Policy,
+    facts: crate::history::Facts,
+    walk_ms: u64,
+) -> Option<crate::outcome::Notice> {
+    if !repo.is_bare() && !crate::index::location(repo, policy).exists() {
+        return None;
+    }
+    let e = crate::index::save(repo, policy, facts, walk_ms).err()?;
+    Some(crate::outcome::Notice {
+        kind: crate::outcome::NoticeKind::FactsStore,
+        message: format!(
+            "the facts store was not written ({e}); pushes are judged with a look-back window until `pushgate index` writes it"
+        ),
+        path: None,
+        blob: None,
+    })
 }

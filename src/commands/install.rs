@@ -94,7 +94,8 @@ pub fn install(context: &Context, options: Options, out: &mut dyn Write) -> Resu
         force: options.force,
         reinstall,
     };
-    match install::install(&target, &request)? {
+    let installed = install::install(&target, &request)?;
+    match installed {
         Installed::Wrote(p) => writeln!(out, "installed {}", p.display()),
         Installed::Unchanged(p) => writeln!(out, "{} is installed already; nothing changed", p.display()),
         Installed::Updated(p) => writeln!(
@@ -116,7 +117,56 @@ pub fn install(context: &Context, options: Options, out: &mut dyn Write) -> Resu
             backup.display()
         ),
     }?;
+    if options.kind == HookKind::PreReceive {
+        writeln!(
+            out,
+            "{}",
+            build_facts(context, options.hooks_dir.is_some(), &reinstall_policy(&request))
+        )?;
+    }
     Ok(Status::Pass)
+}
+
+/// ` --policy '<file>'` when the hook names a policy.
+fn reinstall_policy(request: &install::Request) -> String {
+    request
+        .policy
+        .as_ref()
+        .map(|p| format!(" --policy {}", install::quote_str(&p.display().to_string())))
+        .unwrap_or_default()
+}
+
+/// Build the facts store of the repository a pre-receive hook was installed into (under the
+/// policy the hook reads), so that it judges with the whole history from its first push; or
+/// say in one line how to build it.
+fn build_facts(context: &Context, hooks_dir: bool, policy: &str) -> String {
+    let how = |repo: &str| format!("pushgate index --repo {repo}{policy}");
+    if hooks_dir && context.repo.is_none() {
+        return format!(
+            "to judge pushes with the whole history from the first one, build each repository's facts store: {}",
+            how("<repository>")
+        );
+    }
+    let built = context.open().and_then(|repo| {
+        let policy = context.policy(Some(&repo), true)?;
+        let updated = crate::index::update(&repo, &policy, false, &crate::progress::Silent)?;
+        Ok(super::index::describe(&updated, crate::index::pack_bytes(&repo), false))
+    });
+    match built {
+        Ok(line) => line,
+        Err(e) => {
+            let repo = context
+                .repo
+                .as_ref()
+                .map(|r| install::quote_str(&r.display().to_string()))
+                .unwrap_or_else(|| ".".to_owned());
+            format!(
+                "the facts store was not built ({}); pushes are judged with a look-back window until `{}` builds it",
+                e.chain(),
+                how(&repo)
+            )
+        }
+    }
 }
 
 /// Take pushgate's `kind` hook out (putting back a hook it chained); say what was done on `out`.

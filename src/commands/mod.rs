@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod explain;
 pub mod hooks;
+pub mod index;
 pub mod install;
 pub mod policy;
 pub mod scan;

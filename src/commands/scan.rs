@@ -58,7 +58,15 @@ pub fn scan(
         }
         None => Range::parse(repo, &options.revisions, options.all)?,
     };
-    let mut outcome = crate::scan::run(repo, policy, crate::scan::Input::Range(&range), progress)?;
+    let tips: Vec<gix::ObjectId> = range
+        .tips
+        .iter()
+        .filter(|t| t.kind == crate::range::TipKind::Commit)
+        .map(|t| t.id)
+        .collect();
+    let (basis, unused) = crate::index::basis_for_range(repo, policy, &tips);
+    let mut outcome = crate::scan::run_with(repo, policy, crate::scan::Input::Range(&range), basis, progress)?;
+    outcome.notices.extend(unused);
     progress.finish();
     let whole = options.all && range.is_whole_history();
     record_and_apply(

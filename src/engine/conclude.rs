@@ -10,7 +10,7 @@ use gix::bstr::ByteSlice;
 
 use super::Inspected;
 use super::to_finding;
-use crate::history::Model;
+use crate::history::{Facts, Model};
 use crate::outcome::{Finding, Level, Notice, NoticeKind, Outcome, Summary};
 use crate::policy::Policy;
 use crate::repo::RepoError;
@@ -21,9 +21,16 @@ use crate::walk::{Walked, split_path};
 pub enum History<'a> {
     /// The look-back window behind these tips.
     Window(&'a [ObjectId]),
-    /// Everything the walk recorded (the audit), with the size of every blob the walk read
-    /// (`None`: absent), so that no header is read twice.
-    Whole(&'a gix::hashtable::HashMap<ObjectId, Option<u64>>),
+    /// The whole history behind these tips, of the paths in scope only (no facts store).
+    Paths(&'a [ObjectId]),
+    /// The facts of the whole history, the walk's commits among them: what the audit's walk
+    /// recorded, or the facts store brought up to date with what a range or a clone's push
+    /// holds.
+    Whole(&'a Facts),
+    /// The facts of the history before the walk's commits (a server's facts store, before a
+    /// push): the walk's commits and changes are added to them. The walk must have recorded
+    /// its changes.
+    Before(Box<Facts>),
 }
 
 /// From what the walk and the inspection found to the outcome: one finding per path and rule,
@@ -42,15 +49,18 @@ pub fn conclude(
         mut notices,
         growth,
         touched,
-        ..
+        sizes,
     } = inspected;
 
     collapse_versions(&mut findings);
     let file = &policy.file;
     // The history is read only when some path can be a subject: a push of source code reads none.
+    let windowed = matches!(history, History::Window(_));
+    let scoped = matches!(history, History::Window(_) | History::Paths(_));
     let model = match history {
-        History::Window(tips) if !touched.is_empty() && !tips.is_empty() => {
+        History::Window(tips) | History::Paths(tips) if !touched.is_empty() && !tips.is_empty() => {
             let mut scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
+            scope.whole = !windowed;
             scope.fresh = walked.commits.iter().map(|c| c.id).collect();
             scope.large = touched
                 .values()
@@ -63,8 +73,14 @@ pub fn conclude(
                 &scope,
             )?)
         }
-        History::Window(_) => None,
-        History::Whole(_) => Model::whole(walked),
+        History::Window(_) | History::Paths(_) => None,
+        History::Whole(facts) => Some(Model::whole(facts)),
+        History::Before(facts) => {
+            let mut facts = *facts;
+            facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&sizes));
+            facts.truncated |= !walked.truncated.is_empty();
+            Some(Model::new(std::borrow::Cow::Owned(facts)))
+        }
     };
     if let Some(model) = &model {
         let input = behaviour::Input {
@@ -74,15 +90,16 @@ pub fn conclude(
             policy: file,
         };
         let analysis = behaviour::analyze(&input)?;
-        let known = match history {
-            History::Whole(sizes) => Some(sizes),
-            History::Window(_) => None,
-        };
-        apply_behaviour(&input, analysis, policy, known, &mut findings);
-        if model.truncated && matches!(history, History::Window(_)) {
+        apply_behaviour(&input, analysis, policy, &mut findings);
+        if model.truncated && scoped {
+            let message = if windowed {
+                "the look-back window reaches missing history (a shallow or partial clone): churn and job rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results"
+            } else {
+                "the history of the paths in scope reaches missing commits (a shallow or partial clone): churn and job rules saw only the history that is there; fetch full history (git fetch --unshallow) for exact results"
+            };
             notices.push(Notice {
                 kind: NoticeKind::LookbackTruncated,
-                message: "the look-back window reaches missing history (a shallow or partial clone): churn and job rules saw fewer commits than the policy asks for; fetch full history (git fetch --unshallow) for exact results".into(),
+                message: message.into(),
                 path: None,
                 blob: None,
             });
@@ -130,6 +147,7 @@ pub fn conclude(
         findings,
         notices,
         summary,
+        windowed: windowed && model.is_some(),
     })
 }
 
@@ -175,17 +193,11 @@ fn apply_behaviour(
     input: &behaviour::Input<'_, '_>,
     analysis: behaviour::Analysis,
     policy: &Policy,
-    known: Option<&gix::hashtable::HashMap<ObjectId, Option<u64>>>,
     findings: &mut Vec<Finding>,
 ) {
     let rules = &policy.file.rules;
-    let repo = input.repo;
-    let size_of = |b: ObjectId| match known.and_then(|k| k.get(&b)) {
-        Some(size) => *size,
-        None => repo.try_find_header(b).ok().flatten().map(|h| h.size()),
-    };
     for t in input.touched.values() {
-        if let Some(hit) = rules::churning_blob::check(input, t, &size_of)
+        if let Some(hit) = rules::churning_blob::check(input, t)
             && !rules.churning_blob.level.is_off()
             && !rules.exclude(hit.rule).is_match(&t.path)
         {

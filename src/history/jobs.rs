@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::walk::Commit;
+use super::Facts;
 
 /// Commits that share one template before the template counts as a job's.
 pub const MIN_FAMILY: usize = 8;
@@ -87,42 +87,69 @@ impl Jobs {
 }
 
 /// Tell the commits of jobs from people's.
-pub fn classify(commits: &[Commit]) -> Jobs {
-    let mut family_size: HashMap<String, usize> = HashMap::new();
-    // Per identity: commits, distinct words, distinct templates.
-    type Vocabulary<'c> = (usize, HashSet<&'c str>, HashSet<&'c str>);
-    let mut by_identity: HashMap<&str, Vocabulary<'_>> = HashMap::new();
+pub fn classify(facts: &Facts) -> Jobs {
+    let commits = &facts.commits;
+    let (templates, identities) = (facts.templates.len(), facts.identities.len());
     // A change rebased or cherry-picked onto many branches is one change: its copies keep
-    // the author, the author time and the message, so they count once.
-    let mut seen: HashSet<(&str, i64, &str)> = HashSet::new();
-    for c in commits.iter().filter(|c| c.parents.len() <= 1) {
-        if !seen.insert((c.identity.as_str(), c.authored, c.template.as_str())) {
+    // the author, the author time and the message, so they count once (the first of them).
+    let mut events: Vec<(u32, i64, u32)> = commits
+        .iter()
+        .filter(|c| !c.merge)
+        .map(|c| (c.identity, c.authored, c.template))
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    // Per template: commits. Per identity: commits and its templates.
+    let mut family = vec![0usize; templates];
+    let mut per_identity = vec![0usize; identities];
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(events.len());
+    for &(identity, _, template) in &events {
+        if let Some(n) = family.get_mut(template as usize) {
+            *n += 1;
+        }
+        if let Some(n) = per_identity.get_mut(identity as usize) {
+            *n += 1;
+        }
+        pairs.push((identity, template));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    // Per identity: its distinct words (each template's read once) and templates.
+    let mut terse = vec![false; identities];
+    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(identity, _)) = group.first() else { continue };
+        let n = per_identity.get(identity as usize).copied().unwrap_or(0);
+        if n < MIN_VOCABULARY_COMMITS {
             continue;
         }
-        *family_size.entry(c.template.clone()).or_default() += 1;
-        let entry = by_identity.entry(c.identity.as_str()).or_default();
-        entry.0 += 1;
-        entry.1.extend(super::message::words(&c.template));
-        entry.2.insert(c.template.as_str());
+        let words: HashSet<&str> = group
+            .iter()
+            .flat_map(|&(_, t)| super::message::words(facts.template(t)))
+            .collect();
+        if let Some(slot) = terse.get_mut(identity as usize) {
+            *slot = words.len() * COMMITS_PER_WORD <= n || group.len() * COMMITS_PER_TEMPLATE <= n;
+        }
     }
-    let terse: HashSet<&str> = by_identity
-        .iter()
-        .filter(|(_, (n, words, templates))| {
-            *n >= MIN_VOCABULARY_COMMITS
-                && (words.len() * COMMITS_PER_WORD <= *n || templates.len() * COMMITS_PER_TEMPLATE <= *n)
-        })
-        .map(|(who, _)| *who)
-        .collect();
+    let maintenance_of: Vec<bool> = facts.templates.items().iter().map(|t| is_maintenance(t)).collect();
     let machine = commits
         .iter()
         .map(|c| {
-            c.parents.len() <= 1
-                && !c.template.is_empty()
-                && (family_size.get(&c.template).copied().unwrap_or(0) >= MIN_FAMILY
-                    || terse.contains(c.identity.as_str()))
+            !c.merge
+                && !facts.template(c.template).is_empty()
+                && (family.get(c.template as usize).copied().unwrap_or(0) >= MIN_FAMILY
+                    || terse.get(c.identity as usize).copied().unwrap_or(false))
         })
         .collect();
-    let maintenance = commits.iter().map(|c| is_maintenance(&c.template)).collect();
+    let maintenance = commits
+        .iter()
+        .map(|c| maintenance_of.get(c.template as usize).copied().unwrap_or(false))
+        .collect();
+    let family_size = family
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .map(|(t, n)| (facts.template(u32::try_from(t).unwrap_or(u32::MAX)).to_owned(), n))
+        .collect();
     Jobs {
         machine,
         maintenance,
@@ -134,6 +161,11 @@ pub fn classify(commits: &[Commit]) -> Jobs {
 mod tests {
     use super::*;
     use crate::history::message::template;
+    use crate::walk::Commit;
+
+    fn classify(commits: &[Commit]) -> Jobs {
+        super::classify(&Facts::of_commits(gix::hash::Kind::Sha1, commits))
+    }
 
     fn commit(who: &str, msg: &str, time: i64) -> Commit {
         Commit {

@@ -1,10 +1,11 @@
 //! The history model: the facts the behaviour rules read, and nothing they decide.
 //!
 //! For the commits in scope (the look-back window behind a range or push, or the whole
-//! history an audit walked), each commit's identity, time and message template, and every
-//! change of every non-merge commit: path, blob left, blob before. [`Model::window`] reads
-//! the window; [`Model::whole`] borrows what the audit's walk recorded. [`jobs`] tells the
-//! commits of jobs from people's; the rules in [`crate::rules::behaviour`] decide.
+//! history), each commit's identity, time and message template, and every change of every
+//! non-merge commit: path, version left, version before ([`facts`]). [`Model::window`] reads
+//! the window; [`Model::whole`] borrows the facts of a whole history: what the audit's walk
+//! recorded, or what the [facts store](store) kept and a walk brought up to date. [`jobs`]
+//! tells the commits of jobs from people's; the rules in [`crate::rules::behaviour`] decide.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -15,11 +16,15 @@ use gix::bstr::{BStr, ByteSlice};
 use gix::bstr::BString;
 
 use crate::repo::RepoError;
-use crate::walk::{Commit, PathChange, Recorded, Walked, tree_iter};
+use crate::walk::{Commit, PathChange, Recorded, tree_iter};
 
 pub mod cadence;
+pub mod facts;
 pub mod jobs;
 pub mod message;
+pub mod store;
+
+pub use facts::{Change, CommitFacts, Facts, Read, Version};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -33,6 +38,8 @@ pub struct Described {
     /// Author time, seconds since the epoch: kept by rebases and cherry-picks, so copies of
     /// one change share it.
     pub authored: i64,
+    /// Committer time, seconds since the epoch.
+    pub committed: i64,
     /// The message's template.
     pub template: String,
 }
@@ -57,56 +64,61 @@ pub fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
         })
         .unwrap_or_default();
     let authored = author.and_then(|a| a.time().ok()).map(|t| t.seconds).unwrap_or(0);
+    let committed = fields()
+        .committer()
+        .ok()
+        .and_then(|c| c.trim().time().ok())
+        .map(|t| t.seconds)
+        .unwrap_or(0);
     let template = fields().message().map(|m| message::template(m)).unwrap_or_default();
     Described {
         identity,
         authored,
+        committed,
         template,
     }
 }
 
-/// The commits in scope and what each changed.
+/// The commits in scope and what each changed: the [facts](Facts), indexed for the rules.
 #[derive(Debug)]
 pub struct Model<'a> {
-    /// The commits (any order; changes refer to them by index).
-    pub commits: Cow<'a, [Commit]>,
-    /// Every change of every non-merge commit, with paths interned.
-    pub recorded: Cow<'a, Recorded>,
+    /// The facts.
+    pub facts: Cow<'a, Facts>,
     /// The history stops at missing commits (shallow or partial clone).
     pub truncated: bool,
     /// Which commits are a job's.
     pub jobs: jobs::Jobs,
-    /// Indices into `recorded.changes`, per path index.
+    /// Indices into the facts' changes, per path index.
     by_path: Vec<Vec<u32>>,
 }
 
 impl<'a> Model<'a> {
-    fn new(commits: Cow<'a, [Commit]>, recorded: Cow<'a, Recorded>, truncated: bool, jobs: Option<jobs::Jobs>) -> Self {
-        let jobs = jobs.unwrap_or_else(|| jobs::classify(&commits));
-        let mut by_path: Vec<Vec<u32>> = vec![Vec::new(); recorded.paths.len()];
-        for (i, change) in recorded.changes.iter().enumerate() {
+    /// The model of `facts`.
+    pub fn new(facts: Cow<'a, Facts>) -> Self {
+        let jobs = jobs::classify(&facts);
+        let mut counts = vec![0usize; facts.paths.len()];
+        for change in &facts.changes {
+            if let Some(n) = counts.get_mut(change.path as usize) {
+                *n += 1;
+            }
+        }
+        let mut by_path: Vec<Vec<u32>> = counts.into_iter().map(Vec::with_capacity).collect();
+        for (i, change) in facts.changes.iter().enumerate() {
             if let Some(list) = by_path.get_mut(change.path as usize) {
                 list.push(u32::try_from(i).unwrap_or(u32::MAX));
             }
         }
         Model {
-            commits,
-            recorded,
-            truncated,
+            truncated: facts.truncated,
+            facts,
             jobs,
             by_path,
         }
     }
 
-    /// The whole history an audit walked (`None` when the walk recorded no changes).
-    pub fn whole(walked: &'a Walked) -> Option<Self> {
-        let recorded = walked.recorded.as_ref()?;
-        Some(Model::new(
-            Cow::Borrowed(&walked.commits),
-            Cow::Borrowed(recorded),
-            !walked.truncated.is_empty(),
-            None,
-        ))
+    /// The whole history an audit walked, or the facts store kept.
+    pub fn whole(facts: &'a Facts) -> Self {
+        Model::new(Cow::Borrowed(facts))
     }
 
     /// The look-back window behind `tips`: the newest `max_commits` commits reachable from
@@ -126,8 +138,15 @@ impl<'a> Model<'a> {
     ) -> Result<Self, RepoError> {
         // Whether the range is a job's is first asked of the newest commits alone: a push by
         // people into a large repository reads a few hundred commit headers, no trees.
+        let hash = repo.object_hash();
+        if scope.whole {
+            let (mut commits, truncated) = window_commits(repo, tips, u32::MAX, u32::MAX)?;
+            // Oldest first, as a whole-history walk records them.
+            commits.reverse();
+            return Self::in_scope(repo, commits, truncated, scope, |_, _| true);
+        }
         let (sample, truncated) = window_commits(repo, tips, max_commits.min(GATE_COMMITS), days)?;
-        let sampled = jobs::classify(&sample);
+        let sampled = jobs::classify(&Facts::of_commits(hash, &sample));
         let fresh_job = sample
             .iter()
             .enumerate()
@@ -137,18 +156,15 @@ impl<'a> Model<'a> {
         let all_sampled = scope.fresh.len() <= FRESH_GATED
             && sample.iter().filter(|c| scope.fresh.contains(&c.id)).count() == scope.fresh.len();
         if !fresh_job && !scope.large && all_sampled {
-            return Ok(Model::new(
-                Cow::Owned(sample),
-                Cow::Owned(Recorded::default()),
-                truncated,
-                Some(sampled),
-            ));
+            let mut facts = Facts::of_commits(hash, &sample);
+            facts.truncated = truncated;
+            return Ok(Model::new(Cow::Owned(facts)));
         }
         let (commits, truncated, jobs) = if sample.len() < GATE_COMMITS as usize {
             (sample, truncated, sampled)
         } else {
             let (commits, truncated) = window_commits(repo, tips, max_commits, days)?;
-            let jobs = jobs::classify(&commits);
+            let jobs = jobs::classify(&Facts::of_commits(hash, &commits));
             (commits, truncated, jobs)
         };
         let machine: Vec<bool> = (0..commits.len())
@@ -158,16 +174,34 @@ impl<'a> Model<'a> {
             .iter()
             .zip(&machine)
             .any(|(c, m)| *m && scope.fresh.contains(&c.id));
+        if !fresh_job && !scope.large {
+            let mut facts = Facts::of_commits(hash, &commits);
+            facts.truncated = truncated;
+            return Ok(Model::new(Cow::Owned(facts)));
+        }
+        // Every commit's changes in scope, people's too: they tell whose files a folder holds,
+        // as the whole history does in the audit.
+        Self::in_scope(repo, commits, truncated, scope, |_, _| true)
+    }
+
+    /// The model of `commits` with the changes in `scope` of the non-merge commits `wanted`
+    /// picks, in the order of `commits`.
+    fn in_scope(
+        repo: &gix::Repository,
+        commits: Vec<Commit>,
+        truncated: bool,
+        scope: &Scope,
+        wanted: impl Fn(usize, &Commit) -> bool,
+    ) -> Result<Self, RepoError> {
+        let hash = repo.object_hash();
         let mut recorded = Recorded::default();
-        if fresh_job || scope.large {
+        {
             let index: gix::hashtable::HashMap<ObjectId, usize> =
                 commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
             let mut lookup = TreeLookup::new(repo);
             let empty = ObjectId::empty_tree(repo.object_hash());
-            // Every commit's changes in scope, people's too: they tell whose files a folder
-            // holds, as the whole history does in the audit.
             for (i, c) in commits.iter().enumerate() {
-                if c.parents.len() > 1 {
+                if !wanted(i, c) || c.parents.len() > 1 {
                     continue;
                 }
                 let parent_tree = match c.parents.first() {
@@ -195,23 +229,22 @@ impl<'a> Model<'a> {
                 record_changes(&mut recorded, i, c.tree, &changes);
             }
         }
-        Ok(Model::new(
-            Cow::Owned(commits),
-            Cow::Owned(recorded),
-            truncated,
-            Some(jobs),
-        ))
+        let mut facts = Facts::new(hash);
+        facts.extend(&commits, Some(&recorded), None);
+        facts.truncated = truncated;
+        Ok(Model::new(Cow::Owned(facts)))
     }
 
     /// The interned index of `path`.
     pub fn path_index(&self, path: &BStr) -> Option<u32> {
-        self.recorded.index.get(path).copied()
+        self.facts.paths.get(path)
     }
 
     /// Every path the model knows, with its index.
     pub fn paths(&self) -> impl Iterator<Item = (u32, &BStr)> {
-        self.recorded
+        self.facts
             .paths
+            .items()
             .iter()
             .enumerate()
             .map(|(i, p)| (u32::try_from(i).unwrap_or(u32::MAX), p.as_bstr()))
@@ -219,31 +252,59 @@ impl<'a> Model<'a> {
 
     /// The path with index `i`.
     pub fn path(&self, i: u32) -> &BStr {
-        self.recorded
-            .paths
-            .get(i as usize)
-            .map(|p| p.as_bstr())
-            .unwrap_or_default()
+        self.facts.path(i)
     }
 
     /// The changes of path `i`, in walk order.
-    pub fn changes_of(&self, i: u32) -> impl Iterator<Item = &crate::walk::PathChange> {
+    pub fn changes_of(&self, i: u32) -> impl Iterator<Item = &Change> {
         self.by_path
             .get(i as usize)
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
-            .filter_map(|&c| self.recorded.changes.get(c as usize))
+            .filter_map(|&c| self.facts.changes.get(c as usize))
+    }
+
+    /// How many changes path `i` has.
+    pub fn change_count(&self, i: u32) -> usize {
+        self.by_path.get(i as usize).map_or(0, Vec::len)
     }
 
     /// The commit with index `i`.
-    pub fn commit(&self, i: u32) -> Option<&Commit> {
-        self.commits.get(i as usize)
+    pub fn commit(&self, i: u32) -> Option<&CommitFacts> {
+        self.facts.commits.get(i as usize)
     }
 
-    /// How many paths the commit with index `i` changed.
-    pub fn files_changed(&self, i: u32) -> u32 {
-        self.recorded.per_commit.get(i as usize).copied().unwrap_or(0)
+    /// The identity of a commit's author.
+    pub fn identity(&self, c: &CommitFacts) -> &str {
+        self.facts.identity(c.identity)
+    }
+
+    /// The template of a commit's message.
+    pub fn template(&self, c: &CommitFacts) -> &str {
+        self.facts.template(c.template)
+    }
+
+    /// The id of version `v`, where the facts know it.
+    pub fn version_blob(&self, v: u32) -> Option<ObjectId> {
+        self.facts.version_blob(v)
+    }
+
+    /// The size of version `v`, where the facts know it.
+    pub fn version_size(&self, v: u32) -> Option<u64> {
+        self.facts.version_size(v)
+    }
+
+    /// The version of path `i` that is the blob `blob`, if the facts know that blob's id.
+    pub fn version_of(&self, i: u32, blob: ObjectId) -> Option<u32> {
+        self.changes_of(i)
+            .filter_map(|c| c.blob)
+            .find(|&v| self.version_blob(v) == Some(blob))
+    }
+
+    /// What the content at `path` was when it was last read, if the facts remember it.
+    pub fn read(&self, path: &BStr) -> Option<&Read> {
+        self.facts.read.get(path)
     }
 }
 
@@ -265,6 +326,9 @@ pub struct Scope {
     pub fresh: HashSet<ObjectId>,
     /// A path in scope is large enough for `churning-blob`: every commit is compared.
     pub large: bool,
+    /// The whole history of the paths in scope is read, not a window: every commit, and every
+    /// commit's changes in scope.
+    pub whole: bool,
 }
 
 impl Scope {
@@ -302,6 +366,7 @@ struct TreeLookup<'r> {
     memo: std::collections::HashMap<(ObjectId, BString), Option<ObjectId>>,
     buf: Vec<u8>,
     other: Vec<u8>,
+    state: gix::diff::tree::State,
 }
 
 impl<'r> TreeLookup<'r> {
@@ -311,6 +376,7 @@ impl<'r> TreeLookup<'r> {
             memo: Default::default(),
             buf: Vec::new(),
             other: Vec::new(),
+            state: Default::default(),
         }
     }
 
@@ -342,31 +408,8 @@ impl<'r> TreeLookup<'r> {
         Ok(found)
     }
 
-    /// The blob entries of a tree (with their names), or of its whole subtree.
-    fn blobs(&mut self, tree: Option<ObjectId>, recursive: bool) -> Result<Vec<(BString, ObjectId)>, RepoError> {
-        let mut out = Vec::new();
-        let Some(tree) = tree else { return Ok(out) };
-        let mut stack = vec![(BString::default(), tree)];
-        while let Some((prefix, id)) = stack.pop() {
-            for entry in tree_iter(self.repo, id, &mut self.other)? {
-                let entry = entry.map_err(|e| RepoError::read(format!("decoding tree {id}"), e))?;
-                let mut name = prefix.clone();
-                if !name.is_empty() {
-                    name.push(b'/');
-                }
-                name.extend_from_slice(entry.filename);
-                if entry.mode.is_blob() {
-                    out.push((name, entry.oid.to_owned()));
-                } else if recursive && entry.mode.is_tree() {
-                    stack.push((name, entry.oid.to_owned()));
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
-    }
-
-    /// The blob changes between two versions of `dir` (`(path, blob, previous)`).
+    /// The blob changes between two versions of `dir` (`(path, blob, previous)`): of its own
+    /// files, or of everything below it when `recursive`.
     fn changes(
         &mut self,
         dir: &BStr,
@@ -375,30 +418,31 @@ impl<'r> TreeLookup<'r> {
         recursive: bool,
         out: &mut Vec<(BString, Option<ObjectId>, Option<ObjectId>)>,
     ) -> Result<(), RepoError> {
-        let before: std::collections::HashMap<BString, ObjectId> = self.blobs(old, recursive)?.into_iter().collect();
-        let after = self.blobs(new, recursive)?;
-        let full = |name: &BString| -> BString {
-            if dir.is_empty() {
-                name.clone()
+        let empty = ObjectId::empty_tree(self.repo.object_hash());
+        let (old, new) = (old.unwrap_or(empty), new.unwrap_or(empty));
+        let lhs = tree_iter(self.repo, old, &mut self.buf)?;
+        let rhs = tree_iter(self.repo, new, &mut self.other)?;
+        let mut recorder = crate::walk::changes::Recorder::default();
+        gix::diff::tree(lhs, rhs, &mut self.state, &self.repo.objects, &mut recorder)
+            .map_err(|e| RepoError::read(format!("diffing {dir} in {old} and {new}"), e))?;
+        for (change, path) in recorder.changes.iter() {
+            // A mode-only change of a legacy tree entry is no change (git canonicalizes it).
+            if change.is_mode_only() || (!recursive && path.contains(&b'/')) {
+                continue;
+            }
+            let (blob, previous) = change.blobs();
+            if blob.is_none() && previous.is_none() {
+                continue;
+            }
+            let full = if dir.is_empty() {
+                path.to_owned()
             } else {
-                let mut p = dir.to_owned();
-                p.push(b'/');
-                p.extend_from_slice(name);
-                p
-            }
-        };
-        let mut seen = HashSet::new();
-        for (name, blob) in &after {
-            seen.insert(name.clone());
-            let previous = before.get(name).copied();
-            if previous != Some(*blob) {
-                out.push((full(name), Some(*blob), previous));
-            }
-        }
-        for (name, blob) in &before {
-            if !seen.contains(name) {
-                out.push((full(name), None, Some(*blob)));
-            }
+                let mut full = dir.to_owned();
+                full.push(b'/');
+                full.extend_from_slice(path);
+                full
+            };
+            out.push((full, blob, previous));
         }
         Ok(())
     }
@@ -493,6 +537,7 @@ fn window_commits(
             identity,
             authored,
             template,
+            ..
         } = describe(&commit);
         commits.push(Commit {
             id: info.id,
@@ -512,23 +557,28 @@ fn window_commits(
 pub fn busiest(times: &[i64], span: i64) -> (usize, usize) {
     let mut t = times.to_vec();
     t.sort_unstable();
-    let mut days: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    // Sorted times have sorted days: `new_days[k]` counts the day changes up to `k`, so a
+    // stretch `start..=end` holds `1 + new_days[end] - new_days[start]` distinct days.
+    let mut new_days = Vec::with_capacity(t.len());
+    let mut count = 0usize;
+    let mut before = None;
+    for &time in &t {
+        let day = time.div_euclid(DAY);
+        if before.is_some_and(|b| b != day) {
+            count += 1;
+        }
+        before = Some(day);
+        new_days.push(count);
+    }
     let (mut best, mut best_days, mut start) = (0, 0, 0);
-    for end in 0..t.len() {
-        let Some(&last) = t.get(end) else { break };
-        *days.entry(last.div_euclid(DAY)).or_default() += 1;
+    for (end, &last) in t.iter().enumerate() {
         while let Some(&first) = t.get(start).filter(|&&first| last.saturating_sub(first) > span) {
-            let day = first.div_euclid(DAY);
-            if let Some(n) = days.get_mut(&day) {
-                *n -= 1;
-                if *n == 0 {
-                    days.remove(&day);
-                }
-            }
+            let _ = first;
             start += 1;
         }
         best = best.max(end + 1 - start);
-        best_days = best_days.max(days.len());
+        let days = 1 + new_days.get(end).copied().unwrap_or(0) - new_days.get(start).copied().unwrap_or(0);
+        best_days = best_days.max(days);
     }
     (best, best_days)
 }

@@ -69,7 +69,13 @@ pub fn run(
         .map(|t| t.id)
         .collect();
 
-    let mut outcome = scan::run(
+    let pushed: Vec<ObjectId> = tips
+        .iter()
+        .filter(|t| t.kind == TipKind::Commit)
+        .map(|t| t.id)
+        .collect();
+    let (basis, unused) = crate::index::basis_for_range(repo, policy, &pushed);
+    let mut outcome = scan::run_with(
         repo,
         policy,
         scan::Input::Refs {
@@ -77,8 +83,10 @@ pub fn run(
             old: Old::Reachable(&hidden),
             whole_history: hidden.is_empty(),
         },
+        basis,
         &crate::progress::Silent,
     )?;
+    outcome.notices.extend(unused);
     if let Some(baseline) = baseline {
         baseline.apply(&mut outcome, repo, false);
     }
@@ -100,6 +108,7 @@ pub fn run(
         hint: Some("to push anyway: git push --no-verify"),
         bypass_log: None,
         received: None,
+        history: None,
     };
     let mut message = Vec::new();
     // Writing into a Vec cannot fail.

@@ -55,6 +55,12 @@ pub fn run(
         })?);
     }
 
+    // The store, caught up, is written while the push is judged (and waited for on return).
+    let (basis, history, _saving) = if tips.is_empty() {
+        (scan::Basis::Window, None, crate::index::Saving::default())
+    } else {
+        facts_before_push(repo, policy, env)
+    };
     let mut outcome = if tips.is_empty() {
         Outcome::default()
     } else {
@@ -84,7 +90,7 @@ pub fn run(
             reach::unjudged(repo, &commits, &olds, &checked, None)?
         };
         let judged = |id: &gix::oid| !brought.commits.contains(id);
-        scan::run(
+        scan::run_with(
             repo,
             policy,
             scan::Input::Refs {
@@ -95,6 +101,7 @@ pub fn run(
                 },
                 whole_history: !brought.based,
             },
+            basis,
             &crate::progress::Silent,
         )?
     };
@@ -110,7 +117,25 @@ pub fn run(
         env,
         policy,
         store.incoming(),
+        history.as_deref(),
     ))
+}
+
+/// The facts the push is judged with: the facts store, brought up to date with the refs as
+/// they are before the push, within the hook's time budget; or, without them, why not (the
+/// history-aware rules then read the look-back window, and the summary line says so).
+fn facts_before_push(
+    repo: &gix::Repository,
+    policy: &Policy,
+    env: &HookEnv,
+) -> (scan::Basis, Option<String>, crate::index::Saving) {
+    let deadline = env
+        .budget(policy)
+        .map(|budget| env.started.unwrap_or_else(std::time::Instant::now) + budget);
+    match crate::index::before_push(repo, policy, deadline) {
+        Ok((facts, saving)) => (scan::Basis::Before(facts), None, saving),
+        Err(why) => (scan::Basis::Window, Some(why), crate::index::Saving::default()),
+    }
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.
@@ -124,6 +149,7 @@ fn judge(
     env: &HookEnv,
     policy: &Policy,
     received: Option<usize>,
+    history: Option<&str>,
 ) -> Response {
     let git_dir = repo.git_dir();
     let mut judgement = Judgement::of(outcome, policy);
@@ -196,6 +222,7 @@ fn judge(
         hint: hint.as_deref(),
         bypass_log: bypass_log.as_deref(),
         received,
+        history,
     };
     let mut text = Vec::new();
     // Writing into a Vec cannot fail.

@@ -60,6 +60,9 @@ pub struct Outcome {
     pub notices: Vec<Notice>,
     /// Totals.
     pub summary: Summary,
+    /// The history-aware rules judged paths against a look-back window, not the whole
+    /// history (no facts store to judge with).
+    pub windowed: bool,
 }
 
 impl Outcome {

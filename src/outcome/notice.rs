@@ -29,11 +29,13 @@ pub enum NoticeKind {
     /// A submodule entry (gitlink) was added or moved: its content lives in another
     /// repository, where this check does not reach.
     Submodule,
+    /// The facts store could not be written or read (the check went on without it).
+    FactsStore,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::AbsentObject,
         NoticeKind::BrokenRef,
         NoticeKind::UnusedExemption,
@@ -43,6 +45,7 @@ impl NoticeKind {
         NoticeKind::HistoryTruncated,
         NoticeKind::LookbackTruncated,
         NoticeKind::Submodule,
+        NoticeKind::FactsStore,
     ];
 
     /// The kebab-case name (`absent-object`).
@@ -57,6 +60,7 @@ impl NoticeKind {
             NoticeKind::HistoryTruncated => "history-truncated",
             NoticeKind::LookbackTruncated => "lookback-truncated",
             NoticeKind::Submodule => "submodule",
+            NoticeKind::FactsStore => "facts-store",
         }
     }
 
@@ -69,7 +73,8 @@ impl NoticeKind {
             | NoticeKind::ExpiredExemption
             | NoticeKind::StaleBaseline
             | NoticeKind::BaselineApplied
-            | NoticeKind::Submodule => Level::Info,
+            | NoticeKind::Submodule
+            | NoticeKind::FactsStore => Level::Info,
             NoticeKind::AbsentObject
             | NoticeKind::BrokenRef
             | NoticeKind::HistoryTruncated

@@ -42,6 +42,9 @@ pub struct Context<'a> {
     pub bypass_log: Option<&'a str>,
     /// How many objects the push uploaded (a quarantined server push).
     pub received: Option<usize>,
+    /// Why the history-aware rules could not judge with the whole history (no facts store):
+    /// said in the summary line when they read the look-back window instead.
+    pub history: Option<&'a str>,
 }
 
 /// A commit that added a failing path, and where it sits in its ref.
@@ -238,9 +241,18 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         .received
         .map(|n| format!(" of {n} object{} received", plural(n)))
         .unwrap_or_default();
+    let window = match cx.history {
+        Some(why) if outcome.windowed => format!(
+            "; judged with a look-back window of {} commits and {} days, not the whole history: {}; run `pushgate index`",
+            policy.file.lookback_commits,
+            policy.file.lookback_days,
+            sanitize(why.as_bytes())
+        ),
+        _ => String::new(),
+    };
     writeln!(
         out,
-        "pushgate: {refs} ref{}, {} new commit{}, {} new blob{} ({}){received}, checked in {} ms",
+        "pushgate: {refs} ref{}, {} new commit{}, {} new blob{} ({}){received}, checked in {} ms{window}",
         plural(refs),
         s.commits,
         plural(s.commits as usize),
@@ -655,6 +667,7 @@ mod tests {
             hint: None,
             bypass_log: None,
             received: None,
+            history: None,
         };
         let mut out = Vec::new();
         render(&mut out, outcome, policy, &cx).expect("render");

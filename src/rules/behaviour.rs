@@ -19,8 +19,8 @@ use gix::bstr::{BStr, BString, ByteSlice};
 
 use super::{Hit, RuleId, paths};
 use crate::candidate::Candidate;
-use crate::detect::{Format, FormatClass, Sniff};
-use crate::history::{DAY, Model, busiest};
+use crate::detect::{FormatClass, Sniff};
+use crate::history::{DAY, Model, Read, busiest};
 use crate::outcome::{Level, Pattern};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
@@ -212,8 +212,10 @@ struct Step {
     commit: u32,
     time: i64,
     machine: bool,
-    blob: Option<ObjectId>,
-    previous: Option<ObjectId>,
+    /// The version left (an index into the model's versions).
+    blob: Option<u32>,
+    /// The version replaced.
+    previous: Option<u32>,
 }
 
 /// Run the behaviour rules.
@@ -222,14 +224,18 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         truncated: input.model.truncated,
         ..Analysis::default()
     };
-    let kinds = path_kinds(input);
-    for (i, path) in input.model.paths() {
-        let distinct: HashSet<ObjectId> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+    let reads = reads(input);
+    let kinds = path_kinds(input, &reads);
+    // Versions are counted for the paths in scope (the findings they can change).
+    for (i, path) in input.model.paths().filter(|(_, p)| input.touched.contains_key(*p)) {
+        let mut distinct: Vec<u32> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
         if !distinct.is_empty() {
             analysis.versions.insert(path.to_owned(), distinct.len());
         }
     }
-    let engines = engine_dirs(input);
+    let engines = engine_dirs(input, &reads);
     for (dir, engine) in &engines {
         if let Some(subject) = engine_subject(input, dir, engine) {
             analysis.subjects.push(subject);
@@ -244,20 +250,17 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         let Some(&kind) = kinds.get(path).or(in_engine(path).then_some(&Kind::Database)) else {
             continue;
         };
-        let list: Vec<Step> = input
-            .model
-            .changes_of(i)
-            .filter_map(|c| {
-                let commit = input.model.commit(c.commit)?;
-                Some(Step {
-                    commit: c.commit,
-                    time: commit.time,
-                    machine: input.model.jobs.writes(c.commit),
-                    blob: c.blob,
-                    previous: c.previous,
-                })
+        let mut list: Vec<Step> = Vec::with_capacity(input.model.change_count(i));
+        list.extend(input.model.changes_of(i).filter_map(|c| {
+            let commit = input.model.commit(c.commit)?;
+            Some(Step {
+                commit: c.commit,
+                time: commit.time,
+                machine: input.model.jobs.writes(c.commit),
+                blob: c.blob,
+                previous: c.previous,
             })
-            .collect();
+        }));
         if !list.is_empty() {
             steps.insert(i, (kind, list));
         }
@@ -307,6 +310,10 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
             .push(i);
     }
     for ((dir, ext, kind), members) in roles {
+        // Only subjects with a member in scope are reported: the others are not worked out.
+        if !members.iter().any(|i| input.touched.contains_key(input.model.path(*i))) {
+            continue;
+        }
         if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
             analysis.subjects.push(subject);
         }
@@ -316,13 +323,23 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     Ok(analysis)
 }
 
+/// What was read of each path: what the model remembers, and the candidates in scope
+/// (newer) over it.
+fn reads<'i>(input: &'i Input<'_, '_>) -> BTreeMap<&'i BStr, Read> {
+    let mut reads: BTreeMap<&BStr, Read> = input.model.facts.read.iter().map(|(p, r)| (p.as_bstr(), *r)).collect();
+    for (path, t) in input.touched {
+        reads.insert(path.as_bstr(), Read::of(t));
+    }
+    reads
+}
+
 /// The kind of every path the model or the scope knows: from the content when it was read,
 /// else from the name, else from the content of read files with the same extension (the
 /// other `.db` copies of a series, the other region files of a snapshot).
-fn path_kinds(input: &Input<'_, '_>) -> HashMap<BString, Kind> {
+fn path_kinds(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> HashMap<BString, Kind> {
     let mut by_extension: HashMap<String, Kind> = HashMap::new();
-    for t in input.touched.values() {
-        if let (Some(kind), Some(ext)) = (t.kind, paths::extension(t.name())) {
+    for (path, read) in reads {
+        if let (Some(kind), Some(ext)) = (read.kind, paths::extension(crate::walk::split_path(path).1)) {
             by_extension.entry(ext).or_insert(kind);
         }
     }
@@ -340,10 +357,10 @@ fn path_kinds(input: &Input<'_, '_>) -> HashMap<BString, Kind> {
             kinds.insert(path.to_owned(), kind);
         }
     }
-    for (path, t) in input.touched {
-        match t.kind {
-            Some(kind) => kinds.insert(path.clone(), kind),
-            None => kinds.remove(path),
+    for (path, read) in reads {
+        match read.kind {
+            Some(kind) => kinds.insert((*path).to_owned(), kind),
+            None => kinds.remove(*path),
         };
     }
     kinds
@@ -367,7 +384,7 @@ fn representative<'p>(input: &Input<'_, '_>, members: impl IntoIterator<Item = &
 /// files, by content), PostgreSQL (`PG_VERSION` beside its configuration), MySQL/InnoDB
 /// (`ibdata1`, or redo logs beside `auto.cnf`) and Lucene/Elasticsearch (`segments_N` beside
 /// `*.si` segment files).
-fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
+fn engine_dirs(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> Vec<(BString, &'static str)> {
     let mut names: BTreeMap<BString, Vec<BString>> = BTreeMap::new();
     let all = input
         .model
@@ -379,11 +396,10 @@ fn engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
         names.entry(dir.to_owned()).or_default().push(name.to_owned());
     }
     // Directories with a WiredTiger file, by content.
-    let wiredtiger_dirs: HashSet<&BStr> = input
-        .touched
+    let wiredtiger_dirs: HashSet<&BStr> = reads
         .iter()
-        .filter(|(_, t)| t.format() == Some(Format::WiredTiger))
-        .map(|(p, _)| crate::walk::split_path(p.as_bstr()).0)
+        .filter(|(_, r)| r.wiredtiger)
+        .map(|(p, _)| crate::walk::split_path(p).0)
         .collect();
     let mut found = Vec::new();
     for (dir, list) in names {
@@ -450,7 +466,7 @@ fn engine_subject(input: &Input<'_, '_>, dir: &BString, engine: &str) -> Option<
         .filter(|(_, p)| p.starts_with(dir.as_slice()))
         .flat_map(|(i, _)| input.model.changes_of(i).collect::<Vec<_>>())
         .filter_map(|c| input.model.commit(c.commit).map(|k| (c.commit, k.time)))
-        .collect::<HashMap<u32, i64>>()
+        .collect::<BTreeMap<u32, i64>>()
         .into_values()
         .collect();
     let (first, last) = span(&times);
@@ -683,7 +699,10 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
     let mut out = Vec::new();
     for ((stem, kind), members) in groups {
         let scheduled = members.iter().filter(|(_, m)| *m).count();
-        if members.len() < SERIES_MIN || scheduled * 2 < members.len() {
+        let in_scope = members
+            .iter()
+            .any(|(i, _)| input.touched.contains_key(input.model.path(*i)));
+        if members.len() < SERIES_MIN || scheduled * 2 < members.len() || !in_scope {
             continue;
         }
         let paths: Vec<BString> = members.iter().map(|(i, _)| input.model.path(*i).to_owned()).collect();
@@ -761,25 +780,36 @@ fn job_subject(
     if level.is_off() || kind == Kind::Binary {
         return Ok(None);
     }
-    let mut commits: HashMap<u32, i64> = HashMap::new();
-    // Copies of one change (rebased or cherry-picked onto other branches) count once.
-    let mut events: HashSet<(&str, i64)> = HashSet::new();
+    // The job's writes: (author time, identity, order), and each one's (commit, time).
+    let mut writes: Vec<(i64, u32, u32)> = Vec::new();
+    let mut written: Vec<(u32, i64)> = Vec::new();
     for i in members {
         if let Some((_, list)) = steps.get(i) {
             for s in list.iter().filter(|s| s.machine && s.blob.is_some()) {
                 let Some(c) = input.model.commit(s.commit) else {
                     continue;
                 };
-                if events.insert((c.identity.as_str(), c.authored)) {
-                    commits.insert(s.commit, s.time);
-                }
+                let order = u32::try_from(written.len()).unwrap_or(u32::MAX);
+                writes.push((c.authored, c.identity, order));
+                written.push((s.commit, s.time));
             }
         }
     }
-    let times: Vec<i64> = commits.values().copied().collect();
+    // Copies of one change (rebased or cherry-picked onto other branches: same author and
+    // author time) count once, as the first of them. (Walk order is nearly time order, so
+    // the sort finds the writes nearly sorted.)
+    writes.sort_unstable();
+    writes.dedup_by_key(|w| (w.0, w.1));
+    let mut commits: Vec<(u32, i64)> = writes
+        .into_iter()
+        .filter_map(|(_, _, order)| written.get(order as usize).copied())
+        .collect();
+    commits.sort_unstable();
+    commits.dedup_by_key(|c| c.0);
+    let times: Vec<i64> = commits.iter().map(|c| c.1).collect();
     let mut kind = kind;
     let mut appends = None;
-    if !one_job(input, commits.keys().copied()) {
+    if !one_job(input, commits.iter().map(|c| c.0)) {
         return Ok(None);
     }
     if !holds(&times) {
@@ -805,7 +835,7 @@ fn job_subject(
         RuleId::MachineCadence
     };
     let paths: Vec<BString> = members.iter().map(|i| input.model.path(*i).to_owned()).collect();
-    let ids: Vec<u32> = commits.keys().copied().collect();
+    let ids: Vec<u32> = commits.iter().map(|c| c.0).collect();
     let job = JobFacts::of(input, &ids, window_days);
     let subject: BString = if paths.len() == 1 {
         paths.first().cloned().unwrap_or_default()
@@ -848,13 +878,13 @@ fn job_subject(
 /// the owner who runs it by hand), while a family of messages that many people write (`Update
 /// README.md`) is spread over many.
 fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
-    let mut count: HashMap<&str, usize> = HashMap::new();
-    let mut total = 0;
-    for c in commits.filter_map(|c| input.model.commit(c)) {
-        *count.entry(c.identity.as_str()).or_default() += 1;
-        total += 1;
-    }
-    let mut shares: Vec<usize> = count.into_values().collect();
+    let mut identities: Vec<u32> = commits
+        .filter_map(|c| input.model.commit(c))
+        .map(|c| c.identity)
+        .collect();
+    let total = identities.len();
+    identities.sort_unstable();
+    let mut shares: Vec<usize> = identities.chunk_by(|a, b| a == b).map(<[u32]>::len).collect();
     shares.sort_unstable_by(|a, b| b.cmp(a));
     let top: usize = shares.iter().take(2).sum();
     top * 4 >= total * 3
@@ -889,7 +919,7 @@ fn member_appends(
         return Ok(None);
     };
     let repo = input.repo;
-    let size = |b: ObjectId| repo.try_find_header(b).ok().flatten().map(|h| h.size());
+    let size = |v: u32| version_size(input, v);
     let mut newest: Vec<&Step> = list.iter().filter(|s| s.blob.is_some()).collect();
     newest.sort_by_key(|s| std::cmp::Reverse(s.time));
     let mut checked = 0;
@@ -903,6 +933,10 @@ fn member_appends(
         if new_size <= old_size || new_size > APPEND_MAX {
             return Ok(None);
         }
+        // The facts keep the ids of each path's newest versions; without them, nothing to compare.
+        let (Some(new), Some(old)) = (blob_id(input, new), blob_id(input, old)) else {
+            return Ok(None);
+        };
         let read = |b: ObjectId| {
             repo.find_object(b)
                 .map(|o| o.data.clone())
@@ -933,6 +967,19 @@ fn member_appends(
     })))
 }
 
+/// The blob id of version `v`, where the model knows it.
+fn blob_id(input: &Input<'_, '_>, v: u32) -> Option<ObjectId> {
+    input.model.version_blob(v)
+}
+
+/// The size of version `v`: as the model knows it, else from the blob's header.
+pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
+    input.model.version_size(v).or_else(|| {
+        let blob = input.model.version_blob(v)?;
+        input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // The job behind a subject
 // ---------------------------------------------------------------------------------------
@@ -955,25 +1002,40 @@ struct JobFacts {
 
 impl JobFacts {
     fn of(input: &Input<'_, '_>, commits: &[u32], window_days: u32) -> Self {
-        let facts: Vec<&crate::walk::Commit> = commits.iter().filter_map(|&c| input.model.commit(c)).collect();
+        let model = input.model;
+        let facts: Vec<&crate::history::CommitFacts> = commits.iter().filter_map(|&c| model.commit(c)).collect();
         let times: Vec<i64> = facts.iter().map(|c| c.time).collect();
         let (first, last) = span(&times);
         let (busiest, busiest_days) = busiest(&times, i64::from(window_days).saturating_mul(DAY));
-        let top = |key: &dyn Fn(&crate::walk::Commit) -> &str| {
-            let mut count: HashMap<&str, usize> = HashMap::new();
+        // The most frequent identity or template (the smallest name among equals), and how many
+        // there are: counted in a slot per entry of the facts' table.
+        let top = |key: fn(&crate::history::CommitFacts) -> u32, table: usize, name: &dyn Fn(u32) -> String| {
+            let mut count = vec![0usize; table];
             for c in &facts {
-                *count.entry(key(c)).or_default() += 1;
+                if let Some(n) = count.get_mut(key(c) as usize) {
+                    *n += 1;
+                }
             }
-            let n = count.len();
-            let best = count
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(k, _)| k.to_owned())
+            let most = count.iter().copied().max().unwrap_or(0);
+            let best = (most > 0)
+                .then(|| {
+                    count
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| **n == most)
+                        .map(|(k, _)| name(u32::try_from(k).unwrap_or(u32::MAX)))
+                        .min()
+                })
+                .flatten()
                 .unwrap_or_default();
-            (best, n)
+            (best, count.iter().filter(|n| **n > 0).count())
         };
-        let (identity, identities) = top(&|c| c.identity.as_str());
-        let (template, _) = top(&|c| c.template.as_str());
+        let (identity, identities) = top(|c| c.identity, model.facts.identities.len(), &|i| {
+            model.facts.identity(i).to_owned()
+        });
+        let (template, _) = top(|c| c.template, model.facts.templates.len(), &|i| {
+            model.facts.template(i).to_owned()
+        });
         let mut sorted = times.clone();
         sorted.sort_unstable();
         let (period, regular_share) = crate::history::cadence::regularity(&sorted);

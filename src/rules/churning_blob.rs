@@ -1,8 +1,6 @@
 //! `churning-blob` (large-churn): a large file with many versions in a stretch of `lookback_days`.
 
-use gix::ObjectId;
 use gix::bstr::ByteSlice;
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -59,25 +57,38 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
 /// stretch of `lookback_days`, reach the thresholds.
-pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate, sizes: &dyn Fn(ObjectId) -> Option<u64>) -> Option<Hit> {
+pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
     let rule = &input.policy.rules.churning_blob;
     let i = input.model.path_index(t.path.as_bstr());
-    let mut first_seen: HashMap<ObjectId, i64> = HashMap::new();
-    if let Some(i) = i {
-        for c in input.model.changes_of(i) {
-            if let (Some(b), Some(commit)) = (c.blob, input.model.commit(c.commit)) {
-                let e = first_seen.entry(b).or_insert(commit.time);
-                *e = (*e).min(commit.time);
-            }
-        }
+    // Each version of the path, with when it first appeared.
+    let mut first_seen: Vec<(u32, i64)> = i
+        .map(|i| {
+            input
+                .model
+                .changes_of(i)
+                .filter_map(|c| Some((c.blob?, input.model.commit(c.commit)?.time)))
+                .collect()
+        })
+        .unwrap_or_default();
+    first_seen.sort_unstable();
+    first_seen.dedup_by_key(|(v, _)| *v);
+    let mut known: Vec<u64> = first_seen
+        .iter()
+        .filter_map(|(v, _)| super::behaviour::version_size(input, *v))
+        .collect();
+    let mut versions = first_seen.len();
+    // The candidate itself, when the history does not hold it yet.
+    if i.and_then(|i| input.model.version_of(i, t.oid)).is_none() {
+        versions += 1;
+        known.extend(t.size.or_else(|| {
+            input.repo.try_find_header(t.oid).ok().flatten().map(|h| h.size())
+        }));
     }
-    first_seen.entry(t.oid).or_insert(i64::MAX);
-    let known: Vec<u64> = first_seen.keys().filter_map(|b| sizes(*b)).collect();
     let max = known.iter().copied().max()?;
     if max < rule.min_size.0 {
         return None;
     }
-    let times: Vec<i64> = first_seen.values().copied().filter(|t| *t != i64::MAX).collect();
+    let times: Vec<i64> = first_seen.iter().map(|(_, t)| *t).collect();
     let span_days = i64::from(input.policy.lookback_days).saturating_mul(DAY);
     let (n, _) = busiest(&times, span_days);
     let n = n.max(1) as u64;
@@ -103,14 +114,14 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate, sizes: &dyn
                 rule.warn_versions,
                 rule.deny_versions,
                 human_size(max),
-                first_seen.len(),
+                versions,
                 human_size(total),
                 human_size(per_month)
             ),
         )
         .with("versions", n)
-        .with("versions_total", first_seen.len())
-        .with("unknown_sizes", first_seen.len() - known.len())
+        .with("versions_total", versions)
+        .with("unknown_sizes", versions.saturating_sub(known.len()))
         .with("first", date(first))
         .with("last", date(last))
         .with("max_size", max)

@@ -691,10 +691,13 @@ impl Commit {
         let crate::history::Described {
             identity,
             authored,
+            committed,
             template,
         } = described;
         self.identity = identity;
         self.authored = authored;
+        // A walk that stops at stored commits is not sorted by time, so it had none.
+        self.time = committed;
         self.template = template;
     }
 }

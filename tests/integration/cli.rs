@@ -146,6 +146,7 @@ fn readme_commands_parse() {
     const COMMANDS: &[&str] = &[
         "scan",
         "audit",
+        "index",
         "install",
         "uninstall",
         "pre-receive",

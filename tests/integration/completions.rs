@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use crate::util::*;
 
-const SUBCOMMANDS: &[&str] = &["scan", "policy", "init", "explain", "completions", "man"];
+const SUBCOMMANDS: &[&str] = &["scan", "index", "policy", "init", "explain", "completions", "man"];
 
 #[test]
 fn completions_name_every_subcommand_in_every_shell() {

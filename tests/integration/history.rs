@@ -85,11 +85,13 @@ fn a_range_sees_the_history_behind_its_base() {
         "the look-back reaches behind the base"
     );
 
-    // A window of 10 commits holds too few rewrites for either rule.
+    // The look-back window bounds only a server hook without a facts store: a scan reads the
+    // whole history of the paths it touches, whatever `lookback_commits` says.
     let dir = tempfile::tempdir().expect("tempdir");
     let policy = write_file(dir.path(), "p.toml", "lookback_commits = 10\n");
     let (_, report) = scan_json(&repo, &[&range, "--policy", policy.to_str().expect("utf-8")]);
-    assert!(loud(&report).is_empty(), "{report:#}");
+    let churn = finding(&report, "data-churn", "data/incidents.json");
+    assert_eq!(churn["evidence"]["job"]["commits"], 200, "{report:#}");
 }
 
 #[test]
@@ -111,16 +113,17 @@ fn a_large_file_with_many_versions_churns() {
     assert_eq!(churn["evidence"]["first"], "2024-06-01");
     assert_eq!(churn["evidence"]["last"], "2024-06-12");
 
-    // Fewer versions in the window: warn, then nothing.
+    // Versions are counted in the busiest stretch of `lookback_days` of the path's whole
+    // history: fewer in a shorter stretch, warn, then nothing.
     let dir = tempfile::tempdir().expect("tempdir");
-    for (window, want) in [("5", Some("warn")), ("2", None)] {
-        let policy = write_file(dir.path(), "p.toml", &format!("lookback_commits = {window}\n"));
+    for (days, want) in [("5", Some("warn")), ("1", None)] {
+        let policy = write_file(dir.path(), "p.toml", &format!("lookback_days = {days}\n"));
         let (_, report) = scan_json(&repo, &["--all", "--policy", policy.to_str().expect("utf-8")]);
         let level = findings(&report)
             .iter()
             .find(|f| f["rule"] == "churning-blob")
             .map(|f| f["level"].as_str().unwrap_or_default().to_string());
-        assert_eq!(level.as_deref(), want, "lookback_commits = {window}");
+        assert_eq!(level.as_deref(), want, "lookback_days = {days}");
     }
 }
 
@@ -272,6 +275,32 @@ fn a_shallow_clone_is_analysed_as_far_as_it_goes() {
     let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     let kinds = notice_kinds(&report);
     assert!(kinds.contains(&"history-truncated".to_string()), "{kinds:?}");
-    assert!(kinds.contains(&"lookback-truncated".to_string()), "{kinds:?}");
+    assert!(r.stdout.contains("git fetch --unshallow"), "{}", r.describe());
+    // A range behind the shallow boundary reads the history of its paths as far as it goes,
+    // and says that it stops.
+    let data = clone.join("data/incidents.json");
+    let mut text = std::fs::read_to_string(&data).expect("data file");
+    text.push_str("{\"incident\": \"next\"}\n");
+    std::fs::write(&data, text).expect("write");
+    git(&clone, &["add", "-A"]);
+    let out = git_command(&clone, &["commit", "-q", "-m", "Latest data: 2024-06-01T00:00:00Z"])
+        .env("GIT_AUTHOR_NAME", "Ops")
+        .env("GIT_AUTHOR_EMAIL", "ops@shop.example")
+        .env("GIT_COMMITTER_NAME", "Ops")
+        .env("GIT_COMMITTER_EMAIL", "ops@shop.example")
+        .output()
+        .expect("git commit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let last = git(&clone, &["rev-parse", "HEAD"]);
+    let r = run(pushgate()
+        .args(["scan", &format!("{last}~1..{last}"), "--format", "json", "--repo"])
+        .arg(&clone));
+    assert!(r.code == 0 || r.code == 1, "{}", r.describe());
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert!(
+        notice_kinds(&report).contains(&"lookback-truncated".to_string()),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("git fetch --unshallow"), "{}", r.describe());
 }

@@ -249,10 +249,30 @@ fn install_recognises_its_own_hook_whichever_binary_wrote_it() {
     assert!(script.contains(&format!("pushgate='{}'", a.display())), "{script}");
     assert!(!script.contains(&b.display().to_string()), "{script}");
     assert!(!script.contains("previous="), "nothing was chained: {script}");
-    insta::assert_snapshot!(
-        "install-across-binaries",
-        redact(&seen.concat(), &[(&a, "[A]"), (&b, "[B]"), (&bare, "[SRV]")])
-    );
+    // The store is named by a digest of the policy's rules, which changes with any default.
+    let store = fs::read_dir(bare.join("pushgate"))
+        .expect("the facts store was built")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("facts-"))
+        .expect("a store");
+    // ... and its size with the format's details.
+    let text: String = redact(
+        &seen.concat(),
+        &[
+            (&a, "[A]"),
+            (&b, "[B]"),
+            (&bare, "[SRV]"),
+            (Path::new(&store), "facts-[DIGEST]"),
+        ],
+    )
+    .lines()
+    .map(|line| match line.rsplit_once(", ") {
+        Some((head, _)) if line.starts_with("facts store ") => format!("{head}, [SIZE]\n"),
+        _ => format!("{line}\n"),
+    })
+    .collect();
+    insta::assert_snapshot!("install-across-binaries", text);
     let r = server.push(&["dump:refs/heads/main"]);
     assert_ne!(r.code, 0, "the hook runs: {}", r.describe());
 

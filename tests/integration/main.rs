@@ -16,6 +16,7 @@ mod behaviour;
 mod ci;
 mod cli;
 mod completions;
+mod facts_store;
 mod faults;
 mod fix_plan;
 mod formats;

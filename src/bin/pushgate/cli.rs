@@ -105,6 +105,12 @@ commands! {
         after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n\nText, json and markdown show the audit; the other formats list its findings as a scan would."
     )]
     Audit(AuditArgs),
+    /// Build the facts store (the whole history's facts, in the git directory) or bring it up to
+    /// date with the refs, so that hooks and scans judge with the whole history.
+    #[command(
+        after_help = "The store lives in <git-common-dir>/pushgate/facts-<digest of the policy's rules>. `pushgate audit`\nrefreshes it in a bare repository, `pushgate install pre-receive` builds it, and the pre-receive hook\nbrings it up to date with each push it accepts.\n\nExamples:\n  pushgate index --repo /srv/git/project.git --policy /etc/pushgate/policy.toml\n  pushgate index --rebuild"
+    )]
+    Index(IndexArgs),
     /// Server hook: judge a push (git's `pre-receive` protocol on standard input); exit 1 rejects it.
     #[command(
         name = "pre-receive",
@@ -149,6 +155,14 @@ commands! {
     /// Print the manual page (roff) to standard output.
     #[command(after_help = "Examples:\n  pushgate man | man -l -\n  pushgate man scan > pushgate-scan.1")]
     Man(ManArgs),
+}
+
+// `pushgate index`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Build the store anew from the whole history, whatever there is.
+    #[arg(long)]
+    pub rebuild: bool,
 }
 
 // `pushgate pre-receive`: its help is the variant's.
@@ -343,6 +357,15 @@ impl Run for AuditArgs {
         };
         let progress = Bars::new(s.common.progress);
         commands::audit::audit(&repo, &policy, options, &progress, &mut s.out, &mut s.err)
+    }
+}
+
+impl Run for IndexArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let (repo, policy) = s.context.open_with_policy()?;
+        let progress = Bars::new(s.common.progress);
+        let options = commands::index::Options { rebuild: self.rebuild };
+        commands::index::index(&repo, &policy, options, &progress, &mut s.out)
     }
 }
 
@@ -561,6 +584,7 @@ fn uses(command: &str) -> Option<&'static [&'static str]> {
         "pre-commit" => &["repo", "policy", "format", "output", "verbose", "color"],
         "pre-push" => &["repo", "policy", "color"],
         "pre-receive" | "install" => &["repo", "policy"],
+        "index" => &["repo", "policy", "progress"],
         "policy" => &["repo", "policy", "format", "output"],
         "init" | "uninstall" => &["repo"],
         "explain" => &["repo", "policy", "output"],

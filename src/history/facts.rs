@@ -1,0 +1,410 @@
+//! The facts the behaviour rules read, as plain data: every commit's time, author and message
+//! template, every change of every non-merge commit (the path, the version it left, the version
+//! it replaced), each version's size, and what each path's content turned out to be when it
+//! was last read.
+//!
+//! A version is a distinct blob of a path; changes refer to versions by index, so a path's
+//! versions can be counted and sized without keeping every blob id. The ids are kept where
+//! they are known (a walk in this process), and where the [facts store](super::store) keeps
+//! them: the newest versions of paths that can be subjects.
+//!
+//! Facts are built from a walk ([`Facts::extend`]) and never decide anything: the
+//! [history model](super::Model) indexes them, the rules read them.
+
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString, ByteSlice};
+
+use crate::candidate::Candidate;
+use crate::detect::Format;
+use crate::rules::behaviour::Kind;
+use crate::walk::{Commit, Recorded};
+
+/// Values kept once each, numbered in the order they were first added.
+#[derive(Debug, Clone)]
+pub struct Table<T> {
+    items: Vec<T>,
+    index: HashMap<T, u32>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone + Eq + Hash> Table<T> {
+    /// The number of `item`, adding it when it is new.
+    pub fn intern<Q>(&mut self, item: &Q) -> u32
+    where
+        T: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = T> + ?Sized,
+    {
+        if let Some(&i) = self.index.get(item) {
+            return i;
+        }
+        let i = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+        self.items.push(item.to_owned());
+        self.index.insert(item.to_owned(), i);
+        i
+    }
+
+    /// The number of `item`, if it is in the table.
+    pub fn get<Q>(&self, item: &Q) -> Option<u32>
+    where
+        T: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.index.get(item).copied()
+    }
+
+    /// The item numbered `i`.
+    pub fn at(&self, i: u32) -> Option<&T> {
+        self.items.get(i as usize)
+    }
+
+    /// Every item, in number order.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// What the rules know of a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitFacts {
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+    /// Author time, seconds since the epoch (kept by rebases and cherry-picks).
+    pub authored: i64,
+    /// The author's identity, an index into [`Facts::identities`].
+    pub identity: u32,
+    /// The message's template, an index into [`Facts::templates`].
+    pub template: u32,
+    /// A merge (more than one parent).
+    pub merge: bool,
+}
+
+/// One distinct blob of a path: its size and, where it is known, its id (kept apart, in
+/// [`Facts`], so that a history of millions of versions stays small).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version {
+    /// Its size; `u64::MAX`: absent, or not read.
+    size: u64,
+    /// Its id's index in the facts' ids; `u32::MAX`: not known.
+    blob: u32,
+}
+
+impl Version {
+    /// Its size (`None`: absent, or not read).
+    pub fn size(&self) -> Option<u64> {
+        (self.size != u64::MAX).then_some(self.size)
+    }
+}
+
+/// One change a non-merge commit made to a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// Index into [`Facts::paths`].
+    pub path: u32,
+    /// Index into [`Facts::commits`].
+    pub commit: u32,
+    /// The version the commit left at the path (`None`: deleted), an index into
+    /// [`Facts::versions`].
+    pub blob: Option<u32>,
+    /// The version at the path in the first parent (`None`: added).
+    pub previous: Option<u32>,
+}
+
+/// What a path's content turned out to be when it was last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Read {
+    /// Its kind (`None`: never a subject, like source code).
+    pub kind: Option<Kind>,
+    /// A WiredTiger file, by its content.
+    pub wiredtiger: bool,
+}
+
+impl Read {
+    /// What the inspection found a candidate to be.
+    pub fn of(candidate: &Candidate) -> Read {
+        Read {
+            kind: candidate.kind,
+            wiredtiger: candidate.format() == Some(Format::WiredTiger),
+        }
+    }
+}
+
+/// The facts of a history: the commits, the changes and versions, and what was read.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The object hash of the ids.
+    pub hash: gix::hash::Kind,
+    /// The commits whose histories the facts cover (sorted).
+    pub tips: Vec<ObjectId>,
+    /// The history stops at missing commits (a shallow or partial clone).
+    pub truncated: bool,
+    /// Authors' identities.
+    pub identities: Table<String>,
+    /// Message templates.
+    pub templates: Table<String>,
+    /// The commits, parents before children.
+    pub commits: Vec<CommitFacts>,
+    /// Every path a change touched.
+    pub paths: Table<BString>,
+    /// Every version a change refers to.
+    pub versions: Vec<Version>,
+    /// The ids of the versions whose ids are known.
+    blobs: Vec<ObjectId>,
+    /// Every change of every non-merge commit, parents' before children's.
+    pub changes: Vec<Change>,
+    /// What each path read turned out to be, its newest version read last.
+    pub read: BTreeMap<BString, Read>,
+}
+
+impl Facts {
+    /// No history.
+    pub fn new(hash: gix::hash::Kind) -> Self {
+        Facts {
+            hash,
+            tips: Vec::new(),
+            truncated: false,
+            identities: Table::default(),
+            templates: Table::default(),
+            commits: Vec::new(),
+            paths: Table::default(),
+            versions: Vec::new(),
+            blobs: Vec::new(),
+            changes: Vec::new(),
+            read: BTreeMap::new(),
+        }
+    }
+
+    /// The commits and nothing they changed (the newest commits a look-back samples).
+    pub fn of_commits(hash: gix::hash::Kind, commits: &[Commit]) -> Self {
+        let mut facts = Facts::new(hash);
+        for c in commits {
+            facts.push_commit(c);
+        }
+        facts
+    }
+
+    /// Add a commit; its index.
+    pub fn push_commit(&mut self, c: &Commit) -> u32 {
+        let facts = CommitFacts {
+            time: c.time,
+            authored: c.authored,
+            identity: self.identities.intern(c.identity.as_str()),
+            template: self.templates.intern(c.template.as_str()),
+            merge: c.parents.len() > 1,
+        };
+        let i = u32::try_from(self.commits.len()).unwrap_or(u32::MAX);
+        self.commits.push(facts);
+        i
+    }
+
+    /// Add `commits` (parents first, none of them already here) and the changes a walk
+    /// `recorded` for them, with the `sizes` of the blobs it read. A blob already known as a
+    /// version (by its id) is that version again.
+    pub fn extend(
+        &mut self,
+        commits: &[Commit],
+        recorded: Option<&Recorded>,
+        sizes: Option<&gix::hashtable::HashMap<ObjectId, Option<u64>>>,
+    ) {
+        let base = self.commits.len();
+        for c in commits {
+            self.push_commit(c);
+        }
+        let Some(recorded) = recorded else { return };
+        let mut known: gix::hashtable::HashMap<ObjectId, u32> = (0..self.versions.len())
+            .filter_map(|i| {
+                let i = u32::try_from(i).ok()?;
+                Some((self.version_blob(i)?, i))
+            })
+            .collect();
+        let mut paths: Vec<Option<u32>> = vec![None; recorded.paths.len()];
+        self.changes.reserve(recorded.changes.len());
+        for change in &recorded.changes {
+            let Some(slot) = paths.get_mut(change.path as usize) else {
+                continue;
+            };
+            let path = match *slot {
+                Some(path) => path,
+                None => {
+                    let Some(name) = recorded.paths.get(change.path as usize) else {
+                        continue;
+                    };
+                    *slot.insert(self.paths.intern(name.as_bstr()))
+                }
+            };
+            let mut version = |blob: Option<ObjectId>| {
+                let blob = blob?;
+                if let Some(&v) = known.get(&blob) {
+                    return Some(v);
+                }
+                let size = sizes.and_then(|s| s.get(&blob).copied().flatten());
+                let v = self.push_version(Some(blob), size)?;
+                known.insert(blob, v);
+                Some(v)
+            };
+            let blob = version(change.blob);
+            let previous = version(change.previous);
+            self.changes.push(Change {
+                path,
+                commit: u32::try_from(base + change.commit as usize).unwrap_or(u32::MAX),
+                blob,
+                previous,
+            });
+        }
+    }
+
+    /// Add a version; its index.
+    pub fn push_version(&mut self, blob: Option<ObjectId>, size: Option<u64>) -> Option<u32> {
+        let v = u32::try_from(self.versions.len()).ok()?;
+        let blob = match blob {
+            Some(id) => {
+                let i = u32::try_from(self.blobs.len()).ok().filter(|i| *i != u32::MAX)?;
+                self.blobs.push(id);
+                i
+            }
+            None => u32::MAX,
+        };
+        self.versions.push(Version {
+            size: size.unwrap_or(u64::MAX),
+            blob,
+        });
+        Some(v)
+    }
+
+    /// The id of version `v`, where it is known.
+    pub fn version_blob(&self, v: u32) -> Option<ObjectId> {
+        let version = self.versions.get(v as usize)?;
+        self.blobs.get(version.blob as usize).copied()
+    }
+
+    /// The size of version `v`, where it is known.
+    pub fn version_size(&self, v: u32) -> Option<u64> {
+        self.versions.get(v as usize)?.size()
+    }
+
+    /// Make `blob` the id of version `v` (whose id was not known).
+    pub fn set_version_blob(&mut self, v: u32, blob: ObjectId) -> Option<()> {
+        let i = u32::try_from(self.blobs.len()).ok().filter(|i| *i != u32::MAX)?;
+        let version = self.versions.get_mut(v as usize)?;
+        if version.blob != u32::MAX {
+            return None;
+        }
+        version.blob = i;
+        self.blobs.push(blob);
+        Some(())
+    }
+
+    /// Remember what the inspection read at each path of `touched` (its newest version).
+    pub fn remember(&mut self, touched: &BTreeMap<BString, Candidate>) {
+        for (path, candidate) in touched {
+            self.read.insert(path.clone(), Read::of(candidate));
+        }
+    }
+
+    /// The identity with index `i`.
+    pub fn identity(&self, i: u32) -> &str {
+        self.identities.at(i).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The template with index `i`.
+    pub fn template(&self, i: u32) -> &str {
+        self.templates.at(i).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The path with index `i`.
+    pub fn path(&self, i: u32) -> &BStr {
+        self.paths.at(i).map(|p| p.as_slice().into()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes_or_panic(&[n; 20])
+    }
+
+    fn commit(time: i64, who: &str, template: &str, parents: usize) -> Commit {
+        Commit {
+            id: id(0),
+            tree: id(0),
+            parents: vec![id(0); parents],
+            time,
+            authored: time,
+            identity: who.into(),
+            template: template.into(),
+        }
+    }
+
+    #[test]
+    fn a_blob_seen_again_is_the_same_version() {
+        let mut recorded = Recorded::default();
+        let a = recorded.intern("a.json".into());
+        let b = recorded.intern("b.json".into());
+        for (path, commit, blob, previous) in [
+            (a, 0, Some(1), None),
+            (b, 0, Some(1), None),
+            (a, 1, Some(2), Some(1)),
+            (a, 2, Some(1), Some(2)),
+        ] {
+            recorded.changes.push(crate::walk::PathChange {
+                path,
+                commit,
+                blob: blob.map(id),
+                previous: previous.map(id),
+            });
+        }
+        let commits = [
+            commit(10, "x@y", "t", 1),
+            commit(20, "x@y", "t", 1),
+            commit(30, "z@y", "u", 2),
+        ];
+        let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> = Default::default();
+        sizes.insert(id(1), Some(7));
+        let mut facts = Facts::new(gix::hash::Kind::Sha1);
+        facts.extend(&commits, Some(&recorded), Some(&sizes));
+        assert_eq!(facts.versions.len(), 2);
+        assert_eq!(facts.version_size(0), Some(7));
+        assert_eq!(facts.version_size(1), None);
+        assert_eq!(facts.version_blob(1), Some(id(2)));
+        assert_eq!(facts.changes[3].blob, facts.changes[0].blob);
+        assert_eq!(facts.identities.len(), 2);
+        assert!(facts.commits[2].merge);
+
+        // Later commits extend the same facts, their indices after the first ones.
+        let mut later = Recorded::default();
+        let c = later.intern("a.json".into());
+        later.changes.push(crate::walk::PathChange {
+            path: c,
+            commit: 0,
+            blob: Some(id(3)),
+            previous: Some(id(1)),
+        });
+        facts.extend(&[commit(40, "x@y", "t", 1)], Some(&later), None);
+        let last = facts.changes[4];
+        assert_eq!((last.path, last.commit, last.previous), (0, 3, Some(0)));
+        assert_eq!(facts.versions.len(), 3);
+    }
+}
