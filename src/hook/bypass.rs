@@ -182,6 +182,7 @@ struct LoggedRef {
 #[derive(Serialize)]
 struct LoggedFinding<'a> {
     rule: &'a str,
+    pattern: String,
     level: &'a str,
     #[serde(rename = "ref")]
     reference: Option<String>,
@@ -189,6 +190,9 @@ struct LoggedFinding<'a> {
     blob: Option<String>,
     commit: Option<String>,
     size: Option<u64>,
+    /// The files of a finding about many (a job's folder, a series).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paths: Vec<String>,
 }
 
 /// What to log.
@@ -232,12 +236,14 @@ pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result
             .iter()
             .map(|f| LoggedFinding {
                 rule: f.rule.as_str(),
+                pattern: f.pattern.to_string(),
                 level: f.level.as_str(),
                 reference: f.reference.as_ref().map(|r| r.to_str_lossy().into_owned()),
                 path: f.path.as_ref().map(|p| p.to_str_lossy().into_owned()),
                 blob: f.blob.map(|b| b.to_string()),
                 commit: f.commit.map(|c| c.to_string()),
                 size: f.size,
+                paths: f.paths.iter().map(|p| p.to_str_lossy().into_owned()).collect(),
             })
             .collect(),
     };

@@ -235,3 +235,30 @@ fn a_folder_where_people_keep_source_is_never_a_snapshot() {
     );
     assert!(!text.contains("a folder snapshotted by a job"), "{text}");
 }
+
+#[test]
+fn the_evaluate_log_names_a_subjects_files() {
+    let repo = fixture("snapshots");
+    let last = crate::util::git(&repo, &["log", "-1", "--format=%H", "main", "--", "srv/game"]);
+    let server = crate::hooks::Server::seeded("snapshots", &format!("{last}~1"));
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    server.policy("mode = \"evaluate\"\nfail_on = \"warn\"\n");
+    let r = server.push(&[&format!("{last}:refs/heads/main")]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let log = std::fs::read_to_string(server.bare.join("pushgate-evaluate.jsonl")).expect("evaluate log");
+    let entry: Value = serde_json::from_str(log.lines().next().expect("a line")).expect("json");
+    let snapshot = entry["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "machine-cadence" && f["path"] == "srv/game/")
+        .unwrap_or_else(|| panic!("{entry:#}"));
+    assert_eq!(snapshot["pattern"], "backup");
+    let paths = snapshot["paths"].as_array().expect("paths");
+    assert!(paths.len() >= 190, "{snapshot:#}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.as_str().is_some_and(|p| p.starts_with("srv/game/")))
+    );
+}

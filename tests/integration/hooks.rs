@@ -470,6 +470,7 @@ fn bypass_by_an_allowed_user_with_a_reason_is_logged() {
     assert_eq!(entry["reason"], "restore after incident 42");
     assert_eq!(entry["refs"][0]["ref"], "refs/heads/main");
     assert_eq!(entry["findings"][0]["rule"], "database-dump");
+    assert_eq!(entry["findings"][0]["pattern"], "backup");
     assert!(entry["time"].as_str().is_some_and(|t| t.len() >= 20), "{entry}");
 }
 
