@@ -232,12 +232,54 @@ impl Facts {
             self.push_commit(c);
         }
         let Some(recorded) = recorded else { return };
-        let mut known: gix::hashtable::HashMap<ObjectId, u32> = (0..self.versions.len())
-            .filter_map(|i| {
-                let i = u32::try_from(i).ok()?;
-                Some((self.version_blob(i)?, i))
-            })
-            .collect();
+        // The versions already known by id that the new changes name again (one pass over the
+        // versions, looking for the few blobs the new changes hold), and which path each is
+        // a version of: a blob at two paths is a version of each.
+        let mut known: HashMap<(u32, ObjectId), u32> = HashMap::new();
+        let mut anywhere: gix::hashtable::HashMap<ObjectId, u32> = Default::default();
+        // Facts built from nothing (a whole history's walk) have each blob once, whatever its
+        // paths; only facts that already hold versions look for a path's own.
+        let per_path = !self.blobs.is_empty();
+        if per_path {
+            let named: gix::hashtable::HashSet<ObjectId> = recorded
+                .changes
+                .iter()
+                .flat_map(|c| [c.blob, c.previous])
+                .flatten()
+                .collect();
+            let mut found: gix::hashtable::HashMap<ObjectId, Vec<u32>> = Default::default();
+            for (i, version) in self.versions.iter().enumerate() {
+                if let (Some(id), Ok(i)) = (self.blobs.get(version.blob as usize), u32::try_from(i))
+                    && named.contains(id)
+                {
+                    found.entry(*id).or_default().push(i);
+                }
+            }
+            // A blob that is one version is that version wherever it comes back; one that is a
+            // version of several paths is each path's own (found in one pass over the changes).
+            let mut shared: Vec<(u32, ObjectId)> = Vec::new();
+            for (id, versions) in &found {
+                match versions.as_slice() {
+                    [one] => {
+                        anywhere.insert(*id, *one);
+                    }
+                    more => shared.extend(more.iter().map(|v| (*v, *id))),
+                }
+            }
+            if !shared.is_empty() {
+                shared.sort_unstable();
+                for c in &self.changes {
+                    for v in [c.blob, c.previous].into_iter().flatten() {
+                        if let Ok(at) = shared.binary_search_by_key(&v, |(v, _)| *v)
+                            && let Some((_, id)) = shared.get(at)
+                        {
+                            known.insert((c.path, *id), v);
+                            anywhere.entry(*id).or_insert(v);
+                        }
+                    }
+                }
+            }
+        }
         let mut paths: Vec<Option<u32>> = vec![None; recorded.paths.len()];
         self.changes.reserve(recorded.changes.len());
         for change in &recorded.changes {
@@ -255,12 +297,21 @@ impl Facts {
             };
             let mut version = |blob: Option<ObjectId>| {
                 let blob = blob?;
-                if let Some(&v) = known.get(&blob) {
+                // The path's own version of that blob, else the blob as another path's
+                // version (new to this path), else a new version.
+                let own = if per_path { known.get(&(path, blob)) } else { None };
+                if let Some(&v) = own.or_else(|| anywhere.get(&blob)) {
+                    if per_path {
+                        known.insert((path, blob), v);
+                    }
                     return Some(v);
                 }
                 let size = sizes.and_then(|s| s.get(&blob).copied().flatten());
                 let v = self.push_version(Some(blob), size)?;
-                known.insert(blob, v);
+                if per_path {
+                    known.insert((path, blob), v);
+                }
+                anywhere.insert(blob, v);
                 Some(v)
             };
             let blob = version(change.blob);
@@ -301,6 +352,11 @@ impl Facts {
     /// The size of version `v`, where it is known.
     pub fn version_size(&self, v: u32) -> Option<u64> {
         self.versions.get(v as usize)?.size()
+    }
+
+    /// Room for `n` more ids.
+    pub fn reserve_blobs(&mut self, n: usize) {
+        self.blobs.reserve(n);
     }
 
     /// Make `blob` the id of version `v` (whose id was not known).
@@ -406,5 +462,34 @@ mod tests {
         let last = facts.changes[4];
         assert_eq!((last.path, last.commit, last.previous), (0, 3, Some(0)));
         assert_eq!(facts.versions.len(), 3);
+    }
+
+    #[test]
+    fn a_blob_at_two_paths_is_each_paths_own_version_once_stored() {
+        // As a store reads back: the blob is a version of each path, apart.
+        let mut facts = Facts::new(gix::hash::Kind::Sha1);
+        facts.push_commit(&commit(10, "x@y", "t", 1));
+        let (a, b) = (facts.paths.intern(b"a".as_bstr()), facts.paths.intern(b"b".as_bstr()));
+        for path in [a, b] {
+            let v = facts.push_version(Some(id(9)), Some(3));
+            facts.changes.push(Change {
+                path,
+                commit: 0,
+                blob: v,
+                previous: None,
+            });
+        }
+        let mut recorded = Recorded::default();
+        let b_again = recorded.intern("b".into());
+        recorded.changes.push(crate::walk::PathChange {
+            path: b_again,
+            commit: 0,
+            blob: Some(id(9)),
+            previous: Some(id(8)),
+        });
+        facts.extend(&[commit(20, "x@y", "t", 1)], Some(&recorded), None);
+        let last = facts.changes[2];
+        assert_eq!(last.path, b);
+        assert_eq!(last.blob, facts.changes[1].blob, "b's own version of the blob");
     }
 }

@@ -702,7 +702,9 @@ impl<'a> Reader<'a> {
                 facts.push_version(None, known)?;
             }
             let versions = u32::try_from(versions).ok()?;
-            for _ in 0..self.count(1 + self.hash.len_in_bytes())? {
+            let kept = self.count(1 + self.hash.len_in_bytes())?;
+            facts.reserve_blobs(kept);
+            for _ in 0..kept {
                 let k = self.u32()?;
                 let id = self.id()?;
                 if k >= versions {
