@@ -590,7 +590,7 @@ pub fn basis_for_range(
     repo: &gix::Repository,
     policy: &Policy,
     tips: &[ObjectId],
-) -> (crate::scan::Basis, Option<crate::outcome::Notice>) {
+) -> (crate::scan::Basis<'static>, Option<crate::outcome::Notice>) {
     match for_range(repo, policy, tips) {
         Ok(facts) => (crate::scan::Basis::Whole(facts), None),
         Err(_) if !location(repo, policy).exists() => (crate::scan::Basis::Paths, None),
