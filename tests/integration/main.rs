@@ -35,6 +35,7 @@ mod ranges;
 mod routes;
 mod rules;
 mod scan;
+mod shapes;
 mod staged;
 mod suggestions;
 mod util;
