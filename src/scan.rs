@@ -120,6 +120,8 @@ pub fn run_with(
                 None => history(&tips),
             };
             let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
+            crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
+            outcome.summary.recount(&outcome.findings);
             for (name, id) in &range.broken {
                 outcome.notices.push(Notice {
                     kind: NoticeKind::BrokenRef,
@@ -148,7 +150,7 @@ pub fn run_with(
                     }
                     Ok(())
                 })?;
-            engine::conclude(
+            let mut outcome = engine::conclude(
                 repo,
                 policy,
                 whole_history,
@@ -156,7 +158,10 @@ pub fn run_with(
                 inspected,
                 history(&walked_tips),
                 started,
-            )
+            )?;
+            crate::rules::lfs_bypassed::judge_held_at_tips(repo, &walked_tips, &mut outcome.findings);
+            outcome.summary.recount(&outcome.findings);
+            Ok(outcome)
         }
         Input::Staged(candidates) => {
             let mut inspector = Inspector::new(repo, policy);
