@@ -37,4 +37,5 @@ mod rules;
 mod scan;
 mod staged;
 mod suggestions;
+mod tool_fixtures;
 mod util;
