@@ -1,7 +1,7 @@
 //! Fixtures of tools whose domain is logs, dumps and databases, and history the tips already
 //! fixed: a log viewer's sample logs and golden dumps, a benchmark's SQLite file since deleted,
 //! an archive once committed past LFS and since removed, test archives and vendored files
-//! regenerated with the code. They are info; beside them the application's own database, a
+//! regenerated with the code, a large fuzzing input. They are info; beside them the application's own database, a
 //! server log and a raw archive at the tip stay loud. The audit and a push that brings it all
 //! give the same rule, level and subject.
 
@@ -20,12 +20,14 @@ const QUIET: &[(&str, &str)] = &[
     ("lfs-bypassed", "assets/baselines/old-run.tar.xz"),
     ("churning-blob", "tests/fixtures/generated/repo-layout.tar"),
     ("churning-blob", "vendor/example.net/cloudapi/api.json"),
+    ("large-blob", "tests/fixtures/fuzzed/deep-path.input"),
 ];
 
 const LOUD: &[(&str, &str, &str)] = &[
     ("database-file", "data/app.db", "deny"),
     ("log-file", "logs/server.log", "warn"),
     ("lfs-bypassed", "assets/baselines/current.tar.xz", "deny"),
+    ("large-blob", "docs/reference-manual.txt", "warn"),
 ];
 
 #[test]
