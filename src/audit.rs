@@ -285,6 +285,8 @@ pub fn audit(
     }
     progress.step("LFS attributes at the tips");
     judge_lfs_at_tips(repo, &tips, &mut outcome)?;
+    crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
+    outcome.summary.recount(&outcome.findings);
     progress.step("what each offender costs");
     let offenders = offenders(&outcome, &walked, &packs, &sizes, policy);
     let mut statistics = packs.statistics;

@@ -143,6 +143,8 @@ pub fn run_with(
                 None => history(&tips, !inspected.touched.is_empty()),
             };
             let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
+            crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
+            outcome.summary.recount(&outcome.findings);
             for (name, id) in &range.broken {
                 outcome.notices.push(Notice {
                     kind: NoticeKind::BrokenRef,
@@ -172,7 +174,10 @@ pub fn run_with(
                     Ok(())
                 })?;
             let history = history(&walked_tips, !inspected.touched.is_empty());
-            engine::conclude(repo, policy, whole_history, &walked, inspected, history, started)
+            let mut outcome = engine::conclude(repo, policy, whole_history, &walked, inspected, history, started)?;
+            crate::rules::lfs_bypassed::judge_held_at_tips(repo, &walked_tips, &mut outcome.findings);
+            outcome.summary.recount(&outcome.findings);
+            Ok(outcome)
         }
         Input::Staged(candidates) => {
             let mut inspector = Inspector::new(repo, policy);

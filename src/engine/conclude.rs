@@ -224,6 +224,7 @@ fn apply_behaviour(
             );
         }
     }
+    rules::database_file::settle_removed(input, findings);
     // An engine's files are its data directory, not files of their own (sizes aside).
     findings.retain(|f| {
         f.pattern == crate::outcome::Pattern::LargeChurn

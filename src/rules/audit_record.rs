@@ -53,7 +53,8 @@ pub const DOC: RuleDoc = RuleDoc {
 /// Event captures by content, audit records by name, cloud audit-log JSON, JSON-lines event streams.
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.audit_record;
-    let hit = |what: String| Hit::new(RuleId::AuditRecord, rule.level.level(), what);
+    let level = super::paths::fixture_level(blob, rule.level.level());
+    let hit = |what: String| Hit::new(RuleId::AuditRecord, level, what);
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::EventCapture) {
         out.push(hit(format!("{} (confirmed by content)", format.name())).with("format", format.name()));
         return;

@@ -38,11 +38,12 @@ pub const DOC: RuleDoc = RuleDoc {
 /// A dump by content, or a binary dump by name.
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
+    let level = super::paths::fixture_level(blob, rules.database_dump.level.level());
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Dump) {
         out.push(
             Hit::new(
                 RuleId::DatabaseDump,
-                rules.database_dump.level.level(),
+                level,
                 format!("{} (confirmed by content)", format.name()),
             )
             .with("format", format.name())
@@ -52,7 +53,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         out.push(
             Hit::new(
                 RuleId::DatabaseDump,
-                rules.database_dump.level.level(),
+                level,
                 "binary database dump (name)",
             )
             .with("matched", "name"),

@@ -38,6 +38,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     if let Some(size) = blob.size
         && let Some(level) = rule.grade(size)
     {
+        let level = copied_or_fixture(&blob.path, level);
         out.push(
             Hit::new(
                 RuleId::LargeBlob,
@@ -52,5 +53,18 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
             .with("warn_size", rule.warn_size.0)
             .with("deny_size", rule.deny_size.0),
         );
+    }
+}
+
+/// A test fixture (an archived test repository, a fuzzing input) or a vendored dependency's
+/// file (generated API bindings, a data table) is large because of what it is, not because a
+/// job rewrites it: below `deny_size` its size is worth knowing, `info`; whether it churns is
+/// `churning-blob`'s to say. Every repository with such directories is treated alike, and a
+/// file of the same size anywhere else keeps its level.
+fn copied_or_fixture(path: &[u8], level: crate::outcome::Level) -> crate::outcome::Level {
+    if level == crate::outcome::Level::Warn && (super::paths::in_test_dir(path) || super::paths::in_vendored_dir(path)) {
+        crate::outcome::Level::Info
+    } else {
+        level
     }
 }

@@ -57,3 +57,42 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         );
     }
 }
+
+/// Whether any of `roots` (tree ids) still holds a raw blob, not an LFS pointer, at `path`.
+fn held_raw(repo: &gix::Repository, roots: &[gix::ObjectId], path: &[u8]) -> bool {
+    super::blobs_at(repo, roots, path).into_iter().any(|id| {
+        let Ok(header) = repo.find_header(id) else {
+            return true;
+        };
+        header.size() >= LFS_POINTER_MAX
+            || repo
+                .find_blob(id)
+                .map(|b| !crate::detect::is_lfs_pointer(&b.data, Some(header.size())))
+                .unwrap_or(true)
+    })
+}
+
+/// History the tips already fixed: a raw blob that no tip holds any more (the file was
+/// removed, or replaced by its pointer) is a cost in history, which the audit's fix plan
+/// removes, not something a push brings. Such findings are lowered to `info`, the same for a
+/// push (judged against the pushed tips) and for the audit (against every branch and tag).
+pub fn judge_held_at_tips(repo: &gix::Repository, tips: &[gix::ObjectId], findings: &mut [crate::outcome::Finding]) {
+    if !findings.iter().any(|f| f.rule == RuleId::LfsBypassed && f.level > crate::outcome::Level::Info) {
+        return;
+    }
+    let roots = super::tip_trees(repo, tips);
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.rule == RuleId::LfsBypassed && f.level > crate::outcome::Level::Info)
+    {
+        if f.files().into_iter().any(|p| held_raw(repo, &roots, p)) {
+            continue;
+        }
+        f.level = crate::outcome::Level::Info;
+        f.evidence.insert("held_at_tips".into(), false.into());
+        f.message = format!(
+            "{} (no branch or tag holds it any more: a cost in history only)",
+            f.message
+        );
+    }
+}

@@ -58,8 +58,8 @@ pub const DOC: RuleDoc = RuleDoc {
 /// A log file, by name, by log directory with timestamped text, or by timestamped lines.
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.log_file;
-    let hit =
-        |how: &str| Hit::new(RuleId::LogFile, rule.level.level(), format!("log file ({how})")).with("matched", how.to_owned());
+    let level = super::paths::fixture_level(blob, rule.level.level());
+    let hit = |how: &str| Hit::new(RuleId::LogFile, level, format!("log file ({how})")).with("matched", how.to_owned());
     if rule.paths.is_match(&blob.path) {
         out.push(hit("name"));
         return;

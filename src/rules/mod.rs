@@ -121,6 +121,31 @@ registry! {
     BackupFile => backup_file,
 }
 
+/// The root trees of `tips`, sorted, without duplicates.
+pub fn tip_trees(repo: &gix::Repository, tips: &[gix::ObjectId]) -> Vec<gix::ObjectId> {
+    let mut roots: Vec<gix::ObjectId> = tips
+        .iter()
+        .filter_map(|t| repo.find_commit(*t).ok()?.tree_id().ok().map(|t| t.detach()))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// The blobs that the trees `roots` hold at `path` (none where the path is gone or is not a
+/// file): what the tips still hold of a path that history once held.
+pub fn blobs_at(repo: &gix::Repository, roots: &[gix::ObjectId], path: &[u8]) -> Vec<gix::ObjectId> {
+    use gix::bstr::ByteSlice;
+    roots
+        .iter()
+        .filter_map(|root| {
+            let tree = repo.find_tree(*root).ok()?;
+            let entry = tree.lookup_entry(path.split_str("/")).ok()??;
+            entry.mode().is_blob().then(|| entry.object_id())
+        })
+        .collect()
+}
+
 impl Rules {
     /// The configured `level` of `rule` (the highest it reports at, or `off`).
     pub fn level(&self, rule: RuleId) -> crate::outcome::Setting {

@@ -243,6 +243,17 @@ pub fn in_test_dir(path: &[u8]) -> bool {
     parts.iter().any(|p| TEST_DIRS.iter().any(|d| p == &d.as_bytes()))
 }
 
+/// Directories of code and data copied from other projects.
+const VENDORED_DIRS: &[&str] = &["vendor", "third_party", "third-party", "thirdparty", "3rdparty"];
+
+/// Whether `path` lies under a directory of vendored (copied) dependencies.
+pub fn in_vendored_dir(path: &[u8]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split_str("/").collect::<Vec<_>>();
+    parts.pop();
+    parts.iter().any(|p| VENDORED_DIRS.iter().any(|d| p == &d.as_bytes()))
+}
+
 /// Files under a test or fixture directory below this size are fixtures: judged by what the
 /// history shows them to be, not by their content alone.
 pub const FIXTURE_MAX: u64 = 1024 * 1024;
@@ -250,6 +261,18 @@ pub const FIXTURE_MAX: u64 = 1024 * 1024;
 /// Whether `blob` is a small file under a test or fixture directory.
 pub fn is_small_fixture(blob: &crate::candidate::Candidate) -> bool {
     in_test_dir(&blob.path) && blob.size.is_some_and(|s| s < FIXTURE_MAX)
+}
+
+/// The level for a content or name match on `blob`: a small file under a test or fixture
+/// directory is the input or expected output of a tool's tests (a log viewer's sample logs, a
+/// dump library's golden dump, a packet capture a parser reads), written by people with the
+/// code: `info`. A job that keeps writing such files is judged by the history rules, not here.
+pub fn fixture_level(blob: &crate::candidate::Candidate, level: crate::outcome::Level) -> crate::outcome::Level {
+    if is_small_fixture(blob) {
+        level.min(crate::outcome::Level::Info)
+    } else {
+        level
+    }
 }
 
 /// Names of files that record history by hand and must never count as logs.

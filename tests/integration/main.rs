@@ -38,4 +38,5 @@ mod scan;
 mod shapes;
 mod staged;
 mod suggestions;
+mod tool_fixtures;
 mod util;
