@@ -26,7 +26,8 @@ pub const DOC: RuleDoc = RuleDoc {
     why: "Images are huge binary snapshots of whole file systems; each one committed makes every clone and \
           push slower, and git cannot store their changes efficiently.",
     signals: "The image format from the content, or an image file name (`paths`) with binary content of no \
-              other known format.",
+              other known format. A small image (under 1 MiB) under a test or fixture directory is an imaging \
+              tool's test input: info.",
     fix: "Delete the image and add its name pattern to .gitignore; build VM images in a pipeline and keep them \
           in an image registry or snapshot storage (what to use instead). Remove the file from the unpushed \
           commits.",
@@ -36,11 +37,13 @@ pub const DOC: RuleDoc = RuleDoc {
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let image = &rules.disk_image;
+    // A tiny image under a test directory is what an imaging tool's tests read.
+    let level = super::paths::fixture_level(blob, image.level.level());
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::DiskImage) {
         out.push(
             Hit::new(
                 RuleId::DiskImage,
-                image.level.level(),
+                level,
                 format!("{} (confirmed by content)", format.name()),
             )
             .with("format", format.name())
@@ -48,7 +51,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         );
     } else if image.paths.is_match(&blob.path) && blob.binary() == Some(true) && blob.format().is_none() {
         out.push(
-            Hit::new(RuleId::DiskImage, image.level.level(), "binary file with a disk image name").with("matched", "name"),
+            Hit::new(RuleId::DiskImage, level, "binary file with a disk image name").with("matched", "name"),
         );
     }
 }

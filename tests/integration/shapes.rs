@@ -407,6 +407,9 @@ cases! {
     s69_generated_code_with_sources => quiet("s69_generated_code_with_sources", &["gen/", "proto/"]);
     s70_lfs_pointers => quiet("s70_lfs_pointers", &["image.tar"]);
     s72_backup_folder_of_scripts => quiet("s72_backup_folder_of_scripts", &["backup/"]);
+    s52_lookalike_test_asset => quiet("s52_redis_rdb_and_aof", &["tests/"]);
+    s55_lookalike_test_image => quiet("s55_vm_disk_images", &["tests/", "packer/", "cloud-init/"]);
+    s60_tool_fixtures_logs_and_dump => quiet("s60_tool_fixtures_of_the_domain", &["test/", "tests/stubs/"]);
 }
 
 /// The cases today's rules do not meet (docs/shapes.md's **Today** notes, and a few found by
@@ -448,16 +451,10 @@ mod awaiting_rule_fixes {
         s38_test_run_recordings => expect("s38_test_run_recordings", "cypress/videos", "cypress/videos/examples/actions.spec.js.mp4", "generated-artifact", "audit-trail", "warn");
         #[ignore = "S39: today gives nothing for .gradle/, expected warn generated-artifact"]
         s39_build_tool_caches => expect("s39_build_tool_caches", ".gradle", ".gradle/8.5/executionHistory/executionHistory.bin", "generated-artifact", "audit-trail", "warn");
-        #[ignore = "S52: today gives deny database-dump at tests/assets/scriptbackup.rdb (a small test asset), expected info at most"]
-        s52_lookalike_test_asset => quiet("s52_redis_rdb_and_aof", &["tests/"]);
         #[ignore = "S54: today gives nothing at the .wpress migration file, expected deny archive-backup"]
         s54_migration_archive => expect("s54_backup_plugin_archives", "wp-content/ai1wm-backups", "wp-content/ai1wm-backups/site-20240610-101500-123.wpress", "archive-backup", "backup", "deny");
-        #[ignore = "S55: today gives deny disk-image at tests/images/tiny.vmdk (a 4 KiB test image), expected info at most"]
-        s55_lookalike_test_image => quiet("s55_vm_disk_images", &["tests/", "packer/", "cloud-init/"]);
         #[ignore = "S59: today gives warn log-file at Apache/Apache_2k.log (a sample added once with a README), expected info at most"]
         s59_sample_log => quiet("s59_sample_datasets", &["Apache/"]);
-        #[ignore = "S60: today gives warn log-file at test/logfile_access.log and test/logfile_syslog.0, deny database-dump at tests/stubs/dump.sql, expected info at most"]
-        s60_tool_fixtures_logs_and_dump => quiet("s60_tool_fixtures_of_the_domain", &["test/", "tests/stubs/"]);
         #[ignore = "S71: today gives warn machine-cadence at configs/* (configuration text kept by Oxidized), expected info at most"]
         s71_configuration_history_tool => quiet("s71_configuration_history_tool", &["configs/"]);
     }
