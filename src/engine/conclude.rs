@@ -106,6 +106,8 @@ pub fn conclude(
         }
     }
     group_by_subject(&mut findings);
+    group_by_blob(&mut findings);
+    group_churn_by_directory(&mut findings);
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
     if !whole_history && let Some(hit) = rules::history_growth::history_growth(&growth, &policy.file) {
@@ -302,6 +304,137 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         let mut f = best.clone();
         f.message = format!("{} files like this: {}", files.len(), best.message);
         f.evidence.insert("files".into(), files.len().into());
+        f.path = Some(subject.into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
+/// One finding per blob: the same blob copied to many paths (a file in every locale folder) is
+/// one thing to fix, so the per-blob findings of one rule and level about one blob become one
+/// finding at its first path that lists every path. Findings about a path's history (churn,
+/// delta chains) and subjects stay as they are.
+fn group_by_blob(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(RuleId, Level, ObjectId), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let (Some(blob), Some(_)) = (f.blob, f.path.as_ref()) else {
+            continue;
+        };
+        if !f.paths.is_empty() || f.rule.blob_check().is_none() {
+            continue;
+        }
+        groups.entry((f.rule, f.level, blob)).or_default().push(i);
+    }
+    let mut gone = std::collections::HashSet::new();
+    let mut merged = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() > 1) {
+        let mut files: Vec<gix::bstr::BString> = members
+            .iter()
+            .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
+            .collect();
+        files.sort();
+        files.dedup();
+        let Some(first) = files.first().cloned() else {
+            continue;
+        };
+        let Some(best) = members
+            .iter()
+            .filter_map(|i| findings.get(*i))
+            .find(|f| f.path.as_ref() == Some(&first))
+        else {
+            continue;
+        };
+        let mut f = best.clone();
+        f.message = format!("one blob at {} paths: {}", files.len(), best.message);
+        f.evidence.insert("copies".into(), files.len().into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
+/// One `churning-blob` finding per directory: the large files a job rewrites side by side (the
+/// region files of a game world, the tiles of a map) churn as one subject. From `GROUP_MIN`
+/// files of one level in one directory (or directories that differ only in dates and
+/// counters), one finding lists every file with the range of their counts.
+fn group_churn_by_directory(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(Level, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(path) = f.path.as_ref().filter(|_| f.paths.is_empty()) else {
+            continue;
+        };
+        if f.rule != RuleId::ChurningBlob || f.level == Level::Info {
+            continue;
+        }
+        let dir = split_path(path.as_bstr()).0;
+        groups
+            .entry((f.level, behaviour::fold_digits(dir)))
+            .or_default()
+            .push(i);
+    }
+    let mut gone = std::collections::HashSet::new();
+    let mut merged = Vec::new();
+    for ((_, folded), members) in groups {
+        if members.len() < GROUP_MIN {
+            continue;
+        }
+        let list: Vec<&Finding> = members.iter().filter_map(|i| findings.get(*i)).collect();
+        let count = |f: &&Finding, key: &str| f.evidence.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        let Some(best) = list.iter().max_by_key(|f| (count(f, "versions"), f.path.clone())) else {
+            continue;
+        };
+        let fewest = list.iter().map(|f| count(f, "versions")).min().unwrap_or(0);
+        let most = count(best, "versions");
+        let bytes: u64 = list.iter().map(|f| count(f, "total_size")).fold(0, u64::saturating_add);
+        let mut files: Vec<gix::bstr::BString> = list.iter().filter_map(|f| f.path.clone()).collect();
+        files.sort();
+        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> =
+            files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+        let mut exts: std::collections::BTreeSet<Option<String>> = files
+            .iter()
+            .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
+            .collect();
+        let dir = match dirs.iter().next() {
+            Some(d) if dirs.len() == 1 => d.to_str_lossy().into_owned(),
+            _ => folded.replace('#', "*"),
+        };
+        let name = match exts.pop_first() {
+            Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
+            _ => "*".to_owned(),
+        };
+        let subject = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+        let mut f = (*best).clone();
+        let counts = if fewest == most {
+            format!("{most} versions each")
+        } else {
+            format!("{fewest} to {most} versions each")
+        };
+        f.message = format!(
+            "{} large files churning side by side, {counts} ({} of history in all); the most: {}",
+            files.len(),
+            crate::util::human_size(bytes),
+            best.message
+        );
+        f.evidence.insert("files".into(), files.len().into());
+        f.evidence.insert("fewest_versions".into(), fewest.into());
+        f.evidence.insert("files_total_size".into(), bytes.into());
         f.path = Some(subject.into());
         f.paths = files;
         merged.push(f);
