@@ -318,10 +318,14 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
     findings.extend(merged);
 }
 
-/// One finding per blob: the same blob copied to many paths (a file in every locale folder) is
-/// one thing to fix, so the per-blob findings of one rule and level about one blob become one
-/// finding at its first path that lists every path. Findings about a path's history (churn,
-/// delta chains) and subjects stay as they are.
+/// Copies of one blob before their `large-blob` findings are one.
+const BLOB_COPIES_MIN: usize = 3;
+
+/// One finding per blob: the same large blob copied to many paths (a figure in every locale
+/// folder) is one thing to fix, so its `large-blob` findings of one level become one finding
+/// at its first path that lists every path. Two copies stay two findings; findings by name or
+/// content (a `.bak` copy in two folders), about a path's history (churn, delta chains) and
+/// subjects stay as they are.
 fn group_by_blob(findings: &mut Vec<Finding>) {
     use std::collections::BTreeMap;
     let mut groups: BTreeMap<(RuleId, Level, ObjectId), Vec<usize>> = BTreeMap::new();
@@ -329,14 +333,14 @@ fn group_by_blob(findings: &mut Vec<Finding>) {
         let (Some(blob), Some(_)) = (f.blob, f.path.as_ref()) else {
             continue;
         };
-        if !f.paths.is_empty() || f.rule.blob_check().is_none() {
+        if !f.paths.is_empty() || f.rule != RuleId::LargeBlob {
             continue;
         }
         groups.entry((f.rule, f.level, blob)).or_default().push(i);
     }
     let mut gone = std::collections::HashSet::new();
     let mut merged = Vec::new();
-    for members in groups.into_values().filter(|m| m.len() > 1) {
+    for members in groups.into_values().filter(|m| m.len() >= BLOB_COPIES_MIN) {
         let mut files: Vec<gix::bstr::BString> = members
             .iter()
             .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))

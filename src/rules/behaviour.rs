@@ -212,8 +212,9 @@ struct Step {
     commit: u32,
     time: i64,
     machine: bool,
-    /// The commit's message recurs across the history (its template's family is a job's), as
-    /// a job's run after run does; a person's one-off message under a job's identity does not.
+    /// The commit's message is a job's: it recurs across the history (its template's family is
+    /// a job's), as a job's does run after run, or is a variant in the words of the job messages
+    /// its identity commits; a person's free text under a job's identity is neither.
     recurring: bool,
     /// The version left (an index into the model's versions).
     blob: Option<u32>,
@@ -231,16 +232,65 @@ impl Step {
     }
 }
 
-/// Per template (by index): whether its family is large enough to be a job's (see
-/// [`crate::history::jobs::MIN_FAMILY`]).
-fn recurring_templates(model: &Model<'_>) -> Vec<bool> {
-    let facts = &model.facts;
-    (0..facts.templates.len())
-        .map(|t| {
-            let name = facts.template(u32::try_from(t).unwrap_or(u32::MAX));
-            model.jobs.family_size.get(name).copied().unwrap_or(0) >= crate::history::jobs::MIN_FAMILY
-        })
-        .collect()
+/// Which commits carry a job's message: per template (by index), whether its family is large
+/// enough to be a job's (see [`crate::history::jobs::MIN_FAMILY`]); and, per identity, the
+/// words of the job messages it commits, so that a rare variant of them (`Mail is down`
+/// beside the job's usual `Mail is up`) is the job's too, while a person's free text under the
+/// same identity is not.
+struct JobMessages {
+    recurring: Vec<bool>,
+    vocabulary: HashMap<u32, HashSet<String>>,
+    variants: std::cell::RefCell<HashMap<(u32, u32), bool>>,
+}
+
+impl JobMessages {
+    fn of(model: &Model<'_>) -> Self {
+        let facts = &model.facts;
+        let recurring: Vec<bool> = (0..facts.templates.len())
+            .map(|t| {
+                let name = facts.template(u32::try_from(t).unwrap_or(u32::MAX));
+                model.jobs.family_size.get(name).copied().unwrap_or(0) >= crate::history::jobs::MIN_FAMILY
+            })
+            .collect();
+        let mut pairs: Vec<(u32, u32)> = facts
+            .commits
+            .iter()
+            .filter(|c| !c.merge && recurring.get(c.template as usize).copied().unwrap_or(false))
+            .map(|c| (c.identity, c.template))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut vocabulary: HashMap<u32, HashSet<String>> = HashMap::new();
+        for (identity, template) in pairs {
+            vocabulary
+                .entry(identity)
+                .or_default()
+                .extend(crate::history::message::words(facts.template(template)).map(str::to_owned));
+        }
+        JobMessages {
+            recurring,
+            vocabulary,
+            variants: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether commit facts `c` carry a job's message.
+    fn carries(&self, model: &Model<'_>, c: &crate::history::CommitFacts) -> bool {
+        if self.recurring.get(c.template as usize).copied().unwrap_or(false) {
+            return true;
+        }
+        let Some(known) = self.vocabulary.get(&c.identity) else {
+            return false;
+        };
+        *self
+            .variants
+            .borrow_mut()
+            .entry((c.identity, c.template))
+            .or_insert_with(|| {
+                let mut words = crate::history::message::words(model.facts.template(c.template)).peekable();
+                words.peek().is_some() && words.all(|w| known.contains(w))
+            })
+    }
 }
 
 /// Run the behaviour rules.
@@ -269,7 +319,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     analysis.engine_dirs = engines.into_iter().map(|(d, _)| d).collect();
     let in_engine = |p: &BStr| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice()));
 
-    let recurring = recurring_templates(input.model);
+    let messages = JobMessages::of(input.model);
     // The steps of every path that can be a subject.
     let mut steps: BTreeMap<u32, (Kind, Vec<Step>)> = BTreeMap::new();
     for (i, path) in input.model.paths() {
@@ -283,7 +333,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
                 commit: c.commit,
                 time: commit.time,
                 machine: input.model.jobs.writes(c.commit),
-                recurring: recurring.get(commit.template as usize).copied().unwrap_or(false),
+                recurring: messages.carries(input.model, commit),
                 blob: c.blob,
                 previous: c.previous,
             })

@@ -49,7 +49,8 @@ pub const DOC: RuleDoc = RuleDoc {
     signals: "The distinct versions (blob ids) of the path, counted in its busiest stretch of `lookback_days` \
               (a push reads the look-back window of `lookback_commits` and `lookback_days` behind it; an audit \
               slides that window over the path's whole life, so five versions in four years are no churn), \
-              their sizes from object headers, and the bytes they add per month.",
+              their sizes from object headers, and the bytes they add per month. A burst below the deny count \
+              followed by a year without a new version is the file's past, not its recent life: info.",
     fix: "Track the file with Git LFS (`git lfs migrate import --include=<path>` for unpushed commits), keep \
           it in object storage and commit a manifest or pointer that names the current version, or produce it \
           in the build.",
