@@ -106,6 +106,7 @@ pub fn conclude(
         }
     }
     group_by_subject(&mut findings);
+    fold_size_into_churn(&mut findings);
     group_by_blob(&mut findings);
     group_churn_by_directory(&mut findings);
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
@@ -318,13 +319,57 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
     findings.extend(merged);
 }
 
+/// One finding per large file that churns: where a path has a `churning-blob` finding at warn
+/// or deny, its `large-blob` finding at that level or below says nothing more (the churn
+/// finding gives the largest version's size) and is folded into it, as
+/// `evidence.large_blob` (its level and size). A path's large-blob finding above its churn
+/// level stays.
+fn fold_size_into_churn(findings: &mut Vec<Finding>) {
+    let churn: HashMap<gix::bstr::BString, usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == RuleId::ChurningBlob && f.level > Level::Info && f.paths.is_empty())
+        .filter_map(|(i, f)| Some((f.path.clone()?, i)))
+        .collect();
+    let mut folded: Vec<(usize, usize)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.rule != RuleId::LargeBlob || !f.paths.is_empty() {
+            continue;
+        }
+        let Some(&c) = f.path.as_ref().and_then(|p| churn.get(p)) else {
+            continue;
+        };
+        if findings.get(c).is_some_and(|c| c.level >= f.level) {
+            folded.push((i, c));
+        }
+    }
+    for &(i, c) in &folded {
+        let Some(size) = findings
+            .get(i)
+            .map(|f| serde_json::json!({"level": f.level, "size": f.size}))
+        else {
+            continue;
+        };
+        if let Some(c) = findings.get_mut(c) {
+            c.evidence.insert("large_blob".into(), size);
+        }
+    }
+    let gone: std::collections::HashSet<usize> = folded.into_iter().map(|(i, _)| i).collect();
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+}
+
 /// Copies of one blob before their `large-blob` findings are one.
-const BLOB_COPIES_MIN: usize = 3;
+const BLOB_COPIES_MIN: usize = 2;
 
 /// One finding per blob: the same large blob copied to many paths (a figure in every locale
 /// folder) is one thing to fix, so its `large-blob` findings of one level become one finding
-/// at its first path that lists every path. Two copies stay two findings; findings by name or
-/// content (a `.bak` copy in two folders), about a path's history (churn, delta chains) and
+/// at its first path that lists every path. Findings by name or content (a `.bak` copy in two
+/// folders), about a path's history (churn, delta chains) and
 /// subjects stay as they are.
 fn group_by_blob(findings: &mut Vec<Finding>) {
     use std::collections::BTreeMap;
