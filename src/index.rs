@@ -189,51 +189,6 @@ pub struct Since {
 const NEW: u8 = 1;
 const OLD: u8 = 2;
 
-/// Commits read in the paint: its time and parents.
-struct Painter<'r> {
-    repo: &'r gix::Repository,
-    graph: Option<gix::commitgraph::Graph>,
-    shallow: HashSet<ObjectId>,
-}
-
-impl Painter<'_> {
-    fn read(&self, id: ObjectId) -> Result<(i64, Vec<ObjectId>), RepoError> {
-        if let Some(graph) = &self.graph
-            && let Some(c) = graph.commit_by_id(id)
-        {
-            let time = i64::try_from(c.committer_timestamp()).unwrap_or(i64::MAX);
-            let mut parents = Vec::new();
-            for p in c.iter_parents() {
-                let p = p.map_err(|e| RepoError::read(format!("reading the commit-graph entry of {id}"), e))?;
-                if p.0 >= graph.num_commits() {
-                    return Err(RepoError::read(
-                        format!("reading the commit-graph entry of {id}"),
-                        "a parent outside the graph",
-                    ));
-                }
-                parents.push(graph.id_at(p).to_owned());
-            }
-            return Ok((time, self.cut(id, parents)));
-        }
-        let commit = self
-            .repo
-            .find_commit(id)
-            .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?;
-        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
-        let parents = commit.parent_ids().map(|p| p.detach()).collect();
-        Ok((time, self.cut(id, parents)))
-    }
-
-    /// A shallow clone's boundary commits have no parents here.
-    fn cut(&self, id: ObjectId, parents: Vec<ObjectId>) -> Vec<ObjectId> {
-        if self.shallow.contains(&id) {
-            Vec::new()
-        } else {
-            parents
-        }
-    }
-}
-
 /// Commit times may run backwards by this much (clock skew) before the paint stops trusting
 /// its order.
 const SKEW_SECONDS: i64 = 86_400;
@@ -245,29 +200,16 @@ pub fn gap(repo: &gix::Repository, facts: &Facts, tips: &[ObjectId], limit: Opti
     if stored == current {
         return Ok(Gap::UpToDate);
     }
-    let shallow = repo
-        .shallow_commits()
-        .map_err(|e| RepoError::read("reading the shallow file", e))?
-        .map(|c| c.iter().copied().collect())
-        .unwrap_or_default();
-    // The repository's own graph: a hook's object store (joined with the push's quarantine)
-    // lives elsewhere, where gix would look for it.
-    let graph =
-        gix::commitgraph::Graph::from_info_dir(&repo.common_dir().join("objects").join("info"), repo.object_hash())
-            .ok();
-    let painter = Painter { repo, graph, shallow };
+    let mut graph = crate::walk::graph::Graph::new(repo)?;
     // Flags per commit, and the queue by commit time (newest first).
     let mut flags: gix::hashtable::HashMap<ObjectId, u8> = Default::default();
     let mut queue: BinaryHeap<(i64, ObjectId)> = BinaryHeap::new();
     let mut queued: gix::hashtable::HashSet<ObjectId> = Default::default();
-    let mut times: gix::hashtable::HashMap<ObjectId, (i64, Vec<ObjectId>)> = Default::default();
     let mut read = |id: ObjectId| -> Result<(i64, Vec<ObjectId>), RepoError> {
-        if let Some(known) = times.get(&id) {
-            return Ok(known.clone());
-        }
-        let known = painter.read(id)?;
-        times.insert(id, known.clone());
-        Ok(known)
+        graph
+            .node(id)?
+            .cloned()
+            .ok_or_else(|| RepoError::read(format!("reading commit {id}"), "it is not in the repository"))
     };
     // The facts' tips the refs must still reach.
     let mut targets: HashSet<ObjectId> = stored.difference(&current).copied().collect();
@@ -590,7 +532,7 @@ pub fn basis_for_range(
     repo: &gix::Repository,
     policy: &Policy,
     tips: &[ObjectId],
-) -> (crate::scan::Basis, Option<crate::outcome::Notice>) {
+) -> (crate::scan::Basis<'static>, Option<crate::outcome::Notice>) {
     match for_range(repo, policy, tips) {
         Ok(facts) => (crate::scan::Basis::Whole(facts), None),
         Err(_) if !location(repo, policy).exists() => (crate::scan::Basis::Paths, None),

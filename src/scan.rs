@@ -35,8 +35,8 @@ pub enum Input<'a> {
 }
 
 /// What the history-aware rules judge the input's paths against.
-#[derive(Debug, Default)]
-pub enum Basis {
+#[derive(Default)]
+pub enum Basis<'a> {
     /// The look-back window behind the input's tips (the server hook without a facts store).
     #[default]
     Window,
@@ -49,6 +49,23 @@ pub enum Basis {
     /// The facts of the history before the input's commits (a server's facts store, before a
     /// push): the input's commits are added to them.
     Before(Facts),
+    /// [`Basis::Before`], read only once the input touches a path that can be a subject (a
+    /// push of source code never reads the store); `None` from the loader: the look-back
+    /// window instead.
+    Deferred(&'a mut dyn FnMut() -> Option<Facts>),
+}
+
+impl std::fmt::Debug for Basis<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Basis::Window => "Window",
+            Basis::Paths => "Paths",
+            Basis::Whole(_) => "Whole",
+            Basis::Before(_) => "Before",
+            Basis::Deferred(_) => "Deferred",
+        };
+        f.write_str(name)
+    }
 }
 
 /// Scan `input` under `policy`, counting commits and blobs on `progress` as it goes; the
@@ -67,23 +84,29 @@ pub fn run_with(
     repo: &gix::Repository,
     policy: &Policy,
     input: Input<'_>,
-    basis: Basis,
+    basis: Basis<'_>,
     progress: &dyn Progress,
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
-    let record = matches!(basis, Basis::Before(_));
+    let record = matches!(basis, Basis::Before(_) | Basis::Deferred(_));
     let paths = matches!(basis, Basis::Paths);
-    let (whole, mut before) = match basis {
-        Basis::Window | Basis::Paths => (None, None),
-        Basis::Whole(facts) => (Some(facts), None),
-        Basis::Before(facts) => (None, Some(facts)),
+    let (whole, mut before, mut deferred) = match basis {
+        Basis::Window | Basis::Paths => (None, None, None),
+        Basis::Whole(facts) => (Some(facts), None, None),
+        Basis::Before(facts) => (None, Some(facts), None),
+        Basis::Deferred(load) => (None, None, Some(load)),
     };
-    // Each input is concluded once.
-    let mut history = |tips| match (&whole, before.take()) {
-        (Some(facts), _) => History::Whole(facts),
-        (None, Some(facts)) => History::Before(Box::new(facts)),
-        (None, None) if paths => History::Paths(tips),
-        (None, None) => History::Window(tips),
+    // Each input is concluded once; deferred facts are read when it touches a possible subject.
+    let mut history = |tips, touches: bool| {
+        if touches && before.is_none() {
+            before = deferred.take().and_then(|load| load());
+        }
+        match (&whole, before.take()) {
+            (Some(facts), _) => History::Whole(facts),
+            (None, Some(facts)) => History::Before(Box::new(facts)),
+            (None, None) if paths => History::Paths(tips),
+            (None, None) => History::Window(tips),
+        }
     };
     match input {
         Input::Range(range) => {
@@ -117,7 +140,7 @@ pub fn run_with(
             });
             let history = match &own {
                 Some(facts) => History::Whole(facts),
-                None => history(&tips),
+                None => history(&tips, !inspected.touched.is_empty()),
             };
             let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
             for (name, id) in &range.broken {
@@ -148,15 +171,8 @@ pub fn run_with(
                     }
                     Ok(())
                 })?;
-            engine::conclude(
-                repo,
-                policy,
-                whole_history,
-                &walked,
-                inspected,
-                history(&walked_tips),
-                started,
-            )
+            let history = history(&walked_tips, !inspected.touched.is_empty());
+            engine::conclude(repo, policy, whole_history, &walked, inspected, history, started)
         }
         Input::Staged(candidates) => {
             let mut inspector = Inspector::new(repo, policy);

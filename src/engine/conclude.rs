@@ -75,11 +75,15 @@ pub fn conclude(
         }
         History::Window(_) | History::Paths(_) => None,
         History::Whole(facts) => Some(Model::whole(facts)),
+        // As with the paths' own history: the facts of the directories that can hold a
+        // subject of the paths in scope, so that a push costs what it touches.
+        History::Before(_) if touched.is_empty() => None,
         History::Before(facts) => {
             let mut facts = *facts;
             facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&sizes));
             facts.truncated |= !walked.truncated.is_empty();
-            Some(Model::new(std::borrow::Cow::Owned(facts)))
+            let scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
+            Some(Model::within(std::borrow::Cow::Owned(facts), &scope))
         }
     };
     if let Some(model) = &model {

@@ -9,7 +9,7 @@
 //! Being a job is no misuse: dependency and release bots are jobs too. What a job *writes*,
 //! and how often, is what the rules in [`crate::rules::behaviour`] judge.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::Facts;
 
@@ -69,8 +69,8 @@ pub struct Jobs {
     pub machine: Vec<bool>,
     /// Per commit (by index): a dependency, release or tooling bot's maintenance.
     pub maintenance: Vec<bool>,
-    /// Commits per template, over the non-merge commits.
-    pub family_size: HashMap<String, usize>,
+    /// Commits per template (by index), over the non-merge commits.
+    pub family_size: Vec<usize>,
 }
 
 impl Jobs {
@@ -144,16 +144,10 @@ pub fn classify(facts: &Facts) -> Jobs {
         .iter()
         .map(|c| maintenance_of.get(c.template as usize).copied().unwrap_or(false))
         .collect();
-    let family_size = family
-        .into_iter()
-        .enumerate()
-        .filter(|(_, n)| *n > 0)
-        .map(|(t, n)| (facts.template(u32::try_from(t).unwrap_or(u32::MAX)).to_owned(), n))
-        .collect();
     Jobs {
         machine,
         maintenance,
-        family_size,
+        family_size: family,
     }
 }
 

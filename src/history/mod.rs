@@ -90,6 +90,8 @@ pub struct Model<'a> {
     pub jobs: jobs::Jobs,
     /// Indices into the facts' changes, per path index.
     by_path: Vec<Vec<u32>>,
+    /// Per path index, whether the model covers it (`None`: every path).
+    covered: Option<Vec<bool>>,
 }
 
 impl<'a> Model<'a> {
@@ -113,7 +115,32 @@ impl<'a> Model<'a> {
             facts,
             jobs,
             by_path,
+            covered: None,
         }
+    }
+
+    /// The model of `facts`, covering only the paths in `scope` (every commit still counts
+    /// for whose commits are a job's): the same model the whole history of those paths gives
+    /// (a range judged without a facts store), read from facts of the whole repository.
+    pub fn within(facts: Cow<'a, Facts>, scope: &Scope) -> Self {
+        let covered: Vec<bool> = facts
+            .paths
+            .items()
+            .iter()
+            .map(|p| scope.contains(p.as_bstr()))
+            .collect();
+        let mut model = Model::new(facts);
+        for (list, &inside) in model.by_path.iter_mut().zip(&covered) {
+            if !inside {
+                *list = Vec::new();
+            }
+        }
+        model.covered = Some(covered);
+        model
+    }
+
+    fn covers(&self, i: usize) -> bool {
+        self.covered.as_ref().is_none_or(|c| c.get(i).copied().unwrap_or(false))
     }
 
     /// The whole history an audit walked, or the facts store kept.
@@ -247,7 +274,24 @@ impl<'a> Model<'a> {
             .items()
             .iter()
             .enumerate()
+            .filter(|(i, _)| self.covers(*i))
             .map(|(i, p)| (u32::try_from(i).unwrap_or(u32::MAX), p.as_bstr()))
+    }
+
+    /// What each path the model covers was when it was last read, where the facts remember it.
+    pub fn reads(&self) -> impl Iterator<Item = (&BStr, &Read)> {
+        self.facts
+            .read
+            .iter()
+            .filter(|(p, _)| {
+                self.covered.is_none()
+                    || self
+                        .facts
+                        .paths
+                        .get(p.as_bstr())
+                        .is_some_and(|i| self.covers(i as usize))
+            })
+            .map(|(p, r)| (p.as_bstr(), r))
     }
 
     /// The path with index `i`.
@@ -356,6 +400,15 @@ impl Scope {
             dirs,
             ..Scope::default()
         }
+    }
+
+    /// Whether `path` is in one of the scope's directories.
+    pub fn contains(&self, path: &BStr) -> bool {
+        let (own, _) = crate::walk::split_path(path);
+        self.dirs.iter().any(|(dir, recursive)| {
+            own == dir.as_bstr()
+                || (*recursive && (dir.is_empty() || (path.starts_with(dir) && path.get(dir.len()) == Some(&b'/'))))
+        })
     }
 }
 

@@ -55,11 +55,19 @@ pub fn run(
         })?);
     }
 
-    // The store, caught up, is written while the push is judged (and waited for on return).
-    let (basis, history, _saving) = if tips.is_empty() {
-        (scan::Basis::Window, None, crate::index::Saving::default())
-    } else {
-        facts_before_push(repo, policy, env)
+    // The store is read only when the push touches a path that can be a subject; caught up,
+    // it is written while the push is judged (and waited for on return).
+    let mut history: Option<String> = None;
+    let mut _saving = crate::index::Saving::default();
+    let mut load = || match facts_before_push(repo, policy, env) {
+        Ok((facts, saving)) => {
+            _saving = saving;
+            Some(facts)
+        }
+        Err(why) => {
+            history = Some(why);
+            None
+        }
     };
     let mut outcome = if tips.is_empty() {
         Outcome::default()
@@ -101,7 +109,7 @@ pub fn run(
                 },
                 whole_history: !brought.based,
             },
-            basis,
+            scan::Basis::Deferred(&mut load),
             &crate::progress::Silent,
         )?
     };
@@ -128,14 +136,11 @@ fn facts_before_push(
     repo: &gix::Repository,
     policy: &Policy,
     env: &HookEnv,
-) -> (scan::Basis, Option<String>, crate::index::Saving) {
+) -> Result<(crate::history::Facts, crate::index::Saving), String> {
     let deadline = env
         .budget(policy)
         .map(|budget| env.started.unwrap_or_else(std::time::Instant::now) + budget);
-    match crate::index::before_push(repo, policy, deadline) {
-        Ok((facts, saving)) => (scan::Basis::Before(facts), None, saving),
-        Err(why) => (scan::Basis::Window, Some(why), crate::index::Saving::default()),
-    }
+    crate::index::before_push(repo, policy, deadline)
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.

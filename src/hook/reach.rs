@@ -19,6 +19,7 @@ use gix::ObjectId;
 
 use crate::range::{self, TipKind};
 use crate::repo::RepoError;
+use crate::walk::graph::Graph;
 
 /// The ids the refs `in_scope` accepts point at (peeled where packed-refs says what to),
 /// leaving out those `skip` names.
@@ -71,10 +72,11 @@ pub fn unjudged(
     let Some(stored) = stored else {
         let checked = checked()?;
         return Ok(Brought {
-            commits: paint(repo, tips, &peel(repo, &checked))?,
+            commits: paint(&mut Graph::new(repo)?, tips, &peel(repo, &checked))?,
             based: !checked.is_empty(),
         });
     };
+    let mut graph = Graph::new(repo)?;
     // Uploaded commits cannot be reachable from a ref: the refs only name stored ones.
     let mut new = HashSet::new();
     let mut boundary = Vec::new();
@@ -89,7 +91,7 @@ pub fn unjudged(
             continue;
         }
         new.insert(id);
-        stack.extend(parents(repo, id)?);
+        stack.extend(graph.parents(id)?);
     }
     let based = !boundary.is_empty();
     boundary.retain(|id| !hints.contains(id));
@@ -107,7 +109,7 @@ pub fn unjudged(
     if boundary.is_empty() {
         return Ok(Brought { commits: new, based });
     }
-    let mut beyond = paint(repo, &boundary, &peeled)?;
+    let mut beyond = paint(&mut graph, &boundary, &peeled)?;
     beyond.extend(new);
     Ok(Brought { commits: beyond, based })
 }
@@ -127,31 +129,21 @@ fn peel(repo: &gix::Repository, ids: &[ObjectId]) -> Vec<ObjectId> {
     peeled
 }
 
-/// A commit's parents; none when it cannot be read (the walk cannot go past it, and git's own
-/// connectivity check refuses a push whose history is incomplete).
-fn parents(repo: &gix::Repository, id: ObjectId) -> Result<Vec<ObjectId>, RepoError> {
-    Ok(match repo.find_commit(id) {
-        Ok(commit) => commit.parent_ids().map(|p| p.detach()).collect(),
-        Err(_) => Vec::new(),
-    })
-}
-
 /// What is reachable from `from` and not from `hidden`, walking both sides newest first.
 /// A commit reached from `from` long before the hidden side reaches it (a clock set far
 /// wrong) may be counted as new: it is then judged once more, never skipped.
-fn paint(repo: &gix::Repository, from: &[ObjectId], hidden: &[ObjectId]) -> Result<HashSet<ObjectId>, RepoError> {
+fn paint(graph: &mut Graph<'_>, from: &[ObjectId], hidden: &[ObjectId]) -> Result<HashSet<ObjectId>, RepoError> {
     let mut painter = Painter {
-        repo,
-        read: HashMap::new(),
+        graph,
         flags: HashMap::new(),
         queue: BinaryHeap::new(),
         pending: 0,
     };
     for &id in hidden {
-        painter.mark(id, HIDDEN);
+        painter.mark(id, HIDDEN)?;
     }
     for &id in from {
-        painter.mark(id, NEW);
+        painter.mark(id, NEW)?;
     }
     // Once nothing new is queued, the hidden side walks on a little: a commit taken as new
     // because a clock ran backwards is then found judged after all (git's own walk does the
@@ -170,10 +162,10 @@ fn paint(repo: &gix::Repository, from: &[ObjectId], hidden: &[ObjectId]) -> Resu
             slop = SLOP;
         }
         let flag = painter.flags.get(&id).copied().unwrap_or(0);
-        let parents = painter.read.get(&id).map(|(_, p)| p.clone()).unwrap_or_default();
+        let parents = painter.graph.parents(id)?;
         let pass = if flag & HIDDEN != 0 { HIDDEN } else { NEW };
         for p in parents {
-            painter.mark(p, pass);
+            painter.mark(p, pass)?;
         }
     }
     Ok(painter
@@ -193,10 +185,9 @@ const NEW: u8 = 1;
 const HIDDEN: u8 = 2;
 
 /// The state of [`paint`].
-struct Painter<'r> {
-    repo: &'r gix::Repository,
-    /// Each commit read: its time and parents.
-    read: HashMap<ObjectId, (i64, Vec<ObjectId>)>,
+struct Painter<'g, 'r> {
+    /// Each commit's time and parents.
+    graph: &'g mut Graph<'r>,
     flags: HashMap<ObjectId, u8>,
     /// Newest first; the flag says whether the entry counts in `pending`.
     queue: BinaryHeap<(i64, Reverse<ObjectId>, bool)>,
@@ -204,39 +195,27 @@ struct Painter<'r> {
     pending: usize,
 }
 
-impl Painter<'_> {
-    fn mark(&mut self, id: ObjectId, flag: u8) {
+impl Painter<'_, '_> {
+    fn mark(&mut self, id: ObjectId, flag: u8) -> Result<(), RepoError> {
         let before = self.flags.get(&id).copied().unwrap_or(0);
         if before & flag != 0 {
-            return;
+            return Ok(());
         }
         let after = before | flag;
         self.flags.insert(id, after);
         // A commit reached from a checked ref after it was taken as new is walked again, so
         // that its ancestors learn it too.
         if before != 0 && flag != HIDDEN {
-            return;
+            return Ok(());
         }
-        let time = match self.read.get(&id) {
-            Some(&(time, _)) => time,
-            None => {
-                // Unreadable: nothing below it can be walked (git's connectivity check refuses
-                // a push whose history is incomplete).
-                let (time, parents) = match self.repo.find_commit(id) {
-                    Ok(commit) => (
-                        commit.time().map(|t| t.seconds).unwrap_or(0),
-                        commit.parent_ids().map(|p| p.detach()).collect(),
-                    ),
-                    Err(_) => (i64::MIN, Vec::new()),
-                };
-                self.read.insert(id, (time, parents));
-                time
-            }
-        };
+        // Unreadable: nothing below it can be walked (git's connectivity check refuses a push
+        // whose history is incomplete).
+        let time = self.graph.time(id)?;
         let counted = after == NEW;
         if counted {
             self.pending += 1;
         }
         self.queue.push((time, Reverse(id), counted));
+        Ok(())
     }
 }

@@ -403,7 +403,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
 /// What was read of each path: what the model remembers, and the candidates in scope
 /// (newer) over it.
 fn reads<'i>(input: &'i Input<'_, '_>) -> BTreeMap<&'i BStr, Read> {
-    let mut reads: BTreeMap<&BStr, Read> = input.model.facts.read.iter().map(|(p, r)| (p.as_bstr(), *r)).collect();
+    let mut reads: BTreeMap<&BStr, Read> = input.model.reads().map(|(p, r)| (p, *r)).collect();
     for (path, t) in input.touched {
         reads.insert(path.as_bstr(), Read::of(t));
     }

@@ -20,6 +20,7 @@ use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::objs::FindExt;
 
 pub mod changes;
+pub mod graph;
 
 use changes::{Change, Changes};
 

@@ -10,7 +10,7 @@ use std::process;
 use serde_json::Value;
 
 use crate::hooks::{Server, finding_lines, remote_text};
-use crate::util::{Run, git, git_command, pushgate_run};
+use crate::util::{Run, commit_all, git, git_command, pushgate_run};
 
 /// The facts store files in a git directory.
 fn stores(git_dir: &Path) -> Vec<PathBuf> {
@@ -488,5 +488,29 @@ fn concurrent_writers_leave_a_valid_store_and_nothing_half_written() {
         !r.stdout.contains("rebuilt"),
         "a valid store, behind at most: {}",
         r.stdout
+    );
+}
+
+#[test]
+fn a_push_of_source_code_never_reads_the_store() {
+    let server = scraper_server();
+    let path = store(&server.bare);
+    damage(&path);
+    let client = server.client.path();
+    git(client, &["checkout", "-q", "-B", "code", "main"]);
+    fs::write(client.join("fetch.py"), "print('fetch')\n").expect("write source");
+    commit_all(client, "Fetch in Python");
+    let r = server.push(&["code:refs/heads/main"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let text = remote_text(&r);
+    // Nothing could be a subject: the store was not opened, so its damage goes unseen.
+    assert!(!text.contains("facts store") && !text.contains(WINDOW), "{text}");
+    // A push that touches the job's data file reads it, and finds it damaged.
+    job_commit(client, "code", "data", "2024-10-27T06:10:00Z");
+    let r = server.push(&["data:refs/heads/main"]);
+    let text = remote_text(&r);
+    assert!(
+        text.contains(WINDOW) && text.contains("the facts store is damaged (checksum mismatch)"),
+        "{text}"
     );
 }

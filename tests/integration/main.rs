@@ -36,6 +36,7 @@ mod ranges;
 mod routes;
 mod rules;
 mod scan;
+mod shapes;
 mod staged;
 mod suggestions;
 mod util;

@@ -49,8 +49,10 @@ fn fixture_slot(name: &str) -> Arc<OnceLock<PathBuf>> {
 
 /// The repository built by `fixtures/<name>.sh`, generated at most once per
 /// test process and cached under the target's tmp directory, keyed by the
-/// script's and `lib.sh`'s contents. Tests must not modify it: use
-/// [`fixture_copy`] for a repository a test may write into.
+/// script's and `lib.sh`'s contents. `name` may name a script in a subfolder
+/// (`shapes/s01_sqlite_rebuilt_by_job`), whose shared helpers (`kit.*` beside
+/// it) are part of the key. Tests must not modify it: use [`fixture_copy`]
+/// for a repository a test may write into.
 pub fn fixture(name: &str) -> PathBuf {
     let slot = fixture_slot(name);
     slot.get_or_init(|| build_fixture(name)).clone()
@@ -62,10 +64,29 @@ fn build_fixture(name: &str) -> PathBuf {
     let script_text = fs::read(&script).unwrap_or_else(|e| panic!("read {}: {e}", script.display()));
     let lib_text = fs::read(dir.join("lib.sh")).expect("read fixtures/lib.sh");
     let events_text = fs::read(dir.join("events.py")).expect("read fixtures/events.py");
-    let hash = fnv1a(&[&script_text, &lib_text, &events_text]);
+    // A script in a subfolder shares helpers with its neighbours: `kit.sh`, `kit.py`.
+    let mut kit_texts: Vec<Vec<u8>> = Vec::new();
+    let script_dir = script.parent().expect("a fixture script has a folder");
+    if script_dir != dir {
+        let mut kits: Vec<PathBuf> = fs::read_dir(script_dir)
+            .unwrap_or_else(|e| panic!("list {}: {e}", script_dir.display()))
+            .map(|entry| entry.expect("read fixture folder entry").path())
+            .filter(|p| p.file_stem().is_some_and(|s| s == "kit"))
+            .collect();
+        kits.sort();
+        for kit in kits {
+            kit_texts.push(fs::read(&kit).unwrap_or_else(|e| panic!("read {}: {e}", kit.display())));
+        }
+    }
+    let mut chunks: Vec<&[u8]> = vec![&script_text, &lib_text, &events_text];
+    chunks.extend(kit_texts.iter().map(Vec::as_slice));
+    let hash = fnv1a(&chunks);
 
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixtures");
     fs::create_dir_all(&cache).expect("create fixture cache");
+    // One flat cache folder: a subfolder's name becomes part of the key.
+    let name = name.replace('/', "--");
+    let name = name.as_str();
     let dest = cache.join(format!("{name}-{hash:016x}"));
     if dest.is_dir() {
         return dest;
