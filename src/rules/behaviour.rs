@@ -247,10 +247,7 @@ impl JobMessages {
     fn of(model: &Model<'_>) -> Self {
         let facts = &model.facts;
         let recurring: Vec<bool> = (0..facts.templates.len())
-            .map(|t| {
-                let name = facts.template(u32::try_from(t).unwrap_or(u32::MAX));
-                model.jobs.family_size.get(name).copied().unwrap_or(0) >= crate::history::jobs::MIN_FAMILY
-            })
+            .map(|t| model.jobs.family_size.get(t).copied().unwrap_or(0) >= crate::history::jobs::MIN_FAMILY)
             .collect();
         let mut pairs: Vec<(u32, u32)> = facts
             .commits
