@@ -110,6 +110,9 @@ pub fn conclude(
         }
     }
     group_by_subject(&mut findings);
+    fold_size_into_churn(&mut findings);
+    group_by_blob(&mut findings);
+    group_churn_by_directory(&mut findings);
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
     if !whole_history && let Some(hit) = rules::history_growth::history_growth(&growth, &policy.file) {
@@ -307,6 +310,185 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         let mut f = best.clone();
         f.message = format!("{} files like this: {}", files.len(), best.message);
         f.evidence.insert("files".into(), files.len().into());
+        f.path = Some(subject.into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
+/// One finding per large file that churns: where a path has a `churning-blob` finding at warn
+/// or deny, its `large-blob` finding at that level or below says nothing more (the churn
+/// finding gives the largest version's size) and is folded into it, as
+/// `evidence.large_blob` (its level and size). A path's large-blob finding above its churn
+/// level stays.
+fn fold_size_into_churn(findings: &mut Vec<Finding>) {
+    let churn: HashMap<gix::bstr::BString, usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == RuleId::ChurningBlob && f.level > Level::Info && f.paths.is_empty())
+        .filter_map(|(i, f)| Some((f.path.clone()?, i)))
+        .collect();
+    let mut folded: Vec<(usize, usize)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.rule != RuleId::LargeBlob || !f.paths.is_empty() {
+            continue;
+        }
+        let Some(&c) = f.path.as_ref().and_then(|p| churn.get(p)) else {
+            continue;
+        };
+        if findings.get(c).is_some_and(|c| c.level >= f.level) {
+            folded.push((i, c));
+        }
+    }
+    for &(i, c) in &folded {
+        let Some(size) = findings
+            .get(i)
+            .map(|f| serde_json::json!({"level": f.level, "size": f.size}))
+        else {
+            continue;
+        };
+        if let Some(c) = findings.get_mut(c) {
+            c.evidence.insert("large_blob".into(), size);
+        }
+    }
+    let gone: std::collections::HashSet<usize> = folded.into_iter().map(|(i, _)| i).collect();
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+}
+
+/// Copies of one blob before their `large-blob` findings are one.
+const BLOB_COPIES_MIN: usize = 2;
+
+/// One finding per blob: the same large blob copied to many paths (a figure in every locale
+/// folder) is one thing to fix, so its `large-blob` findings of one level become one finding
+/// at its first path that lists every path. Findings by name or content (a `.bak` copy in two
+/// folders), about a path's history (churn, delta chains) and
+/// subjects stay as they are.
+fn group_by_blob(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(RuleId, Level, ObjectId), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let (Some(blob), Some(_)) = (f.blob, f.path.as_ref()) else {
+            continue;
+        };
+        if !f.paths.is_empty() || f.rule != RuleId::LargeBlob {
+            continue;
+        }
+        groups.entry((f.rule, f.level, blob)).or_default().push(i);
+    }
+    let mut gone = std::collections::HashSet::new();
+    let mut merged = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() >= BLOB_COPIES_MIN) {
+        let mut files: Vec<gix::bstr::BString> = members
+            .iter()
+            .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
+            .collect();
+        files.sort();
+        files.dedup();
+        let Some(first) = files.first().cloned() else {
+            continue;
+        };
+        let Some(best) = members
+            .iter()
+            .filter_map(|i| findings.get(*i))
+            .find(|f| f.path.as_ref() == Some(&first))
+        else {
+            continue;
+        };
+        let mut f = best.clone();
+        f.message = format!("one blob at {} paths: {}", files.len(), best.message);
+        f.evidence.insert("copies".into(), files.len().into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
+/// One `churning-blob` finding per directory: the large files a job rewrites side by side (the
+/// region files of a game world, the tiles of a map) churn as one subject. From `GROUP_MIN`
+/// files of one level in one directory (or directories that differ only in dates and
+/// counters), one finding lists every file with the range of their counts.
+fn group_churn_by_directory(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(Level, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(path) = f.path.as_ref().filter(|_| f.paths.is_empty()) else {
+            continue;
+        };
+        if f.rule != RuleId::ChurningBlob || f.level == Level::Info {
+            continue;
+        }
+        let dir = split_path(path.as_bstr()).0;
+        groups
+            .entry((f.level, behaviour::fold_digits(dir)))
+            .or_default()
+            .push(i);
+    }
+    let mut gone = std::collections::HashSet::new();
+    let mut merged = Vec::new();
+    for ((_, folded), members) in groups {
+        if members.len() < GROUP_MIN {
+            continue;
+        }
+        let list: Vec<&Finding> = members.iter().filter_map(|i| findings.get(*i)).collect();
+        let count = |f: &&Finding, key: &str| f.evidence.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        let Some(best) = list.iter().max_by_key(|f| (count(f, "versions"), f.path.clone())) else {
+            continue;
+        };
+        let fewest = list.iter().map(|f| count(f, "versions")).min().unwrap_or(0);
+        let most = count(best, "versions");
+        let bytes: u64 = list.iter().map(|f| count(f, "total_size")).fold(0, u64::saturating_add);
+        let mut files: Vec<gix::bstr::BString> = list.iter().filter_map(|f| f.path.clone()).collect();
+        files.sort();
+        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> =
+            files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+        let mut exts: std::collections::BTreeSet<Option<String>> = files
+            .iter()
+            .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
+            .collect();
+        let dir = match dirs.iter().next() {
+            Some(d) if dirs.len() == 1 => d.to_str_lossy().into_owned(),
+            _ => folded.replace('#', "*"),
+        };
+        let name = match exts.pop_first() {
+            Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
+            _ => "*".to_owned(),
+        };
+        let subject = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+        let mut f = (*best).clone();
+        let counts = if fewest == most {
+            format!("{most} versions each")
+        } else {
+            format!("{fewest} to {most} versions each")
+        };
+        f.message = format!(
+            "{} large files churning side by side, {counts} ({} of history in all); the most: {}",
+            files.len(),
+            crate::util::human_size(bytes),
+            best.message
+        );
+        f.evidence.insert("files".into(), files.len().into());
+        f.evidence.insert("fewest_versions".into(), fewest.into());
+        f.evidence.insert("files_total_size".into(), bytes.into());
         f.path = Some(subject.into());
         f.paths = files;
         merged.push(f);

@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use gix::bstr::ByteSlice;
 use serde::Serialize;
 
-use crate::outcome::{Finding, Level, Notice, Pattern};
+use crate::outcome::{Finding, Level, Notice, NoticeKind, Pattern};
 use crate::outcome::{Outcome, Summary};
 use crate::rules::RuleId;
 
@@ -38,7 +38,7 @@ struct Document<'a> {
     tool: Tool,
     summary: &'a Summary,
     findings: Vec<JsonFinding<'a>>,
-    notices: &'a [Notice],
+    notices: Vec<serde_json::Value>,
     /// `pushgate audit` only: statistics, offenders and the fix plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit: Option<serde_json::Value>,
@@ -114,9 +114,61 @@ pub fn render_with(out: &mut dyn Write, outcome: &Outcome, audit: Option<serde_j
         },
         summary: &outcome.summary,
         findings: outcome.findings.iter().map(JsonFinding::from).collect(),
-        notices: &outcome.notices,
+        notices: notices_json(&outcome.notices),
         audit,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// Absent blobs listed one notice each, at most; more (a partial clone lacks thousands) are one
+/// notice with their `count` and a `sample` of the paths with the most absent versions.
+const ABSENT_LISTED: usize = 20;
+
+/// Paths named in the sample of absent blobs.
+const ABSENT_SAMPLE: usize = 10;
+
+/// The notices as the document lists them: each one, but absent blobs past `ABSENT_LISTED`
+/// counted in one notice where the first of them stood.
+fn notices_json(notices: &[Notice]) -> Vec<serde_json::Value> {
+    let absent: Vec<&Notice> = notices.iter().filter(|n| n.kind == NoticeKind::AbsentObject).collect();
+    let value = |n: &Notice| serde_json::to_value(n).unwrap_or(serde_json::Value::Null);
+    if absent.len() <= ABSENT_LISTED {
+        return notices.iter().map(value).collect();
+    }
+    let mut by_path: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for n in &absent {
+        if let Some(path) = &n.path {
+            *by_path.entry(path.as_str()).or_default() += 1;
+        }
+    }
+    let mut paths: Vec<(&str, u64)> = by_path.into_iter().collect();
+    paths.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let sample: Vec<serde_json::Value> = paths
+        .iter()
+        .take(ABSENT_SAMPLE)
+        .map(|(p, n)| serde_json::json!({"path": p, "blobs": n}))
+        .collect();
+    let one = serde_json::json!({
+        "kind": NoticeKind::AbsentObject,
+        "message": format!(
+            "{} blobs at {} paths are not in the object database (partial or shallow clone?): sizes unknown, judged by name only",
+            absent.len(),
+            paths.len()
+        ),
+        "count": absent.len(),
+        "paths": paths.len(),
+        "sample": sample,
+    });
+    let mut out = Vec::with_capacity(notices.len() - absent.len() + 1);
+    let mut placed = false;
+    for n in notices {
+        if n.kind != NoticeKind::AbsentObject {
+            out.push(value(n));
+        } else if !placed {
+            out.push(one.clone());
+            placed = true;
+        }
+    }
+    out
 }

@@ -212,10 +212,82 @@ struct Step {
     commit: u32,
     time: i64,
     machine: bool,
+    /// The commit's message is a job's: it recurs across the history (its template's family is
+    /// a job's), as a job's does run after run, or is a variant in the words of the job messages
+    /// its identity commits; a person's free text under a job's identity is neither.
+    recurring: bool,
     /// The version left (an index into the model's versions).
     blob: Option<u32>,
     /// The version replaced.
     previous: Option<u32>,
+}
+
+impl Step {
+    /// A write that counts toward a file a job rewrites: a job's commit with a message the job
+    /// repeats run after run. The same identity's free-text commits (a person committing under
+    /// the bot's name, or the owner's hand edits under the identity the job borrows) are not
+    /// the job's writes, whatever the name says.
+    fn job_write(&self) -> bool {
+        self.machine && self.recurring
+    }
+}
+
+/// Which commits carry a job's message: per template (by index), whether its family is large
+/// enough to be a job's (see [`crate::history::jobs::MIN_FAMILY`]); and, per identity, the
+/// words of the job messages it commits, so that a rare variant of them (`Mail is down`
+/// beside the job's usual `Mail is up`) is the job's too, while a person's free text under the
+/// same identity is not.
+struct JobMessages {
+    recurring: Vec<bool>,
+    vocabulary: HashMap<u32, HashSet<String>>,
+    variants: std::cell::RefCell<HashMap<(u32, u32), bool>>,
+}
+
+impl JobMessages {
+    fn of(model: &Model<'_>) -> Self {
+        let facts = &model.facts;
+        let recurring: Vec<bool> = (0..facts.templates.len())
+            .map(|t| model.jobs.family_size.get(t).copied().unwrap_or(0) >= crate::history::jobs::MIN_FAMILY)
+            .collect();
+        let mut pairs: Vec<(u32, u32)> = facts
+            .commits
+            .iter()
+            .filter(|c| !c.merge && recurring.get(c.template as usize).copied().unwrap_or(false))
+            .map(|c| (c.identity, c.template))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut vocabulary: HashMap<u32, HashSet<String>> = HashMap::new();
+        for (identity, template) in pairs {
+            vocabulary
+                .entry(identity)
+                .or_default()
+                .extend(crate::history::message::words(facts.template(template)).map(str::to_owned));
+        }
+        JobMessages {
+            recurring,
+            vocabulary,
+            variants: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether commit facts `c` carry a job's message.
+    fn carries(&self, model: &Model<'_>, c: &crate::history::CommitFacts) -> bool {
+        if self.recurring.get(c.template as usize).copied().unwrap_or(false) {
+            return true;
+        }
+        let Some(known) = self.vocabulary.get(&c.identity) else {
+            return false;
+        };
+        *self
+            .variants
+            .borrow_mut()
+            .entry((c.identity, c.template))
+            .or_insert_with(|| {
+                let mut words = crate::history::message::words(model.facts.template(c.template)).peekable();
+                words.peek().is_some() && words.all(|w| known.contains(w))
+            })
+    }
 }
 
 /// Run the behaviour rules.
@@ -244,6 +316,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     analysis.engine_dirs = engines.into_iter().map(|(d, _)| d).collect();
     let in_engine = |p: &BStr| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice()));
 
+    let messages = JobMessages::of(input.model);
     // The steps of every path that can be a subject.
     let mut steps: BTreeMap<u32, (Kind, Vec<Step>)> = BTreeMap::new();
     for (i, path) in input.model.paths() {
@@ -257,6 +330,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
                 commit: c.commit,
                 time: commit.time,
                 machine: input.model.jobs.writes(c.commit),
+                recurring: messages.carries(input.model, commit),
                 blob: c.blob,
                 previous: c.previous,
             })
@@ -292,7 +366,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     for (&i, (kind, list)) in &steps {
         let path = input.model.path(i);
         let (dir, name) = crate::walk::split_path(path);
-        let writes = list.iter().filter(|s| s.machine).count();
+        let writes = list.iter().filter(|s| s.job_write()).count();
         // A file a job touched once or twice (a `git add -A` sweep) is not what it writes,
         // unless it is one of the new files the job writes each run.
         // (Copies of databases, dumps and archives are the backup series' subject instead.)
@@ -785,7 +859,7 @@ fn job_subject(
     let mut written: Vec<(u32, i64)> = Vec::new();
     for i in members {
         if let Some((_, list)) = steps.get(i) {
-            for s in list.iter().filter(|s| s.machine && s.blob.is_some()) {
+            for s in list.iter().filter(|s| s.job_write() && s.blob.is_some()) {
                 let Some(c) = input.model.commit(s.commit) else {
                     continue;
                 };
@@ -853,16 +927,21 @@ fn job_subject(
     } else {
         format!("{} {}s", paths.len(), kind.noun())
     };
-    let mut hit = Hit::new(
-        rule,
-        level.level(),
-        format!("{what} rewritten by a job: {}", job.describe()),
-    )
-    .with("subject", "rewritten")
-    .with("kind", kind.noun())
-    .with("files", paths.len());
+    let new_files = written_once(steps, members);
+    let how = if new_files {
+        "written by a job as a new file each run"
+    } else {
+        "rewritten by a job"
+    };
+    let mut hit = Hit::new(rule, level.level(), format!("{what} {how}: {}", job.describe()))
+        .with("subject", "rewritten")
+        .with("kind", kind.noun())
+        .with("files", paths.len());
     if let Some(grown) = appends {
         hit = hit.with("append_growth", grown);
+    }
+    if new_files {
+        hit = hit.with("new_file_each_run", true);
     }
     job.evidence(&mut hit);
     hit.pattern = Some(kind.pattern());
@@ -872,6 +951,21 @@ fn job_subject(
         path: subject,
         members: paths,
     }))
+}
+
+/// Whether a group of files is a series a job writes once each (a dated page per day), not
+/// files it rewrites: several members, nearly all (nine in ten) added by the job's write and
+/// never written again.
+fn written_once(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bool {
+    let once = members
+        .iter()
+        .filter_map(|i| steps.get(i))
+        .filter(|(_, list)| {
+            let mut writes = list.iter().filter(|s| s.job_write() && s.blob.is_some());
+            writes.next().is_some_and(|s| s.previous.is_none()) && writes.next().is_none()
+        })
+        .count();
+    members.len() >= SERIES_MIN && once * 10 >= members.len() * 9
 }
 
 /// Whether `commits` come from one job: a job commits under one or two identities (a bot and

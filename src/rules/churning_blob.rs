@@ -49,7 +49,8 @@ pub const DOC: RuleDoc = RuleDoc {
     signals: "The distinct versions (blob ids) of the path, counted in its busiest stretch of `lookback_days` \
               (a push reads the look-back window of `lookback_commits` and `lookback_days` behind it; an audit \
               slides that window over the path's whole life, so five versions in four years are no churn), \
-              their sizes from object headers, and the bytes they add per month.",
+              their sizes from object headers, and the bytes they add per month. A burst below the deny count \
+              followed by a year without a new version is the file's past, not its recent life: info.",
     fix: "Track the file with Git LFS (`git lfs migrate import --include=<path>` for unpushed commits), keep \
           it in object storage and commit a manifest or pointer that names the current version, or produce it \
           in the build.",
@@ -92,14 +93,29 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
     let span_days = i64::from(input.policy.lookback_days).saturating_mul(DAY);
     let (n, _) = busiest(&times, span_days);
     let n = n.max(1) as u64;
-    let level = if n >= u64::from(rule.deny_versions) {
-        Level::Deny
-    } else if n >= u64::from(rule.warn_versions) {
-        Level::Warn
-    } else {
-        return None;
+    let grade = |n: u64| {
+        if n >= u64::from(rule.deny_versions) {
+            Some(Level::Deny)
+        } else if n >= u64::from(rule.warn_versions) {
+            Some(Level::Warn)
+        } else {
+            None
+        }
+    };
+    let level = grade(n)?.capped(rule.level);
+    // The verdict weighs the file's recent life: a few versions in a burst that a year without
+    // a new one ended long ago (a data file fixed a few times the week it was added, then left
+    // alone) are told, at info, as what they were. Churn that reached the deny count stays
+    // churn however long ago it stopped.
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    if (versions as u64) < u64::from(rule.deny_versions) {
+        let end = end_of_life(input, i);
+        let recent = recent_life(&sorted, end);
+        if grade(busiest(recent, span_days).0 as u64).is_none() {
+            return Some(settled(&sorted, recent, end, span_days, max));
+        }
     }
-    .capped(rule.level);
     let level = regenerated_with_code(&t.path, level);
     let total: u64 = known.iter().copied().fold(0, u64::saturating_add);
     let (first, last) = span(&times);
@@ -142,6 +158,90 @@ fn regenerated_with_code(path: &[u8], level: Level) -> Level {
     } else {
         level
     }
+}
+
+/// A stretch without a new version this long ends a file's churn: what came before it is
+/// its past, not its recent life.
+pub const SETTLED_DAYS: i64 = 365;
+
+/// When the path's life ends: its deletion, or the newest commit the history holds.
+fn end_of_life(input: &super::behaviour::Input<'_, '_>, path: Option<u32>) -> i64 {
+    let newest = || input.model.facts.commits.iter().map(|c| c.time).max().unwrap_or(0);
+    let Some(i) = path else {
+        return newest();
+    };
+    let last = input
+        .model
+        .changes_of(i)
+        .filter_map(|c| Some((input.model.commit(c.commit)?.time, c.blob.is_none())))
+        .max();
+    match last {
+        Some((time, true)) => time,
+        _ => newest(),
+    }
+}
+
+/// The versions (sorted times) after the last stretch of `SETTLED_DAYS` without one; none
+/// when the path has stood unchanged that long by `end`.
+pub fn recent_life(sorted: &[i64], end: i64) -> &[i64] {
+    let gap = SETTLED_DAYS.saturating_mul(DAY);
+    if sorted.last().is_some_and(|last| end.saturating_sub(*last) >= gap) {
+        return &[];
+    }
+    let start = sorted
+        .windows(2)
+        .rposition(|w| w.get(1).zip(w.first()).is_some_and(|(b, a)| b.saturating_sub(*a) >= gap))
+        .map_or(0, |k| k + 1);
+    sorted.get(start..).unwrap_or_default()
+}
+
+/// The busiest stretch of `span` in `sorted`: its count, first and last time.
+fn busiest_stretch(sorted: &[i64], span: i64) -> (usize, i64, i64) {
+    let mut best = (0, 0, 0);
+    let mut lo = 0;
+    for (hi, &t) in sorted.iter().enumerate() {
+        while sorted.get(lo).is_some_and(|s| t.saturating_sub(*s) >= span) {
+            lo += 1;
+        }
+        let n = hi + 1 - lo;
+        if n > best.0 {
+            best = (n, sorted.get(lo).copied().unwrap_or(t), t);
+        }
+    }
+    best
+}
+
+/// The finding, at info, for a burst of versions that ended long ago.
+fn settled(sorted: &[i64], recent: &[i64], end: i64, span: i64, max: u64) -> Hit {
+    let (n, from, to) = busiest_stretch(sorted, span);
+    let days = (to.saturating_sub(from) / DAY).max(1);
+    // The last version before the quiet year, and how long the quiet lasted.
+    let quiet_from = sorted.get(sorted.len().saturating_sub(recent.len() + 1)).copied().unwrap_or(to);
+    let quiet_to = recent.first().copied().unwrap_or(end);
+    let years = quiet_to.saturating_sub(quiet_from) as f64 / (365.0 * DAY as f64);
+    let since = match recent.len() {
+        0 => String::new(),
+        1 => ", then 1 more".to_owned(),
+        k => format!(", then {k} more, never as many within {} days", span / DAY),
+    };
+    Hit::new(
+        RuleId::ChurningBlob,
+        Level::Info,
+        format!(
+            "{n} versions in {days} day{} ({} to {}), up to {} each; none for {years:.1} years after {}{since}: a burst long over, not the file's recent life",
+            if days == 1 { "" } else { "s" },
+            date(from),
+            date(to),
+            human_size(max),
+            date(quiet_from),
+        ),
+    )
+    .with("versions", n)
+    .with("versions_total", sorted.len())
+    .with("first", date(from))
+    .with("last", date(to))
+    .with("max_size", max)
+    .with("settled", true)
 }
 
 impl super::settings::RuleSettings for Settings {

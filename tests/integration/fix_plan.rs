@@ -321,11 +321,16 @@ fn many_absent_objects_are_one_line_unless_verbose() {
     );
 
     let (_, report) = audit_json(&dir, &[]);
-    let absent = crate::util::notices(&report)
-        .iter()
+    // In JSON too, the absent blobs are one notice that counts them, with a sample of paths.
+    let grouped: Vec<Value> = crate::util::notices(&report)
+        .into_iter()
         .filter(|n| n["kind"] == "absent-object")
-        .count();
+        .collect();
+    assert_eq!(grouped.len(), 1, "{grouped:#?}");
+    let absent = grouped[0]["count"].as_u64().unwrap_or(0) as usize;
     assert!(absent > 100, "{absent} absent objects");
+    let sample = grouped[0]["sample"].as_array().map(Vec::len).unwrap_or(0);
+    assert!((1..=10).contains(&sample), "{:#}", grouped[0]);
     let r = audit_text(&dir, &[]);
     let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("absent-object")).collect();
     assert_eq!(lines.len(), 1, "{}", r.stdout);

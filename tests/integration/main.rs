@@ -31,6 +31,7 @@ mod policy;
 mod precommit;
 mod properties;
 mod push_output;
+mod quiet_shapes;
 mod ranges;
 mod routes;
 mod rules;
