@@ -984,13 +984,7 @@ fn companions(
         commits.sort_unstable();
         commits.dedup();
         let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
-        let subject: BString = if paths.len() == 1 {
-            paths.first().cloned().unwrap_or_default()
-        } else {
-            let mut s = with_slash(dir.as_bstr());
-            s.push(b'*');
-            s
-        };
+        let subject = companion_subject(dir.as_bstr(), &paths);
         let what = if paths.len() == 1 {
             kind.noun().to_owned()
         } else {
@@ -1000,8 +994,9 @@ fn companions(
             rule,
             level.level(),
             format!(
-                "{what} written with `{}` ({shared} of {changes} changes in its commits, the rest by its job): {}",
+                "{what} written with `{}` ({shared} of {changes} changes in the same commits{}): {}",
                 crate::util::sanitize(anchor.path.as_slice()),
+                if shared < changes { ", the others by the same job" } else { "" },
                 job.describe()
             ),
         )
@@ -1019,6 +1014,26 @@ fn companions(
         });
     }
     Ok(out)
+}
+
+/// The subject of companions in `dir`: the file, or the names' common start and `*`
+/// (`level.dat*`), or the folder's `*`.
+fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
+    if let [one] = paths {
+        return one.clone();
+    }
+    let names: Vec<&[u8]> = paths
+        .iter()
+        .map(|p| crate::walk::split_path(p.as_bstr()).1.as_bytes())
+        .collect();
+    let first = names.first().copied().unwrap_or_default();
+    let common = names.iter().fold(first.len(), |n, name| {
+        first.iter().zip(name.iter()).take(n).take_while(|(a, b)| a == b).count()
+    });
+    let mut s = with_slash(dir);
+    s.extend_from_slice(first.get(..common).unwrap_or_default());
+    s.push(b'*');
+    s
 }
 
 /// The steps of path `i`, as [`analyze`] makes them.
@@ -1106,16 +1121,17 @@ fn backup_copies(input: &Input<'_, '_>, kinds: &HashMap<BString, Kind>, subjects
             continue;
         };
         let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
-        let kind = kinds
-            .get(path)
-            .copied()
-            .filter(|k| k.copyable())
-            .unwrap_or(Kind::Archive);
+        let by_name = match paths::extension(name).as_deref() {
+            Some("sql" | "dump" | "bson" | "rdb") => Kind::Dump,
+            Some("db" | "sqlite" | "sqlite3") => Kind::Database,
+            _ => Kind::Archive,
+        };
+        let kind = kinds.get(path).copied().filter(|k| k.copyable()).unwrap_or(by_name);
         let mut hit = Hit::new(
             RuleId::BackupFile,
             rule.level.level(),
             format!(
-                "a {} kept in a backup folder, {} versions committed{}: {}",
+                "{} kept in a backup folder, {} versions committed{}: {}",
                 kind.noun(),
                 versions.len(),
                 if named { " as backups" } else { "" },
