@@ -883,7 +883,10 @@ fn companions(
     if anchors.is_empty() {
         return Ok(Vec::new());
     }
-    let mut groups: BTreeMap<(usize, BString, Pattern), (Kind, Vec<u32>, usize, usize)> = BTreeMap::new();
+    // Per anchor, folder and pattern: the kind, the files, their changes in the anchor's
+    // commits and in all.
+    type Group = (Kind, Vec<u32>, usize, usize);
+    let mut groups: BTreeMap<(usize, BString, Pattern), Group> = BTreeMap::new();
     for (i, path) in model.paths() {
         let name = crate::walk::split_path(path).1;
         if covered.contains(path)
@@ -996,7 +999,11 @@ fn companions(
             format!(
                 "{what} written with `{}` ({shared} of {changes} changes in the same commits{}): {}",
                 crate::util::sanitize(anchor.path.as_slice()),
-                if shared < changes { ", the others by the same job" } else { "" },
+                if shared < changes {
+                    ", the others by the same job"
+                } else {
+                    ""
+                },
                 job.describe()
             ),
         )
@@ -1028,7 +1035,12 @@ fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
         .collect();
     let first = names.first().copied().unwrap_or_default();
     let common = names.iter().fold(first.len(), |n, name| {
-        first.iter().zip(name.iter()).take(n).take_while(|(a, b)| a == b).count()
+        first
+            .iter()
+            .zip(name.iter())
+            .take(n)
+            .take_while(|(a, b)| a == b)
+            .count()
     });
     let mut s = with_slash(dir);
     s.extend_from_slice(first.get(..common).unwrap_or_default());
