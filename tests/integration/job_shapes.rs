@@ -65,8 +65,14 @@ fn what_a_job_writes_is_found_whatever_its_names() {
     assert_eq!(log["evidence"]["kind"], "log", "{log:#}");
 
     let tarball = finding(&report, "backup-file", "saves/backup/Realm.tgz");
-    assert!(tarball["message"].as_str().unwrap_or_default().contains("as backups"), "{tarball:#}");
-    assert_eq!(finding(&report, "backup-file", "store/backup/schema.sql")["pattern"], "backup");
+    assert!(
+        tarball["message"].as_str().unwrap_or_default().contains("as backups"),
+        "{tarball:#}"
+    );
+    assert_eq!(
+        finding(&report, "backup-file", "store/backup/schema.sql")["pattern"],
+        "backup"
+    );
 }
 
 /// Push commit `rev` of the fixture onto a server holding its parent; the findings' lines.
@@ -82,7 +88,10 @@ fn push_at(rev: &str) -> (i32, Vec<String>, String) {
 /// The newest commit that adds or changes `path`.
 fn last_write(path: &str) -> String {
     let repo = fixture("job_shapes");
-    crate::util::git(&repo, &["log", "-1", "--format=%H", "--diff-filter=AM", "main", "--", path])
+    crate::util::git(
+        &repo,
+        &["log", "-1", "--format=%H", "--diff-filter=AM", "main", "--", path],
+    )
 }
 
 #[test]
@@ -100,7 +109,10 @@ fn the_push_of_the_next_write_agrees_with_the_audit() {
         ("store/backup/schema.sql", "backup-file", "store/backup/schema.sql"),
     ];
     for (path, rule, subject) in cases {
-        let level = finding(&report, rule, subject)["level"].as_str().unwrap_or_default().to_owned();
+        let level = finding(&report, rule, subject)["level"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let (_, lines, text) = push_at(&last_write(path));
         let agrees = lines.iter().any(|l| {
             l.starts_with(&format!("{level} "))
