@@ -1109,7 +1109,8 @@ fn backup_copies(input: &Input<'_, '_>, kinds: &HashMap<BString, Kind>, subjects
         if covered.contains(path) || !rule.dirs.is_match(path) || paths::in_test_dir(path) {
             continue;
         }
-        if !(kinds.get(path).is_some_and(|k| k.copyable()) || copy_name(name)) {
+        // A copy its content shows is the per-file rules' (`database-dump`, `archive-backup`).
+        if kinds.get(path).is_some_and(|k| k.copyable()) || !copy_name(name) {
             continue;
         }
         let mut versions: Vec<u32> = model.changes_of(i).filter_map(|c| c.blob).collect();
