@@ -369,8 +369,18 @@ pub struct Sniff {
     /// and `eventName` (the shape of an AWS CloudTrail record).
     pub cloudtrail: bool,
     /// Text with a top-level `status:` key among its first lines (a YAML status record, as
-    /// uptime monitors write one per site).
+    /// uptime monitors write one per site), or JSON holding a `"status"` key beside what
+    /// a monitor measures (`"uptime…"`, `"responseTime"`): a monitor's summary.
     pub status_record: bool,
+    /// JSON in the shields.io endpoint schema (`"schemaVersion"`, `"label"`, `"message"`): a
+    /// badge, rendered output however it is stored.
+    pub badge: bool,
+    /// Text of one record a line: at least 20 lines, each one token without
+    /// blanks (addresses, ranges, identifiers, numbers), as lists a job fetches are.
+    pub line_records: bool,
+    /// Text whose lines mostly start with a log level (`INFO:app:…`, `[ERROR] …`, `WARNING …`),
+    /// as loggers write without timestamps: a log, whatever its file is named.
+    pub leveled_log: bool,
 }
 
 /// Line-level statistics over the start of a text blob.
@@ -415,7 +425,10 @@ pub fn sniff(prefix: &[u8], total_size: Option<u64>) -> Sniff {
         lines: line_stats(complete_lines(text, is_whole(prefix, total_size))),
         generated_marker: has_generated_marker(text),
         cloudtrail: is_cloudtrail(text),
-        status_record: is_status_record(text),
+        status_record: is_status_record(text) || is_monitor_summary(text),
+        badge: is_badge(text),
+        line_records: is_line_records(complete_lines(text, is_whole(prefix, total_size))),
+        leveled_log: is_leveled_log(complete_lines(text, is_whole(prefix, total_size))),
     }
 }
 
@@ -1054,6 +1067,90 @@ fn is_status_record(text: &[u8]) -> bool {
         .any(|line| line.len() > 7 && line.get(..7).is_some_and(|k| k.eq_ignore_ascii_case(b"status:")))
 }
 
+/// The keys of a monitor's measures, beside its `"status"`.
+const MONITOR_KEYS: &[&[u8]] = &[b"\"uptime", b"\"responseTime", b"\"response_time", b"\"latency"];
+
+/// JSON with a `"status"` key and a monitor's measures (`"uptime"`, `"responseTime"`).
+fn is_monitor_summary(text: &[u8]) -> bool {
+    matches!(text.trim_ascii_start().first(), Some(b'{' | b'['))
+        && contains(text, b"\"status\"")
+        && MONITOR_KEYS.iter().any(|key| contains(text, key))
+}
+
+/// The keys of a shields.io endpoint badge.
+const BADGE_KEYS: [&[u8]; 3] = [b"\"schemaVersion\"", b"\"label\"", b"\"message\""];
+
+/// A shields.io endpoint badge (`{"schemaVersion":1,"label":…,"message":…}`).
+fn is_badge(text: &[u8]) -> bool {
+    text.trim_ascii_start().first() == Some(&b'{') && BADGE_KEYS.iter().all(|key| contains(text, key))
+}
+
+/// Lines before text can read as one record a line.
+const RECORD_LINES: u32 = 20;
+
+/// Text of one record a line: every non-empty line (of the first [`MAX_STAT_LINES`]) one
+/// token of letters, digits and the punctuation of addresses and ranges (`.:/-_,;|=+@`), no
+/// blanks and no comment leader; at least [`RECORD_LINES`] of them.
+fn is_line_records(text: &[u8]) -> bool {
+    let mut lines = 0u32;
+    for line in text.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
+        if line.is_empty() {
+            continue;
+        }
+        let record = line.first().is_some_and(u8::is_ascii_alphanumeric)
+            && line
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b".:/-_,;|=+@".contains(b));
+        if !record {
+            return false;
+        }
+        lines += 1;
+        if lines >= MAX_STAT_LINES {
+            break;
+        }
+    }
+    lines >= RECORD_LINES
+}
+
+/// The levels loggers write, upper case.
+const LOG_LEVELS: &[&[u8]] = &[
+    b"INFO",
+    b"WARNING",
+    b"WARN",
+    b"ERROR",
+    b"DEBUG",
+    b"CRITICAL",
+    b"TRACE",
+    b"FATAL",
+    b"NOTICE",
+];
+
+/// Lines before text can read as a leveled log.
+const LEVELED_LINES: u32 = 5;
+
+/// At least [`LEVELED_LINES`] lines, three in five of them opening with a log level followed by
+/// `:`, `]`, `|` or a blank (optionally bracketed).
+fn is_leveled_log(text: &[u8]) -> bool {
+    let (mut lines, mut leveled) = (0u32, 0u32);
+    for line in text.split(|&b| b == b'\n').map(<[u8]>::trim_ascii_end) {
+        if line.trim_ascii_start().is_empty() {
+            continue;
+        }
+        lines += 1;
+        let rest = line.strip_prefix(b"[").unwrap_or(line);
+        if LOG_LEVELS.iter().any(|l| {
+            rest.strip_prefix(*l)
+                .is_some_and(|after| matches!(after.first(), Some(b':' | b']' | b'|' | b' ' | b'\t')))
+        }) {
+            leveled += 1;
+        }
+        if lines >= MAX_STAT_LINES {
+            break;
+        }
+    }
+    lines >= LEVELED_LINES && leveled * 5 >= lines * 3
+}
+
 fn is_cloudtrail(text: &[u8]) -> bool {
     matches!(text.trim_ascii_start().first(), Some(b'{' | b'['))
         && CLOUDTRAIL_KEYS.iter().all(|key| contains(text, key))
@@ -1548,6 +1645,27 @@ mod tests {
         let s = stats(jsonl);
         assert_eq!((s.lines, s.json_timestamped, s.timestamped), (5, 3, 0));
         assert_eq!(stats("{\"msg\": \"the time: now\"}\n").json_timestamped, 0);
+    }
+
+    #[test]
+    fn monitor_outputs_and_line_records() {
+        let summary = b"[\n  {\n    \"name\": \"Site\",\n    \"status\": \"up\",\n    \"uptime\": \"100.00%\",\n    \"time\": 120\n  }\n]\n";
+        assert!(sniff(summary, None).status_record);
+        assert!(!sniff(b"{\"status\": \"ok\", \"price\": 12.5}", None).status_record);
+        let badge = b"{\"schemaVersion\":1,\"label\":\"uptime\",\"message\":\"100%\",\"color\":\"green\"}";
+        assert!(sniff(badge, None).badge);
+        assert!(!sniff(b"{\"label\":\"x\",\"message\":\"y\"}", None).badge);
+        let ranges: String = (0..40).map(|i| format!("10.{i}.0.0/16\n")).collect();
+        assert!(sniff(ranges.as_bytes(), None).line_records);
+        let few: String = (0..5).map(|i| format!("10.{i}.0.0/16\n")).collect();
+        assert!(!sniff(few.as_bytes(), None).line_records);
+        let prose: String = (0..40).map(|i| format!("line {i} of some help text\n")).collect();
+        assert!(!sniff(prose.as_bytes(), None).line_records);
+        let log = "INFO:app:start\nINFO:app:loaded 3\nWARNING:app:slow\nINFO:app:done\nERROR:app:x\n";
+        assert!(sniff(log.as_bytes(), None).leveled_log);
+        assert!(!sniff(b"[section]\nkey = value\nother = 2\nthird = 3\nfourth = 4\n", None).leveled_log);
+        let commented = format!("# ranges\n{ranges}");
+        assert!(!sniff(commented.as_bytes(), None).line_records);
     }
 
     #[test]

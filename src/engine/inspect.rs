@@ -282,7 +282,10 @@ impl<'a> Inspector<'a> {
         for hit in self.hits.drain(..) {
             self.findings.push(to_finding(hit, self.policy, Some(&new)));
         }
-        if new.kind.is_some() || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0) {
+        if new.kind.is_some()
+            || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0)
+            || behaviour::kept_copy(file, new.path.as_bstr())
+        {
             match self.touched.get_mut(&new.path) {
                 Some(newest) => *newest = new,
                 None => {

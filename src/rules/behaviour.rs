@@ -139,12 +139,53 @@ pub fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) ->
     if by_format.is_some() {
         return by_format;
     }
+    // A log by its lines, whatever its name (`log.ini`, `run.cfg`).
+    if sniff.is_some_and(|s| s.leveled_log) && !paths::is_structured_data(name) {
+        return Some(Kind::Log);
+    }
     // YAML is data, unless it reads as a status record.
     let kind = kind_by_name(name, sniff.map(|s| s.binary));
     if kind == Some(Kind::Data) && sniff.is_some_and(|s| s.status_record) {
         return Some(Kind::Record);
     }
-    kind
+    kind_by_role(kind, sniff)
+}
+
+/// The kind a file's content gives it where its name says little: JSON badges are rendered
+/// output (what a monitor draws), text of one record a line in an extension no list knows
+/// (`*.cidr`, `*.lst`, `*.hosts`) is data.
+fn kind_by_role(kind: Option<Kind>, sniff: Option<&Sniff>) -> Option<Kind> {
+    match (kind, sniff) {
+        (Some(Kind::Data), Some(s)) if s.badge => Some(Kind::Rendered),
+        (Some(Kind::Text), Some(s)) if s.line_records => Some(Kind::Data),
+        _ => kind,
+    }
+}
+
+/// Files of one extension in one folder are one role: text files beside ones that read as one
+/// record a line are records too (a list a job fetches may hold a single line).
+fn records_by_folder(kinds: &mut HashMap<BString, Kind>) {
+    let mut data: HashSet<(BString, Option<String>)> = HashSet::new();
+    let key = |path: &BStr| {
+        let (dir, name) = crate::walk::split_path(path);
+        (dir.to_owned(), paths::extension(name))
+    };
+    for (path, kind) in kinds.iter() {
+        let (dir, ext) = key(path.as_bstr());
+        // Only extensions no list knows can read as records (see [`kind_by_role`]).
+        let unknown = kind_by_name(crate::walk::split_path(path.as_bstr()).1, Some(false)) == Some(Kind::Text);
+        if *kind == Kind::Data && unknown && ext.is_some() {
+            data.insert((dir, ext));
+        }
+    }
+    if data.is_empty() {
+        return;
+    }
+    for (path, kind) in kinds.iter_mut() {
+        if *kind == Kind::Text && data.contains(&key(path.as_bstr())) {
+            *kind = Kind::Data;
+        }
+    }
 }
 
 /// What a file is by its name alone (and whether it is binary, when known).
@@ -392,6 +433,11 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
             analysis.subjects.push(subject);
         }
     }
+    let companions = companions(input, &kinds, &analysis.subjects, &analysis.engine_dirs)?;
+    analysis.subjects.extend(companions);
+    analysis
+        .subjects
+        .extend(backup_copies(input, &kinds, &analysis.subjects));
     // Only subjects with a member in scope are reported.
     analysis.subjects.retain(|s| s.representative.is_some());
     Ok(analysis)
@@ -437,6 +483,7 @@ fn path_kinds(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> HashMap<B
             None => kinds.remove(*path),
         };
     }
+    records_by_folder(&mut kinds);
     kinds
 }
 
@@ -809,6 +856,384 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
             representative: representative(input, paths.iter().map(|m| m.as_bstr())),
             path: glob.into(),
             members: paths,
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Files written with a subject
+// ---------------------------------------------------------------------------------------
+
+/// Changes before a file can be what a subject's writer writes beside it.
+const COMPANION_MIN: usize = 5;
+
+/// What a flagged subject's writes are: the commits, and the identities of the job writes.
+struct Anchor {
+    path: BString,
+    pattern: Pattern,
+    /// A database file people recommit, not a job's subject: only data goes with it.
+    by_hand: bool,
+    commits: HashSet<u32>,
+    job_identities: HashSet<u32>,
+}
+
+/// Files a subject's writer rewrites beside it, whatever their names: a log the run writes
+/// under a config extension, the CSV export of a committed database, a world's `level.dat`
+/// beside its LevelDB directory, the schema a scraper fetches in runs of its own.
+///
+/// A file of at least [`COMPANION_MIN`] versions belongs to a warn or deny subject (or to a
+/// database file recommitted that often) when
+/// - nine in ten of its changes are in the subject's commits, and it changes in at least half
+///   of them (written together), or
+/// - nine in ten of its changes are job writes under an identity of the subject's job writes,
+///   and they alone hold the job's cadence (`machine-cadence`'s `min_commits` in
+///   `window_days`): the same job, in runs of their own.
+///
+/// A database file people recommit by hand takes only data along (its CSV export), never the
+/// pages and templates they edit in the same commits.
+///
+/// So a file people edit (a README beside the data, a changelog) is never one: people's
+/// commits are not job writes, and they touch it in few of the subject's commits. Lock files,
+/// manifests, CI configuration, release notes and test files never are either. Its pattern is
+/// its content's: data is `database`, a log or anything else written as text `audit-trail`
+/// (generated output), opaque binary content the subject's own.
+fn companions(
+    input: &Input<'_, '_>,
+    kinds: &HashMap<BString, Kind>,
+    subjects: &[Subject],
+    engine_dirs: &[BString],
+) -> Result<Vec<Subject>, RepoError> {
+    let model = input.model;
+    let index: HashMap<&BStr, u32> = model.paths().map(|(i, p)| (p, i)).collect();
+    let covered: HashSet<&BStr> = subjects
+        .iter()
+        .flat_map(|s| s.members.iter().map(|m| m.as_bstr()))
+        .collect();
+    let blob_commits = |i: u32| -> Vec<u32> {
+        let mut c: Vec<u32> = model
+            .changes_of(i)
+            .filter(|c| c.blob.is_some())
+            .map(|c| c.commit)
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    let anchor_of = |path: BString, pattern: Pattern, members: &mut dyn Iterator<Item = u32>| {
+        let commits: HashSet<u32> = members.flat_map(|i| model.changes_of(i).map(|c| c.commit)).collect();
+        let job_identities = commits
+            .iter()
+            .filter(|c| model.jobs.writes(**c))
+            .filter_map(|c| model.commit(*c).map(|k| k.identity))
+            .collect();
+        Anchor {
+            path,
+            pattern,
+            by_hand: false,
+            commits,
+            job_identities,
+        }
+    };
+    let mut anchors: Vec<Anchor> = Vec::new();
+    for subject in subjects.iter().filter(|s| s.hit.level > Level::Info) {
+        let pattern = subject.hit.pattern.unwrap_or(Pattern::Database);
+        let mut members = subject.members.iter().filter_map(|m| index.get(m.as_bstr()).copied());
+        anchors.push(anchor_of(subject.path.clone(), pattern, &mut members));
+    }
+    // A database file recommitted again and again, as its per-blob finding says.
+    for (i, path) in model.paths() {
+        if kinds.get(path) == Some(&Kind::Database)
+            && !covered.contains(path)
+            && !engine_dirs.iter().any(|d| path.starts_with(d.as_slice()))
+            && !paths::in_test_dir(path)
+            && blob_commits(i).len() >= COMPANION_MIN
+        {
+            let mut anchor = anchor_of(path.to_owned(), Pattern::Database, &mut std::iter::once(i));
+            anchor.by_hand = true;
+            anchors.push(anchor);
+        }
+    }
+    if anchors.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Per anchor, folder and pattern: the kind, the files, their changes in the anchor's
+    // commits and in all.
+    type Group = (Kind, Vec<u32>, usize, usize);
+    let mut groups: BTreeMap<(usize, BString, Pattern), Group> = BTreeMap::new();
+    for (i, path) in model.paths() {
+        let name = crate::walk::split_path(path).1;
+        if covered.contains(path)
+            || engine_dirs.iter().any(|d| path.starts_with(d.as_slice()))
+            || paths::in_test_dir(path)
+            || paths::is_lockfile(name)
+            || paths::is_tool_config(path)
+            || paths::is_release_notes(path)
+            || paths::is_manifest(name)
+            || paths::is_translation(path)
+            || anchors.iter().any(|a| a.path == path)
+        {
+            continue;
+        }
+        let commits = blob_commits(i);
+        let n = commits.len();
+        if n < COMPANION_MIN {
+            continue;
+        }
+        let data = kinds.get(path).is_some_and(|k| k.pattern() == Pattern::Database);
+        let times: Vec<i64> = commits
+            .iter()
+            .filter_map(|c| model.commit(*c).map(|k| k.time))
+            .collect();
+        let found = anchors.iter().enumerate().find_map(|(k, a)| {
+            let shared = commits.iter().filter(|c| a.commits.contains(c)).count();
+            let together = shared * 10 >= n * 9 && shared * 2 >= a.commits.len() && (data || !a.by_hand);
+            // Runs of its own: the job's identity, at the job's cadence.
+            let by_job = !a.by_hand
+                && commits
+                    .iter()
+                    .filter(|c| {
+                        model.jobs.writes(**c)
+                            && model
+                                .commit(**c)
+                                .is_some_and(|k| a.job_identities.contains(&k.identity))
+                    })
+                    .count()
+                    * 10
+                    >= n * 9
+                && super::machine_cadence::holds(&input.policy.rules.machine_cadence, &times);
+            (together || by_job).then_some((k, shared))
+        });
+        let Some((k, shared)) = found else {
+            continue;
+        };
+        let Some(anchor) = anchors.get(k) else {
+            continue;
+        };
+        let kind = match kinds.get(path).copied() {
+            Some(Kind::Binary) => Kind::Binary,
+            Some(Kind::Text) | None => Kind::Rendered,
+            Some(kind) => kind,
+        };
+        let pattern = if kind == Kind::Binary {
+            anchor.pattern
+        } else {
+            kind.pattern()
+        };
+        let (dir, _) = crate::walk::split_path(path);
+        let entry = groups
+            .entry((k, dir.to_owned(), pattern))
+            .or_insert((kind, Vec::new(), 0, 0));
+        entry.1.push(i);
+        entry.2 += shared;
+        entry.3 += n;
+    }
+    let mut out = Vec::new();
+    for ((k, dir, pattern), (kind, members, shared, changes)) in groups {
+        let Some(anchor) = anchors.get(k) else {
+            continue;
+        };
+        let paths: Vec<BString> = members.iter().map(|i| model.path(*i).to_owned()).collect();
+        let Some(representative) = representative(input, paths.iter().map(|m| m.as_bstr())) else {
+            continue;
+        };
+        // Text written with a job is its log when each run extends it.
+        let mut kind = kind;
+        if kind == Kind::Rendered && pattern == Pattern::AuditTrail {
+            let steps: BTreeMap<u32, (Kind, Vec<Step>)> =
+                members.iter().map(|&i| (i, (kind, steps_of(input, i)))).collect();
+            if member_appends(input, &steps, &members)?.is_some() {
+                kind = Kind::Log;
+            }
+        }
+        let (rule, level) = if pattern == Pattern::Database {
+            (RuleId::DataChurn, input.policy.rules.data_churn.level)
+        } else {
+            (RuleId::MachineCadence, input.policy.rules.machine_cadence.level)
+        };
+        if level.is_off() {
+            continue;
+        }
+        let mut commits: Vec<u32> = members
+            .iter()
+            .flat_map(|i| model.changes_of(*i).map(|c| c.commit))
+            .collect();
+        commits.sort_unstable();
+        commits.dedup();
+        let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
+        let subject = companion_subject(dir.as_bstr(), &paths);
+        let what = if paths.len() == 1 {
+            kind.noun().to_owned()
+        } else {
+            format!("{} {}s", paths.len(), kind.noun())
+        };
+        let mut hit = Hit::new(
+            rule,
+            level.level(),
+            format!(
+                "{what} written with `{}` ({shared} of {changes} changes in the same commits{}): {}",
+                crate::util::sanitize(anchor.path.as_slice()),
+                if shared < changes {
+                    ", the others by the same job"
+                } else {
+                    ""
+                },
+                job.describe()
+            ),
+        )
+        .with("subject", "companion")
+        .with("kind", kind.noun())
+        .with("files", paths.len())
+        .with("written_with", anchor.path.to_str_lossy().into_owned());
+        job.evidence(&mut hit);
+        hit.pattern = Some(pattern);
+        out.push(Subject {
+            hit,
+            representative: Some(representative),
+            path: subject,
+            members: paths,
+        });
+    }
+    Ok(out)
+}
+
+/// The subject of companions in `dir`: the file, or the names' common start and `*`
+/// (`level.dat*`), or the folder's `*`.
+fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
+    if let [one] = paths {
+        return one.clone();
+    }
+    let names: Vec<&[u8]> = paths
+        .iter()
+        .map(|p| crate::walk::split_path(p.as_bstr()).1.as_bytes())
+        .collect();
+    let first = names.first().copied().unwrap_or_default();
+    let common = names.iter().fold(first.len(), |n, name| {
+        first
+            .iter()
+            .zip(name.iter())
+            .take(n)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    let mut s = with_slash(dir);
+    s.extend_from_slice(first.get(..common).unwrap_or_default());
+    s.push(b'*');
+    s
+}
+
+/// The steps of path `i`, as [`analyze`] makes them.
+fn steps_of(input: &Input<'_, '_>, i: u32) -> Vec<Step> {
+    input
+        .model
+        .changes_of(i)
+        .filter_map(|c| {
+            let commit = input.model.commit(c.commit)?;
+            Some(Step {
+                commit: c.commit,
+                time: commit.time,
+                machine: input.model.jobs.writes(c.commit),
+                blob: c.blob,
+                previous: c.previous,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Copies kept in a backup folder
+// ---------------------------------------------------------------------------------------
+
+/// Whether `name` has a copy's extension (`.tgz`, `.sql`, `.bak`, ...).
+fn copy_name(name: &BStr) -> bool {
+    paths::extension(name).is_some_and(|e| SERIES_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Whether `path` is a copy kept in a backup folder, by its name alone: the history decides
+/// whether it is a backup kept in git ([`backup_copies`]), so it stays in scope whatever its
+/// content says (an archive's blobs may be absent, a schema-only dump is no dump by content).
+pub fn kept_copy(policy: &PolicyFile, path: &BStr) -> bool {
+    let rule = &policy.rules.backup_file;
+    !rule.level.is_off() && rule.dirs.is_match(path) && copy_name(crate::walk::split_path(path).1)
+}
+
+/// Versions of a copy in a backup folder before it is a backup kept in git.
+const BACKUP_COPY_VERSIONS: usize = 3;
+
+/// Copies in a backup folder, recommitted: an archive or a dump (by content, or by a copy's
+/// extension: `.tgz`, `.sql`, `.bak`, ...) under a backup directory with at least
+/// [`BACKUP_COPY_VERSIONS`] versions, or two when a commit that wrote it names a backup in its
+/// message (`backup world <date>`). A backup folder's name alone never warns (a `backup/`
+/// folder of scripts), and one copy committed once is the per-blob rules' to judge: a copy
+/// recommitted there is git used as the backup store, by hand or by a job.
+fn backup_copies(input: &Input<'_, '_>, kinds: &HashMap<BString, Kind>, subjects: &[Subject]) -> Vec<Subject> {
+    let model = input.model;
+    let rule = &input.policy.rules.backup_file;
+    if rule.level.is_off() {
+        return Vec::new();
+    }
+    let covered: HashSet<&BStr> = subjects
+        .iter()
+        .filter(|s| s.hit.level > Level::Info)
+        .flat_map(|s| s.members.iter().map(|m| m.as_bstr()))
+        .collect();
+    let mut out = Vec::new();
+    for (i, path) in model.paths() {
+        let name = crate::walk::split_path(path).1;
+        if covered.contains(path) || !rule.dirs.is_match(path) || paths::in_test_dir(path) {
+            continue;
+        }
+        // A copy its content shows is the per-file rules' (`database-dump`, `archive-backup`).
+        if kinds.get(path).is_some_and(|k| k.copyable()) || !copy_name(name) {
+            continue;
+        }
+        let mut versions: Vec<u32> = model.changes_of(i).filter_map(|c| c.blob).collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let commits: Vec<u32> = model
+            .changes_of(i)
+            .filter(|c| c.blob.is_some())
+            .map(|c| c.commit)
+            .collect();
+        let named = commits.iter().any(|c| {
+            model
+                .commit(*c)
+                .is_some_and(|k| model.facts.template(k.template).to_ascii_lowercase().contains("backup"))
+        });
+        let enough = versions.len() >= BACKUP_COPY_VERSIONS || (named && versions.len() >= 2);
+        if !enough {
+            continue;
+        }
+        let Some(representative) = representative(input, std::iter::once(path)) else {
+            continue;
+        };
+        let job = JobFacts::of(input, &commits, input.policy.rules.machine_cadence.window_days);
+        let by_name = match paths::extension(name).as_deref() {
+            Some("sql" | "dump" | "bson" | "rdb") => Kind::Dump,
+            Some("db" | "sqlite" | "sqlite3") => Kind::Database,
+            _ => Kind::Archive,
+        };
+        let kind = kinds.get(path).copied().filter(|k| k.copyable()).unwrap_or(by_name);
+        let mut hit = Hit::new(
+            RuleId::BackupFile,
+            rule.level.level(),
+            format!(
+                "{} kept in a backup folder, {} versions committed{}: {}",
+                kind.noun(),
+                versions.len(),
+                if named { " as backups" } else { "" },
+                job.describe()
+            ),
+        )
+        .with("subject", "backup-copy")
+        .with("versions", versions.len());
+        job.evidence(&mut hit);
+        hit.pattern = Some(Pattern::Backup);
+        out.push(Subject {
+            hit,
+            representative: Some(representative),
+            path: path.to_owned(),
+            members: vec![path.to_owned()],
         });
     }
     out

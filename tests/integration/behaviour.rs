@@ -27,7 +27,7 @@ fn jobs_are_found_by_behaviour_whatever_their_names_and_messages() {
         ("data-churn", "weather/forecast=72h.json", "warn"),
         // A status monitor under the owner's identity: records, summary, README, graphs.
         ("machine-cadence", "status/*.yml", "warn"),
-        ("data-churn", "status/summary.json", "warn"),
+        ("machine-cadence", "status/summary.json", "warn"),
         ("machine-cadence", "README.md", "warn"),
         // A daily journal, a regenerated card, a save script's appended log.
         ("machine-cadence", "notes/activity-journal.txt", "warn"),

@@ -26,6 +26,7 @@ mod hostile_input;
 mod hostile_policy;
 mod hostile_repo;
 mod install;
+mod job_shapes;
 mod platforms;
 mod policy;
 mod precommit;
