@@ -694,7 +694,9 @@ fn is_h2_store(buf: &[u8]) -> bool {
 fn is_realm(buf: &[u8]) -> bool {
     bytes_at(buf, 16, b"T-DB")
         && buf.get(..16).is_some_and(|refs| refs.contains(&0))
-        && buf.get(20..22).is_some_and(|v| v.iter().all(|&b| (1..=64).contains(&b)))
+        && buf
+            .get(20..22)
+            .is_some_and(|v| v.iter().all(|&b| (1..=64).contains(&b)))
 }
 
 /// An InfluxDB TSM file: the magic 0x16d116d1 (big-endian), then version 1.
@@ -705,7 +707,11 @@ fn is_influx_tsm(buf: &[u8]) -> bool {
 /// A Prometheus TSDB file: block chunks (0x85bd40dd), a block index (0xbaaad700) or head
 /// chunks (0x0130bc91), each followed by a format version of 1 or 2.
 fn is_prometheus_tsdb(buf: &[u8]) -> bool {
-    const MAGICS: [[u8; 4]; 3] = [[0x85, 0xbd, 0x40, 0xdd], [0xba, 0xaa, 0xd7, 0x00], [0x01, 0x30, 0xbc, 0x91]];
+    const MAGICS: [[u8; 4]; 3] = [
+        [0x85, 0xbd, 0x40, 0xdd],
+        [0xba, 0xaa, 0xd7, 0x00],
+        [0x01, 0x30, 0xbc, 0x91],
+    ];
     MAGICS.iter().any(|m| buf.starts_with(m)) && buf.get(4).is_some_and(|v| (1..=2).contains(v))
 }
 
@@ -1210,8 +1216,7 @@ fn is_status_record(text: &[u8]) -> bool {
 const OCSF_KEYS: [&[u8]; 4] = [b"\"class_uid\"", b"\"category_uid\"", b"\"time\"", b"\"metadata\""];
 
 fn is_ocsf(text: &[u8]) -> bool {
-    matches!(text.trim_ascii_start().first(), Some(b'{' | b'['))
-        && OCSF_KEYS.iter().all(|key| contains(text, key))
+    matches!(text.trim_ascii_start().first(), Some(b'{' | b'[')) && OCSF_KEYS.iter().all(|key| contains(text, key))
 }
 
 fn is_cloudtrail(text: &[u8]) -> bool {
@@ -1767,8 +1772,8 @@ mod tests {
 
     #[test]
     fn embedded_and_time_series_stores() {
-        let mut h2 = b"H:2,block:3,blockSize:1000,chunk:1,created:18f12345678,format:2,version:1,fletcher:1a2b3c4d\n"
-            .to_vec();
+        let mut h2 =
+            b"H:2,block:3,blockSize:1000,chunk:1,created:18f12345678,format:2,version:1,fletcher:1a2b3c4d\n".to_vec();
         h2.resize(4096, b' ');
         assert_eq!(id(&h2), Some(Format::H2));
         h2.extend_from_slice(&[0; 64]);
@@ -1779,10 +1784,21 @@ mod tests {
         assert_eq!(id(&realm), Some(Format::Realm));
         assert_eq!(id(b"0123456789abcdefT-DB is our acronym\n"), None);
 
-        assert_eq!(id(&buffer(64, &[(0, &[0x16, 0xd1, 0x16, 0xd1, 0x01])])), Some(Format::InfluxTsm));
+        assert_eq!(
+            id(&buffer(64, &[(0, &[0x16, 0xd1, 0x16, 0xd1, 0x01])])),
+            Some(Format::InfluxTsm)
+        );
         assert_eq!(id(&buffer(64, &[(0, &[0x16, 0xd1, 0x16, 0xd1, 0x07])])), None);
-        for magic in [[0x85, 0xbd, 0x40, 0xdd, 1], [0xba, 0xaa, 0xd7, 0x00, 2], [0x01, 0x30, 0xbc, 0x91, 1]] {
-            assert_eq!(id(&buffer(64, &[(0, &magic)])), Some(Format::PrometheusTsdb), "{magic:x?}");
+        for magic in [
+            [0x85, 0xbd, 0x40, 0xdd, 1],
+            [0xba, 0xaa, 0xd7, 0x00, 2],
+            [0x01, 0x30, 0xbc, 0x91, 1],
+        ] {
+            assert_eq!(
+                id(&buffer(64, &[(0, &magic)])),
+                Some(Format::PrometheusTsdb),
+                "{magic:x?}"
+            );
         }
         assert_eq!(id(&buffer(64, &[(0, &[0x85, 0xbd, 0x40, 0xdd, 9])])), None);
     }
@@ -1794,7 +1810,10 @@ mod tests {
         assert_eq!(id(state.as_bytes()), Some(Format::TerraformState));
         assert_eq!(Format::TerraformState.class(), FormatClass::Database);
         // A plan or a provider lock names Terraform's version but has no lineage and serial.
-        assert_eq!(id(b"{\"format_version\":\"1.2\",\"terraform_version\":\"1.5.7\"}"), None);
+        assert_eq!(
+            id(b"{\"format_version\":\"1.2\",\"terraform_version\":\"1.5.7\"}"),
+            None
+        );
         assert_eq!(id(b"terraform_version lineage serial\n"), None);
     }
 
@@ -1816,7 +1835,8 @@ mod tests {
 
     #[test]
     fn ocsf_events() {
-        let event = "{\"class_uid\":3002,\"category_uid\":3,\"time\":1712131200000,\"metadata\":{\"version\":\"1.1.0\"}}\n";
+        let event =
+            "{\"class_uid\":3002,\"category_uid\":3,\"time\":1712131200000,\"metadata\":{\"version\":\"1.1.0\"}}\n";
         assert!(sniff(event.as_bytes(), None).ocsf);
         assert!(!sniff(b"{\"class_uid\":3002,\"time\":1}", None).ocsf);
         assert!(!sniff(b"class_uid category_uid time metadata", None).ocsf);

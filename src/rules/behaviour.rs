@@ -559,11 +559,21 @@ fn export_subject(input: &Input<'_, '_>, dir: &BString, tool: &str) -> Option<Su
         .model
         .paths()
         .filter(|(_, p)| p.starts_with(dir.as_slice()))
-        .flat_map(|(i, _)| input.model.changes_of(i).filter(|c| c.blob.is_some()).map(|c| c.commit).collect::<Vec<_>>())
+        .flat_map(|(i, _)| {
+            input
+                .model
+                .changes_of(i)
+                .filter(|c| c.blob.is_some())
+                .map(|c| c.commit)
+                .collect::<Vec<_>>()
+        })
         .collect::<std::collections::BTreeSet<u32>>()
         .into_iter()
         .collect();
-    let times: Vec<i64> = commits.iter().filter_map(|&c| input.model.commit(c).map(|k| k.time)).collect();
+    let times: Vec<i64> = commits
+        .iter()
+        .filter_map(|&c| input.model.commit(c).map(|k| k.time))
+        .collect();
     if !super::data_churn::holds(rule, &times) {
         return None;
     }
@@ -1278,6 +1288,15 @@ mod tests {
         assert_eq!(fold_digits(b"backup2016101412.tgz"), "backup#.tgz");
         assert_eq!(fold_digits(b"db/000123.ldb"), "db/#.ldb");
         assert_eq!(fold_digits(b"shop.sql"), "shop.sql");
+    }
+
+    #[test]
+    fn block_and_shard_names() {
+        assert!(is_ulid(b"01HYSVGZJH15J6XE99PAYY2YY1"));
+        assert!(!is_ulid(b"01hysvgzjh15j6xe99payy2yy1"));
+        assert!(!is_ulid(b"01HYSVGZJH15J6XE99PAYY2YYL"));
+        assert!(!is_ulid(b"dashboards"));
+        assert!(is_counter(b"00000001") && !is_counter(b"") && !is_counter(b"autogen"));
     }
 
     #[test]
