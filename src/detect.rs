@@ -103,6 +103,20 @@ pub enum Format {
     BerkeleyDb,
     /// LMDB data file.
     Lmdb,
+    /// SQLite write-ahead log (`<db>-wal`).
+    SqliteWal,
+    /// SQLite rollback journal (`<db>-journal`).
+    SqliteJournal,
+    /// H2 database store (`*.mv.db`).
+    H2,
+    /// Realm database (`default.realm`).
+    Realm,
+    /// InfluxDB TSM shard file (`*.tsm`).
+    InfluxTsm,
+    /// Prometheus TSDB block chunks, index or head chunks.
+    PrometheusTsdb,
+    /// Terraform state (`terraform.tfstate`): JSON with `terraform_version`, `lineage` and `serial`.
+    TerraformState,
     /// WiredTiger (MongoDB's storage engine) data or metadata file.
     WiredTiger,
     /// Text dump written by MySQL's `mysqldump` (or phpMyAdmin's SQL export).
@@ -167,6 +181,12 @@ pub enum Format {
     JavaClass,
     /// Compiled Python bytecode (`.pyc`).
     PythonBytecode,
+    /// ELF core file: a crashed process's memory image.
+    ElfCore,
+    /// Windows minidump (`*.dmp`).
+    Minidump,
+    /// `perf record` output (`perf.data`).
+    PerfData,
     /// A Git LFS pointer file (whole blob < 1024 bytes, first line exactly
     /// `version https://git-lfs.github.com/spec/v1`, with `oid sha256:<64 hex>`
     /// and `size <digits>` lines).
@@ -181,6 +201,13 @@ impl Format {
         Format::DuckDb,
         Format::BerkeleyDb,
         Format::Lmdb,
+        Format::SqliteWal,
+        Format::SqliteJournal,
+        Format::H2,
+        Format::Realm,
+        Format::InfluxTsm,
+        Format::PrometheusTsdb,
+        Format::TerraformState,
         Format::WiredTiger,
         Format::MysqlDump,
         Format::MariaDbDump,
@@ -213,6 +240,9 @@ impl Format {
         Format::MachO,
         Format::JavaClass,
         Format::PythonBytecode,
+        Format::ElfCore,
+        Format::Minidump,
+        Format::PerfData,
         Format::LfsPointer,
     ];
 
@@ -225,6 +255,13 @@ impl Format {
             Format::DuckDb => "DuckDB database",
             Format::BerkeleyDb => "Berkeley DB database",
             Format::Lmdb => "LMDB database",
+            Format::SqliteWal => "SQLite write-ahead log",
+            Format::SqliteJournal => "SQLite rollback journal",
+            Format::H2 => "H2 database",
+            Format::Realm => "Realm database",
+            Format::InfluxTsm => "InfluxDB TSM file",
+            Format::PrometheusTsdb => "Prometheus TSDB file",
+            Format::TerraformState => "Terraform state",
             Format::WiredTiger => "WiredTiger database",
             Format::MysqlDump => "MySQL dump",
             Format::MariaDbDump => "MariaDB dump",
@@ -257,6 +294,9 @@ impl Format {
             Format::MachO => "Mach-O binary",
             Format::JavaClass => "Java class file",
             Format::PythonBytecode => "Python bytecode",
+            Format::ElfCore => "ELF core dump",
+            Format::Minidump => "Windows minidump",
+            Format::PerfData => "perf profile data",
             Format::LfsPointer => "Git LFS pointer",
         }
     }
@@ -270,6 +310,13 @@ impl Format {
             | Format::DuckDb
             | Format::BerkeleyDb
             | Format::Lmdb
+            | Format::SqliteWal
+            | Format::SqliteJournal
+            | Format::H2
+            | Format::Realm
+            | Format::InfluxTsm
+            | Format::PrometheusTsdb
+            | Format::TerraformState
             | Format::WiredTiger => FormatClass::Database,
             Format::MysqlDump
             | Format::MariaDbDump
@@ -295,11 +342,25 @@ impl Format {
             | Format::Vdi
             | Format::GptDisk => FormatClass::DiskImage,
             Format::Evtx | Format::Pcap | Format::PcapNg => FormatClass::EventCapture,
-            Format::Elf | Format::PeExecutable | Format::MachO | Format::JavaClass | Format::PythonBytecode => {
-                FormatClass::CompiledBinary
-            }
+            Format::Elf
+            | Format::PeExecutable
+            | Format::MachO
+            | Format::JavaClass
+            | Format::PythonBytecode
+            | Format::ElfCore
+            | Format::Minidump
+            | Format::PerfData => FormatClass::CompiledBinary,
             Format::LfsPointer => FormatClass::LfsPointer,
         }
+    }
+}
+
+impl Format {
+    /// A memory image of a crashed process (an ELF core file, a minidump): large, and it can
+    /// hold whatever the process had in memory, secrets included.
+    #[must_use]
+    pub fn is_memory_dump(self) -> bool {
+        matches!(self, Format::ElfCore | Format::Minidump)
     }
 }
 
@@ -368,6 +429,9 @@ pub struct Sniff {
     /// Text JSON whose prefix contains the keys `eventVersion`, `eventSource`
     /// and `eventName` (the shape of an AWS CloudTrail record).
     pub cloudtrail: bool,
+    /// Text JSON whose prefix carries the OCSF keys `class_uid`, `category_uid`, `time` and
+    /// `metadata` (an Open Cybersecurity Schema Framework event, as audit-log services export).
+    pub ocsf: bool,
     /// Text with a top-level `status:` key among its first lines (a YAML status record, as
     /// uptime monitors write one per site), or JSON holding a `"status"` key beside what
     /// a monitor measures (`"uptime…"`, `"responseTime"`): a monitor's summary.
@@ -425,6 +489,7 @@ pub fn sniff(prefix: &[u8], total_size: Option<u64>) -> Sniff {
         lines: line_stats(complete_lines(text, is_whole(prefix, total_size))),
         generated_marker: has_generated_marker(text),
         cloudtrail: is_cloudtrail(text),
+        ocsf: is_ocsf(text),
         status_record: is_status_record(text) || is_monitor_summary(text),
         badge: is_badge(text),
         line_records: is_line_records(complete_lines(text, is_whole(prefix, total_size))),
@@ -536,6 +601,12 @@ fn identify_text_header(prefix: &[u8]) -> Option<Format> {
     if first.starts_with(b"# Disk DescriptorFile") {
         return Some(Format::Vmdk);
     }
+    if is_h2_store(first) {
+        return Some(Format::H2);
+    }
+    if is_terraform_state(text) {
+        return Some(Format::TerraformState);
+    }
     let postgres = text
         .split(|&b| b == b'\n')
         .take(POSTGRES_HEADER_LINES)
@@ -564,6 +635,15 @@ type Matcher = fn(&[u8]) -> bool;
 /// first, then signatures deeper into the blob, then the weakest (`MZ`).
 const SIGNATURES: &[(Format, Matcher)] = &[
     (Format::Sqlite, is_sqlite),
+    (Format::SqliteWal, is_sqlite_wal),
+    (Format::SqliteJournal, is_sqlite_journal),
+    (Format::H2, is_h2_store),
+    (Format::Realm, is_realm),
+    (Format::InfluxTsm, is_influx_tsm),
+    (Format::PrometheusTsdb, is_prometheus_tsdb),
+    (Format::PerfData, is_perf_data),
+    (Format::Minidump, is_minidump),
+    (Format::ElfCore, is_elf_core),
     (Format::WiredTiger, is_wiredtiger),
     (Format::Access, is_access),
     (Format::PostgresCustomDump, is_postgres_custom_dump),
@@ -600,6 +680,84 @@ const SIGNATURES: &[(Format, Matcher)] = &[
 
 fn is_sqlite(buf: &[u8]) -> bool {
     buf.starts_with(b"SQLite format 3\0")
+}
+
+/// A SQLite WAL: the big-endian magic 0x377f0682 or 0x377f0683 (the checksum's byte order),
+/// then the file format version 3007000.
+fn is_sqlite_wal(buf: &[u8]) -> bool {
+    (buf.starts_with(&[0x37, 0x7f, 0x06, 0x82]) || buf.starts_with(&[0x37, 0x7f, 0x06, 0x83]))
+        && bytes_at(buf, 4, &3_007_000_u32.to_be_bytes())
+}
+
+/// A SQLite rollback journal: its eight-byte magic.
+fn is_sqlite_journal(buf: &[u8]) -> bool {
+    buf.starts_with(&[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7])
+}
+
+/// An H2 MVStore: a text file header `H:2,` whose first line carries the store's
+/// `blockSize:` and `chunk:` fields (the pages after it are binary).
+fn is_h2_store(buf: &[u8]) -> bool {
+    let line = buf.get(..256).unwrap_or(buf);
+    let line = line.split(|&b| b == b'\n').next().unwrap_or_default();
+    line.starts_with(b"H:2,") && contains(line, b"blockSize:") && contains(line, b"chunk:")
+}
+
+/// A Realm file: two 8-byte top refs, `T-DB` at offset 16, then two small file format
+/// versions.
+fn is_realm(buf: &[u8]) -> bool {
+    bytes_at(buf, 16, b"T-DB")
+        && buf.get(..16).is_some_and(|refs| refs.contains(&0))
+        && buf
+            .get(20..22)
+            .is_some_and(|v| v.iter().all(|&b| (1..=64).contains(&b)))
+}
+
+/// An InfluxDB TSM file: the magic 0x16d116d1 (big-endian), then version 1.
+fn is_influx_tsm(buf: &[u8]) -> bool {
+    buf.starts_with(&[0x16, 0xd1, 0x16, 0xd1]) && buf.get(4) == Some(&1)
+}
+
+/// A Prometheus TSDB file: block chunks (0x85bd40dd), a block index (0xbaaad700) or head
+/// chunks (0x0130bc91), each followed by a format version of 1 or 2.
+fn is_prometheus_tsdb(buf: &[u8]) -> bool {
+    const MAGICS: [[u8; 4]; 3] = [
+        [0x85, 0xbd, 0x40, 0xdd],
+        [0xba, 0xaa, 0xd7, 0x00],
+        [0x01, 0x30, 0xbc, 0x91],
+    ];
+    MAGICS.iter().any(|m| buf.starts_with(m)) && buf.get(4).is_some_and(|v| (1..=2).contains(v))
+}
+
+/// `perf record` output: `PERFILE2`, then the header's size (a small little-endian u64).
+fn is_perf_data(buf: &[u8]) -> bool {
+    buf.starts_with(b"PERFILE2") && buf.get(9..16).is_some_and(|high| high.iter().all(|&b| b == 0))
+}
+
+/// A Windows minidump: `MDMP`, then the version 0xa793 (little-endian).
+fn is_minidump(buf: &[u8]) -> bool {
+    buf.starts_with(b"MDMP") && bytes_at(buf, 4, &[0x93, 0xa7])
+}
+
+/// An ELF file whose `e_type` is `ET_CORE` (4), in the byte order its header gives.
+fn is_elf_core(buf: &[u8]) -> bool {
+    if !buf.starts_with(b"\x7fELF") {
+        return false;
+    }
+    match (buf.get(5), buf.get(16..18)) {
+        (Some(1), Some(t)) => t == [4, 0],
+        (Some(2), Some(t)) => t == [0, 4],
+        _ => false,
+    }
+}
+
+/// Terraform state: a JSON object whose first lines carry `terraform_version`, `lineage`
+/// and `serial` (every state file since format version 3 has all three at the top).
+fn is_terraform_state(text: &[u8]) -> bool {
+    let head = text.get(..4096).unwrap_or(text);
+    head.trim_ascii_start().starts_with(b"{")
+        && [b"\"terraform_version\"".as_slice(), b"\"lineage\"", b"\"serial\""]
+            .iter()
+            .all(|key| contains(head, key))
 }
 
 /// A WiredTiger block file: the block descriptor's magic 120897 (little-endian) and a
@@ -1149,6 +1307,13 @@ fn is_leveled_log(text: &[u8]) -> bool {
         }
     }
     lines >= LEVELED_LINES && leveled * 5 >= lines * 3
+}
+
+/// Keys every OCSF event carries.
+const OCSF_KEYS: [&[u8]; 4] = [b"\"class_uid\"", b"\"category_uid\"", b"\"time\"", b"\"metadata\""];
+
+fn is_ocsf(text: &[u8]) -> bool {
+    matches!(text.trim_ascii_start().first(), Some(b'{' | b'[')) && OCSF_KEYS.iter().all(|key| contains(text, key))
 }
 
 fn is_cloudtrail(text: &[u8]) -> bool {
@@ -1708,6 +1873,91 @@ mod tests {
         assert!(binary.binary);
         assert_eq!(binary.format, Some(Format::Sqlite));
         assert_eq!(binary.lines, LineStats::default());
+    }
+
+    #[test]
+    fn sqlite_sidecars() {
+        let wal = buffer(64, &[(0, &[0x37, 0x7f, 0x06, 0x82]), (4, &3_007_000_u32.to_be_bytes())]);
+        assert_eq!(id(&wal), Some(Format::SqliteWal));
+        let wal_be = buffer(64, &[(0, &[0x37, 0x7f, 0x06, 0x83]), (4, &3_007_000_u32.to_be_bytes())]);
+        assert_eq!(id(&wal_be), Some(Format::SqliteWal));
+        // The magic without the format version is not enough.
+        assert_eq!(id(&buffer(64, &[(0, &[0x37, 0x7f, 0x06, 0x82])])), None);
+        let journal = buffer(64, &[(0, &[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7])]);
+        assert_eq!(id(&journal), Some(Format::SqliteJournal));
+        assert_eq!(Format::SqliteWal.class(), FormatClass::Database);
+    }
+
+    #[test]
+    fn embedded_and_time_series_stores() {
+        let mut h2 =
+            b"H:2,block:3,blockSize:1000,chunk:1,created:18f12345678,format:2,version:1,fletcher:1a2b3c4d\n".to_vec();
+        h2.resize(4096, b' ');
+        assert_eq!(id(&h2), Some(Format::H2));
+        h2.extend_from_slice(&[0; 64]);
+        assert_eq!(id(&h2), Some(Format::H2));
+        assert_eq!(id(b"H:2, the second heading of the notes\n"), None);
+
+        let realm = buffer(64, &[(0, &[0x00, 0x10]), (16, b"T-DB"), (20, &[0x16, 0x16])]);
+        assert_eq!(id(&realm), Some(Format::Realm));
+        assert_eq!(id(b"0123456789abcdefT-DB is our acronym\n"), None);
+
+        assert_eq!(
+            id(&buffer(64, &[(0, &[0x16, 0xd1, 0x16, 0xd1, 0x01])])),
+            Some(Format::InfluxTsm)
+        );
+        assert_eq!(id(&buffer(64, &[(0, &[0x16, 0xd1, 0x16, 0xd1, 0x07])])), None);
+        for magic in [
+            [0x85, 0xbd, 0x40, 0xdd, 1],
+            [0xba, 0xaa, 0xd7, 0x00, 2],
+            [0x01, 0x30, 0xbc, 0x91, 1],
+        ] {
+            assert_eq!(
+                id(&buffer(64, &[(0, &magic)])),
+                Some(Format::PrometheusTsdb),
+                "{magic:x?}"
+            );
+        }
+        assert_eq!(id(&buffer(64, &[(0, &[0x85, 0xbd, 0x40, 0xdd, 9])])), None);
+    }
+
+    #[test]
+    fn terraform_state() {
+        let state = "{\n  \"version\": 4,\n  \"terraform_version\": \"1.5.7\",\n  \"serial\": 12,\n  \
+            \"lineage\": \"5b3a1c52-8a3e-4a9e-bd6c-0d1f6a5b2c11\",\n  \"outputs\": {},\n  \"resources\": []\n}\n";
+        assert_eq!(id(state.as_bytes()), Some(Format::TerraformState));
+        assert_eq!(Format::TerraformState.class(), FormatClass::Database);
+        // A plan or a provider lock names Terraform's version but has no lineage and serial.
+        assert_eq!(
+            id(b"{\"format_version\":\"1.2\",\"terraform_version\":\"1.5.7\"}"),
+            None
+        );
+        assert_eq!(id(b"terraform_version lineage serial\n"), None);
+    }
+
+    #[test]
+    fn crash_dumps_and_profiles() {
+        let core = buffer(64, &[(0, b"\x7fELF\x02\x01\x01"), (16, &[4, 0])]);
+        assert_eq!(id(&core), Some(Format::ElfCore));
+        let core_be = buffer(64, &[(0, b"\x7fELF\x02\x02\x01"), (16, &[0, 4])]);
+        assert_eq!(id(&core_be), Some(Format::ElfCore));
+        let exe = buffer(64, &[(0, b"\x7fELF\x02\x01\x01"), (16, &[2, 0])]);
+        assert_eq!(id(&exe), Some(Format::Elf));
+        assert!(Format::ElfCore.is_memory_dump() && !Format::Elf.is_memory_dump());
+        assert_eq!(id(&buffer(64, &[(0, b"MDMP\x93\xa7")])), Some(Format::Minidump));
+        assert_eq!(id(b"MDMP is a file format\n"), None);
+        assert_eq!(id(&buffer(64, &[(0, b"PERFILE2\x68")])), Some(Format::PerfData));
+        assert_eq!(id(b"PERFILE2 notes and more notes\n"), None);
+        assert_eq!(Format::PerfData.class(), FormatClass::CompiledBinary);
+    }
+
+    #[test]
+    fn ocsf_events() {
+        let event =
+            "{\"class_uid\":3002,\"category_uid\":3,\"time\":1712131200000,\"metadata\":{\"version\":\"1.1.0\"}}\n";
+        assert!(sniff(event.as_bytes(), None).ocsf);
+        assert!(!sniff(b"{\"class_uid\":3002,\"time\":1}", None).ocsf);
+        assert!(!sniff(b"class_uid category_uid time metadata", None).ocsf);
     }
 
     #[test]

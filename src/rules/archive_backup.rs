@@ -41,10 +41,12 @@ pub const BLOB: Option<BlobCheck> = Some(check);
 /// What `pushgate explain` prints.
 pub const DOC: RuleDoc = RuleDoc {
     id: RuleId::ArchiveBackup,
-    summary: "An archive (tar, gzip, zip, 7z, rar, xz, zstd, bzip2, lz4) that is a backup, or that is large.",
+    summary: "An archive (tar, gzip, zip, 7z, rar, xz, zstd, bzip2, lz4, a backup plugin's `.wpress`) that is a \
+              backup, or that is large.",
     why: "Archives are opaque to git: every new one is stored whole, none can be diffed or merged, and \
           backups made on a schedule pile up in history forever.",
-    signals: "The archive format from the content. Reported at `level` when the path holds one of `words` \
+    signals: "The archive format from the content (a backup plugin's archive without a magic, `.wpress`, by \
+              its extension when the content is binary). Reported at `level` when the path holds one of `words` \
               (backup, bak, dump, snapshot, ...) or the file name carries a date stamp; at `large_level` \
               when the archive is at least `large_size`; small archives such as test fixtures are not reported.",
     fix: "An archive named or dated as a backup: delete it, add its path to .gitignore, and keep backups in \
@@ -52,10 +54,24 @@ pub const DOC: RuleDoc = RuleDoc {
           or in artifact storage, or track it with Git LFS. Remove the file from the unpushed commits.",
 };
 
+/// Archive formats of backup and migration plugins that have no magic of their own, by
+/// extension (the content must be binary): All-in-One WP Migration's `.wpress`.
+const PLUGIN_ARCHIVES: &[(&str, &str)] = &[("wpress", "All-in-One WP Migration archive")];
+
+/// The archive format of `blob`: by content, else a plugin's archive by its extension.
+fn archive_format(blob: &Candidate) -> Option<&'static str> {
+    if let Some(format) = blob.format() {
+        return (format.class() == FormatClass::Archive).then(|| format.name());
+    }
+    let ext = super::paths::extension(blob.name())?;
+    let (_, name) = PLUGIN_ARCHIVES.iter().find(|(e, _)| *e == ext)?;
+    (blob.binary() == Some(true)).then_some(*name)
+}
+
 /// An archive named or dated as a backup, or a large one.
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
-    if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Archive)
+    if let Some(format) = archive_format(blob)
         && !super::paths::is_small_fixture(blob)
     {
         let rule = &rules.archive_backup;
@@ -63,7 +79,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         // A rotated log (`app-2024-05-01.log.gz`) carries a date but is the log rule's business.
         let dated = has_date_stamp(blob.name()) && !rules.log_file.paths.is_match(&blob.path);
         let base = |level, why: String| {
-            Hit::new(RuleId::ArchiveBackup, level, format!("{} {why}", format.name())).with("format", format.name())
+            Hit::new(RuleId::ArchiveBackup, level, format!("{format} {why}")).with("format", format)
         };
         if let Some(word) = word {
             out.push(base(rule.level.level(), format!("named as a backup (\"{word}\")")).with("word", word));

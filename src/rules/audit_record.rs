@@ -43,7 +43,8 @@ pub const DOC: RuleDoc = RuleDoc {
     why: "Audit trails must be kept for long periods and are generated at a steady, frequent cadence. Git \
           history is the wrong store: it grows without bound, cannot expire records, and is slow to query.",
     signals: "Audit file names (`paths`); JSON whose records carry `eventVersion`, `eventSource` and \
-              `eventName`; JSON-lines files where `min_timestamped_ratio` of the lines are objects with a \
+              `eventName`, or `class_uid`, `category_uid`, `time` and `metadata` (OCSF events, as audit-log \
+              services export them); JSON-lines files where `min_timestamped_ratio` of the lines are objects with a \
               timestamp field; `.evtx` and pcap content.",
     fix: "Stop committing the records: delete the file, add its path to .gitignore, and send new records to a \
           store that retains them (what to use instead). A small sample under a test directory is a fixture: \
@@ -69,6 +70,13 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     if sniff.cloudtrail {
         out.push(
             hit("cloud audit-log records (eventVersion, eventSource, eventName)".into())
+                .with("matched", "content"),
+        );
+        return;
+    }
+    if sniff.ocsf {
+        out.push(
+            hit("OCSF audit or security events (class_uid, category_uid, time, metadata)".into())
                 .with("matched", "content"),
         );
         return;

@@ -355,6 +355,15 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         }
     }
     analysis.engine_dirs = engines.into_iter().map(|(d, _)| d).collect();
+    for (dir, tool) in export_dirs(input) {
+        if analysis.engine_dirs.iter().any(|d| dir.starts_with(d.as_slice())) {
+            continue;
+        }
+        if let Some(subject) = export_subject(input, &dir, tool) {
+            analysis.subjects.push(subject);
+        }
+        analysis.engine_dirs.push(dir);
+    }
     let in_engine = |p: &BStr| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice()));
 
     let messages = JobMessages::of(input.model);
@@ -555,10 +564,161 @@ fn engine_dirs(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> Vec<(BSt
             found.push((prefix, engine));
         }
     }
+    found.extend(nested_engine_dirs(input));
     // A directory inside another engine directory is part of it.
     let dirs: Vec<BString> = found.iter().map(|(d, _)| d.clone()).collect();
     found.retain(|(d, _)| !dirs.iter().any(|o| o != d && d.starts_with(o.as_slice())));
     found
+}
+
+/// Engine directories whose layout spans subdirectories: Prometheus TSDB (blocks named by
+/// ULID holding `meta.json` and `index`, or the head's `chunks_head/` beside `wal/`) and
+/// InfluxDB (`data/<database>/<retention policy>/<shard>/*.tsm`), each the folder the server
+/// was given as its storage.
+fn nested_engine_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
+    let all: std::collections::BTreeSet<&BStr> = input
+        .model
+        .paths()
+        .map(|(_, p)| p)
+        .chain(input.touched.keys().map(|p| p.as_bstr()))
+        .collect();
+    let mut found: BTreeMap<BString, &'static str> = BTreeMap::new();
+    for path in &all {
+        let parts: Vec<&[u8]> = path.split_str("/").collect();
+        let n = parts.len();
+        let root = |up: usize| -> BString {
+            let mut r = BString::from(parts.get(..n.saturating_sub(up)).unwrap_or_default().join(&b"/"[..]));
+            if !r.is_empty() {
+                r.push(b'/');
+            }
+            r
+        };
+        let name = parts.last().copied().unwrap_or_default();
+        // Prometheus: `<root>/<ULID>/meta.json` beside `<root>/<ULID>/index`.
+        if n >= 2 && name == b"meta.json" && parts.get(n - 2).is_some_and(|d| is_ulid(d)) {
+            let block = root(1);
+            let mut index = block.clone();
+            index.extend_from_slice(b"index");
+            if all.contains(index.as_bstr()) {
+                found.insert(root(2), "Prometheus TSDB");
+            }
+        }
+        // Prometheus: the head's `<root>/chunks_head/NNNNNN` beside `<root>/wal/NNNNNNNN`.
+        if n >= 2 && parts.get(n - 2) == Some(&&b"chunks_head"[..]) && is_counter(name) {
+            let base = root(2);
+            let wal = all.iter().any(|p| {
+                p.strip_prefix(base.as_slice())
+                    .and_then(|rest| rest.strip_prefix(b"wal/"))
+                    .is_some_and(is_counter)
+            });
+            if wal {
+                found.insert(base, "Prometheus TSDB");
+            }
+        }
+        // InfluxDB: `<root>/data/<database>/<retention policy>/<shard>/*.tsm`.
+        if n >= 5
+            && name.ends_with(b".tsm")
+            && parts.get(n - 5) == Some(&&b"data"[..])
+            && parts.get(n - 2).is_some_and(|d| is_counter(d))
+        {
+            found.insert(root(5), "InfluxDB");
+        }
+    }
+    found.into_iter().filter(|(d, _)| !d.is_empty()).collect()
+}
+
+/// A ULID as Prometheus names its blocks: 26 characters of Crockford's base 32.
+fn is_ulid(name: &[u8]) -> bool {
+    name.len() == 26
+        && name
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !matches!(b, b'I' | b'L' | b'O' | b'U')))
+}
+
+/// A segment or shard number: digits only.
+fn is_counter(name: &[u8]) -> bool {
+    !name.is_empty() && name.iter().all(u8::is_ascii_digit)
+}
+
+/// Folders a development tool exports its database into and rewrites whenever it stops: the
+/// Firebase emulator's `--export-on-exit` folder (`firebase-export-metadata.json` at its top,
+/// each service's export beneath).
+fn export_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
+    let mut found: std::collections::BTreeSet<BString> = std::collections::BTreeSet::new();
+    let all = input
+        .model
+        .paths()
+        .map(|(_, p)| p)
+        .chain(input.touched.keys().map(|p| p.as_bstr()));
+    for path in all {
+        let (dir, name) = crate::walk::split_path(path);
+        if name == "firebase-export-metadata.json" && !dir.is_empty() && !paths::in_test_dir(path) {
+            found.insert(with_slash(dir));
+        }
+    }
+    found.into_iter().map(|d| (d, "Firebase emulator")).collect()
+}
+
+/// A tool's export folder rewritten often enough to be churn: every commit that changed a
+/// file there counts (the tool wrote it, whoever committed), as `data-churn` counts a job's.
+fn export_subject(input: &Input<'_, '_>, dir: &BString, tool: &str) -> Option<Subject> {
+    let rule = &input.policy.rules.data_churn;
+    if rule.level.is_off() {
+        return None;
+    }
+    let members: Vec<BString> = input
+        .model
+        .paths()
+        .map(|(_, p)| p)
+        .chain(input.touched.keys().map(|p| p.as_bstr()))
+        .filter(|p| p.starts_with(dir.as_slice()))
+        .map(ToOwned::to_owned)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let commits: Vec<u32> = input
+        .model
+        .paths()
+        .filter(|(_, p)| p.starts_with(dir.as_slice()))
+        .flat_map(|(i, _)| {
+            input
+                .model
+                .changes_of(i)
+                .filter(|c| c.blob.is_some())
+                .map(|c| c.commit)
+                .collect::<Vec<_>>()
+        })
+        .collect::<std::collections::BTreeSet<u32>>()
+        .into_iter()
+        .collect();
+    let times: Vec<i64> = commits
+        .iter()
+        .filter_map(|&c| input.model.commit(c).map(|k| k.time))
+        .collect();
+    if !super::data_churn::holds(rule, &times) {
+        return None;
+    }
+    let job = JobFacts::of(input, &commits, rule.window_days);
+    let mut hit = Hit::new(
+        RuleId::DataChurn,
+        rule.level.level(),
+        format!(
+            "a {tool} export of its database, rewritten at every stop: {} files; {}",
+            members.len(),
+            job.describe()
+        ),
+    )
+    .with("subject", "export")
+    .with("tool", tool)
+    .with("files", members.len());
+    job.evidence(&mut hit);
+    hit.pattern = Some(Pattern::Database);
+    Some(Subject {
+        hit,
+        representative: representative(input, members.iter().map(|m| m.as_bstr())),
+        path: dir.clone(),
+        members,
+    })
 }
 
 fn with_slash(dir: &BStr) -> BString {
@@ -1040,8 +1200,9 @@ fn companions(
         // Text written with a job is its log when each run extends it.
         let mut kind = kind;
         if kind == Kind::Rendered && pattern == Pattern::AuditTrail {
+            let messages = JobMessages::of(model);
             let steps: BTreeMap<u32, (Kind, Vec<Step>)> =
-                members.iter().map(|&i| (i, (kind, steps_of(input, i)))).collect();
+                members.iter().map(|&i| (i, (kind, steps_of(input, &messages, i)))).collect();
             if member_appends(input, &steps, &members)?.is_some() {
                 kind = Kind::Log;
             }
@@ -1123,7 +1284,7 @@ fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
 }
 
 /// The steps of path `i`, as [`analyze`] makes them.
-fn steps_of(input: &Input<'_, '_>, i: u32) -> Vec<Step> {
+fn steps_of(input: &Input<'_, '_>, messages: &JobMessages, i: u32) -> Vec<Step> {
     input
         .model
         .changes_of(i)
@@ -1133,6 +1294,7 @@ fn steps_of(input: &Input<'_, '_>, i: u32) -> Vec<Step> {
                 commit: c.commit,
                 time: commit.time,
                 machine: input.model.jobs.writes(c.commit),
+                recurring: messages.carries(input.model, commit),
                 blob: c.blob,
                 previous: c.previous,
             })
@@ -1647,6 +1809,15 @@ mod tests {
         assert_eq!(fold_digits(b"backup2016101412.tgz"), "backup#.tgz");
         assert_eq!(fold_digits(b"db/000123.ldb"), "db/#.ldb");
         assert_eq!(fold_digits(b"shop.sql"), "shop.sql");
+    }
+
+    #[test]
+    fn block_and_shard_names() {
+        assert!(is_ulid(b"01HYSVGZJH15J6XE99PAYY2YY1"));
+        assert!(!is_ulid(b"01hysvgzjh15j6xe99payy2yy1"));
+        assert!(!is_ulid(b"01HYSVGZJH15J6XE99PAYY2YYL"));
+        assert!(!is_ulid(b"dashboards"));
+        assert!(is_counter(b"00000001") && !is_counter(b"") && !is_counter(b"autogen"));
     }
 
     #[test]

@@ -28,8 +28,13 @@ pub struct Settings {
     pub exclude: Globs,
     /// Level for generated sources.
     pub source_level: Setting,
+    /// Level for memory dumps of crashed processes (ELF core files, minidumps).
+    pub dump_level: Setting,
     /// Build output names.
     pub build_paths: Globs,
+    /// Names of what tools write on every run (test recordings, tool caches): reported at
+    /// `level` from the first commit.
+    pub output_paths: Globs,
     /// Generated source names.
     pub source_paths: Globs,
 }
@@ -45,7 +50,10 @@ pub const DOC: RuleDoc = RuleDoc {
           reads; compiled binaries cannot be reviewed or diffed.",
     signals: "Build output names (`build_paths`: `node_modules/`, `dist/`, `target/`, `*.min.js`, `*.map`, \
               `*.o`, `*.class`, `*.pyc`, coverage and test reports) and compiled-binary content (ELF, PE, \
-              Mach-O, Java class, Python bytecode) at `level`; generated sources (`source_paths`, a \
+              Mach-O, Java class, Python bytecode, `perf record` output) at `level`; what tools write on \
+              every run (`output_paths`: test-run videos and screenshots, build-tool caches) at `level` from \
+              the first commit; memory dumps of crashed processes (ELF core files, minidumps, by content) at \
+              `dump_level`, since they can hold anything the process had in memory; generated sources (`source_paths`, a \
               \"DO NOT EDIT\" or \"@generated\" header, the `linguist-generated` attribute) at `source_level`, \
               since many teams commit generated code on purpose.",
     fix: "Add the output to .gitignore, build it in CI, and publish artifacts to a package registry or \
@@ -62,7 +70,16 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let hit = |level, what: &str, how: &str| {
         Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with("matched", how.to_owned())
     };
-    if rule.build_paths.is_match(&blob.path) {
+    if let Some(format) = blob.format().filter(|f| f.is_memory_dump()) {
+        let level = if is_small_fixture(blob) {
+            Level::Info
+        } else {
+            rule.dump_level.level()
+        };
+        out.push(hit(level, &format!("memory dump of a crashed process: {}", format.name()), "content").with("format", format.name()));
+    } else if rule.output_paths.is_match(&blob.path) {
+        out.push(hit(rule.level.level(), "tool output written on every run (name)", "name").with("tool_output", true));
+    } else if rule.build_paths.is_match(&blob.path) {
         // A name alone (a vendored `*.min.js` committed once) is worth knowing; a build that
         // keeps rewriting it is worth a warning, which the history decides.
         out.push(hit(Level::Info, "build output (name)", "name").with("build_output", true));
@@ -72,7 +89,8 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         } else {
             rule.level.level()
         };
-        out.push(hit(level, &format!("compiled binary: {}", format.name()), "content").with("format", format.name()));
+        let what = if format == Format::PerfData { "profiler output" } else { "compiled binary" };
+        out.push(hit(level, &format!("{what}: {}", format.name()), "content").with("format", format.name()));
     } else if rule.source_level.is_off() {
     } else if blob.attrs.generated {
         out.push(hit(
