@@ -1065,6 +1065,8 @@ fn companions(
     engine_dirs: &[BString],
 ) -> Result<Vec<Subject>, RepoError> {
     let model = input.model;
+    // A job's writes carry its messages: a person's free text under its identity is not one.
+    let messages = JobMessages::of(model);
     let index: HashMap<&BStr, u32> = model.paths().map(|(i, p)| (p, i)).collect();
     let covered: HashSet<&BStr> = subjects
         .iter()
@@ -1156,7 +1158,7 @@ fn companions(
                         model.jobs.writes(**c)
                             && model
                                 .commit(**c)
-                                .is_some_and(|k| a.job_identities.contains(&k.identity))
+                                .is_some_and(|k| a.job_identities.contains(&k.identity) && messages.carries(model, k))
                     })
                     .count()
                     * 10
@@ -1200,9 +1202,10 @@ fn companions(
         // Text written with a job is its log when each run extends it.
         let mut kind = kind;
         if kind == Kind::Rendered && pattern == Pattern::AuditTrail {
-            let messages = JobMessages::of(model);
-            let steps: BTreeMap<u32, (Kind, Vec<Step>)> =
-                members.iter().map(|&i| (i, (kind, steps_of(input, &messages, i)))).collect();
+            let steps: BTreeMap<u32, (Kind, Vec<Step>)> = members
+                .iter()
+                .map(|&i| (i, (kind, steps_of(input, &messages, i))))
+                .collect();
             if member_appends(input, &steps, &members)?.is_some() {
                 kind = Kind::Log;
             }
