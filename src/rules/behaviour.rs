@@ -1315,7 +1315,7 @@ fn copy_name(name: &BStr) -> bool {
 }
 
 /// Whether `path` is a copy kept in a backup folder, by its name alone: the history decides
-/// whether it is a backup kept in git ([`backup_copies`]), so it stays in scope whatever its
+/// whether it is a backup kept in git (the backup-copies subject below), so it stays in scope whatever its
 /// content says (an archive's blobs may be absent, a schema-only dump is no dump by content).
 pub fn kept_copy(policy: &PolicyFile, path: &BStr) -> bool {
     let rule = &policy.rules.backup_file;
