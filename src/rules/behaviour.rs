@@ -1036,6 +1036,10 @@ struct Anchor {
     by_hand: bool,
     commits: HashSet<u32>,
     job_identities: HashSet<u32>,
+    /// The message templates of the subject's job writes.
+    job_templates: HashSet<u32>,
+    /// The file names of the subject's members.
+    names: HashSet<BString>,
 }
 
 /// Files a subject's writer rewrites beside it, whatever their names: a log the run writes
@@ -1083,11 +1087,24 @@ fn companions(
         c
     };
     let anchor_of = |path: BString, pattern: Pattern, members: &mut dyn Iterator<Item = u32>| {
-        let commits: HashSet<u32> = members.flat_map(|i| model.changes_of(i).map(|c| c.commit)).collect();
+        let members: Vec<u32> = members.collect();
+        let names = members
+            .iter()
+            .map(|&i| crate::walk::split_path(model.path(i)).1.to_owned())
+            .collect();
+        let commits: HashSet<u32> = members
+            .iter()
+            .flat_map(|&i| model.changes_of(i).map(|c| c.commit))
+            .collect();
         let job_identities = commits
             .iter()
             .filter(|c| model.jobs.writes(**c))
             .filter_map(|c| model.commit(*c).map(|k| k.identity))
+            .collect();
+        let job_templates = commits
+            .iter()
+            .filter(|c| model.jobs.writes(**c))
+            .filter_map(|c| model.commit(*c).map(|k| k.template))
             .collect();
         Anchor {
             path,
@@ -1095,6 +1112,8 @@ fn companions(
             by_hand: false,
             commits,
             job_identities,
+            job_templates,
+            names,
         }
     };
     let mut anchors: Vec<Anchor> = Vec::new();
@@ -1147,6 +1166,7 @@ fn companions(
             .iter()
             .filter_map(|c| model.commit(*c).map(|k| k.time))
             .collect();
+        let first = times.iter().copied().min().unwrap_or(i64::MIN);
         let found = anchors.iter().enumerate().find_map(|(k, a)| {
             let shared = commits.iter().filter(|c| a.commits.contains(c)).count();
             let together = shared * 10 >= n * 9 && shared * 2 >= a.commits.len() && (data || !a.by_hand);
@@ -1163,7 +1183,23 @@ fn companions(
                     .count()
                     * 10
                     >= n * 9
-                && super::machine_cadence::holds(&input.policy.rules.machine_cadence, &times);
+                && (super::machine_cadence::holds(&input.policy.rules.machine_cadence, &times)
+                    // The same file as the subject's, written by runs of the subject's own
+                    // message in at least half of its runs since the file appeared (a site a
+                    // monitor started watching late): too young to show a cadence of its own,
+                    // the job's all the same.
+                    || a.names.contains(name)
+                        && commits.len() * 2
+                            >= a.commits
+                                .iter()
+                                .filter(|c| model.commit(**c).is_some_and(|k| k.time >= first))
+                                .count()
+                        && commits
+                        .iter()
+                        .filter(|c| model.commit(**c).is_some_and(|k| a.job_templates.contains(&k.template)))
+                        .count()
+                        * 10
+                        >= n * 9);
             (together || by_job).then_some((k, shared))
         });
         let Some((k, shared)) = found else {

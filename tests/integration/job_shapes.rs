@@ -138,3 +138,34 @@ fn people_beside_a_job_stay_quiet() {
         }
     }
 }
+
+#[test]
+fn a_site_a_monitor_starts_watching_late_is_its_job_at_once() {
+    let repo = fixture("late_site");
+    let (_, report) = audit_json(&repo, &[]);
+    // Eight runs are too few for a cadence of its own: the same runs, under the same
+    // message, make it the monitor's output like the folders it has drawn for months.
+    let late = finding(&report, "machine-cadence", "charts/shop-landing/*");
+    assert_eq!(late["level"], "warn", "{report:#}");
+    assert_eq!(members(late).len(), 3, "{late:#}");
+    // People's files stay out.
+    for (_, path, _) in loud(&report) {
+        assert!(
+            !path.starts_with("monitor.yml") && !path.starts_with("README"),
+            "{report:#}"
+        );
+    }
+    // The push of the newest run is told the same.
+    let newest = crate::util::git(&repo, &["rev-parse", "main"]);
+    let server = crate::hooks::Server::seeded("late_site", &format!("{newest}~1"));
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&[&format!("{newest}:refs/heads/main")]);
+    let lines = crate::hooks::finding_lines(&r);
+    let text = crate::hooks::remote_text(&r);
+    assert!(
+        lines.iter().any(|l| l.starts_with("warn ")
+            && l.split_whitespace().any(|w| w == "charts/shop-landing/*")
+            && l.split_whitespace().any(|w| w == "machine-cadence")),
+        "{text}"
+    );
+}
