@@ -434,10 +434,9 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
             .push(i);
     }
     for ((dir, ext, kind), members) in roles {
-        // Only subjects with a member in scope are reported: the others are not worked out.
-        if !members.iter().any(|i| input.touched.contains_key(input.model.path(*i))) {
-            continue;
-        }
+        // Subjects with no member in scope are worked out too (the model holds only the
+        // folders the scope can reach): files the same job writes beside them, a site a
+        // monitor starts watching late, are theirs. They are not reported.
         if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
             analysis.subjects.push(subject);
         }
