@@ -1508,7 +1508,7 @@ fn job_subject(
     let times: Vec<i64> = commits.iter().map(|c| c.1).collect();
     let mut kind = kind;
     let mut appends = None;
-    if !one_job(input, commits.iter().map(|c| c.0)) {
+    if !one_job(input, commits.iter().map(|c| c.0)) || !the_job_writes_most(steps, members) {
         return Ok(None);
     }
     if !holds(&times) {
@@ -1596,6 +1596,23 @@ fn written_once(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bo
 /// Whether `commits` come from one job: a job commits under one or two identities (a bot and
 /// the owner who runs it by hand), while a family of messages that many people write (`Update
 /// README.md`) is spread over many.
+/// Whether jobs made at least a third of the commits that change `members`: files people
+/// keep editing, with now and then a commit under one of their own terse messages (a
+/// maintainer's hundreds of `refactor`s touching the README and the task list among their
+/// source), are theirs, however regular those few commits look. A job's output is mostly
+/// the job's.
+fn the_job_writes_most(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bool {
+    let mut changes: Vec<(u32, bool)> = members
+        .iter()
+        .filter_map(|i| steps.get(i))
+        .flat_map(|(_, list)| list.iter().filter(|s| s.blob.is_some()).map(|s| (s.commit, s.machine)))
+        .collect();
+    changes.sort_unstable();
+    changes.dedup_by_key(|c| c.0);
+    let machine = changes.iter().filter(|c| c.1).count();
+    machine * 3 >= changes.len()
+}
+
 fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
     let mut identities: Vec<u32> = commits
         .filter_map(|c| input.model.commit(c))

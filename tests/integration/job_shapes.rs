@@ -169,3 +169,35 @@ fn a_site_a_monitor_starts_watching_late_is_its_job_at_once() {
         "{text}"
     );
 }
+
+#[test]
+fn a_maintainers_terse_commits_to_their_own_pages_are_no_job() {
+    let repo = fixture("terse_maintainer");
+    let (_, report) = audit_json(&repo, &[]);
+    // A month of daily `refactor`s that keep the task list current is regular, terse and one
+    // identity's; the pages are people's all the same: most of their changes are free text.
+    assert!(loud(&report).is_empty(), "{report:#}");
+    // The push of the newest `refactor` that touched the task list is told the same.
+    let newest = crate::util::git(
+        &repo,
+        &[
+            "log",
+            "-1",
+            "--format=%H",
+            "--grep=^refactor$",
+            "main",
+            "--",
+            "tasks.md",
+        ],
+    );
+    let server = crate::hooks::Server::seeded("terse_maintainer", &format!("{newest}~1"));
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&[&format!("{newest}:refs/heads/main")]);
+    let text = crate::hooks::remote_text(&r);
+    assert_eq!(r.code, 0, "{text}");
+    let lines = crate::hooks::finding_lines(&r);
+    assert!(
+        !lines.iter().any(|l| l.starts_with("warn ") || l.starts_with("deny ")),
+        "{text}"
+    );
+}
