@@ -358,6 +358,74 @@ const GATE_COMMITS: u32 = 64;
 /// Ranges of at most this many commits are gated; longer ones read the whole window.
 const FRESH_GATED: usize = 16;
 
+/// A set of commits of one model, by index: a bit each.
+#[derive(Debug, Clone, Default)]
+pub struct CommitSet {
+    bits: Vec<u64>,
+    /// Commits `0..commits` can be held.
+    commits: usize,
+}
+
+impl CommitSet {
+    /// An empty set for the commits of `model`.
+    pub fn of(model: &Model<'_>) -> Self {
+        Self::new(model.facts.commits.len())
+    }
+
+    /// An empty set for commits `0..commits`.
+    pub fn new(commits: usize) -> Self {
+        CommitSet {
+            bits: vec![0; commits.div_ceil(64)],
+            commits,
+        }
+    }
+
+    /// Add commit `i`; whether it was new.
+    pub fn insert(&mut self, i: u32) -> bool {
+        let bit = 1u64 << (i % 64);
+        if i as usize >= self.commits {
+            return false;
+        }
+        match self.bits.get_mut(i as usize / 64) {
+            Some(word) if *word & bit == 0 => {
+                *word |= bit;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether commit `i` is in the set.
+    pub fn contains(&self, i: u32) -> bool {
+        self.bits.get(i as usize / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// How many commits the set holds.
+    pub fn len(&self) -> usize {
+        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|w| *w == 0)
+    }
+
+    /// The commits, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.bits.iter().enumerate().flat_map(|(k, &word)| {
+            let base = u32::try_from(k * 64).unwrap_or(u32::MAX);
+            let mut w = word;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros();
+                    w &= w - 1;
+                    base.saturating_add(bit)
+                })
+            })
+        })
+    }
+}
+
 /// What a look-back window needs to read: the directories that can hold a subject of the
 /// paths in scope, and whether a large file's versions must be counted.
 #[derive(Debug, Default)]
@@ -649,5 +717,19 @@ mod tests {
         let burst: Vec<i64> = (0..20).map(|i| i * 60).chain([400 * DAY]).collect();
         assert_eq!(busiest(&burst, 30 * DAY), (20, 1));
         assert_eq!(busiest(&[], DAY), (0, 0));
+    }
+
+    #[test]
+    fn a_commit_set_holds_each_commit_once_in_index_order() {
+        let mut set = CommitSet::new(130);
+        assert!(set.is_empty());
+        for i in [129, 0, 64, 63, 64, 7] {
+            set.insert(i);
+        }
+        assert!(!set.insert(129), "already there");
+        assert!(!set.insert(130), "outside the model");
+        assert_eq!(set.len(), 5);
+        assert!(set.contains(63) && set.contains(64) && !set.contains(65) && !set.contains(500));
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 7, 63, 64, 129]);
     }
 }

@@ -433,19 +433,38 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
             .or_default()
             .push(i);
     }
+    let mut untouched = Vec::new();
     for ((dir, ext, kind), members) in roles {
-        // Subjects with no member in scope are worked out too (the model holds only the
-        // folders the scope can reach): files the same job writes beside them, a site a
-        // monitor starts watching late, are theirs. They are not reported.
-        if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
+        if !members.iter().any(|i| input.touched.contains_key(input.model.path(*i))) {
+            untouched.push((dir, ext, kind, members));
+        } else if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
             analysis.subjects.push(subject);
         }
     }
-    let companions = companions(input, &kinds, &analysis.subjects, &analysis.engine_dirs)?;
-    analysis.subjects.extend(companions);
-    analysis
+    // Files written beside a subject and copies kept are reported only through a path in
+    // scope that no subject holds: without one there is nothing more to find. With one, the
+    // subjects with no member in scope are worked out too (the model holds only the folders
+    // the scope can reach), as what it may be written with: a site a monitor starts watching
+    // late is the job's like the folders it has drawn for months. They are not reported.
+    let held: HashSet<&BStr> = analysis
         .subjects
-        .extend(backup_copies(input, &kinds, &analysis.subjects));
+        .iter()
+        .flat_map(|s| s.members.iter().map(|m| m.as_bstr()))
+        .collect();
+    let loose = input.touched.keys().any(|p| !held.contains(p.as_bstr()));
+    drop(held);
+    if loose {
+        for (dir, ext, kind, members) in untouched {
+            if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
+                analysis.subjects.push(subject);
+            }
+        }
+        let companions = companions(input, &kinds, &analysis.subjects, &analysis.engine_dirs)?;
+        analysis.subjects.extend(companions);
+        analysis
+            .subjects
+            .extend(backup_copies(input, &kinds, &analysis.subjects));
+    }
     // Only subjects with a member in scope are reported.
     analysis.subjects.retain(|s| s.representative.is_some());
     Ok(analysis)
@@ -1033,7 +1052,7 @@ struct Anchor {
     pattern: Pattern,
     /// A database file people recommit, not a job's subject: only data goes with it.
     by_hand: bool,
-    commits: HashSet<u32>,
+    commits: crate::history::CommitSet,
     job_identities: HashSet<u32>,
     /// The message templates of the subject's job writes.
     job_templates: HashSet<u32>,
@@ -1091,20 +1110,17 @@ fn companions(
             .iter()
             .map(|&i| crate::walk::split_path(model.path(i)).1.to_owned())
             .collect();
-        let commits: HashSet<u32> = members
-            .iter()
-            .flat_map(|&i| model.changes_of(i).map(|c| c.commit))
-            .collect();
-        let job_identities = commits
-            .iter()
-            .filter(|c| model.jobs.writes(**c))
-            .filter_map(|c| model.commit(*c).map(|k| k.identity))
-            .collect();
-        let job_templates = commits
-            .iter()
-            .filter(|c| model.jobs.writes(**c))
-            .filter_map(|c| model.commit(*c).map(|k| k.template))
-            .collect();
+        let mut commits = crate::history::CommitSet::of(model);
+        let (mut job_identities, mut job_templates) = (HashSet::new(), HashSet::new());
+        for c in members.iter().flat_map(|&i| model.changes_of(i).map(|c| c.commit)) {
+            if commits.insert(c)
+                && model.jobs.writes(c)
+                && let Some(k) = model.commit(c)
+            {
+                job_identities.insert(k.identity);
+                job_templates.insert(k.template);
+            }
+        }
         Anchor {
             path,
             pattern,
@@ -1115,6 +1131,32 @@ fn companions(
             names,
         }
     };
+    // Only a folder holding a path in scope that no subject holds can give a companion that
+    // is reported: the files of the others are not worked out.
+    let loose: HashSet<&BStr> = input
+        .touched
+        .keys()
+        .filter(|p| !covered.contains(p.as_bstr()))
+        .map(|p| crate::walk::split_path(p.as_bstr()).0)
+        .collect();
+    let candidates: Vec<(u32, &BStr)> = model
+        .paths()
+        .filter(|(_, path)| {
+            let (dir, name) = crate::walk::split_path(path);
+            loose.contains(dir)
+                && !(covered.contains(path)
+                    || engine_dirs.iter().any(|d| path.starts_with(d.as_slice()))
+                    || paths::in_test_dir(path)
+                    || paths::is_lockfile(name)
+                    || paths::is_tool_config(path)
+                    || paths::is_release_notes(path)
+                    || paths::is_manifest(name)
+                    || paths::is_translation(path))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut anchors: Vec<Anchor> = Vec::new();
     for subject in subjects.iter().filter(|s| s.hit.level > Level::Info) {
         let pattern = subject.hit.pattern.unwrap_or(Pattern::Database);
@@ -1141,18 +1183,9 @@ fn companions(
     // commits and in all.
     type Group = (Kind, Vec<u32>, usize, usize);
     let mut groups: BTreeMap<(usize, BString, Pattern), Group> = BTreeMap::new();
-    for (i, path) in model.paths() {
+    for (i, path) in candidates {
         let name = crate::walk::split_path(path).1;
-        if covered.contains(path)
-            || engine_dirs.iter().any(|d| path.starts_with(d.as_slice()))
-            || paths::in_test_dir(path)
-            || paths::is_lockfile(name)
-            || paths::is_tool_config(path)
-            || paths::is_release_notes(path)
-            || paths::is_manifest(name)
-            || paths::is_translation(path)
-            || anchors.iter().any(|a| a.path == path)
-        {
+        if anchors.iter().any(|a| a.path == path) {
             continue;
         }
         let commits = blob_commits(i);
@@ -1167,7 +1200,7 @@ fn companions(
             .collect();
         let first = times.iter().copied().min().unwrap_or(i64::MIN);
         let found = anchors.iter().enumerate().find_map(|(k, a)| {
-            let shared = commits.iter().filter(|c| a.commits.contains(c)).count();
+            let shared = commits.iter().filter(|c| a.commits.contains(**c)).count();
             let together = shared * 10 >= n * 9 && shared * 2 >= a.commits.len() && (data || !a.by_hand);
             // Runs of its own: the job's identity, at the job's cadence.
             let by_job = !a.by_hand
@@ -1191,7 +1224,7 @@ fn companions(
                         && commits.len() * 2
                             >= a.commits
                                 .iter()
-                                .filter(|c| model.commit(**c).is_some_and(|k| k.time >= first))
+                                .filter(|c| model.commit(*c).is_some_and(|k| k.time >= first))
                                 .count()
                         && commits
                         .iter()
@@ -1479,7 +1512,9 @@ fn job_subject(
     if level.is_off() || kind == Kind::Binary {
         return Ok(None);
     }
-    // The job's writes: (author time, identity, order), and each one's (commit, time).
+    // The job's writes, a commit once however many members it writes: (author time,
+    // identity, order), and each one's (commit, time).
+    let mut seen = crate::history::CommitSet::of(input.model);
     let mut writes: Vec<(i64, u32, u32)> = Vec::new();
     let mut written: Vec<(u32, i64)> = Vec::new();
     for i in members {
@@ -1488,6 +1523,9 @@ fn job_subject(
                 let Some(c) = input.model.commit(s.commit) else {
                     continue;
                 };
+                if !seen.insert(s.commit) {
+                    continue;
+                }
                 let order = u32::try_from(written.len()).unwrap_or(u32::MAX);
                 writes.push((c.authored, c.identity, order));
                 written.push((s.commit, s.time));
@@ -1504,11 +1542,10 @@ fn job_subject(
         .filter_map(|(_, _, order)| written.get(order as usize).copied())
         .collect();
     commits.sort_unstable();
-    commits.dedup_by_key(|c| c.0);
     let times: Vec<i64> = commits.iter().map(|c| c.1).collect();
     let mut kind = kind;
     let mut appends = None;
-    if !one_job(input, commits.iter().map(|c| c.0)) || !the_job_writes_most(steps, members) {
+    if !one_job(input, commits.iter().map(|c| c.0)) || !the_job_writes_most(input.model, steps, members) {
         return Ok(None);
     }
     if !holds(&times) {
@@ -1601,16 +1638,19 @@ fn written_once(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bo
 /// maintainer's hundreds of `refactor`s touching the README and the task list among their
 /// source), are theirs, however regular those few commits look. A job's output is mostly
 /// the job's.
-fn the_job_writes_most(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bool {
-    let mut changes: Vec<(u32, bool)> = members
-        .iter()
-        .filter_map(|i| steps.get(i))
-        .flat_map(|(_, list)| list.iter().filter(|s| s.blob.is_some()).map(|s| (s.commit, s.machine)))
-        .collect();
-    changes.sort_unstable();
-    changes.dedup_by_key(|c| c.0);
-    let machine = changes.iter().filter(|c| c.1).count();
-    machine * 3 >= changes.len()
+fn the_job_writes_most(model: &Model<'_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bool {
+    let (mut all, mut machine) = (
+        crate::history::CommitSet::of(model),
+        crate::history::CommitSet::of(model),
+    );
+    for (_, list) in members.iter().filter_map(|i| steps.get(i)) {
+        for s in list.iter().filter(|s| s.blob.is_some()) {
+            if all.insert(s.commit) && s.machine {
+                machine.insert(s.commit);
+            }
+        }
+    }
+    machine.len() * 3 >= all.len()
 }
 
 fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
