@@ -146,6 +146,12 @@ impl pushgate::progress::Progress for Bars {
     /// The phase after the walk: `steps` steps under `prefix`, the first one `message`.
     fn steps(&self, prefix: &str, steps: u64, message: &str) {
         if let Some(bars) = &self.bars {
+            // The walk is over: show its tally, however short it was beside the redraw interval.
+            if bars.steps.get().is_none() {
+                for bar in [&bars.commits, &bars.blobs, &bars.bytes] {
+                    bar.force_draw();
+                }
+            }
             let bar = bars.steps.get_or_init(|| {
                 let bar = bars.multi.add(ProgressBar::new(steps).with_style(style(STEPS)));
                 bar.enable_steady_tick(Duration::from_millis(200));
