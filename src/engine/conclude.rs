@@ -228,6 +228,9 @@ fn apply_behaviour(
         }
     }
     rules::database_file::settle_removed(input, findings);
+    rules::generated_artifact::settle_removed(input, findings);
+    rules::large_blob::settle_removed(input, findings);
+    rules::large_blob::settle(input, findings);
     // An engine's files are its data directory, not files of their own (sizes aside).
     findings.retain(|f| {
         f.pattern == crate::outcome::Pattern::LargeChurn

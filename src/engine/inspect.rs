@@ -283,7 +283,14 @@ impl<'a> Inspector<'a> {
             self.findings.push(to_finding(hit, self.policy, Some(&new)));
         }
         if new.kind.is_some()
-            || size.is_some_and(|s| s >= file.rules.churning_blob.min_size.0)
+            || size.is_some_and(|s| {
+                s >= file
+                    .rules
+                    .churning_blob
+                    .min_size
+                    .0
+                    .min(file.rules.large_blob.warn_size.0)
+            })
             || behaviour::kept_copy(file, new.path.as_bstr())
         {
             match self.touched.get_mut(&new.path) {

@@ -86,9 +86,6 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     }
 }
 
-/// Versions up to which a database file that history then removed was never used as one.
-const ONE_OFF_VERSIONS: usize = 2;
-
 /// History already fixed: a database file committed once or twice (a benchmark's fixture, a
 /// file added by mistake) and then deleted was never rewritten in git, so git was never its
 /// store; what is left is a cost in history, which the audit's fix plan removes. Its finding is
@@ -97,40 +94,12 @@ const ONE_OFF_VERSIONS: usize = 2;
 /// a database rewritten more often, added again after the deletion, or written by a job (a
 /// dated copy a backup job adds and then moves) keeps its level.
 pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
-    use gix::bstr::ByteSlice;
-    for f in findings.iter_mut().filter(|f| {
-        f.rule == RuleId::DatabaseFile
-            && f.level > crate::outcome::Level::Info
-            && f.paths.is_empty()
-            && f.evidence.get("matched").and_then(|m| m.as_str()) == Some("content")
-    }) {
-        let Some(i) = f.path.as_ref().and_then(|p| input.model.path_index(p.as_bstr())) else {
-            continue;
-        };
-        let mut versions: Vec<u32> = Vec::new();
-        let mut last: Option<((i64, u32), bool)> = None;
-        let mut by_job = false;
-        for c in input.model.changes_of(i) {
-            by_job |= input.model.jobs.writes(c.commit);
-            versions.extend(c.blob);
-            let when = (input.model.commit(c.commit).map_or(0, |m| m.time), c.commit);
-            if last.is_none_or(|(w, _)| when >= w) {
-                last = Some((when, c.blob.is_none()));
-            }
-        }
-        versions.sort_unstable();
-        versions.dedup();
-        if by_job || versions.is_empty() || versions.len() > ONE_OFF_VERSIONS || !last.is_some_and(|(_, deleted)| deleted) {
-            continue;
-        }
-        f.level = crate::outcome::Level::Info;
-        f.evidence.insert("removed".into(), true.into());
-        f.message = format!(
-            "{} (committed {}, then deleted: a cost in history, not a database kept in git)",
-            f.message,
-            if versions.len() == 1 { "once" } else { "twice" }
-        );
-    }
+    super::settle_removed(
+        input,
+        findings,
+        |f| f.rule == RuleId::DatabaseFile && f.evidence.get("matched").and_then(|m| m.as_str()) == Some("content"),
+        "a database kept in git",
+    );
 }
 
 super::settings::plain_settings!(Settings);

@@ -90,7 +90,11 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
             rule.level.level()
         };
         let what = if format == Format::PerfData { "profiler output" } else { "compiled binary" };
-        out.push(hit(level, &format!("{what}: {}", format.name()), "content").with("format", format.name()));
+        out.push(
+            hit(level, &format!("{what}: {}", format.name()), "content")
+                .with("format", format.name())
+                .with("compiled", true),
+        );
     } else if rule.source_level.is_off() {
     } else if blob.attrs.generated {
         out.push(hit(
@@ -107,6 +111,21 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
             "content",
         ));
     }
+}
+
+/// History already fixed: a compiled binary people committed once or twice and then deleted
+/// (a release helper built in the wrong folder and removed days later) was never build output
+/// kept in git; it is a cost in history, which the audit's fix plan removes: `info`, as
+/// [`database_file::settle_removed`](super::database_file::settle_removed) does for a database
+/// file. A binary rebuilt more often, added again, or written by a job keeps its level, and so
+/// does a memory dump, whose content stays readable in history.
+pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+    super::settle_removed(
+        input,
+        findings,
+        |f| f.rule == RuleId::GeneratedArtifact && f.evidence.get("compiled").and_then(|c| c.as_bool()) == Some(true),
+        "build output kept in git",
+    );
 }
 
 super::settings::plain_settings!(Settings);

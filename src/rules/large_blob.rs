@@ -26,7 +26,10 @@ pub const DOC: RuleDoc = RuleDoc {
           file that changes often multiplies that cost with each version, and git must rebuild long delta \
           chains to read old versions, which costs time and memory on every machine that touches the repository.",
     signals: "The blob's size, read from the object header: the blob is never inflated to learn it. Git LFS \
-              pointers are tiny and never reported.",
+              pointers are tiny and never reported. Below `deny_size`, a version that has stood unchanged at \
+              its path for `lookback_days` (the window in which churn is counted) is a large file committed \
+              and left alone, not one that changes often: info. A version a push brings has not had that \
+              time, and is judged by its size.",
     fix: "Track the file with Git LFS (`git lfs track <pattern>`, then `git lfs migrate import \
           --include=<path>` for commits not yet pushed), or store it in object storage and commit a small \
           manifest or pointer.",
@@ -66,5 +69,92 @@ fn copied_or_fixture(path: &[u8], level: crate::outcome::Level) -> crate::outcom
         crate::outcome::Level::Info
     } else {
         level
+    }
+}
+
+/// History already fixed: a large file people committed once or twice and then deleted (a
+/// library copied in and moved out days later, a sample dataset swapped for a smaller one) is a
+/// cost in history, which the audit's fix plan removes, not a large file that changes often:
+/// `info`, as for a database file (see [`super::settle_removed`]). `deny_size` and above keep
+/// their level.
+pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+    super::settle_removed(
+        input,
+        findings,
+        |f| f.rule == RuleId::LargeBlob && f.level == crate::outcome::Level::Warn,
+        "a large file that changes often",
+    );
+}
+
+/// A large file committed and left alone is not the misuse this pattern is about (large files
+/// that change often): once a version has stood unchanged for `lookback_days`, the window in
+/// which `churning-blob` counts versions, it has shown that it does not change often, and its
+/// `warn` finding is lowered to `info` (its size is still worth knowing, as `git-sizer` would
+/// tell it). The version's life runs from its first appearance in the history (at any path: a
+/// copy of a settled blob into a new folder adds nothing) to the next change of the finding's
+/// path after it (a newer version, or its deletion), or to the newest commit of the history.
+/// The history model decides, so a push and the audit of the repository after it agree: a
+/// version a push brings ends at the push's newest commit, so it has not had that time and
+/// keeps its level; `deny_size` and above always keep theirs. A version the history does not
+/// know by id keeps its level.
+pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+    use crate::history::DAY;
+    use crate::outcome::Level;
+    use gix::bstr::ByteSlice;
+    use std::collections::HashMap;
+    let model = input.model;
+    let span = i64::from(input.policy.lookback_days).saturating_mul(DAY);
+    // (finding, path, version) of each warn finding about one file.
+    let wanted: Vec<(usize, u32, u32)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == RuleId::LargeBlob && f.level == Level::Warn && f.paths.is_empty())
+        .filter_map(|(k, f)| {
+            let i = model.path_index(f.path.as_ref()?.as_bstr())?;
+            Some((k, i, model.version_of(i, f.blob?)?))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    // When each version first appeared, at any path.
+    let mut first: HashMap<u32, i64> = wanted.iter().map(|w| (w.2, i64::MAX)).collect();
+    for c in &model.facts.changes {
+        if let Some(v) = c.blob
+            && let Some(at) = first.get_mut(&v)
+            && let Some(commit) = model.commit(c.commit)
+        {
+            *at = (*at).min(commit.time);
+        }
+    }
+    let newest = model.facts.commits.iter().map(|c| c.time).max().unwrap_or(0);
+    for (k, i, version) in wanted {
+        let mut steps: Vec<(i64, u32, Option<u32>)> = model
+            .changes_of(i)
+            .filter_map(|c| Some((model.commit(c.commit)?.time, c.commit, c.blob)))
+            .collect();
+        steps.sort_unstable();
+        let Some(last) = steps.iter().rposition(|s| s.2 == Some(version)) else {
+            continue;
+        };
+        let until = steps.get(last + 1).map_or(newest, |s| s.0);
+        let Some(&since) = first.get(&version).filter(|t| **t != i64::MAX) else {
+            continue;
+        };
+        if until.saturating_sub(since) < span {
+            continue;
+        }
+        let Some(f) = findings.get_mut(k) else {
+            continue;
+        };
+        let days = until.saturating_sub(since) / DAY;
+        f.level = Level::Info;
+        f.evidence.insert("settled".into(), true.into());
+        f.evidence.insert("unchanged_days".into(), days.into());
+        f.message = format!(
+            "{} (unchanged for {days} days from {}: a large file left alone, not one that changes often)",
+            f.message,
+            super::behaviour::date(since)
+        );
     }
 }

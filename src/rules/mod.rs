@@ -121,6 +121,60 @@ registry! {
     BackupFile => backup_file,
 }
 
+/// Versions up to which a file that history then removed was never kept in git.
+const ONE_OFF_VERSIONS: usize = 2;
+
+/// History already fixed: a file people committed once or twice and then deleted (a file added
+/// by mistake, a benchmark's fixture) was never rewritten in git; what is left is a cost in
+/// history, which the audit's fix plan removes. The loud findings `applies` picks are lowered
+/// to `info` when the history model shows that shape: at most two versions, the path's last
+/// change a deletion, and no change by a job. A push that adds and deletes the file and the
+/// audit of the repository after it agree; a push that adds it is judged as before, and a file
+/// rewritten more often, added again after its deletion, or written by a job keeps its level.
+pub(crate) fn settle_removed(
+    input: &behaviour::Input<'_, '_>,
+    findings: &mut [crate::outcome::Finding],
+    applies: impl Fn(&crate::outcome::Finding) -> bool,
+    kept_as: &str,
+) {
+    use gix::bstr::ByteSlice;
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.level > crate::outcome::Level::Info && f.paths.is_empty() && applies(f))
+    {
+        let Some(i) = f.path.as_ref().and_then(|p| input.model.path_index(p.as_bstr())) else {
+            continue;
+        };
+        let mut versions: Vec<u32> = Vec::new();
+        let mut last: Option<((i64, u32), bool)> = None;
+        let mut by_job = false;
+        for c in input.model.changes_of(i) {
+            by_job |= input.model.jobs.writes(c.commit);
+            versions.extend(c.blob);
+            let when = (input.model.commit(c.commit).map_or(0, |m| m.time), c.commit);
+            if last.is_none_or(|(w, _)| when >= w) {
+                last = Some((when, c.blob.is_none()));
+            }
+        }
+        versions.sort_unstable();
+        versions.dedup();
+        if by_job
+            || versions.is_empty()
+            || versions.len() > ONE_OFF_VERSIONS
+            || !last.is_some_and(|(_, deleted)| deleted)
+        {
+            continue;
+        }
+        f.level = crate::outcome::Level::Info;
+        f.evidence.insert("removed".into(), true.into());
+        f.message = format!(
+            "{} (committed {}, then deleted: a cost in history, not {kept_as})",
+            f.message,
+            if versions.len() == 1 { "once" } else { "twice" }
+        );
+    }
+}
+
 /// The root trees of `tips`, sorted, without duplicates.
 pub fn tip_trees(repo: &gix::Repository, tips: &[gix::ObjectId]) -> Vec<gix::ObjectId> {
     let mut roots: Vec<gix::ObjectId> = tips

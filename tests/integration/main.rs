@@ -27,6 +27,7 @@ mod hostile_policy;
 mod hostile_repo;
 mod install;
 mod job_shapes;
+mod left_alone;
 mod platforms;
 mod policy;
 mod precommit;

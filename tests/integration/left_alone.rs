@@ -1,0 +1,103 @@
+//! Large files and binaries people commit once and leave alone, or remove again (fixture
+//! `left_alone`): a manual untouched for months, a figure copied into a new locale folder, a
+//! library copied in and moved out days later, a release helper built by mistake and deleted.
+//! They are info; beside them a large file with a fresh version, a new large file and a
+//! prebuilt binary kept at the tip stay loud. The audit and a push that brings it all give the
+//! same rule, level and subject, and a push of one new large file is judged by its size.
+
+use std::collections::BTreeSet;
+
+use crate::audit::audit_json;
+use crate::util::{finding_at as finding, fixture, loud, set_of};
+
+const FIXTURE: &str = "left_alone";
+
+const QUIET: &[(&str, &str, &str)] = &[
+    ("large-blob", "docs/manual.pdf", "settled"),
+    ("large-blob", "docs/en/figure.bin", "settled"),
+    ("large-blob", "web/vendor-bundle.js", "removed"),
+    ("generated-artifact", "tools/release-helper", "removed"),
+];
+
+const LOUD: &[(&str, &str, &str)] = &[
+    ("large-blob", "data/catalog.bin", "warn"),
+    ("large-blob", "exports/atlas.bin", "warn"),
+    ("generated-artifact", "tools/probe", "warn"),
+];
+
+#[test]
+fn large_files_left_alone_or_removed_are_info_in_the_audit() {
+    let (_, report) = audit_json(&fixture(FIXTURE), &[]);
+    assert_eq!(loud(&report), set_of(LOUD), "{report:#}");
+    for (rule, path, why) in QUIET {
+        let f = finding(&report, rule, path);
+        assert_eq!(f["level"], "info", "{rule} {path}: {f:#}");
+        assert_eq!(f["evidence"][why], true, "{rule} {path}: {f:#}");
+    }
+    let manual = finding(&report, "large-blob", "docs/manual.pdf");
+    assert_eq!(manual["evidence"]["unchanged_days"], 197, "{manual:#}");
+    // The copy made the week before the end is the blob that has stood for months.
+    let figure = finding(&report, "large-blob", "docs/en/figure.bin");
+    assert_eq!(
+        figure["paths"],
+        serde_json::json!(["docs/en/figure.bin", "docs/pt/figure.bin"]),
+        "{figure:#}"
+    );
+}
+
+/// (level, rule, path) of each finding line a push showed.
+fn pushed(lines: &[String]) -> BTreeSet<(String, String, String)> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            Some((t.first()?.to_string(), t.last()?.to_string(), t.get(3)?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_push_that_brings_them_agrees_with_the_audit() {
+    let (_, report) = audit_json(&fixture(FIXTURE), &[]);
+    let server = crate::hooks::Server::seeded(FIXTURE, "base");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&["main:refs/heads/main"]);
+    let text = crate::hooks::remote_text(&r);
+    assert_eq!(r.code, 0, "nothing here is denied: {text}");
+    let seen = pushed(&crate::hooks::finding_lines(&r));
+    for (rule, path, _) in QUIET {
+        assert!(
+            seen.contains(&("info".to_owned(), (*rule).to_owned(), (*path).to_owned())),
+            "{rule} {path} is info at push time:\n{text}"
+        );
+    }
+    for (rule, path) in QUIET
+        .iter()
+        .map(|(r, p, _)| (*r, *p))
+        .chain(LOUD.iter().map(|(r, p, _)| (*r, *p)))
+    {
+        let level = finding(&report, rule, path)["level"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            seen.contains(&(level.clone(), rule.to_owned(), path.to_owned())),
+            "audit says {level} {rule} {path}; the push showed:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_push_of_a_new_large_file_is_judged_by_its_size() {
+    // The server holds everything but the newest commit, which adds a large file: it has had
+    // no time to show that it is left alone.
+    let server = crate::hooks::Server::seeded(FIXTURE, "main~1");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let r = server.push(&["main:refs/heads/main"]);
+    let text = crate::hooks::remote_text(&r);
+    let seen = pushed(&crate::hooks::finding_lines(&r));
+    assert!(
+        seen.contains(&("warn".into(), "large-blob".into(), "exports/atlas.bin".into())),
+        "{text}"
+    );
+}
