@@ -445,6 +445,10 @@ pub struct Sniff {
     /// Text whose lines mostly start with a log level (`INFO:app:…`, `[ERROR] …`, `WARNING …`),
     /// as loggers write without timestamps: a log, whatever its file is named.
     pub leveled_log: bool,
+    /// Script text that is one assignment of a JSON literal (`window.BENCHMARK_DATA = {"…`,
+    /// `export default [{"…`), as tools write a data set for a page to load: data, whatever
+    /// its extension.
+    pub json_assignment: bool,
 }
 
 /// Line-level statistics over the start of a text blob.
@@ -494,6 +498,7 @@ pub fn sniff(prefix: &[u8], total_size: Option<u64>) -> Sniff {
         badge: is_badge(text),
         line_records: is_line_records(complete_lines(text, is_whole(prefix, total_size))),
         leveled_log: is_leveled_log(complete_lines(text, is_whole(prefix, total_size))),
+        json_assignment: is_json_assignment(text),
     }
 }
 
@@ -1309,6 +1314,62 @@ fn is_leveled_log(text: &[u8]) -> bool {
     lines >= LEVELED_LINES && leveled * 5 >= lines * 3
 }
 
+/// How a script hands a value to the page that loads it: a global, a variable, an export.
+const ASSIGNMENT_LEADS: &[&[u8]] = &[
+    b"window.",
+    b"self.",
+    b"globalThis.",
+    b"var ",
+    b"let ",
+    b"const ",
+    b"export const ",
+    b"export default",
+    b"module.exports",
+];
+
+/// Script text that is one assignment of a JSON literal: after an assignment lead
+/// ([`ASSIGNMENT_LEADS`], then a name and `=`; `export default` needs none), an object whose
+/// first key is quoted or an array of objects, arrays, strings or numbers, and no code
+/// (`function`, `=>`, `require(`, `import `) in what was read. Hand-written modules open
+/// with code or unquoted keys; a data set dumped with `JSON.stringify` opens like this.
+fn is_json_assignment(text: &[u8]) -> bool {
+    let start = text.trim_ascii_start();
+    let Some((lead, rest)) = ASSIGNMENT_LEADS
+        .iter()
+        .find_map(|l| start.strip_prefix(*l).map(|rest| (*l, rest)))
+    else {
+        return false;
+    };
+    let value = if lead.ends_with(b"default") {
+        rest
+    } else {
+        // A name (`BENCHMARK_DATA`, `exports`), then `=`.
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+            .count();
+        if name == 0 && !lead.ends_with(b"exports") {
+            return false;
+        }
+        let after = rest.get(name..).unwrap_or_default().trim_ascii_start();
+        match after.strip_prefix(b"=") {
+            Some(value) if value.first() != Some(&b'=') => value,
+            _ => return false,
+        }
+    }
+    .trim_ascii_start();
+    let opens = match value.split_first() {
+        Some((b'{', inside)) => inside.trim_ascii_start().first() == Some(&b'"'),
+        Some((b'[', inside)) => matches!(
+            inside.trim_ascii_start().first(),
+            Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9')
+        ),
+        _ => false,
+    };
+    const CODE: &[&[u8]] = &[b"function", b"=>", b"require(", b"import "];
+    opens && !CODE.iter().any(|c| contains(value, c))
+}
+
 /// Keys every OCSF event carries.
 const OCSF_KEYS: [&[u8]; 4] = [b"\"class_uid\"", b"\"category_uid\"", b"\"time\"", b"\"metadata\""];
 
@@ -1831,6 +1892,28 @@ mod tests {
         assert!(!sniff(b"[section]\nkey = value\nother = 2\nthird = 3\nfourth = 4\n", None).leveled_log);
         let commented = format!("# ranges\n{ranges}");
         assert!(!sniff(commented.as_bytes(), None).line_records);
+    }
+
+    #[test]
+    fn data_assigned_in_a_script() {
+        for data in [
+            "window.BENCHMARK_DATA = {\n  \"lastUpdate\": 1712000000000,\n  \"entries\": {}\n}\n",
+            "var stations = [{\"id\": 1, \"name\": \"North\"}];\n",
+            "export default [[1, 2], [3, 4]]\n",
+            "module.exports = {\"a\": 1}\n",
+        ] {
+            assert!(sniff(data.as_bytes(), None).json_assignment, "{data}");
+        }
+        for code in [
+            "module.exports = { presets: ['env'] };\n",
+            "const config = {\"a\": () => 1};\n",
+            "window.onload = function () { run(); };\n",
+            "var total = 3;\n",
+            "if (a == b) { x = {\"a\": 1} }\n",
+            "const same = a === {\"b\": 1};\n",
+        ] {
+            assert!(!sniff(code.as_bytes(), None).json_assignment, "{code}");
+        }
     }
 
     #[test]

@@ -231,6 +231,7 @@ fn apply_behaviour(
     rules::generated_artifact::settle_removed(input, findings);
     rules::large_blob::settle_removed(input, findings);
     rules::large_blob::settle(input, findings);
+    rules::log_file::settle_samples(input, findings);
     // An engine's files are its data directory, not files of their own (sizes aside).
     findings.retain(|f| {
         f.pattern == crate::outcome::Pattern::LargeChurn
@@ -256,6 +257,32 @@ fn apply_behaviour(
         }
         findings.push(finding);
     }
+}
+
+/// The folder above the first directory level that names an identifier (a UUID, a hash: hex
+/// digits and dashes, eight or more, letters and digits both) in any of `dirs`, as `dir/`;
+/// `None` when no level does, or the first one does.
+fn identified_tree(dirs: &std::collections::BTreeSet<&gix::bstr::BStr>) -> Option<String> {
+    let identifier = |s: &[u8]| {
+        s.len() >= 8
+            && s.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-')
+            && s.iter().any(u8::is_ascii_digit)
+            && s.iter().any(u8::is_ascii_alphabetic)
+    };
+    let first = dirs.iter().next()?;
+    let levels: Vec<&[u8]> = first.split(|b| *b == b'/').collect();
+    let cut = (0..levels.len()).find(|&k| {
+        dirs.iter()
+            .any(|d| d.split(|b| *b == b'/').nth(k).is_some_and(identifier))
+    })?;
+    let tree = levels.get(..cut)?.join(&b'/');
+    // The levels above it are one folder for all of them.
+    let mut prefix = tree.clone();
+    prefix.push(b'/');
+    if cut == 0 || !dirs.iter().all(|d| d.starts_with(&prefix)) {
+        return None;
+    }
+    Some(format!("{}/", tree.to_str_lossy()))
 }
 
 /// Per-file findings fold into one per subject from this many files.
@@ -301,15 +328,22 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
             .iter()
             .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
             .collect();
-        let dir = match dirs.iter().next() {
-            Some(d) if dirs.len() == 1 => d.to_str_lossy().into_owned(),
-            _ => folded.replace('#', "*"),
-        };
         let name = match exts.pop_first() {
             Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
             _ => "*".to_owned(),
         };
-        let subject = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+        let subject = match dirs.iter().next() {
+            Some(d) if dirs.len() == 1 => {
+                let dir = d.to_str_lossy();
+                if dir.is_empty() { name } else { format!("{dir}/{name}") }
+            }
+            // Dated directories under identifiers (`<uuid>/<uuid>/20240403/`): the tree
+            // above the first identifier is the subject.
+            _ => match identified_tree(&dirs) {
+                Some(tree) => tree,
+                None => format!("{}/{name}", folded.replace('#', "*")),
+            },
+        };
         let mut f = best.clone();
         f.message = format!("{} files like this: {}", files.len(), best.message);
         f.evidence.insert("files".into(), files.len().into());
@@ -468,15 +502,22 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
             .iter()
             .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
             .collect();
-        let dir = match dirs.iter().next() {
-            Some(d) if dirs.len() == 1 => d.to_str_lossy().into_owned(),
-            _ => folded.replace('#', "*"),
-        };
         let name = match exts.pop_first() {
             Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
             _ => "*".to_owned(),
         };
-        let subject = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+        let subject = match dirs.iter().next() {
+            Some(d) if dirs.len() == 1 => {
+                let dir = d.to_str_lossy();
+                if dir.is_empty() { name } else { format!("{dir}/{name}") }
+            }
+            // Dated directories under identifiers (`<uuid>/<uuid>/20240403/`): the tree
+            // above the first identifier is the subject.
+            _ => match identified_tree(&dirs) {
+                Some(tree) => tree,
+                None => format!("{}/{name}", folded.replace('#', "*")),
+            },
+        };
         let mut f = (*best).clone();
         let counts = if fewest == most {
             format!("{most} versions each")

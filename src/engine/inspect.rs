@@ -61,7 +61,10 @@ pub enum Reading {
     /// previous version instead of being rebuilt (in whole histories most old versions are
     /// deltas of newer ones, and a path keeps its kind). So does a version stored whole once
     /// the path's kind was read from a full prefix ([`detect::PREFIX_LEN`] bytes): a large
-    /// file rewritten thousands of times is read once, whatever the pack made whole.
+    /// file rewritten thousands of times is read once, whatever the pack made whole. A file
+    /// read short of a full prefix is read again once it has doubled since: a log whose first
+    /// version held two lines shows what it is as it grows, and a growing file is read a few
+    /// times, not once per version.
     Whole,
 }
 
@@ -150,6 +153,9 @@ pub fn inspect_walk_with_packs(
     })
 }
 
+/// [`detect::PREFIX_LEN`] as a size.
+const PREFIX_LEN_U64: u64 = detect::PREFIX_LEN as u64;
+
 /// Looks at each new blob once.
 pub struct Inspector<'a> {
     repo: &'a gix::Repository,
@@ -167,8 +173,8 @@ pub struct Inspector<'a> {
     /// Delta chains already measured.
     chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
     /// With [`Reading::Whole`]: what each path's last version read turned out to be, and
-    /// whether that was read from a full prefix.
-    path_sniffs: Option<HashMap<gix::bstr::BString, (Option<Sniff>, bool)>>,
+    /// how many bytes of it were read.
+    path_sniffs: Option<HashMap<gix::bstr::BString, (Option<Sniff>, u64)>>,
     /// The object database's statistics, when read: blob sizes come from there.
     packs: Option<&'a Packs>,
 }
@@ -317,8 +323,8 @@ impl<'a> Inspector<'a> {
         let Some((size, delta)) = header else {
             return Ok((None, None));
         };
-        if let Some((previous, full)) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path))
-            && (delta || *full)
+        if let Some((previous, read)) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path))
+            && (*read >= PREFIX_LEN_U64 || (delta && size < read.saturating_mul(2)))
         {
             return Ok((Some(size), previous.clone()));
         }
@@ -332,10 +338,12 @@ impl<'a> Inspector<'a> {
             Some(prefix) => Some(prefix),
             None => self.content.prefix(self.repo, new.oid, size, want)?,
         };
-        let full = prefix.as_ref().is_some_and(|p| p.len() >= detect::PREFIX_LEN);
+        let read = prefix
+            .as_ref()
+            .map_or(0, |p| u64::try_from(p.len()).unwrap_or(u64::MAX));
         let sniff = prefix.map(|prefix| detect::sniff(&prefix, Some(size)));
         if let Some(sniffs) = self.path_sniffs.as_mut() {
-            sniffs.insert(new.path.clone(), (sniff.clone(), full));
+            sniffs.insert(new.path.clone(), (sniff.clone(), read));
         }
         Ok((Some(size), sniff))
     }

@@ -143,6 +143,10 @@ pub fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) ->
     if sniff.is_some_and(|s| s.leveled_log) && !paths::is_structured_data(name) {
         return Some(Kind::Log);
     }
+    // A data set a script assigns for a page to load (`data.js`) is data, though its name is code's.
+    if sniff.is_some_and(|s| s.json_assignment) && paths::is_source_code(name) {
+        return Some(Kind::Data);
+    }
     // YAML is data, unless it reads as a status record.
     let kind = kind_by_name(name, sniff.map(|s| s.binary));
     if kind == Some(Kind::Data) && sniff.is_some_and(|s| s.status_record) {
@@ -278,9 +282,23 @@ impl Step {
 /// words of the job messages it commits, so that a rare variant of them (`Mail is down`
 /// beside the job's usual `Mail is up`) is the job's too, while a person's free text under the
 /// same identity is not.
+///
+/// A job that names what it wrote (`🤖: kafka, nginx` for `releases/kafka.json` and
+/// `releases/nginx.json`) makes a new template of every list of names; the names come from
+/// the files, not from a person, and each name recurs run after run, as the job keeps
+/// rewriting the same files. So a message of the identity's job words and names of the files
+/// its commit writes, each name in at least [`MIN_FAMILY`](crate::history::jobs::MIN_FAMILY)
+/// of the identity's messages, is the job's too. A person's free text names other things
+/// (`Tighten the header spacing` for `index.html`), and a person naming the file they edit a
+/// few times (`Update README-pt.md`) is no job's run.
 struct JobMessages {
     recurring: Vec<bool>,
     vocabulary: HashMap<u32, HashSet<String>>,
+    /// Per commit whose message is no job's family but whose identity commits job messages:
+    /// the words of the names of the files it writes.
+    named: HashMap<u32, HashSet<String>>,
+    /// Per identity with job messages: how many of its commits use each word.
+    uses: HashMap<u32, HashMap<String, usize>>,
     variants: std::cell::RefCell<HashMap<(u32, u32), bool>>,
 }
 
@@ -305,28 +323,83 @@ impl JobMessages {
                 .or_default()
                 .extend(crate::history::message::words(facts.template(template)).map(str::to_owned));
         }
+        // The names of the files written by the commits that may name them.
+        let mut named: HashMap<u32, HashSet<String>> = facts
+            .commits
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                !c.merge
+                    && vocabulary.contains_key(&c.identity)
+                    && !recurring.get(c.template as usize).copied().unwrap_or(false)
+            })
+            .filter_map(|(i, _)| Some((u32::try_from(i).ok()?, HashSet::new())))
+            .collect();
+        let mut uses: HashMap<u32, HashMap<String, usize>> = HashMap::new();
+        if !named.is_empty() {
+            for c in facts
+                .commits
+                .iter()
+                .filter(|c| !c.merge && vocabulary.contains_key(&c.identity))
+            {
+                let words: HashSet<&str> = crate::history::message::words(facts.template(c.template)).collect();
+                let counts = uses.entry(c.identity).or_default();
+                for w in words {
+                    *counts.entry(w.to_owned()).or_default() += 1;
+                }
+            }
+            for (i, path) in model.paths() {
+                let name = crate::walk::split_path(path).1.to_str_lossy();
+                let stem = name.split_once('.').map_or(&*name, |(stem, _)| stem).to_lowercase();
+                for change in model.changes_of(i).filter(|c| c.blob.is_some()) {
+                    if let Some(words) = named.get_mut(&change.commit) {
+                        words.extend(crate::history::message::words(&stem).map(str::to_owned));
+                    }
+                }
+            }
+        }
         JobMessages {
             recurring,
             vocabulary,
+            named,
+            uses,
             variants: std::cell::RefCell::new(HashMap::new()),
         }
     }
 
-    /// Whether commit facts `c` carry a job's message.
-    fn carries(&self, model: &Model<'_>, c: &crate::history::CommitFacts) -> bool {
+    /// Whether commit `i`, with facts `c`, carries a job's message.
+    fn carries(&self, model: &Model<'_>, i: u32, c: &crate::history::CommitFacts) -> bool {
         if self.recurring.get(c.template as usize).copied().unwrap_or(false) {
             return true;
         }
         let Some(known) = self.vocabulary.get(&c.identity) else {
             return false;
         };
-        *self
+        let variant = *self
             .variants
             .borrow_mut()
             .entry((c.identity, c.template))
             .or_insert_with(|| {
                 let mut words = crate::history::message::words(model.facts.template(c.template)).peekable();
                 words.peek().is_some() && words.all(|w| known.contains(w))
+            });
+        // Else the job's words and the names of what this commit writes, one name at least.
+        variant
+            || self.named.get(&i).is_some_and(|names| {
+                let mut words = crate::history::message::words(model.facts.template(c.template)).peekable();
+                let mut any = false;
+                words.peek().is_some()
+                    && words.all(|w| {
+                        let name = names.contains(w)
+                            && self
+                                .uses
+                                .get(&c.identity)
+                                .and_then(|u| u.get(w))
+                                .is_some_and(|n| *n >= crate::history::jobs::MIN_FAMILY);
+                        any |= name;
+                        name || known.contains(w)
+                    })
+                    && any
             })
     }
 }
@@ -380,7 +453,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
                 commit: c.commit,
                 time: commit.time,
                 machine: input.model.jobs.writes(c.commit),
-                recurring: messages.carries(input.model, commit),
+                recurring: messages.carries(input.model, c.commit, commit),
                 blob: c.blob,
                 previous: c.previous,
             })
@@ -1208,9 +1281,9 @@ fn companions(
                     .iter()
                     .filter(|c| {
                         model.jobs.writes(**c)
-                            && model
-                                .commit(**c)
-                                .is_some_and(|k| a.job_identities.contains(&k.identity) && messages.carries(model, k))
+                            && model.commit(**c).is_some_and(|k| {
+                                a.job_identities.contains(&k.identity) && messages.carries(model, **c, k)
+                            })
                     })
                     .count()
                     * 10
@@ -1365,7 +1438,7 @@ fn steps_of(input: &Input<'_, '_>, messages: &JobMessages, i: u32) -> Vec<Step> 
                 commit: c.commit,
                 time: commit.time,
                 machine: input.model.jobs.writes(c.commit),
-                recurring: messages.carries(input.model, commit),
+                recurring: messages.carries(input.model, c.commit, commit),
                 blob: c.blob,
                 previous: c.previous,
             })
@@ -1548,6 +1621,9 @@ fn job_subject(
     if !one_job(input, commits.iter().map(|c| c.0)) || !the_job_writes_most(input.model, steps, members) {
         return Ok(None);
     }
+    if matches!(kind, Kind::Text | Kind::Rendered) && edits_swept(input, steps, members, commits.len())? {
+        return Ok(None);
+    }
     if !holds(&times) {
         // A job appending to a text file is a log, even in a burst.
         let min_appends = policy.rules.machine_cadence.min_appends as usize;
@@ -1628,6 +1704,89 @@ fn written_once(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bo
         })
         .count();
     members.len() >= SERIES_MIN && once * 10 >= members.len() * 9
+}
+
+/// Versions compared to tell small edits from rewrites.
+const EDIT_PAIRS: usize = 4;
+
+/// Files a run writes, on average, when it only sweeps up edits.
+const EDITS_PER_RUN: usize = 2;
+
+/// Whether a group of text files a job commits holds edits it only sweeps up: several files,
+/// none written in half of the job's runs, at most [`EDITS_PER_RUN`] of them a run on average,
+/// and the newest writes ([`EDIT_PAIRS`] of them) each keep nine in ten of the lines before
+/// them. That is what a vault's auto-backup commits of a person's notes, or a configuration
+/// backup tool of the devices' configurations, looks like: the job commits whatever changed,
+/// one change at a time, and every version is someone's small change to text, the history
+/// git is for. A job's own output is rewritten in most of its runs (a page, a status file, a
+/// report), many files a run (a scraper re-fetching a whole set of pages), appended in every
+/// run (its log), or written as a new file each run (a dated report): none of these.
+fn edits_swept(
+    input: &Input<'_, '_>,
+    steps: &BTreeMap<u32, (Kind, Vec<Step>)>,
+    members: &[u32],
+    runs: usize,
+) -> Result<bool, RepoError> {
+    if members.len() < 2 {
+        return Ok(false);
+    }
+    let mut writes: Vec<&Step> = Vec::new();
+    for i in members {
+        let Some((_, list)) = steps.get(i) else {
+            continue;
+        };
+        let mine: Vec<&Step> = list.iter().filter(|s| s.job_write() && s.blob.is_some()).collect();
+        if mine.len() * 2 >= runs {
+            return Ok(false);
+        }
+        writes.extend(mine);
+    }
+    // Edits arrive one at a time (a note, a device); a run rewriting many files is a job's own.
+    if writes.len() > runs.saturating_mul(EDITS_PER_RUN) {
+        return Ok(false);
+    }
+    writes.sort_by_key(|s| std::cmp::Reverse(s.time));
+    let read = |v: u32| -> Result<Option<Vec<u8>>, RepoError> {
+        let Some(blob) = blob_id(input, v) else {
+            return Ok(None);
+        };
+        if version_size(input, v).is_none_or(|size| size > APPEND_MAX) {
+            return Ok(None);
+        }
+        input
+            .repo
+            .find_object(blob)
+            .map(|o| Some(o.data.clone()))
+            .map_err(|e| RepoError::read(format!("reading blob {blob}"), e))
+    };
+    let mut checked = 0;
+    for step in writes.iter().take(EDIT_PAIRS) {
+        let (Some(new), Some(old)) = (step.blob, step.previous) else {
+            return Ok(false);
+        };
+        let (Some(new), Some(old)) = (read(new)?, read(old)?) else {
+            return Ok(false);
+        };
+        if !keeps_lines(&old, &new) {
+            return Ok(false);
+        }
+        checked += 1;
+    }
+    Ok(checked >= 2)
+}
+
+/// Whether `new` keeps nine in ten of the lines of `old` (an edit, not a rewrite).
+fn keeps_lines(old: &[u8], new: &[u8]) -> bool {
+    if old == new {
+        return false;
+    }
+    let after: HashSet<&[u8]> = new.lines().collect();
+    let (mut lines, mut kept) = (0usize, 0usize);
+    for line in old.lines() {
+        lines += 1;
+        kept += usize::from(after.contains(line));
+    }
+    lines > 0 && kept * 10 >= lines * 9
 }
 
 /// Whether `commits` come from one job: a job commits under one or two identities (a bot and
@@ -1897,6 +2056,21 @@ pub(crate) fn date(t: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_edits_keep_the_lines_before_them() {
+        let note = b"# Note\nA thought.\nAnother one.\nA third.\nA fourth.\n".as_slice();
+        let grown = [note, b"A fifth.\n".as_slice()].concat();
+        assert!(keeps_lines(note, &grown));
+        let reworded = b"# Note\nA thought.\nAnother one, reworded.\nA third.\nA fourth.\n";
+        assert!(
+            !keeps_lines(note, reworded),
+            "one line in five changed is more than an edit"
+        );
+        let rerendered = b"# Status\nup 99.1%\nchecked 12:05\n";
+        assert!(!keeps_lines(b"# Status\nup 99.0%\nchecked 12:00\n", rerendered));
+        assert!(!keeps_lines(note, note), "no change is no edit");
+    }
 
     #[test]
     fn folded_paths_make_series() {

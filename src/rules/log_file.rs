@@ -48,7 +48,8 @@ pub const DOC: RuleDoc = RuleDoc {
     signals: "The name (`paths`); text under a log directory (`dirs`) with timestamped lines; anywhere else, \
               text where at least `min_lines` lines were examined and `min_timestamped_ratio` of them start \
               with an ISO-8601, syslog or common-log-format timestamp. Changelogs, source code and \
-              structured data files are never reported as logs.",
+              structured data files are never reported as logs. A log people published as a sample (at \
+              most two versions, never a job's, in a folder a README documents) is info.",
     fix: "Delete the log, add its name pattern (`*.log`) to .gitignore, and have the program log outside the \
           work tree or to a log service (what to use instead); remove the file from the unpushed commits (`git \
           rm --cached <path>`, `git commit --amend`). A small sample log under a test directory is a fixture: \
@@ -94,6 +95,68 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     }
     if lines.lines >= rule.min_lines && ratio >= rule.min_timestamped_ratio {
         out.push(with_counts(hit("timestamped lines")));
+    }
+}
+
+/// Versions a published sample has at most (added, perhaps fixed once).
+const SAMPLE_VERSIONS: usize = 2;
+
+/// A log people published as a sample is `info`: a log file in a folder of its own (not the
+/// top) that documents it with a README, never written by a job, with at most
+/// [`SAMPLE_VERSIONS`] versions. That is how a data set of logs for research or a tool's
+/// examples is published (`<system>/<system>_2k.log` beside its README and the structured copy
+/// derived from it); a log a program keeps writing has many versions or is a job's, and a crash
+/// log committed by mistake lies among the code, at the top or in a folder no README describes.
+/// The audit and a push judge it alike: the README and the log's versions are the history's.
+pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+    use gix::bstr::ByteSlice;
+    let loud = |f: &crate::outcome::Finding| f.rule == RuleId::LogFile && f.level > Level::Info && f.paths.is_empty();
+    if !findings.iter().any(loud) {
+        return;
+    }
+    let model = input.model;
+    // Folders with a README written by people.
+    let documented: std::collections::HashSet<&gix::bstr::BStr> = model
+        .paths()
+        .filter(|(i, path)| {
+            let (dir, name) = crate::walk::split_path(path);
+            !dir.is_empty()
+                && name.to_ascii_lowercase().starts_with(b"readme")
+                && model
+                    .changes_of(*i)
+                    .any(|c| c.blob.is_some() && !model.jobs.writes(c.commit))
+        })
+        .map(|(_, path)| crate::walk::split_path(path).0)
+        .collect();
+    for f in findings.iter_mut().filter(|f| loud(f)) {
+        let Some(path) = f.path.as_ref() else {
+            continue;
+        };
+        let Some(i) = model.path_index(path.as_bstr()) else {
+            continue;
+        };
+        let dir = crate::walk::split_path(path.as_bstr()).0;
+        if dir.is_empty() || !documented.contains(dir) {
+            continue;
+        }
+        let mut versions: Vec<u32> = Vec::new();
+        let mut by_job = false;
+        for c in model.changes_of(i) {
+            by_job |= model.jobs.writes(c.commit);
+            versions.extend(c.blob);
+        }
+        versions.sort_unstable();
+        versions.dedup();
+        if by_job || versions.is_empty() || versions.len() > SAMPLE_VERSIONS {
+            continue;
+        }
+        f.level = Level::Info;
+        f.evidence.insert("published_sample".into(), true.into());
+        f.message = format!(
+            "{} (published {} by people in a folder its README documents: a sample, not a log kept in git)",
+            f.message,
+            if versions.len() == 1 { "once" } else { "twice" }
+        );
     }
 }
 

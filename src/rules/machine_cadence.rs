@@ -48,7 +48,10 @@ pub const DOC: RuleDoc = RuleDoc {
               logs and rendered output (pages, a README, SVG cards, plots) are audit-trail; dumps, archives and \
               opaque files are backup. A text file the job appends to `min_appends` times is a log even in a \
               short burst. A top-level directory where a job rewrites `snapshot_files` or more files, several \
-              per commit and mostly opaque, is one folder snapshot (backup).",
+              per commit and mostly opaque, is one folder snapshot (backup). Several text files the job \
+              commits, none in half of its runs, two a run at most on average, each version keeping nine in \
+              ten of the lines before it, are edits it only sweeps up (notes, device configurations): no \
+              subject.",
     fix: "Stop the job from committing what it writes and keep only its code in git: logs and exports go to a \
           log service or object storage, audit history to an audit-log service, generated pages to a \
           static-site host or artifact storage, folder backups to backup storage (what to use instead).",

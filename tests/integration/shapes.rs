@@ -11,9 +11,8 @@
 //! The fixtures are built once per test process and the audits made once per fixture; each
 //! case pushes into a server of its own.
 //!
-//! The shapes whose expectation the rules do not meet yet (S06, S07's log, S18, S21's
-//! look-alike, S34, S59, S71) have no case here: docs/shapes.md's **Today** notes say what
-//! the rules give for them, and a case is added with the fix.
+//! Every shape of the catalogue has its case: each subject of a shape of misuse, and each
+//! look-alike, the shapes that stand as look-alikes on their own included.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -311,11 +310,15 @@ cases! {
     s02_app_database_by_developer => expect("s02_app_database_by_developer", "instance/data-dev.sqlite", "instance/data-dev.sqlite", "database-file", "database", "deny");
     s04_scraper_feed_file => expect("s04_scraper_feed_file", "outages.json", "outages.json", "data-churn", "database", "warn");
     s05_flat_data_commits => expect("s05_flat_data_commits", "btc-price.json", "*.json", "data-churn", "database", "warn");
+    // A product the bot names in fewer than eight runs of its own (`🤖: laravel`) is still its write.
+    s06_role_files_rewritten_by_job => expect("s06_role_files_rewritten_by_job", "releases/laravel.json", "releases/*.json", "data-churn", "database", "warn");
     s07_csv_appended_daily => expect("s07_csv_appended_daily", "game_scores.csv", "game_scores.csv", "data-churn", "database", "warn");
+    s07_log_under_config_extension => expect("s07_csv_appended_daily", "log.ini", "log.ini", "machine-cadence", "audit-trail", "warn");
     s08_spreadsheets_rewritten_by_script => expect("s08_spreadsheets_rewritten_by_script", "src/datas.xlsx", "src/datas.xlsx", "data-churn", "database", "warn");
     s09_mongodb_data_directory => expect("s09_mongodb_data_directory", "data/db", "data/db/", "database-file", "database", "deny");
     s10_leveldb_game_world => expect("s10_leveldb_game_world", "world/db", "world/db/", "database-file", "database", "deny");
     s13_lucene_index => expect("s13_lucene_index", "data/nodes", "data/nodes/0/indices/bKl2HgyBQ9KWmEqCZ7xa3w/0/index/", "database-file", "database", "deny");
+    s18_benchmark_history_by_ci => expect("s18_benchmark_history_by_ci", "dev/bench/data.js", "dev/bench/data.js", "data-churn", "database", "warn").on("gh-pages");
     s19_application_datastore => expect("s19_application_datastore", "store/posts", "store/posts/*.json", "data-churn", "database", "warn");
     s20_appliance_recorder_database => expect("s20_appliance_config_with_database", "home-assistant_v2.db", "home-assistant_v2.db", "database-file", "database", "deny");
     s20_appliance_log => expect("s20_appliance_config_with_database", "home-assistant.log", "home-assistant.log", "log-file", "audit-trail", "warn");
@@ -333,6 +336,7 @@ cases! {
     s31_tiny_status_file => expect("s31_tiny_status_file", "summary.md", "summary.md", "machine-cadence", "audit-trail", "warn");
     s32_line_appended_daily => expect("s32_line_appended_daily", "daily-log.txt", "daily-log.txt", "machine-cadence", "audit-trail", "warn");
     s33_new_log_per_run => expect("s33_new_log_per_run", "logs", "logs/*.log", "machine-cadence", "audit-trail", "warn");
+    s34_cloud_audit_records_synced => expect("s34_cloud_audit_records_synced", "Slack", "Slack/ocsf-logs/", "audit-record", "audit-trail", "warn");
     s35_crash_dumps_jvm_error_log => expect("s35_crash_dumps", "hs_err_pid4242.log", "hs_err_pid4242.log", "log-file", "audit-trail", "warn");
     s37_coverage_reports_by_job => expect("s37_coverage_reports", "coverage/clover.xml", "coverage/clover.xml", "generated-artifact", "audit-trail", "warn");
     s37_coverage_report_swept_once => expect("s37_coverage_reports", "htmlcov", "htmlcov/*.html", "generated-artifact", "audit-trail", "info");
@@ -392,6 +396,7 @@ cases! {
     s18_lookalike => quiet("s18_benchmark_history_by_ci", &["benches/", "dev/bench/index.html"]).on("gh-pages");
     s19_lookalike => quiet("s19_application_datastore", &["content/"]);
     s20_lookalike => quiet("s20_appliance_config_with_database", &["configuration.yaml", "automations.yaml", "scripts.yaml", "dashboards/"]);
+    s21_lookalike_notes => quiet("s21_editor_workspace_auto_backup", &["notes/"]);
     s22_lookalike => quiet("s22_compiled_document_recommitted", &["chapters/", "thesis.cls", "figures/"]);
     s23_lookalike => quiet("s23_bundles_rebuilt_at_release", &["src/", "test/"]);
     s24_lookalike => quiet("s24_large_text_rewritten_by_job", &["templates/"]);
@@ -442,5 +447,7 @@ cases! {
     s72_backup_folder_of_scripts => quiet("s72_backup_folder_of_scripts", &["backup/"]);
     s52_lookalike_test_asset => quiet("s52_redis_rdb_and_aof", &["tests/"]);
     s55_lookalike_test_image => quiet("s55_vm_disk_images", &["tests/", "packer/", "cloud-init/"]);
+    s59_sample_log => quiet("s59_sample_datasets", &["Apache/"]);
+    s71_configuration_history_tool => quiet("s71_configuration_history_tool", &["configs/"]);
     s60_tool_fixtures_logs_and_dump => quiet("s60_tool_fixtures_of_the_domain", &["test/", "tests/stubs/"]);
 }
