@@ -75,7 +75,7 @@ fn copied_or_fixture(path: &[u8], level: crate::outcome::Level) -> crate::outcom
 /// History already fixed: a large file people committed once or twice and then deleted (a
 /// library copied in and moved out days later, a sample dataset swapped for a smaller one) is a
 /// cost in history, which the audit's fix plan removes, not a large file that changes often:
-/// `info`, as for a database file (see [`super::settle_removed`]). `deny_size` and above keep
+/// `info`, as for a database file (see `rules::settle_removed`). `deny_size` and above keep
 /// their level.
 pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(

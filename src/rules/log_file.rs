@@ -103,7 +103,7 @@ const SAMPLE_VERSIONS: usize = 2;
 
 /// A log people published as a sample is `info`: a log file in a folder of its own (not the
 /// top) that documents it with a README, never written by a job, with at most
-/// [`SAMPLE_VERSIONS`] versions. That is how a data set of logs for research or a tool's
+/// `SAMPLE_VERSIONS` versions. That is how a data set of logs for research or a tool's
 /// examples is published (`<system>/<system>_2k.log` beside its README and the structured copy
 /// derived from it); a log a program keeps writing has many versions or is a job's, and a crash
 /// log committed by mistake lies among the code, at the top or in a folder no README describes.
