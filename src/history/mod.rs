@@ -97,19 +97,32 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     /// The model of `facts`.
     pub fn new(facts: Cow<'a, Facts>) -> Self {
-        let jobs = jobs::classify(&facts);
-        let mut counts = vec![0usize; facts.paths.len()];
-        for change in &facts.changes {
-            if let Some(n) = counts.get_mut(change.path as usize) {
-                *n += 1;
+        // Telling jobs from people reads the commits, indexing the changes reads the changes:
+        // on two threads when the history is large enough to pay for one.
+        let index = |facts: &Facts| -> Vec<Vec<u32>> {
+            let mut counts = vec![0usize; facts.paths.len()];
+            for change in &facts.changes {
+                if let Some(n) = counts.get_mut(change.path as usize) {
+                    *n += 1;
+                }
             }
-        }
-        let mut by_path: Vec<Vec<u32>> = counts.into_iter().map(Vec::with_capacity).collect();
-        for (i, change) in facts.changes.iter().enumerate() {
-            if let Some(list) = by_path.get_mut(change.path as usize) {
-                list.push(u32::try_from(i).unwrap_or(u32::MAX));
+            let mut by_path: Vec<Vec<u32>> = counts.into_iter().map(Vec::with_capacity).collect();
+            for (i, change) in facts.changes.iter().enumerate() {
+                if let Some(list) = by_path.get_mut(change.path as usize) {
+                    list.push(u32::try_from(i).unwrap_or(u32::MAX));
+                }
             }
-        }
+            by_path
+        };
+        let (jobs, by_path) = if facts.changes.len() >= PARALLEL_CHANGES {
+            std::thread::scope(|scope| {
+                let classified = scope.spawn(|| jobs::classify(&facts));
+                let by_path = index(&facts);
+                (classified.join().unwrap_or_else(|_| jobs::classify(&facts)), by_path)
+            })
+        } else {
+            (jobs::classify(&facts), index(&facts))
+        };
         Model {
             truncated: facts.truncated,
             facts,
@@ -357,6 +370,9 @@ const GATE_COMMITS: u32 = 64;
 
 /// Ranges of at most this many commits are gated; longer ones read the whole window.
 const FRESH_GATED: usize = 16;
+
+/// Changes from which a model is built on two threads.
+const PARALLEL_CHANGES: usize = 100_000;
 
 /// A set of commits of one model, by index: a bit each.
 #[derive(Debug, Clone, Default)]

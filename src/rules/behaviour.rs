@@ -251,23 +251,52 @@ pub struct Input<'a, 'm> {
     pub policy: &'a PolicyFile,
 }
 
-/// One change of a path, with its commit's facts.
+/// One change of a path, with its commit's facts: 16 bytes, as a history of a few hundred
+/// thousand changes makes as many of them.
 #[derive(Debug, Clone, Copy)]
 struct Step {
     commit: u32,
-    time: i64,
+    /// The version left (an index into the model's versions; [`Step::NONE`]: deleted).
+    left: u32,
+    /// The version replaced ([`Step::NONE`]: added).
+    replaced: u32,
     machine: bool,
     /// The commit's message is a job's: it recurs across the history (its template's family is
     /// a job's), as a job's does run after run, or is a variant in the words of the job messages
     /// its identity commits; a person's free text under a job's identity is neither.
     recurring: bool,
-    /// The version left (an index into the model's versions).
-    blob: Option<u32>,
-    /// The version replaced.
-    previous: Option<u32>,
 }
 
 impl Step {
+    /// No version.
+    const NONE: u32 = u32::MAX;
+
+    fn of(input: &Input<'_, '_>, messages: &JobMessages, c: &crate::history::Change) -> Option<Step> {
+        let commit = input.model.commit(c.commit)?;
+        Some(Step {
+            commit: c.commit,
+            left: c.blob.unwrap_or(Self::NONE),
+            replaced: c.previous.unwrap_or(Self::NONE),
+            machine: input.model.jobs.writes(c.commit),
+            recurring: messages.carries(input.model, c.commit, commit),
+        })
+    }
+
+    /// The version left (`None`: deleted).
+    fn blob(&self) -> Option<u32> {
+        (self.left != Self::NONE).then_some(self.left)
+    }
+
+    /// The version replaced (`None`: added).
+    fn previous(&self) -> Option<u32> {
+        (self.replaced != Self::NONE).then_some(self.replaced)
+    }
+
+    /// The time of its commit.
+    fn time(&self, model: &Model<'_>) -> i64 {
+        model.commit(self.commit).map_or(0, |c| c.time)
+    }
+
     /// A write that counts toward a file a job rewrites: a job's commit with a message the job
     /// repeats run after run. The same identity's free-text commits (a person committing under
     /// the bot's name, or the owner's hand edits under the identity the job borrows) are not
@@ -446,18 +475,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         let Some(&kind) = kinds.get(path).or(in_engine(path).then_some(&Kind::Database)) else {
             continue;
         };
-        let mut list: Vec<Step> = Vec::with_capacity(input.model.change_count(i));
-        list.extend(input.model.changes_of(i).filter_map(|c| {
-            let commit = input.model.commit(c.commit)?;
-            Some(Step {
-                commit: c.commit,
-                time: commit.time,
-                machine: input.model.jobs.writes(c.commit),
-                recurring: messages.carries(input.model, c.commit, commit),
-                blob: c.blob,
-                previous: c.previous,
-            })
-        }));
+        let list = steps_of(input, &messages, i);
         if !list.is_empty() {
             steps.insert(i, (kind, list));
         }
@@ -480,7 +498,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
         let path = input.model.path(i);
         let (dir, name) = crate::walk::split_path(path);
         let folded = fold_digits(name);
-        if paths::has_date_stamp(path) && list.iter().any(|s| s.machine && s.previous.is_none()) {
+        if paths::has_date_stamp(path) && list.iter().any(|s| s.machine && s.previous().is_none()) {
             *dated.entry((dir.to_owned(), folded)).or_default() += 1;
         }
     }
@@ -898,7 +916,7 @@ fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>
         let mut wrote = false;
         for s in list.iter().filter(|s| s.machine) {
             wrote = true;
-            snap.commits.entry(s.commit).or_insert((s.time, 0)).1 += 1;
+            snap.commits.entry(s.commit).or_insert((s.time(input.model), 0)).1 += 1;
         }
         if wrote {
             snap.files.push(i);
@@ -1052,7 +1070,7 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
         if !(kind.copyable() || named) || paths::in_test_dir(path) || engine {
             continue;
         }
-        let Some(added) = list.iter().find(|s| s.previous.is_none() && s.blob.is_some()) else {
+        let Some(added) = list.iter().find(|s| s.previous().is_none() && s.blob().is_some()) else {
             continue;
         };
         let folded = fold_digits(path);
@@ -1429,21 +1447,9 @@ fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
 
 /// The steps of path `i`, as [`analyze`] makes them.
 fn steps_of(input: &Input<'_, '_>, messages: &JobMessages, i: u32) -> Vec<Step> {
-    input
-        .model
-        .changes_of(i)
-        .filter_map(|c| {
-            let commit = input.model.commit(c.commit)?;
-            Some(Step {
-                commit: c.commit,
-                time: commit.time,
-                machine: input.model.jobs.writes(c.commit),
-                recurring: messages.carries(input.model, c.commit, commit),
-                blob: c.blob,
-                previous: c.previous,
-            })
-        })
-        .collect()
+    let mut list = Vec::with_capacity(input.model.change_count(i));
+    list.extend(input.model.changes_of(i).filter_map(|c| Step::of(input, messages, c)));
+    list
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1592,7 +1598,7 @@ fn job_subject(
     let mut written: Vec<(u32, i64)> = Vec::new();
     for i in members {
         if let Some((_, list)) = steps.get(i) {
-            for s in list.iter().filter(|s| s.job_write() && s.blob.is_some()) {
+            for s in list.iter().filter(|s| s.job_write() && s.blob().is_some()) {
                 let Some(c) = input.model.commit(s.commit) else {
                     continue;
                 };
@@ -1601,7 +1607,7 @@ fn job_subject(
                 }
                 let order = u32::try_from(written.len()).unwrap_or(u32::MAX);
                 writes.push((c.authored, c.identity, order));
-                written.push((s.commit, s.time));
+                written.push((s.commit, s.time(input.model)));
             }
         }
     }
@@ -1699,8 +1705,8 @@ fn written_once(steps: &BTreeMap<u32, (Kind, Vec<Step>)>, members: &[u32]) -> bo
         .iter()
         .filter_map(|i| steps.get(i))
         .filter(|(_, list)| {
-            let mut writes = list.iter().filter(|s| s.job_write() && s.blob.is_some());
-            writes.next().is_some_and(|s| s.previous.is_none()) && writes.next().is_none()
+            let mut writes = list.iter().filter(|s| s.job_write() && s.blob().is_some());
+            writes.next().is_some_and(|s| s.previous().is_none()) && writes.next().is_none()
         })
         .count();
     members.len() >= SERIES_MIN && once * 10 >= members.len() * 9
@@ -1735,7 +1741,7 @@ fn edits_swept(
         let Some((_, list)) = steps.get(i) else {
             continue;
         };
-        let mine: Vec<&Step> = list.iter().filter(|s| s.job_write() && s.blob.is_some()).collect();
+        let mine: Vec<&Step> = list.iter().filter(|s| s.job_write() && s.blob().is_some()).collect();
         if mine.len() * 2 >= runs {
             return Ok(false);
         }
@@ -1745,7 +1751,7 @@ fn edits_swept(
     if writes.len() > runs.saturating_mul(EDITS_PER_RUN) {
         return Ok(false);
     }
-    writes.sort_by_key(|s| std::cmp::Reverse(s.time));
+    writes.sort_by_key(|s| std::cmp::Reverse(s.time(input.model)));
     let read = |v: u32| -> Result<Option<Vec<u8>>, RepoError> {
         let Some(blob) = blob_id(input, v) else {
             return Ok(None);
@@ -1761,7 +1767,7 @@ fn edits_swept(
     };
     let mut checked = 0;
     for step in writes.iter().take(EDIT_PAIRS) {
-        let (Some(new), Some(old)) = (step.blob, step.previous) else {
+        let (Some(new), Some(old)) = (step.blob(), step.previous()) else {
             return Ok(false);
         };
         let (Some(new), Some(old)) = (read(new)?, read(old)?) else {
@@ -1803,7 +1809,7 @@ fn the_job_writes_most(model: &Model<'_>, steps: &BTreeMap<u32, (Kind, Vec<Step>
         crate::history::CommitSet::of(model),
     );
     for (_, list) in members.iter().filter_map(|i| steps.get(i)) {
-        for s in list.iter().filter(|s| s.blob.is_some()) {
+        for s in list.iter().filter(|s| s.blob().is_some()) {
             if all.insert(s.commit) && s.machine {
                 machine.insert(s.commit);
             }
@@ -1855,11 +1861,11 @@ fn member_appends(
     };
     let repo = input.repo;
     let size = |v: u32| version_size(input, v);
-    let mut newest: Vec<&Step> = list.iter().filter(|s| s.blob.is_some()).collect();
-    newest.sort_by_key(|s| std::cmp::Reverse(s.time));
+    let mut newest: Vec<&Step> = list.iter().filter(|s| s.blob().is_some()).collect();
+    newest.sort_by_key(|s| std::cmp::Reverse(s.time(input.model)));
     let mut checked = 0;
     for step in newest.iter().take(APPEND_PAIRS) {
-        let (Some(new), Some(old)) = (step.blob, step.previous) else {
+        let (Some(new), Some(old)) = (step.blob(), step.previous()) else {
             break;
         };
         let (Some(new_size), Some(old_size)) = (size(new), size(old)) else {
@@ -1889,11 +1895,11 @@ fn member_appends(
         return Ok(None);
     };
     let grown = last
-        .blob
+        .blob()
         .and_then(size)
         .unwrap_or(0)
-        .saturating_sub(first.previous.and_then(size).unwrap_or(0));
-    let days = (last.time.saturating_sub(first.time) as f64 / DAY as f64).max(1.0 / 24.0);
+        .saturating_sub(first.previous().and_then(size).unwrap_or(0));
+    let days = (last.time(input.model).saturating_sub(first.time(input.model)) as f64 / DAY as f64).max(1.0 / 24.0);
     Ok(Some(serde_json::json!({
         "versions_checked": checked,
         "commits": list.len(),
