@@ -124,11 +124,37 @@ pub struct Change {
     pub path: u32,
     /// Index into [`Facts::commits`].
     pub commit: u32,
-    /// The version the commit left at the path (`None`: deleted), an index into
-    /// [`Facts::versions`].
-    pub blob: Option<u32>,
+    /// The version the commit left at the path, an index into [`Facts::versions`]
+    /// ([`Change::NONE`]: deleted). A history holds hundreds of thousands of changes: 16 bytes
+    /// each, where `Option`s would make 24.
+    left: u32,
+    /// The version at the path in the first parent ([`Change::NONE`]: added).
+    replaced: u32,
+}
+
+impl Change {
+    /// No version.
+    const NONE: u32 = u32::MAX;
+
+    /// A change of `path` by `commit` from `previous` to `blob`.
+    pub fn new(path: u32, commit: u32, blob: Option<u32>, previous: Option<u32>) -> Self {
+        Change {
+            path,
+            commit,
+            left: blob.unwrap_or(Self::NONE),
+            replaced: previous.unwrap_or(Self::NONE),
+        }
+    }
+
+    /// The version the commit left at the path (`None`: deleted).
+    pub fn blob(&self) -> Option<u32> {
+        (self.left != Self::NONE).then_some(self.left)
+    }
+
     /// The version at the path in the first parent (`None`: added).
-    pub previous: Option<u32>,
+    pub fn previous(&self) -> Option<u32> {
+        (self.replaced != Self::NONE).then_some(self.replaced)
+    }
 }
 
 /// What a path's content turned out to be when it was last read.
@@ -269,7 +295,7 @@ impl Facts {
             if !shared.is_empty() {
                 shared.sort_unstable();
                 for c in &self.changes {
-                    for v in [c.blob, c.previous].into_iter().flatten() {
+                    for v in [c.blob(), c.previous()].into_iter().flatten() {
                         if let Ok(at) = shared.binary_search_by_key(&v, |(v, _)| *v)
                             && let Some((_, id)) = shared.get(at)
                         {
@@ -316,12 +342,12 @@ impl Facts {
             };
             let blob = version(change.blob);
             let previous = version(change.previous);
-            self.changes.push(Change {
+            self.changes.push(Change::new(
                 path,
-                commit: u32::try_from(base + change.commit as usize).unwrap_or(u32::MAX),
+                u32::try_from(base + change.commit as usize).unwrap_or(u32::MAX),
                 blob,
                 previous,
-            });
+            ));
         }
     }
 
@@ -445,7 +471,7 @@ mod tests {
         assert_eq!(facts.version_size(0), Some(7));
         assert_eq!(facts.version_size(1), None);
         assert_eq!(facts.version_blob(1), Some(id(2)));
-        assert_eq!(facts.changes[3].blob, facts.changes[0].blob);
+        assert_eq!(facts.changes[3].blob(), facts.changes[0].blob());
         assert_eq!(facts.identities.len(), 2);
         assert!(facts.commits[2].merge);
 
@@ -460,7 +486,7 @@ mod tests {
         });
         facts.extend(&[commit(40, "x@y", "t", 1)], Some(&later), None);
         let last = facts.changes[4];
-        assert_eq!((last.path, last.commit, last.previous), (0, 3, Some(0)));
+        assert_eq!((last.path, last.commit, last.previous()), (0, 3, Some(0)));
         assert_eq!(facts.versions.len(), 3);
     }
 
@@ -472,12 +498,7 @@ mod tests {
         let (a, b) = (facts.paths.intern(b"a".as_bstr()), facts.paths.intern(b"b".as_bstr()));
         for path in [a, b] {
             let v = facts.push_version(Some(id(9)), Some(3));
-            facts.changes.push(Change {
-                path,
-                commit: 0,
-                blob: v,
-                previous: None,
-            });
+            facts.changes.push(Change::new(path, 0, v, None));
         }
         let mut recorded = Recorded::default();
         let b_again = recorded.intern("b".into());
@@ -490,6 +511,6 @@ mod tests {
         facts.extend(&[commit(20, "x@y", "t", 1)], Some(&recorded), None);
         let last = facts.changes[2];
         assert_eq!(last.path, b);
-        assert_eq!(last.blob, facts.changes[1].blob, "b's own version of the blob");
+        assert_eq!(last.blob(), facts.changes[1].blob(), "b's own version of the blob");
     }
 }

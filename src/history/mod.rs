@@ -355,7 +355,7 @@ impl<'a> Model<'a> {
     /// The version of path `i` that is the blob `blob`, if the facts know that blob's id.
     pub fn version_of(&self, i: u32, blob: ObjectId) -> Option<u32> {
         self.changes_of(i)
-            .filter_map(|c| c.blob)
+            .filter_map(|c| c.blob())
             .find(|&v| self.version_blob(v) == Some(blob))
     }
 

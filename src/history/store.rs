@@ -428,7 +428,7 @@ fn payload(stored: &Stored) -> Vec<u8> {
         local.clear();
         let mut order: Vec<u32> = Vec::new();
         for c in changes {
-            for v in [c.previous, c.blob].into_iter().flatten() {
+            for v in [c.previous(), c.blob()].into_iter().flatten() {
                 local.entry(v).or_insert_with(|| {
                     order.push(v);
                     u32::try_from(order.len() - 1).unwrap_or(u32::MAX)
@@ -473,8 +473,8 @@ fn payload(stored: &Stored) -> Vec<u8> {
         for c in changes {
             let delta = zigzag(i64::from(c.commit).wrapping_sub(commit));
             commit = i64::from(c.commit);
-            let blob = c.blob.and_then(|v| local.get(&v).copied());
-            let previous = c.previous.and_then(|v| local.get(&v).copied());
+            let blob = c.blob().and_then(|v| local.get(&v).copied());
+            let previous = c.previous().and_then(|v| local.get(&v).copied());
             // Versions are numbered in the order the changes name them, previous first.
             let previous_code = version_code(previous, count);
             if previous == Some(count) {
@@ -536,14 +536,14 @@ fn kept_versions(facts: &Facts, jobs: &super::jobs::Jobs, path: &gix::bstr::BStr
         return Vec::new();
     }
     let time = |c: &Change| facts.commits.get(c.commit as usize).map_or(0, |c| c.time);
-    let mut by_time: Vec<&Change> = changes.iter().copied().filter(|c| c.blob.is_some()).collect();
+    let mut by_time: Vec<&Change> = changes.iter().copied().filter(|c| c.blob().is_some()).collect();
     by_time.sort_by_key(|c| std::cmp::Reverse(time(c)));
     let mut kept: Vec<u32> = changes
         .iter()
         .rev()
         .take(KEEP_NEWEST)
         .chain(by_time.iter().take(KEEP_NEWEST))
-        .flat_map(|c| [c.blob, c.previous])
+        .flat_map(|c| [c.blob(), c.previous()])
         .flatten()
         .collect();
     kept.sort_unstable();
@@ -753,12 +753,9 @@ impl<'a> Reader<'a> {
                     _ => resolve(self.num()?, &mut count)?,
                 };
                 let blob = resolve(blob_code, &mut count)?;
-                facts.changes.push(Change {
-                    path,
-                    commit: u32::try_from(commit).ok()?,
-                    blob,
-                    previous,
-                });
+                facts
+                    .changes
+                    .push(Change::new(path, u32::try_from(commit).ok()?, blob, previous));
                 before = blob;
             }
             // Every version is named by a change.
@@ -906,9 +903,9 @@ mod tests {
                     .iter()
                     .filter(|c| c.path as usize == i)
                     .map(|c| {
-                        let previous = number(c.previous);
-                        let blob = number(c.blob);
-                        (c.commit, blob, previous, c.blob.and_then(|v| facts.version_size(v)))
+                        let previous = number(c.previous());
+                        let blob = number(c.blob());
+                        (c.commit, blob, previous, c.blob().and_then(|v| facts.version_size(v)))
                     })
                     .collect();
                 (p.clone(), changes)
@@ -950,10 +947,10 @@ mod tests {
             // The newest versions of a path whose content was read keep their ids; others none.
             let data = b.paths.get("data/prices.json".as_bytes().as_bstr()).expect("path");
             let newest = b.changes.iter().rev().find(|c| c.path == data).expect("change");
-            assert_eq!(b.version_blob(newest.blob.expect("blob")), Some(id(n - 1 + 100_000)));
+            assert_eq!(b.version_blob(newest.blob().expect("blob")), Some(id(n - 1 + 100_000)));
             let first = b.changes.iter().find(|c| c.path == data).expect("change");
             assert_eq!(
-                b.version_blob(first.blob.expect("blob")),
+                b.version_blob(first.blob().expect("blob")),
                 Some(id(100_000)),
                 "every id of a large file"
             );
@@ -963,12 +960,12 @@ mod tests {
                 .changes
                 .iter()
                 .rev()
-                .find(|c| c.path == log && c.blob.is_some())
+                .find(|c| c.path == log && c.blob().is_some())
                 .expect("change");
-            assert!(b.version_blob(last.blob.expect("blob")).is_some());
+            assert!(b.version_blob(last.blob().expect("blob")).is_some());
             let src = b.paths.get("src/main.rs".as_bytes().as_bstr()).expect("path");
             let added = b.changes.iter().find(|c| c.path == src).expect("change");
-            assert_eq!(b.version_blob(added.blob.expect("blob")), None);
+            assert_eq!(b.version_blob(added.blob().expect("blob")), None);
             assert_eq!(encode(&back), bytes, "writing what was read gives the same bytes");
         }
     }

@@ -275,8 +275,8 @@ impl Step {
         let commit = input.model.commit(c.commit)?;
         Some(Step {
             commit: c.commit,
-            left: c.blob.unwrap_or(Self::NONE),
-            replaced: c.previous.unwrap_or(Self::NONE),
+            left: c.blob().unwrap_or(Self::NONE),
+            replaced: c.previous().unwrap_or(Self::NONE),
             machine: input.model.jobs.writes(c.commit),
             recurring: messages.carries(input.model, c.commit, commit),
         })
@@ -380,7 +380,7 @@ impl JobMessages {
             for (i, path) in model.paths() {
                 let name = crate::walk::split_path(path).1.to_str_lossy();
                 let stem = name.split_once('.').map_or(&*name, |(stem, _)| stem).to_lowercase();
-                for change in model.changes_of(i).filter(|c| c.blob.is_some()) {
+                for change in model.changes_of(i).filter(|c| c.blob().is_some()) {
                     if let Some(words) = named.get_mut(&change.commit) {
                         words.extend(crate::history::message::words(&stem).map(str::to_owned));
                     }
@@ -443,7 +443,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     let kinds = path_kinds(input, &reads);
     // Versions are counted for the paths in scope (the findings they can change).
     for (i, path) in input.model.paths().filter(|(_, p)| input.touched.contains_key(*p)) {
-        let mut distinct: Vec<u32> = input.model.changes_of(i).filter_map(|c| c.blob).collect();
+        let mut distinct: Vec<u32> = input.model.changes_of(i).filter_map(|c| c.blob()).collect();
         distinct.sort_unstable();
         distinct.dedup();
         if !distinct.is_empty() {
@@ -793,7 +793,7 @@ fn export_subject(input: &Input<'_, '_>, dir: &BString, tool: &str) -> Option<Su
             input
                 .model
                 .changes_of(i)
-                .filter(|c| c.blob.is_some())
+                .filter(|c| c.blob().is_some())
                 .map(|c| c.commit)
                 .collect::<Vec<_>>()
         })
@@ -1188,7 +1188,7 @@ fn companions(
     let blob_commits = |i: u32| -> Vec<u32> {
         let mut c: Vec<u32> = model
             .changes_of(i)
-            .filter(|c| c.blob.is_some())
+            .filter(|c| c.blob().is_some())
             .map(|c| c.commit)
             .collect();
         c.sort_unstable();
@@ -1499,12 +1499,12 @@ fn backup_copies(input: &Input<'_, '_>, kinds: &HashMap<BString, Kind>, subjects
         if kinds.get(path).is_some_and(|k| k.copyable()) || !copy_name(name) {
             continue;
         }
-        let mut versions: Vec<u32> = model.changes_of(i).filter_map(|c| c.blob).collect();
+        let mut versions: Vec<u32> = model.changes_of(i).filter_map(|c| c.blob()).collect();
         versions.sort_unstable();
         versions.dedup();
         let commits: Vec<u32> = model
             .changes_of(i)
-            .filter(|c| c.blob.is_some())
+            .filter(|c| c.blob().is_some())
             .map(|c| c.commit)
             .collect();
         let named = commits.iter().any(|c| {

@@ -67,7 +67,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
             input
                 .model
                 .changes_of(i)
-                .filter_map(|c| Some((c.blob?, input.model.commit(c.commit)?.time)))
+                .filter_map(|c| Some((c.blob()?, input.model.commit(c.commit)?.time)))
                 .collect()
         })
         .unwrap_or_default();
@@ -173,7 +173,7 @@ fn end_of_life(input: &super::behaviour::Input<'_, '_>, path: Option<u32>) -> i6
     let last = input
         .model
         .changes_of(i)
-        .filter_map(|c| Some((input.model.commit(c.commit)?.time, c.blob.is_none())))
+        .filter_map(|c| Some((input.model.commit(c.commit)?.time, c.blob().is_none())))
         .max();
     match last {
         Some((time, true)) => time,

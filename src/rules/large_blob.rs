@@ -120,7 +120,7 @@ pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::ou
     // When each version first appeared, at any path.
     let mut first: HashMap<u32, i64> = wanted.iter().map(|w| (w.2, i64::MAX)).collect();
     for c in &model.facts.changes {
-        if let Some(v) = c.blob
+        if let Some(v) = c.blob()
             && let Some(at) = first.get_mut(&v)
             && let Some(commit) = model.commit(c.commit)
         {
@@ -131,7 +131,7 @@ pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::ou
     for (k, i, version) in wanted {
         let mut steps: Vec<(i64, u32, Option<u32>)> = model
             .changes_of(i)
-            .filter_map(|c| Some((model.commit(c.commit)?.time, c.commit, c.blob)))
+            .filter_map(|c| Some((model.commit(c.commit)?.time, c.commit, c.blob())))
             .collect();
         steps.sort_unstable();
         let Some(last) = steps.iter().rposition(|s| s.2 == Some(version)) else {

@@ -124,7 +124,7 @@ pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
                 && name.to_ascii_lowercase().starts_with(b"readme")
                 && model
                     .changes_of(*i)
-                    .any(|c| c.blob.is_some() && !model.jobs.writes(c.commit))
+                    .any(|c| c.blob().is_some() && !model.jobs.writes(c.commit))
         })
         .map(|(_, path)| crate::walk::split_path(path).0)
         .collect();
@@ -143,7 +143,7 @@ pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
         let mut by_job = false;
         for c in model.changes_of(i) {
             by_job |= model.jobs.writes(c.commit);
-            versions.extend(c.blob);
+            versions.extend(c.blob());
         }
         versions.sort_unstable();
         versions.dedup();

@@ -150,10 +150,10 @@ pub(crate) fn settle_removed(
         let mut by_job = false;
         for c in input.model.changes_of(i) {
             by_job |= input.model.jobs.writes(c.commit);
-            versions.extend(c.blob);
+            versions.extend(c.blob());
             let when = (input.model.commit(c.commit).map_or(0, |m| m.time), c.commit);
             if last.is_none_or(|(w, _)| when >= w) {
-                last = Some((when, c.blob.is_none()));
+                last = Some((when, c.blob().is_none()));
             }
         }
         versions.sort_unstable();
