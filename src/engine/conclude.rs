@@ -259,6 +259,29 @@ fn apply_behaviour(
     }
 }
 
+/// The name of a group of `files` (sorted) whose folded directory is `folded`: their folder
+/// and common extension (`data/*.json`), or, across folders, the folded folder (`logs/*/*`);
+/// dated directories under identifiers (`<uuid>/<uuid>/20240403/`) name the tree above the
+/// first identifier.
+fn group_subject(files: &[gix::bstr::BString], folded: &str) -> String {
+    let dirs: std::collections::BTreeSet<&gix::bstr::BStr> = files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+    let mut exts: std::collections::BTreeSet<Option<String>> = files
+        .iter()
+        .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
+        .collect();
+    let name = match exts.pop_first() {
+        Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
+        _ => "*".to_owned(),
+    };
+    match dirs.iter().next() {
+        Some(d) if dirs.len() == 1 => {
+            let dir = d.to_str_lossy();
+            if dir.is_empty() { name } else { format!("{dir}/{name}") }
+        }
+        _ => identified_tree(&dirs).unwrap_or_else(|| format!("{}/{name}", folded.replace('#', "*"))),
+    }
+}
+
 /// The folder above the first directory level that names an identifier (a UUID, a hash: hex
 /// digits and dashes, eight or more, letters and digits both) in any of `dirs`, as `dir/`;
 /// `None` when no level does, or the first one does.
@@ -322,28 +345,7 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
             .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
             .collect();
         files.sort();
-        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> =
-            files.iter().map(|p| split_path(p.as_bstr()).0).collect();
-        let mut exts: std::collections::BTreeSet<Option<String>> = files
-            .iter()
-            .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
-            .collect();
-        let name = match exts.pop_first() {
-            Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
-            _ => "*".to_owned(),
-        };
-        let subject = match dirs.iter().next() {
-            Some(d) if dirs.len() == 1 => {
-                let dir = d.to_str_lossy();
-                if dir.is_empty() { name } else { format!("{dir}/{name}") }
-            }
-            // Dated directories under identifiers (`<uuid>/<uuid>/20240403/`): the tree
-            // above the first identifier is the subject.
-            _ => match identified_tree(&dirs) {
-                Some(tree) => tree,
-                None => format!("{}/{name}", folded.replace('#', "*")),
-            },
-        };
+        let subject = group_subject(&files, &folded);
         let mut f = best.clone();
         f.message = format!("{} files like this: {}", files.len(), best.message);
         f.evidence.insert("files".into(), files.len().into());
@@ -496,28 +498,7 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
         let bytes: u64 = list.iter().map(|f| count(f, "total_size")).fold(0, u64::saturating_add);
         let mut files: Vec<gix::bstr::BString> = list.iter().filter_map(|f| f.path.clone()).collect();
         files.sort();
-        let dirs: std::collections::BTreeSet<&gix::bstr::BStr> =
-            files.iter().map(|p| split_path(p.as_bstr()).0).collect();
-        let mut exts: std::collections::BTreeSet<Option<String>> = files
-            .iter()
-            .map(|p| rules::paths::extension(split_path(p.as_bstr()).1))
-            .collect();
-        let name = match exts.pop_first() {
-            Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
-            _ => "*".to_owned(),
-        };
-        let subject = match dirs.iter().next() {
-            Some(d) if dirs.len() == 1 => {
-                let dir = d.to_str_lossy();
-                if dir.is_empty() { name } else { format!("{dir}/{name}") }
-            }
-            // Dated directories under identifiers (`<uuid>/<uuid>/20240403/`): the tree
-            // above the first identifier is the subject.
-            _ => match identified_tree(&dirs) {
-                Some(tree) => tree,
-                None => format!("{}/{name}", folded.replace('#', "*")),
-            },
-        };
+        let subject = group_subject(&files, &folded);
         let mut f = (*best).clone();
         let counts = if fewest == most {
             format!("{most} versions each")

@@ -159,6 +159,17 @@ pub fn finding_lines(r: &Run) -> Vec<String> {
         .collect()
 }
 
+/// (level, rule, path) of each finding line a push showed.
+pub fn finding_set(r: &Run) -> std::collections::BTreeSet<(String, String, String)> {
+    finding_lines(r)
+        .iter()
+        .filter_map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            Some((t.first()?.to_string(), t.last()?.to_string(), t.get(3)?.to_string()))
+        })
+        .collect()
+}
+
 #[test]
 fn a_mysqldump_is_rejected_with_the_path_rule_and_alternative() {
     let server = Server::new();

@@ -5,8 +5,6 @@
 //! prebuilt binary kept at the tip stay loud. The audit and a push that brings it all give the
 //! same rule, level and subject, and a push of one new large file is judged by its size.
 
-use std::collections::BTreeSet;
-
 use crate::audit::audit_json;
 use crate::util::{finding_at as finding, fixture, loud, set_of};
 
@@ -45,17 +43,6 @@ fn large_files_left_alone_or_removed_are_info_in_the_audit() {
     );
 }
 
-/// (level, rule, path) of each finding line a push showed.
-fn pushed(lines: &[String]) -> BTreeSet<(String, String, String)> {
-    lines
-        .iter()
-        .filter_map(|l| {
-            let t: Vec<&str> = l.split_whitespace().collect();
-            Some((t.first()?.to_string(), t.last()?.to_string(), t.get(3)?.to_string()))
-        })
-        .collect()
-}
-
 #[test]
 fn a_push_that_brings_them_agrees_with_the_audit() {
     let (_, report) = audit_json(&fixture(FIXTURE), &[]);
@@ -64,7 +51,7 @@ fn a_push_that_brings_them_agrees_with_the_audit() {
     let r = server.push(&["main:refs/heads/main"]);
     let text = crate::hooks::remote_text(&r);
     assert_eq!(r.code, 0, "nothing here is denied: {text}");
-    let seen = pushed(&crate::hooks::finding_lines(&r));
+    let seen = crate::hooks::finding_set(&r);
     for (rule, path, _) in QUIET {
         assert!(
             seen.contains(&("info".to_owned(), (*rule).to_owned(), (*path).to_owned())),
@@ -95,7 +82,7 @@ fn a_push_of_a_new_large_file_is_judged_by_its_size() {
     assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
     let r = server.push(&["main:refs/heads/main"]);
     let text = crate::hooks::remote_text(&r);
-    let seen = pushed(&crate::hooks::finding_lines(&r));
+    let seen = crate::hooks::finding_set(&r);
     assert!(
         seen.contains(&("warn".into(), "large-blob".into(), "exports/atlas.bin".into())),
         "{text}"

@@ -5,8 +5,6 @@
 //! server log and a raw archive at the tip stay loud. The audit and a push that brings it all
 //! give the same rule, level and subject.
 
-use std::collections::BTreeSet;
-
 use crate::audit::audit_json;
 use crate::util::{finding_at as finding, findings, fixture, loud, path_of, set_of};
 
@@ -48,17 +46,6 @@ fn fixtures_of_a_log_and_database_tool_and_fixed_history_are_info_in_the_audit()
     assert_eq!(gone["evidence"]["held_at_tips"], false, "{gone:#}");
 }
 
-/// (level, rule, path) of each finding line a push showed.
-fn pushed(lines: &[String]) -> BTreeSet<(String, String, String)> {
-    lines
-        .iter()
-        .filter_map(|l| {
-            let t: Vec<&str> = l.split_whitespace().collect();
-            Some((t.first()?.to_string(), t.last()?.to_string(), t.get(3)?.to_string()))
-        })
-        .collect()
-}
-
 #[test]
 fn a_push_that_brings_them_agrees_with_the_audit() {
     let repo = fixture("tool_fixtures");
@@ -71,7 +58,7 @@ fn a_push_that_brings_them_agrees_with_the_audit() {
         r.code, 0,
         "the database and the raw archive at the tip are denied: {text}"
     );
-    let seen = pushed(&crate::hooks::finding_lines(&r));
+    let seen = crate::hooks::finding_set(&r);
     for (rule, path) in QUIET {
         assert!(
             seen.contains(&("info".to_owned(), (*rule).to_owned(), (*path).to_owned())),
