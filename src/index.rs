@@ -10,7 +10,7 @@
 //! [`catch_up`] walks and reads the missing commits as the audit reads them and adds them.
 
 use std::collections::{BinaryHeap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use gix::ObjectId;
@@ -444,14 +444,19 @@ const SAVE_AFTER_SECONDS: i64 = 600;
 const MS_PER_COMMIT: u64 = 2;
 
 /// The facts a push is judged with: the store for `policy`, brought up to date with the refs
-/// as they are before the push (and written back while the push is judged, so that the next
-/// push starts from there: keep the [`Saving`] until the judgement is done), within the time
-/// left before `deadline`. When that cannot be done, why, in a few words for the hook's
-/// summary line.
+/// as they are before the push, within the time left before `deadline`. When that cannot be
+/// done, why, in a few words for the hook's summary line.
+///
+/// Once the store lags enough to matter it is written back, so that the next push starts
+/// from there: by a process of its own started from `writer` (the running binary), which
+/// catches the store up again and writes it after the hook has returned, as `git gc --auto`
+/// detaches; without a `writer`, on a thread (keep the [`Saving`] until the judgement is
+/// done). A store rebuilt here is written on a thread.
 pub fn before_push(
     repo: &gix::Repository,
     policy: &Policy,
     deadline: Option<Instant>,
+    writer: Option<&Path>,
 ) -> Result<(Facts, Saving), String> {
     let stored = match load(repo, policy) {
         Ok(stored) => stored,
@@ -475,10 +480,14 @@ pub fn before_push(
             catch_up(repo, policy, &mut facts, &since, &tips).map_err(failed)?;
             // Written once it lags enough to matter: each hook until then catches up a little.
             let age = jiff::Timestamp::now().as_second().saturating_sub(written);
-            let saving = if since.new.len() >= SAVE_AFTER_COMMITS || age >= SAVE_AFTER_SECONDS {
-                Saving::start(repo, policy, facts.clone(), build_ms)
-            } else {
-                Saving::default()
+            let due = since.new.len() >= SAVE_AFTER_COMMITS || age >= SAVE_AFTER_SECONDS;
+            let saving = match writer {
+                _ if !due => Saving::default(),
+                Some(writer) => {
+                    start_writer(repo, policy, writer);
+                    Saving::default()
+                }
+                None => Saving::start(repo, policy, facts.clone(), build_ms),
             };
             Ok((facts, saving))
         }
@@ -497,6 +506,81 @@ pub fn before_push(
             Ok((facts, saving))
         }
     }
+}
+
+/// The argument of `pushgate index` that makes it the writer a hook starts ([`after_push`]).
+pub const WRITER_FLAG: &str = "--after-push";
+
+/// Start `writer` (the pushgate binary) as a process of its own that catches the store for
+/// `policy` up with the refs and writes it ([`after_push`]), unless one is at work already.
+/// The hook does not wait for it: it holds none of the hook's output, none of the push's
+/// environment (the quarantine is gone by the time it reads), and a group of its own.
+fn start_writer(repo: &gix::Repository, policy: &Policy, writer: &Path) {
+    if store::locked(&store::lock_location(&location(repo, policy))) {
+        return;
+    }
+    let dir = repo.common_dir();
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+    let mut command = std::process::Command::new(writer);
+    command.arg("--repo").arg(dir);
+    if let crate::policy::Source::Flag(file) = &policy.source {
+        command
+            .arg("--policy")
+            .arg(std::path::absolute(file).unwrap_or_else(|_| file.clone()));
+    }
+    command.args(["index", WRITER_FLAG]);
+    for variable in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_QUARANTINE_PATH",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    // Best effort: a store not written now is caught up by the next push. The child is not
+    // waited for; once the hook exits, init reaps it.
+    #[allow(clippy::zombie_processes)]
+    let _ = command.spawn();
+}
+
+/// What the writer a hook starts does: under the store's lock (none when another writer
+/// holds it), catch the store for `policy` up with the refs and write it. A store that
+/// cannot be caught up (missing, damaged, holding history no ref reaches) is left for
+/// `pushgate index` or the audit to rebuild: this writer never walks the whole history.
+pub fn after_push(repo: &gix::Repository, policy: &Policy) -> Result<Option<Updated>, crate::Error> {
+    let path = location(repo, policy);
+    let Some(_lock) = store::Lock::take(&store::lock_location(&path)) else {
+        return Ok(None);
+    };
+    let started = Instant::now();
+    let Ok(Stored {
+        mut facts, build_ms, ..
+    }) = load(repo, policy)
+    else {
+        return Ok(None);
+    };
+    let tips = ref_tips(repo)?;
+    let Gap::Behind(since) = gap(repo, &facts, &tips, None)? else {
+        return Ok(None);
+    };
+    catch_up(repo, policy, &mut facts, &since, &tips)?;
+    let (commits, paths) = (facts.commits.len(), facts.paths.len());
+    let (path, bytes) = save(repo, policy, facts, build_ms)?;
+    Ok(Some(Updated {
+        done: Done::CaughtUp(since.new.len()),
+        path,
+        bytes,
+        commits,
+        paths,
+        ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }))
 }
 
 /// The facts a range or a clone's push is judged with: the store for `policy`, brought up to

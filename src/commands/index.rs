@@ -30,6 +30,15 @@ pub fn index(
     Ok(Status::Pass)
 }
 
+/// The writer the pre-receive hook starts once the store lags (see
+/// [`crate::index::after_push`]): the policy is read as the hook reads it, and nothing is said.
+pub fn after_push(context: &super::Context) -> Result<Status, Error> {
+    let repo = context.open()?;
+    let policy = context.policy(Some(&repo), true)?;
+    index::after_push(&repo, &policy)?;
+    Ok(Status::Pass)
+}
+
 /// One line: what was done (and, when `timed`, how long it took), where the store is, what
 /// it holds and what it weighs beside the packs.
 pub fn describe(updated: &Updated, packs: u64, timed: bool) -> String {

@@ -164,6 +164,55 @@ pub fn save(path: &Path, stored: &Stored) -> Result<u64, StoreError> {
 /// The prefix of a store being written.
 const TEMPORARY: &str = ".facts-";
 
+/// A writer that catches a store up after a push holds this file beside it while it works, so
+/// that pushes arriving meanwhile start no second one.
+pub fn lock_location(store: &Path) -> PathBuf {
+    let name = store
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    store.with_file_name(format!("{TEMPORARY}{name}.lock"))
+}
+
+/// A lock this old was left by a writer that was killed: it is taken over.
+const LOCK_STALE_SECONDS: u64 = 600;
+
+/// Whether a writer holds the lock at `path` (a lock left by a killed writer holds nothing).
+pub fn locked(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() <= LOCK_STALE_SECONDS)
+}
+
+/// The lock at `path`, held until dropped; `None` when another writer holds it (or it cannot
+/// be made: the store is then left as it is).
+#[derive(Debug)]
+pub struct Lock(PathBuf);
+
+impl Lock {
+    /// Take the lock at `path`.
+    pub fn take(path: &Path) -> Option<Lock> {
+        let create = || std::fs::OpenOptions::new().write(true).create_new(true).open(path);
+        match create() {
+            Ok(_) => Some(Lock(path.to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !locked(path) => {
+                // Left by a killed writer: whoever removes it first takes it.
+                std::fs::remove_file(path).ok()?;
+                create().ok().map(|_| Lock(path.to_owned()))
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// A temporary file this old was left by a writer that was killed.
 const STALE_SECONDS: u64 = 3600;
 

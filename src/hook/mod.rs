@@ -135,6 +135,9 @@ pub struct HookEnv {
     pub started: Option<Instant>,
     /// `PUSHGATE_DEBUG` set: the hook's answer starts with what it read from the environment.
     pub debug: bool,
+    /// The binary that writes the facts store a hook caught up, in a process of its own after
+    /// the hook returns (the running binary); `None`: the hook writes it before it returns.
+    pub writer: Option<PathBuf>,
 }
 
 impl HookEnv {
@@ -142,6 +145,7 @@ impl HookEnv {
     pub fn from_process() -> Self {
         HookEnv {
             started: Some(Instant::now()),
+            writer: std::env::current_exe().ok(),
             ..Self::from_lookup(|key| std::env::var_os(key))
         }
     }
@@ -189,6 +193,7 @@ impl HookEnv {
                 .unwrap_or_default(),
             started: None,
             debug: non_empty("PUSHGATE_DEBUG").is_some(),
+            writer: None,
         }
     }
 

@@ -56,7 +56,7 @@ pub fn run(
     }
 
     // The store is read only when the push touches a path that can be a subject; caught up,
-    // it is written while the push is judged (and waited for on return).
+    // it is written after the hook (or, rebuilt, while the push is judged, waited for on return).
     let mut history: Option<String> = None;
     let mut _saving = crate::index::Saving::default();
     let mut load = || match facts_before_push(repo, policy, env) {
@@ -140,7 +140,7 @@ fn facts_before_push(
     let deadline = env
         .budget(policy)
         .map(|budget| env.started.unwrap_or_else(std::time::Instant::now) + budget);
-    crate::index::before_push(repo, policy, deadline)
+    crate::index::before_push(repo, policy, deadline, env.writer.as_deref())
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.

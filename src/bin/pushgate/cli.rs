@@ -161,8 +161,12 @@ commands! {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Build the store anew from the whole history, whatever there is.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "after_push")]
     pub rebuild: bool,
+    /// What the pre-receive hook starts once the store lags: catch it up under its lock,
+    /// reading the policy as the hook does, and say nothing.
+    #[arg(long, hide = true)]
+    pub after_push: bool,
 }
 
 // `pushgate pre-receive`: its help is the variant's.
@@ -362,6 +366,9 @@ impl Run for AuditArgs {
 
 impl Run for IndexArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        if self.after_push {
+            return commands::index::after_push(&s.context);
+        }
         let (repo, policy) = s.context.open_with_policy()?;
         let progress = Bars::new(s.common.progress);
         let options = commands::index::Options { rebuild: self.rebuild };
