@@ -53,6 +53,8 @@ pub struct Audit {
     pub offenders: Vec<Offender>,
     /// How to get the warn and deny offenders out of history.
     pub plan: Plan,
+    /// What the repository holds and where, whatever the rules conclude.
+    pub overview: crate::overview::Overview,
     /// Every path the history holds (a plan's globs must match offenders only).
     history: Vec<BString>,
     /// Files the churning-blob rule calls large (bytes): smaller data is moved out, not to LFS.
@@ -226,6 +228,8 @@ pub fn audit(
     // its commits, the refs' tags). Counted beside the history's conclusions, unless those
     // objects are to be read too.
     let tags = tag_objects(repo);
+    // The unreachable blobs read too, when they are (sorted): not the refs' objects.
+    let mut unreachable_blobs: Vec<ObjectId> = Vec::new();
     let counted = if options.include_unreachable {
         let (unreachable, mut blobs) = unreached(&packs, &walked, &inspected.sizes, &tags);
         if !blobs.is_empty() {
@@ -243,6 +247,7 @@ pub fn audit(
                 walker.walk(&tips, &Old::Reachable(&[]), None)
             })?;
             inspected.absorb(more);
+            unreachable_blobs = blobs;
         }
         Some(unreachable)
     } else {
@@ -253,24 +258,55 @@ pub fn audit(
     let facts = whole_facts(repo, &walked, &tips, &sizes, &inspected.touched);
     let walk_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let history = History::Whole(&facts);
-    let (unreachable, mut outcome) = match counted {
-        Some(unreachable) => (
-            unreachable,
-            engine::conclude(repo, policy, true, &walked, inspected, history, started)?,
-        ),
-        None => std::thread::scope(|scope| {
-            let (packs, walked, sizes) = (&packs, &walked, &sizes);
-            let counting = std::thread::Builder::new()
-                .name("unreachable".into())
-                .spawn_scoped(scope, || unreached(packs, walked, sizes, &tags).0)
-                .map_err(|e| RepoError::read("starting the count of unreachable objects", e))?;
-            let outcome = engine::conclude(repo, policy, true, walked, inspected, history, started);
-            let unreachable = counting
-                .join()
-                .map_err(|_| RepoError::read("counting unreachable objects", "the count failed"))?;
-            Ok::<_, RepoError>((unreachable, outcome?))
-        })?,
-    };
+    let ref_names: Vec<BString> = range
+        .tips
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(range.broken.iter().map(|(name, _)| name.clone()))
+        .filter(|name| name != "HEAD")
+        .collect();
+    // The rules conclude while other threads count what no ref reaches and work out the
+    // overview from what the walk read.
+    let (unreachable, mut outcome, overview) = std::thread::scope(|scope| {
+        let (packs, walked, sizes, tags, ref_names) = (&packs, &walked, &sizes, &tags, &ref_names);
+        let unreachable_blobs = &unreachable_blobs;
+        let own = repo.clone();
+        let overview = std::thread::Builder::new()
+            .name("overview".into())
+            .spawn_scoped(scope, move || {
+                crate::overview::overview(&crate::overview::Sources {
+                    repo: &own,
+                    walked,
+                    sizes,
+                    packs,
+                    refs: ref_names,
+                    tags,
+                    unreachable: unreachable_blobs,
+                })
+            })
+            .map_err(|e| RepoError::read("starting the overview", e))?;
+        let (unreachable, outcome) = match counted {
+            Some(unreachable) => (
+                unreachable,
+                engine::conclude(repo, policy, true, walked, inspected, history, started)?,
+            ),
+            None => {
+                let counting = std::thread::Builder::new()
+                    .name("unreachable".into())
+                    .spawn_scoped(scope, || unreached(packs, walked, sizes, tags).0)
+                    .map_err(|e| RepoError::read("starting the count of unreachable objects", e))?;
+                let outcome = engine::conclude(repo, policy, true, walked, inspected, history, started);
+                let unreachable = counting
+                    .join()
+                    .map_err(|_| RepoError::read("counting unreachable objects", "the count failed"))?;
+                (unreachable, outcome?)
+            }
+        };
+        let overview = overview
+            .join()
+            .map_err(|_| RepoError::read("working out the overview", "it failed"))?;
+        Ok::<_, RepoError>((unreachable, outcome, overview))
+    })?;
     let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
     for (name, id) in &range.broken {
         outcome.notices.push(crate::outcome::Notice {
@@ -307,6 +343,7 @@ pub fn audit(
         patterns: Vec::new(),
         offenders,
         plan: Plan::default(),
+        overview,
         history,
         large: policy.file.rules.churning_blob.min_size.0,
         facts: Some((facts, walk_ms)),

@@ -53,6 +53,7 @@ pub mod history;
 pub mod hook;
 pub mod index;
 pub mod outcome;
+pub mod overview;
 pub mod packs;
 pub mod policy;
 pub mod progress;

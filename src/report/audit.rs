@@ -49,6 +49,7 @@ struct Section<'a> {
     offenders: &'a [Offender],
     plan: &'a Plan,
     rewrite_warning: Option<&'static str>,
+    overview: &'a crate::overview::Overview,
 }
 
 fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
@@ -58,6 +59,7 @@ fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
         offenders: &audit.offenders,
         plan: &audit.plan,
         rewrite_warning: audit.plan.rewrite_warning,
+        overview: &audit.overview,
     })
     .map_err(io::Error::other)?;
     super::json::render_with(out, &audit.outcome, Some(section))
@@ -480,6 +482,25 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     text_plan(out, audit, &p, options.verbose, width)?;
 
     writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        p.paint(
+            bold,
+            "Overview (objects the refs reach; levels of concern on git-sizer's scales)"
+        )
+    )?;
+    for (label, parts) in super::overview::lines(&audit.overview, options.verbose) {
+        for (i, line) in wrap_at(&parts.join(" · "), " · ", width.saturating_sub(13))
+            .iter()
+            .enumerate()
+        {
+            let label = if i == 0 { label } else { "" };
+            writeln!(out, "  {label:<10} {line}")?;
+        }
+    }
+
+    writeln!(out)?;
     writeln!(out, "{}", p.paint(bold, "Object database"))?;
     writeln!(
         out,
@@ -665,6 +686,17 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
                 writeln!(out, "   ```")?;
             }
         }
+    }
+    writeln!(out)?;
+    writeln!(out, "### Overview")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Objects the refs reach; levels of concern on git-sizer's scales (one star per scale)."
+    )?;
+    writeln!(out)?;
+    for (label, parts) in super::overview::lines(&audit.overview, verbose) {
+        writeln!(out, "- **{label}**: {}", parts.join(" · "))?;
     }
     writeln!(out)?;
     writeln!(out, "### Object database")?;
