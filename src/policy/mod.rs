@@ -15,7 +15,7 @@ mod size;
 
 pub use allow::{Date, ExemptionReport, today};
 pub use globs::Globs;
-pub use schema::{Mode, OnError, PolicyFile, SuggestionStyle};
+pub use schema::{Mode, OnError, OnShallow, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
 use crate::outcome::Pattern;

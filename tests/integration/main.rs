@@ -14,6 +14,7 @@ mod audit;
 mod baseline;
 mod behaviour;
 mod ci;
+mod ci_shallow;
 mod cli;
 mod completions;
 mod facts_store;
