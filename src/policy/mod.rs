@@ -202,6 +202,20 @@ impl Policy {
         }
     }
 
+    /// Deny every file larger than `max` on top of what the policy says (`--max-size`, as
+    /// pre-commit's `check-added-large-files --maxkb`): such a file is a `large-blob` finding
+    /// at deny whatever the rule's `level` and thresholds; the rule's `exclude` and the
+    /// `[[allow]]` exemptions still apply. With the rule switched off, only this size reports.
+    pub fn deny_larger_than(&mut self, max: Size) {
+        let rule = &mut self.file.rules.large_blob;
+        if rule.level.is_off() {
+            rule.level = crate::outcome::Setting::Deny;
+            rule.warn_size = Size(u64::MAX);
+            rule.deny_size = Size(u64::MAX);
+        }
+        self.file.max_size = Some(max);
+    }
+
     /// Settings that are valid but do not do what they seem to, for `policy check`: a bypass
     /// enabled with no log to record it (every bypass is refused), a fail-open with no log.
     pub fn setting_warnings(&self) -> Vec<String> {

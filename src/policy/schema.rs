@@ -38,6 +38,10 @@ pub struct PolicyFile {
     /// Exemptions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<Allow>,
+    /// Not a key of the file: the size given with `--max-size`, over which every file is a
+    /// `large-blob` finding at deny (see [`Policy::deny_larger_than`](super::Policy::deny_larger_than)).
+    #[serde(skip)]
+    pub max_size: Option<super::Size>,
 }
 
 /// Whether failing findings fail.

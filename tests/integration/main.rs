@@ -29,6 +29,7 @@ mod hostile_repo;
 mod install;
 mod job_shapes;
 mod left_alone;
+mod max_size;
 mod platforms;
 mod policy;
 mod precommit;
