@@ -556,3 +556,83 @@ fn the_text_report_names_what_could_not_be_checked() {
     );
     assert!(text.contains("data/app.sqlite"), "{}", r.stdout);
 }
+
+/// The `git …` commands the "not checked" line names, run as printed in the clone.
+fn follow_fetch_advice(clone: &Path, r: &Run) -> Vec<String> {
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("pushgate: not checked:"))
+        .unwrap_or_else(|| panic!("no `not checked` line:\n{}", r.stderr));
+    let commands: Vec<String> = line
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with("git "))
+        .map(str::to_owned)
+        .collect();
+    assert!(!commands.is_empty(), "no command to follow: {line}");
+    for command in &commands {
+        let out = std::process::Command::new("sh")
+            .args(["-c", command])
+            .current_dir(clone)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    commands
+}
+
+/// Following the printed fetch advice literally gives the clone its base: the scan is then
+/// the full clone's.
+#[test]
+fn following_the_fetch_advice_gives_the_full_clones_result() {
+    let up = Upstream::new();
+    let cases = [
+        ("main", up.github_push(C2)),
+        ("feature", up.github_pull_request()),
+        ("main", gitlab_push(C2)),
+        ("feature", gitlab_merge_request()),
+    ];
+    for (i, (branch, vars)) in cases.into_iter().enumerate() {
+        let full = up.dir.path().join(format!("{branch}-full"));
+        let full = if full.is_dir() { full } else { up.clone(branch, None) };
+        let whole = scan(&full, &vars);
+
+        let url = format!("file://{}", up.bare().display());
+        let shallow = up.dir.path().join(format!("advice-{i}"));
+        git(
+            up.dir.path(),
+            &[
+                "clone",
+                "-q",
+                "--depth",
+                "1",
+                "--branch",
+                branch,
+                &url,
+                shallow.to_str().unwrap(),
+            ],
+        );
+        let r = scan(&shallow, &vars);
+        assert!(r.stderr.contains("shallow clone"), "{}", r.stderr);
+        let followed = follow_fetch_advice(&shallow, &r);
+
+        let r = scan(&shallow, &vars);
+        assert!(!r.stderr.contains("shallow clone"), "after {followed:?}:\n{}", r.stderr);
+        assert_eq!(
+            comparable(&r),
+            comparable(&whole),
+            "after {followed:?}:\n{}\n{}",
+            r.describe(),
+            whole.describe()
+        );
+    }
+}
