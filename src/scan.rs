@@ -122,7 +122,7 @@ pub fn run_with(
             // Nothing hidden: whole histories, read as the audit reads them (sizes from the
             // pack statistics; a version stored as a delta keeps its path's kind), so that one
             // way of reading them is tuned.
-            let (walked, tips, inspected) = if whole {
+            let (walked, tips, mut inspected) = if whole {
                 let large = policy.file.rules.deep_delta_chain.min_size.0;
                 let packs = Some((large, 0));
                 let (walked, tips, inspected, _) =
@@ -133,7 +133,7 @@ pub fn run_with(
             };
             // A shallow clone's oldest commits: every file of their trees, by the rules that
             // judge one file (no history subject, no growth: what they added cannot be told).
-            let (mut inspected, held) = (inspected, inspect_trees(repo, policy, &range.roots, progress)?);
+            let held = inspect_trees(repo, policy, &range.roots, progress)?;
             let held_growth = held.as_ref().map(|h| (h.growth.blobs, h.growth.bytes));
             if let Some(mut held) = held {
                 held.touched.clear();

@@ -200,9 +200,9 @@ pub struct Shallow {
     /// What is checked, for people: `every file in the tree of 1a2b3c4d5e6f (its parent is not
     /// in this clone) by the rules that judge one file, and the changes of the 2 commits above it`.
     pub checked: String,
-    /// The commits of the range the clone lacks, for people: `the commits between 0a1b2c3d4e5f
-    /// (the push event's before) and 1a2b3c4d5e6f`; `None` when the roots' parents are the base,
-    /// so that every commit of the range is in the clone.
+    /// The commits of the range the clone lacks, for people: `the commits between the base
+    /// (0a1b2c3d4e5f, the push event's before) and 1a2b3c4d5e6f`; `None` when the roots'
+    /// parents are the base, so that every commit of the range is in the clone.
     pub unchecked: Option<String>,
     /// How to fetch enough history in this environment.
     pub fetch_hint: String,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Status, load_baseline, record_and_apply};
 use crate::error::Error;
 use crate::outcome::{Notice, NoticeKind};
-use crate::policy::{OnShallow, Policy};
+use crate::policy::{Mode, OnShallow, Policy};
 use crate::progress::Progress;
 use crate::range::Range;
 use crate::report;
@@ -51,12 +51,19 @@ pub fn scan(
                 && let Some(shallow) = &plan.shallow
                 && let Some(unchecked) = &shallow.unchecked
             {
+                let lacks = format!("this shallow clone lacks commits of the range ({unchecked})");
+                if policy.file.mode == Mode::Enforce {
+                    let why = format!(
+                        "FAIL ([ci] on_shallow = \"fail\"): {lacks}, so nothing was checked; {}",
+                        shallow.fetch_hint
+                    );
+                    writeln!(err, "pushgate: {}", crate::util::sanitize(why.as_bytes()))?;
+                    return Ok(Status::Fail);
+                }
                 let why = format!(
-                    "FAIL ([ci] on_shallow = \"fail\"): this shallow clone lacks commits of the range ({unchecked}), so nothing was checked; {}",
-                    shallow.fetch_hint
+                    "would fail ([ci] on_shallow = \"fail\"), but mode = \"evaluate\": {lacks}; checking what it holds"
                 );
                 writeln!(err, "pushgate: {}", crate::util::sanitize(why.as_bytes()))?;
-                return Ok(Status::Fail);
             }
             shallow = plan.shallow;
             plan.range?

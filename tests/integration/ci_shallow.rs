@@ -400,6 +400,24 @@ fn on_shallow_fail_fails_and_says_why() {
         );
     }
 
+    // Under mode = "evaluate" nothing fails: it says what would, and checks what it can.
+    let mut vars = up.github_push(C2);
+    let evaluate = "mode = \"evaluate\"\n[ci]\non_shallow = \"fail\"\n";
+    vars.push(("PUSHGATE_POLICY", up.policy("evaluate.toml", evaluate)));
+    let r = scan(&shallow, &vars);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        r.stderr
+            .contains("would fail ([ci] on_shallow = \"fail\"), but mode = \"evaluate\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        has(&r, "database-file", "data/app.sqlite", "deny", C5),
+        "{}",
+        r.describe()
+    );
+
     // `check-head`, the default, written out: the scan goes on.
     let mut vars = up.github_push(C2);
     vars.push((
