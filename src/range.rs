@@ -4,7 +4,9 @@
 //! into [`Tip`]s (what to include, each peeled to a commit, tree or blob) and hidden commits
 //! (whose history is excluded). [`Range::from_ids`] builds the same from commits already
 //! resolved (what `--ci` decided); [`upstream_range`] is what `pushgate scan` checks when given
-//! no revision. [`crate::walk`] walks the result.
+//! no revision. [`crate::walk`] walks the result. In a shallow clone, [`Range::with_roots`]
+//! names the clone's oldest commits the range reaches, whose own changes cannot be told from
+//! what their trees held before.
 
 use gix::ObjectId;
 use gix::bstr::BString;
@@ -76,6 +78,10 @@ pub struct Range {
     pub hidden: Vec<ObjectId>,
     /// Refs of `--all` that point at objects the repository does not have.
     pub broken: Vec<(BString, ObjectId)>,
+    /// Commits of the range whose parents are absent (a shallow clone's oldest commits): what
+    /// they changed cannot be told, so every file of their trees is judged by the rules that
+    /// judge one file. They are hidden too, so the walk covers the commits above them.
+    pub roots: Vec<ObjectId>,
 }
 
 /// What `pushgate scan` checks when given no revision: what HEAD adds to the upstream of
@@ -170,7 +176,16 @@ impl Range {
             tips: vec![classify(repo, tip, tip.to_string().into())?],
             hidden: hidden.into_iter().collect(),
             broken: Vec::new(),
+            roots: Vec::new(),
         })
+    }
+
+    /// The range with `roots`, commits it reaches whose parents are absent, judged by their
+    /// whole trees instead of their changes (see [`Range::roots`]).
+    pub fn with_roots(mut self, roots: Vec<ObjectId>) -> Range {
+        self.hidden.extend(roots.iter().copied());
+        self.roots = roots;
+        self
     }
 
     /// Whether the range excludes nothing (`--all`, or tips alone), so that it holds whole

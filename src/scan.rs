@@ -122,7 +122,7 @@ pub fn run_with(
             // Nothing hidden: whole histories, read as the audit reads them (sizes from the
             // pack statistics; a version stored as a delta keeps its path's kind), so that one
             // way of reading them is tuned.
-            let (walked, tips, inspected) = if whole {
+            let (walked, tips, mut inspected) = if whole {
                 let large = policy.file.rules.deep_delta_chain.min_size.0;
                 let packs = Some((large, 0));
                 let (walked, tips, inspected, _) =
@@ -131,6 +131,15 @@ pub fn run_with(
             } else {
                 engine::inspect_walk(repo, policy, progress, Reading::Exact, walk)?
             };
+            // A shallow clone's oldest commits: every file of their trees, by the rules that
+            // judge one file (no history subject, no growth: what they added cannot be told).
+            let held = inspect_trees(repo, policy, &range.roots, progress)?;
+            let held_growth = held.as_ref().map(|h| (h.growth.blobs, h.growth.bytes));
+            if let Some(mut held) = held {
+                held.touched.clear();
+                held.growth = Default::default();
+                inspected.absorb(held);
+            }
             progress.steps("history", 1, "reading the history of candidate paths");
             let own = own.then(|| {
                 let mut facts = Facts::new(repo.object_hash());
@@ -145,6 +154,11 @@ pub fn run_with(
             let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
             crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
             outcome.summary.recount(&outcome.findings);
+            if let Some((blobs, bytes)) = held_growth {
+                outcome.summary.commits += range.roots.len() as u64;
+                outcome.summary.blobs += blobs;
+                outcome.summary.bytes = outcome.summary.bytes.saturating_add(bytes);
+            }
             for (name, id) in &range.broken {
                 outcome.notices.push(Notice {
                     kind: NoticeKind::BrokenRef,
@@ -198,4 +212,40 @@ pub fn run_with(
             Ok(outcome)
         }
     }
+}
+
+/// Every blob of the trees of `roots` (commits whose parents are absent), read and judged by
+/// the rules that judge one file; `None` without roots.
+fn inspect_trees(
+    repo: &gix::Repository,
+    policy: &Policy,
+    roots: &[gix::ObjectId],
+    progress: &dyn Progress,
+) -> Result<Option<engine::Inspected>, RepoError> {
+    if roots.is_empty() {
+        return Ok(None);
+    }
+    let mut inspector = Inspector::new(repo, policy);
+    for &commit in roots {
+        let context = || format!("reading the tree of {commit}");
+        let tree = repo
+            .find_commit(commit)
+            .map_err(|e| RepoError::read(context(), e))?
+            .tree()
+            .map_err(|e| RepoError::read(context(), e))?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(|e| RepoError::read(context(), e))?;
+        for entry in recorder.records {
+            // Trees are walked into; a submodule's content lives in another repository.
+            if !(entry.mode.is_blob() || entry.mode.is_link()) {
+                continue;
+            }
+            let mut candidate = Candidate::new(entry.oid, entry.filepath, Some(commit), Some(tree.id), None);
+            candidate.link = entry.mode.is_link();
+            inspector.inspect(candidate, progress)?;
+        }
+    }
+    Ok(Some(inspector.into_inspected()))
 }

@@ -3,7 +3,7 @@
 //! - `pull_request` (and `pull_request_target`): head the event's head sha, base the event's
 //!   base sha and `origin/$GITHUB_BASE_REF`;
 //! - `push`: head the event's `after`, base its `before`; a new branch (`before` all zeros):
-//!   the default branch;
+//!   the default branch, unless the push is to that branch (`GITHUB_REF`);
 //! - `merge_group`: head the event's `head_sha`, base its `base_sha`.
 //!
 //! The default branch is the event's `repository.default_branch` when it names one.
@@ -41,6 +41,11 @@ pub(super) fn detect(env: &Env, event: Option<&serde_json::Value>) -> Option<Det
             d.bases.push(Candidate::new(sha, "the merge group's base"));
         }
     } else if event_name == "push" {
+        d.branch = env
+            .get("GITHUB_REF")
+            .map(str::to_owned)
+            .or_else(|| str_at(&["ref"]))
+            .and_then(|r| r.strip_prefix("refs/heads/").map(str::to_owned));
         if let Some(after) = str_at(&["after"]).filter(|a| !is_null(a)) {
             d.head.push(Candidate::new(after, "the push event's after"));
         }
@@ -113,6 +118,33 @@ mod tests {
         let d = detect(&vars, None);
         assert!(d.bases.is_empty());
         assert!(d.notes[0].contains("GITHUB_EVENT_PATH"));
+        assert_eq!(d.branch, None);
+    }
+
+    #[test]
+    fn github_push_names_the_branch_it_updated() {
+        let event = serde_json::json!({"ref": "refs/heads/from-event", "before": ZEROS, "after": "c".repeat(40)});
+        let vars = [("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "push")];
+        let d = detect(
+            &env(&[vars[0], vars[1], ("GITHUB_REF", "refs/heads/main")]),
+            Some(&event),
+        );
+        assert_eq!(d.branch.as_deref(), Some("main"));
+        let d = detect(&env(&vars), Some(&event));
+        assert_eq!(d.branch.as_deref(), Some("from-event"));
+        // A tag is no branch; a pull request updates none.
+        let d = detect(&env(&[vars[0], vars[1], ("GITHUB_REF", "refs/tags/v1")]), Some(&event));
+        assert_eq!(d.branch, None);
+        let d = detect(
+            &env(&[
+                vars[0],
+                ("GITHUB_EVENT_NAME", "pull_request"),
+                ("GITHUB_BASE_REF", "main"),
+                ("GITHUB_REF", "refs/pull/1/merge"),
+            ]),
+            None,
+        );
+        assert_eq!(d.branch, None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! - merge request pipelines: head `CI_COMMIT_SHA`, bases `CI_MERGE_REQUEST_DIFF_BASE_SHA`,
 //!   `CI_MERGE_REQUEST_TARGET_BRANCH_SHA` and `origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME`;
 //! - branch pipelines: head `CI_COMMIT_SHA`, base `CI_COMMIT_BEFORE_SHA`; a new branch (all
-//!   zeros): the default branch, `origin/$CI_DEFAULT_BRANCH` first.
+//!   zeros): the default branch, `origin/$CI_DEFAULT_BRANCH` first, unless a push
+//!   (`CI_PIPELINE_SOURCE`) updated that branch (`CI_COMMIT_BRANCH`).
 
 use super::{Candidate, Detection, Env, default_branches, is_null};
 
@@ -39,6 +40,11 @@ pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<De
             ));
         }
     } else {
+        // A branch pipeline a push started (GitLab sets CI_PIPELINE_SOURCE; scheduled and
+        // manual runs push nothing).
+        if env.get("CI_PIPELINE_SOURCE").is_none_or(|s| s == "push") {
+            d.branch = env.get("CI_COMMIT_BRANCH").map(str::to_owned);
+        }
         match env.get("CI_COMMIT_BEFORE_SHA") {
             Some(before) if !is_null(before) => d.bases.push(Candidate::new(before, "CI_COMMIT_BEFORE_SHA")),
             _ => d
@@ -92,5 +98,34 @@ mod tests {
         );
         assert!(d.bases.is_empty());
         assert_eq!(revs(&d.fallback)[0], "origin/develop");
+    }
+
+    #[test]
+    fn gitlab_names_the_branch_a_push_updated() {
+        let push = |source: &'static str| {
+            detect(
+                &env(&[
+                    ("GITLAB_CI", "true"),
+                    ("CI_PIPELINE_SOURCE", source),
+                    ("CI_COMMIT_BRANCH", "main"),
+                    ("CI_COMMIT_BEFORE_SHA", ZEROS),
+                ]),
+                None,
+            )
+        };
+        assert_eq!(push("push").branch.as_deref(), Some("main"));
+        // Scheduled and manual pipelines push nothing.
+        assert_eq!(push("schedule").branch, None);
+        assert_eq!(push("web").branch, None);
+        let d = detect(
+            &env(&[
+                ("GITLAB_CI", "true"),
+                ("CI_PIPELINE_SOURCE", "merge_request_event"),
+                ("CI_MERGE_REQUEST_IID", "1"),
+                ("CI_COMMIT_BRANCH", "feature"),
+            ]),
+            None,
+        );
+        assert_eq!(d.branch, None);
     }
 }

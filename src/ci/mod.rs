@@ -5,7 +5,9 @@
 //! commits the remote already has. [`plan`] resolves that against the repository: the head
 //! is checked minus every base that is present; when no base is present (a shallow clone,
 //! a branch that was never fetched) it says exactly how to fetch enough history, and still
-//! checks what the clone holds.
+//! checks what the clone holds. When the range reaches the oldest commits of a shallow clone,
+//! their parents absent, every file of their trees is judged by the rules that judge one file
+//! (see [`Shallow`]), and the plan names the commits it could not check.
 //!
 //! Each source is a provider, one file each, listed in `PROVIDERS` in priority order; the
 //! first that recognises its environment says what to check:
@@ -23,7 +25,9 @@
 //! | anything else | `HEAD` | the default branch: `origin/HEAD`, `origin/main`, `origin/master` |
 //!
 //! Every base that is present is excluded (they are all commits the remote has). When none
-//! is, the first present default branch is used instead.
+//! is, the first present default branch is used instead, unless it is the branch the push
+//! updated (its remote-tracking ref holds the pushed commit) or, with the base missing, the
+//! head itself: a push is never compared with itself.
 
 mod codebuild;
 mod fallback;
@@ -122,6 +126,9 @@ pub struct Detection {
     pub fallback: Vec<Candidate>,
     /// Exclude every ref under `refs/remotes/<name>/` (a first push to a remote).
     pub remote: Option<String>,
+    /// The branch a push updated (`main`), when the environment says: its remote-tracking ref
+    /// holds the pushed commit itself, so it is never a base.
+    pub branch: Option<String>,
     /// Why the bases are what they are (a new branch, …), for people.
     pub notes: Vec<String>,
     /// How to fetch enough history in this environment.
@@ -138,6 +145,7 @@ impl Detection {
             bases: Vec::new(),
             fallback: default_branches(None, "the default branch"),
             remote: None,
+            branch: None,
             notes: Vec::new(),
             fetch_hint: FETCH_HINT.to_owned(),
         }
@@ -179,6 +187,41 @@ pub struct Plan {
     pub range: Result<Range, RangeError>,
     /// One line per decision, for stderr.
     pub explanation: Vec<String>,
+    /// The range reaches the oldest commits of a shallow clone: what was checked instead, and
+    /// what could not be.
+    pub shallow: Option<Shallow>,
+}
+
+/// A range that reaches the oldest commits of a shallow clone (the base is not in it, or has
+/// no common history with the head there). Those commits are the range's
+/// [roots](Range::roots): every file of their trees is judged by the rules that judge one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shallow {
+    /// What is checked, for people: `every file in the tree of 1a2b3c4d5e6f (its parent is not
+    /// in this clone) by the rules that judge one file, and the changes of the 2 commits above it`.
+    pub checked: String,
+    /// The commits of the range the clone lacks, for people: `the commits between the base
+    /// (0a1b2c3d4e5f, the push event's before) and 1a2b3c4d5e6f`; `None` when the roots'
+    /// parents are the base, so that every commit of the range is in the clone.
+    pub unchecked: Option<String>,
+    /// How to fetch enough history in this environment.
+    pub fetch_hint: String,
+}
+
+impl Shallow {
+    /// One sentence for the report's notice.
+    pub fn notice(&self) -> String {
+        match &self.unchecked {
+            Some(unchecked) => format!(
+                "shallow clone: checked {}; not checked: {unchecked}; {}",
+                self.checked, self.fetch_hint
+            ),
+            None => format!(
+                "shallow clone: checked {}; every commit of the range is in the clone (the base is the parent of its oldest)",
+                self.checked
+            ),
+        }
+    }
 }
 
 /// The commit `rev` names, if the repository has it.
@@ -216,6 +259,7 @@ pub fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
         return Plan {
             range: Range::parse(repo, &["HEAD".to_owned()], false),
             explanation: lines,
+            shallow: None,
         };
     };
     lines.push(format!("head: {} ({})", short(head), describe(head_from)));
@@ -233,16 +277,37 @@ pub fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
         let names: Vec<String> = missing.iter().map(|c| describe(c)).collect();
         lines.push(format!("not in this repository: {}", names.join(", ")));
     }
-    if excluded.is_empty()
-        && let Some((c, id)) = detection
-            .fallback
-            .iter()
-            .find_map(|c| commit_of(repo, &c.rev).map(|id| (c, id)))
-    {
-        if !detection.bases.is_empty() {
-            lines.push(format!("falling back to the default branch {}", c.rev));
+    if excluded.is_empty() {
+        // A push's own branch holds the pushed commit: comparing with it finds nothing, so it
+        // is never the fallback; nor is the head itself when the base the push names is missing.
+        let pushed = detection.branch.as_deref().map(|b| format!("refs/remotes/origin/{b}"));
+        let mut tried: Vec<&str> = Vec::new();
+        for c in &detection.fallback {
+            if tried.contains(&c.rev.as_str()) {
+                continue;
+            }
+            tried.push(&c.rev);
+            let Some(id) = commit_of(repo, &c.rev) else { continue };
+            if pushed.is_some() && ref_name(repo, &c.rev) == pushed {
+                lines.push(format!(
+                    "not comparing with {}: it is the branch this push updated",
+                    describe(c)
+                ));
+                continue;
+            }
+            if id == head && !missing.is_empty() {
+                lines.push(format!(
+                    "not comparing with {}: it is the head itself, and the base is missing",
+                    describe(c)
+                ));
+                continue;
+            }
+            if !detection.bases.is_empty() {
+                lines.push(format!("falling back to the default branch {}", c.rev));
+            }
+            excluded.push((id, describe(c)));
+            break;
         }
-        excluded.push((id, describe(c)));
     }
     if let Some(remote) = &detection.remote {
         let prefix = format!("refs/remotes/{remote}/");
@@ -266,43 +331,175 @@ pub fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
         ));
     }
 
-    if excluded.is_empty() {
+    if excluded.is_empty() && !shallow {
         lines.push(format!(
             "no base commit found: checking all of {}'s history that this clone holds; to check only what is new, {}",
             short(head),
             detection.fetch_hint
         ));
-        if shallow {
-            lines.push(
-                "this is a shallow clone: the oldest commits present count as adding every file they hold".to_owned(),
-            );
-        }
         return Plan {
             range: Range::from_ids(repo, head, []),
             explanation: lines,
+            shallow: None,
         };
     }
+    // Bases present in the clone without common history with the head there.
+    let mut unrelated: Vec<String> = Vec::new();
     for (id, from) in &excluded {
         let relation = match repo.merge_base(head, *id) {
             Ok(Some(base)) if base.detach() == head => "already contains the head: nothing new to check".to_owned(),
             Ok(Some(base)) => format!("merge base {}", short(base.detach())),
-            _ if shallow => format!(
-                "no common history in this shallow clone, so commits below the shallow boundary count as new; {}",
-                detection.fetch_hint
-            ),
+            _ if shallow => {
+                unrelated.push(format!("{}, {from}", short(*id)));
+                "no common history in this shallow clone".to_owned()
+            }
             _ => "no common history".to_owned(),
         };
         lines.push(format!("excluding {} ({from}): {relation}", short(*id)));
     }
-    if !missing.is_empty() && shallow {
-        lines.push(format!(
-            "this is a shallow clone; to compare with the missing base, {}",
-            detection.fetch_hint
-        ));
+    let range = Range::from_ids(repo, head, excluded.iter().map(|(id, _)| *id));
+    let (roots, above) = if shallow {
+        reached_roots(repo, head, &excluded)
+    } else {
+        (Vec::new(), 0)
+    };
+    if roots.is_empty() {
+        if !missing.is_empty() && shallow {
+            lines.push(format!(
+                "this is a shallow clone; to compare with the missing base, {}",
+                detection.fetch_hint
+            ));
+        }
+        return Plan {
+            range,
+            explanation: lines,
+            shallow: None,
+        };
+    }
+    let shallow = shallow_report(repo, &roots, above, &missing, &unrelated, detection);
+    lines.push(format!("shallow clone: checking {}", shallow.checked));
+    match &shallow.unchecked {
+        Some(unchecked) => lines.push(format!("not checked: {unchecked}; {}", shallow.fetch_hint)),
+        None => {
+            lines.push("every commit of the range is in this clone: the base is the parent of its oldest".to_owned())
+        }
     }
     Plan {
-        range: Range::from_ids(repo, head, excluded.iter().map(|(id, _)| *id)),
+        range: range.map(|r| r.with_roots(roots)),
         explanation: lines,
+        shallow: Some(shallow),
+    }
+}
+
+/// The full name `rev` resolves to as a reference, through symbolic refs (`origin/HEAD` →
+/// `refs/remotes/origin/main`); `None` when it names no reference.
+fn ref_name(repo: &gix::Repository, rev: &str) -> Option<String> {
+    let mut reference = repo.find_reference(rev).ok()?;
+    // A chain of symbolic refs longer than this is broken; git stops at five as well.
+    for _ in 0..5 {
+        let next = match reference.target() {
+            gix::refs::TargetRef::Object(_) => return Some(reference.name().as_bstr().to_str_lossy().into_owned()),
+            gix::refs::TargetRef::Symbolic(name) => name.to_owned(),
+        };
+        reference = repo.find_reference(&next).ok()?;
+    }
+    None
+}
+
+/// The commits of a shallow clone whose parents are absent that `head` reaches without
+/// passing through `excluded`, and how many other commits it reaches that way.
+fn reached_roots(
+    repo: &gix::Repository,
+    head: gix::ObjectId,
+    excluded: &[(gix::ObjectId, String)],
+) -> (Vec<gix::ObjectId>, usize) {
+    let Ok(Some(boundary)) = repo.shallow_commits() else {
+        return (Vec::new(), 0);
+    };
+    let Ok(walk) = repo
+        .rev_walk([head])
+        .with_hidden(excluded.iter().map(|(id, _)| *id))
+        .all()
+    else {
+        return (Vec::new(), 0);
+    };
+    let (mut roots, mut above) = (Vec::new(), 0);
+    for info in walk.filter_map(Result::ok) {
+        if boundary.contains(&info.id) {
+            roots.push(info.id);
+        } else {
+            above += 1;
+        }
+    }
+    (roots, above)
+}
+
+/// What a range that reaches `roots` (with `above` other commits) checks, and which of its
+/// commits the clone lacks.
+fn shallow_report(
+    repo: &gix::Repository,
+    roots: &[gix::ObjectId],
+    above: usize,
+    missing: &[&Candidate],
+    unrelated: &[String],
+    detection: &Detection,
+) -> Shallow {
+    let names = roots.iter().map(|id| short(*id)).collect::<Vec<_>>().join(", ");
+    let (trees, parents, it) = if roots.len() == 1 {
+        ("the tree of", "its parent is", "it")
+    } else {
+        ("the trees of", "their parents are", "them")
+    };
+    let mut checked =
+        format!("every file in {trees} {names} ({parents} not in this clone) by the rules that judge one file");
+    if above > 0 {
+        checked.push_str(&format!(
+            ", and the changes of the {above} commit{} above {it}",
+            if above == 1 { "" } else { "s" }
+        ));
+    }
+    // The roots' parents, when every one is a base the clone lacks: then the clone holds every
+    // commit of the range.
+    let missing_ids: Vec<gix::ObjectId> = missing
+        .iter()
+        .filter_map(|c| gix::ObjectId::from_hex(c.rev.as_bytes()).ok())
+        .collect();
+    let parents_are_bases = roots.iter().all(|root| {
+        let parents: Vec<gix::ObjectId> = repo
+            .find_commit(*root)
+            .map(|c| c.parent_ids().map(|p| p.detach()).collect())
+            .unwrap_or_default();
+        !parents.is_empty() && parents.iter().all(|p| missing_ids.contains(p))
+    });
+    let mut bases: Vec<String> = missing
+        .iter()
+        .map(|c| format!("{}, {}", short_rev(&c.rev), c.from))
+        .collect();
+    bases.extend(unrelated.iter().cloned());
+    let unchecked = if parents_are_bases && unrelated.is_empty() {
+        None
+    } else if bases.is_empty() {
+        Some(format!(
+            "the history below {names}, which this clone does not hold (there is no base to compare with)"
+        ))
+    } else {
+        Some(format!(
+            "the commits between the base ({}) and {names}",
+            bases.join("; ")
+        ))
+    };
+    Shallow {
+        checked,
+        unchecked,
+        fetch_hint: detection.fetch_hint.clone(),
+    }
+}
+
+/// A full commit id shortened as [`short`] does; any other revision as given.
+fn short_rev(rev: &str) -> String {
+    match gix::ObjectId::from_hex(rev.as_bytes()) {
+        Ok(id) => short(id),
+        Err(_) => rev.to_owned(),
     }
 }
 

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use super::{Status, load_baseline, record_and_apply};
 use crate::error::Error;
-use crate::policy::Policy;
+use crate::outcome::{Notice, NoticeKind};
+use crate::policy::{Mode, OnShallow, Policy};
 use crate::progress::Progress;
 use crate::range::Range;
 use crate::report;
@@ -39,12 +40,32 @@ pub fn scan(
     err: &mut dyn Write,
 ) -> Result<Status, Error> {
     let baseline = load_baseline(options.baseline.as_deref())?;
+    let mut shallow = None;
     let range = match &options.ci {
         Some(env) => {
             let plan = crate::ci::plan(repo, env);
             for line in &plan.explanation {
                 writeln!(err, "pushgate: {}", crate::util::sanitize(line.as_bytes()))?;
             }
+            if policy.file.ci.on_shallow == OnShallow::Fail
+                && let Some(shallow) = &plan.shallow
+                && let Some(unchecked) = &shallow.unchecked
+            {
+                let lacks = format!("this shallow clone lacks commits of the range ({unchecked})");
+                if policy.file.mode == Mode::Enforce {
+                    let why = format!(
+                        "FAIL ([ci] on_shallow = \"fail\"): {lacks}, so nothing was checked; {}",
+                        shallow.fetch_hint
+                    );
+                    writeln!(err, "pushgate: {}", crate::util::sanitize(why.as_bytes()))?;
+                    return Ok(Status::Fail);
+                }
+                let why = format!(
+                    "would fail ([ci] on_shallow = \"fail\"), but mode = \"evaluate\": {lacks}; checking what it holds"
+                );
+                writeln!(err, "pushgate: {}", crate::util::sanitize(why.as_bytes()))?;
+            }
+            shallow = plan.shallow;
             plan.range?
         }
         None if options.revisions.is_empty() && !options.all => {
@@ -67,6 +88,14 @@ pub fn scan(
     let (basis, unused) = crate::index::basis_for_range(repo, policy, &tips);
     let mut outcome = crate::scan::run_with(repo, policy, crate::scan::Input::Range(&range), basis, progress)?;
     outcome.notices.extend(unused);
+    if let Some(shallow) = shallow {
+        outcome.notices.push(Notice {
+            kind: NoticeKind::HistoryTruncated,
+            message: crate::util::sanitize(shallow.notice().as_bytes()),
+            path: None,
+            blob: None,
+        });
+    }
     progress.finish();
     let whole = options.all && range.is_whole_history();
     record_and_apply(

@@ -15,7 +15,7 @@ mod size;
 
 pub use allow::{Date, ExemptionReport, today};
 pub use globs::Globs;
-pub use schema::{Mode, OnError, PolicyFile, SuggestionStyle};
+pub use schema::{Mode, OnError, OnShallow, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
 use crate::outcome::Pattern;
@@ -200,6 +200,20 @@ impl Policy {
         } else {
             own
         }
+    }
+
+    /// Deny every file larger than `max` on top of what the policy says (`--max-size`, as
+    /// pre-commit's `check-added-large-files --maxkb`): such a file is a `large-blob` finding
+    /// at deny whatever the rule's `level` and thresholds; the rule's `exclude` and the
+    /// `[[allow]]` exemptions still apply. With the rule switched off, only this size reports.
+    pub fn deny_larger_than(&mut self, max: Size) {
+        let rule = &mut self.file.rules.large_blob;
+        if rule.level.is_off() {
+            rule.level = crate::outcome::Setting::Deny;
+            rule.warn_size = Size(u64::MAX);
+            rule.deny_size = Size(u64::MAX);
+        }
+        self.file.max_size = Some(max);
     }
 
     /// Settings that are valid but do not do what they seem to, for `policy check`: a bypass

@@ -29,6 +29,8 @@ pub struct PolicyFile {
     pub hook: Hook,
     /// Bypass by push option.
     pub bypass: Bypass,
+    /// `scan --ci`.
+    pub ci: Ci,
     /// What to use instead, per pattern.
     pub suggestions: Suggestions,
     /// Per-rule settings.
@@ -36,6 +38,10 @@ pub struct PolicyFile {
     /// Exemptions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<Allow>,
+    /// Not a key of the file: the size given with `--max-size`, over which every file is a
+    /// `large-blob` finding at deny (see [`Policy::deny_larger_than`](super::Policy::deny_larger_than)).
+    #[serde(skip)]
+    pub max_size: Option<super::Size>,
 }
 
 /// Whether failing findings fail.
@@ -97,6 +103,27 @@ pub struct Bypass {
     pub users: Vec<String>,
     /// JSON-lines log, relative to the git directory.
     pub log: String,
+}
+
+/// `[ci]`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ci {
+    /// What `scan --ci` does when a shallow clone lacks commits of the range.
+    pub on_shallow: OnShallow,
+}
+
+/// What `scan --ci` does when the range reaches the oldest commits of a shallow clone and the
+/// clone lacks commits of the range (the base is not in it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnShallow {
+    /// Check what the clone holds (the oldest commits' whole trees, by the rules that judge one
+    /// file, and the changes of the commits above them) and say what could not be checked.
+    #[default]
+    CheckHead,
+    /// Fail the check (exit status 1) without scanning.
+    Fail,
 }
 
 /// `[suggestions]`: the wording of what to use instead, and one text per pattern that

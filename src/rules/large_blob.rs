@@ -35,9 +35,23 @@ pub const DOC: RuleDoc = RuleDoc {
           manifest or pointer.",
 };
 
-/// A blob whose size reaches the thresholds.
+/// A blob whose size reaches the thresholds, or is over `--max-size`.
 pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     let rule = &policy.rules.large_blob;
+    if let Some(size) = blob.size
+        && let Some(max) = policy.max_size
+        && size > max.0
+    {
+        out.push(
+            Hit::new(
+                RuleId::LargeBlob,
+                crate::outcome::Level::Deny,
+                format!("{} file, over --max-size {max}", human_size(size)),
+            )
+            .with("max_size", max.0),
+        );
+        return;
+    }
     if let Some(size) = blob.size
         && let Some(level) = rule.grade(size)
     {
@@ -156,5 +170,45 @@ pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::ou
             f.message,
             super::behaviour::date(since)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Level, Setting};
+    use crate::policy::{Policy, Size};
+
+    fn levels(policy: &Policy, size: u64) -> Vec<(Level, String)> {
+        let mut blob = Candidate::new(gix::ObjectId::null(gix::hash::Kind::Sha1), "a.bin".into(), None, None, None);
+        blob.size = Some(size);
+        let mut out = Vec::new();
+        crate::rules::check_blob(&blob, &policy.file, &mut out);
+        out.into_iter().map(|h| (h.level, h.message)).collect()
+    }
+
+    #[test]
+    fn max_size_denies_over_it_whatever_the_level() {
+        let mut policy = Policy::builtin();
+        policy.deny_larger_than(Size(1000));
+        assert!(levels(&policy, 1000).is_empty(), "exactly the size is not over it");
+        assert_eq!(
+            levels(&policy, 1001),
+            [(Level::Deny, "1001 B file, over --max-size 1KB".to_owned())]
+        );
+        // The policy's own thresholds still grade what they grade.
+        let mut policy = Policy::builtin();
+        policy.deny_larger_than(Size(10 << 20));
+        assert_eq!(levels(&policy, 6 << 20)[0].0, Level::Warn);
+        assert_eq!(levels(&policy, 11 << 20)[0].0, Level::Deny);
+        // A rule capped at warn, or switched off, still denies over the size, and only there.
+        for setting in [Setting::Warn, Setting::Off] {
+            let mut policy = Policy::builtin();
+            policy.file.rules.large_blob.level = setting;
+            policy.deny_larger_than(Size(1 << 20));
+            assert_eq!(levels(&policy, 2 << 20)[0].0, Level::Deny, "{setting:?}");
+            let below = levels(&policy, 1 << 20);
+            assert!(below.is_empty(), "{setting:?}: {below:?}");
+        }
     }
 }

@@ -15,16 +15,21 @@ const C3: &str = "fe61b9b1c1de6be5bb98e8d91c78a83716e5d2bc";
 const ZEROS: &str = "0000000000000000000000000000000000000000";
 
 /// Every variable `--ci` reads, removed so that the machine running the tests does not leak in.
-const CI_VARS: &[&str] = &[
+pub const CI_VARS: &[&str] = &[
     "CI",
     "GITHUB_ACTIONS",
     "GITHUB_EVENT_NAME",
     "GITHUB_EVENT_PATH",
     "GITHUB_BASE_REF",
+    "GITHUB_REF",
+    "GITHUB_SHA",
     "GITHUB_STEP_SUMMARY",
     "GITLAB_CI",
+    "CI_PIPELINE_SOURCE",
     "CI_COMMIT_SHA",
     "CI_COMMIT_BEFORE_SHA",
+    "CI_COMMIT_BRANCH",
+    "CI_COMMIT_REF_NAME",
     "CI_DEFAULT_BRANCH",
     "CI_MERGE_REQUEST_IID",
     "CI_MERGE_REQUEST_DIFF_BASE_SHA",
@@ -96,16 +101,21 @@ impl Clones {
 }
 
 /// `pushgate scan --ci --format json` in `repo` with exactly `vars` of the CI variables.
-fn ci_scan(repo: &Path, vars: &[(&str, &str)]) -> Run {
+pub fn ci_scan(repo: &Path, vars: &[(&str, &str)]) -> Run {
+    run(ci_command(repo, vars).args(["--format", "json"]))
+}
+
+/// `pushgate scan --ci` in `repo` with exactly `vars` of the CI variables.
+pub fn ci_command(repo: &Path, vars: &[(&str, &str)]) -> assert_cmd::Command {
     let mut cmd = pushgate();
     for var in CI_VARS {
         cmd.env_remove(var);
     }
-    cmd.current_dir(repo).args(["scan", "--ci", "--format", "json"]);
+    cmd.current_dir(repo).args(["scan", "--ci"]);
     for (k, v) in vars {
         cmd.env(k, v);
     }
-    run(&mut cmd)
+    cmd
 }
 
 /// The commits the findings were attributed to (range-wide findings have none).

@@ -281,3 +281,60 @@ fn pre_commit_stage_stops_a_staged_database_before_the_commit() {
     assert!(!files.contains("app.sqlite"), "{files}");
     assert!(work.join("data/app.sqlite").is_file());
 }
+
+/// The `pushgate-commit` hook with `args: [--max-size, 500KiB]`, as pre-commit's
+/// `check-added-large-files` takes `--maxkb`: a staged file over the size stops the commit, one
+/// under it does not.
+#[test]
+#[ignore = "needs the pre-commit framework (PRE_COMMIT_BIN; run with --include-ignored; .ci/run does)"]
+fn pre_commit_stage_takes_a_max_size() {
+    let pre_commit = pre_commit();
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-cache");
+    fs::create_dir_all(&cache).unwrap();
+    let store = tmp.path().join("pre-commit-home");
+    let hooks = tmp.path().join("pushgate-hooks");
+    let rev = commit_sources(&hooks);
+
+    let work = tmp.path().join("work");
+    check(
+        pinned("git", tmp.path()).args(["init", "-q", "-b", "main", "work"]),
+        "git init",
+    );
+    write_file(
+        &work,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: pushgate-commit\n        args: [--max-size, 500KiB]\n",
+            hooks.display()
+        ),
+    );
+    git_out(&work, &["add", "-A"]);
+    git_out(&work, &["commit", "-q", "-m", "Initial commit"]);
+    check(
+        pinned(&pre_commit, &work)
+            .args(["install", "--hook-type", "pre-commit"])
+            .env("PRE_COMMIT_HOME", &store),
+        "pre-commit install",
+    );
+    let first = git_out(&work, &["rev-parse", "HEAD"]);
+
+    // 600 KiB of bytes no rule recognises: only the size stops it.
+    let bytes: Vec<u8> = (0..600u32 << 10)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    fs::write(work.join("model.bin"), &bytes).unwrap();
+    git_out(&work, &["add", "model.bin"]);
+    let (ok, out) = commit(&work, &store, &cache, "Add the model");
+    assert!(!ok, "the commit must be stopped:\n{out}");
+    assert!(out.contains("large-blob"), "{out}");
+    assert!(out.contains("over --max-size 500KiB"), "{out}");
+    assert_eq!(git_out(&work, &["rev-parse", "HEAD"]), first, "no commit was made");
+
+    // Under the size: the commit is made.
+    fs::write(work.join("model.bin"), &bytes[..400 << 10]).unwrap();
+    git_out(&work, &["add", "model.bin"]);
+    let (ok, out) = commit(&work, &store, &cache, "Add a smaller model");
+    assert!(ok, "a file under the size must go through:\n{out}");
+    assert_ne!(git_out(&work, &["rev-parse", "HEAD"]), first);
+}

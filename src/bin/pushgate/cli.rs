@@ -10,6 +10,7 @@ use std::io;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pushgate::commands::{self, Context, Status};
 use pushgate::hook::install::HookKind;
+use pushgate::policy::Size;
 use pushgate::{Error, report};
 
 use crate::output::{self, Output};
@@ -183,6 +184,15 @@ pub struct PreCommitArgs {
     /// Leave out findings the baseline FILE records.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Deny every staged file larger than SIZE, on top of the policy (`500KiB`, `1MB`, or bytes;
+    /// as pre-commit's check-added-large-files --maxkb).
+    #[arg(long, value_name = "SIZE", value_parser = size)]
+    pub max_size: Option<Size>,
+}
+
+/// A size as the policy writes it (`500KiB`, `1MB`, `1048576`).
+fn size(text: &str) -> Result<Size, String> {
+    text.parse()
 }
 
 // `pushgate pre-push`: its help is the variant's.
@@ -275,6 +285,9 @@ pub struct ScanArgs {
     /// Record this scan's findings (before any --baseline) in FILE, for a later --baseline.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Deny every file larger than SIZE, on top of the policy (`500KiB`, `1MB`, or bytes).
+    #[arg(long, value_name = "SIZE", value_parser = size)]
+    pub max_size: Option<Size>,
 }
 
 // `pushgate audit`
@@ -336,7 +349,10 @@ pub trait Run {
 
 impl Run for ScanArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
-        let (repo, policy) = s.context.open_with_policy()?;
+        let (repo, mut policy) = s.context.open_with_policy()?;
+        if let Some(max) = self.max_size {
+            policy.deny_larger_than(max);
+        }
         let options = commands::scan::Options {
             revisions: self.revisions,
             all: self.all,
@@ -397,7 +413,10 @@ impl Run for PrePushArgs {
 
 impl Run for PreCommitArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
-        let (repo, policy) = s.context.open_with_policy()?;
+        let (repo, mut policy) = s.context.open_with_policy()?;
+        if let Some(max) = self.max_size {
+            policy.deny_larger_than(max);
+        }
         commands::hooks::pre_commit(&repo, &policy, self.baseline, &s.report, &mut s.out, &mut s.err)
     }
 }

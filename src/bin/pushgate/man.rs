@@ -51,7 +51,7 @@ fn man_page(page: clap::Command, out: &mut dyn Write) -> io::Result<()> {
         concat!(
             ".SH \"EXIT STATUS\"\n",
             ".TP\n0\nNothing at a failing level (or mode = \"evaluate\").\n",
-            ".TP\n1\nFindings at a failing level: the check, push or commit fails.\n",
+            ".TP\n1\nFindings at a failing level: the check, push or commit fails (also [ci] on_shallow = \"fail\" when a shallow CI clone lacks commits of the range).\n",
             ".TP\n2\nA usage error (an unknown or inapplicable option, a bad revision) or an invalid policy or baseline file.\n",
             ".TP\n3\nThe repository could not be read, or an internal error.\n",
         )
