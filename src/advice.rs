@@ -608,6 +608,27 @@ mod tests {
     }
 
     #[test]
+    fn gitignore_lines_spell_odd_names_as_patterns_that_match_them() {
+        assert_eq!(ignore_path(b"x\ty\nz.db".as_bstr(), false), "/x?y?z.db");
+        assert_eq!(ignore_path(b"caf\xe9 dump.sql".as_bstr(), false), "/caf? dump.sql");
+        assert_eq!(ignore_path(b"notes.log  ".as_bstr(), false), "/notes.log\\ \\ ");
+        assert_eq!(ignore_path(b"a*b?[c]\\d".as_bstr(), false), "/a\\*b\\?\\[c]\\\\d");
+        // A bidi override is three bytes: three `?`.
+        assert_eq!(ignore_path("x\u{202e}y".as_bytes().as_bstr(), false), "/x???y");
+        let step = first_step(&finding(RuleId::DatabaseDump, "caf\u{1}e.sql", 100));
+        assert!(step.contains("`/caf?e.sql`") && step.ends_with(UNSPELLABLE), "{step}");
+        // A name pattern that needs no stand-in says nothing of them.
+        let step = first_step(&finding(RuleId::BackupFile, "caf\u{1}e.bak", 100));
+        assert!(step.contains("`*.bak`") && !step.contains("stands for"), "{step}");
+        // A name with a `?` of its own has it escaped: nothing stands in.
+        let step = first_step(&finding(RuleId::DatabaseDump, "what?.sql", 100));
+        assert!(
+            step.contains("`/what\\?.sql`") && !step.contains("stands for"),
+            "{step}"
+        );
+    }
+
+    #[test]
     fn every_rule_has_a_first_step_that_names_no_vendor() {
         for rule in RuleId::ALL {
             for path in ["data/file.bin", "tests/small.bin"] {

@@ -265,16 +265,16 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
         writeln!(out, "{}", p.paint(bold, "Fix plan: nothing to do"))?;
     } else {
         let frees: u64 = plan.steps.iter().map(|s| s.saves).sum();
+        // Rewrites are run in a mirror clone; a prune or the host's part is not.
+        let mirror = if plan.rewrite_warning.is_some() {
+            " (run in a fresh mirror clone: git clone --mirror <url>)"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "{}",
-            p.paint(
-                bold,
-                &format!(
-                    "Fix plan: frees {} (run in a fresh mirror clone: git clone --mirror <url>)",
-                    human_size(frees)
-                )
-            )
+            p.paint(bold, &format!("Fix plan: frees {}{mirror}", human_size(frees)))
         )?;
     }
     if let Some(warning) = &plan.rewrite_warning {

@@ -617,6 +617,14 @@ fn ref_commands(
                 )?;
             }
         }
+    } else if !removed.is_empty() && tag {
+        // Too many commits to tell where the tag's new history begins: never through a branch.
+        writeln!(
+            out,
+            "    {FILTER_BRANCH} --index-filter {} --tag-name-filter cat -- <the commit it builds on>..{}",
+            shell_quote(&index_filter(&removed)),
+            shell_arg(reference)
+        )?;
     } else if !removed.is_empty() {
         let commits: Vec<(ObjectId, Vec<String>)> = by_commit
             .iter()
@@ -634,18 +642,20 @@ fn ref_commands(
             .collect();
         rebase_commands(out, &commits, origins, reference)?;
     }
+    // `git lfs migrate import` rewrites the ref it includes: the tag itself, or the branch that
+    // is checked out.
+    let head = if tag { shell_arg(reference) } else { "HEAD".to_owned() };
     let lfs: Vec<&Failing> = removed.iter().copied().filter(|f| f.lfs).collect();
-    if !lfs.is_empty() && !tag {
+    if !lfs.is_empty() {
         let include = shell_quote(&lfs.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
         let bounds = lfs_bounds(complete, &by_commit, origins, reference);
         writeln!(
             out,
-            "  or, to keep them in Git LFS instead: git lfs migrate import --include={include} --include-ref=HEAD{bounds}"
+            "  or, to keep them in Git LFS instead: git lfs migrate import --include={include} --include-ref={head}{bounds}"
         )?;
     }
     if !bypassed.is_empty() {
         let include = shell_quote(&bypassed.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
-        let head = if tag { sanitize(reference) } else { "HEAD".to_owned() };
         let bounds = lfs_bounds(complete, &by_commit, origins, reference);
         writeln!(
             out,
