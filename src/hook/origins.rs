@@ -18,6 +18,9 @@ use crate::util::sanitize;
 /// Commits of one ref's new history read at most (a push of more is rare; what lies beyond is
 /// named by the findings' own commits).
 const COMMIT_LIMIT: usize = 10_000;
+/// Failing files of one ref whose versions are looked up commit by commit; a push failing
+/// for more (a subject of thousands of files) is named by its findings' own commits.
+const FILE_LIMIT: usize = 256;
 /// First-parent steps searched for a commit below a tip.
 const DEPTH_LIMIT: usize = 10_000;
 /// Characters of a commit subject shown.
@@ -50,8 +53,13 @@ pub fn origins(
     let mut out = Origins::default();
     for (reference, (files, named)) in wanted {
         let tip = tips.iter().find(|t| &t.name == reference && t.kind == TipKind::Commit);
+        let looked_up = if files.len() <= FILE_LIMIT {
+            files.as_slice()
+        } else {
+            &[]
+        };
         let (range, mut versions) = match tip {
-            Some(tip) => written(repo, tip.id, &files, new),
+            Some(tip) => written(repo, tip.id, looked_up, new),
             None => (Vec::new(), Vec::new()),
         };
         let boundary = boundary(repo, &range, new);
@@ -85,7 +93,7 @@ pub fn origins(
             });
         }
         let at_tip: Vec<BString> = match tip {
-            Some(tip) => files
+            Some(tip) => looked_up
                 .iter()
                 .filter(|f| !blobs_in(repo, tip.id, f).is_empty())
                 .cloned()
