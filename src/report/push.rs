@@ -260,7 +260,21 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         if let Some(r) = &f.reference {
             head.push(sanitize(r));
         }
-        let mut commits: Vec<ObjectId> = line.findings.iter().filter_map(|f| f.commit).collect();
+        // A failing file is named by the pushed commit that first added it (the finding's own
+        // commit is its newest version's).
+        let first_added = |f: &Finding| {
+            let path = f.path.as_ref()?;
+            cx.origins
+                .versions
+                .iter()
+                .find(|v| Some(&v.reference) == f.reference.as_ref() && &v.path == path)
+                .and_then(|v| v.commits.first().copied())
+        };
+        let mut commits: Vec<ObjectId> = line
+            .findings
+            .iter()
+            .filter_map(|f| first_added(f).or(f.commit))
+            .collect();
         commits.sort();
         commits.dedup();
         match commits.as_slice() {

@@ -425,7 +425,13 @@ fn a_file_pushed_in_ten_versions_leaves_the_push_with_every_version() {
         )),
         "{text}"
     );
-    assert!(!text.contains(&format!("added in {}", &tip[..10])), "{text}");
+    assert!(!text.contains(&tip[..10]), "the tip is not named: {text}");
+    assert!(
+        finding_lines(&r)
+            .iter()
+            .any(|l| l.contains(&first[..10]) && l.contains("model/weights.bin")),
+        "{text}"
+    );
     let steps = advice_commands(&lines);
     assert!(
         steps
