@@ -51,13 +51,16 @@ pub fn alternative_of(
         {
             Alternative::Artifacts
         }
-        RuleId::ChurningBlob if written_by_job(evidence) => Alternative::JobData,
+        RuleId::ChurningBlob | RuleId::LargeBlob | RuleId::DeepDeltaChain if written_by_job(evidence) => {
+            Alternative::JobData
+        }
         _ => Alternative::Pattern(pattern),
     }
 }
 
 /// Whether a finding's evidence says a job wrote the versions (see
-/// [`churning_blob`](crate::rules::churning_blob)).
+/// [`churning_blob`](crate::rules::churning_blob); the path's other large-churn findings carry
+/// it too).
 pub fn written_by_job(evidence: &serde_json::Map<String, serde_json::Value>) -> bool {
     evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
 }
@@ -181,6 +184,16 @@ fn step_for(f: &Finding) -> String {
         return fixture(f, p);
     }
     match f.rule {
+        RuleId::ChurningBlob | RuleId::LargeBlob | RuleId::DeepDeltaChain if written_by_job(&f.evidence) => format!(
+            "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
+             publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
+             whole.",
+            if shown.is_empty() {
+                "it".to_owned()
+            } else {
+                format!("`{shown}`")
+            }
+        ),
         RuleId::HistoryGrowth => {
             let largest = largest_files(f);
             if largest.is_empty() {
@@ -202,16 +215,6 @@ fn step_for(f: &Finding) -> String {
             ),
             None => "Track it with Git LFS, or keep it in the store below and commit a small pointer.".into(),
         },
-        RuleId::ChurningBlob if written_by_job(&f.evidence) => format!(
-            "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
-             publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
-             whole.",
-            if shown.is_empty() {
-                "it".to_owned()
-            } else {
-                format!("`{shown}`")
-            }
-        ),
         RuleId::ChurningBlob => match path {
             Some(p) => format!(
                 "Every version stays in history: track it with Git LFS (`git lfs track \"{}\"`), or produce it in the \
