@@ -15,41 +15,155 @@ use gix::bstr::{BStr, ByteSlice};
 use crate::outcome::{Finding, Pattern};
 use crate::policy::SuggestionStyle;
 use crate::rules::RuleId;
+use crate::rules::behaviour::Kind;
 use crate::rules::paths::{FIXTURE_MAX, in_test_dir};
 use crate::util::sanitize;
 
+/// What to use instead, by what a finding is: its pattern's store, or, for output a build or a
+/// job produces and for data a job keeps rewriting, a store of their own (build output is not
+/// told about audit-log services, nor a job's data about Git LFS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alternative {
+    /// The pattern's alternative.
+    Pattern(Pattern),
+    /// Build output, compiled binaries, rendered output and release files: the build and its
+    /// artifact or release storage.
+    Artifacts,
+    /// Data a job keeps rewriting: a store the job writes to; never Git LFS.
+    JobData,
+}
+
+/// Which alternative fits a finding of `rule` under `pattern` with `evidence`.
+pub fn alternative_of(
+    pattern: Pattern,
+    rule: RuleId,
+    evidence: &serde_json::Map<String, serde_json::Value>,
+) -> Alternative {
+    let kind = evidence.get("kind").and_then(|k| k.as_str());
+    match rule {
+        RuleId::GeneratedArtifact if pattern == Pattern::AuditTrail => Alternative::Artifacts,
+        RuleId::MachineCadence if pattern == Pattern::AuditTrail && kind == Some(Kind::Rendered.noun()) => {
+            Alternative::Artifacts
+        }
+        // A large archive that is no backup (a release tarball): release storage.
+        RuleId::ArchiveBackup
+            if evidence.contains_key("format") && !evidence.contains_key("word") && !evidence.contains_key("dated") =>
+        {
+            Alternative::Artifacts
+        }
+        RuleId::ChurningBlob | RuleId::LargeBlob | RuleId::DeepDeltaChain if written_by_job(evidence) => {
+            Alternative::JobData
+        }
+        _ => Alternative::Pattern(pattern),
+    }
+}
+
+/// Whether a finding's evidence says a job wrote the versions (see
+/// [`churning_blob`](crate::rules::churning_blob); the path's other large-churn findings carry
+/// it too).
+pub fn written_by_job(evidence: &serde_json::Map<String, serde_json::Value>) -> bool {
+    evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
+}
+
+/// The evidence key that says a job wrote most versions of a path.
+pub const JOB_EVIDENCE: &str = "written_by_job";
+
 /// The built-in wording of what to use instead for `pattern` in `style`.
 pub fn alternative(style: SuggestionStyle, pattern: Pattern) -> &'static str {
-    match (style, pattern) {
-        (SuggestionStyle::Aws, Pattern::LargeChurn) => {
+    alternative_text(style, Alternative::Pattern(pattern))
+}
+
+/// The built-in wording of `alternative` in `style`.
+pub fn alternative_text(style: SuggestionStyle, alternative: Alternative) -> &'static str {
+    match (style, alternative) {
+        (SuggestionStyle::Aws, Alternative::Pattern(Pattern::LargeChurn)) => {
             "Keep large, often-changing files out of git: store them in Amazon S3 and commit a small manifest or pointer, or track them with Git LFS if the team wants to stay git-native."
         }
-        (SuggestionStyle::Aws, Pattern::Database) => {
+        (SuggestionStyle::Aws, Alternative::Pattern(Pattern::Database)) => {
             "Git is not a database: every write stays in history forever and slows every clone. Use Amazon DynamoDB for consistent performance at any size, or a managed relational database when the data is relational."
         }
-        (SuggestionStyle::Aws, Pattern::AuditTrail) => {
+        (SuggestionStyle::Aws, Alternative::Pattern(Pattern::AuditTrail)) => {
             "Machine-made records grow without end and slow the repository down. Keep retained records in Amazon S3, AWS API activity in AWS CloudTrail, resource configuration history in AWS Config, and application and system logs in Amazon CloudWatch Logs."
         }
-        (SuggestionStyle::Aws, Pattern::Backup) => {
+        (SuggestionStyle::Aws, Alternative::Pattern(Pattern::Backup)) => {
             "Git is not a backup store: dumps and images bloat every clone and push. Keep objects in Amazon S3 and S3 Glacier, files in Amazon EFS, volumes as Amazon EBS snapshots, and manage them with AWS Backup."
         }
-        (SuggestionStyle::Neutral, Pattern::LargeChurn) => {
+        (SuggestionStyle::Aws, Alternative::Artifacts) => {
+            "Build output belongs to the build, not to history: let CI build it from the sources in git, and publish packages, binaries and release archives as build artifacts or release assets (AWS CodeArtifact for packages, Amazon S3 for files, Amazon S3 with Amazon CloudFront for a site)."
+        }
+        (SuggestionStyle::Aws, Alternative::JobData) => {
+            "Data a job keeps rewriting belongs in a store the job writes to, not in history: have it write to Amazon S3 (or Amazon DynamoDB for records) and publish what people read from there. Git LFS is no fix: it keeps every version whole."
+        }
+        (SuggestionStyle::Neutral, Alternative::Pattern(Pattern::LargeChurn)) => {
             "Keep large, often-changing files out of git: store them in object storage and commit a small manifest or pointer, or track them with Git LFS if the team wants to stay git-native."
         }
-        (SuggestionStyle::Neutral, Pattern::Database) => {
+        (SuggestionStyle::Neutral, Alternative::Pattern(Pattern::Database)) => {
             "Git is not a database: every write stays in history forever and slows every clone. Use a managed key-value or document database for records that programs write, or a managed relational database when the data is relational."
         }
-        (SuggestionStyle::Neutral, Pattern::AuditTrail) => {
+        (SuggestionStyle::Neutral, Alternative::Pattern(Pattern::AuditTrail)) => {
             "Machine-made records grow without end and slow the repository down. Keep retained records in object storage (with a retention lock if they must be immutable), audit events in an audit-log service, and application and system logs in a log service."
         }
-        (SuggestionStyle::Neutral, Pattern::Backup) => {
+        (SuggestionStyle::Neutral, Alternative::Pattern(Pattern::Backup)) => {
             "Git is not a backup store: dumps and images bloat every clone and push. Keep backups in backup or snapshot storage (object storage with an archive tier for long retention), volumes as volume snapshots, and manage their retention with a backup service."
+        }
+        (SuggestionStyle::Neutral, Alternative::Artifacts) => {
+            "Build output belongs to the build, not to history: let CI build it from the sources in git, and publish packages, binaries and release archives as build artifacts or release assets (a package registry, artifact storage, a static site host for pages)."
+        }
+        (SuggestionStyle::Neutral, Alternative::JobData) => {
+            "Data a job keeps rewriting belongs in a store the job writes to, not in history: have it write to object storage (or a managed database for records) and publish what people read from there. Git LFS is no fix: it keeps every version whole."
         }
     }
 }
 
 /// The first step for `f`: what fits this finding, before the pattern's alternative.
 pub fn first_step(f: &Finding) -> String {
+    let step = step_for(f);
+    let spelt = f.path.as_ref().is_none_or(|p| !unspellable(p));
+    if spelt || split(&step).1.is_some() || !stands_in(&step) {
+        return step;
+    }
+    step + UNSPELLABLE
+}
+
+/// Whether a pattern the step quotes (between backticks) has a `?` standing in for a byte (an
+/// unescaped one: [`ignore_glob`] escapes a `?` the name has).
+fn stands_in(step: &str) -> bool {
+    step.split('`').skip(1).step_by(2).any(|quoted| {
+        let mut escaped = false;
+        quoted.chars().any(|c| {
+            let hit = c == '?' && !escaped;
+            escaped = c == '\\' && !escaped;
+            hit
+        })
+    })
+}
+
+/// The largest files a range adds, from a `history-growth` finding's evidence: `a.bin, 40.0
+/// MiB; b.bin, 12.0 MiB`.
+fn largest_files(f: &Finding) -> String {
+    let Some(list) = f.evidence.get("largest").and_then(|l| l.as_array()) else {
+        return String::new();
+    };
+    list.iter()
+        .take(LARGEST_NAMED)
+        .filter_map(|entry| {
+            let path = entry.get("path")?.as_str()?;
+            let size = entry.get("size")?.as_u64()?;
+            Some(format!(
+                "{}, {}",
+                sanitize(path.as_bytes()),
+                crate::util::human_size(size)
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The largest files a first step names.
+pub const LARGEST_NAMED: usize = 3;
+
+/// [`first_step`] before the note on names a .gitignore line cannot spell.
+fn step_for(f: &Finding) -> String {
     let path = f.path.as_ref().map(|p| p.as_bstr());
     let many = !f.paths.is_empty();
     let subject = f.evidence.get("subject").and_then(|s| s.as_str());
@@ -70,10 +184,30 @@ pub fn first_step(f: &Finding) -> String {
         return fixture(f, p);
     }
     match f.rule {
-        RuleId::HistoryGrowth => "Look at the largest files this range adds (listed in the finding) and keep them out \
-                                  of the commits: Git LFS or object storage for files that must travel with the code, \
-                                  .gitignore for files a build or a run produces."
-            .into(),
+        RuleId::ChurningBlob | RuleId::LargeBlob | RuleId::DeepDeltaChain if written_by_job(&f.evidence) => format!(
+            "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
+             publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
+             whole.",
+            if shown.is_empty() {
+                "it".to_owned()
+            } else {
+                format!("`{shown}`")
+            }
+        ),
+        RuleId::HistoryGrowth => {
+            let largest = largest_files(f);
+            if largest.is_empty() {
+                "Keep the largest files this range adds out of the commits: Git LFS or object storage for files \
+                 that must travel with the code, .gitignore for files a build or a run produces."
+                    .into()
+            } else {
+                format!(
+                    "Keep the largest files this range adds out of the commits ({largest}): Git LFS or object \
+                     storage for files that must travel with the code, .gitignore for files a build or a run \
+                     produces."
+                )
+            }
+        }
         RuleId::LargeBlob => match path {
             Some(p) => format!(
                 "Track it with Git LFS (`git lfs track \"{}\"`), or keep it in the store below and commit a small pointer.",
@@ -93,9 +227,14 @@ pub fn first_step(f: &Finding) -> String {
                                    pushed, `git repack -adf --depth=50` shortens the chain."
             .into(),
         RuleId::LfsBypassed => format!(
-            "Commit it through Git LFS as .gitattributes asks: run `git lfs install`, then `git add --renormalize {}` \
-             and commit the pointer.",
-            if shown.is_empty() { "." } else { &shown }
+            "Commit {} through Git LFS as .gitattributes asks: run `git lfs install`, then turn the raw blob into a \
+             pointer in every commit that holds it (`git lfs migrate import`, limited to the commits not pushed \
+             yet).",
+            if shown.is_empty() {
+                "it".to_owned()
+            } else {
+                format!("`{shown}`")
+            }
         ),
         RuleId::DatabaseFile => match f.evidence.get("engine").and_then(|e| e.as_str()) {
             Some(engine) => format!(
@@ -261,11 +400,11 @@ fn name_glob(path: &BStr) -> Option<String> {
         && !last.is_empty()
         && last.iter().all(u8::is_ascii_digit)
     {
-        return Some(format!("*.{}.*", escape_ignore(&sanitize(ext))));
+        return Some(format!("*.{}.*", ignore_glob(ext, true)));
     }
     match parts.as_slice() {
         [stem, .., ext] if parts.len() > 1 && !stem.is_empty() && !ext.is_empty() => {
-            Some(format!("*.{}", escape_ignore(&sanitize(ext))))
+            Some(format!("*.{}", ignore_glob(ext, true)))
         }
         // No extension (`nohup.out` has one; a bare name is itself).
         _ => None,
@@ -274,8 +413,7 @@ fn name_glob(path: &BStr) -> Option<String> {
 
 /// A .gitignore line for exactly `path` (anchored at the root), or a subject's pattern.
 fn ignore_path(path: &BStr, subject: bool) -> String {
-    let shown = sanitize(path);
-    let line = if subject { shown } else { escape_ignore(&shown) };
+    let line = ignore_glob(path, !subject);
     if line.starts_with('/') {
         line
     } else {
@@ -291,7 +429,7 @@ fn backup_dir(path: &BStr) -> String {
         dir.push(*part);
         let lower = part.to_ascii_lowercase();
         if lower == b"backup" || lower == b"backups" {
-            return format!("/{}/", escape_ignore(&sanitize(&dir.join(&b'/'))));
+            return format!("/{}/", ignore_glob(&dir.join(&b'/'), true));
         }
     }
     ignore_path(path, false)
@@ -301,7 +439,7 @@ fn backup_dir(path: &BStr) -> String {
 fn lfs_glob(path: &BStr) -> String {
     match name_glob(path) {
         Some(glob) if glob.starts_with("*.") && !glob.ends_with(".*") => glob,
-        _ => escape_ignore(&sanitize(path)),
+        _ => ignore_glob(path, true),
     }
 }
 
@@ -327,18 +465,46 @@ fn allow_glob(path: &BStr) -> String {
     toml_string(&glob)
 }
 
-/// Escape what .gitignore reads as a pattern: `*`, `?`, `[`, `\` (lines are anchored with a
-/// leading `/` or start with `*`, so a leading `#` or `!` needs nothing).
-fn escape_ignore(text: &str) -> String {
+/// `bytes` as a .gitignore (or .gitattributes) pattern: `*`, `?`, `[` and `\\` escaped when
+/// `literal`, a trailing space escaped (git drops it otherwise), and each byte a line cannot
+/// hold or a terminal cannot show (a control character such as a tab or a newline, a bidi
+/// control, a byte that is not UTF-8) as `?`, which git matches against any one byte but `/`.
+/// Lines are anchored with a leading `/` or start with `*`, so a leading `#` or `!` needs
+/// nothing.
+fn ignore_glob(bytes: &[u8], literal: bool) -> String {
     let mut out = String::new();
-    for c in text.chars() {
-        if matches!(c, '*' | '?' | '[' | '\\') {
-            out.push('\\');
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() || crate::util::is_bidi_control(c) {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
+                continue;
+            }
+            if literal && matches!(c, '*' | '?' | '[' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
         }
-        out.push(c);
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
     }
+    let kept = out.trim_end_matches(' ').len();
+    let spaces = out.len() - kept;
+    out.truncate(kept);
+    out.extend(std::iter::repeat_n("\\ ", spaces));
     out
 }
+
+/// Whether a .gitignore line for `bytes` has a `?` in place of what it cannot spell.
+fn unspellable(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|c| {
+        !c.invalid().is_empty()
+            || c.valid()
+                .chars()
+                .any(|c| c.is_control() || crate::util::is_bidi_control(c))
+    })
+}
+
+/// What a first step adds when its .gitignore line could not spell the name.
+const UNSPELLABLE: &str = " Each `?` in that pattern stands for a byte of the name that a line of .gitignore cannot hold as it is (it matches any one byte).";
 
 /// A TOML basic string; control and bidi characters as `\uXXXX` escapes.
 fn toml_string(text: &str) -> String {
@@ -442,6 +608,27 @@ mod tests {
         log.evidence.insert("matched".into(), "timestamped lines".into());
         let step = first_step(&log);
         assert!(step.contains("`/logs/app.log.3`"), "{step}");
+    }
+
+    #[test]
+    fn gitignore_lines_spell_odd_names_as_patterns_that_match_them() {
+        assert_eq!(ignore_path(b"x\ty\nz.db".as_bstr(), false), "/x?y?z.db");
+        assert_eq!(ignore_path(b"caf\xe9 dump.sql".as_bstr(), false), "/caf? dump.sql");
+        assert_eq!(ignore_path(b"notes.log  ".as_bstr(), false), "/notes.log\\ \\ ");
+        assert_eq!(ignore_path(b"a*b?[c]\\d".as_bstr(), false), "/a\\*b\\?\\[c]\\\\d");
+        // A bidi override is three bytes: three `?`.
+        assert_eq!(ignore_path("x\u{202e}y".as_bytes().as_bstr(), false), "/x???y");
+        let step = first_step(&finding(RuleId::DatabaseDump, "caf\u{1}e.sql", 100));
+        assert!(step.contains("`/caf?e.sql`") && step.ends_with(UNSPELLABLE), "{step}");
+        // A name pattern that needs no stand-in says nothing of them.
+        let step = first_step(&finding(RuleId::BackupFile, "caf\u{1}e.bak", 100));
+        assert!(step.contains("`*.bak`") && !step.contains("stands for"), "{step}");
+        // A name with a `?` of its own has it escaped: nothing stands in.
+        let step = first_step(&finding(RuleId::DatabaseDump, "what?.sql", 100));
+        assert!(
+            step.contains("`/what\\?.sql`") && !step.contains("stands for"),
+            "{step}"
+        );
     }
 
     #[test]

@@ -27,6 +27,10 @@ use crate::repo::RepoError;
 use crate::rules::RuleId;
 use crate::walk::Old;
 
+mod refs;
+
+pub use refs::HOST_PREFIXES;
+
 /// How many of the deepest chains of large objects the statistics name.
 const DEEPEST_SHOWN: usize = 10;
 
@@ -59,6 +63,8 @@ pub struct Audit {
     history: Vec<BString>,
     /// Files the churning-blob rule calls large (bytes): smaller data is moved out, not to LFS.
     large: u64,
+    /// Some walked ref is one the host keeps for pull or merge requests (`refs/pull/*`, ...).
+    host_refs: bool,
     /// The facts of the whole history (what the facts store keeps), and how long the walk
     /// that read them took (milliseconds).
     facts: Option<(Facts, u64)>,
@@ -126,9 +132,20 @@ pub struct Offender {
     pub unpacked: u64,
     /// What to use instead.
     pub suggestion: String,
+    /// The refs whose history holds its versions: the first few, branches first, then tags,
+    /// other refs, and the refs a host keeps for pull and merge requests.
+    pub refs: Vec<String>,
+    /// More refs reach it than `refs` names.
+    pub more_refs: bool,
+    /// Only refs the host keeps ([`HOST_PREFIXES`]: `refs/pull/*`, `refs/merge-requests/*`,
+    /// ...) reach it: rewriting the branches and tags does not remove it.
+    pub host_refs_only: bool,
     /// How the plan gets it out of history (`null`: the plan leaves it, being an info
     /// finding or source code).
     pub fix: Option<Fix>,
+    /// A job wrote most of its versions (text a job keeps rewriting: data, never for LFS).
+    #[serde(skip)]
+    job: bool,
     /// Its versions: id, bytes as stored, bytes whole.
     #[serde(skip)]
     blobs: Vec<(ObjectId, u64, u64)>,
@@ -144,21 +161,24 @@ pub struct Offender {
 #[derive(Debug, Clone, Serialize)]
 pub struct Fix {
     /// `remove`, `move-out` (move the data a job rewrites elsewhere, then remove it),
-    /// `move-to-lfs` or `prune-unreachable`.
+    /// `move-to-lfs`, `ask-host` (only refs the host keeps reach it) or `prune-unreachable`.
     pub action: &'static str,
-    /// The command for this path alone, for a shell (the plan runs one command per tool).
-    pub command: String,
+    /// The command for this path alone, for a shell (the plan runs one command per tool);
+    /// `null` for `ask-host`, which no command of yours does.
+    pub command: Option<String>,
     /// The packed bytes it frees (versions shared with other paths stay).
     pub saves: u64,
 }
 
-/// The fix plan: one step per tool, in the order to run them.
+/// The fix plan: one step per tool, in the order to run them; each offending path in one
+/// step, each version's bytes counted in one step only, so the steps' `saves` add up to at
+/// most what the packs hold.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
     /// The steps.
     pub steps: Vec<Step>,
     /// What rewriting history means for everyone else, when a step rewrites it.
-    pub rewrite_warning: Option<&'static str>,
+    pub rewrite_warning: Option<String>,
     /// Offenders the plan leaves alone: info findings.
     pub left_info: u64,
     /// Offenders the plan leaves alone: source code (a plan never removes source).
@@ -168,16 +188,24 @@ pub struct Plan {
 /// One step of the plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
-    /// `move-out`, `remove`, `move-to-lfs` or `prune-unreachable`.
+    /// `remove`, `move-to-lfs`, `ask-host` or `prune-unreachable`.
     pub action: &'static str,
     /// The offenders it covers (paths, series as globs).
     pub paths: Vec<String>,
+    /// `remove`: those of `paths` that are data a job keeps rewriting, to move out of the
+    /// repository (change the job) before they are removed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub move_out: Vec<String>,
+    /// `ask-host`: the refs the host keeps that reach them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
     /// `remove`: the lines of the paths file `git filter-repo` reads ([`PATHS_FILE`]);
     /// `move-to-lfs`: the include patterns.
     pub lines: Vec<String>,
-    /// The command (`move-out` has none: it is a change to whatever writes the data).
+    /// The command (`ask-host` has none: only the host can remove its refs).
     pub command: Option<String>,
-    /// Packed bytes it frees (`move-out`: what the removal frees of that data).
+    /// Packed bytes it frees: what its offenders' versions take in the packs, each version
+    /// counted in the first step that removes it.
     pub saves: u64,
     /// `move-to-lfs`: bytes the LFS store will hold (every version whole).
     pub lfs_bytes: Option<u64>,
@@ -188,6 +216,9 @@ pub const PATHS_FILE: &str = "../pushgate-paths.txt";
 
 /// What rewriting history means for everyone else.
 pub const REWRITE_WARNING: &str = "Rewriting history changes the id of every commit after the first one rewritten: agree on a time with everyone who pushes, rewrite a fresh mirror clone, force-push every branch and tag, and have every clone re-clone (old clones would push the objects back). Servers keep old objects until they are garbage-collected; ask your host to run it.";
+
+/// What the rewrite warning adds when the repository holds refs the host keeps.
+pub const HOST_REFS_WARNING: &str = "The refs the host keeps for pull and merge requests (refs/pull/*, refs/merge-requests/*) cannot be pushed: push the branches and tags (git push --force origin 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'), not --mirror; what those refs still reach stays on the host until it removes them.";
 
 fn lossy<S: serde::Serializer>(path: &BString, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&path.to_str_lossy())
@@ -324,7 +355,10 @@ pub fn audit(
     crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
     outcome.summary.recount(&outcome.findings);
     progress.step("what each offender costs");
-    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy);
+    let labels = refs::Labels::of(&walked, &range.tips);
+    let host_refs = labels.any_host_refs();
+    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels);
+    drop(labels);
     let mut statistics = packs.statistics;
     name_chains(&mut statistics, &walked);
     outcome.summary.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -346,6 +380,7 @@ pub fn audit(
         overview,
         history,
         large: policy.file.rules.churning_blob.min_size.0,
+        host_refs,
         facts: Some((facts, walk_ms)),
     };
     audit.reconcile();
@@ -395,7 +430,7 @@ impl Audit {
                 return false;
             };
             let (pattern, level) = primary(findings);
-            if let Some(f) = findings.iter().find(|f| f.pattern == pattern) {
+            if let Some(f) = findings.iter().filter(|f| f.pattern == pattern).max_by_key(|f| f.level) {
                 o.suggestion.clone_from(&f.suggestion);
             }
             o.pattern = pattern;
@@ -403,6 +438,7 @@ impl Audit {
             o.rules = findings.iter().map(|f| f.rule).collect();
             o.rules.sort();
             o.rules.dedup();
+            o.job = findings.iter().any(|f| crate::advice::written_by_job(&f.evidence));
             if let Some(v) = findings
                 .iter()
                 .filter_map(|f| f.evidence.get("versions")?.as_u64())
@@ -419,6 +455,7 @@ impl Audit {
             &self.history,
             self.large,
             self.repository.unreachable.packed,
+            self.host_refs,
         );
     }
 }
@@ -598,6 +635,7 @@ fn offenders(
     packs: &Packs,
     sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
     policy: &Policy,
+    labels: &refs::Labels,
 ) -> Vec<Offender> {
     let mut groups: BTreeMap<BString, Vec<&crate::outcome::Finding>> = BTreeMap::new();
     for f in &outcome.findings {
@@ -621,14 +659,14 @@ fn offenders(
         }
         files_of.push(files);
     }
-    let mut changes: Vec<Vec<(i64, Option<ObjectId>)>> = vec![Vec::new(); groups.len()];
+    let mut changes: Vec<Vec<(i64, Option<ObjectId>, u32)>> = vec![Vec::new(); groups.len()];
     if let Some(recorded) = recorded {
         for change in &recorded.changes {
             if let Some(slots) = slot_of.get(&change.path) {
                 let time = walked.commits.get(change.commit as usize).map_or(0, |c| c.time);
                 for &slot in slots {
                     if let Some(list) = changes.get_mut(slot) {
-                        list.push((time, change.blob));
+                        list.push((time, change.blob, change.commit));
                     }
                 }
             }
@@ -639,8 +677,8 @@ fn offenders(
         .zip(files_of)
         .enumerate()
         .map(|(slot, ((path, findings), files))| {
-            let mine: &[(i64, Option<ObjectId>)] = changes.get(slot).map(Vec::as_slice).unwrap_or_default();
-            let mut versions: Vec<ObjectId> = mine.iter().filter_map(|(_, b)| *b).collect();
+            let mine: &[(i64, Option<ObjectId>, u32)] = changes.get(slot).map(Vec::as_slice).unwrap_or_default();
+            let mut versions: Vec<ObjectId> = mine.iter().filter_map(|(_, b, _)| *b).collect();
             versions.extend(findings.iter().filter_map(|f| f.blob));
             versions.sort();
             versions.dedup();
@@ -658,7 +696,8 @@ fn offenders(
                 .iter()
                 .filter_map(|v| sizes.get(v).copied().flatten())
                 .collect();
-            let mut times: Vec<i64> = mine.iter().map(|(t, _)| *t).collect();
+            let mut times: Vec<i64> = mine.iter().map(|(t, _, _)| *t).collect();
+            let reach = labels.reach(mine.iter().filter(|(_, b, _)| b.is_some()).map(|(_, _, c)| *c));
             times.sort_unstable();
             let (pattern, level) = primary(&findings);
             let mut rules: Vec<RuleId> = findings.iter().map(|f| f.rule).collect();
@@ -684,8 +723,16 @@ fn offenders(
                 cadence: cadence(&times),
                 packed: blobs.iter().map(|b| b.1).sum(),
                 unpacked: known.iter().sum(),
-                suggestion: policy.suggestion(pattern).to_owned(),
+                suggestion: findings
+                    .iter()
+                    .filter(|f| f.pattern == pattern)
+                    .max_by_key(|f| f.level)
+                    .map_or_else(|| policy.suggestion(pattern).to_owned(), |f| f.suggestion.clone()),
+                refs: reach.refs,
+                more_refs: reach.more,
+                host_refs_only: reach.host_only,
                 fix: None,
+                job: findings.iter().any(|f| crate::advice::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
                 blobs,
                 files,
@@ -709,20 +756,22 @@ fn cadence(times: &[i64]) -> Option<String> {
 }
 
 /// How the plan treats one offender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Action {
+    /// Data a job rewrites: moved out of the repository, then removed from history.
+    MoveOut,
+    /// Removed from history.
+    Remove,
+    /// Into Git LFS: large files that belong with the code, just not in its packs.
+    Lfs,
+    /// Only refs the host keeps reach it: the host removes them, no rewrite does.
+    AskHost,
+    /// Unreachable objects: expire the reflogs, prune.
+    Prune,
     /// Left alone: an info finding.
     LeaveInfo,
     /// Left alone: source code, however it is marked.
     LeaveSource,
-    /// Unreachable objects: expire the reflogs, prune.
-    Prune,
-    /// Data a job rewrites: moved out of the repository, then removed from history.
-    MoveOut,
-    /// Into Git LFS: large files that belong with the code, just not in its packs.
-    Lfs,
-    /// Removed from history.
-    Remove,
 }
 
 impl Action {
@@ -732,14 +781,15 @@ impl Action {
             Action::Prune => "prune-unreachable",
             Action::MoveOut => "move-out",
             Action::Lfs => "move-to-lfs",
+            Action::AskHost => "ask-host",
             Action::Remove => "remove",
         }
     }
 }
 
-/// What the plan does with `o`. Warn and deny findings only; never source code; small data a
-/// job keeps rewriting is moved out, not into LFS (every version would become a whole LFS
-/// object, where git stores small deltas).
+/// What the plan does with `o`. Warn and deny findings only; never source code; what only the
+/// host's refs reach is the host's to remove; data a job keeps rewriting is moved out, not
+/// into LFS (every version would become a whole LFS object, where git stores small deltas).
 fn action(o: &Offender, large: u64) -> Action {
     if o.level < Level::Warn {
         return Action::LeaveInfo;
@@ -757,10 +807,13 @@ fn action(o: &Offender, large: u64) -> Action {
     if by_name_only && (o.files.iter().any(source) || source(&o.path)) {
         return Action::LeaveSource;
     }
-    let job = o
-        .rules
-        .iter()
-        .any(|r| matches!(r, RuleId::DataChurn | RuleId::MachineCadence));
+    if o.host_refs_only {
+        return Action::AskHost;
+    }
+    let job = o.job
+        || o.rules
+            .iter()
+            .any(|r| matches!(r, RuleId::DataChurn | RuleId::MachineCadence));
     if job || (o.pattern == Pattern::LargeChurn && o.largest < large && o.versions > 1) {
         return Action::MoveOut;
     }
@@ -770,46 +823,78 @@ fn action(o: &Offender, large: u64) -> Action {
     Action::Remove
 }
 
-/// The plan for `offenders` (setting each one's `fix`): data moved out first, then one
-/// `git filter-repo` for everything removed, one `git lfs migrate import` for everything
-/// moved to LFS, and a prune of unreachable objects; series become globs that `history`
-/// shows match nothing else.
-fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable: u64) -> Plan {
+/// Expire the reflogs and prune what no ref reaches: no history is rewritten.
+const PRUNE: &str = "git reflog expire --expire-unreachable=now --all && git gc --prune=now";
+
+/// The actions of `offenders`, with each file in one step: a file that two offenders hold (a
+/// member of a folded subject that is also churning on its own) takes the first of their
+/// actions in the plan's order, so that data a job rewrites is moved out and removed, never
+/// also moved to LFS.
+fn actions(offenders: &[Offender], large: u64) -> Vec<Action> {
+    let mut actions: Vec<Action> = offenders.iter().map(|o| action(o, large)).collect();
+    let files = |o: &Offender| -> Vec<BString> {
+        if o.files.is_empty() {
+            vec![o.path.clone()]
+        } else {
+            o.files.clone()
+        }
+    };
+    let mut first: HashMap<BString, Action> = HashMap::new();
+    for (o, &a) in offenders.iter().zip(&actions) {
+        if a <= Action::AskHost {
+            for file in files(o) {
+                let slot = first.entry(file).or_insert(a);
+                *slot = (*slot).min(a);
+            }
+        }
+    }
+    for (o, a) in offenders.iter().zip(actions.iter_mut()) {
+        if *a <= Action::AskHost
+            && let Some(earlier) = files(o).iter().filter_map(|f| first.get(f)).min()
+        {
+            *a = (*a).min(*earlier);
+        }
+    }
+    actions
+}
+
+/// The plan for `offenders` (setting each one's `fix`): one `git filter-repo` for everything
+/// removed (the data a job rewrites among it, to move out first), one `git lfs migrate import`
+/// and a prune for everything moved to LFS, what only the host's refs reach, and a prune of
+/// unreachable objects; series become globs that `history` shows match nothing else. Each
+/// version's bytes count in the first step that frees them.
+fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable: u64, host_refs: bool) -> Plan {
     let mut plan = Plan::default();
-    let mut by: BTreeMap<u8, Vec<usize>> = BTreeMap::new();
-    for (i, o) in offenders.iter_mut().enumerate() {
-        let action = action(o, large);
+    let actions = actions(offenders, large);
+    let mut by: BTreeMap<Action, Vec<usize>> = BTreeMap::new();
+    for (i, (o, &action)) in offenders.iter_mut().zip(&actions).enumerate() {
         let quoted = shell_quote(&crate::util::sanitize(&o.path));
         let glob = o.path.contains(&b'*');
         let command = match action {
             Action::LeaveInfo => {
                 plan.left_info += 1;
-                None
+                continue;
             }
             Action::LeaveSource => {
                 plan.left_source += 1;
-                None
+                continue;
             }
+            Action::AskHost => None,
             Action::Prune => Some(PRUNE.to_owned()),
-            Action::Lfs => Some(format!("git lfs migrate import --include={quoted} --everything")),
+            Action::Lfs => Some(format!(
+                "git lfs migrate import --include={quoted} --everything && {PRUNE}"
+            )),
             Action::MoveOut | Action::Remove if glob => {
                 Some(format!("git filter-repo --path-glob {quoted} --invert-paths"))
             }
             Action::MoveOut | Action::Remove => Some(format!("git filter-repo --path {quoted} --invert-paths")),
         };
-        o.fix = command.map(|command| Fix {
+        o.fix = Some(Fix {
             action: action.key(),
             command,
             saves: o.packed,
         });
-        let order = match action {
-            Action::LeaveInfo | Action::LeaveSource => continue,
-            Action::MoveOut => 0,
-            Action::Remove => 1,
-            Action::Lfs => 2,
-            Action::Prune => 3,
-        };
-        by.entry(order).or_default().push(i);
+        by.entry(action).or_default().push(i);
     }
     let display = |i: &usize| {
         offenders
@@ -817,43 +902,40 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
             .map(|o| crate::util::sanitize(&o.path))
             .unwrap_or_default()
     };
-    // Each version once: a series and its members share theirs.
-    let saves = |list: &[usize]| -> u64 {
-        let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+    // Each version once, in the first step that frees it: a series and its members, or a
+    // subject and a member reported on its own, share theirs.
+    let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut saves = |list: &[usize]| -> u64 {
         list.iter()
             .filter_map(|i| offenders.get(*i))
             .map(|o| {
                 if o.blobs.is_empty() {
                     return o.packed;
                 }
-                o.blobs.iter().filter(|b| seen.insert(b.0)).map(|b| b.1).sum()
+                o.blobs.iter().filter(|b| seen.insert(b.0)).map(|b| b.1).sum::<u64>()
             })
             .sum()
     };
-    let moved = by.get(&0).cloned().unwrap_or_default();
-    let removed: Vec<usize> = moved.iter().chain(by.get(&1).into_iter().flatten()).copied().collect();
-    if !moved.is_empty() {
-        plan.steps.push(Step {
-            action: Action::MoveOut.key(),
-            paths: moved.iter().map(display).collect(),
-            lines: Vec::new(),
-            command: None,
-            saves: saves(&moved),
-            lfs_bytes: None,
-        });
-    }
+    let moved = by.get(&Action::MoveOut).cloned().unwrap_or_default();
+    let removed: Vec<usize> = moved
+        .iter()
+        .chain(by.get(&Action::Remove).into_iter().flatten())
+        .copied()
+        .collect();
     if !removed.is_empty() {
         let members: Vec<&Offender> = removed.iter().filter_map(|i| offenders.get(*i)).collect();
         plan.steps.push(Step {
             action: Action::Remove.key(),
             paths: removed.iter().map(display).collect(),
+            move_out: moved.iter().map(display).collect(),
+            refs: Vec::new(),
             lines: paths_file(&members, history),
             command: Some(format!("git filter-repo --paths-from-file {PATHS_FILE} --invert-paths")),
             saves: saves(&removed),
             lfs_bytes: None,
         });
     }
-    if let Some(lfs) = by.get(&2) {
+    if let Some(lfs) = by.get(&Action::Lfs) {
         let members: Vec<&Offender> = lfs.iter().filter_map(|i| offenders.get(*i)).collect();
         let includes: Vec<String> = paths_file(&members, history)
             .into_iter()
@@ -862,8 +944,10 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
         plan.steps.push(Step {
             action: Action::Lfs.key(),
             paths: lfs.iter().map(display).collect(),
+            move_out: Vec::new(),
+            refs: Vec::new(),
             command: Some(format!(
-                "git lfs migrate import --include={} --everything",
+                "git lfs migrate import --include={} --everything && {PRUNE}",
                 shell_quote(&includes.join(","))
             )),
             lines: includes,
@@ -871,24 +955,47 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
             lfs_bytes: Some(members.iter().map(|o| o.unpacked).sum()),
         });
     }
-    if by.contains_key(&3) {
+    if let Some(host) = by.get(&Action::AskHost) {
+        let mut refs: Vec<String> = host
+            .iter()
+            .filter_map(|i| offenders.get(*i))
+            .flat_map(|o| o.refs.iter().cloned())
+            .collect();
+        refs.sort();
+        refs.dedup();
+        plan.steps.push(Step {
+            action: Action::AskHost.key(),
+            paths: host.iter().map(display).collect(),
+            move_out: Vec::new(),
+            refs,
+            lines: Vec::new(),
+            command: None,
+            saves: saves(host),
+            lfs_bytes: None,
+        });
+    }
+    if by.contains_key(&Action::Prune) {
         plan.steps.push(Step {
             action: Action::Prune.key(),
             paths: vec![UNREACHABLE.to_owned()],
+            move_out: Vec::new(),
+            refs: Vec::new(),
             lines: Vec::new(),
             command: Some(PRUNE.to_owned()),
             saves: unreachable,
             lfs_bytes: None,
         });
     }
-    if by.keys().any(|&k| k < 3) {
-        plan.rewrite_warning = Some(REWRITE_WARNING);
+    if by.keys().any(|&k| k <= Action::Lfs) {
+        let mut warning = REWRITE_WARNING.to_owned();
+        if host_refs {
+            warning.push(' ');
+            warning.push_str(HOST_REFS_WARNING);
+        }
+        plan.rewrite_warning = Some(warning);
     }
     plan
 }
-
-/// Expire the reflogs and prune what no ref reaches: no history is rewritten.
-const PRUNE: &str = "git reflog expire --expire-unreachable=now --all && git gc --prune=now";
 
 /// Series of at least this many files in one directory become one glob.
 const SERIES: usize = 3;
@@ -1057,7 +1164,11 @@ mod tests {
             packed: 1000,
             unpacked: 50_000,
             suggestion: String::new(),
+            refs: vec!["refs/heads/main".into()],
+            more_refs: false,
+            host_refs_only: false,
             fix: None,
+            job: false,
             blobs: Vec::new(),
             files: files.iter().map(|&f| f.into()).collect(),
             largest: 5_000,
@@ -1101,12 +1212,12 @@ mod tests {
             ),
         ];
         list[1].largest = 10 << 20;
-        let plan = plan(&mut list, &history(&["archive/1/db-1.tar"]), 1 << 20, 0);
-        let command = |i: usize| list[i].fix.as_ref().map(|f| f.command.clone()).unwrap_or_default();
+        let plan = plan(&mut list, &history(&["archive/1/db-1.tar"]), 1 << 20, 0, false);
+        let command = |i: usize| list[i].fix.as_ref().and_then(|f| f.command.clone()).unwrap_or_default();
         assert_eq!(command(0), r"git filter-repo --path 'it'\''s/data.db' --invert-paths");
         assert_eq!(
             command(1),
-            "git lfs migrate import --include='a b/model.bin' --everything"
+            format!("git lfs migrate import --include='a b/model.bin' --everything && {PRUNE}")
         );
         assert!(!command(2).contains('\u{1b}'), "{}", command(2));
         assert_eq!(
@@ -1155,6 +1266,7 @@ mod tests {
             &history(&["db/dump.sql", "README.md", "test/helpers/db.py"]),
             1 << 20,
             0,
+            false,
         );
         assert_eq!(plan.steps.len(), 1);
         assert_eq!(
@@ -1199,15 +1311,80 @@ mod tests {
             &history(&["data/prices.json", "feeds/a.json", "model.bin"]),
             1 << 20,
             0,
+            false,
         );
         let actions: Vec<&str> = plan.steps.iter().map(|s| s.action).collect();
-        assert_eq!(actions, ["move-out", "remove", "move-to-lfs"]);
+        assert_eq!(actions, ["remove", "move-to-lfs"]);
         assert_eq!(plan.steps[0].paths, ["data/prices.json", "feeds/a.json"]);
+        assert_eq!(plan.steps[0].move_out, ["data/prices.json", "feeds/a.json"]);
         assert_eq!(plan.steps[0].saves, 2000);
+        assert_eq!(plan.steps[0].lines, ["data/prices.json", "feeds/a.json"]);
+        assert_eq!(plan.steps[1].lines, ["model.bin"]);
+        assert_eq!(plan.steps[1].lfs_bytes, Some(50_000));
+        assert!(
+            plan.steps[1].command.as_deref().is_some_and(|c| c.ends_with(PRUNE)),
+            "LFS frees the packs once the old versions are pruned"
+        );
+    }
+
+    #[test]
+    fn a_file_in_a_folded_subject_and_churning_on_its_own_is_in_one_step() {
+        // `data/*.json` is data a job rewrites; `data/counties.json`, one of its files, is also
+        // large enough to churn on its own. Each version is counted once, in the removal.
+        let blob = |n: u8| ObjectId::from_bytes_or_panic(&[n; 20]);
+        let mut subject = offender(
+            "data/*.json",
+            Pattern::Database,
+            Level::Warn,
+            &[RuleId::DataChurn],
+            &["data/counties.json", "data/states.json"],
+        );
+        subject.blobs = vec![(blob(1), 100, 1000), (blob(2), 200, 2000), (blob(3), 5, 50)];
+        let mut counties = offender(
+            "data/counties.json",
+            Pattern::LargeChurn,
+            Level::Deny,
+            &[RuleId::ChurningBlob],
+            &["data/counties.json"],
+        );
+        counties.blobs = vec![(blob(1), 100, 1000), (blob(2), 200, 2000)];
+        counties.largest = 2 << 20;
+        let mut list = vec![subject, counties];
+        let plan = plan(
+            &mut list,
+            &history(&["data/counties.json", "data/states.json"]),
+            1 << 20,
+            0,
+            false,
+        );
+        let actions: Vec<&str> = plan.steps.iter().map(|s| s.action).collect();
+        assert_eq!(actions, ["remove"], "{plan:#?}");
+        assert_eq!(plan.steps[0].saves, 305);
+        assert_eq!(list[1].fix.as_ref().map(|f| f.action), Some("move-out"));
+    }
+
+    #[test]
+    fn what_only_the_hosts_refs_reach_is_the_hosts_to_remove() {
+        let mut pull = offender(
+            "dump.sql",
+            Pattern::Backup,
+            Level::Deny,
+            &[RuleId::DatabaseDump],
+            &["dump.sql"],
+        );
+        pull.refs = vec!["refs/pull/1/head".into()];
+        pull.host_refs_only = true;
+        let mut list = vec![pull];
+        let plan = plan(&mut list, &history(&["dump.sql"]), 1 << 20, 0, true);
+        let actions: Vec<&str> = plan.steps.iter().map(|s| s.action).collect();
+        assert_eq!(actions, ["ask-host"]);
+        assert_eq!(plan.steps[0].refs, ["refs/pull/1/head"]);
         assert!(plan.steps[0].command.is_none());
-        assert_eq!(plan.steps[1].lines, ["data/prices.json", "feeds/a.json"]);
-        assert_eq!(plan.steps[2].lines, ["model.bin"]);
-        assert_eq!(plan.steps[2].lfs_bytes, Some(50_000));
+        assert!(
+            plan.rewrite_warning.is_none(),
+            "nothing to rewrite, nothing to force-push"
+        );
+        assert_eq!(list[0].fix.as_ref().map(|f| f.action), Some("ask-host"));
     }
 
     #[test]
@@ -1223,13 +1400,13 @@ mod tests {
             .collect();
         let all = history(&dumps);
         assert_eq!(
-            plan(&mut list, &all, 1, 0).steps[0].lines,
+            plan(&mut list, &all, 1, 0, false).steps[0].lines,
             ["glob:backups/db-*-*-*.sql"]
         );
         // A file the glob would reach that the plan does not remove: every path by name.
         let mut with_schema = all.clone();
         with_schema.push("backups/db-2024-01-04.sql".into());
-        assert_eq!(plan(&mut list, &with_schema, 1, 0).steps[0].lines, dumps);
+        assert_eq!(plan(&mut list, &with_schema, 1, 0, false).steps[0].lines, dumps);
         // A series subject whose glob reaches more than its members is spelt out too.
         let mut subject = vec![offender(
             "status/*.yml",
@@ -1243,6 +1420,7 @@ mod tests {
             &history(&["status/a.yml", "status/b.yml", "status/keep.yml"]),
             1,
             0,
+            false,
         )
         .steps[0]
             .lines
@@ -1259,7 +1437,7 @@ mod tests {
             &[RuleId::DatabaseDump],
             &[],
         )];
-        let plan = plan(&mut list, &[], 1, 4096);
+        let plan = plan(&mut list, &[], 1, 4096, false);
         assert_eq!(plan.steps.len(), 1);
         assert_eq!(plan.steps[0].action, "prune-unreachable");
         assert_eq!(plan.steps[0].saves, 4096);

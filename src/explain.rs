@@ -88,14 +88,16 @@ pub fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()
     }
     writeln!(out)?;
     section(out, "How to fix a finding", doc.fix)?;
-    section(out, &instead_title(policy, pattern), policy.suggestion(pattern))
+    section(out, &instead_title(policy, rule), policy.suggestion_for_rule(rule))
 }
 
-/// Where the text of what to use instead comes from: the policy's own text for the pattern,
-/// or the style's wording.
-fn instead_title(policy: &Policy, pattern: crate::outcome::Pattern) -> String {
-    let builtin = crate::advice::alternative(policy.file.suggestions.style, pattern);
-    if policy.suggestion(pattern) == builtin {
+/// Where the text of what to use instead for `rule` comes from: the policy's own text for its
+/// pattern, or the style's wording.
+fn instead_title(policy: &Policy, rule: RuleId) -> String {
+    let pattern = rule.pattern();
+    let alternative = crate::advice::alternative_of(pattern, rule, &serde_json::Map::new());
+    let builtin = crate::advice::alternative_text(policy.file.suggestions.style, alternative);
+    if policy.suggestion_for_rule(rule) == builtin {
         let style = match policy.file.suggestions.style {
             crate::policy::SuggestionStyle::Aws => "aws",
             crate::policy::SuggestionStyle::Neutral => "neutral",

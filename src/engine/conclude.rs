@@ -111,6 +111,7 @@ pub fn conclude(
     }
     group_by_subject(&mut findings);
     fold_size_into_churn(&mut findings);
+    job_data_throughout(&mut findings, policy);
     group_by_blob(&mut findings);
     group_churn_by_directory(&mut findings);
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
@@ -405,6 +406,28 @@ fn fold_size_into_churn(findings: &mut Vec<Finding>) {
         i += 1;
         keep
     });
+}
+
+/// Text a job keeps rewriting is data whichever rule reports it: the path's other large-churn
+/// findings (its size, its delta chain) carry the churn finding's `written_by_job`, and with it
+/// the first step and alternative that move the data out instead of into Git LFS.
+fn job_data_throughout(findings: &mut [Finding], policy: &Policy) {
+    let by_job: std::collections::HashSet<gix::bstr::BString> = findings
+        .iter()
+        .filter(|f| f.rule == RuleId::ChurningBlob && crate::advice::written_by_job(&f.evidence))
+        .filter_map(|f| f.path.clone())
+        .collect();
+    if by_job.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| {
+        f.pattern == crate::outcome::Pattern::LargeChurn
+            && !matches!(f.rule, RuleId::ChurningBlob | RuleId::LfsBypassed)
+            && f.path.as_ref().is_some_and(|p| by_job.contains(p))
+    }) {
+        f.evidence.insert(crate::advice::JOB_EVIDENCE.into(), true.into());
+        f.suggestion = policy.suggestion_for(f.pattern, f.rule, &f.evidence).to_owned();
+    }
 }
 
 /// Copies of one blob before their `large-blob` findings are one.

@@ -28,7 +28,7 @@ fn to_finding(hit: Hit, policy: &Policy, subject: Option<&Candidate>) -> Finding
         reference: subject.and_then(|s| s.reference.clone()),
         size: subject.and_then(|s| s.size),
         message: hit.message,
-        suggestion: policy.suggestion(pattern).to_owned(),
+        suggestion: policy.suggestion_for(pattern, hit.rule, &hit.evidence).to_owned(),
         evidence: hit.evidence,
         paths: Vec::new(),
     }

@@ -6,6 +6,8 @@
 //! - [`pre_receive`] and [`pre_push`] decide which commits are new and judge the changes they
 //!   make;
 //! - [`reach`] finds the commits a push brings to the refs the policy checks;
+//! - [`origins`] finds, for a rejected push, the commits that wrote each failing file and
+//!   where each ref's pushed range begins, for the commands that take the files out;
 //! - [`bypass`] handles `git push -o pushgate.bypass=<reason>` and the JSON-lines logs;
 //! - [`install`] writes the hook scripts.
 //!
@@ -24,6 +26,7 @@ use crate::policy::{OnError, Policy};
 pub mod bypass;
 pub mod input;
 pub mod install;
+pub mod origins;
 pub mod pre_push;
 pub mod pre_receive;
 pub mod reach;

@@ -19,6 +19,9 @@ use crate::report::push;
 use crate::scan;
 use crate::walk::Old;
 
+/// Commits of a rejected push read to tell the new ones from what the remote has.
+const NEW_COMMITS_READ: usize = 100_000;
+
 /// Judge the push git describes on `stdin` from `repo` to `remote`, leaving out findings
 /// `baseline` records (and noting its stale entries).
 pub fn run(
@@ -92,9 +95,21 @@ pub fn run(
     }
     let judgement = Judgement::of(&outcome, policy);
     let origins = if judgement.fails() {
-        push::origins(repo, &judgement, &tips)
+        // The commits the push brings: what the pushed tips reach and the other side lacks.
+        let new: HashSet<ObjectId> = repo
+            .rev_walk(pushed.iter().copied())
+            .with_hidden(hidden.iter().copied())
+            .all()
+            .map(|walk| {
+                walk.filter_map(Result::ok)
+                    .take(NEW_COMMITS_READ)
+                    .map(|info| info.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        super::origins::origins(repo, &judgement, &tips, &|id| new.contains(id))
     } else {
-        Vec::new()
+        push::Origins::default()
     };
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.remote_ref.clone(), u.remote)).collect();
     let context = push::Context {

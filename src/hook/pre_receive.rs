@@ -69,6 +69,7 @@ pub fn run(
             None
         }
     };
+    let mut brought_commits: HashSet<ObjectId> = HashSet::new();
     let mut outcome = if tips.is_empty() {
         Outcome::default()
     } else {
@@ -98,7 +99,7 @@ pub fn run(
             reach::unjudged(repo, &commits, &olds, &checked, None)?
         };
         let judged = |id: &gix::oid| !brought.commits.contains(id);
-        scan::run_with(
+        let outcome = scan::run_with(
             repo,
             policy,
             scan::Input::Refs {
@@ -111,14 +112,18 @@ pub fn run(
             },
             scan::Basis::Deferred(&mut load),
             &crate::progress::Silent,
-        )?
+        )?;
+        brought_commits = brought.commits;
+        outcome
     };
     if let Some(baseline) = baseline {
         baseline.suppress(&mut outcome);
     }
+    let new = |id: &gix::oid| brought_commits.contains(id);
     Ok(judge(
         repo,
         &tips,
+        &new,
         updates,
         &skipped,
         &outcome,
@@ -148,6 +153,7 @@ fn facts_before_push(
 fn judge(
     repo: &gix::Repository,
     tips: &[Tip],
+    new: &dyn Fn(&gix::oid) -> bool,
     updates: &[RefUpdate],
     skipped: &[BString],
     outcome: &Outcome,
@@ -211,9 +217,9 @@ fn judge(
         )
     });
     let origins = if judgement.fails() {
-        push::origins(repo, &judgement, tips)
+        super::origins::origins(repo, &judgement, tips, new)
     } else {
-        Vec::new()
+        push::Origins::default()
     };
     let warnings = bypass::unknown_options(env);
     let context = push::Context {

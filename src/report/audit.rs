@@ -48,7 +48,7 @@ struct Section<'a> {
     patterns: &'a [Share],
     offenders: &'a [Offender],
     plan: &'a Plan,
-    rewrite_warning: Option<&'static str>,
+    rewrite_warning: Option<&'a str>,
     overview: &'a crate::overview::Overview,
 }
 
@@ -58,7 +58,7 @@ fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
         patterns: &audit.patterns,
         offenders: &audit.offenders,
         plan: &audit.plan,
-        rewrite_warning: audit.plan.rewrite_warning,
+        rewrite_warning: audit.plan.rewrite_warning.as_deref(),
         overview: &audit.overview,
     })
     .map_err(io::Error::other)?;
@@ -96,6 +96,20 @@ fn history(o: &Offender) -> String {
         parts.push(changes);
     }
     parts.join(" · ")
+}
+
+/// `in refs/heads/main, refs/tags/v1.0 and more`: the refs whose history holds it.
+fn reached(o: &Offender) -> Option<String> {
+    if o.refs.is_empty() {
+        return None;
+    }
+    let more = if o.more_refs { " and more" } else { "" };
+    let refs = o.refs.join(", ");
+    Some(if o.host_refs_only {
+        format!("only in the host's {refs}{more}")
+    } else {
+        format!("in {refs}{more}")
+    })
 }
 
 fn sizes(o: &Offender) -> String {
@@ -170,29 +184,42 @@ fn some(items: &[String], verbose: bool) -> String {
 }
 
 /// What a step does, in a sentence.
-fn step_title(step: &Step, plan: &Plan, verbose: bool) -> String {
+fn step_title(step: &Step, verbose: bool) -> String {
     let freed = human_size(step.saves);
     let paths = some(&step.paths, verbose);
     match step.action {
-        "move-out" => {
-            let removal = plan
-                .steps
-                .iter()
-                .position(|s| s.action == "remove")
-                .map_or(0, |i| i + 1);
-            format!(
-                "Move the data out: a job keeps rewriting {paths}. Keep it in a database, an object store or a build artifact and stop the job committing it; removing it from history (step {removal}) then frees {freed}. Git LFS is no fix: it would store every version whole."
-            )
+        "remove" => {
+            let n = step.paths.len();
+            let what = if verbose || step.lines.len() <= PATHS_FILE_SHOWN {
+                format!(
+                    "remove from history what this file names ({n} path{}; frees {freed}, as git filter-repo expires the reflogs and prunes what it removed):",
+                    plural(n as u64)
+                )
+            } else {
+                format!(
+                    "remove from history (frees {freed}, as git filter-repo expires the reflogs and prunes what it removed): {paths}."
+                )
+            };
+            if step.move_out.is_empty() {
+                let mut what = what;
+                if let Some(first) = what.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                what
+            } else {
+                format!(
+                    "Move the data out first: a job keeps rewriting {}. Keep it in a database, an object store or a build artifact and stop the job committing it (Git LFS is no fix: it would store every version whole); then {what}",
+                    some(&step.move_out, verbose)
+                )
+            }
         }
-        "remove" if verbose || step.lines.len() <= PATHS_FILE_SHOWN => format!(
-            "Remove from history what this file names ({} path{}; frees {freed}):",
-            step.paths.len(),
-            plural(step.paths.len() as u64)
-        ),
-        "remove" => format!("Remove from history (frees {freed}): {paths}."),
         "move-to-lfs" => format!(
-            "Move to Git LFS (frees {freed} of packs; the LFS store then holds {}): {paths}.",
+            "Move to Git LFS (frees {freed} of packs once the old versions are pruned, as the command's last part does; the LFS store then holds {}): {paths}.",
             human_size(step.lfs_bytes.unwrap_or(0))
+        ),
+        "ask-host" => format!(
+            "Ask the host: only refs it keeps for pull or merge requests ({}) reach {paths}, and nobody can rewrite or force-push those, so no rewrite here removes it. Have the host remove the refs (delete the merge request, or ask the host's support for a pull request) and collect garbage, which frees {freed}.",
+            some(&step.refs, verbose)
         ),
         "prune-unreachable" => {
             format!("Prune what no ref reaches (frees up to {freed}; no history is rewritten).")
@@ -239,25 +266,20 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
     if plan.steps.is_empty() {
         writeln!(out, "{}", p.paint(bold, "Fix plan: nothing to do"))?;
     } else {
-        let frees: u64 = plan
-            .steps
-            .iter()
-            .filter(|s| s.action != "move-out")
-            .map(|s| s.saves)
-            .sum();
+        let frees: u64 = plan.steps.iter().map(|s| s.saves).sum();
+        // Rewrites are run in a mirror clone; a prune or the host's part is not.
+        let mirror = if plan.rewrite_warning.is_some() {
+            " (run in a fresh mirror clone: git clone --mirror <url>)"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "{}",
-            p.paint(
-                bold,
-                &format!(
-                    "Fix plan: frees {} (run in a fresh mirror clone: git clone --mirror <url>)",
-                    human_size(frees)
-                )
-            )
+            p.paint(bold, &format!("Fix plan: frees {}{mirror}", human_size(frees)))
         )?;
     }
-    if let Some(warning) = plan.rewrite_warning {
+    if let Some(warning) = &plan.rewrite_warning {
         for line in wrap(warning, width.saturating_sub(2).max(20)) {
             writeln!(out, "  {}", p.paint(dim, &line))?;
         }
@@ -265,7 +287,7 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
     for (i, step) in plan.steps.iter().enumerate() {
         let number = format!("  {}. ", i + 1);
         let indent = " ".repeat(number.len());
-        wrapped(out, &step_title(step, plan, verbose), width, &number, &indent)?;
+        wrapped(out, &step_title(step, verbose), width, &number, &indent)?;
         if step.action == "remove" {
             let whole = verbose || step.lines.len() <= PATHS_FILE_SHOWN;
             if whole {
@@ -464,7 +486,9 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             let rules = rules.join(", ");
             let path = sanitize(&o.path);
             writeln!(out, "  {} {path}  {}", p.level(o.level), p.paint(dim, &rules))?;
-            let parts = [history(o), sizes(o)].join(" · ");
+            let mut parts = vec![history(o), sizes(o)];
+            parts.extend(reached(o));
+            let parts = parts.join(" · ");
             for line in wrap_at(&parts, " · ", width.saturating_sub(7)) {
                 writeln!(out, "       {line}")?;
             }
@@ -476,7 +500,9 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             let lead = if listing.shown.is_empty() { "" } else { "… " };
             writeln!(out, "  {lead}{} (--verbose lists them all)", listing.more())?;
         }
-        super::text::instead(out, &p, policy.suggestion(pattern), width)?;
+        for text in audit_suggestions(audit, pattern, policy.suggestion(pattern)) {
+            super::text::instead(out, &p, text, width)?;
+        }
     }
 
     text_plan(out, audit, &p, options.verbose, width)?;
@@ -647,7 +673,13 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
                 o.level,
                 escape(&sanitize(&o.path)),
                 rules.join(", "),
-                escape(&history(o)),
+                escape(
+                    &[history(o)]
+                        .into_iter()
+                        .chain(reached(o))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                ),
                 human_size(o.packed),
                 human_size(o.unpacked)
             )?;
@@ -657,19 +689,24 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
             writeln!(out, "… and {hidden} more path{}.", plural(hidden as u64))?;
         }
         writeln!(out)?;
-        writeln!(out, "**Instead:** {}", escape(&audit_suggestion(audit, pattern)))?;
+        for (i, text) in audit_suggestions(audit, pattern, "").into_iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            writeln!(out, "**Instead:** {}", escape(text))?;
+        }
     }
     let plan = &audit.plan;
     if !plan.steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "### Fix plan")?;
-        if let Some(warning) = plan.rewrite_warning {
+        if let Some(warning) = &plan.rewrite_warning {
             writeln!(out)?;
             writeln!(out, "> {}", escape(warning))?;
         }
         for (i, step) in plan.steps.iter().enumerate() {
             writeln!(out)?;
-            writeln!(out, "{}. {}", i + 1, escape(&step_title(step, plan, verbose)))?;
+            writeln!(out, "{}. {}", i + 1, escape(&step_title(step, verbose)))?;
             let mut block = Vec::new();
             if step.action == "remove" {
                 block.push(format!("cat > {PATHS_FILE} <<'PUSHGATE_PATHS'"));
@@ -729,13 +766,21 @@ fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
         .map(|f| f.first_step())
 }
 
-fn audit_suggestion(audit: &Audit, pattern: Pattern) -> String {
-    audit
-        .offenders
-        .iter()
-        .find(|o| o.pattern == pattern)
-        .map(|o| o.suggestion.clone())
-        .unwrap_or_default()
+/// What the offenders of `pattern` are told to use instead, each distinct text once (the
+/// pattern's own `fallback` for offenders that carry none).
+fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback: &'a str) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for o in audit.offenders.iter().filter(|o| o.pattern == pattern) {
+        let text = if o.suggestion.trim().is_empty() {
+            fallback
+        } else {
+            o.suggestion.as_str()
+        };
+        if !text.is_empty() && !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

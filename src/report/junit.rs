@@ -82,7 +82,9 @@ fn test_case(
             .set_description(format!(
                 "{}\n\nInstead: {}\n",
                 listing(&failing),
-                policy.suggestion(rule.pattern())
+                failing
+                    .first()
+                    .map_or_else(|| policy.suggestion_for_rule(rule), |f| f.suggestion.as_str())
             ));
         status
     };

@@ -67,7 +67,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
         let mut shown = PerRule::new(verbose);
         let mut exemptions = Vec::new();
         let mut previous = String::new();
-        for f in findings {
+        for f in findings.iter().copied() {
             if !shown.admit(f.rule) {
                 continue;
             }
@@ -117,7 +117,15 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
             writeln!(out, "{fence}toml\n{toml}\n{fence}")?;
         }
         writeln!(out)?;
-        writeln!(out, "**Instead:** {}", escape(policy.suggestion(pattern)))?;
+        for (i, text) in super::suggestions(findings.iter().copied(), policy.suggestion(pattern))
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            writeln!(out, "**Instead:** {}", escape(text))?;
+        }
     }
     if !outcome.notices.is_empty() {
         writeln!(out)?;

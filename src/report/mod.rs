@@ -125,6 +125,23 @@ pub(crate) fn by_pattern(outcome: &Outcome) -> Vec<(Pattern, Vec<&Finding>)> {
         .collect()
 }
 
+/// What the `findings` (of one pattern) are told to use instead, each distinct text once, in
+/// the order found; `fallback` (the pattern's) for findings that carry none.
+pub(crate) fn suggestions<'a>(findings: impl IntoIterator<Item = &'a Finding>, fallback: &'a str) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for f in findings {
+        let text = if f.suggestion.trim().is_empty() {
+            fallback
+        } else {
+            f.suggestion.as_str()
+        };
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
+}
+
 /// Lists at most [`text::PER_RULE`] findings per rule (all when `verbose`), and counts the rest.
 #[derive(Debug, Default)]
 pub(crate) struct PerRule {

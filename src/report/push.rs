@@ -4,7 +4,7 @@
 //! `[hook] max_findings_shown` lines, and repeated findings of one rule in one directory share
 //! one line (`out/*.log ×30`). Everything from the push is sanitized.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -15,7 +15,6 @@ use crate::outcome::Outcome;
 use crate::outcome::{Finding, Level, Pattern};
 use crate::outcome::{Judgement, Verdict};
 use crate::policy::Policy;
-use crate::range::{Tip, TipKind};
 use crate::rules::RuleId;
 use crate::util::{human_size, sanitize, wrap};
 
@@ -30,8 +29,8 @@ pub struct Context<'a> {
     pub skipped: &'a [BString],
     /// The decision, read by the report and by the hook's exit status alike.
     pub judgement: &'a Judgement<'a>,
-    /// Where the commits that brought failing findings sit (see [`origins`]).
-    pub origins: &'a [Origin],
+    /// Where the failing files came in (see [`crate::hook::origins`]).
+    pub origins: &'a Origins,
     /// Warnings shown before the findings (an unknown push option).
     pub warnings: &'a [String],
     /// Extra lines (a refused bypass, a log that cannot be written).
@@ -47,7 +46,19 @@ pub struct Context<'a> {
     pub history: Option<&'a str>,
 }
 
-/// A commit that added a failing path, and where it sits in its ref.
+/// Where the failing files of a push came in: the commits that wrote them, each failing
+/// file's versions, and each ref's range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins {
+    /// The commits that wrote a failing file, with where they sit.
+    pub commits: Vec<Origin>,
+    /// Each failing file's versions on each ref.
+    pub versions: Vec<Versions>,
+    /// Each ref with failing files: where its new history meets the other side's.
+    pub ranges: Vec<RefRange>,
+}
+
+/// A commit that wrote a failing path, and where it sits in its ref.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     /// The commit.
@@ -65,85 +76,38 @@ pub struct Origin {
     pub merges_above: bool,
 }
 
+/// The commits of a ref's pushed range that wrote a version of a failing file, oldest first:
+/// the first added it, the others changed it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    /// The ref.
+    pub reference: BString,
+    /// The file.
+    pub path: BString,
+    /// The commits, oldest first.
+    pub commits: Vec<ObjectId>,
+}
+
+/// A ref's pushed range, for commands that rewrite all of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefRange {
+    /// The ref.
+    pub reference: BString,
+    /// A tag: rewritten as a tag, never through the branch that is checked out.
+    pub tag: bool,
+    /// The commits the range builds on (what the other side has); none when it starts at a
+    /// root commit.
+    pub boundary: Vec<ObjectId>,
+    /// The range was read whole (the boundary is exact).
+    pub complete: bool,
+    /// The failing files the ref's tip still holds.
+    pub at_tip: Vec<BString>,
+}
+
 /// Paths named in a finding's description (the commands name every path).
 const LISTED_PATHS: usize = 3;
 /// Findings of one rule in one directory from this many on share one line.
 pub const COLLAPSE_AT: usize = 3;
-/// First-parent steps searched for a commit below a tip.
-const DEPTH_LIMIT: usize = 10_000;
-/// Characters of a commit subject shown.
-const SUBJECT_CHARS: usize = 60;
-
-/// Find, for every failing finding, the commit that added it: short id, subject, parent, and
-/// how far below its ref's tip it sits.
-pub fn origins(repo: &gix::Repository, judgement: &Judgement<'_>, tips: &[Tip]) -> Vec<Origin> {
-    let mut wanted: BTreeMap<&BString, Vec<ObjectId>> = BTreeMap::new();
-    for f in &judgement.failing {
-        if let (Some(c), Some(r)) = (f.commit, f.reference.as_ref())
-            && !wanted.get(r).is_some_and(|v| v.contains(&c))
-        {
-            wanted.entry(r).or_default().push(c);
-        }
-    }
-    let mut out = Vec::new();
-    for (reference, commits) in wanted {
-        let tip = tips
-            .iter()
-            .find(|t| &t.name == reference && t.kind == TipKind::Commit)
-            .map(|t| t.id);
-        let depths = tip
-            .map(|tip| first_parent_depths(repo, tip, &commits))
-            .unwrap_or_default();
-        for commit in commits {
-            let Ok(c) = repo.find_commit(commit) else { continue };
-            let subject = c.message().map(|m| sanitize(m.summary().as_ref())).unwrap_or_default();
-            let subject = if subject.chars().count() > SUBJECT_CHARS {
-                subject.chars().take(SUBJECT_CHARS - 1).collect::<String>() + "…"
-            } else {
-                subject
-            };
-            out.push(Origin {
-                commit,
-                reference: reference.clone(),
-                subject,
-                parent: c.parent_ids().next().map(|p| p.detach()),
-                depth: depths.get(&commit).map(|(depth, _)| *depth),
-                merges_above: depths.get(&commit).is_some_and(|(_, merges)| *merges),
-            });
-        }
-    }
-    out
-}
-
-/// The first-parent distance from `tip` of each of `commits` found within [`DEPTH_LIMIT`],
-/// and whether a merge commit lies above it on the way.
-fn first_parent_depths(
-    repo: &gix::Repository,
-    tip: ObjectId,
-    commits: &[ObjectId],
-) -> HashMap<ObjectId, (usize, bool)> {
-    let mut found = HashMap::new();
-    let mut at = Some(tip);
-    let mut depth = 0;
-    let mut merges = false;
-    while let Some(id) = at {
-        if commits.contains(&id) {
-            found.insert(id, (depth, merges));
-            if found.len() == commits.len() {
-                break;
-            }
-        }
-        depth += 1;
-        if depth > DEPTH_LIMIT {
-            break;
-        }
-        let Ok(commit) = repo.find_commit(id) else { break };
-        let mut parents = commit.parent_ids();
-        at = parents.next().map(|p| p.detach());
-        merges |= parents.next().is_some();
-    }
-    found
-}
 
 /// One line of the listing: a finding, or repeated findings of one rule in one directory.
 struct Line<'a> {
@@ -296,7 +260,21 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         if let Some(r) = &f.reference {
             head.push(sanitize(r));
         }
-        let mut commits: Vec<ObjectId> = line.findings.iter().filter_map(|f| f.commit).collect();
+        // A failing file is named by the pushed commit that first added it (the finding's own
+        // commit is its newest version's).
+        let first_added = |f: &Finding| {
+            let path = f.path.as_ref()?;
+            cx.origins
+                .versions
+                .iter()
+                .find(|v| Some(&v.reference) == f.reference.as_ref() && &v.path == path)
+                .and_then(|v| v.commits.first().copied())
+        };
+        let mut commits: Vec<ObjectId> = line
+            .findings
+            .iter()
+            .filter_map(|f| first_added(f).or(f.commit))
+            .collect();
         commits.sort();
         commits.dedup();
         match commits.as_slice() {
@@ -347,16 +325,16 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         )?;
     }
 
-    let mut patterns: Vec<Pattern> = outcome.findings.iter().map(|f| f.pattern).collect();
-    patterns.sort();
-    patterns.dedup();
-    if !patterns.is_empty() {
+    let by_pattern = super::by_pattern(outcome);
+    if !by_pattern.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", paint(bold, "Instead:"))?;
-        for pattern in &patterns {
-            let text = format!("{} — {}", pattern.title(), policy.suggestion(*pattern));
-            for (i, line) in wrap(&text, 96).iter().enumerate() {
-                writeln!(out, "{}{line}", if i == 0 { "  " } else { "    " })?;
+        for (pattern, findings) in &by_pattern {
+            for suggestion in super::suggestions(findings.iter().copied(), policy.suggestion(*pattern)) {
+                let text = format!("{} — {suggestion}", pattern.title());
+                for (i, line) in wrap(&text, 96).iter().enumerate() {
+                    writeln!(out, "{}{line}", if i == 0 { "  " } else { "    " })?;
+                }
             }
         }
     }
@@ -425,49 +403,84 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
     Ok(())
 }
 
-/// The failing files each commit added, in the order found.
-type FilesByCommit = Vec<(ObjectId, Vec<String>)>;
+/// A failing file on one ref, and what its fix does with it.
+struct Failing {
+    /// The path.
+    path: BString,
+    /// It as one shell word.
+    word: String,
+    /// Git LFS is a fit (a large file that changes, not data a job rewrites): the advice
+    /// offers it instead of removal.
+    lfs: bool,
+    /// Committed raw where `.gitattributes` asks for Git LFS: turned into a pointer, not
+    /// removed.
+    bypassed: bool,
+}
 
-/// How to take the failing files out of the commits that added them, and push again: amend
-/// when they all came in at the tip; otherwise an interactive rebase that stops at each
-/// commit concerned.
+/// The commands that run `git filter-branch` quietly (it waits ten seconds to warn otherwise).
+const FILTER_BRANCH: &str = "FILTER_BRANCH_SQUELCH_WARNING=1 git filter-branch -f";
+
+/// `git lfs migrate import`, run with the LFS filters off so that a work tree `git lfs install`
+/// left looking changed (the raw file, which the filter would now store as a pointer) does not
+/// stop it; `git lfs checkout` then puts the files back.
+const LFS_MIGRATE: &str = "git -c filter.lfs.clean= -c filter.lfs.smudge= -c filter.lfs.process= -c filter.lfs.required=false lfs migrate import";
+
+/// How to take the failing files out of the commits that wrote them, and push again: amend
+/// when each came in at the tip and was not changed again; an interactive rebase that stops
+/// at each commit concerned when each was written once; `git filter-branch` over the pushed
+/// range when one was written in several commits (every version goes) or the ref is a tag
+/// (rewritten as a tag, never through the branch that is checked out). Files committed raw
+/// where `.gitattributes` asks for Git LFS are turned into pointers over the pushed range.
 fn fix_commands(
     out: &mut dyn Write,
     judgement: &Judgement<'_>,
     cx: &Context<'_>,
     paint: &dyn Fn(Style, &str) -> String,
 ) -> io::Result<()> {
-    // The failing files of each commit, per ref, in the order found.
-    let mut by_ref: Vec<(BString, FilesByCommit)> = Vec::new();
-    let mut lfs: Vec<String> = Vec::new();
+    // The failing files of each ref, in the order found.
+    let mut by_ref: Vec<(BString, Vec<Failing>)> = Vec::new();
     let mut unplaced: Vec<String> = Vec::new();
     for f in &judgement.failing {
-        let files: Vec<String> = f.files().iter().map(|p| shell_arg(p)).collect();
+        let files = f.files();
         if files.is_empty() {
             continue;
         }
-        if f.pattern == Pattern::LargeChurn {
-            lfs.extend(f.files().iter().map(|p| sanitize(p)));
-        }
-        let (Some(commit), Some(reference)) = (f.commit, f.reference.as_ref()) else {
-            unplaced.extend(files);
+        let Some(reference) = f.reference.as_ref() else {
+            unplaced.extend(files.iter().map(|p| shell_arg(p)));
             continue;
         };
         if !by_ref.iter().any(|(r, _)| r == reference) {
             by_ref.push((reference.clone(), Vec::new()));
         }
-        let Some((_, commits)) = by_ref.iter_mut().find(|(r, _)| r == reference) else {
+        let Some((_, listed)) = by_ref.iter_mut().find(|(r, _)| r == reference) else {
             continue;
         };
-        if !commits.iter().any(|(c, _)| *c == commit) {
-            commits.push((commit, Vec::new()));
-        }
-        if let Some((_, listed)) = commits.iter_mut().find(|(c, _)| *c == commit) {
-            for file in files {
-                if !listed.contains(&file) {
-                    listed.push(file);
+        let lfs = f.pattern == Pattern::LargeChurn
+            && f.rule != RuleId::LfsBypassed
+            && !crate::advice::written_by_job(&f.evidence);
+        for &file in &files {
+            match listed.iter_mut().find(|l| &l.path == file) {
+                Some(l) => {
+                    l.lfs |= lfs;
+                    l.bypassed |= f.rule == RuleId::LfsBypassed;
                 }
+                None => listed.push(Failing {
+                    path: file.clone(),
+                    word: shell_arg(file),
+                    lfs,
+                    bypassed: f.rule == RuleId::LfsBypassed,
+                }),
             }
+        }
+        // A file a job rewrites is never offered Git LFS, whatever else is said about it.
+        if crate::advice::written_by_job(&f.evidence) {
+            for l in listed.iter_mut().filter(|l| files.contains(&&l.path)) {
+                l.lfs = false;
+            }
+        }
+        // A file committed raw for LFS is converted, not removed, nor offered LFS twice.
+        for l in listed.iter_mut().filter(|l| l.bypassed) {
+            l.lfs = false;
         }
     }
     if by_ref.is_empty() && unplaced.is_empty() {
@@ -480,114 +493,331 @@ fn fix_commands(
         paint(Style::new().bold(), "How to fix the commits, then push again:")
     )?;
     let several = by_ref.len() > 1;
-    for (reference, mut commits) in by_ref {
-        let origin = |c: &ObjectId| cx.origins.iter().find(|o| &o.commit == c && o.reference == reference);
-        // Oldest first: the order an interactive rebase stops in.
-        commits.sort_by_key(|(c, _)| std::cmp::Reverse(origin(c).and_then(|o| o.depth).unwrap_or(usize::MAX)));
-        if several {
-            writeln!(out, "  on the branch you push to {}:", sanitize(&reference))?;
+    for (reference, files) in &by_ref {
+        let range = cx.origins.ranges.iter().find(|r| &r.reference == reference);
+        let tag = range.is_some_and(|r| r.tag) || reference.starts_with(b"refs/tags/");
+        if several || tag {
+            let what = if tag { "the tag" } else { "the branch you push to" };
+            writeln!(out, "  on {what} {}:", sanitize(reference))?;
         }
-        for (commit, files) in &commits {
-            let place = match origin(commit).and_then(|o| o.depth) {
-                Some(0) => format!("the tip of {}", sanitize(&reference)),
-                Some(1) => format!("1 commit below the tip of {}", sanitize(&reference)),
-                Some(n) => format!("{n} commits below the tip of {}", sanitize(&reference)),
-                None => format!("a commit merged into {}", sanitize(&reference)),
-            };
-            let subject = origin(commit).map(|o| o.subject.as_str()).unwrap_or_default();
-            let mut listed = files.iter().take(LISTED_PATHS).cloned().collect::<Vec<_>>().join(" ");
-            if files.len() > LISTED_PATHS {
-                listed += &format!(" (and {} more)", files.len() - LISTED_PATHS);
-            }
-            writeln!(
-                out,
-                "  {listed}: added in {} \"{subject}\", {place}",
-                commit.to_hex_with_len(10)
-            )?;
-        }
-        let depths: Vec<Option<usize>> = commits.iter().map(|(c, _)| origin(c).and_then(|o| o.depth)).collect();
-        let rm = |files: &[String]| format!("git rm --cached -- {}", files.join(" "));
-        if depths.iter().all(|d| *d == Some(0)) {
-            // Only the tip: amend it (the files stay in the work tree).
-            for (_, files) in &commits {
-                writeln!(out, "    {} && git commit --amend --no-edit --allow-empty", rm(files))?;
-            }
-        } else if depths.iter().all(Option::is_some) {
-            let base = commits
-                .first()
-                .and_then(|(oldest, _)| origin(oldest))
-                .and_then(|o| o.parent)
-                .map(|p| p.to_hex_with_len(10).to_string());
-            let stops: Vec<String> = commits.iter().map(|(c, _)| c.to_hex_with_len(7).to_string()).collect();
-            // A merge above a stop: the rebase must recreate it, and the todo list then starts
-            // with labels, so name the lines.
-            let keep_merges = commits.iter().any(|(c, _)| origin(c).is_some_and(|o| o.merges_above));
-            let how = match stops.as_slice() {
-                [one] if !keep_merges => format!("change `pick` to `edit` on the first line ({one})"),
-                [one] => format!("change `pick` to `edit` on the line of {one}"),
-                more => format!("change `pick` to `edit` on the lines of {}", more.join(", ")),
-            };
-            let rebase = if keep_merges {
-                "git rebase -i --rebase-merges"
-            } else {
-                "git rebase -i"
-            };
-            match &base {
-                Some(base) => writeln!(out, "    {rebase} {base}      # {how}")?,
-                None => writeln!(out, "    {rebase} --root      # {how}")?,
-            }
-            for (commit, files) in &commits {
-                if commits.len() > 1 {
-                    writeln!(out, "    # at the stop at {}:", commit.to_hex_with_len(7))?;
-                }
-                writeln!(out, "    {}", rm(files))?;
-                writeln!(out, "    git commit --amend --no-edit --allow-empty")?;
-                writeln!(out, "    git rebase --continue")?;
-            }
-            if !lfs.is_empty()
-                && let Some(base) = &base
-            {
-                writeln!(
-                    out,
-                    "  or, to keep them in Git LFS instead: git lfs migrate import --include={} --include-ref=HEAD --exclude-ref={base}",
-                    shell_quote(&lfs.join(","))
-                )?;
-                lfs.clear();
-            }
-        } else if let [(commit, files)] = commits.as_slice()
-            && let Some(parent) = origin(commit).and_then(|o| o.parent)
-        {
-            // One commit that came in through a merge: rebase from its parent, keeping merges.
-            writeln!(
-                out,
-                "    git rebase -i --rebase-merges {}      # change `pick` to `edit` on the line of {}",
-                parent.to_hex_with_len(10),
-                commit.to_hex_with_len(7)
-            )?;
-            writeln!(out, "    {}", rm(files))?;
-            writeln!(out, "    git commit --amend --no-edit --allow-empty")?;
-            writeln!(out, "    git rebase --continue")?;
-        } else {
-            writeln!(
-                out,
-                "  some of these commits came in through a merge: rewrite the branch that added them \
-                 (git rebase -i --rebase-merges <the commit before the oldest>, mark each `edit`, and at each \
-                 stop git rm --cached -- <its paths>, git commit --amend --no-edit --allow-empty, git rebase --continue)"
-            )?;
-        }
-    }
-    if !lfs.is_empty() {
-        writeln!(
-            out,
-            "  or, to keep them in Git LFS instead: git lfs migrate import --include={}",
-            shell_quote(&lfs.join(","))
-        )?;
+        ref_commands(out, reference, files, range, tag, judgement, cx)?;
     }
     if !unplaced.is_empty() {
         writeln!(
             out,
             "  {}: git rm --cached -- <path> in the commit that added it",
             unplaced.join(" ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The listing and the commands for the failing `files` of one ref.
+fn ref_commands(
+    out: &mut dyn Write,
+    reference: &BString,
+    files: &[Failing],
+    range: Option<&RefRange>,
+    tag: bool,
+    judgement: &Judgement<'_>,
+    cx: &Context<'_>,
+) -> io::Result<()> {
+    let origins = cx.origins;
+    let origin = |c: &ObjectId| origin_of(origins, reference, c);
+    // Each file's versions in the range, oldest first; the findings' own commits otherwise.
+    let versions = |path: &BString| -> Vec<ObjectId> {
+        if let Some(v) = cx
+            .origins
+            .versions
+            .iter()
+            .find(|v| &v.reference == reference && &v.path == path)
+        {
+            return v.commits.clone();
+        }
+        let mut own: Vec<ObjectId> = judgement
+            .failing
+            .iter()
+            .filter(|f| f.reference.as_ref() == Some(reference) && f.files().contains(&path))
+            .filter_map(|f| f.commit)
+            .collect();
+        own.dedup();
+        own
+    };
+    // The files each first commit added, oldest first: the order an interactive rebase stops in.
+    let mut by_commit: Vec<(ObjectId, Vec<&Failing>, usize)> = Vec::new();
+    for file in files {
+        let v = versions(&file.path);
+        let Some(first) = v.first().copied() else { continue };
+        let later = v.len() - 1;
+        match by_commit.iter_mut().find(|(c, _, _)| *c == first) {
+            Some((_, listed, more)) => {
+                listed.push(file);
+                *more = (*more).max(later);
+            }
+            None => by_commit.push((first, vec![file], later)),
+        }
+    }
+    by_commit.sort_by_key(|(c, _, _)| std::cmp::Reverse(origin(c).and_then(|o| o.depth).unwrap_or(usize::MAX)));
+    for (commit, listed, later) in &by_commit {
+        let place = match origin(commit).and_then(|o| o.depth) {
+            Some(0) => format!("the tip of {}", sanitize(reference)),
+            Some(1) => format!("1 commit below the tip of {}", sanitize(reference)),
+            Some(n) => format!("{n} commits below the tip of {}", sanitize(reference)),
+            None => format!("a commit merged into {}", sanitize(reference)),
+        };
+        let subject = origin(commit).map(|o| o.subject.as_str()).unwrap_or_default();
+        let mut names = listed
+            .iter()
+            .take(LISTED_PATHS)
+            .map(|f| f.word.clone())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if listed.len() > LISTED_PATHS {
+            names += &format!(" (and {} more)", listed.len() - LISTED_PATHS);
+        }
+        let again = match later {
+            0 => String::new(),
+            1 => ", then changed in 1 more pushed commit".to_owned(),
+            n => format!(", then changed in {n} more pushed commits"),
+        };
+        writeln!(
+            out,
+            "  {names}: added in {} \"{subject}\", {place}{again}",
+            commit.to_hex_with_len(10)
+        )?;
+    }
+
+    let removed: Vec<&Failing> = files.iter().filter(|f| !f.bypassed).collect();
+    let bypassed: Vec<&Failing> = files.iter().filter(|f| f.bypassed).collect();
+    let complete = range.filter(|r| r.complete);
+    // What `git rev-list` calls the pushed range of `head`: `<boundary>..<head>`.
+    let revisions = |head: &str| -> Option<String> {
+        let range = complete?;
+        Some(match range.boundary.as_slice() {
+            [] => head.to_owned(),
+            [one] => format!("{}..{head}", one.to_hex_with_len(10)),
+            many => std::iter::once(head.to_owned())
+                .chain(many.iter().map(|b| format!("^{}", b.to_hex_with_len(10))))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+    };
+    let words = |list: &[&Failing]| list.iter().map(|f| f.word.clone()).collect::<Vec<_>>().join(" ");
+    let rewritten = removed.iter().any(|f| versions(&f.path).len() > 1);
+    let filter_branch = !removed.is_empty() && complete.is_some() && (tag || rewritten);
+    if filter_branch {
+        let filter = shell_quote(&index_filter(&removed));
+        if tag {
+            let head = shell_arg(reference);
+            if let Some(revs) = revisions(&head) {
+                writeln!(
+                    out,
+                    "    {FILTER_BRANCH} --index-filter {filter} --tag-name-filter cat -- {revs}"
+                )?;
+            }
+        } else if let Some(revs) = revisions("HEAD") {
+            writeln!(out, "    {FILTER_BRANCH} --index-filter {filter} -- {revs}")?;
+            // filter-branch takes the files out of the work tree too: put them back, untracked.
+            let kept: Vec<&Failing> = removed
+                .iter()
+                .copied()
+                .filter(|f| complete.is_some_and(|r| r.at_tip.contains(&f.path)))
+                .collect();
+            if !kept.is_empty() {
+                writeln!(
+                    out,
+                    "    git restore --source='HEAD@{{1}}' --worktree -- {}      # your copies stay, untracked",
+                    words(&kept)
+                )?;
+            }
+        }
+    } else if !removed.is_empty() && tag {
+        // Too many commits to tell where the tag's new history begins: never through a branch.
+        writeln!(
+            out,
+            "    {FILTER_BRANCH} --index-filter {} --tag-name-filter cat -- <the commit it builds on>..{}",
+            shell_quote(&index_filter(&removed)),
+            shell_arg(reference)
+        )?;
+    } else if !removed.is_empty() {
+        let commits: Vec<(ObjectId, Vec<String>)> = by_commit
+            .iter()
+            .map(|(c, listed, _)| {
+                (
+                    *c,
+                    listed
+                        .iter()
+                        .filter(|f| !f.bypassed)
+                        .map(|f| f.word.clone())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, files)| !files.is_empty())
+            .collect();
+        rebase_commands(out, &commits, origins, reference)?;
+    }
+    // `git lfs migrate import` rewrites the ref it includes: the tag itself, or the branch that
+    // is checked out.
+    let head = if tag { shell_arg(reference) } else { "HEAD".to_owned() };
+    let lfs: Vec<&Failing> = removed.iter().copied().filter(|f| f.lfs).collect();
+    if !lfs.is_empty() {
+        let include = shell_quote(&lfs.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
+        let bounds = lfs_bounds(complete, &by_commit, origins, reference);
+        writeln!(
+            out,
+            "  or, to keep them in Git LFS instead: git lfs migrate import --include={include} --include-ref={head}{bounds}"
+        )?;
+    }
+    if !bypassed.is_empty() {
+        let include = shell_quote(&bypassed.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
+        let bounds = lfs_bounds(complete, &by_commit, origins, reference);
+        writeln!(
+            out,
+            "  {}: committed raw where .gitattributes sends {} through Git LFS; turn {} into pointers in the pushed commits:",
+            words(&bypassed),
+            if bypassed.len() == 1 { "it" } else { "them" },
+            if bypassed.len() == 1 { "it" } else { "them" },
+        )?;
+        writeln!(out, "    git lfs install")?;
+        writeln!(
+            out,
+            "    {LFS_MIGRATE} --include={include} --include-ref={head}{bounds}"
+        )?;
+        writeln!(out, "    git lfs checkout")?;
+    }
+    Ok(())
+}
+
+/// Where commit `c` of `reference` sits.
+fn origin_of<'a>(origins: &'a Origins, reference: &BString, c: &ObjectId) -> Option<&'a Origin> {
+    origins
+        .commits
+        .iter()
+        .find(|o| &o.commit == c && &o.reference == reference)
+}
+
+/// `--exclude-ref=<commit>` for each commit the pushed range builds on, so that `git lfs
+/// migrate import` rewrites the pushed commits only.
+fn lfs_bounds(
+    complete: Option<&RefRange>,
+    by_commit: &[(ObjectId, Vec<&Failing>, usize)],
+    origins: &Origins,
+    reference: &BString,
+) -> String {
+    let origin = |c: &ObjectId| origin_of(origins, reference, c);
+    let boundary: Vec<ObjectId> = match complete {
+        Some(range) => range.boundary.clone(),
+        // Below the oldest commit concerned, as far as the findings tell.
+        None => by_commit
+            .first()
+            .and_then(|(oldest, _, _)| origin(oldest))
+            .and_then(|o| o.parent)
+            .into_iter()
+            .collect(),
+    };
+    boundary
+        .iter()
+        .map(|b| format!(" --exclude-ref={}", b.to_hex_with_len(10)))
+        .collect()
+}
+
+/// The `--index-filter` that takes `files` out of each commit: the paths as shell words, or,
+/// when a name is not plain ASCII, as `printf` escapes (the filter runs in `sh`, which has no
+/// `$'…'` words).
+fn index_filter(files: &[&Failing]) -> String {
+    let plain = files.iter().all(|f| f.path.iter().all(|b| (b' '..=b'~').contains(b)));
+    if plain {
+        let words: Vec<String> = files.iter().map(|f| f.word.clone()).collect();
+        return format!("git rm -r --cached --ignore-unmatch -q -- {}", words.join(" "));
+    }
+    let escaped: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let mut text = String::new();
+            for &b in f.path.iter() {
+                match b {
+                    b'\\' => text.push_str("\\\\"),
+                    b'\'' => text.push_str("'\\''"),
+                    b' '..=b'~' => text.push(char::from(b)),
+                    _ => text.push_str(&format!("\\0{b:03o}")),
+                }
+            }
+            format!("'{text}'")
+        })
+        .collect();
+    format!(
+        "printf '%b\\0' {} | git rm -r --cached --ignore-unmatch -q --pathspec-from-file=- --pathspec-file-nul",
+        escaped.join(" ")
+    )
+}
+
+/// Amend when every commit concerned is the tip; otherwise an interactive rebase that stops
+/// at each of them (`commits`: each with the files it added, oldest first).
+fn rebase_commands(
+    out: &mut dyn Write,
+    commits: &[(ObjectId, Vec<String>)],
+    origins: &Origins,
+    reference: &BString,
+) -> io::Result<()> {
+    let origin = |c: &ObjectId| origin_of(origins, reference, c);
+    let depths: Vec<Option<usize>> = commits.iter().map(|(c, _)| origin(c).and_then(|o| o.depth)).collect();
+    let rm = |files: &[String]| format!("git rm --cached -- {}", files.join(" "));
+    if depths.iter().all(|d| *d == Some(0)) {
+        // Only the tip: amend it (the files stay in the work tree).
+        for (_, files) in commits {
+            writeln!(out, "    {} && git commit --amend --no-edit --allow-empty", rm(files))?;
+        }
+    } else if depths.iter().all(Option::is_some) {
+        let base = commits
+            .first()
+            .and_then(|(oldest, _)| origin(oldest))
+            .and_then(|o| o.parent)
+            .map(|p| p.to_hex_with_len(10).to_string());
+        let stops: Vec<String> = commits.iter().map(|(c, _)| c.to_hex_with_len(7).to_string()).collect();
+        // A merge above a stop: the rebase must recreate it, and the todo list then starts
+        // with labels, so name the lines.
+        let keep_merges = commits.iter().any(|(c, _)| origin(c).is_some_and(|o| o.merges_above));
+        let how = match stops.as_slice() {
+            [one] if !keep_merges => format!("change `pick` to `edit` on the first line ({one})"),
+            [one] => format!("change `pick` to `edit` on the line of {one}"),
+            more => format!("change `pick` to `edit` on the lines of {}", more.join(", ")),
+        };
+        let rebase = if keep_merges {
+            "git rebase -i --rebase-merges"
+        } else {
+            "git rebase -i"
+        };
+        match &base {
+            Some(base) => writeln!(out, "    {rebase} {base}      # {how}")?,
+            None => writeln!(out, "    {rebase} --root      # {how}")?,
+        }
+        for (commit, files) in commits {
+            if commits.len() > 1 {
+                writeln!(out, "    # at the stop at {}:", commit.to_hex_with_len(7))?;
+            }
+            writeln!(out, "    {}", rm(files))?;
+            writeln!(out, "    git commit --amend --no-edit --allow-empty")?;
+            writeln!(out, "    git rebase --continue")?;
+        }
+    } else if let [(commit, files)] = commits
+        && let Some(parent) = origin(commit).and_then(|o| o.parent)
+    {
+        // One commit that came in through a merge: rebase from its parent, keeping merges.
+        writeln!(
+            out,
+            "    git rebase -i --rebase-merges {}      # change `pick` to `edit` on the line of {}",
+            parent.to_hex_with_len(10),
+            commit.to_hex_with_len(7)
+        )?;
+        writeln!(out, "    {}", rm(files))?;
+        writeln!(out, "    git commit --amend --no-edit --allow-empty")?;
+        writeln!(out, "    git rebase --continue")?;
+    } else {
+        writeln!(
+            out,
+            "  some of these commits came in through a merge: rewrite the branch that added them \
+             (git rebase -i --rebase-merges <the commit before the oldest>, mark each `edit`, and at each \
+             stop git rm --cached -- <its paths>, git commit --amend --no-edit --allow-empty, git rebase --continue)"
         )?;
     }
     Ok(())
@@ -650,11 +880,11 @@ mod tests {
     }
 
     fn render_with(outcome: &Outcome, policy: &Policy) -> String {
-        render_at(outcome, policy, &[])
+        render_at(outcome, policy, &Origins::default())
     }
 
     /// The plain report of `outcome`, with `origins` saying where each commit sits.
-    fn render_at(outcome: &Outcome, policy: &Policy, origins: &[Origin]) -> String {
+    fn render_at(outcome: &Outcome, policy: &Policy, origins: &Origins) -> String {
         let judgement = Judgement::of(outcome, policy);
         let cx = Context {
             color: false,
@@ -735,14 +965,17 @@ mod tests {
         };
         let policy = Policy::builtin();
         let text = |depth: usize| {
-            let origins = [Origin {
-                commit,
-                reference: "refs/heads/main".into(),
-                subject: "Add the video".into(),
-                parent: Some(parent),
-                depth: Some(depth),
-                merges_above: false,
-            }];
+            let origins = Origins {
+                commits: vec![Origin {
+                    commit,
+                    reference: "refs/heads/main".into(),
+                    subject: "Add the video".into(),
+                    parent: Some(parent),
+                    depth: Some(depth),
+                    merges_above: false,
+                }],
+                ..Origins::default()
+            };
             render_at(&outcome, &policy, &origins)
         };
         let deep = text(2);
@@ -765,9 +998,61 @@ mod tests {
             "{tip}"
         );
         assert!(
-            tip.contains("git lfs migrate import --include=media/video.mp4"),
+            tip.contains(
+                "git lfs migrate import --include=media/video.mp4 --include-ref=HEAD --exclude-ref=2222222222"
+            ),
             "{tip}"
         );
+    }
+
+    #[test]
+    fn a_file_written_in_several_pushed_commits_loses_every_version() {
+        let id = |c: u8| ObjectId::from_bytes_or_panic(&[c; 20]);
+        let mut weights = finding(RuleId::ChurningBlob, Level::Deny, "model/weights.bin");
+        weights.commit = Some(id(10));
+        let outcome = Outcome {
+            findings: vec![weights],
+            ..Outcome::default()
+        };
+        let origin = |c: u8, depth: usize| Origin {
+            commit: id(c),
+            reference: "refs/heads/main".into(),
+            subject: format!("weights v{c}"),
+            parent: Some(id(c - 1)),
+            depth: Some(depth),
+            merges_above: false,
+        };
+        let origins = Origins {
+            commits: (1..=10).map(|c| origin(c, usize::from(10 - c))).collect(),
+            versions: vec![Versions {
+                reference: "refs/heads/main".into(),
+                path: "model/weights.bin".into(),
+                commits: (1..=10).map(id).collect(),
+            }],
+            ranges: vec![RefRange {
+                reference: "refs/heads/main".into(),
+                tag: false,
+                boundary: vec![id(0)],
+                complete: true,
+                at_tip: vec!["model/weights.bin".into()],
+            }],
+        };
+        let text = render_at(&outcome, &Policy::builtin(), &origins);
+        assert!(
+            text.contains(&format!(
+                "model/weights.bin: added in {} \"weights v1\", 9 commits below the tip of refs/heads/main, then changed in 9 more pushed commits",
+                id(1).to_hex_with_len(10)
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "{FILTER_BRANCH} --index-filter 'git rm -r --cached --ignore-unmatch -q -- model/weights.bin' -- {}..HEAD",
+                id(0).to_hex_with_len(10)
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("git rebase -i"), "{text}");
     }
 
     #[test]

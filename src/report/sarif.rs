@@ -117,7 +117,7 @@ fn sentence(s: &str) -> String {
 fn descriptor(rule: RuleId, policy: &Policy) -> ReportingDescriptor {
     let doc = rule.doc();
     let pattern = rule.pattern();
-    let suggestion = policy.suggestion(pattern);
+    let suggestion = policy.suggestion_for_rule(rule);
     let configured = policy.file.rules.level(rule);
     let help_text = format!(
         "{}\n\nWhy it matters: {}\n\nHow to fix a finding: {}\n\nWhat to use instead: {}\n\nDetails: pushgate explain {rule}",
@@ -290,7 +290,7 @@ mod tests {
             let want = serde_json::json!(level(policy.file.rules.level(*rule).level()));
             assert_eq!(descriptor["defaultConfiguration"]["level"], want, "{rule}");
             let help = descriptor["help"]["text"].as_str().unwrap_or_default();
-            assert!(help.contains(policy.suggestion(rule.pattern())), "{rule}: {help}");
+            assert!(help.contains(policy.suggestion_for_rule(*rule)), "{rule}: {help}");
         }
     }
 }

@@ -155,7 +155,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
             p.paint(bold, &format!("{} ({})", pattern.title(), pattern.key()))
         )?;
         let mut shown = super::PerRule::new(options.verbose);
-        let listed: Vec<_> = findings.into_iter().filter(|f| shown.admit(f.rule)).collect();
+        let listed: Vec<_> = findings.iter().copied().filter(|f| shown.admit(f.rule)).collect();
         // Findings listed together with the same first step share one `Fix:` after the last.
         let steps: Vec<String> = listed.iter().map(|f| f.first_step()).collect();
         let mut run = 0;
@@ -190,7 +190,9 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
                 plural(hidden as u64)
             )?;
         }
-        instead(out, &p, policy.suggestion(pattern), width)?;
+        for text in super::suggestions(findings.iter().copied(), policy.suggestion(pattern)) {
+            instead(out, &p, text, width)?;
+        }
     }
     if !outcome.notices.is_empty() {
         writeln!(out)?;

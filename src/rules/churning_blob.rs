@@ -53,7 +53,9 @@ pub const DOC: RuleDoc = RuleDoc {
               followed by a year without a new version is the file's past, not its recent life: info.",
     fix: "Track the file with Git LFS (`git lfs migrate import --include=<path>` for unpushed commits), keep \
           it in object storage and commit a manifest or pointer that names the current version, or produce it \
-          in the build.",
+          in the build. A text file a job keeps rewriting (most of its versions by a job's commits: \
+          `written_by_job` in the evidence) is data: have the job write it elsewhere and move it out of git; \
+          Git LFS is no fix for it, as it would keep every version whole.",
 };
 
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
@@ -117,6 +119,10 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
         }
     }
     let level = regenerated_with_code(&t.path, level);
+    // Text a job keeps rewriting is data (a benchmark bot's results, a scraper's output); a binary
+    // a job rebuilds (a model, a build) is a large file like any other.
+    let text = t.sniff.as_ref().is_some_and(|s| !s.binary);
+    let by_job = text && written_by_job(input, i);
     let total: u64 = known.iter().copied().fold(0, u64::saturating_add);
     let (first, last) = span(&times);
     let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
@@ -144,8 +150,29 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
         .with("max_size", max)
         .with("total_size", total)
         .with("bytes_per_month", per_month)
-        .with("history_truncated", input.model.truncated),
+        .with("history_truncated", input.model.truncated)
+        .with(crate::advice::JOB_EVIDENCE, by_job),
     )
+}
+
+/// Of a path's writes, the share a job must have made for a text file to be data the job keeps
+/// rewriting (a benchmark bot's results file, a scraper's output) rather than a file people
+/// change: its versions are moved out of git, never into Git LFS, which would keep every
+/// version whole where git keeps small deltas.
+const JOB_SHARE: f64 = 0.8;
+
+/// Whether a job (not a dependency or release bot) made at least [`JOB_SHARE`] of the
+/// commits that wrote a version of path `i`.
+fn written_by_job(input: &super::behaviour::Input<'_, '_>, i: Option<u32>) -> bool {
+    let Some(i) = i else { return false };
+    let (mut writes, mut by_job) = (0u64, 0u64);
+    for c in input.model.changes_of(i).filter(|c| c.blob().is_some()) {
+        writes += 1;
+        if input.model.jobs.writes(c.commit) {
+            by_job += 1;
+        }
+    }
+    writes > 0 && by_job as f64 >= JOB_SHARE * writes as f64
 }
 
 /// Test fixtures a generator rebuilds with the code (archived test repositories, golden

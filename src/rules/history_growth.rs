@@ -25,8 +25,9 @@ pub const DOC: RuleDoc = RuleDoc {
           careless push can make every future clone slower.",
     signals: "The sum of the sizes of the distinct new blobs in the range, from object headers, including \
               files the same range deletes again.",
-    fix: "Find the largest additions in the finding's evidence, move them to Git LFS or object storage, and \
-          rewrite the unpushed commits (`git rebase -i <base>`) so they never enter history.",
+    fix: "Look at the largest additions the finding lists (its message, and `largest` in its evidence), move \
+          them to Git LFS or object storage, and rewrite the unpushed commits (`git rebase -i <base>`) so they \
+          never enter history.",
 };
 
 /// What a whole range added to history.
@@ -49,18 +50,23 @@ pub fn history_growth(growth: &Growth, policy: &PolicyFile) -> Option<Hit> {
         .iter()
         .map(|(path, size)| serde_json::json!({"path": path, "size": size}))
         .collect();
+    let named: Vec<String> = growth
+        .largest
+        .iter()
+        .map(|(path, size)| format!("{path} ({})", human_size(*size)))
+        .collect();
+    let mut message = format!(
+        "adds {} of new content in {} blobs to history (warn at {}, deny at {})",
+        human_size(growth.bytes),
+        growth.blobs,
+        rule.warn_size,
+        rule.deny_size
+    );
+    if !named.is_empty() {
+        message.push_str(&format!("; the largest: {}", named.join(", ")));
+    }
     Some(
-        Hit::new(
-            RuleId::HistoryGrowth,
-            level,
-            format!(
-                "adds {} of new content in {} blobs to history (warn at {}, deny at {})",
-                human_size(growth.bytes),
-                growth.blobs,
-                rule.warn_size,
-                rule.deny_size
-            ),
-        )
+        Hit::new(RuleId::HistoryGrowth, level, message)
         .with("bytes", growth.bytes)
         .with("blobs", growth.blobs)
         .with("largest", largest),

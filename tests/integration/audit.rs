@@ -187,7 +187,7 @@ fn audit_of_a_churning_model_plans_an_lfs_migration_and_counts_its_bytes() {
     assert_eq!(model["fix"]["action"], "move-to-lfs");
     assert_eq!(
         model["fix"]["command"],
-        "git lfs migrate import --include='assets/model.bin' --everything"
+        "git lfs migrate import --include='assets/model.bin' --everything && git reflog expire --expire-unreachable=now --all && git gc --prune=now"
     );
     assert_eq!(model["fix"]["saves"], disk);
     let share = report["audit"]["patterns"]
@@ -214,7 +214,8 @@ fn audit_of_a_churning_model_plans_an_lfs_migration_and_counts_its_bytes() {
         "assets/model.bin",
         "12 versions · 2024-06-01..2024-06-12 · 12 changes, every 1 d",
         "Fix plan",
-        "git lfs migrate import --include='assets/model.bin' --everything",
+        "git lfs migrate import --include='assets/model.bin' --everything && git reflog expire",
+        "once the old versions are pruned",
         "Rewriting history changes the id of every commit",
         "deepest chains of large objects",
         "Instead:",

@@ -108,7 +108,7 @@ fn the_fix_plan_removes_the_dump_and_never_the_generated_test_sources() {
         )),
         "{plan}"
     );
-    assert_eq!(plan.matches("git filter-repo").count(), 1, "{plan}");
+    assert_eq!(plan.matches("git filter-repo --").count(), 1, "{plan}");
     assert!(!plan.contains("test/"), "{plan}");
     assert!(plan.contains("4 info offenders"), "{plan}");
 }
@@ -253,21 +253,19 @@ fn a_plan_that_only_prunes_carries_no_rewrite_warning() {
 fn small_data_a_job_rewrites_is_moved_out_with_what_it_frees() {
     let repo = fixture("jobs");
     let (_, report) = audit_json(&repo, &[]);
-    let out = step(&report, "move-out").expect("a move-out step");
-    let paths = strings(&out["paths"]);
+    // The data is moved out (a change to the job) and removed by the one rewrite: one step.
+    let remove = step(&report, "remove").expect("a removal");
+    let moved = strings(&remove["move_out"]);
+    let removed = strings(&remove["paths"]);
     for data in ["weather/forecast=72h.json", "feeds/stations.json"] {
-        assert!(paths.iter().any(|p| p == data), "{paths:?}");
+        assert!(moved.iter().any(|p| p == data), "{moved:?}");
     }
     assert!(
-        out["command"].is_null(),
-        "moving data out is a change to the job, not a command"
+        moved.iter().all(|p| removed.contains(p)),
+        "{moved:?} within {removed:?}"
     );
-    let freed = out["saves"].as_u64().unwrap_or(0);
-    assert!(freed > 0);
-    // The same paths are removed by the one rewrite that follows; none goes to LFS.
-    let remove = step(&report, "remove").expect("a removal");
-    let removed = strings(&remove["paths"]);
-    assert!(paths.iter().all(|p| removed.contains(p)));
+    assert!(remove["saves"].as_u64().unwrap_or(0) > 0);
+    assert!(step(&report, "move-out").is_none(), "{:#}", report["audit"]["plan"]);
     assert!(step(&report, "move-to-lfs").is_none(), "{:#}", report["audit"]["plan"]);
     for o in report["audit"]["offenders"].as_array().expect("offenders") {
         if o["rules"]
@@ -281,10 +279,9 @@ fn small_data_a_job_rewrites_is_moved_out_with_what_it_frees() {
     let moved = r
         .stdout
         .lines()
-        .find(|l| l.contains("Move the data out"))
+        .find(|l| l.contains("Move the data out first"))
         .expect("the step in text");
     assert!(moved.contains("weather/forecast=72h.json"), "{}", r.stdout);
-    assert!(r.stdout.contains("then frees"), "{}", r.stdout);
     assert!(r.stdout.contains("Git LFS is no fix"), "{}", r.stdout);
 }
 

@@ -10,6 +10,7 @@
     clippy::unreachable
 )]
 
+mod advice;
 mod audit;
 mod baseline;
 mod behaviour;

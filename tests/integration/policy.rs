@@ -695,7 +695,7 @@ fn suggestion_text_can_be_replaced_per_pattern() {
         let want = if pattern == "database" {
             ours
         } else {
-            default_suggestion(pattern)
+            default_suggestion_of(f)
         };
         assert_eq!(f["suggestion"], want, "{f:#}");
     }

@@ -42,7 +42,7 @@ fn normalise(text: &str, repo: &Path) -> String {
 }
 
 /// The lines of the fix advice that are commands: four spaces in, after the heading.
-fn commands(lines: &[String]) -> Vec<String> {
+pub fn commands(lines: &[String]) -> Vec<String> {
     lines
         .iter()
         .skip_while(|l| !l.starts_with("How to fix the commits"))
@@ -54,7 +54,7 @@ fn commands(lines: &[String]) -> Vec<String> {
 
 /// Run one advised command in `repo` through a shell, as a pusher would paste it, with
 /// `editor` standing in for the editor of `git rebase -i`.
-fn follow(repo: &Path, command: &str, editor: &str) {
+pub fn follow(repo: &Path, command: &str, editor: &str) {
     follow_in("sh", repo, command, editor);
 }
 
@@ -85,7 +85,7 @@ fn follow_in(shell: &str, repo: &Path, command: &str, editor: &str) {
 }
 
 /// Whether the tree of `rev` in `repo` holds `path`.
-fn holds(repo: &Path, rev: &str, path: &str) -> bool {
+pub fn holds(repo: &Path, rev: &str, path: &str) -> bool {
     git_command(repo, &["cat-file", "-e", &format!("{rev}:{path}")])
         .stderr(process::Stdio::null())
         .status()

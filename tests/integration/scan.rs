@@ -149,7 +149,7 @@ fn report_shape_and_summary() {
         let rule = f["rule"].as_str().expect("rule");
         let pattern = pattern_of(rule);
         assert_eq!(f["pattern"], pattern, "{f:#}");
-        assert_eq!(f["suggestion"], default_suggestion(pattern), "{f:#}");
+        assert_eq!(f["suggestion"], default_suggestion_of(f), "{f:#}");
         assert!(
             f["message"].as_str().is_some_and(|m| !m.trim().is_empty()),
             "message: {f:#}"

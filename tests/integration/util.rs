@@ -384,6 +384,27 @@ pub fn default_suggestion(pattern: &str) -> &'static str {
     }
 }
 
+/// What the built-in policy tells build output, compiled binaries, rendered output and release
+/// archives to use instead (not its pattern's audit-log services).
+pub const ARTIFACTS_SUGGESTION: &str = "Build output belongs to the build, not to history: let CI build it from the sources in git, and publish packages, binaries and release archives as build artifacts or release assets (AWS CodeArtifact for packages, Amazon S3 for files, Amazon S3 with Amazon CloudFront for a site).";
+
+/// What the built-in policy tells text a job keeps rewriting to use instead (never Git LFS).
+pub const JOB_DATA_SUGGESTION: &str = "Data a job keeps rewriting belongs in a store the job writes to, not in history: have it write to Amazon S3 (or Amazon DynamoDB for records) and publish what people read from there. Git LFS is no fix: it keeps every version whole.";
+
+/// What the built-in policy tells finding `f` (JSON) to use instead: its pattern's
+/// alternative, or the one that fits what it is.
+pub fn default_suggestion_of(f: &Value) -> &'static str {
+    let pattern = f["pattern"].as_str().expect("pattern");
+    let evidence = &f["evidence"];
+    match f["rule"].as_str().expect("rule") {
+        "generated-artifact" if pattern == "audit-trail" => ARTIFACTS_SUGGESTION,
+        "machine-cadence" if pattern == "audit-trail" && evidence["kind"] == "generated output" => ARTIFACTS_SUGGESTION,
+        "archive-backup" if evidence.get("word").is_none() && evidence.get("dated").is_none() => ARTIFACTS_SUGGESTION,
+        "churning-blob" if evidence["written_by_job"] == true => JOB_DATA_SUGGESTION,
+        _ => default_suggestion(pattern),
+    }
+}
+
 /// Every rule of the built-in policy: (id, pattern, default level).
 pub const RULES: &[(&str, &str, &str)] = &[
     ("large-blob", "large-churn", "deny"),
