@@ -61,7 +61,7 @@ fn plan_text(stdout: &str) -> String {
         .split("\nFix plan")
         .nth(1)
         .unwrap_or_else(|| panic!("a fix plan:\n{stdout}"))
-        .split("\nObject database")
+        .split("\nOverview")
         .next()
         .unwrap()
         .to_owned()
