@@ -28,6 +28,7 @@ mod hostile_repo;
 mod install;
 mod job_shapes;
 mod left_alone;
+mod output;
 mod platforms;
 mod policy;
 mod precommit;

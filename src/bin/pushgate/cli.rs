@@ -183,6 +183,9 @@ pub struct PreCommitArgs {
     /// Leave out findings the baseline FILE records.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Print nothing when the staged files pass with no finding (text; otherwise one line).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 // `pushgate pre-push`: its help is the variant's.
@@ -398,7 +401,11 @@ impl Run for PrePushArgs {
 impl Run for PreCommitArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         let (repo, policy) = s.context.open_with_policy()?;
-        commands::hooks::pre_commit(&repo, &policy, self.baseline, &s.report, &mut s.out, &mut s.err)
+        let options = commands::hooks::PreCommit {
+            baseline: self.baseline,
+            quiet: self.quiet,
+        };
+        commands::hooks::pre_commit(&repo, &policy, options, &s.report, &mut s.out, &mut s.err)
     }
 }
 
