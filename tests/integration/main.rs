@@ -10,6 +10,7 @@
     clippy::unreachable
 )]
 
+mod action;
 mod audit;
 mod baseline;
 mod behaviour;
