@@ -84,9 +84,11 @@ pub struct Statistics {
     pub packs: u64,
     /// Their size on disk.
     pub pack_bytes: u64,
-    /// Objects by kind, packed and loose.
+    /// Objects by kind, packed and loose, each once (an object in several packs, or packed
+    /// and loose, is counted in the first pack that holds it).
     pub kinds: BTreeMap<Kind, Count>,
-    /// Loose objects (their `packed` bytes are the files' sizes).
+    /// Loose object files, a packed object's loose copy included (their `packed` bytes are
+    /// the files' sizes).
     pub loose: Count,
     /// Pack entries stored as deltas.
     pub deltas: u64,
@@ -273,9 +275,10 @@ impl Packs {
                 .pack_bytes
                 .saturating_add(entries.pack.metadata().map(|m| m.len()).unwrap_or(0));
             for (i, e) in entries.entries.iter().enumerate() {
-                let Some(kind) = e.kind else { continue };
+                if e.kind.is_none() {
+                    continue;
+                }
                 let depth = e.depth.unwrap_or(0);
-                statistics.kinds.entry(kind).or_default().add(e.packed, e.unpacked);
                 *statistics.depths.entry(depth).or_default() += 1;
                 if depth > 0 {
                     statistics.deltas += 1;
@@ -316,17 +319,21 @@ impl Packs {
         let mut loose = read_loose(repo, &dirs)?;
         loose.sort_by_key(|l| l.0);
         loose.dedup_by_key(|l| l.0);
-        for &(_, kind, on_disk, size) in &loose {
-            statistics.kinds.entry(kind).or_default().add(on_disk, size);
+        for &(_, _, on_disk, size) in &loose {
             statistics.loose.add(on_disk, size);
         }
-        Ok(Packs {
+        let mut packs = Packs {
             packs,
             loose,
             chains,
             hash: repo.object_hash(),
             statistics,
-        })
+        };
+        // Objects by kind, each once: one in several packs, or packed and loose, is one object.
+        let mut kinds: BTreeMap<Kind, Count> = BTreeMap::new();
+        packs.each(|_, kind, packed, unpacked| kinds.entry(kind).or_default().add(packed, unpacked));
+        packs.statistics.kinds = kinds;
+        Ok(packs)
     }
 
     /// The bytes `id` occupies as stored (its pack entry, or its loose file).
@@ -413,19 +420,49 @@ impl Packs {
         self.chains.get(id).copied()
     }
 
-    /// Every object with its kind, packed and whole size (an object in several packs, or
-    /// both packed and loose, more than once).
+    /// Every object once, with its kind, packed and whole size: an object in several packs is
+    /// taken from the first that holds it, and a loose copy of a packed object is left out.
     pub fn each(&self, mut f: impl FnMut(ObjectId, Kind, u64, u64)) {
-        for pack in &self.packs {
-            let sizes = pack.packed.iter().zip(&pack.unpacked);
-            for ((id, kind), (packed, unpacked)) in pack.ids.iter().zip(&pack.kind).zip(sizes) {
-                if let Some(kind) = kind {
-                    f(*id, *kind, *packed, *unpacked);
+        let mut emit = |pack: &Kept, i: usize| {
+            if let (Some(id), Some(Some(kind)), Some(packed), Some(unpacked)) = (
+                pack.ids.get(i),
+                pack.kind.get(i),
+                pack.packed.get(i),
+                pack.unpacked.get(i),
+            ) {
+                f(*id, *kind, *packed, *unpacked);
+            }
+        };
+        match self.packs.as_slice() {
+            [] => {}
+            [pack] => (0..pack.ids.len()).for_each(|i| emit(pack, i)),
+            packs => {
+                // Each pack's ids are sorted: merge them, smallest id first, the earlier pack
+                // first among equal ids, and keep the first of each id.
+                use std::cmp::Reverse;
+                use std::collections::BinaryHeap;
+                let mut heads: BinaryHeap<Reverse<(ObjectId, usize, usize)>> = packs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(p, pack)| pack.ids.first().map(|id| Reverse((*id, p, 0))))
+                    .collect();
+                let mut last: Option<ObjectId> = None;
+                while let Some(Reverse((id, p, i))) = heads.pop() {
+                    let Some(pack) = packs.get(p) else { continue };
+                    if last != Some(id) {
+                        emit(pack, i);
+                        last = Some(id);
+                    }
+                    if let Some(next) = pack.ids.get(i + 1) {
+                        heads.push(Reverse((*next, p, i + 1)));
+                    }
                 }
             }
         }
         for &(id, kind, on_disk, size) in &self.loose {
-            f(id, kind, on_disk, size);
+            if self.locate(&id).is_none() {
+                f(id, kind, on_disk, size);
+            }
         }
     }
 }

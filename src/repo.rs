@@ -11,11 +11,14 @@ use gix::odb::pack::Bundle;
 /// The repository could not be opened or read. Exit status 3.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
-    /// No repository at or above the directory.
-    #[error("{} is not a git repository (or any of its parents)", dir.display())]
+    /// No repository at or above the directory, or no such directory: one sentence for both,
+    /// `<dir> is not a git repository (<why>)`.
+    #[error("{} is not a git repository ({why})", dir.display())]
     NotARepository {
         /// Where we looked.
         dir: PathBuf,
+        /// `or any of its parents`, `no such directory`, `not a directory`.
+        why: &'static str,
     },
     /// Any other failure reading the repository.
     #[error("{context}")]
@@ -45,6 +48,15 @@ const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
 /// directory honoring `GIT_DIR` when `dir` is `None`.
 pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
     let (at, result) = match dir {
+        // A path that is not a directory reads as one that holds no repository.
+        Some(d) if !d.is_dir() => {
+            let why = if d.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            };
+            return Err(RepoError::NotARepository { dir: d.to_owned(), why });
+        }
         // Searched from its absolute path: gix's upward search mistakes a relative path that
         // climbs out of a work tree (`../srv.git` from inside one) for that work tree's `.git`.
         Some(d) => (
@@ -55,7 +67,10 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
     };
     let mut repo = result.map_err(|e| {
         if e.downcast_any_ref::<gix::discover::upwards::Error>().is_some() {
-            RepoError::NotARepository { dir: at }
+            RepoError::NotARepository {
+                dir: at,
+                why: "or any of its parents",
+            }
         } else {
             // A repository is there, but it cannot be used (an unsupported object format,
             // broken configuration, ...): say why.

@@ -27,6 +27,17 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS.get(unit).unwrap_or(&"EiB"))
 }
 
+/// `part` as a share of `total` for people, always with one decimal: `12.5%`, `0.0%` (also of
+/// nothing). Every percentage pushgate prints is written by this.
+pub fn percent(part: u64, total: u64) -> String {
+    let share = if total == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / total as f64
+    };
+    format!("{share:.1}%")
+}
+
 /// Greedy word wrap; words longer than `width` stand on their own line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
@@ -108,6 +119,14 @@ mod tests {
         assert_eq!(wrap("a bb  ccc\n dddd", 6), ["a bb", "ccc", "dddd"]);
         assert_eq!(wrap("", 6), [""]);
         assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);
+    }
+
+    #[test]
+    fn percentages_have_one_decimal() {
+        assert_eq!(percent(0, 0), "0.0%");
+        assert_eq!(percent(0, 10), "0.0%");
+        assert_eq!(percent(1, 8), "12.5%");
+        assert_eq!(percent(10, 10), "100.0%");
     }
 
     #[test]

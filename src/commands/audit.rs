@@ -54,6 +54,10 @@ pub fn audit(
         audit.reconcile();
     }
     report::audit::render(out, &audit, policy, &options.report)?;
+    // Writing a baseline accepts what the audit found: the run succeeded when it wrote it.
+    if options.write_baseline.is_some() {
+        return Ok(Status::Pass);
+    }
     Ok(Status::of(audit.outcome.fails(policy)))
 }
 

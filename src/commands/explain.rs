@@ -10,7 +10,7 @@ use crate::rules::RuleId;
 /// Explain `topic` (a rule id or a pattern key; `None`: list them all) under the policy the
 /// context finds, to `out`.
 pub fn explain(context: &Context, topic: Option<&str>, out: &mut dyn Write) -> Result<Status, Error> {
-    let repo = context.open().ok();
+    let repo = context.open_if_any()?;
     let policy = context.policy(repo.as_ref(), false)?;
     let Some(word) = topic else {
         crate::explain::list(out, &policy)?;

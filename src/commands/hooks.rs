@@ -96,16 +96,25 @@ pub fn pre_push(
     Ok(Status::Exit(response.exit))
 }
 
+/// What `pre-commit` is told.
+#[derive(Debug, Default)]
+pub struct PreCommit {
+    /// Leave out what this baseline records.
+    pub baseline: Option<PathBuf>,
+    /// Print nothing in text when the staged files pass with no finding and no notice.
+    pub quiet: bool,
+}
+
 /// Check the files staged for a commit with the rules that judge one file; render to `out`.
 pub fn pre_commit(
     repo: &gix::Repository,
     policy: &Policy,
-    baseline: Option<PathBuf>,
-    options: &report::Options,
+    options: PreCommit,
+    report: &report::Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Status, Error> {
-    let baseline = load_baseline(baseline.as_deref())?;
+    let baseline = load_baseline(options.baseline.as_deref())?;
     let staged = crate::staged::staged(repo)?;
     let files = staged.candidates.len();
     let mut outcome = crate::scan::run(
@@ -115,9 +124,11 @@ pub fn pre_commit(
         &crate::progress::Silent,
     )?;
     record_and_apply(&mut outcome, repo, None, baseline.as_ref(), false, err)?;
-    match options.format {
-        report::Format::Text => report::staged::render(out, &outcome, policy, &options.text(), files, staged.unborn)?,
-        _ => report::render(out, &outcome, policy, options)?,
+    let clean = outcome.findings.is_empty() && outcome.notices.is_empty();
+    match report.format {
+        report::Format::Text if clean && options.quiet => {}
+        report::Format::Text => report::staged::render(out, &outcome, policy, &report.text(), files, staged.unborn)?,
+        _ => report::render(out, &outcome, policy, report)?,
     }
     Ok(Status::of(outcome.fails(policy)))
 }

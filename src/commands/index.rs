@@ -63,8 +63,8 @@ pub fn describe(updated: &Updated, packs: u64, timed: bool) -> String {
     };
     let share = if packs > 0 {
         format!(
-            " ({:.1} % of the packs' {})",
-            *bytes as f64 * 100.0 / packs as f64,
+            " ({} of the packs' {})",
+            crate::util::percent(*bytes, packs),
             human_size(packs)
         )
     } else {

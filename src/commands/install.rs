@@ -63,6 +63,13 @@ fn target(context: &Context, kind: HookKind, hooks_dir: Option<&Path>) -> Result
 
 /// Install the hook `options` describe; say what was done on `out`.
 pub fn install(context: &Context, options: Options, out: &mut dyn Write) -> Result<Status, Error> {
+    if options.kind == HookKind::PreCommit && options.hooks_dir.is_none() {
+        let repo = context.open()?;
+        if repo.is_bare() {
+            let repo = context.repo.clone().unwrap_or_else(|| repo.git_dir().to_owned());
+            return Err(install::InstallError::PreCommitInBare { repo }.into());
+        }
+    }
     let policy = match &context.policy {
         Some(p) => {
             // The hook runs with another working directory: check the file now, and name it

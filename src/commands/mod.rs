@@ -62,6 +62,16 @@ impl Context {
         Ok(crate::repo::open(self.repo.as_deref())?)
     }
 
+    /// The repository, for the commands that also work outside one: `--repo` must name a
+    /// repository; without it, `None` where the current directory is in none.
+    pub fn open_if_any(&self) -> Result<Option<gix::Repository>, Error> {
+        match self.open() {
+            Ok(repo) => Ok(Some(repo)),
+            Err(e) if self.repo.is_some() => Err(e),
+            Err(_) => Ok(None),
+        }
+    }
+
     /// The policy the command finds (`server`: as the pre-receive hook reads it).
     pub fn policy(&self, repo: Option<&gix::Repository>, server: bool) -> Result<Policy, PolicyError> {
         Discovery {

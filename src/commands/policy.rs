@@ -30,7 +30,7 @@ pub fn check(
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let json = json(format)?;
-    let repo = context.open().ok();
+    let repo = context.open_if_any()?;
     let policy = match file {
         Some(f) if context.policy.is_some() => {
             return Err(Error::Usage(format!(
@@ -76,10 +76,15 @@ pub fn check(
 /// or in `format` JSON with where it comes from.
 pub fn show(context: &Context, server: bool, format: Format, out: &mut dyn Write) -> Result<Status, Error> {
     let json = json(format)?;
-    let repo = context.open().ok();
+    let repo = context.open_if_any()?;
     let policy = context.policy(repo.as_ref(), server)?;
     if json {
-        let file = toml::Value::try_from(&policy.file).unwrap_or(toml::Value::Table(Default::default()));
+        // Through TOML text, so that dates come back as dates (a date serialized straight into
+        // a value is a table with a private key).
+        let file = toml::to_string(&policy.file)
+            .ok()
+            .and_then(|text| toml::from_str::<toml::Value>(&text).ok())
+            .unwrap_or(toml::Value::Table(Default::default()));
         let value = serde_json::json!({
             "source": policy.source.to_string(),
             "path": policy.source.path().map(|p| p.display().to_string()),

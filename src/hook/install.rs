@@ -197,6 +197,15 @@ pub enum InstallError {
         /// The place.
         path: PathBuf,
     },
+    /// `install pre-commit` into a bare repository, where no commit is ever made.
+    #[error(
+        "{} is a bare repository: no commit is made there, so a pre-commit hook would never run; install it in a clone with a work tree",
+        repo.display()
+    )]
+    PreCommitInBare {
+        /// The repository.
+        repo: PathBuf,
+    },
     /// `uninstall` of a hook pushgate did not write.
     #[error("{} is not a pushgate hook; nothing was changed", path.display())]
     NotOurs {

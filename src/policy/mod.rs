@@ -164,10 +164,20 @@ impl Policy {
                 };
                 return invalid(Some(spanless_location(text, e.message())), message);
             };
+            if message == "duplicate key" {
+                return invalid(Some(line_col(text, span.start)), duplicate_key(text, span));
+            }
+            if message.starts_with("unknown field") {
+                // Named by its table too: `hook.timeot: unknown field `timeot`, …`.
+                let (path, _) = key_path(text, span.clone());
+                let message = match path.contains(['.', '[']) {
+                    true => format!("{path}: {message}"),
+                    false => message,
+                };
+                return invalid(Some(line_col(text, span.start)), message);
+            }
             match culprit(text, span.start, &message) {
-                Some((key, start)) if !message.starts_with("unknown field") => {
-                    invalid(Some(line_col(text, start)), format!("{key}: {message}"))
-                }
+                Some((key, start)) => invalid(Some(line_col(text, start)), format!("{key}: {message}")),
                 _ => invalid(Some(line_col(text, span.start)), message),
             }
         };
@@ -462,6 +472,83 @@ fn with_suggestion(message: &str) -> String {
         Some(best) => format!("{message}; did you mean `{best}`?"),
         None => message.to_owned(),
     }
+}
+
+/// "duplicate key" with the key named by its dotted path (`hook.timeout`, `allow[1].reason`,
+/// `rules.large-blob` for a table header given twice); `span` is the repeated key's.
+fn duplicate_key(text: &str, span: std::ops::Range<usize>) -> String {
+    match key_path(text, span) {
+        (name, true) => {
+            format!("duplicate key `{name}`: the table [{name}] is defined twice; put its keys under one header")
+        }
+        (path, false) => format!("duplicate key `{path}`: it is set twice; keep one"),
+    }
+}
+
+/// The dotted path of the key at `span` (`hook.timeout`, `allow[1].reason`), read from the
+/// table header above it and the key as written, and whether the key is in a table header.
+/// Inside an inline table only the key itself is certain.
+fn key_path(text: &str, span: std::ops::Range<usize>) -> (String, bool) {
+    let line_start = text.get(..span.start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line = text
+        .get(line_start..)
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default();
+    if let Some(header) = table_header(line) {
+        return (dotted(header.trim_start_matches('[')), true);
+    }
+    let upto_key = text.get(line_start..span.end).unwrap_or_default();
+    let key = if upto_key.contains(['=', '{']) {
+        text.get(span).unwrap_or_default().trim().to_owned()
+    } else {
+        dotted(upto_key)
+    };
+    // The table the line is in: the last header above it (`allow[1]` for the second `[[allow]]`).
+    let before = text.get(..line_start).unwrap_or_default();
+    let headers: Vec<&str> = before.lines().filter_map(table_header).collect();
+    let table = headers.last().map(|last| {
+        let name = dotted(last.trim_start_matches('['));
+        if last.starts_with('[') {
+            let index = headers
+                .iter()
+                .filter(|h| h.starts_with('[') && dotted(h.trim_start_matches('[')) == name)
+                .count();
+            format!("{name}[{}]", index.saturating_sub(1))
+        } else {
+            name
+        }
+    });
+    match table {
+        Some(table) => (format!("{table}.{key}"), false),
+        None => (key, false),
+    }
+}
+
+/// The name inside a table header line (`[hook]` → `hook`; `[[allow]]` → `[allow`, marking an
+/// array of tables), or `None` for any other line.
+fn table_header(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let inner = line.strip_prefix('[')?;
+    let (name, rest) = match inner.strip_prefix('[') {
+        Some(array) => {
+            let end = array.find("]]")?;
+            (inner.get(..end + 1)?, array.get(end + 2..)?)
+        }
+        None => {
+            let end = inner.find(']')?;
+            (inner.get(..end)?, inner.get(end + 1..)?)
+        }
+    };
+    let rest = rest.trim_start();
+    let key_chars = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '\t' | '"' | '\'');
+    (name.trim_start_matches('[').chars().all(key_chars) && (rest.is_empty() || rest.starts_with('#'))).then_some(name)
+}
+
+/// A dotted key as written, without the spaces TOML allows around its dots.
+fn dotted(key: &str) -> String {
+    key.split('.').map(str::trim).collect::<Vec<_>>().join(".")
 }
 
 /// One-based line and column (in characters) of byte `offset` in `text`.

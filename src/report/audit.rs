@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use super::markdown::escape;
 use super::plural;
-use super::text::Painter;
+use super::text::{Painter, wrapped};
 use crate::audit::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step};
 use crate::outcome::{Level, Pattern};
 use crate::policy::Policy;
-use crate::util::{human_size, sanitize, wrap};
+use crate::util::{human_size, percent, sanitize, wrap};
 
 /// Offenders listed per pattern unless `verbose`.
 pub const PER_PATTERN: usize = 5;
@@ -63,14 +63,6 @@ fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
     })
     .map_err(io::Error::other)?;
     super::json::render_with(out, &audit.outcome, Some(section))
-}
-
-/// `12.5%` of `total`.
-fn share(part: u64, total: u64) -> String {
-    if total == 0 {
-        return "0%".into();
-    }
-    format!("{:.1}%", part as f64 * 100.0 / total as f64)
 }
 
 fn date(t: Option<i64>) -> String {
@@ -242,17 +234,6 @@ fn wrap_at(text: &str, separator: &str, width: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-/// Write `text` wrapped to `width`, the first line after `first`, the others after `rest`.
-fn wrapped(out: &mut dyn Write, text: &str, width: usize, first: &str, rest: &str) -> io::Result<()> {
-    let room = width
-        .saturating_sub(first.chars().count().max(rest.chars().count()))
-        .max(20);
-    for (i, line) in wrap(text, room).iter().enumerate() {
-        writeln!(out, "{}{line}", if i == 0 { first } else { rest })?;
-    }
-    Ok(())
 }
 
 fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, width: usize) -> io::Result<()> {
@@ -448,7 +429,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 format!("{} ({})", s.pattern.title(), s.pattern.key())
             },
             human_size(s.packed),
-            share(s.packed, disk),
+            percent(s.packed, disk),
             s.paths,
             plural(s.paths)
         )?;
@@ -463,7 +444,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
                 "Unreachable (no ref reaches them)"
             },
             human_size(r.unreachable.packed),
-            share(r.unreachable.packed, disk),
+            percent(r.unreachable.packed, disk),
             r.unreachable.objects,
             plural(r.unreachable.objects)
         )?;
@@ -642,7 +623,7 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
             s.pattern.title(),
             s.paths,
             human_size(s.packed),
-            share(s.packed, disk)
+            percent(s.packed, disk)
         )?;
     }
     if r.unreachable.objects > 0 {
@@ -651,7 +632,7 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
             "| Unreachable objects | {} | {} | {} |",
             r.unreachable.objects,
             human_size(r.unreachable.packed),
-            share(r.unreachable.packed, disk)
+            percent(r.unreachable.packed, disk)
         )?;
     }
     for pattern in Pattern::ALL {

@@ -11,12 +11,13 @@ use anstyle::{AnsiColor, Style};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
+use super::text::TEXT_WIDTH;
 use crate::outcome::Outcome;
 use crate::outcome::{Finding, Level, Pattern};
 use crate::outcome::{Judgement, Verdict};
 use crate::policy::Policy;
 use crate::rules::RuleId;
-use crate::util::{human_size, sanitize, wrap};
+use crate::util::{human_size, sanitize};
 
 /// What the report needs besides the outcome.
 #[derive(Debug, Clone)]
@@ -307,14 +308,14 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         }
         head.push(f.rule.to_string());
         writeln!(out, "{}", head.join("  "))?;
-        writeln!(out, "      {}", sanitize(f.message.as_bytes()))?;
+        super::text::wrapped(out, &sanitize(f.message.as_bytes()), TEXT_WIDTH, "      ", "      ")?;
         super::text::fix(
             out,
             &super::text::Painter { color: cx.color },
             6,
             1,
             &f.first_step(),
-            super::text::TEXT_WIDTH,
+            TEXT_WIDTH,
         )?;
     }
     if hidden > 0 {
@@ -332,9 +333,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         for (pattern, findings) in &by_pattern {
             for suggestion in super::suggestions(findings.iter().copied(), policy.suggestion(*pattern)) {
                 let text = format!("{} — {suggestion}", pattern.title());
-                for (i, line) in wrap(&text, 96).iter().enumerate() {
-                    writeln!(out, "{}{line}", if i == 0 { "  " } else { "    " })?;
-                }
+                super::text::wrapped(out, &text, TEXT_WIDTH, "  ", "    ")?;
             }
         }
     }
@@ -346,7 +345,8 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
     if !outcome.notices.is_empty() {
         writeln!(out)?;
         for n in &outcome.notices {
-            writeln!(out, "note: {}: {}", n.kind, sanitize(n.message.as_bytes()))?;
+            let lead = format!("note: {}: ", n.kind);
+            super::text::wrapped(out, &sanitize(n.message.as_bytes()), TEXT_WIDTH, &lead, "    ")?;
         }
     }
     for note in cx.notes {

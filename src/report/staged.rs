@@ -10,7 +10,8 @@ use crate::outcome::Outcome;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
-/// Render the report on `files` staged files; `unborn`: HEAD has no commit yet.
+/// Render the report on `files` staged files; `unborn`: HEAD has no commit yet. A commit
+/// with nothing to say (no finding, no notice) gets one line.
 pub fn render(
     out: &mut dyn Write,
     outcome: &Outcome,
@@ -19,12 +20,15 @@ pub fn render(
     files: usize,
     unborn: bool,
 ) -> io::Result<()> {
-    writeln!(
-        out,
+    let heading = format!(
         "pushgate: {files} staged file{} checked ({} of new content)",
         plural(files as u64),
         human_size(outcome.summary.bytes)
-    )?;
+    );
+    if outcome.findings.is_empty() && outcome.notices.is_empty() {
+        return writeln!(out, "{heading}: no findings");
+    }
+    writeln!(out, "{heading}")?;
     super::text::body(out, outcome, policy, options)?;
     let failing = failing_paths(outcome, policy);
     if failing.is_empty() {

@@ -80,6 +80,17 @@ pub const TEXT_WIDTH: usize = 100;
 /// The narrowest text output wraps at, whatever the terminal says.
 pub const MIN_WIDTH: usize = 60;
 
+/// Write `text` wrapped to `width`, the first line after `first`, the others after `rest`.
+pub(crate) fn wrapped(out: &mut dyn Write, text: &str, width: usize, first: &str, rest: &str) -> io::Result<()> {
+    let room = width
+        .saturating_sub(first.chars().count().max(rest.chars().count()))
+        .max(20);
+    for (i, line) in wrap(text, room).iter().enumerate() {
+        writeln!(out, "{}{line}", if i == 0 { first } else { rest })?;
+    }
+    Ok(())
+}
+
 /// A pattern's suggestion, wrapped, after `Instead:`.
 pub(super) fn instead(out: &mut dyn Write, p: &Painter, suggestion: &str, width: usize) -> io::Result<()> {
     for (i, line) in wrap(suggestion, width.saturating_sub(12).max(30)).iter().enumerate() {
@@ -175,7 +186,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
                 path,
                 p.paint(dim, &details.join(" · "))
             )?;
-            writeln!(out, "       {}", sanitize(f.message.as_bytes()))?;
+            wrapped(out, &sanitize(f.message.as_bytes()), width, "       ", "       ")?;
             run += 1;
             let step = steps.get(i);
             if steps.get(i + 1) != step {
@@ -198,7 +209,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
         writeln!(out)?;
         writeln!(out, "{}", p.paint(bold, "Notices"))?;
         for n in &outcome.notices {
-            writeln!(out, "  {}: {}", n.kind, sanitize(n.message.as_bytes()))?;
+            wrapped(out, &sanitize(n.message.as_bytes()), width, &format!("  {}: ", n.kind), "    ")?;
         }
     }
     writeln!(out)?;

@@ -484,3 +484,267 @@ fn scan_without_a_revision_checks_the_upstream_range() {
     assert_eq!(r.code, 2, "{}", r.describe());
     assert!(r.stderr.contains("HEAD is detached"), "{}", r.describe());
 }
+
+/// The lines of a `--help` text under `heading` (`Options:`, `Commands:`), up to the next
+/// heading.
+fn help_section<'a>(help: &'a str, heading: &str) -> Vec<&'a str> {
+    help.lines()
+        .skip_while(|l| l.trim_end() != heading)
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with(' '))
+        .collect()
+}
+
+/// The subcommands a `--help` text lists (without clap's `help`).
+fn listed_commands(help: &str) -> Vec<String> {
+    help_section(help, "Commands:")
+        .iter()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The options a `--help` text lists: long name, and the value name when it takes one.
+fn listed_options(help: &str) -> Vec<(String, Option<String>)> {
+    help_section(help, "Options:")
+        .iter()
+        // An option's own line; its description and possible values are indented further.
+        .filter(|l| {
+            let indent = l.len() - l.trim_start().len();
+            indent <= 6 && l.trim_start().starts_with('-')
+        })
+        .filter_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let at = words.iter().position(|w| w.starts_with("--"))?;
+            let long = words[at].trim_end_matches(',').trim_end_matches("...").to_owned();
+            let value = words.get(at + 1).filter(|w| w.starts_with('<')).map(|w| {
+                w.trim_matches(|c| c == '<' || c == '>')
+                    .trim_end_matches(">...")
+                    .to_owned()
+            });
+            Some((long, value))
+        })
+        .collect()
+}
+
+/// The possible values `--help` lists for the argument or option whose line starts with
+/// `lead` (`<HOOK>`, `--format <FORMAT>`), in order: one per line (`- text: …`), or on the
+/// argument's own line (`[possible values: bash, zsh]`).
+fn possible_values(help: &str, lead: &str) -> Vec<String> {
+    let mut lines = help.lines().skip_while(|l| !l.trim_start().starts_with(lead));
+    let Some(first) = lines.next() else {
+        return Vec::new();
+    };
+    if let Some((_, inline)) = first.split_once("[possible values: ") {
+        let inline = inline.split(']').next().unwrap_or_default();
+        return inline.split(", ").map(str::to_owned).collect();
+    }
+    lines
+        .take_while(|l| !l.trim_start().starts_with('-') || l.trim_start().starts_with("- "))
+        .filter_map(|l| l.trim_start().strip_prefix("- "))
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every command's `--help` lists exactly the options it takes: each option listed is
+/// accepted, and each common option not listed is refused with a usage error naming it. The
+/// commands are read from the help itself, so a new command is covered.
+#[test]
+fn each_command_help_lists_exactly_the_options_it_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    git(dir.path(), &["init", "-q", "-b", "main", repo.to_str().unwrap()]);
+    write_file(&repo, "README.md", "# notes\n");
+    commit_all(&repo, "Initial commit");
+    let policy = write_file(dir.path(), "policy.toml", "version = 1\n");
+
+    let top = pushgate_run(&["--help"]);
+    assert_eq!(top.code, 0, "{}", top.describe());
+    let common: Vec<(String, Option<String>)> = listed_options(&top.stdout)
+        .into_iter()
+        .filter(|(long, _)| long != "--help" && long != "--version")
+        .collect();
+    assert!(common.len() >= 7, "{common:?}\n{}", top.stdout);
+
+    // The commands, with subcommands of subcommands (`policy check`), leaves only.
+    let mut pending: Vec<Vec<String>> = listed_commands(&top.stdout).into_iter().map(|c| vec![c]).collect();
+    assert!(pending.len() >= 13, "{pending:?}");
+    let mut leaves: Vec<(Vec<String>, String)> = Vec::new();
+    while let Some(path) = pending.pop() {
+        let mut args = path.clone();
+        args.push("--help".into());
+        let r = pushgate_run(&args);
+        assert_eq!(r.code, 0, "{args:?}\n{}", r.describe());
+        let subs = listed_commands(&r.stdout);
+        if subs.is_empty() {
+            leaves.push((path, r.stdout));
+        } else {
+            pending.extend(subs.into_iter().map(|s| [path.clone(), vec![s]].concat()));
+        }
+    }
+
+    let mut checked = 0;
+    for (path, help) in &leaves {
+        // The positional arguments the usage line requires, filled with a value they take.
+        let usage = help.lines().find(|l| l.starts_with("Usage: ")).unwrap();
+        let mut base: Vec<String> = path.clone();
+        for word in usage
+            .split_whitespace()
+            .filter(|w| w.starts_with('<') && w.ends_with('>'))
+        {
+            let value = possible_values(help, word)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "origin".into());
+            base.push(value);
+        }
+        let value_for = |long: &str, name: &str| -> String {
+            // A common option the command leaves out is described in the main help.
+            for text in [help, &top.stdout] {
+                if let Some(first) = possible_values(text, &format!("{long} <{name}>")).into_iter().next() {
+                    return first;
+                }
+            }
+            match (long, name) {
+                ("--repo", _) => repo.display().to_string(),
+                ("--policy", _) => policy.display().to_string(),
+                (_, "DIR") => dir.path().join("hooks.d").display().to_string(),
+                (_, "FILE") => dir
+                    .path()
+                    .join(format!("{}{long}.out", path.join("-")))
+                    .display()
+                    .to_string(),
+                _ => panic!("{path:?}: no value known for {long} <{name}>: add one here"),
+            }
+        };
+        let with = |long: &str, value: &Option<String>| -> Vec<String> {
+            let mut args = base.clone();
+            args.push(long.to_owned());
+            if let Some(name) = value {
+                args.push(value_for(long, name));
+            }
+            args
+        };
+        let listed = listed_options(help);
+        for (long, value) in listed.iter().filter(|(l, _)| l != "--help") {
+            let args = with(long, value);
+            let r = run(pushgate().current_dir(&repo).args(&args));
+            assert!(
+                !r.stderr.starts_with("error:") && !r.stderr.contains("does not apply"),
+                "`pushgate {}` lists {long} in its help but refuses it\n{}",
+                path.join(" "),
+                r.describe()
+            );
+            checked += 1;
+        }
+        for (long, value) in common.iter().filter(|(c, _)| !listed.iter().any(|(l, _)| l == c)) {
+            let args = with(long, value);
+            let r = run(pushgate().current_dir(&repo).args(&args));
+            assert_eq!(r.code, 2, "{args:?}\n{}", r.describe());
+            assert!(
+                r.stderr
+                    .contains(&format!("{long} does not apply to `pushgate {}`", path[0])),
+                "`pushgate {}` leaves {long} out of its help; giving it must say it does not apply\n{}",
+                path.join(" "),
+                r.describe()
+            );
+            checked += 1;
+        }
+    }
+    let install = leaves.iter().find(|(p, _)| p == &["install"]).map(|(_, h)| h).unwrap();
+    for hidden in ["--format", "--color", "--progress", "--verbose", "--output"] {
+        assert!(!install.contains(hidden), "install --help lists {hidden}\n{install}");
+    }
+    assert!(
+        checked > 80,
+        "only {checked} options checked over {} commands",
+        leaves.len()
+    );
+
+    // The manual page of a command lists only what it takes too.
+    let r = pushgate_run(&["man", "install"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert!(
+        r.stdout.contains("\\-\\-hooks\\-dir") && !r.stdout.contains("\\-\\-format"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// clap's tip "to pass '--bogus' as a value, use '-- --bogus'" is offered only where a value
+/// may begin with `-` (a file name); revisions, rule names, hooks and shells never do.
+#[test]
+fn no_dash_dash_tip_where_no_value_starts_with_a_dash() {
+    let repo = fixture("plain");
+    let repo = repo.to_str().unwrap();
+    for args in [
+        &["scan", "--repo", repo, "--bogus"][..],
+        &["scan", "--repo", repo, "main", "--bogus"],
+        &["explain", "--bogus"],
+        &["man", "--bogus"],
+        &["install", "pre-push", "--bogus"],
+        &["completions", "--bogus"],
+    ] {
+        let r = pushgate_run(args);
+        assert_eq!(r.code, 2, "{args:?}\n{}", r.describe());
+        assert!(
+            r.stderr.contains("unexpected argument '--bogus'"),
+            "{args:?}\n{}",
+            r.describe()
+        );
+        assert!(!r.stderr.contains("-- --bogus"), "{args:?}\n{}", r.describe());
+    }
+    // The tip would only lead to another error there:
+    let r = pushgate_run(&["scan", "--repo", repo, "--", "--bogus"]);
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(r.stderr.contains("revisions never start with `-`"), "{}", r.describe());
+
+    // A file name may begin with `-`: there the tip is right, and following it works.
+    let r = pushgate_run(&["policy", "check", "--bogus"]);
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert!(r.stderr.contains("use '-- --bogus'"), "{}", r.describe());
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "--bogus", "version = 1\n");
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["policy", "check", "--", "--bogus"]));
+    assert_eq!(r.code, 0, "{}", r.describe());
+}
+
+/// `--repo` naming nothing, a file, or a directory outside any repository: one sentence for
+/// all, exit status 3, from every command that opens the repository.
+#[test]
+fn a_repo_that_is_not_a_repository_reads_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain-dir");
+    std::fs::create_dir(&plain).unwrap();
+    let file = write_file(dir.path(), "file.txt", "text\n");
+    let missing = dir.path().join("nonexistent");
+    for (at, why) in [
+        (&missing, "no such directory"),
+        (&file, "not a directory"),
+        (&plain, "or any of its parents"),
+    ] {
+        let at = at.to_str().unwrap();
+        for args in [
+            &["scan", "--all", "--repo", at][..],
+            &["audit", "--repo", at],
+            &["install", "pre-push", "--repo", at],
+            &["explain", "--repo", at],
+            &["policy", "show", "--repo", at],
+            &["init", "--repo", at],
+        ] {
+            let r = run(pushgate().current_dir(dir.path()).args(args));
+            assert_eq!(r.code, 3, "{args:?}\n{}", r.describe());
+            assert_eq!(
+                r.stderr,
+                format!("pushgate: error: {at} is not a git repository ({why})\n"),
+                "{args:?}"
+            );
+        }
+    }
+    assert!(!missing.exists(), "nothing was created");
+}

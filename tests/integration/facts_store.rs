@@ -150,8 +150,9 @@ fn a_quiet_scraper_is_judged_at_push_time_as_the_audit_judges_it_after() {
     ]);
     let report: Value = serde_json::from_str(&audit.stdout).expect("json");
     let message = report["findings"][0]["message"].as_str().expect("message");
+    // The hook wraps long lines.
     assert!(
-        text.contains(message),
+        crate::util::squash_ws(&text).contains(&crate::util::squash_ws(message)),
         "the hook said it otherwise:\n{text}\nthe audit: {message}"
     );
     assert!(message.contains("from 2024-01-02 to 2024-09-27"), "{message}");
@@ -190,7 +191,9 @@ fn a_quiet_scraper_is_judged_at_push_time_as_the_audit_judges_it_after() {
             .expect("run pre-push");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("data-churn") && err.contains("data/btc-price.json") && err.contains(message),
+            err.contains("data-churn")
+                && err.contains("data/btc-price.json")
+                && crate::util::squash_ws(&err).contains(&crate::util::squash_ws(message)),
             "pre-push, store: {with_store}: {err}"
         );
     }

@@ -366,7 +366,7 @@ fn with_a_baseline_the_text_counts_agree_with_the_offenders_listed() {
     let file = out.path().join("baseline.json");
     let file = file.to_str().expect("utf-8");
     let r = audit_text(dir, &["--write-baseline", file]);
-    assert_eq!(r.code, 1, "{}", r.describe());
+    assert_eq!(r.code, 0, "the baseline was written\n{}", r.describe());
     let before = r
         .stdout
         .lines()

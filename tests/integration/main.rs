@@ -10,6 +10,7 @@
     clippy::unreachable
 )]
 
+mod action;
 mod advice;
 mod audit;
 mod baseline;
@@ -31,6 +32,7 @@ mod install;
 mod job_shapes;
 mod left_alone;
 mod max_size;
+mod output;
 mod overview;
 mod platforms;
 mod policy;

@@ -978,3 +978,154 @@ fn policy_error_snapshots() {
     assert_eq!(r.code, 2, "{}", r.describe());
     insta::assert_snapshot!("policy-error-missing-file", r.stderr);
 }
+
+/// `policy check` of a policy file holding `text`.
+fn check_text(text: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "p.toml", text);
+    pushgate_run(&["policy".as_ref(), "check".as_ref(), file.as_os_str()])
+}
+
+/// Every table of the policy, read from the effective policy `policy show` prints (so a new
+/// table is covered), and `[[allow]]`: a misspelt key in any of them is refused at its line,
+/// named with its table, with the key it was meant to be.
+#[test]
+fn a_misspelt_key_in_any_table_gets_did_you_mean() {
+    let r = pushgate_run(&["policy", "show", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let shown: Value = serde_json::from_str(&r.stdout).unwrap();
+    // (dotted table path, its keys), depth first.
+    fn tables(value: &Value, path: &str, out: &mut Vec<(String, Vec<String>)>) {
+        let Value::Object(map) = value else { return };
+        out.push((path.to_owned(), map.keys().cloned().collect()));
+        for (key, inner) in map {
+            let inner_path = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            tables(inner, &inner_path, out);
+        }
+    }
+    let mut all = Vec::new();
+    tables(&shown["policy"], "", &mut all);
+    assert!(all.len() >= 20, "{all:?}");
+    let mut cases: Vec<(String, String, String)> = Vec::new();
+    for (table, keys) in &all {
+        let Some(key) = keys.iter().find(|k| k.len() >= 4) else {
+            continue;
+        };
+        // A letter dropped from the middle, as typed in a hurry.
+        let mid = key.len() / 2;
+        let typo = format!("{}{}", &key[..mid], &key[mid + 1..]);
+        let text = if table.is_empty() {
+            format!("{typo} = 1\n")
+        } else {
+            format!("[{table}]\n{typo} = 1\n")
+        };
+        let named = if table.is_empty() {
+            typo.clone()
+        } else {
+            format!("{table}.{typo}")
+        };
+        cases.push((text, named, key.clone()));
+    }
+    cases.push((
+        "[[allow]]\npaths = [\"a\"]\nreason = \"why\"\n\n[[allow]]\npaths = [\"b\"]\nreasn = \"why\"\n".into(),
+        "allow[1].reasn".into(),
+        "reason".into(),
+    ));
+    for (text, named, meant) in &cases {
+        let r = check_text(text);
+        assert_eq!(r.code, 2, "{text}\n{}", r.describe());
+        let line = if text.starts_with("[[") {
+            7
+        } else {
+            text.lines().count()
+        };
+        assert!(
+            r.stderr.contains(&format!("p.toml:{line}:")),
+            "{text}: not at line {line}\n{}",
+            r.describe()
+        );
+        assert!(
+            r.stderr.contains(named.as_str()),
+            "{text}: `{named}` not named\n{}",
+            r.describe()
+        );
+        assert!(
+            r.stderr.contains(&format!("did you mean `{meant}`?")),
+            "{text}\n{}",
+            r.describe()
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.describe());
+    }
+}
+
+/// A key or a table given twice is refused at the second, naming it by its dotted path.
+#[test]
+fn a_duplicated_key_is_named() {
+    for (text, at, named) in [
+        (
+            "fail_on = \"warn\"\nfail_on = \"deny\"\n",
+            "p.toml:2:1:",
+            "duplicate key `fail_on`",
+        ),
+        (
+            "[hook]\ntimeout = 3\ntimeout = 4\n",
+            "p.toml:3:1:",
+            "duplicate key `hook.timeout`",
+        ),
+        (
+            "[rules.large-blob]\nlevel = \"warn\"\n\n[rules.large-blob]\nlevel = \"deny\"\n",
+            "p.toml:4:8:",
+            "duplicate key `rules.large-blob`: the table [rules.large-blob] is defined twice",
+        ),
+        (
+            "[rules]\nlarge-blob.level = \"warn\"\nlarge-blob.level = \"off\"\n",
+            "p.toml:3:12:",
+            "duplicate key `rules.large-blob.level`",
+        ),
+        (
+            "[[allow]]\npaths = [\"a\"]\nreason = \"x\"\n[[allow]]\npaths = [\"b\"]\nreason = \"y\"\nreason = \"z\"\n",
+            "p.toml:7:1:",
+            "duplicate key `allow[1].reason`",
+        ),
+        (
+            "hook = { timeout = 3, timeout = 4 }\n",
+            "p.toml:1:23:",
+            "duplicate key `timeout`",
+        ),
+    ] {
+        let r = check_text(text);
+        assert_eq!(r.code, 2, "{text}\n{}", r.describe());
+        assert!(
+            r.stderr.contains(at) && r.stderr.contains(named),
+            "{text}: want {at} {named}\n{}",
+            r.describe()
+        );
+    }
+}
+
+/// `policy show --format json` prints an exemption's date as the date it is.
+#[test]
+fn policy_show_json_prints_dates_as_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(
+        dir.path(),
+        "p.toml",
+        "[[allow]]\npaths = [\"vendor/**\"]\nreason = \"third-party code, reviewed\"\nexpires = 2020-01-31\n",
+    );
+    let r = pushgate_run(&[
+        "policy".as_ref(),
+        "show".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--policy".as_ref(),
+        file.as_os_str(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let shown: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(shown["policy"]["allow"][0]["expires"], "2020-01-31", "{}", r.stdout);
+    assert!(!r.stdout.contains("toml_private"), "{}", r.stdout);
+}

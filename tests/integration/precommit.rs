@@ -4,9 +4,11 @@
 //! stops the commit, with the command that unstages it.
 //!
 //! The test commits the current sources to a scratch repository (pinned identity and date,
-//! so the same sources give the same commit), points a fixture repository's
-//! `.pre-commit-config.yaml` at it, and lets the real `pre-commit` build the hook with
-//! `cargo install` — as it does for every user — into a target directory cached under
+//! so the same sources give the same commit), writes the `.pre-commit-config.yaml` docs/ci.md
+//! gives into a fixture repository (the URL replaced by the scratch repository's, `rev` pinned
+//! to the full commit id `git ls-remote` prints, as the page says), and lets the real
+//! `pre-commit` build the hook with `cargo install` — as it does for every user — into a
+//! target directory cached under
 //! Cargo's tmp dir, so only the first run pays for a release build.
 
 #![allow(clippy::unwrap_used)]
@@ -98,6 +100,44 @@ fn commit_sources(dest: &Path) -> String {
     git_out(dest, &["rev-parse", "HEAD"])
 }
 
+/// The `.pre-commit-config.yaml` docs/ci.md gives, for the hooks repository `hooks`: its URL
+/// replaced by `hooks`, and `rev` pinned as the page says, to the full commit id
+/// `git ls-remote <repo> HEAD` prints.
+fn documented_config(hooks: &Path) -> String {
+    let page = fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let section = page
+        .split("\n### pre-commit\n")
+        .nth(1)
+        .expect("docs/ci.md: ### pre-commit");
+    let block = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("docs/ci.md: the pre-commit configuration");
+    let url = "https://git.example.com/platform/pushgate.git";
+    assert!(block.contains(&format!("repo: {url}")), "{block}");
+    let rev_line = block
+        .lines()
+        .find(|l| l.trim_start().starts_with("rev: "))
+        .unwrap_or_else(|| panic!("no rev in\n{block}"));
+    // The page pins a full commit id, and says where it comes from.
+    let placeholder = rev_line
+        .trim_start()
+        .trim_start_matches("rev: ")
+        .split_whitespace()
+        .next()
+        .unwrap();
+    assert!(
+        placeholder.len() == 40 && placeholder.chars().all(|c| c.is_ascii_hexdigit()),
+        "rev is not a full commit id: {rev_line}"
+    );
+    assert!(rev_line.contains("git ls-remote <repo> HEAD"), "{rev_line}");
+    let listed = git_out(hooks, &["ls-remote", hooks.to_str().unwrap(), "HEAD"]);
+    let id = listed.split_whitespace().next().unwrap();
+    assert_eq!(id, git_out(hooks, &["rev-parse", "HEAD"]));
+    block.replace(url, hooks.to_str().unwrap()).replace(placeholder, id)
+}
+
 fn git_out(repo: &Path, args: &[&str]) -> String {
     let out = check(pinned("git", repo).args(args), &format!("git {args:?}"));
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
@@ -146,14 +186,10 @@ fn pre_commit_pre_push_stops_a_database_and_lets_a_clean_push_through() {
         "git init",
     );
     write_file(&work, "README.md", "# ledger\n");
-    write_file(
-        &work,
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: pushgate\n",
-            hooks.display()
-        ),
-    );
+    // The configuration docs/ci.md gives, pinned as it says.
+    let config = documented_config(&hooks);
+    assert!(config.contains(&format!("rev: {rev}")), "{config}");
+    write_file(&work, ".pre-commit-config.yaml", &config);
     git_out(&work, &["add", "-A"]);
     git_out(&work, &["commit", "-q", "-m", "Initial commit"]);
     git_out(&work, &["remote", "add", "origin", remote.to_str().unwrap()]);
@@ -233,14 +269,10 @@ fn pre_commit_stage_stops_a_staged_database_before_the_commit() {
         "git init",
     );
     write_file(&work, "README.md", "# ledger\n");
-    write_file(
-        &work,
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: pushgate-commit\n",
-            hooks.display()
-        ),
-    );
+    // The configuration docs/ci.md gives, pinned as it says.
+    let config = documented_config(&hooks);
+    assert!(config.contains(&format!("rev: {rev}")), "{config}");
+    write_file(&work, ".pre-commit-config.yaml", &config);
     git_out(&work, &["add", "-A"]);
     git_out(&work, &["commit", "-q", "-m", "Initial commit"]);
     check(

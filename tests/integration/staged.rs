@@ -220,3 +220,95 @@ fn installed_pre_commit_hook_stops_git_commit() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_ne!(git(work, &["rev-parse", "HEAD"]), head);
 }
+
+/// A commit with nothing to report gets one line, and none with `--quiet`; a commit with a
+/// finding gets the whole report either way. Under `git commit`, through the installed hook.
+#[test]
+fn a_clean_pre_commit_says_one_line_and_nothing_when_quiet() {
+    let dir = work();
+    let work = dir.path();
+    write_file(work, "docs/usage.md", "Run `ledger`.\n");
+    git(work, &["add", "-A"]);
+    let r = pre_commit(work, &[]);
+    assert_eq!(r.code, 0, "{}", r.describe());
+    assert_eq!(
+        r.stdout,
+        "pushgate: 1 staged file checked (14 B of new content): no findings\n",
+        "{}",
+        r.describe()
+    );
+    assert_eq!(r.stderr, "", "{}", r.describe());
+    for quiet in ["--quiet", "-q"] {
+        let r = pre_commit(work, &[quiet]);
+        assert_eq!(r.code, 0, "{}", r.describe());
+        assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""), "{}", r.describe());
+    }
+
+    // Findings are reported in full, quiet or not.
+    fs::write(work.join("app.sqlite"), sqlite(0)).unwrap();
+    git(work, &["add", "-A"]);
+    let loud = pre_commit(work, &[]);
+    let quiet = pre_commit(work, &["--quiet"]);
+    assert_eq!(loud.code, 1, "{}", loud.describe());
+    assert_eq!((quiet.code, &quiet.stdout), (1, &loud.stdout));
+    assert!(
+        loud.stdout.contains("git restore --staged -- app.sqlite"),
+        "{}",
+        loud.describe()
+    );
+    git(work, &["restore", "--staged", "app.sqlite"]);
+
+    // The installed hook: a clean commit prints the one line, and is made.
+    let r = run(pushgate().args(["install", "pre-commit", "--repo"]).arg(work));
+    assert_eq!(r.code, 0, "{}", r.describe());
+    let out = git_command(
+        work,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "Usage",
+        ],
+    )
+    .env("NO_COLOR", "1")
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.starts_with("pushgate: 1 staged file checked"), "{said}");
+}
+
+/// A bare repository never makes a commit: installing the pre-commit hook there is refused
+/// in one line, and nothing is written.
+#[test]
+fn install_pre_commit_in_a_bare_repository_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "--bare", "bare.git"]);
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["install", "pre-commit", "--repo", "bare.git"]));
+    assert_eq!(r.code, 2, "{}", r.describe());
+    assert_eq!(
+        r.stderr,
+        "pushgate: error: bare.git is a bare repository: no commit is made there, so a pre-commit hook \
+         would never run; install it in a clone with a work tree\n",
+        "{}",
+        r.describe()
+    );
+    assert_eq!(r.stdout, "", "{}", r.describe());
+    assert!(!dir.path().join("bare.git/hooks/pre-commit").exists());
+    // The hooks a bare repository runs are installed as before.
+    let r = run(pushgate()
+        .current_dir(dir.path())
+        .args(["install", "pre-receive", "--repo", "bare.git"]));
+    assert_eq!(r.code, 0, "{}", r.describe());
+}

@@ -3,9 +3,9 @@
 //! Only what the user typed is validated here (an option a command does not use, `--not`'s
 //! position); the library resolves the rest.
 
-use std::path::PathBuf;
-
+use std::ffi::OsString;
 use std::io;
+use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pushgate::commands::{self, Context, Status};
@@ -188,6 +188,9 @@ pub struct PreCommitArgs {
     /// as pre-commit's check-added-large-files --maxkb).
     #[arg(long, value_name = "SIZE", value_parser = size)]
     pub max_size: Option<Size>,
+    /// Print nothing when the staged files pass with no finding (text; otherwise one line).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// A size as the policy writes it (`500KiB`, `1MB`, `1048576`).
@@ -417,7 +420,11 @@ impl Run for PreCommitArgs {
         if let Some(max) = self.max_size {
             policy.deny_larger_than(max);
         }
-        commands::hooks::pre_commit(&repo, &policy, self.baseline, &s.report, &mut s.out, &mut s.err)
+        let options = commands::hooks::PreCommit {
+            baseline: self.baseline,
+            quiet: self.quiet,
+        };
+        commands::hooks::pre_commit(&repo, &policy, options, &s.report, &mut s.out, &mut s.err)
     }
 }
 
@@ -562,10 +569,37 @@ impl Common {
     }
 }
 
+/// The command line as clap reads it, each subcommand's help (and manual page, and completions)
+/// listing only the common options that command takes. The others stay parseable, hidden, so
+/// that giving one is the usage error [`applicable`] words, not clap's "unexpected argument".
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    let common: Vec<clap::Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).cloned().collect();
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    for name in names {
+        let Some(used) = uses(&name) else {
+            continue;
+        };
+        // A subcommand that has an option of its own by a global option's id is not given the
+        // global one: a hidden copy stands in for it (and, global too, reaches its subcommands).
+        let hidden = common
+            .iter()
+            .filter(|a| !used.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true));
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
+    }
+    cmd
+}
+
 /// The command line, or clap's own exit (help, version, a usage error); an option a command
 /// does not use is a usage error too.
 pub fn parse() -> Result<Cli, String> {
-    let matches = Cli::command().get_matches();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cmd = command();
+    let matches = cmd
+        .clone()
+        .try_get_matches_from(&args)
+        .unwrap_or_else(|e| without_dash_dash_tip(e, &cmd, &args).exit());
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     if let (Command::Scan(ScanArgs { revisions, .. }), Some(scan)) =
         (&mut cli.command, matches.subcommand_matches("scan"))
@@ -574,6 +608,45 @@ pub fn parse() -> Result<Cli, String> {
     }
     applicable(&matches)?;
     Ok(cli)
+}
+
+/// clap answers an unknown `--bogus` with "to pass '--bogus' as a value, use '-- --bogus'"
+/// wherever a command takes positional values. Only a file name may begin with `-`: where the
+/// command reached (`args` walked down the subcommands) takes no path, revisions, rule names,
+/// hooks and shells never do, and the tip would only lead to another error.
+fn without_dash_dash_tip(mut error: clap::Error, cmd: &clap::Command, args: &[OsString]) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue};
+    if error.kind() != clap::error::ErrorKind::UnknownArgument {
+        return error;
+    }
+    let mut reached = cmd;
+    for arg in args.iter().skip(1) {
+        if arg == "--" {
+            break;
+        }
+        if let Some(sub) = arg.to_str().and_then(|name| reached.find_subcommand(name)) {
+            reached = sub;
+        }
+    }
+    let takes_paths = reached.get_positionals().any(|a| {
+        matches!(
+            a.get_value_hint(),
+            clap::ValueHint::AnyPath | clap::ValueHint::FilePath | clap::ValueHint::DirPath
+        )
+    });
+    if takes_paths {
+        return error;
+    }
+    if let Some(ContextValue::StyledStrs(tips)) = error.remove(ContextKind::Suggested) {
+        let kept: Vec<_> = tips
+            .into_iter()
+            .filter(|tip| !tip.to_string().contains("as a value, use '-- "))
+            .collect();
+        if !kept.is_empty() {
+            error.insert(ContextKind::Suggested, ContextValue::StyledStrs(kept));
+        }
+    }
+    error
 }
 
 /// The revisions with each `--not` where the user put it: clap parses `--not` as a flag, and

@@ -3,14 +3,12 @@
 
 use std::io::{self, Write};
 
-use clap::CommandFactory;
 use pushgate::Error;
-
-use crate::cli::Cli;
 
 /// The manual page of `command` (a subcommand's name; `None`: the main page) to `out`.
 pub fn man(command: Option<&str>, out: &mut dyn Write) -> Result<(), Error> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
+    // Built, subcommands have their full names (`pushgate-scan`) and the common options.
     cmd.build();
     let page = match command {
         None => cmd,
@@ -28,7 +26,7 @@ pub fn man(command: Option<&str>, out: &mut dyn Write) -> Result<(), Error> {
 
 /// The completion script for `shell` to `out`.
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) {
-    clap_complete::generate(shell, &mut Cli::command(), "pushgate", out);
+    clap_complete::generate(shell, &mut crate::cli::command(), "pushgate", out);
 }
 
 /// The manual page, with an EXIT STATUS section before the version.
