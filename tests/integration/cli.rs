@@ -612,6 +612,7 @@ fn each_command_help_lists_exactly_the_options_it_takes() {
                 ("--repo", _) => repo.display().to_string(),
                 ("--policy", _) => policy.display().to_string(),
                 (_, "DIR") => dir.path().join("hooks.d").display().to_string(),
+                (_, "SIZE") => "500KiB".to_owned(),
                 (_, "FILE") => dir
                     .path()
                     .join(format!("{}{long}.out", path.join("-")))
