@@ -33,18 +33,6 @@ fn audit(repo: &Path, args: &[&str]) -> Run {
     run(&mut cmd)
 }
 
-/// `pushgate scan --repo <repo> --format <format> <args…>`.
-fn scan_as(repo: &Path, format: &str, args: &[&str]) -> Run {
-    let mut cmd = pushgate();
-    cmd.arg("scan")
-        .arg("--repo")
-        .arg(repo)
-        .args(["--format", format])
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY");
-    run(&mut cmd)
-}
-
 fn plan_steps(report: &Value) -> Vec<Value> {
     report["audit"]["plan"]["steps"].as_array().unwrap().clone()
 }

@@ -21,18 +21,6 @@ paths = ["nothing/matches/this/**"]
 reason = "an exemption that no finding uses"
 "#;
 
-/// `pushgate scan --repo <repo> --format <format> <args…>`.
-fn scan_as(repo: &Path, format: &str, args: &[&str]) -> Run {
-    let mut cmd = pushgate();
-    cmd.arg("scan")
-        .arg("--repo")
-        .arg(repo)
-        .args(["--format", format])
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY");
-    run(&mut cmd)
-}
-
 /// The report with the tool version replaced, so that snapshots survive a version bump.
 fn redact(text: &str) -> String {
     text.replace(env!("CARGO_PKG_VERSION"), "[version]")

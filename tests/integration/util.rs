@@ -472,3 +472,15 @@ pub fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     commit(dir, message);
 }
+
+/// `pushgate scan --repo <repo> --format <format> <args…>`.
+pub fn scan_as(repo: &Path, format: &str, args: &[&str]) -> Run {
+    let mut cmd = pushgate();
+    cmd.arg("scan")
+        .arg("--repo")
+        .arg(repo)
+        .args(["--format", format])
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY");
+    run(&mut cmd)
+}
