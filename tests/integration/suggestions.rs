@@ -32,18 +32,6 @@ fn policy_file(text: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-/// `pushgate <command> --repo <repo> --format <format> <args…>`.
-fn report(command: &str, repo: &Path, format: &str, args: &[&str]) -> Run {
-    let mut cmd = pushgate();
-    cmd.arg(command)
-        .arg("--repo")
-        .arg(repo)
-        .args(["--format", format])
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY");
-    run(&mut cmd)
-}
-
 fn fix_of<'a>(report: &'a Value, rule: &str, path: &str) -> &'a str {
     finding_at(report, rule, path)["fix"].as_str().unwrap()
 }
@@ -129,7 +117,7 @@ fn the_fixture_exemption_is_one_the_policy_accepts() {
 #[test]
 fn the_text_report_says_the_first_step_then_the_alternative() {
     let repo = fixture("suggestions");
-    let r = report("scan", &repo, "text", &["--all"]);
+    let r = report_as("scan", &repo, "text", &["--all"]);
     assert_eq!(r.code, 1, "{}", r.describe());
     let out = &r.stdout;
     // Within each pattern, every `Fix:` comes before the one `Instead:`.
@@ -167,13 +155,13 @@ fn every_output(repo: &Path, policy: &Path) -> Vec<(String, Run)> {
     for format in ["text", "json", "sarif", "github", "junit", "markdown"] {
         outs.push((
             format!("scan {format}"),
-            report("scan", repo, format, &["--all", "--policy", p]),
+            report_as("scan", repo, format, &["--all", "--policy", p]),
         ));
     }
     for format in ["text", "json", "markdown"] {
         outs.push((
             format!("audit {format}"),
-            report("audit", repo, format, &["--policy", p]),
+            report_as("audit", repo, format, &["--policy", p]),
         ));
     }
     outs.push(("explain".into(), pushgate_run(&["explain", "--policy", p])));
@@ -198,7 +186,7 @@ fn the_neutral_style_names_no_vendor_in_any_output() {
         }
     }
     // ... and says what to use instead all the same.
-    let r = report("scan", &repo, "text", &["--all", "--policy", policy.to_str().unwrap()]);
+    let r = report_as("scan", &repo, "text", &["--all", "--policy", policy.to_str().unwrap()]);
     let out = squash_ws(&r.stdout);
     for words in [
         "object storage",

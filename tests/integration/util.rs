@@ -473,14 +473,19 @@ pub fn commit_all(dir: &Path, message: &str) {
     commit(dir, message);
 }
 
-/// `pushgate scan --repo <repo> --format <format> <args…>`.
-pub fn scan_as(repo: &Path, format: &str, args: &[&str]) -> Run {
+/// `pushgate <command> --repo <repo> --format <format> <args…>`.
+pub fn report_as(command: &str, repo: &Path, format: &str, args: &[&str]) -> Run {
     let mut cmd = pushgate();
-    cmd.arg("scan")
+    cmd.arg(command)
         .arg("--repo")
         .arg(repo)
         .args(["--format", format])
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY");
     run(&mut cmd)
+}
+
+/// `pushgate scan --repo <repo> --format <format> <args…>`.
+pub fn scan_as(repo: &Path, format: &str, args: &[&str]) -> Run {
+    report_as("scan", repo, format, args)
 }
