@@ -11,6 +11,7 @@
 
 use std::collections::{BinaryHeap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use gix::ObjectId;
@@ -48,12 +49,64 @@ pub fn location(repo: &gix::Repository, policy: &Policy) -> PathBuf {
 
 /// The store for `policy`, if there is a usable one.
 pub fn load(repo: &gix::Repository, policy: &Policy) -> Result<Stored, StoreError> {
-    let stored = store::load(&location(repo, policy), repo.object_hash())?;
+    load_ahead(repo, policy, None)
+}
+
+/// [`load`], taking the store from `ahead` when it read this policy's.
+fn load_ahead(repo: &gix::Repository, policy: &Policy, ahead: Option<&ReadAhead>) -> Result<Stored, StoreError> {
+    let path = location(repo, policy);
+    let stored = match ahead.and_then(|a| a.take(&path)) {
+        Some(read) => read?,
+        None => store::load(&path, repo.object_hash())?,
+    };
     // The file's name carries the digest; a file renamed by hand is not this policy's.
     if stored.digest != store::digest(&policy.file.rules) {
         return Err(StoreError::Damaged("it was built under another policy"));
     }
     Ok(stored)
+}
+
+/// A store read ahead: a hook starts reading the repository's newest store on a thread of
+/// its own as soon as it has opened the repository, while its policy is compiled and the
+/// push walked, and takes it when it turns out to be the policy's. Reading it is a large part
+/// of a push's cost on a long history; a file replaced meanwhile is read as it was, which a
+/// store lagging a little always allows (the hook catches it up).
+#[derive(Clone, Default)]
+pub struct ReadAhead(Arc<Mutex<Option<ReadAheadJob>>>);
+
+type ReadAheadJob = std::thread::JoinHandle<Option<(PathBuf, Result<Stored, StoreError>)>>;
+
+impl std::fmt::Debug for ReadAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadAhead")
+    }
+}
+
+impl ReadAhead {
+    /// Start reading the newest store of `repo` (by modification time; there is one per
+    /// policy the repository was judged under, and usually one).
+    pub fn start(repo: &gix::Repository) -> Self {
+        let dir = repo.common_dir().join(store::DIR);
+        let hash = repo.object_hash();
+        let job = std::thread::Builder::new()
+            .name("store-read-ahead".into())
+            .spawn(move || {
+                let path = store::newest(&dir)?;
+                let read = store::load(&path, hash);
+                Some((path, read))
+            })
+            .ok();
+        ReadAhead(Arc::new(Mutex::new(job)))
+    }
+
+    /// What was read ahead, if it is the store at `path` (once).
+    fn take(&self, path: &Path) -> Option<Result<Stored, StoreError>> {
+        let job = self.0.lock().ok()?.take()?;
+        match job.join().ok()?? {
+            (read, stored) if read == path => Some(stored),
+            _ => None,
+        }
+    }
 }
 
 /// Write `facts` as the store for `policy`; where, and how many bytes.
@@ -457,8 +510,9 @@ pub fn before_push(
     policy: &Policy,
     deadline: Option<Instant>,
     writer: Option<&Path>,
+    ahead: Option<&ReadAhead>,
 ) -> Result<(Facts, Saving), String> {
-    let stored = match load(repo, policy) {
+    let stored = match load_ahead(repo, policy, ahead) {
         Ok(stored) => stored,
         Err(StoreError::Missing) => return Err(missing(repo)),
         Err(e) => return Err(e.to_string()),

@@ -36,11 +36,13 @@ fn read_bounded(stdin: &mut dyn Read) -> Result<Vec<u8>, Error> {
 pub fn pre_receive(
     context: &Context,
     baseline: Option<PathBuf>,
-    env: HookEnv,
+    mut env: HookEnv,
     stdin: &mut dyn Read,
     err: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = context.open()?;
+    // The facts store is read while the policy is compiled and the push walked.
+    env.read_ahead = Some(crate::index::ReadAhead::start(&repo));
     let reject = |what: &str, e: &dyn std::fmt::Display, err: &mut dyn Write| {
         let text = format!("pushgate: the server's {what} is invalid; push rejected\npushgate: {e}\n");
         err.write_all(&env.decorate(text.as_bytes()))?;

@@ -111,6 +111,19 @@ pub struct Version {
 }
 
 impl Version {
+    /// A version of `size` whose id is the facts' id `blob` (`None`: not known).
+    pub(super) fn new(size: Option<u64>, blob: Option<u32>) -> Self {
+        Version {
+            size: size.unwrap_or(u64::MAX),
+            blob: blob.unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Its id's index in the facts' ids, where it is known.
+    pub(super) fn blob_index(&self) -> Option<u32> {
+        (self.blob != u32::MAX).then_some(self.blob)
+    }
+
     /// Its size (`None`: absent, or not read).
     pub fn size(&self) -> Option<u64> {
         (self.size != u64::MAX).then_some(self.size)
@@ -383,6 +396,35 @@ impl Facts {
     /// Room for `n` more ids.
     pub fn reserve_blobs(&mut self, n: usize) {
         self.blobs.reserve(n);
+    }
+
+    /// Add versions, ids and changes read elsewhere, whose indices already count from the
+    /// facts' versions and ids as they are now; whether they hold together (every index in
+    /// bounds). Lists taken into empty ones are moved, with the room they have for more.
+    pub(super) fn adopt(&mut self, versions: Vec<Version>, blobs: Vec<ObjectId>, changes: Vec<Change>) -> bool {
+        let (Ok(v), Ok(b)) = (
+            u32::try_from(self.versions.len() + versions.len()),
+            u32::try_from(self.blobs.len() + blobs.len()),
+        ) else {
+            return false;
+        };
+        let fits = versions.iter().all(|x| x.blob_index().is_none_or(|i| i < b))
+            && changes
+                .iter()
+                .all(|c| c.blob().is_none_or(|i| i < v) && c.previous().is_none_or(|i| i < v));
+        if fits {
+            fn take<T: Copy>(into: &mut Vec<T>, from: Vec<T>) {
+                if into.is_empty() {
+                    *into = from;
+                } else {
+                    into.extend_from_slice(&from);
+                }
+            }
+            take(&mut self.versions, versions);
+            take(&mut self.blobs, blobs);
+            take(&mut self.changes, changes);
+        }
+        fits
     }
 
     /// Make `blob` the id of version `v` (whose id was not known).

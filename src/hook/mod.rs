@@ -141,6 +141,8 @@ pub struct HookEnv {
     /// The binary that writes the facts store a hook caught up, in a process of its own after
     /// the hook returns (the running binary); `None`: the hook writes it before it returns.
     pub writer: Option<PathBuf>,
+    /// The facts store, being read since the hook opened the repository.
+    pub read_ahead: Option<crate::index::ReadAhead>,
 }
 
 impl HookEnv {
@@ -197,6 +199,7 @@ impl HookEnv {
             started: None,
             debug: non_empty("PUSHGATE_DEBUG").is_some(),
             writer: None,
+            read_ahead: None,
         }
     }
 

@@ -145,7 +145,7 @@ fn facts_before_push(
     let deadline = env
         .budget(policy)
         .map(|budget| env.started.unwrap_or_else(std::time::Instant::now) + budget);
-    crate::index::before_push(repo, policy, deadline, env.writer.as_deref())
+    crate::index::before_push(repo, policy, deadline, env.writer.as_deref(), env.read_ahead.as_ref())
 }
 
 /// Decide and word the answer: reject, warn, bypass or evaluate.
