@@ -102,8 +102,9 @@ pub struct Head {
 const KEPT: usize = 120;
 
 /// The file that holds `member`'s result: its key with every character but letters, digits
-/// and `.`, `_`, `-`, `@`, `+` made `_` (at most its last [`KEPT`]), a `-`, and ten hex digits of
-/// the key's digest, which keep two keys that read alike apart: `gitea_alice_scraper.git-6a1a40e770.json`.
+/// and `.`, `_`, `-`, `@`, `+` made `_` (at most its last 120), a `-`, and ten hex digits of
+/// the key's digest, which keep two keys that read alike apart:
+/// `gitea_alice_scraper.git-6a1a40e770.json`.
 pub fn file_name(member: &Member) -> String {
     let safe: Vec<char> = member
         .key
