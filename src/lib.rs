@@ -30,6 +30,8 @@
 //! repositories, with a fix plan) are the engine's two clients; [`index`] keeps the facts
 //! store (the whole history's facts, in the git directory) up to date with the engine's walk;
 //! [`report`] renders outcomes in each format, one file per format, listed once in a registry.
+//! [`fleet`] runs the audit over many repositories, each in a child process, and merges their
+//! results.
 //!
 //! **Commands.** [`commands`] holds one function per command, each taking a repository, a
 //! policy, its options, a progress sink and writers, and returning a
@@ -49,6 +51,7 @@ pub mod detect;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod fleet;
 pub mod history;
 pub mod hook;
 pub mod index;

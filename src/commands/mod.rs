@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod explain;
+pub mod fleet;
 pub mod hooks;
 pub mod index;
 pub mod install;

@@ -222,7 +222,7 @@ fn step_title(step: &Step, verbose: bool) -> String {
 
 /// `text` in lines of at most `width` characters, broken only at `separator` (a part longer
 /// than `width` stands on its own line).
-fn wrap_at(text: &str, separator: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap_at(text: &str, separator: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for part in text.split(separator) {
         match lines.last_mut() {

@@ -11,6 +11,7 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 
 pub mod audit;
+pub mod merge;
 pub mod overview;
 pub mod push;
 pub mod staged;

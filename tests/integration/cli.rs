@@ -157,6 +157,7 @@ fn readme_commands_parse() {
         "explain",
         "completions",
         "man",
+        "report",
     ];
     // The commands a page has today, less a small margin: a page that loses its commands
     // (or a renamed page) is noticed.
@@ -613,6 +614,10 @@ fn each_command_help_lists_exactly_the_options_it_takes() {
                 ("--policy", _) => policy.display().to_string(),
                 (_, "DIR") => dir.path().join("hooks.d").display().to_string(),
                 (_, "SIZE") => "500KiB".to_owned(),
+                ("--fleet", _) => dir.path().join("repos.txt").display().to_string(),
+                ("--jobs", _) => "2".to_owned(),
+                ("--shard", _) => "0/2".to_owned(),
+                ("--timeout", _) => "90s".to_owned(),
                 (_, "FILE") => dir
                     .path()
                     .join(format!("{}{long}.out", path.join("-")))

@@ -22,6 +22,7 @@ mod completions;
 mod facts_store;
 mod faults;
 mod fix_plan;
+mod fleet;
 mod formats;
 mod history;
 mod hooks;

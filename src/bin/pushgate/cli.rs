@@ -6,9 +6,11 @@
 use std::ffi::OsString;
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pushgate::commands::{self, Context, Status};
+use pushgate::fleet::Shard;
 use pushgate::hook::install::HookKind;
 use pushgate::policy::Size;
 use pushgate::{Error, report};
@@ -103,9 +105,12 @@ commands! {
     /// The whole repository: every object every ref reaches, every rule over the whole history,
     /// what each misuse costs in the packs, a fix plan, and pack statistics.
     #[command(
-        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n\nText, json and markdown show the audit; the other formats list its findings as a scan would."
+        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n  pushgate audit --fleet /var/opt/gitlab/git-data/repositories --results results/ --jobs 2\n  pushgate audit --fleet repos.txt --results results/ --shard \"$JOB_COMPLETION_INDEX/8\"\n\nText, json and markdown show the audit; the other formats list its findings as a scan would.\n\nWith --fleet, each repository is audited by a pushgate process of its own (`audit --repo PATH\n--format json`), --jobs at a time; one that fails, crashes or runs past --timeout is recorded as\nfailed and the others go on. The run exits 0 once every repository of its shard has a result.\n`pushgate report merge` reads the results."
     )]
     Audit(AuditArgs),
+    /// Reports of many audits: `report merge RESULTS` ranks the repositories `audit --fleet`
+    /// audited.
+    Report(ReportArgs),
     /// Build the facts store (the whole history's facts, in the git directory) or bring it up to
     /// date with the refs, so that hooks and scans judge with the whole history.
     #[command(
@@ -305,6 +310,87 @@ pub struct AuditArgs {
     /// Record today's findings in FILE, so `--baseline FILE` reports only what is new.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Audit many repositories: those a list file names (one path a line, `#` comments; `-`
+    /// reads standard input), or every repository below a folder (bare ones and work trees,
+    /// as GitLab, Gitea and mirrors store them). Each result goes to `--results DIR`.
+    #[arg(long, value_name = "LIST|DIR", conflicts_with_all = ["baseline", "write_baseline"])]
+    pub fleet: Option<PathBuf>,
+    /// With --fleet: the folder for one JSON result per repository; a rerun skips those that
+    /// have an `ok` one.
+    #[arg(long, value_name = "DIR")]
+    pub results: Option<PathBuf>,
+    /// With --fleet: audits at a time [default: half the processors, at least 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub jobs: Option<u64>,
+    /// With --fleet: audit only part I of N (counted from 0, as JOB_COMPLETION_INDEX): machines
+    /// given the same fleet and each its own I cover every repository once.
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: Option<Shard>,
+    /// With --fleet: stop an audit that takes longer (`90`, `0.5`, `30s`, `10m`, `2h`; `0`:
+    /// no limit) and record it as failed [default: 1h].
+    #[arg(long, value_name = "DURATION", value_parser = timeout)]
+    pub timeout: Option<Duration>,
+    /// With --fleet: leave repositories whose last audit failed alone too (by default a rerun
+    /// retries them).
+    #[arg(long)]
+    pub skip_failed: bool,
+    /// With --fleet: audit nothing; print the path of each repository the run would audit, one
+    /// a line (to fetch the shard's repositories first, or to check what a folder holds).
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--shard I/N`.
+fn shard(text: &str) -> Result<Shard, String> {
+    text.parse()
+}
+
+/// `--timeout`: seconds (`90`, `0.5`), or with a unit (`500ms`, `30s`, `10m`, `2h`).
+fn timeout(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let scale = match unit {
+        "ms" => Some(0.001),
+        "s" => Some(1.0),
+        "m" | "min" => Some(60.0),
+        "h" => Some(3600.0),
+        _ => None,
+    };
+    scale
+        .zip(number.trim().parse::<f64>().ok())
+        .filter(|(_, n)| n.is_finite() && *n >= 0.0)
+        .and_then(|(scale, n)| Duration::try_from_secs_f64(n * scale).ok())
+        .ok_or_else(|| format!("`{text}` is not a duration: seconds (`90`, `0.5`), or `500ms`, `30s`, `10m`, `2h`"))
+}
+
+/// How long a fleet's audit may take unless `--timeout` says otherwise.
+const FLEET_TIMEOUT: Duration = Duration::from_secs(3600);
+
+// `pushgate report`: its help is the variant's.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// What to do with reports.
+    #[command(subcommand)]
+    pub action: ReportAction,
+}
+
+/// `pushgate report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
+    /// Merge the results `pushgate audit --fleet` wrote into one report: the repositories
+    /// ranked by the bytes a fix frees, totals by pattern, the top offenders across the fleet,
+    /// and the repositories whose audit failed.
+    #[command(
+        after_help = "Examples:\n  pushgate report merge results/\n  pushgate report merge results/ --format markdown --output fleet.md\n  pushgate report merge results/ --format json --output fleet.json\n\nIt writes text (the default), json or markdown; --verbose lists every repository, offender and\nfailure.\n\nExit status 0 whatever the repositories hold or however their audits ended (the report says);\n2 for a usage error or a RESULTS that is not a folder; 3 when it cannot be read.\nA file in RESULTS that is not a result is named on standard error and in the report, and passed over."
+    )]
+    Merge {
+        /// The results folder (`audit --fleet … --results RESULTS`).
+        #[arg(value_name = "RESULTS", value_hint = clap::ValueHint::DirPath)]
+        results: PathBuf,
+    },
 }
 
 // `pushgate install`
@@ -371,6 +457,23 @@ impl Run for ScanArgs {
 
 impl Run for AuditArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        if self.fleet.is_some() {
+            return self.run_fleet(s);
+        }
+        for (given, flag) in [
+            (self.results.is_some(), "--results"),
+            (self.jobs.is_some(), "--jobs"),
+            (self.shard.is_some(), "--shard"),
+            (self.timeout.is_some(), "--timeout"),
+            (self.skip_failed, "--skip-failed"),
+            (self.dry_run, "--dry-run"),
+        ] {
+            if given {
+                return Err(Error::Usage(format!(
+                    "{flag} applies to `pushgate audit --fleet LIST|DIR` only"
+                )));
+            }
+        }
         let (repo, policy) = s.context.open_with_policy()?;
         let options = commands::audit::Options {
             include_unreachable: self.include_unreachable,
@@ -380,6 +483,63 @@ impl Run for AuditArgs {
         };
         let progress = Bars::new(s.common.progress);
         commands::audit::audit(&repo, &policy, options, &progress, &mut s.out, &mut s.err)
+    }
+}
+
+impl AuditArgs {
+    /// `audit --fleet`: the options that shape one report do not apply; each result is the
+    /// audit's JSON, and `report merge` renders them.
+    fn run_fleet(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        let common = s.common;
+        for (given, flag) in [
+            (common.repo.is_some(), "--repo"),
+            (common.output.is_some(), "--output"),
+            (common.format != report::Format::Text, "--format"),
+            (common.verbose, "--verbose"),
+        ] {
+            if given {
+                return Err(Error::Usage(format!(
+                    "{flag} does not apply to `pushgate audit --fleet` (each repository's result is the audit's JSON in --results DIR; `pushgate report merge DIR` renders them)"
+                )));
+            }
+        }
+        let (Some(fleet), Some(results)) = (self.fleet, self.results) else {
+            return Err(Error::Usage(
+                "`pushgate audit --fleet` needs --results DIR, the folder for the results".into(),
+            ));
+        };
+        let binary = std::env::current_exe().map_err(|source| Error::File {
+            what: "cannot locate the pushgate binary".into(),
+            source,
+        })?;
+        let jobs = match self.jobs {
+            Some(n) => usize::try_from(n).unwrap_or(1),
+            None => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+        };
+        let options = commands::fleet::Options {
+            fleet,
+            shard: self.shard.unwrap_or(Shard::ALL),
+            run: pushgate::fleet::run::Options {
+                binary,
+                policy: s.context.policy.clone(),
+                include_unreachable: self.include_unreachable,
+                results,
+                jobs,
+                timeout: Some(self.timeout.unwrap_or(FLEET_TIMEOUT)).filter(|t| !t.is_zero()),
+                skip_failed: self.skip_failed,
+                progress: s.common.progress != ProgressArg::Never,
+            },
+            dry_run: self.dry_run,
+        };
+        commands::fleet::audit(&s.context, options, &mut io::stdin(), &mut s.out, &mut s.err)
+    }
+}
+
+impl Run for ReportArgs {
+    fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        match self.action {
+            ReportAction::Merge { results } => commands::fleet::merge(&results, &s.report, &mut s.out, &mut s.err),
+        }
     }
 }
 
@@ -684,6 +844,7 @@ fn uses(command: &str) -> Option<&'static [&'static str]> {
         "pre-push" => &["repo", "policy", "color"],
         "pre-receive" | "install" => &["repo", "policy"],
         "index" => &["repo", "policy", "progress"],
+        "report" => &["format", "output", "verbose", "color"],
         "policy" => &["repo", "policy", "format", "output"],
         "init" | "uninstall" => &["repo"],
         "explain" => &["repo", "policy", "output"],
