@@ -667,24 +667,11 @@ fn longer_cycle(graph: &BTreeMap<String, BTreeSet<String>>, component: &[String]
     }
 }
 
-/// The files that still lie on a cycle of more than two files.
+/// The files that still lie on a cycle of more than two files: the rules that read the whole
+/// policy file (whose schema holds every rule's settings) and the behaviour rules; the push
+/// report's bypass and pre-receive helpers; the GitHub format, which renders the markdown one.
 const KNOTTED: &[&str] = &[
     "advice.rs",
-    "baseline.rs",
-    "candidate.rs",
-    "engine/conclude.rs",
-    "engine/inspect.rs",
-    "engine/mod.rs",
-    "error.rs",
-    "history/facts.rs",
-    "history/jobs.rs",
-    "history/mod.rs",
-    "hook/bypass.rs",
-    "hook/install.rs",
-    "hook/mod.rs",
-    "hook/pre_receive.rs",
-    "index.rs",
-    "outcome/finding.rs",
     "policy/schema.rs",
     "rules/archive_backup.rs",
     "rules/audit_record.rs",
@@ -703,9 +690,9 @@ const KNOTTED: &[&str] = &[
     "rules/log_file.rs",
     "rules/machine_cadence.rs",
     "rules/mod.rs",
-    "rules/paths.rs",
-    "rules/settings.rs",
-    "walk/mod.rs",
+    "hook/bypass.rs",
+    "hook/mod.rs",
+    "hook/pre_receive.rs",
     "report/github.rs",
     "report/json.rs",
     "report/junit.rs",
@@ -719,6 +706,8 @@ fn src_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
+// The figures are this test's report: libtest captures them, `--nocapture` shows them.
+#[allow(clippy::disallowed_macros)]
 #[test]
 fn architecture_no_import_cycle_spans_more_than_two_files() {
     let krate = Crate::read(&src_dir());
