@@ -12,10 +12,10 @@
 
 use gix::bstr::{BStr, ByteSlice};
 
+use crate::candidate::Kind;
 use crate::outcome::{Finding, Pattern};
 use crate::policy::SuggestionStyle;
 use crate::rules::RuleId;
-use crate::rules::behaviour::Kind;
 use crate::rules::paths::{FIXTURE_MAX, in_test_dir};
 use crate::util::sanitize;
 

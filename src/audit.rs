@@ -799,7 +799,7 @@ fn action(o: &Offender, large: u64) -> Action {
     }
     // Source code named or marked as generated, or re-rendered by a job, is still source; a
     // `.sql` file whose content is a dump is a dump.
-    let source = |p: &BString| crate::rules::paths::is_source_code(crate::walk::split_path(p.as_bstr()).1);
+    let source = |p: &BString| crate::rules::paths::is_source_code(crate::util::split_path(p.as_bstr()).1);
     let by_name_only = o
         .rules
         .iter()
@@ -1041,7 +1041,7 @@ fn paths_file(offenders: &[&Offender], history: &[BString]) -> Vec<String> {
     let mut series: BTreeMap<Vec<u8>, Vec<&[u8]>> = BTreeMap::new();
     for &l in &literals {
         if l.iter().any(u8::is_ascii_digit) && !l.iter().any(|b| b"*?[\\".contains(b)) {
-            let (dir, name) = crate::walk::split_path(l.as_bstr());
+            let (dir, name) = crate::util::split_path(l.as_bstr());
             let mut glob = dir.to_vec();
             if !glob.is_empty() {
                 glob.push(b'/');

@@ -9,7 +9,7 @@ use gix::bstr::{BStr, BString};
 
 use crate::attributes::PathAttributes;
 use crate::detect::{Format, FormatClass, Sniff};
-use crate::rules::behaviour::Kind;
+use crate::outcome::Pattern;
 
 /// One blob at one path.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ impl Candidate {
 
     /// The file name (last path component).
     pub fn name(&self) -> &BStr {
-        crate::walk::split_path(self.path.as_ref()).1
+        crate::util::split_path(self.path.as_ref()).1
     }
 
     /// The format the content confirmed, if any.
@@ -91,5 +91,70 @@ impl Candidate {
     /// Whether the content's format belongs to `class`.
     pub fn is_class(&self, class: FormatClass) -> bool {
         self.format().is_some_and(|f| f.class() == class)
+    }
+}
+
+/// What a file is, for the behaviour rules: the content kind decides the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A database file (SQLite, an engine's table file).
+    Database,
+    /// A database dump.
+    Dump,
+    /// An archive or compressed stream.
+    Archive,
+    /// A disk image.
+    DiskImage,
+    /// A log, audit record or event capture.
+    Log,
+    /// A status record (YAML with a `status:` key, as uptime monitors write).
+    Record,
+    /// Structured data: JSON, CSV, XML, GeoJSON, spreadsheets.
+    Data,
+    /// Rendered output: documents, pages, images, plots.
+    Rendered,
+    /// Binary content of no known format.
+    Binary,
+    /// Other text.
+    Text,
+}
+
+impl Kind {
+    /// The pattern of a subject of this kind written by a job.
+    pub fn pattern(self) -> Pattern {
+        match self {
+            Kind::Database | Kind::Data => Pattern::Database,
+            Kind::Log | Kind::Record | Kind::Rendered | Kind::Text => Pattern::AuditTrail,
+            Kind::Dump | Kind::Archive | Kind::DiskImage | Kind::Binary => Pattern::Backup,
+        }
+    }
+
+    /// A noun for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Database => "database file",
+            Kind::Dump => "database dump",
+            Kind::Archive => "archive",
+            Kind::DiskImage => "disk image",
+            Kind::Log => "log",
+            Kind::Record => "status record",
+            Kind::Data => "data file",
+            Kind::Rendered => "generated output",
+            Kind::Binary => "binary file",
+            Kind::Text => "text file",
+        }
+    }
+
+    /// Opaque content, as a snapshot of a folder holds.
+    pub(crate) fn opaque(self) -> bool {
+        matches!(
+            self,
+            Kind::Database | Kind::Dump | Kind::Archive | Kind::DiskImage | Kind::Binary
+        )
+    }
+
+    /// A kind a copy can be a backup of.
+    pub(crate) fn copyable(self) -> bool {
+        matches!(self, Kind::Database | Kind::Dump | Kind::Archive | Kind::DiskImage)
     }
 }

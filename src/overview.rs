@@ -592,7 +592,7 @@ fn head_checkout(s: &Sources<'_>) -> Option<Head> {
 /// The entries of tree `id` (0 when it cannot be read).
 fn tree_entries(repo: &gix::Repository, id: ObjectId) -> u64 {
     let mut buf = Vec::new();
-    crate::walk::tree_iter(repo, id, &mut buf)
+    crate::walk::changes::tree_iter(repo, id, &mut buf)
         .map(|entries| entries.filter(Result::is_ok).count() as u64)
         .unwrap_or(0)
 }

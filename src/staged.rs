@@ -69,7 +69,7 @@ pub fn staged(repo: &gix::Repository) -> Result<Staged, RepoError> {
         if !(mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE) {
             continue; // symlinks and submodules hold no content to misuse git with
         }
-        let (dir, name) = crate::walk::split_path(path);
+        let (dir, name) = crate::util::split_path(path);
         if name == ".gitattributes" {
             gitattributes.insert(dir.to_owned(), entry.id);
         }

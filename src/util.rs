@@ -103,6 +103,15 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
+/// Split a path into its directory and file name.
+pub fn split_path(path: &gix::bstr::BStr) -> (&gix::bstr::BStr, &gix::bstr::BStr) {
+    use gix::bstr::ByteSlice;
+    match path.rsplit_once_str("/") {
+        Some((dir, name)) => (dir.as_bstr(), name.as_bstr()),
+        None => (b"".as_bstr(), path),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ fuzz_target!(|name: &[u8]| {
         evidence: Default::default(),
         paths: Vec::new(),
     };
-    let step = finding.first_step();
+    let step = pushgate::advice::first_step(&finding);
     assert!(
         !step.chars().any(|c| c.is_control() && c != '\n'),
         "{step:?}"

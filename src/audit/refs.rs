@@ -208,8 +208,8 @@ mod tests {
         ObjectId::from_bytes_or_panic(&[n; 20])
     }
 
-    fn commit(n: u8, parents: &[u8]) -> crate::walk::Commit {
-        crate::walk::Commit {
+    fn commit(n: u8, parents: &[u8]) -> crate::history::commit::Commit {
+        crate::history::commit::Commit {
             id: id(n),
             tree: id(0),
             parents: parents.iter().map(|p| id(*p)).collect(),

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use super::{Status, load_baseline, record_and_apply};
 use crate::error::Error;
+use crate::outcome::Mode;
 use crate::outcome::{Notice, NoticeKind};
-use crate::policy::{Mode, OnShallow, Policy};
+use crate::policy::{OnShallow, Policy};
 use crate::progress::Progress;
 use crate::range::Range;
 use crate::report;

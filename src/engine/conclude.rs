@@ -8,14 +8,14 @@ use std::time::Instant;
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 
-use super::Inspected;
-use super::to_finding;
+use super::inspect::{Inspected, to_finding};
 use crate::history::{Facts, Model};
 use crate::outcome::{Finding, Level, Notice, NoticeKind, Outcome, Summary};
 use crate::policy::Policy;
 use crate::repo::RepoError;
 use crate::rules::{self, RuleId, behaviour};
-use crate::walk::{Walked, split_path};
+use crate::util::split_path;
+use crate::walk::Walked;
 
 /// Which history the history-aware rules read.
 pub enum History<'a> {

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 
-use super::to_finding;
 use crate::attributes::Attributes;
 use crate::candidate::Candidate;
 use crate::detect::{self, Format, Sniff};
@@ -366,4 +365,23 @@ const LINK_TARGET_MAX: u64 = 4096;
 /// says: a clone that flips the mode checks out a working file.
 fn is_link_target(size: Option<u64>, sniff: Option<&crate::detect::Sniff>) -> bool {
     size.is_some_and(|s| s <= LINK_TARGET_MAX) && sniff.is_some_and(|s| !s.binary && s.format.is_none())
+}
+
+/// A hit as a finding: about one blob at a path or, without a subject, about the whole range.
+pub(crate) fn to_finding(hit: Hit, policy: &Policy, subject: Option<&Candidate>) -> Finding {
+    let pattern = hit.pattern.unwrap_or_else(|| hit.rule.pattern());
+    Finding {
+        rule: hit.rule,
+        pattern,
+        level: hit.level,
+        path: subject.map(|s| s.path.clone()),
+        blob: subject.map(|s| s.oid),
+        commit: subject.and_then(|s| s.commit),
+        reference: subject.and_then(|s| s.reference.clone()),
+        size: subject.and_then(|s| s.size),
+        message: hit.message,
+        suggestion: policy.suggestion_for(pattern, hit.rule, &hit.evidence).to_owned(),
+        evidence: hit.evidence,
+        paths: Vec::new(),
+    }
 }

@@ -19,9 +19,9 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
 use crate::candidate::Candidate;
+use crate::candidate::Kind;
 use crate::detect::Format;
-use crate::rules::behaviour::Kind;
-use crate::walk::{Commit, Recorded};
+use crate::history::commit::{Commit, Recorded};
 
 /// Values kept once each, numbered in the order they were first added.
 #[derive(Debug, Clone)]
@@ -493,7 +493,7 @@ mod tests {
             (a, 1, Some(2), Some(1)),
             (a, 2, Some(1), Some(2)),
         ] {
-            recorded.changes.push(crate::walk::PathChange {
+            recorded.changes.push(crate::history::commit::PathChange {
                 path,
                 commit,
                 blob: blob.map(id),
@@ -520,7 +520,7 @@ mod tests {
         // Later commits extend the same facts, their indices after the first ones.
         let mut later = Recorded::default();
         let c = later.intern("a.json".into());
-        later.changes.push(crate::walk::PathChange {
+        later.changes.push(crate::history::commit::PathChange {
             path: c,
             commit: 0,
             blob: Some(id(3)),
@@ -544,7 +544,7 @@ mod tests {
         }
         let mut recorded = Recorded::default();
         let b_again = recorded.intern("b".into());
-        recorded.changes.push(crate::walk::PathChange {
+        recorded.changes.push(crate::history::commit::PathChange {
             path: b_again,
             commit: 0,
             blob: Some(id(9)),

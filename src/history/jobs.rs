@@ -154,8 +154,8 @@ pub fn classify(facts: &Facts) -> Jobs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::commit::Commit;
     use crate::history::message::template;
-    use crate::walk::Commit;
 
     fn classify(commits: &[Commit]) -> Jobs {
         super::classify(&Facts::of_commits(gix::hash::Kind::Sha1, commits))

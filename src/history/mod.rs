@@ -16,9 +16,11 @@ use gix::bstr::{BStr, ByteSlice};
 use gix::bstr::BString;
 
 use crate::repo::RepoError;
-use crate::walk::{Commit, PathChange, Recorded, tree_iter};
+use crate::walk::changes::tree_iter;
+use commit::{Commit, Described, PathChange, Recorded, describe};
 
 pub mod cadence;
+pub mod commit;
 pub mod facts;
 pub mod jobs;
 pub mod message;
@@ -28,56 +30,6 @@ pub use facts::{Change, CommitFacts, Facts, Read, Version};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
-
-/// What a commit says of itself: its author's identity, when it was authored, and its
-/// message template.
-#[derive(Debug, Clone, Default)]
-pub struct Described {
-    /// The author's e-mail, lower-cased (the name when there is no e-mail).
-    pub identity: String,
-    /// Author time, seconds since the epoch: kept by rebases and cherry-picks, so copies of
-    /// one change share it.
-    pub authored: i64,
-    /// Committer time, seconds since the epoch.
-    pub committed: i64,
-    /// The message's template.
-    pub template: String,
-}
-
-/// The identity, author time and message template of a commit.
-pub fn describe(commit: &gix::Commit<'_>) -> Described {
-    describe_raw(&commit.data, commit.id.kind())
-}
-
-/// [`describe`] from a commit's raw bytes.
-pub fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
-    let fields = || gix::objs::CommitRefIter::from_bytes(data, hash);
-    let author = fields().author().ok().map(|a| a.trim());
-    let identity = author
-        .map(|a| {
-            let email = a.email.to_str_lossy().to_lowercase();
-            if email.is_empty() {
-                a.name.to_str_lossy().to_lowercase()
-            } else {
-                email
-            }
-        })
-        .unwrap_or_default();
-    let authored = author.and_then(|a| a.time().ok()).map(|t| t.seconds).unwrap_or(0);
-    let committed = fields()
-        .committer()
-        .ok()
-        .and_then(|c| c.trim().time().ok())
-        .map(|t| t.seconds)
-        .unwrap_or(0);
-    let template = fields().message().map(|m| message::template(m)).unwrap_or_default();
-    Described {
-        identity,
-        authored,
-        committed,
-        template,
-    }
-}
 
 /// The commits in scope and what each changed: the [facts](Facts), indexed for the rules.
 #[derive(Debug)]
@@ -465,7 +417,7 @@ impl Scope {
     pub fn of<'p>(paths: impl IntoIterator<Item = &'p BStr>) -> Scope {
         let mut dirs: Vec<(BString, bool)> = Vec::new();
         for path in paths {
-            let (dir, _) = crate::walk::split_path(path);
+            let (dir, _) = crate::util::split_path(path);
             dirs.push((dir.to_owned(), false));
             if let Some((top, _)) = path.split_once_str("/") {
                 dirs.push((top.as_bstr().to_owned(), true));
@@ -488,7 +440,7 @@ impl Scope {
 
     /// Whether `path` is in one of the scope's directories.
     pub fn contains(&self, path: &BStr) -> bool {
-        let (own, _) = crate::walk::split_path(path);
+        let (own, _) = crate::util::split_path(path);
         self.dirs.iter().any(|(dir, recursive)| {
             own == dir.as_bstr()
                 || (*recursive && (dir.is_empty() || (path.starts_with(dir) && path.get(dir.len()) == Some(&b'/'))))
@@ -526,7 +478,7 @@ impl<'r> TreeLookup<'r> {
         if let Some(found) = self.memo.get(&key) {
             return Ok(*found);
         }
-        let (parent, name) = crate::walk::split_path(dir);
+        let (parent, name) = crate::util::split_path(dir);
         let found = match self.subtree(root, parent)? {
             None => None,
             Some(tree) => {

@@ -37,7 +37,7 @@ use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
 use super::facts::{Change, CommitFacts, Facts, Read, Version};
-use crate::rules::behaviour::Kind;
+use crate::candidate::Kind;
 
 /// The format version this build reads and writes.
 pub const FORMAT: u32 = 2;
@@ -1040,7 +1040,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::walk::{Commit, PathChange, Recorded};
+    use crate::history::commit::{Commit, PathChange, Recorded};
 
     fn id(n: u32) -> ObjectId {
         let mut bytes = [7u8; 20];

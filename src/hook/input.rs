@@ -136,6 +136,27 @@ fn ref_name(name: &[u8], line: usize) -> Result<BString, InputError> {
     Ok(name.into())
 }
 
+/// The hook failed before it could judge the push.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Standard input is malformed.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The repository could not be read.
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
+}
+
+impl HookError {
+    /// The exit status: 2 for malformed input, 3 when the repository could not be read.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            HookError::Input(_) => crate::error::exit::USAGE,
+            HookError::Repo(_) => crate::error::exit::INTERNAL,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,27 +41,6 @@ pub struct Response {
     pub message: Vec<u8>,
 }
 
-/// The hook failed before it could judge the push.
-#[derive(Debug, thiserror::Error)]
-pub enum HookError {
-    /// Standard input is malformed.
-    #[error(transparent)]
-    Input(#[from] input::InputError),
-    /// The repository could not be read.
-    #[error(transparent)]
-    Repo(#[from] crate::repo::RepoError),
-}
-
-impl HookError {
-    /// The exit status: 2 for malformed input, 3 when the repository could not be read.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            HookError::Input(_) => crate::error::exit::USAGE,
-            HookError::Repo(_) => crate::error::exit::INTERNAL,
-        }
-    }
-}
-
 /// The git server a hook runs under, as its environment shows it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Platform {

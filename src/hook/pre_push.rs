@@ -9,7 +9,8 @@ use gix::ObjectId;
 use gix::bstr::BString;
 
 use super::input;
-use super::{HookError, Response, ref_in_scope};
+use super::input::HookError;
+use super::{Response, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::outcome::Judgement;
 use crate::policy::Policy;

@@ -15,9 +15,10 @@ use gix::ObjectId;
 use gix::bstr::BString;
 
 use super::bypass::{self, Decision};
+use super::input::HookError;
 use super::input::RefUpdate;
 use super::store::PushStore;
-use super::{HookEnv, HookError, Response, reach, ref_in_scope};
+use super::{HookEnv, Response, reach, ref_in_scope};
 use crate::baseline::Baseline;
 use crate::outcome::{Bypass, Judgement, Outcome, Verdict};
 use crate::policy::Policy;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::RuleId;
+use crate::rules::registry::RuleId;
 
 /// How serious a finding is. Ordered from least to most severe, so `level >= fail_on` reads naturally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
@@ -167,7 +167,7 @@ pub struct Finding {
     /// One sentence on what was found.
     pub message: String,
     /// What to use instead (the pattern's alternative from the policy's `[suggestions]`); the
-    /// finding's own first step comes from [`Finding::first_step`].
+    /// finding's own first step comes from [`advice::first_step`](crate::advice::first_step).
     pub suggestion: String,
     /// Rule-specific facts behind the finding (format, thresholds, counts).
     pub evidence: serde_json::Map<String, serde_json::Value>,
@@ -201,12 +201,6 @@ impl Finding {
         } else {
             self.paths.iter().collect()
         }
-    }
-
-    /// What to do first about this finding, chosen from what it is (see [`crate::advice`]):
-    /// one sentence, followed for a test fixture by the `[[allow]]` entry that exempts it.
-    pub fn first_step(&self) -> String {
-        crate::advice::first_step(self)
     }
 
     /// A stable identity for baselines and SARIF: blob, path and rule. A subject of many

@@ -5,15 +5,13 @@
 
 use serde::Serialize;
 
-use crate::policy::Policy;
-
 mod finding;
 mod notice;
 mod verdict;
 
 pub use finding::{Finding, Level, Pattern, Setting};
 pub use notice::{Notice, NoticeKind};
-pub use verdict::{Bypass, Judgement, Verdict};
+pub use verdict::{Bypass, Gate, Judgement, Mode, Verdict};
 
 /// Totals of a scan, as the JSON `summary` reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -68,7 +66,7 @@ pub struct Outcome {
 impl Outcome {
     /// Whether the outcome fails the check under `policy`: what [`Judgement::of`] decides, the
     /// one place that decides it.
-    pub fn fails(&self, policy: &Policy) -> bool {
+    pub fn fails(&self, policy: impl Into<Gate>) -> bool {
         Judgement::of(self, policy).fails()
     }
 }

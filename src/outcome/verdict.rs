@@ -1,9 +1,30 @@
 //! The verdict: the one decision on an outcome under a policy (what fails, whether that fails
 //! the check, and a bypass that let it through). Every report and every exit status reads it.
 
-use crate::policy::{Mode, Policy};
+use serde::{Deserialize, Serialize};
 
 use super::{Finding, Outcome, Setting};
+
+/// Whether failing findings fail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Fail at `fail_on`.
+    #[default]
+    Enforce,
+    /// Report what would fail, never fail.
+    Evaluate,
+}
+
+/// What fails under a policy: its `fail_on` threshold and its `mode` (a
+/// [`Policy`](crate::Policy) converts into one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gate {
+    /// Findings at or above this level fail.
+    pub fail_on: Setting,
+    /// Whether failing findings fail the check.
+    pub mode: Mode,
+}
 
 /// What an outcome means under a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,18 +39,16 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict on `outcome` under `policy` (see [`Judgement::of`]).
-    pub fn of(outcome: &Outcome, policy: &Policy) -> Verdict {
+    pub fn of(outcome: &Outcome, policy: impl Into<Gate>) -> Verdict {
         Judgement::of(outcome, policy).verdict
     }
 
     /// For people: `FAIL (fail_on = deny)`, `would fail (…), but mode = "evaluate"`, `pass`.
-    pub fn describe(self, policy: &Policy) -> String {
+    pub fn describe(self, policy: impl Into<Gate>) -> String {
+        let fail_on = policy.into().fail_on;
         match self {
-            Verdict::Fail => format!("FAIL (fail_on = {})", policy.file.fail_on),
-            Verdict::WouldFail => format!(
-                "would fail (fail_on = {}), but mode = \"evaluate\"",
-                policy.file.fail_on
-            ),
+            Verdict::Fail => format!("FAIL (fail_on = {fail_on})"),
+            Verdict::WouldFail => format!("would fail (fail_on = {fail_on}), but mode = \"evaluate\""),
             Verdict::Pass => "pass".to_owned(),
         }
     }
@@ -60,14 +79,14 @@ pub struct Judgement<'a> {
 
 impl<'a> Judgement<'a> {
     /// Judge `outcome` under `policy`.
-    pub fn of(outcome: &'a Outcome, policy: &Policy) -> Judgement<'a> {
-        let fail_on = policy.file.fail_on;
+    pub fn of(outcome: &'a Outcome, policy: impl Into<Gate>) -> Judgement<'a> {
+        let Gate { fail_on, mode } = policy.into();
         let failing: Vec<&Finding> = outcome
             .findings
             .iter()
             .filter(|f| fail_on.reached_by(f.level))
             .collect();
-        let verdict = match (failing.is_empty(), policy.file.mode) {
+        let verdict = match (failing.is_empty(), mode) {
             (true, _) => Verdict::Pass,
             (false, Mode::Enforce) => Verdict::Fail,
             (false, Mode::Evaluate) => Verdict::WouldFail,
@@ -111,6 +130,7 @@ impl<'a> Judgement<'a> {
 mod tests {
     use super::*;
     use crate::outcome::{Level, Pattern};
+    use crate::policy::Policy;
     use crate::rules::RuleId;
 
     fn outcome(levels: &[Level]) -> Outcome {

@@ -15,7 +15,7 @@ mod size;
 
 pub use allow::{Date, ExemptionReport, today};
 pub use globs::Globs;
-pub use schema::{Mode, OnError, OnShallow, PolicyFile, SuggestionStyle};
+pub use schema::{OnError, OnShallow, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
 use crate::outcome::Pattern;
@@ -101,6 +101,15 @@ pub struct Policy {
     pub file: PolicyFile,
     /// Where it came from.
     pub source: Source,
+}
+
+impl From<&Policy> for crate::outcome::Gate {
+    fn from(policy: &Policy) -> Self {
+        crate::outcome::Gate {
+            fail_on: policy.file.fail_on,
+            mode: policy.file.mode,
+        }
+    }
 }
 
 impl Policy {

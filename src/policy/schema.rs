@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Globs;
-use crate::outcome::Setting;
+use crate::outcome::{Mode, Setting};
 use crate::rules::RuleId;
 pub use crate::rules::Rules;
 pub use crate::rules::settings::{Graded, LevelOnly, WithPaths};
@@ -42,17 +42,6 @@ pub struct PolicyFile {
     /// `large-blob` finding at deny (see [`Policy::deny_larger_than`](super::Policy::deny_larger_than)).
     #[serde(skip)]
     pub max_size: Option<super::Size>,
-}
-
-/// Whether failing findings fail.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Fail at `fail_on`.
-    #[default]
-    Enforce,
-    /// Report what would fail, never fail.
-    Evaluate,
 }
 
 /// What the hook does when its time budget runs out or it hits an internal error.

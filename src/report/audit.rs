@@ -744,7 +744,7 @@ fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
         .iter()
         .filter(|f| f.pattern == o.pattern && f.path.as_ref() == Some(&o.path))
         .max_by_key(|f| f.level)
-        .map(|f| f.first_step())
+        .map(crate::advice::first_step)
 }
 
 /// What the offenders of `pattern` are told to use instead, each distinct text once (the

@@ -47,7 +47,7 @@ pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
         if !details.is_empty() {
             message = format!("{message} ({})", details.join(", "));
         }
-        let data = format!("{message}\nFix: {}\nInstead: {}", f.first_step(), f.suggestion);
+        let data = format!("{message}\nFix: {}\nInstead: {}", crate::advice::first_step(f), f.suggestion);
         workflow_command(out, command, &properties, &data)?;
     }
     for n in &outcome.notices {

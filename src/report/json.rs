@@ -85,7 +85,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             reference: f.reference.as_ref().map(|r| r.to_str_lossy().into_owned()),
             size: f.size,
             message: &f.message,
-            fix: f.first_step(),
+            fix: crate::advice::first_step(f),
             suggestion: &f.suggestion,
             evidence: &f.evidence,
             paths: f.paths.iter().map(|p| p.to_str_lossy().into_owned()).collect(),

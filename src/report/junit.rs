@@ -116,7 +116,7 @@ fn describe(f: &Finding) -> String {
     } else {
         format!(" ({})", details.join(", "))
     };
-    let step = f.first_step().replace('\n', "\n    ");
+    let step = crate::advice::first_step(f).replace('\n', "\n    ");
     format!(
         "{} {path}{details}: {}\n  Fix: {step}",
         f.level,

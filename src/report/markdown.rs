@@ -75,7 +75,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
                 .shown_path()
                 .map(|p| escape(&p))
                 .unwrap_or_else(|| "*(the whole range)*".to_owned());
-            let step = f.first_step();
+            let step = crate::advice::first_step(f);
             let (sentence, toml) = crate::advice::split(&step);
             exemptions.extend(toml.map(str::to_owned));
             // A run of findings with the same first step says it once.

@@ -314,7 +314,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
             &super::text::Painter { color: cx.color },
             6,
             1,
-            &f.first_step(),
+            &crate::advice::first_step(f),
             TEXT_WIDTH,
         )?;
     }

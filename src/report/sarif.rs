@@ -173,7 +173,7 @@ fn result(f: &Finding) -> SarifResult {
     if let Some(commit) = f.commit {
         message.push_str(&format!(" Added in commit {}.", commit.to_hex_with_len(12)));
     }
-    let step = f.first_step();
+    let step = crate::advice::first_step(f);
     message.push_str(&format!(" Fix: {step}"));
     // A range-wide finding has no path of its own: it points at the largest file it counts.
     let (path, note) = match f.anchor() {

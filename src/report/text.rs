@@ -168,7 +168,7 @@ pub(crate) fn body(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, opti
         let mut shown = super::PerRule::new(options.verbose);
         let listed: Vec<_> = findings.iter().copied().filter(|f| shown.admit(f.rule)).collect();
         // Findings listed together with the same first step share one `Fix:` after the last.
-        let steps: Vec<String> = listed.iter().map(|f| f.first_step()).collect();
+        let steps: Vec<String> = listed.iter().map(|f| crate::advice::first_step(f)).collect();
         let mut run = 0;
         for (i, f) in listed.iter().enumerate() {
             let path = f.shown_path().unwrap_or_else(|| "(the whole range)".into());

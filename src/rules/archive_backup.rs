@@ -12,9 +12,6 @@ use crate::candidate::Candidate;
 use super::paths::{find_word, has_date_stamp};
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "archive-backup";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::Backup;
 

@@ -11,9 +11,6 @@ use crate::candidate::Candidate;
 use super::paths::extension;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "audit-record";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::AuditTrail;
 

@@ -10,9 +10,6 @@ use crate::candidate::Candidate;
 use super::paths::is_source_code;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "backup-file";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::Backup;
 

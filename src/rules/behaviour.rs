@@ -18,77 +18,12 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
 use super::{Hit, RuleId, paths};
-use crate::candidate::Candidate;
+use crate::candidate::{Candidate, Kind};
 use crate::detect::{FormatClass, Sniff};
 use crate::history::{DAY, Model, Read, busiest};
 use crate::outcome::{Level, Pattern};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
-
-/// What a file is, for the behaviour rules: the content kind decides the pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// A database file (SQLite, an engine's table file).
-    Database,
-    /// A database dump.
-    Dump,
-    /// An archive or compressed stream.
-    Archive,
-    /// A disk image.
-    DiskImage,
-    /// A log, audit record or event capture.
-    Log,
-    /// A status record (YAML with a `status:` key, as uptime monitors write).
-    Record,
-    /// Structured data: JSON, CSV, XML, GeoJSON, spreadsheets.
-    Data,
-    /// Rendered output: documents, pages, images, plots.
-    Rendered,
-    /// Binary content of no known format.
-    Binary,
-    /// Other text.
-    Text,
-}
-
-impl Kind {
-    /// The pattern of a subject of this kind written by a job.
-    pub fn pattern(self) -> Pattern {
-        match self {
-            Kind::Database | Kind::Data => Pattern::Database,
-            Kind::Log | Kind::Record | Kind::Rendered | Kind::Text => Pattern::AuditTrail,
-            Kind::Dump | Kind::Archive | Kind::DiskImage | Kind::Binary => Pattern::Backup,
-        }
-    }
-
-    /// A noun for messages.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Database => "database file",
-            Kind::Dump => "database dump",
-            Kind::Archive => "archive",
-            Kind::DiskImage => "disk image",
-            Kind::Log => "log",
-            Kind::Record => "status record",
-            Kind::Data => "data file",
-            Kind::Rendered => "generated output",
-            Kind::Binary => "binary file",
-            Kind::Text => "text file",
-        }
-    }
-
-    /// Opaque content, as a snapshot of a folder holds.
-    fn opaque(self) -> bool {
-        matches!(
-            self,
-            Kind::Database | Kind::Dump | Kind::Archive | Kind::DiskImage | Kind::Binary
-        )
-    }
-
-    /// A kind a copy can be a backup of.
-    fn copyable(self) -> bool {
-        matches!(self, Kind::Database | Kind::Dump | Kind::Archive | Kind::DiskImage)
-    }
-}
 
 /// Spreadsheets, feeds, calendars, tracks and the files of data-science tools are data too.
 const SPREADSHEETS: &[&str] = &[
@@ -171,13 +106,13 @@ fn kind_by_role(kind: Option<Kind>, sniff: Option<&Sniff>) -> Option<Kind> {
 fn records_by_folder(kinds: &mut HashMap<BString, Kind>) {
     let mut data: HashSet<(BString, Option<String>)> = HashSet::new();
     let key = |path: &BStr| {
-        let (dir, name) = crate::walk::split_path(path);
+        let (dir, name) = crate::util::split_path(path);
         (dir.to_owned(), paths::extension(name))
     };
     for (path, kind) in kinds.iter() {
         let (dir, ext) = key(path.as_bstr());
         // Only extensions no list knows can read as records (see [`kind_by_role`]).
-        let unknown = kind_by_name(crate::walk::split_path(path.as_bstr()).1, Some(false)) == Some(Kind::Text);
+        let unknown = kind_by_name(crate::util::split_path(path.as_bstr()).1, Some(false)) == Some(Kind::Text);
         if *kind == Kind::Data && unknown && ext.is_some() {
             data.insert((dir, ext));
         }
@@ -378,7 +313,7 @@ impl JobMessages {
                 }
             }
             for (i, path) in model.paths() {
-                let name = crate::walk::split_path(path).1.to_str_lossy();
+                let name = crate::util::split_path(path).1.to_str_lossy();
                 let stem = name.split_once('.').map_or(&*name, |(stem, _)| stem).to_lowercase();
                 for change in model.changes_of(i).filter(|c| c.blob().is_some()) {
                     if let Some(words) = named.get_mut(&change.commit) {
@@ -496,7 +431,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     let mut dated: HashMap<(BString, String), usize> = HashMap::new();
     for (&i, (_, list)) in &steps {
         let path = input.model.path(i);
-        let (dir, name) = crate::walk::split_path(path);
+        let (dir, name) = crate::util::split_path(path);
         let folded = fold_digits(name);
         if paths::has_date_stamp(path) && list.iter().any(|s| s.machine && s.previous().is_none()) {
             *dated.entry((dir.to_owned(), folded)).or_default() += 1;
@@ -506,7 +441,7 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     let mut roles: BTreeMap<(BString, Option<String>, Kind), Vec<u32>> = BTreeMap::new();
     for (&i, (kind, list)) in &steps {
         let path = input.model.path(i);
-        let (dir, name) = crate::walk::split_path(path);
+        let (dir, name) = crate::util::split_path(path);
         let writes = list.iter().filter(|s| s.job_write()).count();
         // A file a job touched once or twice (a `git add -A` sweep) is not what it writes,
         // unless it is one of the new files the job writes each run.
@@ -577,13 +512,13 @@ fn reads<'i>(input: &'i Input<'_, '_>) -> BTreeMap<&'i BStr, Read> {
 fn path_kinds(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> HashMap<BString, Kind> {
     let mut by_extension: HashMap<String, Kind> = HashMap::new();
     for (path, read) in reads {
-        if let (Some(kind), Some(ext)) = (read.kind, paths::extension(crate::walk::split_path(path).1)) {
+        if let (Some(kind), Some(ext)) = (read.kind, paths::extension(crate::util::split_path(path).1)) {
             by_extension.entry(ext).or_insert(kind);
         }
     }
     let mut kinds: HashMap<BString, Kind> = HashMap::new();
     for (_, path) in input.model.paths() {
-        let name = crate::walk::split_path(path).1;
+        let name = crate::util::split_path(path).1;
         let kind = kind_of(path, name, &[], None).or_else(|| {
             let never = paths::is_source_code(name) || kind_of(path, name, &[], Some(&Sniff::default())).is_none();
             if never {
@@ -631,14 +566,14 @@ fn engine_dirs(input: &Input<'_, '_>, reads: &BTreeMap<&BStr, Read>) -> Vec<(BSt
         .map(|(_, p)| p)
         .chain(input.touched.keys().map(|p| p.as_bstr()));
     for path in all {
-        let (dir, name) = crate::walk::split_path(path);
+        let (dir, name) = crate::util::split_path(path);
         names.entry(dir.to_owned()).or_default().push(name.to_owned());
     }
     // Directories with a WiredTiger file, by content.
     let wiredtiger_dirs: HashSet<&BStr> = reads
         .iter()
         .filter(|(_, r)| r.wiredtiger)
-        .map(|(p, _)| crate::walk::split_path(p).0)
+        .map(|(p, _)| crate::util::split_path(p).0)
         .collect();
     let mut found = Vec::new();
     for (dir, list) in names {
@@ -760,7 +695,7 @@ fn export_dirs(input: &Input<'_, '_>) -> Vec<(BString, &'static str)> {
         .map(|(_, p)| p)
         .chain(input.touched.keys().map(|p| p.as_bstr()));
     for path in all {
-        let (dir, name) = crate::walk::split_path(path);
+        let (dir, name) = crate::util::split_path(path);
         if name == "firebase-export-metadata.json" && !dir.is_empty() && !paths::in_test_dir(path) {
             found.insert(with_slash(dir));
         }
@@ -949,7 +884,7 @@ fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>
 fn smallest_dir(input: &Input<'_, '_>, files: &[u32]) -> BString {
     let mut common: Option<&[u8]> = None;
     for &i in files {
-        let (dir, _) = crate::walk::split_path(input.model.path(i));
+        let (dir, _) = crate::util::split_path(input.model.path(i));
         let dir = dir.as_bytes();
         common = Some(match common {
             None => dir,
@@ -1063,7 +998,7 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
     let mut groups: BTreeMap<(String, Kind), Vec<(u32, bool)>> = BTreeMap::new();
     for (&i, (kind, list)) in steps {
         let path = input.model.path(i);
-        let name = crate::walk::split_path(path).1;
+        let name = crate::util::split_path(path).1;
         let dated = paths::has_date_stamp(path);
         let named = dated && paths::extension(name).is_some_and(|e| SERIES_EXTENSIONS.contains(&e.as_str()));
         let engine = engines.iter().any(|d| path.starts_with(d.as_slice()));
@@ -1199,7 +1134,7 @@ fn companions(
         let members: Vec<u32> = members.collect();
         let names = members
             .iter()
-            .map(|&i| crate::walk::split_path(model.path(i)).1.to_owned())
+            .map(|&i| crate::util::split_path(model.path(i)).1.to_owned())
             .collect();
         let mut commits = crate::history::CommitSet::of(model);
         let (mut job_identities, mut job_templates) = (HashSet::new(), HashSet::new());
@@ -1228,12 +1163,12 @@ fn companions(
         .touched
         .keys()
         .filter(|p| !covered.contains(p.as_bstr()))
-        .map(|p| crate::walk::split_path(p.as_bstr()).0)
+        .map(|p| crate::util::split_path(p.as_bstr()).0)
         .collect();
     let candidates: Vec<(u32, &BStr)> = model
         .paths()
         .filter(|(_, path)| {
-            let (dir, name) = crate::walk::split_path(path);
+            let (dir, name) = crate::util::split_path(path);
             loose.contains(dir)
                 && !(covered.contains(path)
                     || engine_dirs.iter().any(|d| path.starts_with(d.as_slice()))
@@ -1275,7 +1210,7 @@ fn companions(
     type Group = (Kind, Vec<u32>, usize, usize);
     let mut groups: BTreeMap<(usize, BString, Pattern), Group> = BTreeMap::new();
     for (i, path) in candidates {
-        let name = crate::walk::split_path(path).1;
+        let name = crate::util::split_path(path).1;
         if anchors.iter().any(|a| a.path == path) {
             continue;
         }
@@ -1341,7 +1276,7 @@ fn companions(
         } else {
             kind.pattern()
         };
-        let (dir, _) = crate::walk::split_path(path);
+        let (dir, _) = crate::util::split_path(path);
         let entry = groups
             .entry((k, dir.to_owned(), pattern))
             .or_insert((kind, Vec::new(), 0, 0));
@@ -1428,7 +1363,7 @@ fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
     }
     let names: Vec<&[u8]> = paths
         .iter()
-        .map(|p| crate::walk::split_path(p.as_bstr()).1.as_bytes())
+        .map(|p| crate::util::split_path(p.as_bstr()).1.as_bytes())
         .collect();
     let first = names.first().copied().unwrap_or_default();
     let common = names.iter().fold(first.len(), |n, name| {
@@ -1466,7 +1401,7 @@ fn copy_name(name: &BStr) -> bool {
 /// content says (an archive's blobs may be absent, a schema-only dump is no dump by content).
 pub fn kept_copy(policy: &PolicyFile, path: &BStr) -> bool {
     let rule = &policy.rules.backup_file;
-    !rule.level.is_off() && rule.dirs.is_match(path) && copy_name(crate::walk::split_path(path).1)
+    !rule.level.is_off() && rule.dirs.is_match(path) && copy_name(crate::util::split_path(path).1)
 }
 
 /// Versions of a copy in a backup folder before it is a backup kept in git.
@@ -1491,7 +1426,7 @@ fn backup_copies(input: &Input<'_, '_>, kinds: &HashMap<BString, Kind>, subjects
         .collect();
     let mut out = Vec::new();
     for (i, path) in model.paths() {
-        let name = crate::walk::split_path(path).1;
+        let name = crate::util::split_path(path).1;
         if covered.contains(path) || !rule.dirs.is_match(path) || paths::in_test_dir(path) {
             continue;
         }

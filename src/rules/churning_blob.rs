@@ -14,9 +14,6 @@ use super::behaviour::{date, span};
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "churning-blob";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::LargeChurn;
 

@@ -7,9 +7,6 @@ use crate::policy::PolicyFile;
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "database-dump";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::Backup;
 

@@ -9,9 +9,6 @@ use crate::util::human_size;
 
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "deep-delta-chain";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::LargeChurn;
 

@@ -11,9 +11,6 @@ use crate::candidate::Candidate;
 use super::paths::{is_lockfile, is_small_fixture};
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "generated-artifact";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::AuditTrail;
 

@@ -7,9 +7,6 @@ use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
 use crate::util::human_size;
 
-/// The rule's id.
-pub const ID: &str = "lfs-bypassed";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::LargeChurn;
 

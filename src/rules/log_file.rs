@@ -10,9 +10,6 @@ use crate::candidate::Candidate;
 use super::paths::{extension, is_changelog, is_source_code, is_structured_data};
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "log-file";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::AuditTrail;
 
@@ -119,14 +116,14 @@ pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
     let documented: std::collections::HashSet<&gix::bstr::BStr> = model
         .paths()
         .filter(|(i, path)| {
-            let (dir, name) = crate::walk::split_path(path);
+            let (dir, name) = crate::util::split_path(path);
             !dir.is_empty()
                 && name.to_ascii_lowercase().starts_with(b"readme")
                 && model
                     .changes_of(*i)
                     .any(|c| c.blob().is_some() && !model.jobs.writes(c.commit))
         })
-        .map(|(_, path)| crate::walk::split_path(path).0)
+        .map(|(_, path)| crate::util::split_path(path).0)
         .collect();
     for f in findings.iter_mut().filter(|f| loud(f)) {
         let Some(path) = f.path.as_ref() else {
@@ -135,7 +132,7 @@ pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
         let Some(i) = model.path_index(path.as_bstr()) else {
             continue;
         };
-        let dir = crate::walk::split_path(path.as_bstr()).0;
+        let dir = crate::util::split_path(path.as_bstr()).0;
         if dir.is_empty() || !documented.contains(dir) {
             continue;
         }

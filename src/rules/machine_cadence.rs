@@ -7,9 +7,6 @@ use crate::policy::Globs;
 
 use super::{BlobCheck, RuleDoc, RuleId};
 
-/// The rule's id.
-pub const ID: &str = "machine-cadence";
-
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::AuditTrail;
 

@@ -1,15 +1,12 @@
-//! The rules: one file each, listed once in the registry below.
+//! The rules: one file each, listed once in the [registry].
 //!
-//! A rule's file holds everything about it: its id and pattern, its documentation (what,
+//! A rule's file holds everything about it: its pattern, its documentation (what,
 //! why, signals, fix: what `pushgate explain` prints), its settings (`[rules.<id>]`), and its
 //! check. Per-blob rules look at one [`Candidate`] (path, size, sniffed content, attributes); the
 //! history rules (`churning-blob`, `data-churn`, `machine-cadence`, and the subjects of
 //! `database-file` and `backup-file`) read the [history model](crate::history) through
 //! [`behaviour`]; `history-growth` reads a range's totals. Adding a rule is its file plus one
-//! line in the `registry!` list below.
-
-use std::fmt;
-use std::str::FromStr;
+//! line in the [registry].
 
 use serde::{Deserialize, Serialize};
 
@@ -19,40 +16,21 @@ use settings::RuleSettings;
 
 pub mod behaviour;
 pub mod paths;
+pub mod registry;
 pub mod settings;
+
+pub use registry::{Hit, RuleDoc, RuleId, UnknownRule};
 
 /// A per-blob check: what one rule makes of one blob.
 pub type BlobCheck = fn(&Candidate, &crate::policy::PolicyFile, &mut Vec<Hit>);
 
-/// Counts the rules of the registry.
-macro_rules! count {
-    () => { 0 };
-    ($head:ident $($tail:ident)*) => { 1 + count!($($tail)*) };
-}
-
-/// The registry: every rule, in documentation order (grouped by pattern), with its file. It
-/// makes the [`RuleId`] enum, its id, pattern and documentation lookups, the per-blob checks,
-/// and the `[rules.*]` tables of the policy.
+/// Expands the [registry]: each rule's module, its pattern and documentation lookups, the
+/// per-blob checks, and the `[rules.*]` tables of the policy.
 macro_rules! registry {
-    ($( $(#[$meta:meta])* $variant:ident => $module:ident, )*) => {
+    ($( $(#[$meta:meta])* $variant:ident => $module:ident = $id:literal, )*) => {
         $( pub mod $module; )*
 
-        /// The stable id of a rule.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "kebab-case")]
-        pub enum RuleId {
-            $( $(#[$meta])* $variant, )*
-        }
-
         impl RuleId {
-            /// Every rule, in documentation order (grouped by pattern).
-            pub const ALL: [RuleId; count!($($variant)*)] = [ $( RuleId::$variant, )* ];
-
-            /// The stable kebab-case id.
-            pub fn as_str(self) -> &'static str {
-                match self { $( RuleId::$variant => $module::ID, )* }
-            }
-
             /// The pattern the rule belongs to.
             pub fn pattern(self) -> Pattern {
                 match self { $( RuleId::$variant => $module::PATTERN, )* }
@@ -88,38 +66,7 @@ macro_rules! registry {
     };
 }
 
-registry! {
-    /// A blob whose size reaches a threshold.
-    LargeBlob => large_blob,
-    /// Bytes of new blobs a range adds to history.
-    HistoryGrowth => history_growth,
-    /// A large path with many versions in a stretch of the look-back window.
-    ChurningBlob => churning_blob,
-    /// A large object behind a deep delta chain.
-    DeepDeltaChain => deep_delta_chain,
-    /// A raw blob where `.gitattributes` asks for an LFS pointer.
-    LfsBypassed => lfs_bypassed,
-    /// A database file, by content or name; an engine's data directory.
-    DatabaseFile => database_file,
-    /// Structured data a job rewrites.
-    DataChurn => data_churn,
-    /// A log file, by name or timestamped lines.
-    LogFile => log_file,
-    /// Audit and event records.
-    AuditRecord => audit_record,
-    /// Build output and generated files.
-    GeneratedArtifact => generated_artifact,
-    /// What else a job writes: records, logs, rendered output, folder snapshots.
-    MachineCadence => machine_cadence,
-    /// A database dump.
-    DatabaseDump => database_dump,
-    /// An archive that is a backup, or a large archive.
-    ArchiveBackup => archive_backup,
-    /// A disk or VM image.
-    DiskImage => disk_image,
-    /// A backup copy by name; a dated series of copies.
-    BackupFile => backup_file,
-}
+registry::each_rule!(registry);
 
 /// Versions up to which a file that history then removed was never kept in git.
 const ONE_OFF_VERSIONS: usize = 2;
@@ -209,97 +156,6 @@ impl Rules {
     /// The `exclude` globs of `rule`.
     pub fn exclude(&self, rule: RuleId) -> &crate::policy::Globs {
         self.settings(rule).exclude()
-    }
-}
-
-impl fmt::Display for RuleId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Parsing a rule id failed; carries the closest valid id when there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownRule {
-    /// What was asked for.
-    pub given: String,
-    /// The closest valid id, if any is close.
-    pub suggestion: Option<&'static str>,
-}
-
-impl fmt::Display for UnknownRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown rule `{}`", self.given)?;
-        if let Some(s) = self.suggestion {
-            write!(f, "; did you mean `{s}`?")?;
-        }
-        write!(f, " (`pushgate explain` lists every rule)")
-    }
-}
-
-impl std::error::Error for UnknownRule {}
-
-impl FromStr for RuleId {
-    type Err = UnknownRule;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RuleId::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRule {
-                given: s.to_owned(),
-                suggestion: crate::util::closest(s, RuleId::ALL.iter().map(|r| r.as_str())),
-            })
-    }
-}
-
-/// What `pushgate explain` says about a rule, in the project's own words.
-#[derive(Debug)]
-pub struct RuleDoc {
-    /// The rule id.
-    pub id: RuleId,
-    /// One line: what the rule reports.
-    pub summary: &'static str,
-    /// Why this is a problem for a git repository.
-    pub why: &'static str,
-    /// The signals the rule reads, and how it avoids false alarms.
-    pub signals: &'static str,
-    /// How to fix a finding.
-    pub fix: &'static str,
-}
-
-/// A rule's verdict on a blob (or a range), before it becomes a [`Finding`](crate::outcome::Finding).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    /// The rule.
-    pub rule: RuleId,
-    /// The level, already capped by the rule's configured level.
-    pub level: crate::outcome::Level,
-    /// One sentence.
-    pub message: String,
-    /// Facts behind it.
-    pub evidence: serde_json::Map<String, serde_json::Value>,
-    /// The pattern, when it is not the rule's own (`machine-cadence` reports under the
-    /// pattern of the paths the cadence rewrites).
-    pub pattern: Option<Pattern>,
-}
-
-impl Hit {
-    /// A hit at `level`.
-    pub fn new(rule: RuleId, level: crate::outcome::Level, message: impl Into<String>) -> Self {
-        Hit {
-            rule,
-            level,
-            message: message.into(),
-            evidence: serde_json::Map::new(),
-            pattern: None,
-        }
-    }
-
-    /// Add one piece of evidence.
-    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.evidence.insert(key.to_owned(), value.into());
-        self
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::diff::tree::{Visit, visit};
+use gix::objs::FindExt;
 use gix::objs::tree::EntryMode;
 
 /// What a diff did to one path.
@@ -188,4 +189,18 @@ impl Visit for Recorder {
         self.changes.entries.push((change, self.changes.paths.len()));
         std::ops::ControlFlow::Continue(())
     }
+}
+
+/// A tree's entries (the empty tree needs no lookup).
+pub(crate) fn tree_iter<'a>(
+    repo: &gix::Repository,
+    id: ObjectId,
+    buf: &'a mut Vec<u8>,
+) -> Result<gix::objs::TreeRefIter<'a>, crate::repo::RepoError> {
+    if id.is_empty_tree() {
+        return Ok(gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()));
+    }
+    repo.objects
+        .find_tree_iter(&id, buf)
+        .map_err(|e| crate::repo::RepoError::read(format!("reading tree {id}"), e))
 }

@@ -17,77 +17,18 @@ use std::sync::Arc;
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
-use gix::objs::FindExt;
 
 pub mod changes;
 pub mod graph;
 
-use changes::{Change, Changes};
+use changes::{Change, Changes, tree_iter};
 
 use crate::attributes::Listed;
 use crate::candidate::Candidate;
+use crate::history::commit::{Commit, PathChange, Recorded};
 use crate::range::{Range, Tip, TipKind};
 use crate::repo::RepoError;
-
-/// A commit of the range.
-#[derive(Debug, Clone)]
-pub struct Commit {
-    /// Its id.
-    pub id: ObjectId,
-    /// Its root tree.
-    pub tree: ObjectId,
-    /// Its parents (all of them, in or out of the range).
-    pub parents: Vec<ObjectId>,
-    /// Committer time, seconds since the epoch.
-    pub time: i64,
-    /// Author time, seconds since the epoch (kept by rebases and cherry-picks).
-    pub authored: i64,
-    /// Who made it: the author's e-mail, lower-cased (the name when there is no e-mail).
-    pub identity: String,
-    /// The message's template (see [`crate::history::message::template`]).
-    pub template: String,
-}
-
-/// One change a non-merge commit made to a path, as [`Walker::record_changes`] keeps them.
-#[derive(Debug, Clone, Copy)]
-pub struct PathChange {
-    /// Index into [`Recorded::paths`].
-    pub path: u32,
-    /// Index into [`Walked::commits`].
-    pub commit: u32,
-    /// The blob the commit left at the path (`None`: deleted).
-    pub blob: Option<ObjectId>,
-    /// The blob at the path in the first parent (`None`: added).
-    pub previous: Option<ObjectId>,
-}
-
-/// Every change of every non-merge commit the walk diffed, with paths interned; and the trees
-/// the walk reached.
-#[derive(Debug, Default, Clone)]
-pub struct Recorded {
-    /// Each distinct path once.
-    pub paths: Vec<BString>,
-    /// Path to index in `paths`.
-    pub index: HashMap<BString, u32>,
-    /// The changes, in walk order (parents before children).
-    pub changes: Vec<PathChange>,
-    /// How many paths each commit changed, by index into [`Walked::commits`] (merges: 0).
-    pub per_commit: Vec<u32>,
-    /// Every tree reached (root trees and the subtrees the diffs went through).
-    pub trees: gix::hashtable::HashSet<ObjectId>,
-}
-
-impl Recorded {
-    pub(crate) fn intern(&mut self, path: &BStr) -> u32 {
-        if let Some(&i) = self.index.get(path) {
-            return i;
-        }
-        let i = u32::try_from(self.paths.len()).unwrap_or(u32::MAX);
-        self.paths.push(path.to_owned());
-        self.index.insert(path.to_owned(), i);
-        i
-    }
-}
+use crate::util::split_path;
 
 /// What the walk saw.
 #[derive(Debug, Default)]
@@ -596,10 +537,10 @@ fn describe(
     repo: &gix::Repository,
     id: ObjectId,
     data: Option<Vec<u8>>,
-) -> Result<crate::history::Described, RepoError> {
+) -> Result<crate::history::commit::Described, RepoError> {
     Ok(match data {
-        Some(data) => crate::history::describe_raw(&data, repo.object_hash()),
-        None => crate::history::describe(
+        Some(data) => crate::history::commit::describe_raw(&data, repo.object_hash()),
+        None => crate::history::commit::describe(
             &repo
                 .find_commit(id)
                 .map_err(|e| RepoError::read(format!("reading commit {id}"), e))?,
@@ -613,7 +554,7 @@ type Batch = Vec<(ObjectId, Option<Vec<u8>>)>;
 /// A thread reading (when the walk did not) and describing the commits sent to it, in order.
 struct Describer {
     send: std::sync::mpsc::Sender<Batch>,
-    thread: std::thread::JoinHandle<Result<Vec<crate::history::Described>, RepoError>>,
+    thread: std::thread::JoinHandle<Result<Vec<crate::history::commit::Described>, RepoError>>,
 }
 
 impl Describer {
@@ -659,7 +600,7 @@ impl Describer {
 
 /// Descriptions in the making while the walk diffs.
 struct Describing {
-    thread: std::thread::JoinHandle<Result<Vec<crate::history::Described>, RepoError>>,
+    thread: std::thread::JoinHandle<Result<Vec<crate::history::commit::Described>, RepoError>>,
     /// Where the commit described `k`th sits in [`Walked::commits`].
     slots: Vec<usize>,
 }
@@ -686,22 +627,6 @@ const COMMIT_CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Commits go to the describing thread in batches of this many.
 const COMMIT_BATCH: usize = 256;
-
-impl Commit {
-    fn describe(&mut self, described: crate::history::Described) {
-        let crate::history::Described {
-            identity,
-            authored,
-            committed,
-            template,
-        } = described;
-        self.identity = identity;
-        self.authored = authored;
-        // A walk that stops at stored commits is not sorted by time, so it had none.
-        self.time = committed;
-        self.template = template;
-    }
-}
 
 /// Walks at least this long diff their commits on several threads.
 const PARALLEL_DIFFS_FROM: usize = 300;
@@ -901,20 +826,6 @@ pub(crate) fn record(recorded: &mut Recorded, index: usize, root: ObjectId, merg
     }
 }
 
-/// A tree's entries (the empty tree needs no lookup).
-pub(crate) fn tree_iter<'a>(
-    repo: &gix::Repository,
-    id: ObjectId,
-    buf: &'a mut Vec<u8>,
-) -> Result<gix::objs::TreeRefIter<'a>, RepoError> {
-    if id.is_empty_tree() {
-        return Ok(gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()));
-    }
-    repo.objects
-        .find_tree_iter(&id, buf)
-        .map_err(|e| RepoError::read(format!("reading tree {id}"), e))
-}
-
 /// Order commits so that every commit comes after its parents in the set (Kahn's algorithm,
 /// oldest first among the ready ones, so clock skew cannot reorder a parent after its child);
 /// with, for each commit in that order, its position in `newest_first`.
@@ -1005,12 +916,4 @@ fn list_tree(
         }
     }
     Ok(())
-}
-
-/// Split a path into its directory and file name.
-pub fn split_path(path: &BStr) -> (&BStr, &BStr) {
-    match path.rsplit_once_str("/") {
-        Some((dir, name)) => (dir.as_bstr(), name.as_bstr()),
-        None => (b"".as_bstr(), path),
-    }
 }

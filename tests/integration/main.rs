@@ -12,6 +12,7 @@
 
 mod action;
 mod advice;
+mod architecture;
 mod audit;
 mod baseline;
 mod behaviour;

@@ -8,12 +8,12 @@ use gix::ObjectId;
 use gix::hash::Kind;
 use proptest::prelude::*;
 use pushgate::history::Facts;
+use pushgate::history::commit::Commit;
 use pushgate::history::jobs::Jobs;
 use pushgate::history::message::{template, words};
 use pushgate::hook::input::{PushUpdate, RefUpdate, parse_pre_push, parse_pre_receive};
 use pushgate::policy::{Policy, PolicyError, Size, Source};
 use pushgate::util::sanitize;
-use pushgate::walk::Commit;
 
 /// The classifier over the facts of `commits`.
 fn classify(commits: &[Commit]) -> Jobs {

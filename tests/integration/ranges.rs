@@ -599,7 +599,7 @@ fn every_walked_commit_carries_its_own_author_and_message() {
         let walked = pushgate::walk::walk(&repo, &range, |_| Ok(())).expect("walk");
         assert_eq!(walked.commits.len(), count, "{state}");
         for c in &walked.commits {
-            let want = pushgate::history::describe(&repo.find_commit(c.id).expect("commit"));
+            let want = pushgate::history::commit::describe(&repo.find_commit(c.id).expect("commit"));
             assert_eq!(
                 (&c.identity, c.authored, &c.template),
                 (&want.identity, want.authored, &want.template),

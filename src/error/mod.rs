@@ -5,25 +5,14 @@
 use std::io;
 
 use crate::baseline::BaselineError;
-use crate::hook::HookError;
-use crate::hook::input::InputError;
+use crate::hook::input::{HookError, InputError};
 use crate::hook::install::InstallError;
 use crate::policy::PolicyError;
 use crate::range::RangeError;
 use crate::repo::RepoError;
 use crate::rules::UnknownRule;
 
-/// Exit statuses (the man page's EXIT STATUS).
-pub mod exit {
-    /// Nothing at a failing level (or `mode = "evaluate"`).
-    pub const PASS: u8 = 0;
-    /// Findings at a failing level: the check, push or commit fails.
-    pub const FAIL: u8 = 1;
-    /// A usage error, or an invalid policy or baseline file.
-    pub const USAGE: u8 = 2;
-    /// The repository could not be read, or an internal error.
-    pub const INTERNAL: u8 = 3;
-}
+pub mod exit;
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
