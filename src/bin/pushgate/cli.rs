@@ -103,7 +103,7 @@ commands! {
     /// The whole repository: every object every ref reaches, every rule over the whole history,
     /// what each misuse costs in the packs, a fix plan, and pack statistics.
     #[command(
-        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n\nText, json and markdown show the audit; the other formats list its findings as a scan would."
+        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --format html --output audit.html\n  pushgate audit --include-unreachable --verbose\n\nText, json, markdown and html (one self-contained page with charts) show the audit; the other formats list its findings as a scan would."
     )]
     Audit(AuditArgs),
     /// Build the facts store (the whole history's facts, in the git directory) or bring it up to
@@ -352,6 +352,7 @@ pub trait Run {
 
 impl Run for ScanArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        commands::findings_format(s.report.format, "scan")?;
         let (repo, mut policy) = s.context.open_with_policy()?;
         if let Some(max) = self.max_size {
             policy.deny_larger_than(max);
@@ -416,6 +417,7 @@ impl Run for PrePushArgs {
 
 impl Run for PreCommitArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        commands::findings_format(s.report.format, "pre-commit")?;
         let (repo, mut policy) = s.context.open_with_policy()?;
         if let Some(max) = self.max_size {
             policy.deny_larger_than(max);
