@@ -671,18 +671,9 @@ fn overview(h: &mut String, audit: &Audit, verbose: bool) {
 }
 
 fn concern_row(c: &Concern) -> Vec<String> {
-    let bytes = matches!(
-        c.figure,
-        "blob-bytes" | "largest-commit" | "largest-blob" | "checkout-bytes"
-    );
-    let value = if bytes {
-        human_size(c.value)
-    } else {
-        c.value.to_string()
-    };
     vec![
-        escape(c.figure),
-        value,
+        escape(super::overview::label(c.figure)),
+        super::overview::value(c),
         format!("{:.2}", c.level),
         escape(&c.stars()),
         c.at.as_deref().map(|a| repo_text(a.as_bytes())).unwrap_or_default(),

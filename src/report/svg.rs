@@ -210,8 +210,9 @@ impl Plot {
             .collect()
     }
 
-    /// The time axis: a baseline, a tick and a label at each of `labels`.
-    fn time_axis(&self, svg: &mut String, labels: &[(usize, String)]) {
+    /// The time axis: a baseline, a tick and a label at each of `labels` (under the middle of
+    /// the period where periods are wide, at its start otherwise).
+    fn time_axis(&self, svg: &mut String, labels: &[(usize, String)], centred: bool) {
         let bottom = n(self.bottom());
         let _ = write!(
             svg,
@@ -219,8 +220,10 @@ impl Plot {
             n(self.left),
             n(self.left + self.width)
         );
+        let band = self.width / self.periods.max(1) as f64;
+        let centred = centred && band >= 48.0;
         for (i, label) in labels {
-            let x = self.x(*i);
+            let x = if centred { self.x(*i) + band / 2.0 } else { self.x(*i) };
             let _ = write!(
                 svg,
                 r#"<path class="axis" d="M{},{bottom}v4"/><text x="{}" y="{}" class="tick">{}</text>"#,
@@ -303,7 +306,7 @@ pub(crate) fn size_over_time(t: &Timeline) -> Option<String> {
         lower = upper;
     }
     let labels = plot.time_labels(&t.periods, t.period == "year", 10);
-    plot.time_axis(&mut svg, &labels);
+    plot.time_axis(&mut svg, &labels, true);
     // One tooltip per period: what each pattern held then.
     svg.push_str(r#"<g class="hover">"#);
     let band = plot.width / count as f64;
@@ -403,7 +406,7 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
     {
         labels.push((count, last.clone()));
     }
-    plot.time_axis(&mut svg, &labels);
+    plot.time_axis(&mut svg, &labels, false);
     svg.push_str("</svg>");
     svg
 }
