@@ -1,7 +1,7 @@
 //! `--format html`: the audit as one self-contained page — the verdict and summary, where the
 //! space goes, the offenders of each pattern, the fix plan, the overview, the object database
-//! and the notices, with charts drawn as inline SVG from the audit's timeline (see
-//! [`svg`](super::svg)).
+//! and the notices, with charts drawn as inline SVG from the audit's
+//! [`Timeline`](crate::audit::Timeline).
 //!
 //! The page loads nothing: no script, stylesheet, font or image from anywhere, its own
 //! Content-Security-Policy forbids it, and it has no script of its own. Its stylesheet has a
@@ -31,7 +31,7 @@ pub const NAME: &str = "html";
 /// What `--format html` is for.
 pub const HELP: &str = "The audit as one self-contained HTML page with charts (audit only)";
 
-/// Offenders listed per pattern unless verbose.
+/// Warn and deny offenders listed per pattern unless verbose (info ones are counted).
 const OFFENDERS_SHOWN: usize = 25;
 /// Rows of each overview table unless verbose (the overview keeps 25).
 const ROWS_SHOWN: usize = 10;
@@ -271,7 +271,8 @@ fn findings(h: &mut String, audit: &Audit, verbose: bool) {
         h.push_str("<p>No offender: no rule reported a path.</p>\n");
     }
     for pattern in Pattern::ALL {
-        let listing: Listed<'_> = listed(audit, pattern, verbose, false, OFFENDERS_SHOWN);
+        // What a person acts on: warn and deny offenders, costliest first; info ones counted.
+        let listing: Listed<'_> = listed(audit, pattern, verbose, true, OFFENDERS_SHOWN);
         if listing.total == 0 {
             continue;
         }
@@ -284,12 +285,21 @@ fn findings(h: &mut String, audit: &Audit, verbose: bool) {
             listing.total,
             plural(listing.total as u64)
         );
-        h.push_str("<table>\n<thead><tr><th>Level</th><th>Path and first step</th><th>Rules</th><th>History</th><th class=\"num\">Packed</th><th class=\"num\">Whole</th><th>Plan</th></tr></thead>\n<tbody>\n");
+        if !listing.shown.is_empty() {
+            h.push_str("<table>\n<thead><tr><th>Level</th><th>Path and first step</th><th>Rules</th><th>History</th><th class=\"num\">Packed</th><th class=\"num\">Whole</th><th>Plan</th></tr></thead>\n<tbody>\n");
+        }
         for o in &listing.shown {
             let rules: Vec<String> = o.rules.iter().map(ToString::to_string).collect();
-            let step = first_step(audit, o)
-                .map(|s| format!("<span class=\"step\">{}</span>", escape(&sanitize(s.as_bytes()))))
-                .unwrap_or_default();
+            let step = first_step(audit, o).map_or_else(String::new, |step| {
+                // A sentence, and for a test fixture the TOML of the entry that exempts it.
+                let (sentence, toml) = crate::advice::split(&step);
+                let mut html = format!("<span class=\"step\">{}</span>", repo_text(sentence.as_bytes()));
+                if let Some(toml) = toml {
+                    let lines: Vec<String> = toml.lines().map(|l| repo_text(l.as_bytes())).collect();
+                    let _ = write!(html, "<pre><code>{}</code></pre>", lines.join("\n"));
+                }
+                html
+            });
             let mut story = vec![history(o)];
             story.extend(reached(o));
             if o.unknown_versions > 0 {
@@ -315,7 +325,9 @@ fn findings(h: &mut String, audit: &Audit, verbose: bool) {
                 level = o.level,
             );
         }
-        h.push_str("</tbody>\n</table>\n");
+        if !listing.shown.is_empty() {
+            h.push_str("</tbody>\n</table>\n");
+        }
         if listing.hidden > 0 {
             let lead = if listing.shown.is_empty() { "" } else { "… " };
             let _ = writeln!(

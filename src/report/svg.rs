@@ -12,6 +12,9 @@ use crate::audit::{Series, Timeline};
 use crate::outcome::Pattern;
 use crate::util::{human_size, sanitize};
 
+/// Periods with new versions an offender's chart marks with a dot; more are a line.
+const MAX_DOTS: usize = 36;
+
 /// The CSS class of a pattern's marks (`other`: what no offender holds).
 pub(crate) fn class(pattern: Option<Pattern>) -> &'static str {
     pattern.map_or("other", Pattern::key)
@@ -384,18 +387,41 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
         r#"<path class="versions" d="{}"/>"#,
         polyline(&plot.steps(&versions))
     );
+    // A dot per period with new versions, each with its tooltip; where dots would run into a
+    // line, the tooltips go on the periods' columns instead.
+    let dots = s.points.len() <= MAX_DOTS;
+    if !dots {
+        svg.push_str(r#"<g class="hover">"#);
+    }
     for p in &s.points {
-        let x = (plot.x(p.index) + plot.x(p.index + 1)) / 2.0;
-        let _ = write!(
-            svg,
-            r#"<circle class="point" cx="{}" cy="{}" r="3"><title>{}: {} version{}, {} packed</title></circle>"#,
-            n(x),
-            n(plot.y(p.versions as f64)),
+        let tip = format!(
+            "{}: {} version{}, {} packed",
             escape(&p.period),
             p.versions,
             super::plural(p.versions),
             human_size(p.packed)
         );
+        if dots {
+            let x = (plot.x(p.index) + plot.x(p.index + 1)) / 2.0;
+            let _ = write!(
+                svg,
+                r#"<circle class="point" cx="{}" cy="{}" r="3"><title>{tip}</title></circle>"#,
+                n(x),
+                n(plot.y(p.versions as f64))
+            );
+        } else {
+            let _ = write!(
+                svg,
+                r#"<rect x="{}" y="{}" width="{}" height="{}"><title>{tip}</title></rect>"#,
+                n(plot.x(p.index)),
+                n(plot.top_px),
+                n(plot.x(p.index + 1) - plot.x(p.index)),
+                n(plot.height)
+            );
+        }
+    }
+    if !dots {
+        svg.push_str("</g>");
     }
     let mut labels: Vec<(usize, String)> = Vec::new();
     if let Some(first) = t.periods.first() {
@@ -439,6 +465,40 @@ mod tests {
         assert_eq!(d, "M0,10H10V2H20");
         assert_eq!(n(1.25), "1.3");
         assert_eq!(n(3.0), "3");
+    }
+
+    #[test]
+    fn an_offender_with_many_periods_gets_columns_not_dots() {
+        use crate::audit::{Point, Series};
+        let periods: Vec<String> = (0..60)
+            .map(|i| format!("{}-{:02}", 2020 + i / 12, i % 12 + 1))
+            .collect();
+        let t = Timeline {
+            period: "month",
+            periods: periods.clone(),
+            layers: Vec::new(),
+            offenders: Vec::new(),
+        };
+        let series = |count: usize| Series {
+            path: "data/<x>.json".into(),
+            pattern: Pattern::Database,
+            points: (0..count)
+                .map(|i| Point {
+                    index: i,
+                    period: periods[i].clone(),
+                    versions: i as u64 + 1,
+                    packed: 1024 * (i as u64 + 1),
+                })
+                .collect(),
+        };
+        let few = offender(&t, &series(MAX_DOTS));
+        assert_eq!(few.matches("<circle").count(), MAX_DOTS);
+        assert!(few.contains("<title>data/&lt;x&gt;.json: versions and packed bytes by month</title>"));
+        assert!(few.contains("<title>2020-03: 3 versions, 3.0 KiB packed</title>"));
+        let many = offender(&t, &series(50));
+        assert_eq!(many.matches("<circle").count(), 0);
+        assert_eq!(many.matches("<rect").count(), 50);
+        assert!(many.contains("<title>2024-02: 50 versions, 50.0 KiB packed</title>"));
     }
 
     #[test]
