@@ -28,8 +28,10 @@ use crate::rules::RuleId;
 use crate::walk::Old;
 
 mod refs;
+mod timeline;
 
 pub use refs::HOST_PREFIXES;
+pub use timeline::{CHARTED, Layer, MAX_PERIODS, Point, Series, Timeline};
 
 /// How many of the deepest chains of large objects the statistics name.
 const DEEPEST_SHOWN: usize = 10;
@@ -59,6 +61,11 @@ pub struct Audit {
     pub plan: Plan,
     /// What the repository holds and where, whatever the rules conclude.
     pub overview: crate::overview::Overview,
+    /// What the history added month by month, by pattern, and the costliest offenders' versions
+    /// and bytes over time.
+    pub timeline: Timeline,
+    /// When the blobs arrived, for the timeline.
+    arrivals: timeline::Arrivals,
     /// Every path the history holds (a plan's globs must match offenders only).
     history: Vec<BString>,
     /// Files the churning-blob rule calls large (bytes): smaller data is moved out, not to LFS.
@@ -155,6 +162,10 @@ pub struct Offender {
     /// Its largest known version (bytes).
     #[serde(skip)]
     largest: u64,
+    /// Each version's period (of [`Timeline::periods`]) when it first appeared at its files,
+    /// and its packed bytes.
+    #[serde(skip)]
+    introduced: Vec<(u32, u64)>,
 }
 
 /// What the plan does with one offender, and the command that does it for that path alone.
@@ -357,8 +368,17 @@ pub fn audit(
     progress.step("what each offender costs");
     let labels = refs::Labels::of(&walked, &range.tips);
     let host_refs = labels.any_host_refs();
-    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels);
+    let axis = timeline::Axis::of(walked.commits.iter().map(|c| c.time));
+    let periods: Vec<u32> = walked.commits.iter().map(|c| axis.index(c.time)).collect();
+    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &periods);
     drop(labels);
+    let arrivals = timeline::Arrivals::read(
+        axis,
+        &walked,
+        &periods,
+        &packs,
+        offenders.iter().flat_map(|o| o.blobs.iter().map(|b| b.0)),
+    );
     let mut statistics = packs.statistics;
     name_chains(&mut statistics, &walked);
     outcome.summary.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -378,6 +398,8 @@ pub fn audit(
         offenders,
         plan: Plan::default(),
         overview,
+        timeline: Timeline::default(),
+        arrivals,
         history,
         large: policy.file.rules.churning_blob.min_size.0,
         host_refs,
@@ -457,6 +479,7 @@ impl Audit {
             self.repository.unreachable.packed,
             self.host_refs,
         );
+        self.timeline = Timeline::build(&self.arrivals, &self.offenders);
     }
 }
 
@@ -636,6 +659,7 @@ fn offenders(
     sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
     policy: &Policy,
     labels: &refs::Labels,
+    periods: &[u32],
 ) -> Vec<Offender> {
     let mut groups: BTreeMap<BString, Vec<&crate::outcome::Finding>> = BTreeMap::new();
     for f in &outcome.findings {
@@ -711,6 +735,12 @@ fn offenders(
                 .filter_map(|f| f.evidence.get("versions")?.as_u64())
                 .max()
                 .unwrap_or(0);
+            let introduced = timeline::introduced(
+                mine.iter().filter_map(|(_, blob, commit)| {
+                    Some((periods.get(*commit as usize).copied().unwrap_or(0), (*blob)?))
+                }),
+                &blobs,
+            );
             Offender {
                 pattern,
                 level,
@@ -734,6 +764,7 @@ fn offenders(
                 fix: None,
                 job: findings.iter().any(|f| crate::advice::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
+                introduced,
                 blobs,
                 files,
                 path,
@@ -1172,6 +1203,7 @@ mod tests {
             blobs: Vec::new(),
             files: files.iter().map(|&f| f.into()).collect(),
             largest: 5_000,
+            introduced: Vec::new(),
         }
     }
 

@@ -116,6 +116,7 @@ pub fn pre_commit(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Status, Error> {
+    super::findings_format(report.format, "pre-commit")?;
     let baseline = load_baseline(options.baseline.as_deref())?;
     let staged = crate::staged::staged(repo)?;
     let files = staged.candidates.len();

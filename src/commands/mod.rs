@@ -93,6 +93,24 @@ impl Context {
 }
 
 /// The baseline at `path`, if one is given.
+/// A command that reports findings alone (`scan`, `pre-commit`) refuses a format only the
+/// audit renders (the HTML page), before it reads anything.
+pub fn findings_format(format: crate::report::Format, command: &str) -> Result<(), Error> {
+    if !format.audit_only() {
+        return Ok(());
+    }
+    let takes: Vec<&str> = crate::report::Format::ALL
+        .iter()
+        .filter(|f| !f.audit_only())
+        .map(|f| f.name())
+        .collect();
+    Err(Error::Usage(format!(
+        "`pushgate {command}` does not write --format {}, which only `pushgate audit` renders; it writes {}",
+        format.name(),
+        takes.join(", ")
+    )))
+}
+
 pub(crate) fn load_baseline(path: Option<&Path>) -> Result<Option<Baseline>, BaselineError> {
     path.map(Baseline::load).transpose()
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Status, load_baseline, record_and_apply};
+use super::{Status, findings_format, load_baseline, record_and_apply};
 use crate::error::Error;
 use crate::outcome::Mode;
 use crate::outcome::{Notice, NoticeKind};
@@ -40,6 +40,7 @@ pub fn scan(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Status, Error> {
+    findings_format(options.report.format, "scan")?;
     let baseline = load_baseline(options.baseline.as_deref())?;
     let mut shallow = None;
     let range = match &options.ci {

@@ -1,7 +1,7 @@
 //! The audit's report: a one-screen summary (the repository's size and what each misuse
 //! accounts for), the top offenders of each pattern with what to use instead, the fix plan,
-//! and the object database's statistics. Text and markdown for people; JSON is the scan's
-//! document plus an `audit` section.
+//! and the object database's statistics. Text, markdown and an HTML page for people; JSON is
+//! the scan's document plus an `audit` section.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -24,20 +24,21 @@ pub const PER_PATTERN: usize = 5;
 
 /// Lines of the plan's paths file, paths of a step, chains and notices of one kind shown
 /// unless `verbose`.
-const SHOWN: usize = 5;
+pub(super) const SHOWN: usize = 5;
 
 /// Lines of a paths file printed whole (as a here-document to paste) unless `verbose`.
-const PATHS_FILE_SHOWN: usize = 8;
+pub(super) const PATHS_FILE_SHOWN: usize = 8;
 
 pub use super::text::TEXT_WIDTH;
 
-/// Render the audit in `format` (text, JSON or markdown; the other formats are the scan's and
-/// render its findings).
+/// Render the audit in `format` (text, JSON, markdown or the HTML page; the other formats are
+/// the scan's and render its findings).
 pub fn render(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Options) -> io::Result<()> {
     match options.format {
         super::Format::Text => text(out, audit, policy, options),
         super::Format::Json => json(out, audit),
         super::Format::Markdown => markdown(out, audit, options.verbose),
+        super::Format::Html => super::html::page(out, audit, policy, options.verbose),
         _ => super::render(out, &audit.outcome, policy, options),
     }
 }
@@ -50,6 +51,7 @@ struct Section<'a> {
     plan: &'a Plan,
     rewrite_warning: Option<&'a str>,
     overview: &'a crate::overview::Overview,
+    timeline: &'a crate::audit::Timeline,
 }
 
 fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
@@ -60,19 +62,20 @@ fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
         plan: &audit.plan,
         rewrite_warning: audit.plan.rewrite_warning.as_deref(),
         overview: &audit.overview,
+        timeline: &audit.timeline,
     })
     .map_err(io::Error::other)?;
     super::json::render_with(out, &audit.outcome, Some(section))
 }
 
-fn date(t: Option<i64>) -> String {
+pub(super) fn date(t: Option<i64>) -> String {
     t.and_then(|t| jiff::Timestamp::from_second(t).ok())
         .map(|ts| ts.strftime("%Y-%m-%d").to_string())
         .unwrap_or_else(|| "?".into())
 }
 
 /// `12 versions · 2024-01-01..2024-03-01 · 60 changes, every 1 h`.
-fn history(o: &Offender) -> String {
+pub(super) fn history(o: &Offender) -> String {
     let mut parts = vec![format!("{} version{}", o.versions, plural(o.versions))];
     if o.changes > 0 {
         let (first, last) = (date(o.first_change), date(o.last_change));
@@ -91,7 +94,7 @@ fn history(o: &Offender) -> String {
 }
 
 /// `in refs/heads/main, refs/tags/v1.0 and more`: the refs whose history holds it.
-fn reached(o: &Offender) -> Option<String> {
+pub(super) fn reached(o: &Offender) -> Option<String> {
     if o.refs.is_empty() {
         return None;
     }
@@ -104,7 +107,7 @@ fn reached(o: &Offender) -> Option<String> {
     })
 }
 
-fn sizes(o: &Offender) -> String {
+pub(super) fn sizes(o: &Offender) -> String {
     let mut text = format!("{} packed, {} whole", human_size(o.packed), human_size(o.unpacked));
     if o.unknown_versions > 0 {
         text.push_str(&format!(
@@ -116,8 +119,8 @@ fn sizes(o: &Offender) -> String {
     text
 }
 
-/// The offenders a report lists: the costliest `PER_PATTERN` per pattern unless `verbose`.
-fn listed(audit: &Audit, pattern: Pattern, verbose: bool, hide_info: bool) -> Listed<'_> {
+/// The offenders a report lists: the costliest `limit` per pattern unless `verbose`.
+pub(super) fn listed(audit: &Audit, pattern: Pattern, verbose: bool, hide_info: bool, limit: usize) -> Listed<'_> {
     let all: Vec<&Offender> = audit.offenders.iter().filter(|o| o.pattern == pattern).collect();
     let total = all.len();
     let info = all.iter().filter(|o| o.level == Level::Info).count();
@@ -128,7 +131,7 @@ fn listed(audit: &Audit, pattern: Pattern, verbose: bool, hide_info: bool) -> Li
     } else {
         all.into_iter()
             .filter(|o| !hide_info || o.level > Level::Info)
-            .take(PER_PATTERN)
+            .take(limit)
             .collect()
     };
     let hidden = total - shown.len();
@@ -142,17 +145,17 @@ fn listed(audit: &Audit, pattern: Pattern, verbose: bool, hide_info: bool) -> Li
 }
 
 /// The offenders of one pattern a report lists, and what it leaves out.
-struct Listed<'a> {
-    shown: Vec<&'a Offender>,
-    total: usize,
-    hidden: usize,
+pub(super) struct Listed<'a> {
+    pub(super) shown: Vec<&'a Offender>,
+    pub(super) total: usize,
+    pub(super) hidden: usize,
     /// Of the hidden ones, how many are info.
     hidden_info: usize,
 }
 
 impl Listed<'_> {
     /// `and 125 more paths, 121 of them info`, for the line under the listing.
-    fn more(&self) -> String {
+    pub(super) fn more(&self) -> String {
         let lead = if self.shown.is_empty() { "" } else { "and " };
         let more = if self.shown.is_empty() { "" } else { " more" };
         let mut text = format!("{lead}{}{more} path{}", self.hidden, plural(self.hidden as u64));
@@ -176,7 +179,7 @@ fn some(items: &[String], verbose: bool) -> String {
 }
 
 /// What a step does, in a sentence.
-fn step_title(step: &Step, verbose: bool) -> String {
+pub(super) fn step_title(step: &Step, verbose: bool) -> String {
     let freed = human_size(step.saves);
     let paths = some(&step.paths, verbose);
     match step.action {
@@ -452,7 +455,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
     writeln!(out, "  {}", super::counts(&audit.outcome.summary))?;
 
     for pattern in Pattern::ALL {
-        let listing = listed(audit, pattern, options.verbose, true);
+        let listing = listed(audit, pattern, options.verbose, true, PER_PATTERN);
         if listing.total == 0 {
             continue;
         }
@@ -580,7 +583,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
 }
 
 /// Entries by chain depth, bucketed: `0: 1,234 (whole)`, `1-9: …`, `10-49: …`, `50+: …`.
-fn depth_buckets(st: &crate::packs::Statistics) -> Vec<String> {
+pub(super) fn depth_buckets(st: &crate::packs::Statistics) -> Vec<String> {
     let buckets: [(u32, u32, &str); 4] = [(0, 0, "whole"), (1, 9, "1-9"), (10, 49, "10-49"), (50, u32::MAX, "50+")];
     let mut parts: Vec<String> = buckets
         .iter()
@@ -636,7 +639,7 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
         )?;
     }
     for pattern in Pattern::ALL {
-        let listing = listed(audit, pattern, verbose, false);
+        let listing = listed(audit, pattern, verbose, false, PER_PATTERN);
         let (offenders, hidden) = (listing.shown, listing.hidden);
         if offenders.is_empty() {
             continue;
@@ -737,7 +740,7 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
 }
 
 /// The first step of the most severe finding about an offender's path.
-fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
+pub(super) fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
     audit
         .outcome
         .findings
@@ -749,7 +752,7 @@ fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
 
 /// What the offenders of `pattern` are told to use instead, each distinct text once (the
 /// pattern's own `fallback` for offenders that carry none).
-fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback: &'a str) -> Vec<&'a str> {
+pub(super) fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback: &'a str) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     for o in audit.offenders.iter().filter(|o| o.pattern == pattern) {
         let text = if o.suggestion.trim().is_empty() {

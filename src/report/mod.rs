@@ -15,6 +15,7 @@ pub mod merge;
 pub mod overview;
 pub mod push;
 pub mod staged;
+mod svg;
 
 /// The registry of output formats: each is its module (a `NAME` for `--format`, a `HELP` line,
 /// and `report`, which renders an outcome), listed once here. It makes the [`Format`] enum,
@@ -65,12 +66,20 @@ formats! {
     Junit => junit,
     /// Markdown for a pull request comment or a job summary page.
     Markdown => markdown,
+    /// The audit as one self-contained HTML page with charts (`audit` only).
+    Html => html,
 }
 
 impl Format {
     /// The format named `name` (`json`), if there is one.
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// Whether only the audit renders it (the HTML page): a command that reports findings
+    /// alone refuses it.
+    pub fn audit_only(self) -> bool {
+        self == Format::Html
     }
 }
 

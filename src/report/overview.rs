@@ -157,17 +157,7 @@ fn count(n: u64, what: &str) -> String {
 /// `largest blob 45.0 MiB **** (data/dump.sql)`: the figure, its value and stars (the level
 /// itself when under one star).
 fn concern(c: &Concern) -> String {
-    let bytes = matches!(
-        c.figure,
-        "blob-bytes" | "largest-commit" | "largest-blob" | "checkout-bytes"
-    );
-    let value = if bytes {
-        human_size(c.value)
-    } else if c.figure == "checkout-path-length" {
-        format!("{} B", c.value)
-    } else {
-        c.value.to_string()
-    };
+    let value = value(c);
     let stars = c.stars();
     let level = if stars.is_empty() {
         format!("level {:.2}", c.level)
@@ -178,7 +168,23 @@ fn concern(c: &Concern) -> String {
     format!("{} {value} {level}{at}", label(c.figure))
 }
 
-fn label(figure: &str) -> &str {
+/// A figure's value in its unit: bytes in KiB, MiB, GiB; a path's length in bytes; a count.
+pub(super) fn value(c: &Concern) -> String {
+    let bytes = matches!(
+        c.figure,
+        "blob-bytes" | "largest-commit" | "largest-blob" | "checkout-bytes"
+    );
+    if bytes {
+        human_size(c.value)
+    } else if c.figure == "checkout-path-length" {
+        format!("{} B", c.value)
+    } else {
+        c.value.to_string()
+    }
+}
+
+/// A figure's name for people.
+pub(super) fn label(figure: &str) -> &str {
     match figure {
         "blob-bytes" => "blobs' bytes",
         "tags" => "annotated tags",

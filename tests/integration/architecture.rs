@@ -693,12 +693,15 @@ const KNOTTED: &[&str] = &[
     "hook/bypass.rs",
     "hook/mod.rs",
     "hook/pre_receive.rs",
+    "report/audit.rs",
     "report/github.rs",
+    "report/html.rs",
     "report/json.rs",
     "report/junit.rs",
     "report/markdown.rs",
     "report/mod.rs",
     "report/sarif.rs",
+    "report/svg.rs",
     "report/text.rs",
 ];
 

@@ -30,6 +30,7 @@ mod hooks;
 mod hostile_input;
 mod hostile_policy;
 mod hostile_repo;
+mod html;
 mod install;
 mod job_shapes;
 mod left_alone;

@@ -105,7 +105,7 @@ commands! {
     /// The whole repository: every object every ref reaches, every rule over the whole history,
     /// what each misuse costs in the packs, a fix plan, and pack statistics.
     #[command(
-        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --include-unreachable --verbose\n  pushgate audit --fleet /var/opt/gitlab/git-data/repositories --results results/ --jobs 2\n  pushgate audit --fleet repos.txt --results results/ --shard \"$JOB_COMPLETION_INDEX/8\"\n\nText, json and markdown show the audit; the other formats list its findings as a scan would.\n\nWith --fleet, each repository is audited by a pushgate process of its own (`audit --repo PATH\n--format json`), --jobs at a time; one that fails, crashes or runs past --timeout is recorded as\nfailed and the others go on. The run exits 0 once every repository of its shard has a result.\n`pushgate report merge` reads the results."
+        after_help = "Examples:\n  pushgate audit\n  pushgate audit --format json --output audit.json\n  pushgate audit --write-baseline .pushgate-baseline.json\n  pushgate audit --format html --output audit.html\n  pushgate audit --include-unreachable --verbose\n  pushgate audit --fleet /var/opt/gitlab/git-data/repositories --results results/ --jobs 2\n  pushgate audit --fleet repos.txt --results results/ --shard \"$JOB_COMPLETION_INDEX/8\"\n\nText, json, markdown and html (one self-contained page with charts) show the audit; the other formats list its findings as a scan would.\n\nWith --fleet, each repository is audited by a pushgate process of its own (`audit --repo PATH\n--format json`), --jobs at a time; one that fails, crashes or runs past --timeout is recorded as\nfailed and the others go on. The run exits 0 once every repository of its shard has a result.\n`pushgate report merge` reads the results."
     )]
     Audit(AuditArgs),
     /// Reports of many audits: `report merge RESULTS` ranks the repositories `audit --fleet`
@@ -438,6 +438,7 @@ pub trait Run {
 
 impl Run for ScanArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        commands::findings_format(s.report.format, "scan")?;
         let (repo, mut policy) = s.context.open_with_policy()?;
         if let Some(max) = self.max_size {
             policy.deny_larger_than(max);
@@ -576,6 +577,7 @@ impl Run for PrePushArgs {
 
 impl Run for PreCommitArgs {
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
+        commands::findings_format(s.report.format, "pre-commit")?;
         let (repo, mut policy) = s.context.open_with_policy()?;
         if let Some(max) = self.max_size {
             policy.deny_larger_than(max);

@@ -1,0 +1,396 @@
+//! What the history added over time: the packed bytes of the blobs each month brought, by the
+//! pattern of the offender that holds them (`other` for what no offender holds), and the
+//! versions and bytes of the costliest offenders the plan covers, month by month.
+//!
+//! Read from what the walk already recorded: each commit's time and each change's blob. A blob
+//! counts once, in the month of the commit that first holds it (walk order, parents before
+//! children, as the overview counts it), under the first offender that holds it (as the
+//! shares count it), so the last month of the layers adds up to the blobs the changes name and
+//! each pattern's layer ends at its share. An offender's own series counts each of its versions
+//! in the month it first appeared at its files.
+
+use std::collections::HashMap;
+
+use gix::ObjectId;
+use gix::bstr::BString;
+use serde::Serialize;
+
+use super::Offender;
+use crate::outcome::Pattern;
+use crate::packs::Packs;
+use crate::walk::Walked;
+
+/// At most this many periods: a history longer than 50 years of months goes by years, and one
+/// longer than this many years (dates no repository has) counts what is older in its first.
+pub const MAX_PERIODS: usize = 600;
+
+/// Offenders with a series of their own: the costliest the plan covers.
+pub const CHARTED: usize = 10;
+
+/// The periods of a history: months (or years), from the first commit's to the last one's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Axis {
+    /// Periods are years, not months.
+    years: bool,
+    /// The first period: months since year 0 (`year * 12 + month - 1`), or the year.
+    start: i64,
+    /// How many periods.
+    len: usize,
+}
+
+/// Months since year 0 of `time` (seconds since the epoch, UTC); `None` for a time out of
+/// the calendar's range.
+fn month_number(time: i64) -> Option<i64> {
+    let date = jiff::Timestamp::from_second(time)
+        .ok()?
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    Some(i64::from(date.year()) * 12 + i64::from(date.month()) - 1)
+}
+
+impl Axis {
+    /// The periods that hold `times`.
+    pub(crate) fn of(times: impl IntoIterator<Item = i64>) -> Axis {
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        for m in times.into_iter().filter_map(month_number) {
+            first = first.min(m);
+            last = last.max(m);
+        }
+        if first > last {
+            return Axis::default();
+        }
+        let max = MAX_PERIODS as i64;
+        if last - first < max {
+            return Axis {
+                years: false,
+                start: first,
+                len: usize::try_from(last - first + 1).unwrap_or(0),
+            };
+        }
+        let (first, last) = (first.div_euclid(12), last.div_euclid(12));
+        let first = first.max(last - max + 1);
+        Axis {
+            years: true,
+            start: first,
+            len: usize::try_from(last - first + 1).unwrap_or(0),
+        }
+    }
+
+    /// The period that holds `time`: the first for what is older than it (or has no date).
+    pub(crate) fn index(&self, time: i64) -> u32 {
+        let Some(month) = month_number(time) else { return 0 };
+        let n = if self.years { month.div_euclid(12) } else { month };
+        let last = self.len.saturating_sub(1) as i64;
+        u32::try_from((n - self.start).clamp(0, last)).unwrap_or(0)
+    }
+
+    /// How many periods.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The `i`th period's name: `2024-03`, or `2024` when periods are years.
+    pub(crate) fn label(&self, i: usize) -> String {
+        let n = self.start + i as i64;
+        if self.years {
+            n.to_string()
+        } else {
+            format!("{}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1)
+        }
+    }
+}
+
+/// What the walk says about when blobs arrived, kept by the audit so that the timeline can be
+/// worked out again when a baseline takes offenders away.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Arrivals {
+    axis: Axis,
+    /// Packed bytes of the blobs first held in each period.
+    added: Vec<u64>,
+    /// The period each offender's blob was first held in (any path).
+    first: HashMap<ObjectId, u32>,
+}
+
+impl Arrivals {
+    /// Each blob the recorded changes name, once, in the period of the commit that first holds
+    /// it (`periods`: each commit's period); the periods of `wanted`'s blobs are kept.
+    pub(crate) fn read(
+        axis: Axis,
+        walked: &Walked,
+        periods: &[u32],
+        packs: &Packs,
+        wanted: impl IntoIterator<Item = ObjectId>,
+    ) -> Arrivals {
+        let mut added = vec![0u64; axis.len()];
+        let mut first: HashMap<ObjectId, u32> = wanted.into_iter().map(|id| (id, u32::MAX)).collect();
+        let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+        if let Some(recorded) = &walked.recorded {
+            for change in &recorded.changes {
+                let Some(blob) = change.blob else { continue };
+                if !seen.insert(blob) {
+                    continue;
+                }
+                let period = periods.get(change.commit as usize).copied().unwrap_or(0);
+                if let Some(slot) = added.get_mut(period as usize) {
+                    *slot += packs.packed_size(&blob).unwrap_or(0);
+                }
+                if let Some(slot) = first.get_mut(&blob) {
+                    *slot = period;
+                }
+            }
+        }
+        first.retain(|_, p| *p != u32::MAX);
+        Arrivals { axis, added, first }
+    }
+}
+
+/// The timeline of the audit (`audit.timeline` in JSON).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timeline {
+    /// `month`, or `year` for a history longer than [`MAX_PERIODS`] months.
+    pub period: &'static str,
+    /// The periods, oldest first: `2024-03` (or `2024`), from the first commit's to the last
+    /// one's, each one there whether or not a commit was made in it.
+    pub periods: Vec<String>,
+    /// The packed bytes held at the end of each period, by the pattern of the offender that
+    /// holds them (every pattern, then `other`): each a value per period, cumulative.
+    pub layers: Vec<Layer>,
+    /// The costliest offenders the plan covers (at most [`CHARTED`]; not the members of a
+    /// series already there), with their versions and bytes over time.
+    pub offenders: Vec<Series>,
+}
+
+/// One layer of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Layer {
+    /// The pattern; `other` (`None`) for the blobs no offender holds.
+    #[serde(serialize_with = "pattern_or_other")]
+    pub pattern: Option<Pattern>,
+    /// Packed bytes held at the end of each period (cumulative).
+    pub packed: Vec<u64>,
+}
+
+/// One offender's versions and bytes over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// The offender's path (lossy UTF-8 in JSON).
+    #[serde(serialize_with = "super::lossy")]
+    pub path: BString,
+    /// Its pattern.
+    pub pattern: Pattern,
+    /// The periods in which versions of it appeared, oldest first.
+    pub points: Vec<Point>,
+}
+
+/// Where an offender stood at the end of a period in which it gained versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Point {
+    /// The period's index in [`Timeline::periods`].
+    pub index: usize,
+    /// The period (`2024-03`).
+    pub period: String,
+    /// Versions it had by then.
+    pub versions: u64,
+    /// Their packed bytes.
+    pub packed: u64,
+}
+
+fn pattern_or_other<S: serde::Serializer>(p: &Option<Pattern>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.map_or("other", Pattern::key))
+}
+
+impl Timeline {
+    /// The timeline of `offenders` (sorted as the audit sorts them, plan made).
+    pub(crate) fn build(arrivals: &Arrivals, offenders: &[Offender]) -> Timeline {
+        let axis = arrivals.axis;
+        let n = axis.len();
+        // Per period what each pattern's offenders added, each blob once (first offender).
+        let mut by_pattern: Vec<Vec<u64>> = vec![vec![0; n]; Pattern::ALL.len()];
+        let mut counted: gix::hashtable::HashSet<ObjectId> = Default::default();
+        for o in offenders {
+            let Some(row) = Pattern::ALL
+                .iter()
+                .position(|&p| p == o.pattern)
+                .and_then(|i| by_pattern.get_mut(i))
+            else {
+                continue;
+            };
+            for &(id, packed, _) in &o.blobs {
+                if let Some(&period) = arrivals.first.get(&id)
+                    && counted.insert(id)
+                    && let Some(slot) = row.get_mut(period as usize)
+                {
+                    *slot += packed;
+                }
+            }
+        }
+        let other: Vec<u64> = (0..n)
+            .map(|i| {
+                let all = arrivals.added.get(i).copied().unwrap_or(0);
+                let owned: u64 = by_pattern.iter().filter_map(|row| row.get(i)).sum();
+                all.saturating_sub(owned)
+            })
+            .collect();
+        let cumulative = |row: Vec<u64>| -> Vec<u64> {
+            row.into_iter()
+                .scan(0u64, |sum, v| {
+                    *sum = sum.saturating_add(v);
+                    Some(*sum)
+                })
+                .collect()
+        };
+        let mut layers: Vec<Layer> = Pattern::ALL
+            .iter()
+            .zip(by_pattern)
+            .map(|(&p, row)| Layer {
+                pattern: Some(p),
+                packed: cumulative(row),
+            })
+            .collect();
+        layers.push(Layer {
+            pattern: None,
+            packed: cumulative(other),
+        });
+
+        let mut charted: Vec<&Offender> = offenders
+            .iter()
+            .filter(|o| o.fix.is_some() && !o.introduced.is_empty())
+            .collect();
+        charted.sort_by(|a, b| b.packed.cmp(&a.packed).then_with(|| a.path.cmp(&b.path)));
+        // A series' members (each file of `backups/db-*.sql`) add nothing to the series.
+        let mut shown: gix::hashtable::HashSet<ObjectId> = Default::default();
+        let mut series = Vec::new();
+        for o in charted {
+            if series.len() == CHARTED {
+                break;
+            }
+            if !o.blobs.is_empty() && o.blobs.iter().all(|b| shown.contains(&b.0)) {
+                continue;
+            }
+            shown.extend(o.blobs.iter().map(|b| b.0));
+            series.push(Series {
+                path: o.path.clone(),
+                pattern: o.pattern,
+                points: points(&axis, &o.introduced),
+            });
+        }
+        Timeline {
+            period: if axis.years { "year" } else { "month" },
+            periods: (0..n).map(|i| axis.label(i)).collect(),
+            layers,
+            offenders: series,
+        }
+    }
+}
+
+/// Cumulative versions and bytes at the end of each period in which some arrived;
+/// `introduced` holds (period, packed bytes) per version.
+fn points(axis: &Axis, introduced: &[(u32, u64)]) -> Vec<Point> {
+    let mut sorted = introduced.to_vec();
+    sorted.sort_unstable();
+    let mut out: Vec<Point> = Vec::new();
+    let (mut versions, mut packed) = (0u64, 0u64);
+    for (period, bytes) in sorted {
+        versions += 1;
+        packed = packed.saturating_add(bytes);
+        let index = period as usize;
+        match out.last_mut() {
+            Some(last) if last.index == index => {
+                last.versions = versions;
+                last.packed = packed;
+            }
+            _ => out.push(Point {
+                index,
+                period: axis.label(index),
+                versions,
+                packed,
+            }),
+        }
+    }
+    out
+}
+
+/// When each version of an offender first appeared at its files: (period, packed bytes) per
+/// version, from its changes (`(period, blob)`), sizes from `blobs` (id, packed, whole).
+pub(crate) fn introduced(
+    changes: impl IntoIterator<Item = (u32, ObjectId)>,
+    blobs: &[(ObjectId, u64, u64)],
+) -> Vec<(u32, u64)> {
+    let mut earliest: HashMap<ObjectId, u32> = HashMap::new();
+    for (period, blob) in changes {
+        earliest
+            .entry(blob)
+            .and_modify(|p| *p = (*p).min(period))
+            .or_insert(period);
+    }
+    blobs
+        .iter()
+        .filter_map(|(id, packed, _)| earliest.get(id).map(|&p| (p, *packed)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JAN_2024: i64 = 1_704_067_200;
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn months_run_from_the_first_commit_to_the_last() {
+        let axis = Axis::of([JAN_2024 + 40 * DAY, JAN_2024, JAN_2024 + 100 * DAY]);
+        assert_eq!(axis.len(), 4);
+        let labels: Vec<String> = (0..axis.len()).map(|i| axis.label(i)).collect();
+        assert_eq!(labels, ["2024-01", "2024-02", "2024-03", "2024-04"]);
+        assert_eq!(axis.index(JAN_2024 + 40 * DAY), 1);
+        assert_eq!(axis.index(JAN_2024 - DAY), 0, "older than the first: the first");
+        assert_eq!(Axis::of([]).len(), 0);
+    }
+
+    #[test]
+    fn long_histories_go_by_years_and_absurd_ones_are_cut() {
+        let year = 365 * DAY;
+        let axis = Axis::of([JAN_2024 - 60 * year, JAN_2024]);
+        assert!(axis.years);
+        assert_eq!(axis.label(0), "1964");
+        assert_eq!(axis.label(axis.len() - 1), "2024");
+        // Year 1 and year 9000: at most MAX_PERIODS, the oldest counted in the first.
+        let axis = Axis::of([-62_135_596_800, 221_845_392_000]);
+        assert_eq!(axis.len(), MAX_PERIODS);
+        assert_eq!(axis.index(-62_135_596_800), 0);
+        assert_eq!(axis.label(MAX_PERIODS - 1), "9000");
+        // A time out of the calendar's range has no period of its own.
+        assert_eq!(Axis::of([i64::MAX]).len(), 0);
+    }
+
+    #[test]
+    fn points_are_cumulative_per_period() {
+        let axis = Axis::of([JAN_2024, JAN_2024 + 70 * DAY]);
+        let points = points(&axis, &[(2, 5), (0, 10), (0, 1)]);
+        assert_eq!(
+            points,
+            [
+                Point {
+                    index: 0,
+                    period: "2024-01".into(),
+                    versions: 2,
+                    packed: 11
+                },
+                Point {
+                    index: 2,
+                    period: "2024-03".into(),
+                    versions: 3,
+                    packed: 16
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_version_arrives_when_first_seen_at_the_offender() {
+        let a = ObjectId::from_bytes_or_panic(&[1; 20]);
+        let b = ObjectId::from_bytes_or_panic(&[2; 20]);
+        let got = introduced([(3, a), (1, a), (2, b)], &[(a, 100, 1000), (b, 7, 70)]);
+        assert_eq!(got, [(1, 100), (2, 7)]);
+    }
+}
