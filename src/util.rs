@@ -112,6 +112,61 @@ pub fn split_path(path: &gix::bstr::BStr) -> (&gix::bstr::BStr, &gix::bstr::BStr
     }
 }
 
+/// `f` of each of `items`, in order, on up to `threads` threads (the caller's among them;
+/// no more than there are items): each thread takes the next item no thread has taken yet, so
+/// that a few long items do not wait for each other, and works with a state of its own that
+/// `make` gives it on the calling thread (a repository handle, say, which threads cannot
+/// share).
+pub(crate) fn par_map_with<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    threads: usize,
+    make: impl Fn() -> S,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let mut own = make();
+    let states: Vec<S> = (1..threads.min(items.len())).map(|_| make()).collect();
+    if states.is_empty() {
+        return items.iter().map(|item| f(&mut own, item)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = |state: &mut S| {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(state, item)));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let others: Vec<_> = states
+            .into_iter()
+            .map(|mut state| scope.spawn(move || work(&mut state)))
+            .collect();
+        let mut all = work(&mut own);
+        for other in others {
+            match other.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// How many threads a piece of work of `size` items is worth: one below `from`, else as many
+/// as the machine runs at once, up to four.
+pub(crate) fn threads_for(size: usize, from: usize) -> usize {
+    if size < from {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +218,23 @@ mod tests {
         assert_eq!(sanitize("x\u{202e}y".as_bytes()), "x\\u{202e}y");
         assert_eq!(sanitize(b"\x9b"), "\\x9b");
         assert_eq!(sanitize("\u{9b}".as_bytes()), "\\u{9b}");
+    }
+
+    #[test]
+    fn par_map_with_keeps_the_order_and_gives_each_thread_its_state() {
+        let items: Vec<u64> = (0..1000).collect();
+        for threads in [0, 1, 2, 3, 8] {
+            let made = std::sync::atomic::AtomicUsize::new(0);
+            let make = || made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let out = super::par_map_with(&items, threads, make, |state, &n| (n * n, *state));
+            assert_eq!(
+                out.iter().map(|o| o.0).collect::<Vec<_>>(),
+                items.iter().map(|n| n * n).collect::<Vec<_>>()
+            );
+            assert_eq!(made.into_inner(), threads.max(1), "a state per thread");
+            assert!(out.iter().all(|o| o.1 < threads.max(1)), "{threads}");
+        }
+        assert!(super::par_map_with(&[] as &[u8], 2, || (), |_, _| 1).is_empty());
+        assert_eq!(super::par_map_with(&[5u8], 4, || (), |_, n| *n), vec![5]);
     }
 }

@@ -727,6 +727,13 @@ fn read_sections(
         .all(|lists| lists.is_some_and(|(versions, blobs, changes)| facts.adopt(versions, blobs, changes)))
 }
 
+/// Room kept in a list of `n` read from a store for what is added before it is written again
+/// (the commits a hook catches up and is pushed): growing a list of hundreds of thousands
+/// would move it whole.
+fn room_to_grow(n: usize) -> usize {
+    1024 + n / 64
+}
+
 /// How many threads read the paths' sections.
 #[derive(Debug, Clone, Copy)]
 enum Threads {
@@ -955,7 +962,7 @@ impl<'a> Reader<'a> {
             }
         }
         let commits = self.count(4)?;
-        facts.commits.reserve(commits);
+        facts.commits.reserve_exact(commits + room_to_grow(commits));
         let mut time = 0i64;
         let (mut identities, mut templates) = (0u32, 0u32);
         let numbered = |code: u64, next: &mut u32| -> Option<u32> {

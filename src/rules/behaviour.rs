@@ -20,7 +20,7 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use super::{Hit, RuleId, paths};
 use crate::candidate::{Candidate, Kind};
 use crate::detect::{FormatClass, Sniff};
-use crate::history::{DAY, Model, Read, busiest};
+use crate::history::{CommitSet, DAY, Model, Read, busiest};
 use crate::outcome::{Level, Pattern};
 use crate::policy::PolicyFile;
 use crate::repo::RepoError;
@@ -206,14 +206,14 @@ impl Step {
     /// No version.
     const NONE: u32 = u32::MAX;
 
-    fn of(input: &Input<'_, '_>, messages: &JobMessages, c: &crate::history::Change) -> Option<Step> {
-        let commit = input.model.commit(c.commit)?;
+    fn of(model: &Model<'_>, carried: &CommitSet, c: &crate::history::Change) -> Option<Step> {
+        model.commit(c.commit)?;
         Some(Step {
             commit: c.commit,
             left: c.blob().unwrap_or(Self::NONE),
             replaced: c.previous().unwrap_or(Self::NONE),
-            machine: input.model.jobs.writes(c.commit),
-            recurring: messages.carries(input.model, c.commit, commit),
+            machine: model.jobs.writes(c.commit),
+            recurring: carried.contains(c.commit),
         })
     }
 
@@ -366,6 +366,20 @@ impl JobMessages {
                     && any
             })
     }
+
+    /// The commits of the changes of paths `paths` whose messages carry a job's
+    /// ([`JobMessages::carries`]), each commit asked once.
+    fn carried(&self, model: &Model<'_>, paths: impl IntoIterator<Item = u32>) -> CommitSet {
+        let (mut asked, mut carried) = (CommitSet::of(model), CommitSet::of(model));
+        for i in paths {
+            for c in model.changes_of(i) {
+                if asked.insert(c.commit) && model.commit(c.commit).is_some_and(|k| self.carries(model, c.commit, k)) {
+                    carried.insert(c.commit);
+                }
+            }
+        }
+        carried
+    }
 }
 
 /// Run the behaviour rules.
@@ -404,13 +418,19 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     let in_engine = |p: &BStr| analysis.engine_dirs.iter().any(|d| p.starts_with(d.as_slice()));
 
     let messages = JobMessages::of(input.model);
-    // The steps of every path that can be a subject.
+    // The steps of every path that can be a subject (whether a commit's message is a job's is
+    // asked once per commit), on several threads for a long history.
+    let candidates: Vec<(u32, Kind)> = input
+        .model
+        .paths()
+        .filter_map(|(i, path)| Some((i, *kinds.get(path).or(in_engine(path).then_some(&Kind::Database))?)))
+        .collect();
+    let carried = messages.carried(input.model, candidates.iter().map(|c| c.0));
+    let model = input.model;
+    let threads = crate::util::threads_for(model.facts.changes.len(), PARALLEL_CHANGES);
+    let lists = crate::util::par_map_with(&candidates, threads, || (), |_, &(i, _)| steps_of(model, &carried, i));
     let mut steps: BTreeMap<u32, (Kind, Vec<Step>)> = BTreeMap::new();
-    for (i, path) in input.model.paths() {
-        let Some(&kind) = kinds.get(path).or(in_engine(path).then_some(&Kind::Database)) else {
-            continue;
-        };
-        let list = steps_of(input, &messages, i);
+    for ((i, kind), list) in candidates.into_iter().zip(lists) {
         if !list.is_empty() {
             steps.insert(i, (kind, list));
         }
@@ -459,13 +479,12 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
             .or_default()
             .push(i);
     }
-    let mut untouched = Vec::new();
-    for ((dir, ext, kind), members) in roles {
-        if !members.iter().any(|i| input.touched.contains_key(input.model.path(*i))) {
-            untouched.push((dir, ext, kind, members));
-        } else if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
-            analysis.subjects.push(subject);
-        }
+    let (touched, untouched): (Vec<Role>, Vec<Role>) = roles
+        .into_iter()
+        .map(|((dir, ext, kind), members)| (dir, ext, kind, members))
+        .partition(|(_, _, _, members)| members.iter().any(|i| input.touched.contains_key(input.model.path(*i))));
+    for subject in job_subjects(input, &steps, &touched)? {
+        analysis.subjects.push(subject);
     }
     // Files written beside a subject and copies kept are reported only through a path in
     // scope that no subject holds: without one there is nothing more to find. With one, the
@@ -480,10 +499,8 @@ pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
     let loose = input.touched.keys().any(|p| !held.contains(p.as_bstr()));
     drop(held);
     if loose {
-        for (dir, ext, kind, members) in untouched {
-            if let Some(subject) = job_subject(input, &steps, &dir, ext.as_deref(), kind, &members)? {
-                analysis.subjects.push(subject);
-            }
+        for subject in job_subjects(input, &steps, &untouched)? {
+            analysis.subjects.push(subject);
         }
         let companions = companions(input, &kinds, &analysis.subjects, &analysis.engine_dirs)?;
         analysis.subjects.extend(companions);
@@ -1296,9 +1313,10 @@ fn companions(
         // Text written with a job is its log when each run extends it.
         let mut kind = kind;
         if kind == Kind::Rendered && pattern == Pattern::AuditTrail {
+            let carried = messages.carried(model, members.iter().copied());
             let steps: BTreeMap<u32, (Kind, Vec<Step>)> = members
                 .iter()
-                .map(|&i| (i, (kind, steps_of(input, &messages, i))))
+                .map(|&i| (i, (kind, steps_of(model, &carried, i))))
                 .collect();
             if member_appends(input, &steps, &members)?.is_some() {
                 kind = Kind::Log;
@@ -1381,9 +1399,9 @@ fn companion_subject(dir: &BStr, paths: &[BString]) -> BString {
 }
 
 /// The steps of path `i`, as [`analyze`] makes them.
-fn steps_of(input: &Input<'_, '_>, messages: &JobMessages, i: u32) -> Vec<Step> {
-    let mut list = Vec::with_capacity(input.model.change_count(i));
-    list.extend(input.model.changes_of(i).filter_map(|c| Step::of(input, messages, c)));
+fn steps_of(model: &Model<'_>, carried: &CommitSet, i: u32) -> Vec<Step> {
+    let mut list = Vec::with_capacity(model.change_count(i));
+    list.extend(model.changes_of(i).filter_map(|c| Step::of(model, carried, c)));
     list
 }
 
@@ -1496,6 +1514,42 @@ const SERIES_MIN: usize = 3;
 // Files a job rewrites
 // ---------------------------------------------------------------------------------------
 
+/// Files of one role a job writes: their folder, extension and kind, and the paths.
+type Role = (BString, Option<String>, Kind, Vec<u32>);
+
+/// Changes from which the steps are made and the roles judged on several threads.
+const PARALLEL_CHANGES: usize = 50_000;
+
+/// [`job_subject`] of each role, in order, on several threads for a long history (each with a
+/// repository handle of its own).
+fn job_subjects(
+    input: &Input<'_, '_>,
+    steps: &BTreeMap<u32, (Kind, Vec<Step>)>,
+    roles: &[Role],
+) -> Result<Vec<Subject>, RepoError> {
+    let (model, touched, policy) = (input.model, input.touched, input.policy);
+    let threads = crate::util::threads_for(model.facts.changes.len(), PARALLEL_CHANGES);
+    let found = crate::util::par_map_with(
+        roles,
+        threads,
+        || input.repo.clone(),
+        |repo, (dir, ext, kind, members)| {
+            let input = Input {
+                repo,
+                model,
+                touched,
+                policy,
+            };
+            job_subject(&input, steps, dir, ext.as_deref(), *kind, members)
+        },
+    );
+    let mut subjects = Vec::new();
+    for subject in found {
+        subjects.extend(subject?);
+    }
+    Ok(subjects)
+}
+
 fn job_subject(
     input: &Input<'_, '_>,
     steps: &BTreeMap<u32, (Kind, Vec<Step>)>,
@@ -1529,8 +1583,13 @@ fn job_subject(
     // The job's writes, a commit once however many members it writes: (author time,
     // identity, order), and each one's (commit, time).
     let mut seen = crate::history::CommitSet::of(input.model);
-    let mut writes: Vec<(i64, u32, u32)> = Vec::new();
-    let mut written: Vec<(u32, i64)> = Vec::new();
+    let most: usize = members
+        .iter()
+        .filter_map(|i| steps.get(i))
+        .map(|(_, list)| list.len())
+        .sum();
+    let mut writes: Vec<(i64, u32, u32)> = Vec::with_capacity(most);
+    let mut written: Vec<(u32, i64)> = Vec::with_capacity(most);
     for i in members {
         if let Some((_, list)) = steps.get(i) {
             for s in list.iter().filter(|s| s.job_write() && s.blob().is_some()) {
