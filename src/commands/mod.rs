@@ -105,7 +105,7 @@ pub fn findings_format(format: crate::report::Format, command: &str) -> Result<(
         .map(|f| f.name())
         .collect();
     Err(Error::Usage(format!(
-        "`pushgate {command}` does not write --format {}, which only `pushgate audit` renders; it writes {}",
+        "`pushgate {command}` does not write --format {}, which only `pushgate audit` and `pushgate report merge` render; it writes {}",
         format.name(),
         takes.join(", ")
     )))

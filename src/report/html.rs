@@ -9,7 +9,10 @@
 //! the repository (paths, ref names, messages, commands naming paths) is sanitized as the
 //! other formats do it, then HTML-escaped.
 //!
-//! Only the audit renders it: `scan` and `pre-commit` refuse `--format html`.
+//! Of the commands that check a repository only the audit renders it: `scan` and `pre-commit`
+//! refuse `--format html`. The merged fleet report's page ([`report::merge`](super::merge)) is
+//! built from the same parts: the page's head and foot, its stylesheet, [`escape`], its tables
+//! and swatches.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -29,7 +32,7 @@ use crate::util::{human_size, percent, sanitize};
 /// `--format html`.
 pub const NAME: &str = "html";
 /// What `--format html` is for.
-pub const HELP: &str = "The audit as one self-contained HTML page with charts (audit only)";
+pub const HELP: &str = "One self-contained HTML page with charts (audit and report merge)";
 
 /// Warn and deny offenders listed per pattern unless verbose (info ones are counted).
 const OFFENDERS_SHOWN: usize = 25;
@@ -66,8 +69,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Bytes from the repository, sanitized and escaped.
-fn repo_text(bytes: &[u8]) -> String {
+/// Bytes from the repository (or a results file), sanitized and escaped.
+pub(crate) fn repo_text(bytes: &[u8]) -> String {
     escape(&sanitize(bytes))
 }
 
@@ -91,7 +94,7 @@ table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}
 th{font-weight:600;background:var(--panel)}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.path{overflow-wrap:anywhere;font-family:ui-monospace,"DejaVu Sans Mono","Liberation Mono",monospace;font-size:12.5px}
-.step{display:block;margin-top:3px;color:var(--muted);font-family:system-ui,sans-serif;font-size:12.5px}
+.nowrap{white-space:nowrap}.step{display:block;margin-top:3px;color:var(--muted);font-family:system-ui,sans-serif;font-size:12.5px}
 .verdict{display:inline-block;font-weight:700;padding:2px 10px;border-radius:12px;border:2px solid currentColor}
 .verdict.fail{color:var(--deny)}.verdict.wouldfail{color:var(--warn)}.verdict.pass{color:var(--pass)}
 .level{font-weight:700;text-transform:uppercase;font-size:11.5px}.level.deny{color:var(--deny)}.level.warn{color:var(--warn)}.level.info{color:var(--info)}
@@ -110,6 +113,7 @@ svg .axis{stroke:var(--muted);fill:none}svg .grid{stroke:var(--grid);fill:none}
 svg .area{stroke:var(--bg);stroke-width:.5}
 svg.small .area{fill-opacity:.45;stroke-width:1.5}
 svg .versions{fill:none;stroke:var(--versions);stroke-width:2}svg .point{fill:var(--versions)}
+svg .track{fill:var(--line)}svg .frees{fill:var(--info)}
 svg .hover rect{fill:transparent}svg .hover rect:hover{fill:var(--hover)}
 .large-churn{fill:var(--large-churn);stroke:var(--large-churn)}.database{fill:var(--database);stroke:var(--database)}
 .audit-trail{fill:var(--audit-trail);stroke:var(--audit-trail)}.backup{fill:var(--backup);stroke:var(--backup)}.other{fill:var(--other);stroke:var(--other)}
@@ -128,7 +132,7 @@ h2,h3,figcaption{break-after:avoid;page-break-after:avoid}tr,figure,pre,svg{brea
 /// and notice the audit holds.
 pub fn page(out: &mut dyn Write, audit: &Audit, policy: &Policy, verbose: bool) -> io::Result<()> {
     let mut h = String::with_capacity(64 * 1024);
-    head(&mut h);
+    head(&mut h, "pushgate audit");
     summary(&mut h, audit, policy);
     space(&mut h, audit);
     findings(&mut h, audit, verbose);
@@ -137,24 +141,37 @@ pub fn page(out: &mut dyn Write, audit: &Audit, policy: &Policy, verbose: bool) 
     overview(&mut h, audit, verbose);
     database(&mut h, audit, verbose);
     notices(&mut h, audit, verbose);
-    let _ = write!(
-        h,
-        "<footer>Written by pushgate {} in {:.1} s. Sizes in KiB, MiB and GiB (1,024 bytes each); packed bytes are what the object database stores, whole bytes what a checkout writes.</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        audit.outcome.summary.duration_ms as f64 / 1000.0
+    foot(
+        &mut h,
+        &format!(
+            "Written by pushgate {} in {:.1} s.",
+            env!("CARGO_PKG_VERSION"),
+            audit.outcome.summary.duration_ms as f64 / 1000.0
+        ),
     );
     out.write_all(h.as_bytes())
 }
 
-fn head(h: &mut String) {
+/// The page's start, up to its `<body>`: the policy that forbids loading anything, the
+/// stylesheet, and `title` (plain text).
+pub(crate) fn head(h: &mut String, title: &str) {
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
     // Nothing may be fetched: no script, no stylesheet, font or image from anywhere.
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
-    h.push_str("<title>pushgate audit</title>\n<style>");
+    let _ = write!(h, "<title>{}</title>\n<style>", escape(title));
     h.push_str(STYLE);
     h.push_str("</style>\n</head>\n<body>\n");
+}
+
+/// The page's end: a footer that starts with `lead` (plain text) and says what the sizes mean.
+pub(crate) fn foot(h: &mut String, lead: &str) {
+    let _ = write!(
+        h,
+        "<footer>{} Sizes in KiB, MiB and GiB (1,024 bytes each); packed bytes are what the object database stores, whole bytes what a checkout writes.</footer>\n</body>\n</html>\n",
+        escape(lead)
+    );
 }
 
 fn summary(h: &mut String, audit: &Audit, policy: &Policy) {
@@ -192,10 +209,14 @@ fn summary(h: &mut String, audit: &Audit, policy: &Policy) {
 }
 
 /// A swatch of a pattern's colour, for legends and headings.
-fn swatch(pattern: Option<Pattern>) -> String {
+pub(crate) fn swatch(pattern: Option<Pattern>) -> String {
+    swatch_of(svg::class(pattern))
+}
+
+/// A swatch of the colour of the marks of CSS class `class`.
+pub(crate) fn swatch_of(class: &str) -> String {
     format!(
-        r#"<svg width="12" height="12" aria-hidden="true"><rect class="{}" width="12" height="12" rx="2"/></svg>"#,
-        svg::class(pattern)
+        r#"<svg width="12" height="12" aria-hidden="true"><rect class="{class}" width="12" height="12" rx="2"/></svg>"#
     )
 }
 
@@ -445,9 +466,9 @@ fn plan(h: &mut String, audit: &Audit, verbose: bool) {
     h.push_str("</section>\n");
 }
 
-/// A table: `head` (a `num` column's heading starts with `#`) and rows of cells already
-/// escaped.
-fn table(h: &mut String, head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+/// A table: `head` (a `num` column's heading starts with `#`; `Path`, `Name`, `Repository`
+/// and `File` columns are set as paths) and rows of cells already escaped.
+pub(crate) fn table(h: &mut String, head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
     h.push_str("<table>\n<thead><tr>");
     let numeric: Vec<bool> = head.iter().map(|c| c.starts_with('#')).collect();
     for c in head {
@@ -466,7 +487,10 @@ fn table(h: &mut String, head: &[&str], rows: impl IntoIterator<Item = Vec<Strin
         for (i, cell) in row.iter().enumerate() {
             if numeric.get(i).copied().unwrap_or(false) {
                 let _ = write!(h, "<td class=\"num\">{cell}</td>");
-            } else if head.get(i).is_some_and(|c| *c == "Path" || *c == "Name") {
+            } else if head
+                .get(i)
+                .is_some_and(|c| matches!(*c, "Path" | "Name" | "Repository" | "File"))
+            {
                 let _ = write!(h, "<td class=\"path\">{cell}</td>");
             } else {
                 let _ = write!(h, "<td>{cell}</td>");

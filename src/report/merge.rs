@@ -1,13 +1,17 @@
 //! `pushgate report merge`: the merged fleet ([`Merged`]) in text (a terminal's screen or
-//! two), JSON (all of it) or markdown (an issue or a wiki page).
+//! two), JSON (all of it), markdown (an issue or a wiki page) or HTML (one self-contained page
+//! with charts, built from the audit page's parts in [`html`](super::html)).
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use anstyle::Style;
 use serde::Serialize;
 
 use super::audit::wrap_at;
+use super::html::{escape as escape_html, foot, head, repo_text, swatch, swatch_of, table};
 use super::markdown::escape;
+use super::svg::{self, Bar};
 use super::text::{Painter, wrapped};
 use super::{Format, plural};
 use crate::fleet::merge::{Merged, Offender};
@@ -16,7 +20,7 @@ use crate::outcome::Level;
 use crate::util::{human_size, percent, sanitize};
 
 /// The formats `report merge` writes.
-pub const FORMATS: [Format; 3] = [Format::Text, Format::Json, Format::Markdown];
+pub const FORMATS: [Format; 4] = [Format::Text, Format::Json, Format::Markdown, Format::Html];
 
 /// The merged document's schema version (`--format json`).
 pub const VERSION: u32 = 1;
@@ -24,8 +28,11 @@ pub const VERSION: u32 = 1;
 /// Repositories, offenders and failures the text lists unless `verbose`.
 const TEXT_SHOWN: usize = 10;
 
-/// … and markdown.
+/// … and markdown and HTML's tables.
 const MARKDOWN_SHOWN: usize = 25;
+
+/// Repositories the HTML page's chart shows (its table lists more).
+const CHART_SHOWN: usize = 15;
 
 /// Render `merged` in `options.format` (one of [`FORMATS`]).
 pub fn render(out: &mut dyn Write, merged: &Merged, options: &super::Options) -> io::Result<()> {
@@ -33,6 +40,7 @@ pub fn render(out: &mut dyn Write, merged: &Merged, options: &super::Options) ->
         Format::Text => text(out, merged, options),
         Format::Json => json(out, merged),
         Format::Markdown => markdown(out, merged, options.verbose),
+        Format::Html => html(out, merged, options.verbose),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("`pushgate report merge` does not write {}", other.name()),
@@ -389,4 +397,305 @@ fn markdown(out: &mut dyn Write, merged: &Merged, verbose: bool) -> io::Result<(
         }
     }
     Ok(())
+}
+
+/// `… and 3 more repositories (--verbose lists them all; --format json has every one).` under
+/// an HTML table cut at `shown` of `total`.
+fn more_rows(h: &mut String, shown: usize, total: usize, what: &str) {
+    if total > shown {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\">… and {} more {what} (--verbose lists them all; --format json has every one).</p>",
+            total - shown
+        );
+    }
+}
+
+fn html(out: &mut dyn Write, merged: &Merged, verbose: bool) -> io::Result<()> {
+    let mut h = String::with_capacity(32 * 1024);
+    head(&mut h, "pushgate fleet");
+    let _ = writeln!(
+        h,
+        "<header>\n<h1>pushgate fleet</h1>\n<p>{}.</p>",
+        escape_html(&headline(merged))
+    );
+    if merged.totals.ok > 0 {
+        let _ = writeln!(
+            h,
+            "<p>{}.</p>\n<p>{}.</p>",
+            escape_html(&sizes(merged)),
+            escape_html(&findings(merged))
+        );
+    }
+    let mut nav = Vec::new();
+    if !merged.repositories.is_empty() {
+        nav.extend([
+            ("repositories", "Repositories"),
+            ("patterns", "Patterns"),
+            ("offenders", "Top offenders"),
+        ]);
+    }
+    if !merged.failed.is_empty() {
+        nav.push(("failed", "Failed"));
+    }
+    if !merged.skipped.is_empty() {
+        nav.push(("skipped", "Not read"));
+    }
+    if !nav.is_empty() {
+        h.push_str("<nav>");
+        for (id, name) in nav {
+            let _ = write!(h, "<a href=\"#{id}\">{name}</a>");
+        }
+        h.push_str("</nav>\n");
+    }
+    h.push_str("</header>\n");
+    if merged.repositories.is_empty() {
+        h.push_str("<p class=\"muted\">No repository was audited: nothing to rank.</p>\n");
+    } else {
+        html_repositories(&mut h, merged, verbose);
+        html_patterns(&mut h, merged);
+        html_offenders(&mut h, merged, verbose);
+    }
+    html_failed(&mut h, merged);
+    html_skipped(&mut h, merged);
+    foot(
+        &mut h,
+        &format!(
+            "Written by pushgate {} from {} result{}.",
+            env!("CARGO_PKG_VERSION"),
+            merged.totals.repositories,
+            plural(merged.totals.repositories)
+        ),
+    );
+    out.write_all(h.as_bytes())
+}
+
+fn html_repositories(h: &mut String, merged: &Merged, verbose: bool) {
+    let repos = &merged.repositories;
+    h.push_str("<section id=\"repositories\">\n<h2>Repositories, by what a fix frees</h2>\n");
+    let charted = repos.len().min(CHART_SHOWN);
+    let rows: Vec<Bar> = repos
+        .iter()
+        .take(charted)
+        .map(|r| {
+            let key = sanitize(r.repository.as_bytes());
+            Bar {
+                tip: format!(
+                    "{key}: a fix frees {} of {} on disk ({})\n{} deny, {} warn, {} info",
+                    human_size(r.frees),
+                    human_size(r.disk),
+                    percent(r.frees, r.disk),
+                    r.deny,
+                    r.warn,
+                    r.info
+                ),
+                label: key,
+                class: "frees",
+                value: r.frees,
+                track: Some(r.disk),
+                note: human_size(r.frees),
+            }
+        })
+        .collect();
+    if let Some(chart) = svg::bars(
+        "Repositories by the bytes a fix frees, beside their size on disk",
+        &rows,
+    ) {
+        let which = if charted < repos.len() {
+            format!("The {charted} that free the most")
+        } else {
+            "Each repository".to_owned()
+        };
+        let _ = writeln!(
+            h,
+            "<figure>\n<figcaption>{which}: what its fix plan frees <span class=\"note\">(packed bytes), beside its object database on disk</span></figcaption>\n{chart}\n<ul class=\"legend\"><li>{}Frees · {}</li><li>{}On disk · {}</li></ul>\n</figure>",
+            swatch_of("frees"),
+            human_size(merged.totals.frees),
+            swatch_of("track"),
+            human_size(merged.totals.disk)
+        );
+    }
+    let shown = if verbose { repos.len() } else { MARKDOWN_SHOWN };
+    table(
+        h,
+        &[
+            "#Rank",
+            "Repository",
+            "#Frees",
+            "#Disk",
+            "#Share",
+            "#Commits",
+            "#Deny",
+            "#Warn",
+            "#Info",
+            "Fix plan",
+        ],
+        repos.iter().take(shown).enumerate().map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                repo_text(r.repository.as_bytes()),
+                human_size(r.frees),
+                human_size(r.disk),
+                percent(r.frees, r.disk),
+                r.commits.to_string(),
+                r.deny.to_string(),
+                r.warn.to_string(),
+                r.info.to_string(),
+                if r.steps.is_empty() {
+                    "nothing to do".to_owned()
+                } else {
+                    repo_text(r.steps.join(", ").as_bytes())
+                },
+            ]
+        }),
+    );
+    more_rows(h, shown.min(repos.len()), repos.len(), "repositories");
+    h.push_str("</section>\n");
+}
+
+fn html_patterns(h: &mut String, merged: &Merged) {
+    h.push_str("<section id=\"patterns\">\n<h2>Patterns across the fleet</h2>\n");
+    h.push_str("<p class=\"muted\">The audits' shares added up: each offending path under one pattern, each of its versions counted once.</p>\n");
+    let rows: Vec<Bar> = merged
+        .patterns
+        .iter()
+        .map(|t| Bar {
+            label: t.pattern.title().to_owned(),
+            class: t.pattern.key(),
+            value: t.packed,
+            track: None,
+            note: human_size(t.packed),
+            tip: format!(
+                "{}: {} packed ({} whole), {} path{} in {} repositor{}",
+                t.pattern.title(),
+                human_size(t.packed),
+                human_size(t.unpacked),
+                t.paths,
+                plural(t.paths),
+                t.repositories,
+                if t.repositories == 1 { "y" } else { "ies" }
+            ),
+        })
+        .collect();
+    if let Some(chart) = svg::bars("Packed bytes of each pattern's offenders across the fleet", &rows) {
+        let _ = writeln!(
+            h,
+            "<figure>\n<figcaption>Packed bytes of each pattern's offenders</figcaption>\n{chart}\n</figure>"
+        );
+    }
+    table(
+        h,
+        &["Pattern", "#Repositories", "#Paths", "#Packed", "#Whole"],
+        merged.patterns.iter().map(|t| {
+            vec![
+                format!(
+                    "{} {} <code>{}</code>",
+                    swatch(Some(t.pattern)),
+                    escape_html(t.pattern.title()),
+                    t.pattern.key()
+                ),
+                t.repositories.to_string(),
+                t.paths.to_string(),
+                human_size(t.packed),
+                human_size(t.unpacked),
+            ]
+        }),
+    );
+    h.push_str("</section>\n");
+}
+
+fn html_offenders(h: &mut String, merged: &Merged, verbose: bool) {
+    let (offenders, more, info) = listed(merged, MARKDOWN_SHOWN, verbose);
+    h.push_str("<section id=\"offenders\">\n<h2>Top offenders, by what a fix frees</h2>\n");
+    if offenders.is_empty() && more == 0 {
+        let _ = writeln!(
+            h,
+            "<p>No warn or deny offender in the fleet{}.</p>",
+            if info > 0 { " (info ones are counted below)" } else { "" }
+        );
+    }
+    if !offenders.is_empty() {
+        table(
+            h,
+            &[
+                "Level",
+                "Path",
+                "Pattern and rules",
+                "#Versions",
+                "#Packed",
+                "#Frees",
+                "Fix",
+            ],
+            offenders.into_iter().map(|o| {
+                vec![
+                    format!("<span class=\"level {0}\">{0}</span>", o.level),
+                    format!(
+                        "{}<span class=\"step\">in {}</span>",
+                        repo_text(o.path.as_bytes()),
+                        repo_text(o.repository.as_bytes())
+                    ),
+                    format!(
+                        "<span class=\"nowrap\">{} <code>{}</code></span><span class=\"step\">{}</span>",
+                        swatch(Some(o.pattern)),
+                        o.pattern.key(),
+                        repo_text(o.rules.join(", ").as_bytes())
+                    ),
+                    o.versions.to_string(),
+                    human_size(o.packed),
+                    human_size(o.frees),
+                    repo_text(action(o).as_bytes()),
+                ]
+            }),
+        );
+    }
+    if let Some(left) = left_out(more, info) {
+        let _ = writeln!(h, "<p class=\"muted\">{}</p>", escape_html(&left));
+    }
+    h.push_str("</section>\n");
+}
+
+fn html_failed(h: &mut String, merged: &Merged) {
+    if merged.failed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<section id=\"failed\">\n<h2>Failed ({})</h2>\n<p class=\"muted\">Repositories whose audit did not finish; a rerun of <code>pushgate audit --fleet</code> retries them.</p>",
+        merged.failed.len()
+    );
+    table(
+        h,
+        &["Repository", "Reason"],
+        merged.failed.iter().map(|f| {
+            vec![
+                format!(
+                    "{}<span class=\"step\">{}</span>",
+                    repo_text(f.repository.as_bytes()),
+                    repo_text(f.file.as_bytes())
+                ),
+                repo_text(f.reason.as_bytes()),
+            ]
+        }),
+    );
+    h.push_str("</section>\n");
+}
+
+fn html_skipped(h: &mut String, merged: &Merged) {
+    if merged.skipped.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<section id=\"skipped\">\n<h2>Not read ({})</h2>\n<p class=\"muted\">Files of the results folder that are no result this pushgate reads.</p>",
+        merged.skipped.len()
+    );
+    table(
+        h,
+        &["File", "Reason"],
+        merged
+            .skipped
+            .iter()
+            .map(|s| vec![repo_text(s.file.as_bytes()), repo_text(s.reason.as_bytes())]),
+    );
+    h.push_str("</section>\n");
 }

@@ -1,8 +1,9 @@
-//! The HTML page's charts, drawn as inline SVG from the audit's [`Timeline`]: the packed bytes
-//! the history holds month by month, stacked by pattern, and one small chart per offender with
-//! its versions and bytes. Marks carry `<title>` tooltips; colours come from the page's
-//! stylesheet (classes), so they follow its light, dark and print schemes. Coordinates are
-//! rounded to a tenth of a pixel and runs of equal values drawn as one segment, to keep the
+//! The HTML pages' charts, drawn as inline SVG. The audit's, from its [`Timeline`]: the packed
+//! bytes the history holds month by month, stacked by pattern, and one small chart per offender
+//! with its versions and bytes. The merged fleet report's: horizontal bars ([`bars`]) of bytes,
+//! one row per repository or pattern. Marks carry `<title>` tooltips; colours come from the
+//! page's stylesheet (classes), so they follow its light, dark and print schemes. Coordinates
+//! are rounded to a tenth of a pixel and runs of equal values drawn as one segment, to keep the
 //! page small.
 
 use std::fmt::Write as _;
@@ -437,6 +438,122 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
     svg
 }
 
+/// One row of a bar chart.
+pub(crate) struct Bar {
+    /// Its label at the left (plain text, sanitized; a long one is shortened in its middle).
+    pub label: String,
+    /// The bar's CSS class (its colour).
+    pub class: &'static str,
+    /// Its length, in bytes.
+    pub value: u64,
+    /// A pale bar behind it, of the whole it is part of (`value` of `track`).
+    pub track: Option<u64>,
+    /// Text after the bar (plain).
+    pub note: String,
+    /// The row's tooltip (plain text; lines apart with `\n`).
+    pub tip: String,
+}
+
+/// Characters of a bar's label shown; a longer one keeps its start and end.
+const LABEL_CHARS: usize = 40;
+
+/// `label` in at most `most` characters: its start, `…`, and its end.
+fn clip(label: &str, most: usize) -> String {
+    let count = label.chars().count();
+    if count <= most {
+        return label.to_owned();
+    }
+    let head = (most - 1) / 2;
+    let tail = most - 1 - head;
+    let start: String = label.chars().take(head).collect();
+    let end: String = label.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// A horizontal bar chart of bytes, a row per bar in the order given, an axis of round byte
+/// figures under them; `title` names it for screen readers. `None` without a bar.
+pub(crate) fn bars(title: &str, rows: &[Bar]) -> Option<String> {
+    if rows.is_empty() {
+        return None;
+    }
+    let max = rows
+        .iter()
+        .map(|r| r.value.max(r.track.unwrap_or(0)))
+        .max()
+        .unwrap_or(0);
+    let ticks = byte_ticks(max);
+    let top = ticks.last().copied().unwrap_or(0) as f64;
+    let (width, row) = (960.0, 24.0);
+    let (left, right, above) = (330.0, 84.0, 6.0);
+    let plot = width - left - right;
+    let bottom = above + row * rows.len() as f64;
+    let height = bottom + 28.0;
+    let x = |v: u64| -> f64 {
+        if top > 0.0 {
+            left + plot * (v as f64 / top).clamp(0.0, 1.0)
+        } else {
+            left
+        }
+    };
+    let mut svg = format!(
+        r#"<svg class="chart bars" viewBox="0 0 {width} {}" role="img"><title>{}</title>"#,
+        n(height),
+        escape(title)
+    );
+    for &t in &ticks {
+        let at = n(x(t));
+        let _ = write!(
+            svg,
+            r#"<path class="grid" d="M{at},{}V{}"/><text x="{at}" y="{}" class="tick">{}</text>"#,
+            n(above),
+            n(bottom),
+            n(bottom + 18.0),
+            human_size(t)
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<path class="axis" d="M{},{}V{}"/>"#,
+        n(left),
+        n(above),
+        n(bottom)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = above + row * i as f64;
+        let bar_y = n(y + 5.0);
+        let _ = write!(
+            svg,
+            r#"<g><title>{}</title><text x="{}" y="{}" class="end">{}</text>"#,
+            escape(&r.tip),
+            n(left - 8.0),
+            n(y + 16.0),
+            escape(&clip(&r.label, LABEL_CHARS))
+        );
+        let mut end = x(r.value);
+        if let Some(track) = r.track {
+            end = end.max(x(track));
+            let _ = write!(
+                svg,
+                r#"<rect class="track" x="{}" y="{bar_y}" width="{}" height="14"/>"#,
+                n(left),
+                n(x(track) - left)
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<rect class="{}" x="{}" y="{bar_y}" width="{}" height="14"/><text x="{}" y="{}" class="start">{}</text></g>"#,
+            r.class,
+            n(left),
+            n(x(r.value) - left),
+            n(end + 6.0),
+            n(y + 16.0),
+            escape(&r.note)
+        );
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,6 +616,56 @@ mod tests {
         assert_eq!(many.matches("<circle").count(), 0);
         assert_eq!(many.matches("<rect").count(), 50);
         assert!(many.contains("<title>2024-02: 50 versions, 50.0 KiB packed</title>"));
+    }
+
+    #[test]
+    fn bars_scale_to_round_figures_and_keep_labels_short_and_escaped() {
+        let key = format!("gitlab/@hashed/6b/86/{}.git", "6b86b273".repeat(8));
+        let svg = bars(
+            "By what a fix frees",
+            &[
+                Bar {
+                    label: key.clone(),
+                    class: "frees",
+                    value: 3 << 20,
+                    track: Some(4 << 20),
+                    note: "3.0 MiB".into(),
+                    tip: format!("{key}: frees 3.0 MiB"),
+                },
+                Bar {
+                    label: "a<b>&\"c\".git".into(),
+                    class: "frees",
+                    value: 0,
+                    track: Some(1 << 20),
+                    note: "0 B".into(),
+                    tip: "a<b>&\"c\".git: frees 0 B".into(),
+                },
+            ],
+        )
+        .unwrap();
+        // The axis runs 0 to 4 MiB; the first bar is three quarters of it, its track all of it.
+        assert!(
+            svg.contains(r#"<text x="876" y="72" class="tick">4.0 MiB</text>"#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<rect class="track" x="330" y="11" width="546" height="14"/>"#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<rect class="frees" x="330" y="11" width="409.5" height="14"/>"#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(">gitlab/@hashed/6b/8…6b86b2736b86b273.git</text>"),
+            "{svg}"
+        );
+        assert_eq!(clip(&key, LABEL_CHARS).chars().count(), LABEL_CHARS);
+        assert_eq!(clip("short.git", LABEL_CHARS), "short.git");
+        assert!(svg.contains(&format!("<title>{key}: frees 3.0 MiB</title>")));
+        assert!(svg.contains(">a&lt;b&gt;&amp;&quot;c&quot;.git</text>"), "{svg}");
+        assert!(!svg.contains("a<b>"));
+        assert_eq!(bars("nothing", &[]), None);
     }
 
     #[test]

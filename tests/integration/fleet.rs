@@ -27,7 +27,7 @@ const KEYS: [&str; 5] = [
 ];
 
 /// `git clone --bare` (or `--mirror`) of a fixture into `to`.
-fn clone(fixture_name: &str, to: &Path, how: &str) {
+pub(crate) fn clone(fixture_name: &str, to: &Path, how: &str) {
     fs::create_dir_all(to.parent().unwrap()).unwrap();
     let from = fixture(fixture_name);
     let status = git_command(Path::new("."), &["clone", "-q", how])
@@ -42,7 +42,7 @@ fn clone(fixture_name: &str, to: &Path, how: &str) {
 /// it must not enter), Gitea's `owner/name.git`, a mirror, a work tree (with a nested
 /// repository inside it, which is the work tree's business), a repository whose root tree is
 /// gone, and folders that hold no repository.
-fn fleet_folder() -> tempfile::TempDir {
+pub(crate) fn fleet_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     clone("churn", &root.join(HASHED), "--bare");
@@ -73,7 +73,7 @@ fn fleet_folder() -> tempfile::TempDir {
 }
 
 /// `pushgate audit --fleet <fleet> --results <results> <args…>`.
-fn audit_fleet(fleet: &Path, results: &Path, args: &[&str]) -> Run {
+pub(crate) fn audit_fleet(fleet: &Path, results: &Path, args: &[&str]) -> Run {
     let mut cmd = pushgate();
     cmd.arg("audit")
         .arg("--fleet")
@@ -482,7 +482,7 @@ fn shards_cover_the_fleet_once_and_merge_as_one_run() {
     assert_eq!(held.iter().sum::<usize>(), KEYS.len(), "{held:?}");
     let (a, b) = (results(whole.path()), results(parts.path()));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for format in ["text", "json", "markdown"] {
+    for format in ["text", "json", "markdown", "html"] {
         let merged = |folder: &Path| {
             let r = run(pushgate().args(["report", "merge", "--format", format]).arg(folder));
             assert_eq!(r.code, 0, "{}", r.describe());
@@ -682,7 +682,7 @@ fn fleet_usage_errors_are_clear() {
         (vec!["report", "merge", "no/such/results"], "is not a folder of results"),
         (
             vec!["report", "merge", results, "--format", "sarif"],
-            "`pushgate report merge` writes text, json, markdown, not sarif",
+            "`pushgate report merge` writes text, json, markdown, html, not sarif",
         ),
         (
             vec!["report", "merge", results, "--repo", folder],

@@ -35,7 +35,7 @@ fn audit_json(repo: &Path, args: &[&str]) -> Value {
 }
 
 /// `size` as the report prints it (`6.0 MiB`, `512 B`).
-fn human(bytes: u64) -> String {
+pub(crate) fn human(bytes: u64) -> String {
     if bytes < 1024 {
         return format!("{bytes} B");
     }
@@ -51,7 +51,7 @@ fn human(bytes: u64) -> String {
 /// The first tag `html` opens and leaves open, or closes without opening, if any: every
 /// element the page opens is closed, in order (void elements and `<x/>` aside; the
 /// stylesheet's text skipped).
-fn unbalanced(html: &str) -> Option<String> {
+pub(crate) fn unbalanced(html: &str) -> Option<String> {
     const VOID: &[&str] = &[
         "meta", "br", "hr", "img", "link", "input", "wbr", "col", "area", "base", "source",
     ];
@@ -93,21 +93,17 @@ fn unbalanced(html: &str) -> Option<String> {
     (!open.is_empty()).then(|| format!("left open: {open:?}"))
 }
 
-#[test]
-fn the_page_is_whole_self_contained_and_escapes_the_repository() {
-    let html = audit_html(&repo(), &[]);
+/// The page is whole (a document, every tag closed) and self-contained: no script, no external
+/// resource, a policy that forbids both, no link out of the page.
+pub(crate) fn assert_whole_and_self_contained(html: &str) {
     assert!(
         html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
         "{}",
         &html[..80]
     );
     assert!(html.trim_end().ends_with("</html>"));
-    assert_eq!(unbalanced(&html), None);
-    // A tag checker that can fail.
-    assert!(unbalanced("<p><b>x</p></b>").is_some());
-    assert!(unbalanced("<div><svg><rect/></svg>").is_some());
+    assert_eq!(unbalanced(html), None);
 
-    // Nothing from anywhere: no script, no external resource, and a policy that forbids both.
     let lower = html.to_lowercase();
     for needle in [
         "<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", "src=", "http://", "https://",
@@ -123,6 +119,15 @@ fn the_page_is_whole_self_contained_and_escapes_the_repository() {
             &href[..href.find('"').unwrap_or(0)]
         );
     }
+}
+
+#[test]
+fn the_page_is_whole_self_contained_and_escapes_the_repository() {
+    let html = audit_html(&repo(), &[]);
+    assert_whole_and_self_contained(&html);
+    // A tag checker that can fail.
+    assert!(unbalanced("<p><b>x</p></b>").is_some());
+    assert!(unbalanced("<div><svg><rect/></svg>").is_some());
 
     // The dump named as markup is text, wherever it is shown: findings, plan, series, overview.
     let hostile = "x&lt;script&gt;alert(1)&lt;/script&gt;.sql";
@@ -170,7 +175,7 @@ fn the_page_is_whole_self_contained_and_escapes_the_repository() {
 }
 
 /// Every `<title>` text in `svg`, in order.
-fn titles(svg: &str) -> Vec<&str> {
+pub(crate) fn titles(svg: &str) -> Vec<&str> {
     svg.match_indices("<title>")
         .map(|(i, _)| {
             let rest = &svg[i + 7..];
@@ -427,7 +432,7 @@ fn scan_and_pre_commit_refuse_the_page_before_reading_anything() {
         assert_eq!(
             r.stderr,
             format!(
-                "pushgate: error: `pushgate {}` does not write --format html, which only `pushgate audit` renders; it writes text, json, sarif, github, junit, markdown\n",
+                "pushgate: error: `pushgate {}` does not write --format html, which only `pushgate audit` and `pushgate report merge` render; it writes text, json, sarif, github, junit, markdown\n",
                 command[0]
             )
         );
@@ -603,7 +608,7 @@ fn base64(text: &str) -> Vec<u8> {
 }
 
 /// Where the screenshots go: `target/html-report/`.
-fn shots() -> PathBuf {
+pub(crate) fn shots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()
@@ -612,45 +617,132 @@ fn shots() -> PathBuf {
     dir
 }
 
-#[test]
-#[ignore = "needs chromium (run with --include-ignored; .ci/run does)"]
-fn the_page_renders_in_chromium_without_errors_or_requests() {
-    let dir = shots();
-    let page = dir.join("audit.html");
-    std::fs::write(&page, audit_html(&repo(), &[])).unwrap();
-    let url = format!("file://{}", page.display());
+/// A page written to `target/html-report/` and opened in headless Chromium, 1200 pixels wide,
+/// with the page, runtime, log and network events recorded.
+pub(crate) struct Rendered {
+    browser: Browser,
+    session: String,
+    url: String,
+    dir: PathBuf,
+}
 
-    let mut b = Browser::launch(&dir.join("chromium.log"));
-    let target = b.call(None, "Target.createTarget", json!({"url": "about:blank"}));
-    let attached = b.call(
-        None,
-        "Target.attachToTarget",
-        json!({"targetId": target["targetId"], "flatten": true}),
-    );
-    let session = attached["sessionId"].as_str().unwrap().to_owned();
-    let s = Some(session.as_str());
-    for domain in ["Page", "Runtime", "Log", "Network"] {
-        b.call(s, &format!("{domain}.enable"), json!({}));
-    }
-    b.call(
-        s,
-        "Emulation.setDeviceMetricsOverride",
-        json!({"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
-    );
-    b.call(s, "Page.navigate", json!({"url": url}));
-    b.wait_for("Page.loadEventFired");
-
-    // The charts are there and drawn: the size chart with a band per pattern, six small ones.
-    let evaluate = |b: &mut Browser, expression: &str| -> Value {
+impl Rendered {
+    /// Write `html` to `target/html-report/<name>.html` and load it.
+    pub(crate) fn open(name: &str, html: &str) -> Rendered {
+        let dir = shots();
+        let page = dir.join(format!("{name}.html"));
+        std::fs::write(&page, html).unwrap();
+        let url = format!("file://{}", page.display());
+        let mut b = Browser::launch(&dir.join(format!("chromium-{name}.log")));
+        let target = b.call(None, "Target.createTarget", json!({"url": "about:blank"}));
+        let attached = b.call(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target["targetId"], "flatten": true}),
+        );
+        let session = attached["sessionId"].as_str().unwrap().to_owned();
+        let s = Some(session.as_str());
+        for domain in ["Page", "Runtime", "Log", "Network"] {
+            b.call(s, &format!("{domain}.enable"), json!({}));
+        }
         b.call(
             s,
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        b.call(s, "Page.navigate", json!({"url": url}));
+        b.wait_for("Page.loadEventFired");
+        Rendered {
+            browser: b,
+            session,
+            url,
+            dir,
+        }
+    }
+
+    /// Send `method` to the page.
+    pub(crate) fn call(&mut self, method: &str, params: Value) -> Value {
+        self.browser.call(Some(&self.session), method, params)
+    }
+
+    /// The value of `expression` in the page.
+    pub(crate) fn evaluate(&mut self, expression: &str) -> Value {
+        self.call(
             "Runtime.evaluate",
             json!({"expression": expression, "returnByValue": true}),
         )["result"]["value"]
             .clone()
-    };
-    let drawn = evaluate(
-        &mut b,
+    }
+
+    /// The body's background colour (`rgb(…)`).
+    pub(crate) fn background(&mut self) -> Value {
+        self.evaluate("getComputedStyle(document.body).backgroundColor")
+    }
+
+    /// Emulate `media` (`print`, or `""` for the screen) in the colour `scheme`.
+    pub(crate) fn emulate(&mut self, media: &str, scheme: &str) {
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
+    /// A screenshot of the whole page, saved as `target/html-report/<name>`.
+    pub(crate) fn shoot(&mut self, name: &str) {
+        let metrics = self.call("Page.getLayoutMetrics", json!({}));
+        let size = &metrics["cssContentSize"];
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true,
+                   "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}),
+        );
+        let png = base64(shot["data"].as_str().unwrap());
+        assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+        std::fs::write(self.dir.join(name), png).unwrap();
+    }
+
+    /// The page printed to `target/html-report/<name>`.
+    pub(crate) fn print(&mut self, name: &str) {
+        let pdf = self.call("Page.printToPDF", json!({"printBackground": false}));
+        let pdf = base64(pdf["data"].as_str().unwrap());
+        assert!(pdf.starts_with(b"%PDF"));
+        std::fs::write(self.dir.join(name), pdf).unwrap();
+    }
+
+    /// Nothing went wrong and nothing was asked of the network: no console error, no exception,
+    /// and the one request is the page.
+    pub(crate) fn assert_quiet(&mut self) {
+        self.browser.call(None, "Browser.getVersion", json!({}));
+        let errors: Vec<&Value> = self
+            .browser
+            .events
+            .iter()
+            .filter(|e| match e["method"].as_str() {
+                Some("Runtime.exceptionThrown") => true,
+                Some("Runtime.consoleAPICalled") => matches!(e["params"]["type"].as_str(), Some("error" | "assert")),
+                Some("Log.entryAdded") => e["params"]["entry"]["level"] == "error",
+                _ => false,
+            })
+            .collect();
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+        let requests: Vec<&str> = self
+            .browser
+            .events
+            .iter()
+            .filter(|e| e["method"] == "Network.requestWillBeSent")
+            .filter_map(|e| e["params"]["request"]["url"].as_str())
+            .collect();
+        assert_eq!(requests, [self.url.as_str()], "the page is the only request");
+    }
+}
+
+#[test]
+#[ignore = "needs chromium (run with --include-ignored; .ci/run does)"]
+fn the_page_renders_in_chromium_without_errors_or_requests() {
+    let mut page = Rendered::open("audit", &audit_html(&repo(), &[]));
+
+    // The charts are there and drawn: the size chart with a band per pattern, six small ones.
+    let drawn = page.evaluate(
         "JSON.stringify([...document.querySelectorAll('svg.chart')].map(e => { const r = e.getBoundingClientRect(); return [e.classList.contains('small'), Math.round(r.width), Math.round(r.height), e.querySelectorAll('path.area').length]; }))",
     );
     let drawn: Vec<(bool, u64, u64, u64)> = serde_json::from_str(drawn.as_str().unwrap()).unwrap();
@@ -660,62 +752,15 @@ fn the_page_renders_in_chromium_without_errors_or_requests() {
     assert!(large[0].1 > 800 && large[0].2 > 250 && large[0].3 == 5, "{large:?}");
     assert!(small.iter().all(|d| d.1 > 250 && d.2 > 100 && d.3 == 1), "{small:?}");
 
-    let background = |b: &mut Browser| evaluate(b, "getComputedStyle(document.body).backgroundColor");
-    let shoot = |b: &mut Browser, name: &str| {
-        let metrics = b.call(s, "Page.getLayoutMetrics", json!({}));
-        let size = &metrics["cssContentSize"];
-        let shot = b.call(
-            s,
-            "Page.captureScreenshot",
-            json!({"format": "png", "captureBeyondViewport": true,
-                   "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}),
-        );
-        let png = base64(shot["data"].as_str().unwrap());
-        assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
-        std::fs::write(dir.join(name), png).unwrap();
-    };
-    assert_eq!(background(&mut b), "rgb(255, 255, 255)");
-    shoot(&mut b, "audit.png");
-
-    b.call(
-        s,
-        "Emulation.setEmulatedMedia",
-        json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
-    );
-    assert_eq!(background(&mut b), "rgb(13, 17, 23)", "the dark scheme");
-    shoot(&mut b, "audit-dark.png");
-
+    assert_eq!(page.background(), "rgb(255, 255, 255)");
+    page.shoot("audit.png");
+    page.emulate("", "dark");
+    assert_eq!(page.background(), "rgb(13, 17, 23)", "the dark scheme");
+    page.shoot("audit-dark.png");
     // Printed from a dark screen: no dark background on paper.
-    b.call(
-        s,
-        "Emulation.setEmulatedMedia",
-        json!({"media": "print", "features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
-    );
-    assert_eq!(background(&mut b), "rgb(255, 255, 255)", "print is light");
-    shoot(&mut b, "audit-print.png");
-    let pdf = b.call(s, "Page.printToPDF", json!({"printBackground": false}));
-    let pdf = base64(pdf["data"].as_str().unwrap());
-    assert!(pdf.starts_with(b"%PDF"));
-    std::fs::write(dir.join("audit.pdf"), pdf).unwrap();
-
-    // Nothing went wrong and nothing was asked of the network: the one request is the page.
-    b.call(None, "Browser.getVersion", json!({}));
-    let errors: Vec<&Value> = b
-        .events
-        .iter()
-        .filter(|e| match e["method"].as_str() {
-            Some("Runtime.exceptionThrown") => true,
-            Some("Runtime.consoleAPICalled") => matches!(e["params"]["type"].as_str(), Some("error" | "assert")),
-            Some("Log.entryAdded") => e["params"]["entry"]["level"] == "error",
-            _ => false,
-        })
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
-    let requests: Vec<&str> = b
-        .events
-        .iter()
-        .filter(|e| e["method"] == "Network.requestWillBeSent")
-        .filter_map(|e| e["params"]["request"]["url"].as_str())
-        .collect();
-    assert_eq!(requests, [url.as_str()], "the page is the only request");
+    page.emulate("print", "dark");
+    assert_eq!(page.background(), "rgb(255, 255, 255)", "print is light");
+    page.shoot("audit-print.png");
+    page.print("audit.pdf");
+    page.assert_quiet();
 }

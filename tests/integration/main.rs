@@ -35,6 +35,7 @@ mod install;
 mod job_shapes;
 mod left_alone;
 mod max_size;
+mod merge_html;
 mod output;
 mod overview;
 mod platforms;

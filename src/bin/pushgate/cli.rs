@@ -384,7 +384,7 @@ pub enum ReportAction {
     /// ranked by the bytes a fix frees, totals by pattern, the top offenders across the fleet,
     /// and the repositories whose audit failed.
     #[command(
-        after_help = "Examples:\n  pushgate report merge results/\n  pushgate report merge results/ --format markdown --output fleet.md\n  pushgate report merge results/ --format json --output fleet.json\n\nIt writes text (the default), json or markdown; --verbose lists every repository, offender and\nfailure.\n\nExit status 0 whatever the repositories hold or however their audits ended (the report says);\n2 for a usage error or a RESULTS that is not a folder; 3 when it cannot be read.\nA file in RESULTS that is not a result is named on standard error and in the report, and passed over."
+        after_help = "Examples:\n  pushgate report merge results/\n  pushgate report merge results/ --format markdown --output fleet.md\n  pushgate report merge results/ --format json --output fleet.json\n  pushgate report merge results/ --format html --output fleet.html\n\nIt writes text (the default), json, markdown or html (one self-contained page with charts);\n--verbose lists every repository, offender and failure.\n\nExit status 0 whatever the repositories hold or however their audits ended (the report says);\n2 for a usage error or a RESULTS that is not a folder; 3 when it cannot be read.\nA file in RESULTS that is not a result is named on standard error and in the report, and passed over."
     )]
     Merge {
         /// The results folder (`audit --fleet … --results RESULTS`).
