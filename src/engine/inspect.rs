@@ -99,17 +99,25 @@ pub fn inspect_walk_with_packs(
     crate::repo::tune(&mut reader);
     // Blobs are read once each; the attribute lookups keep their own trees.
     reader.object_cache_size(0);
-    std::thread::scope(|scope| {
+    // The packs, once read: the blob reader's, and the walk's diff threads read trees from
+    // them (told by `ready`).
+    let read: std::sync::OnceLock<Packs> = std::sync::OnceLock::new();
+    let (ready, packs_ready) = std::sync::mpsc::channel::<()>();
+    let cell = &read;
+    let result = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(BATCHES);
         let inspecting = std::thread::Builder::new()
             .name("blobs".into())
             .spawn_scoped(scope, move || {
-                let packs = match packs {
-                    Some((large, shown)) => Some(Packs::read(&reader, large, shown)?),
-                    None => None,
-                };
+                if let Some((large, shown)) = packs {
+                    // Set once, here: `set` cannot fail.
+                    let _ = cell.set(Packs::read(&reader, large, shown)?);
+                    // The walk stops listening when it failed: nothing to tell it then.
+                    let _ = ready.send(());
+                }
+                drop(ready);
                 let mut inspector = Inspector::new(&reader, policy);
-                inspector.packs = packs.as_ref();
+                inspector.packs = cell.get();
                 if reading == Reading::Whole {
                     inspector.path_sniffs = Some(Default::default());
                 }
@@ -118,8 +126,7 @@ pub fn inspect_walk_with_packs(
                         inspector.inspect(blob, progress)?;
                     }
                 }
-                let inspected = inspector.into_inspected();
-                Ok::<_, RepoError>((inspected, packs))
+                Ok::<_, RepoError>(inspector.into_inspected())
             });
         let inspecting = inspecting.map_err(|e| RepoError::read("starting the blob reader", e))?;
         let stopped = || RepoError::read("reading blobs", "the blob reader stopped");
@@ -135,6 +142,9 @@ pub fn inspect_walk_with_packs(
             };
             let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
             walker.report_to(progress);
+            if packs.is_some() {
+                walker.read_trees_from(cell, packs_ready);
+            }
             drive(&mut walker)?;
             let tips = walker.tips().to_vec();
             let walked = walker.finish();
@@ -146,10 +156,12 @@ pub fn inspect_walk_with_packs(
             .join()
             .map_err(|_| RepoError::read("reading blobs", "the blob reader failed"))?;
         // The reader's own error explains a walk that stopped because the reader did.
-        let (inspected, packs) = inspected?;
+        let inspected = inspected?;
         let (walked, tips) = walking?;
-        Ok((walked, tips, inspected, packs))
-    })
+        Ok((walked, tips, inspected))
+    });
+    let (walked, tips, inspected) = result?;
+    Ok((walked, tips, inspected, read.into_inner()))
 }
 
 /// [`detect::PREFIX_LEN`] as a size.
