@@ -188,6 +188,8 @@ pub struct Inspector<'a> {
     path_sniffs: Option<HashMap<gix::bstr::BString, (Option<Sniff>, u64)>>,
     /// The object database's statistics, when read: blob sizes come from there.
     packs: Option<&'a Packs>,
+    /// Rebuilds the blobs `packs` store as deltas, without mapping the packs.
+    objects: Option<crate::packs::Objects<'a>>,
 }
 
 impl<'a> Inspector<'a> {
@@ -200,6 +202,7 @@ impl<'a> Inspector<'a> {
             attributes: Attributes::new(repo),
             path_sniffs: None,
             packs: None,
+            objects: None,
             known: Default::default(),
             growth: Growth::default(),
             findings: Vec::new(),
@@ -340,9 +343,19 @@ impl<'a> Inspector<'a> {
             return Ok((Some(size), previous.clone()));
         }
         let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
-        // A blob a pack holds whole is read from there; others through the object store.
+        // A blob a pack holds is read from there (a delta rebuilt, unless it is too large to
+        // be worth it); others through the object store.
         let prefix = match located {
             Some((packs, at)) if !delta => packs.prefix(&new.oid, at, want)?,
+            Some((packs, _)) if size <= crate::repo::MAX_REBUILD => {
+                let objects = self
+                    .objects
+                    .get_or_insert_with(|| packs.objects(self.repo.objects.clone()));
+                let mut data = Vec::new();
+                gix::objs::Find::try_find(objects, &new.oid, &mut data)
+                    .map_err(|e| RepoError::read(format!("reading blob {}", new.oid), e))?
+                    .map(|object| object.data.get(..want).unwrap_or(object.data).to_vec())
+            }
             _ => None,
         };
         let prefix = match prefix {
