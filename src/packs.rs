@@ -490,6 +490,48 @@ impl Packs {
     }
 }
 
+/// A value for every entry of the packs, by its position: facts about objects kept in an
+/// array instead of a map keyed by id.
+pub struct ByPosition<T> {
+    packs: Vec<Vec<T>>,
+}
+
+impl<T: Clone> ByPosition<T> {
+    /// The value at `at`.
+    pub fn get(&self, at: Located) -> Option<&T> {
+        self.packs.get(at.pack)?.get(at.index)
+    }
+
+    /// The value at `at`, to change.
+    pub fn get_mut(&mut self, at: Located) -> Option<&mut T> {
+        self.packs.get_mut(at.pack)?.get_mut(at.index)
+    }
+
+    /// Every position and its value.
+    pub fn iter(&self) -> impl Iterator<Item = (Located, &T)> {
+        self.packs.iter().enumerate().flat_map(|(pack, values)| {
+            values
+                .iter()
+                .enumerate()
+                .map(move |(index, v)| (Located { pack, index }, v))
+        })
+    }
+}
+
+impl Packs {
+    /// `value` for every entry of the packs.
+    pub fn by_position<T: Clone>(&self, value: T) -> ByPosition<T> {
+        ByPosition {
+            packs: self.packs.iter().map(|p| vec![value.clone(); p.ids.len()]).collect(),
+        }
+    }
+
+    /// The id of the object at `at`.
+    pub fn id_at(&self, at: Located) -> Option<ObjectId> {
+        self.packs.get(at.pack)?.ids.get(at.index).copied()
+    }
+}
+
 /// Memory for the objects an [`Objects`] reader rebuilt (each a delta base of its neighbours,
 /// or a tree a diff reads twice), per reader.
 const REBUILT_CACHE_BYTES: usize = 24 * 1024 * 1024;
