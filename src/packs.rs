@@ -526,6 +526,11 @@ impl Packs {
         }
     }
 
+    /// The bytes the object at `at` occupies as stored.
+    pub fn packed_at(&self, at: Located) -> Option<u64> {
+        self.packs.get(at.pack)?.packed.get(at.index).copied()
+    }
+
     /// The id of the object at `at`.
     pub fn id_at(&self, at: Located) -> Option<ObjectId> {
         self.packs.get(at.pack)?.ids.get(at.index).copied()

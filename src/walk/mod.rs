@@ -91,6 +91,9 @@ pub struct Walker<'r, F> {
     /// The path each blob was first reported at (an index into `path_ids`); a blob is mostly
     /// at one path, so further paths are kept apart, in `reported_more`.
     reported: gix::hashtable::HashMap<ObjectId, u32>,
+    /// The same for the blobs the packs hold, once the walk reads trees from them: by their
+    /// position there, the path's index plus one (0: not reported).
+    reported_packed: Option<crate::packs::ByPosition<u32>>,
     reported_more: HashSet<(ObjectId, u32)>,
     /// Each path reported so far, numbered once.
     path_ids: HashMap<BString, u32>,
@@ -131,6 +134,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             repo,
             on_blob,
             reported: Default::default(),
+            reported_packed: None,
             reported_more: HashSet::new(),
             path_ids: HashMap::new(),
             trees: Default::default(),
@@ -433,15 +437,33 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 id
             }
         };
-        match self.reported.get(&oid) {
+        let packed = match self.packs {
+            Packs::Read(packs) => packs.locate(&oid).and_then(|at| {
+                let marks = self.reported_packed.get_or_insert_with(|| packs.by_position(0));
+                marks.get_mut(at)
+            }),
+            _ => None,
+        };
+        let first = match packed {
+            Some(mark) if *mark != 0 => Some(*mark - 1),
+            Some(mark) => {
+                // Reported before the packs were read, or not at all.
+                let first = self.reported.get(&oid).copied();
+                *mark = first.unwrap_or(id).saturating_add(1);
+                first
+            }
             None => {
-                self.reported.insert(oid, id);
-            }
-            Some(&first) => {
-                if first == id || !self.reported_more.insert((oid, id)) {
-                    return None;
+                let first = self.reported.get(&oid).copied();
+                if first.is_none() {
+                    self.reported.insert(oid, id);
                 }
+                first
             }
+        };
+        if let Some(first) = first
+            && (first == id || !self.reported_more.insert((oid, id)))
+        {
+            return None;
         }
         let mut found = Candidate::new(oid, path, commit, root, reference.clone());
         found.link = link;
