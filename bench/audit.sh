@@ -9,7 +9,12 @@
 # `large:N` generates it with N times as many commits. `scraping` (or `scraping:N`, N times as
 # many commits; a fraction gives fewer) generates and caches the shape of a scraping job
 # instead: three JSON documents of 0.3-1.5 MiB rewritten every hour with small edits, about
-# 21,600 versions each. bench/scaling.sh runs both at 1x, 2x and 4x.
+# 21,600 versions each. bench/scaling.sh runs both at 1x, 2x and 4x. `clone:PATH` measures
+# a shared mirror clone of the repository at PATH (made in a temporary directory, removed
+# after), so that nothing is written into PATH: the audit of a bare repository writes its
+# facts store there. A real scraper's repository is measured so, e.g. a mirror of
+# https://github.com/simonw/scrape-ausgrid-outages (431,696 objects, 68,476 commits):
+#   bench/audit.sh clone:/path/to/scrape-ausgrid-outages.git
 # RUNS (default 3): the best run counts. Measured:
 #   pushgate audit --format json                               the audit
 #   git log --all --raw --no-renames --no-abbrev               the history diff
@@ -21,11 +26,17 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/bench/lib.sh"
 runs="${2:-3}"
+work=$(mktemp -d)
+trap 'rm -rf "$work" "$bench_stats"' EXIT
 case "${1:-}" in
   "") repo=$(large_repo) ;;
   large:*) repo=$(large_repo "${1#large:}") ;;
   scraping) repo=$(scraping_repo 1) ;;
   scraping:*) repo=$(scraping_repo "${1#scraping:}") ;;
+  clone:*)
+    git clone -q --mirror --shared "${1#clone:}" "$work/audited.git"
+    repo="$work/audited.git"
+    ;;
   *) repo="$1" ;;
 esac
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
@@ -33,8 +44,6 @@ pushgate="$here/target/release/pushgate"
 q() { printf '%q' "$1"; }
 
 filter_repo="${GIT_FILTER_REPO:-$(command -v git-filter-repo || true)}"
-work=$(mktemp -d)
-trap 'rm -rf "$work" "$bench_stats"' EXIT
 
 row() { # label seconds kib
   printf '  %-62s %8.2f s %10s\n' "$1" "$2" "$( [ "$3" = "?" ] && echo "?" || echo "$(( $3 / 1024 )) MiB")"

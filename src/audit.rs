@@ -582,7 +582,8 @@ fn judge_lfs_at_tips(repo: &gix::Repository, tips: &[ObjectId], outcome: &mut Ou
 /// A path for each of the deepest chains, from the changes the walk recorded.
 fn name_chains(statistics: &mut Statistics, walked: &crate::walk::Walked) {
     let Some(recorded) = &walked.recorded else { return };
-    let mut wanted: HashMap<ObjectId, usize> = statistics.deepest.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut wanted: gix::hashtable::HashMap<ObjectId, usize> =
+        statistics.deepest.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     for change in &recorded.changes {
         if wanted.is_empty() {
             break;
@@ -670,15 +671,19 @@ fn offenders(
     // The changes of each offender's files (a subject's members, or its path), from what the
     // walk recorded.
     let recorded = walked.recorded.as_ref();
-    let mut slot_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    // By path number: each recorded change looks its path up here.
+    let mut slot_of: Vec<Vec<usize>> = vec![Vec::new(); recorded.map_or(0, |r| r.paths.len())];
     let mut files_of: Vec<Vec<BString>> = Vec::with_capacity(groups.len());
     for (slot, findings) in groups.values().enumerate() {
         let mut files: Vec<BString> = findings.iter().flat_map(|f| f.files()).cloned().collect();
         files.sort();
         files.dedup();
         for file in &files {
-            if let Some(&p) = recorded.and_then(|r| r.index.get(file)) {
-                slot_of.entry(p).or_default().push(slot);
+            if let Some(slots) = recorded
+                .and_then(|r| r.index.get(file))
+                .and_then(|&p| slot_of.get_mut(p as usize))
+            {
+                slots.push(slot);
             }
         }
         files_of.push(files);
@@ -686,7 +691,7 @@ fn offenders(
     let mut changes: Vec<Vec<(i64, Option<ObjectId>, u32)>> = vec![Vec::new(); groups.len()];
     if let Some(recorded) = recorded {
         for change in &recorded.changes {
-            if let Some(slots) = slot_of.get(&change.path) {
+            if let Some(slots) = slot_of.get(change.path as usize).filter(|s| !s.is_empty()) {
                 let time = walked.commits.get(change.commit as usize).map_or(0, |c| c.time);
                 for &slot in slots {
                     if let Some(list) = changes.get_mut(slot) {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use gix::ObjectId;
+use gix::odb::pack::cache::DecodeEntry;
 use gix::odb::pack::data::entry::Header;
 use serde::Serialize;
 
@@ -142,18 +143,31 @@ struct PackEntries {
 /// in the page cache, not in this process).
 struct Kept {
     pack: Mutex<File>,
+    /// The pack file's path, for the readers of [`Objects`], each of which opens it.
+    path: PathBuf,
     ids: Vec<ObjectId>,
     offset: Vec<u64>,
     kind: Vec<Option<Kind>>,
     packed: Vec<u64>,
     unpacked: Vec<u64>,
-    /// Whether each entry is stored as a delta.
-    delta: Vec<bool>,
+    /// Each entry's delta base: its position in `ids`, [`WHOLE`] for an entry stored whole,
+    /// [`OUTSIDE`] for a base in another pack (a thin pack's).
+    base: Vec<u32>,
     /// Where the ids of each leading [`Fan::bits`] begin in `ids` (and, last, where they end).
     fan: Fan,
 }
 
+/// [`Kept::base`] of an entry stored whole.
+const WHOLE: u32 = u32::MAX;
+/// [`Kept::base`] of a delta whose base the pack does not hold.
+const OUTSIDE: u32 = u32::MAX - 1;
+
 impl Kept {
+    /// Whether the entry at `i` is stored as a delta.
+    fn delta(&self, i: usize) -> Option<bool> {
+        self.base.get(i).map(|&b| b != WHOLE)
+    }
+
     /// The position of `id` in `ids`.
     fn position(&self, id: &gix::oid) -> Option<usize> {
         let bucket = self.fan.bucket(id)?;
@@ -307,11 +321,20 @@ impl Packs {
                     .map(|i| entries.index.pack_offset_at_index(i))
                     .collect(),
                 pack: Mutex::new(entries.pack),
+                path: index.with_extension("pack"),
                 ids,
                 kind: entries.entries.iter().map(|e| e.kind).collect(),
                 packed: entries.entries.iter().map(|e| e.packed).collect(),
                 unpacked: entries.entries.iter().map(|e| e.unpacked).collect(),
-                delta: entries.entries.iter().map(|e| e.depth.unwrap_or(0) > 0).collect(),
+                base: entries
+                    .entries
+                    .iter()
+                    .map(|e| match e.base {
+                        None => WHOLE,
+                        Some(u32::MAX) => OUTSIDE,
+                        Some(b) => b,
+                    })
+                    .collect(),
             });
         }
         keep_deepest(&mut deepest, shown);
@@ -371,7 +394,7 @@ impl Packs {
     /// [`Packs::header`] of a located object.
     pub fn header_at(&self, at: Located) -> Option<(u64, bool)> {
         let pack = self.packs.get(at.pack)?;
-        Some((*pack.unpacked.get(at.index)?, *pack.delta.get(at.index)?))
+        Some((*pack.unpacked.get(at.index)?, pack.delta(at.index)?))
     }
 
     /// Up to `n` leading bytes of the blob `id`, located `at`, when its pack holds it whole
@@ -385,7 +408,7 @@ impl Packs {
             pack.offset.get(i),
             pack.packed.get(i),
             pack.unpacked.get(i),
-            pack.delta.get(i).copied(),
+            pack.delta(i),
         ) else {
             return Ok(None);
         };
@@ -465,6 +488,308 @@ impl Packs {
             }
         }
     }
+}
+
+/// A value for every entry of the packs, by its position: facts about objects kept in an
+/// array instead of a map keyed by id.
+pub struct ByPosition<T> {
+    packs: Vec<Vec<T>>,
+}
+
+impl<T: Clone> ByPosition<T> {
+    /// The value at `at`.
+    pub fn get(&self, at: Located) -> Option<&T> {
+        self.packs.get(at.pack)?.get(at.index)
+    }
+
+    /// The value at `at`, to change.
+    pub fn get_mut(&mut self, at: Located) -> Option<&mut T> {
+        self.packs.get_mut(at.pack)?.get_mut(at.index)
+    }
+
+    /// Every position and its value.
+    pub fn iter(&self) -> impl Iterator<Item = (Located, &T)> {
+        self.packs.iter().enumerate().flat_map(|(pack, values)| {
+            values
+                .iter()
+                .enumerate()
+                .map(move |(index, v)| (Located { pack, index }, v))
+        })
+    }
+}
+
+impl Packs {
+    /// `value` for every entry of the packs.
+    pub fn by_position<T: Clone>(&self, value: T) -> ByPosition<T> {
+        ByPosition {
+            packs: self.packs.iter().map(|p| vec![value.clone(); p.ids.len()]).collect(),
+        }
+    }
+
+    /// The bytes the object at `at` occupies as stored.
+    pub fn packed_at(&self, at: Located) -> Option<u64> {
+        self.packs.get(at.pack)?.packed.get(at.index).copied()
+    }
+
+    /// The id of the object at `at`.
+    pub fn id_at(&self, at: Located) -> Option<ObjectId> {
+        self.packs.get(at.pack)?.ids.get(at.index).copied()
+    }
+}
+
+/// Memory for the objects an [`Objects`] reader rebuilt (each a delta base of its neighbours,
+/// or a tree a diff reads twice), per reader.
+const REBUILT_CACHE_BYTES: usize = 24 * 1024 * 1024;
+
+/// Reads whole objects from the packs [`Packs::read`] counted, without mapping them: each
+/// entry with one positioned read of its stored bytes, a delta rebuilt from its base (kept in
+/// a memory-capped cache, so a run of deltas rebuilds each base once). The pages read stay in
+/// the page cache, not in this process, however much of the packs a history walk touches.
+/// What the packs do not hold (loose objects, a thin pack's outside base) comes from
+/// `fallback`. One per thread.
+pub struct Objects<'p> {
+    packs: &'p Packs,
+    fallback: gix::OdbHandle,
+    /// Each pack's file, opened on first use.
+    files: std::cell::RefCell<Vec<Option<File>>>,
+    state: std::cell::RefCell<Rebuild>,
+}
+
+/// What rebuilding objects reuses.
+struct Rebuild {
+    cache: gix::odb::pack::cache::lru::MemoryCappedHashmap,
+    inflate: gix::zlib::Inflate,
+    /// An entry's stored bytes.
+    entry: Vec<u8>,
+    /// A delta's instructions.
+    instructions: Vec<u8>,
+    /// The base a delta applies to.
+    base: Vec<u8>,
+}
+
+impl Packs {
+    /// A reader of whole objects from these packs (see [`Objects`]); `fallback` reads what
+    /// they do not hold.
+    pub fn objects(&self, fallback: gix::OdbHandle) -> Objects<'_> {
+        Objects {
+            packs: self,
+            fallback,
+            files: std::cell::RefCell::new(Vec::new()),
+            state: std::cell::RefCell::new(Rebuild {
+                cache: gix::odb::pack::cache::lru::MemoryCappedHashmap::new(REBUILT_CACHE_BYTES),
+                inflate: gix::zlib::Inflate::default(),
+                entry: Vec::new(),
+                instructions: Vec::new(),
+                base: Vec::new(),
+            }),
+        }
+    }
+}
+
+impl Objects<'_> {
+    /// The object at `at` into `out`, and its kind; `None` when its chain leads out of the
+    /// pack (the fallback then reads it).
+    fn rebuild(&self, at: Located, out: &mut Vec<u8>) -> Result<Option<gix::object::Kind>, String> {
+        let Some(pack) = self.packs.packs.get(at.pack) else {
+            return Ok(None);
+        };
+        let Some(kind) = pack.kind.get(at.index).copied().flatten() else {
+            return Ok(None);
+        };
+        let kind = match kind {
+            Kind::Commit => gix::object::Kind::Commit,
+            Kind::Tree => gix::object::Kind::Tree,
+            Kind::Blob => gix::object::Kind::Blob,
+            Kind::Tag => gix::object::Kind::Tag,
+        };
+        let pack_id = u32::try_from(at.pack).unwrap_or(u32::MAX);
+        let mut state = self.state.borrow_mut();
+        let state = &mut *state;
+        // Down the chain to an entry stored whole or rebuilt before.
+        let mut chain: Vec<usize> = Vec::new();
+        let mut i = at.index;
+        loop {
+            let offset = *pack.offset.get(i).ok_or("an entry outside the index")?;
+            if state.cache.get(pack_id, offset, &mut state.base).is_some() {
+                break;
+            }
+            match *pack.base.get(i).ok_or("an entry outside the index")? {
+                WHOLE => {
+                    self.entry(at.pack, pack, i, &mut state.entry)?;
+                    inflate(
+                        &mut state.inflate,
+                        &state.entry,
+                        offset,
+                        self.packs.hash,
+                        &mut state.base,
+                    )?;
+                    state.cache.put(pack_id, offset, &state.base, kind, 0);
+                    break;
+                }
+                OUTSIDE => return Ok(None),
+                base => {
+                    chain.push(i);
+                    if chain.len() > MAX_CHAIN as usize {
+                        return Err("a delta chain longer than any git writes".into());
+                    }
+                    i = base as usize;
+                }
+            }
+        }
+        // Back up the chain, each delta applied to the object below it.
+        while let Some(i) = chain.pop() {
+            let offset = *pack.offset.get(i).ok_or("an entry outside the index")?;
+            self.entry(at.pack, pack, i, &mut state.entry)?;
+            inflate(
+                &mut state.inflate,
+                &state.entry,
+                offset,
+                self.packs.hash,
+                &mut state.instructions,
+            )?;
+            apply_delta(&state.base, &state.instructions, out)?;
+            std::mem::swap(&mut state.base, out);
+            state.cache.put(pack_id, offset, &state.base, kind, 0);
+        }
+        std::mem::swap(&mut state.base, out);
+        Ok(Some(kind))
+    }
+
+    /// The stored bytes (header included) of entry `i` of pack number `n`, into `out`.
+    fn entry(&self, n: usize, pack: &Kept, i: usize, out: &mut Vec<u8>) -> Result<(), String> {
+        let (Some(&offset), Some(&len)) = (pack.offset.get(i), pack.packed.get(i)) else {
+            return Err("an entry outside the index".into());
+        };
+        let len = usize::try_from(len).map_err(|e| e.to_string())?;
+        out.clear();
+        out.resize(len, 0);
+        let mut files = self.files.borrow_mut();
+        if files.len() <= n {
+            files.resize_with(n + 1, || None);
+        }
+        let slot = files.get_mut(n).ok_or("no such pack")?;
+        let file = match slot {
+            Some(file) => file,
+            None => slot.insert(File::open(&pack.path).map_err(|e| e.to_string())?),
+        };
+        read_exact_at(file, out, offset).map_err(|e| format!("reading the entry at offset {offset}: {e}"))
+    }
+}
+
+impl gix::objs::Find for Objects<'_> {
+    fn try_find<'a>(&self, id: &gix::oid, buffer: &'a mut Vec<u8>) -> gix::Result<Option<gix::objs::Data<'a>>> {
+        if let Some(at) = self.packs.locate(id) {
+            match self.rebuild(at, buffer) {
+                Ok(Some(kind)) => {
+                    return Ok(Some(gix::objs::Data {
+                        kind,
+                        object_hash: self.packs.hash,
+                        data: buffer.as_slice(),
+                    }));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    return Err(gix::Error::from_error(std::io::Error::other(format!(
+                        "reading object {id}: {e}"
+                    ))));
+                }
+            }
+        }
+        self.fallback.try_find(id, buffer)
+    }
+}
+
+/// Read exactly `out.len()` bytes of `file` at `offset`.
+#[cfg(unix)]
+fn read_exact_at(file: &File, out: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, out, offset)
+}
+
+/// Read exactly `out.len()` bytes of `file` at `offset`.
+#[cfg(not(unix))]
+fn read_exact_at(mut file: &File, out: &mut [u8], offset: u64) -> std::io::Result<()> {
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(out)
+}
+
+/// Inflate the pack entry `entry` (header included, at pack `offset`) whole into `out`.
+fn inflate(
+    inflate: &mut gix::zlib::Inflate,
+    entry: &[u8],
+    offset: u64,
+    hash: gix::hash::Kind,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let header = gix::odb::pack::data::Entry::from_bytes(entry, offset, hash).map_err(|e| e.to_string())?;
+    let size = usize::try_from(header.decompressed_size).map_err(|e| e.to_string())?;
+    out.clear();
+    out.resize(size, 0);
+    inflate.reset();
+    let data = entry.get(header.header_size()..).unwrap_or_default();
+    let (status, _, written) = inflate
+        .once(data, out)
+        .map_err(|e| format!("inflating the entry at offset {offset}: {e}"))?;
+    if written != size || status != gix::zlib::Status::StreamEnd {
+        return Err(format!("the entry at offset {offset} inflates to other than its size"));
+    }
+    Ok(())
+}
+
+/// Rebuild an object from its `base` and a delta's `instructions` (git's format: the base's
+/// size and the result's, then copies from the base and literal inserts), into `out`.
+fn apply_delta(base: &[u8], instructions: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    let corrupt = |what: &str| format!("a corrupt delta: {what}");
+    let (base_size, rest) = varint(instructions).ok_or_else(|| corrupt("no base size"))?;
+    let (size, mut rest) = varint(rest).ok_or_else(|| corrupt("no result size"))?;
+    if base_size != base.len() as u64 {
+        return Err(corrupt("its base has another size"));
+    }
+    let size = usize::try_from(size).map_err(|e| e.to_string())?;
+    out.clear();
+    out.reserve(size);
+    while let Some((&cmd, after)) = rest.split_first() {
+        rest = after;
+        if cmd & 0x80 != 0 {
+            // Copy: the offset's and the size's bytes present, as the command's bits say.
+            let mut field = |bits: u8, shifts: &[u32]| -> Result<usize, String> {
+                let mut value = 0usize;
+                for (k, &shift) in shifts.iter().enumerate() {
+                    if bits & (1 << k) != 0 {
+                        let (&b, after) = rest.split_first().ok_or_else(|| corrupt("a truncated copy"))?;
+                        rest = after;
+                        value |= usize::from(b) << shift;
+                    }
+                }
+                Ok(value)
+            };
+            let from = field(cmd & 0x0f, &[0, 8, 16, 24])?;
+            let mut len = field((cmd >> 4) & 0x07, &[0, 8, 16])?;
+            if len == 0 {
+                len = 0x10000;
+            }
+            let copied = from
+                .checked_add(len)
+                .and_then(|end| base.get(from..end))
+                .ok_or_else(|| corrupt("a copy beyond its base"))?;
+            out.extend_from_slice(copied);
+        } else if cmd != 0 {
+            let len = usize::from(cmd);
+            let (inserted, after) = rest
+                .split_at_checked(len)
+                .ok_or_else(|| corrupt("a truncated insert"))?;
+            out.extend_from_slice(inserted);
+            rest = after;
+        } else {
+            return Err(corrupt("the reserved command 0"));
+        }
+        if out.len() > size {
+            return Err(corrupt("more bytes than it promised"));
+        }
+    }
+    if out.len() != size {
+        return Err(corrupt("fewer bytes than it promised"));
+    }
+    Ok(())
 }
 
 fn hex<S: serde::Serializer>(id: &ObjectId, s: S) -> Result<S::Ok, S::Error> {
@@ -726,7 +1051,8 @@ mod tests {
             kind: vec![Some(Kind::Blob); ids.len()],
             packed: vec![1; ids.len()],
             unpacked: vec![2; ids.len()],
-            delta: vec![false; ids.len()],
+            base: vec![WHOLE; ids.len()],
+            path: PathBuf::new(),
         };
         for (i, id) in ids.iter().enumerate() {
             assert_eq!(kept.position(id), Some(i));

@@ -102,6 +102,10 @@ pub struct ContentReader {
     max_rebuild: u64,
 }
 
+/// Deltas larger than this are not rebuilt to read their first bytes: such a blob is judged
+/// by its name and size.
+pub(crate) const MAX_REBUILD: u64 = 64 * 1024 * 1024;
+
 /// Blobs up to this size are simply read whole: cheaper than locating pack entries.
 const READ_WHOLE_BELOW: u64 = 256 * 1024;
 
@@ -147,7 +151,7 @@ impl ContentReader {
             object_dirs: object_dirs(repo),
             packs: None,
             hash: repo.object_hash(),
-            max_rebuild: 64 * 1024 * 1024,
+            max_rebuild: MAX_REBUILD,
         }
     }
 

@@ -9,8 +9,6 @@
 //! each pattern's layer ends at its share. An offender's own series counts each of its versions
 //! in the month it first appeared at its files.
 
-use std::collections::HashMap;
-
 use gix::ObjectId;
 use gix::bstr::BString;
 use serde::Serialize;
@@ -108,7 +106,7 @@ pub(crate) struct Arrivals {
     /// Packed bytes of the blobs first held in each period.
     added: Vec<u64>,
     /// The period each offender's blob was first held in (any path).
-    first: HashMap<ObjectId, u32>,
+    first: gix::hashtable::HashMap<ObjectId, u32>,
 }
 
 impl Arrivals {
@@ -122,17 +120,26 @@ impl Arrivals {
         wanted: impl IntoIterator<Item = ObjectId>,
     ) -> Arrivals {
         let mut added = vec![0u64; axis.len()];
-        let mut first: HashMap<ObjectId, u32> = wanted.into_iter().map(|id| (id, u32::MAX)).collect();
+        let mut first: gix::hashtable::HashMap<ObjectId, u32> = wanted.into_iter().map(|id| (id, u32::MAX)).collect();
+        // Blobs counted: those the packs hold by their position there, others by id.
+        let mut seen_packed = packs.by_position(false);
         let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
         if let Some(recorded) = &walked.recorded {
             for change in &recorded.changes {
                 let Some(blob) = change.blob else { continue };
-                if !seen.insert(blob) {
-                    continue;
-                }
+                let at = packs.locate(&blob);
+                let packed = match at.and_then(|at| seen_packed.get_mut(at)) {
+                    Some(seen) if *seen => continue,
+                    Some(seen) => {
+                        *seen = true;
+                        at.and_then(|at| packs.packed_at(at))
+                    }
+                    None if !seen.insert(blob) => continue,
+                    None => packs.packed_size(&blob),
+                };
                 let period = periods.get(change.commit as usize).copied().unwrap_or(0);
                 if let Some(slot) = added.get_mut(period as usize) {
-                    *slot += packs.packed_size(&blob).unwrap_or(0);
+                    *slot += packed.unwrap_or(0);
                 }
                 if let Some(slot) = first.get_mut(&blob) {
                     *slot = period;
@@ -316,7 +323,7 @@ pub(crate) fn introduced(
     changes: impl IntoIterator<Item = (u32, ObjectId)>,
     blobs: &[(ObjectId, u64, u64)],
 ) -> Vec<(u32, u64)> {
-    let mut earliest: HashMap<ObjectId, u32> = HashMap::new();
+    let mut earliest: gix::hashtable::HashMap<ObjectId, u32> = Default::default();
     for (period, blob) in changes {
         earliest
             .entry(blob)

@@ -99,17 +99,25 @@ pub fn inspect_walk_with_packs(
     crate::repo::tune(&mut reader);
     // Blobs are read once each; the attribute lookups keep their own trees.
     reader.object_cache_size(0);
-    std::thread::scope(|scope| {
+    // The packs, once read: the blob reader's, and the walk's diff threads read trees from
+    // them (told by `ready`).
+    let read: std::sync::OnceLock<Packs> = std::sync::OnceLock::new();
+    let (ready, packs_ready) = std::sync::mpsc::channel::<()>();
+    let cell = &read;
+    let result = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(BATCHES);
         let inspecting = std::thread::Builder::new()
             .name("blobs".into())
             .spawn_scoped(scope, move || {
-                let packs = match packs {
-                    Some((large, shown)) => Some(Packs::read(&reader, large, shown)?),
-                    None => None,
-                };
+                if let Some((large, shown)) = packs {
+                    // Set once, here: `set` cannot fail.
+                    let _ = cell.set(Packs::read(&reader, large, shown)?);
+                    // The walk stops listening when it failed: nothing to tell it then.
+                    let _ = ready.send(());
+                }
+                drop(ready);
                 let mut inspector = Inspector::new(&reader, policy);
-                inspector.packs = packs.as_ref();
+                inspector.packs = cell.get();
                 if reading == Reading::Whole {
                     inspector.path_sniffs = Some(Default::default());
                 }
@@ -118,8 +126,7 @@ pub fn inspect_walk_with_packs(
                         inspector.inspect(blob, progress)?;
                     }
                 }
-                let inspected = inspector.into_inspected();
-                Ok::<_, RepoError>((inspected, packs))
+                Ok::<_, RepoError>(inspector.into_inspected())
             });
         let inspecting = inspecting.map_err(|e| RepoError::read("starting the blob reader", e))?;
         let stopped = || RepoError::read("reading blobs", "the blob reader stopped");
@@ -135,6 +142,9 @@ pub fn inspect_walk_with_packs(
             };
             let mut walker = Walker::new(repo, &mut on_blob as OnBlob<'_>);
             walker.report_to(progress);
+            if packs.is_some() {
+                walker.read_trees_from(cell, packs_ready);
+            }
             drive(&mut walker)?;
             let tips = walker.tips().to_vec();
             let walked = walker.finish();
@@ -146,10 +156,12 @@ pub fn inspect_walk_with_packs(
             .join()
             .map_err(|_| RepoError::read("reading blobs", "the blob reader failed"))?;
         // The reader's own error explains a walk that stopped because the reader did.
-        let (inspected, packs) = inspected?;
+        let inspected = inspected?;
         let (walked, tips) = walking?;
-        Ok((walked, tips, inspected, packs))
-    })
+        Ok((walked, tips, inspected))
+    });
+    let (walked, tips, inspected) = result?;
+    Ok((walked, tips, inspected, read.into_inner()))
 }
 
 /// [`detect::PREFIX_LEN`] as a size.
@@ -161,8 +173,14 @@ pub struct Inspector<'a> {
     policy: &'a Policy,
     content: ContentReader,
     attributes: Attributes,
-    /// What each blob turned out to be, so a blob at several paths is read once.
-    known: gix::hashtable::HashMap<ObjectId, (Option<u64>, Option<Sniff>)>,
+    /// What each blob the packs do not hold turned out to be (its size and an index into
+    /// `sniffs`), so a blob at several paths is read once.
+    known: gix::hashtable::HashMap<ObjectId, (Option<u64>, u32)>,
+    /// The same for each blob the packs hold, by its position there: an index into `sniffs`,
+    /// plus one (0: not read yet). Its size is the packs'.
+    known_packed: Option<crate::packs::ByPosition<u32>>,
+    /// What the blobs read turned out to be; a path's versions that take its kind share one.
+    sniffs: Vec<Option<Sniff>>,
     growth: Growth,
     findings: Vec<Finding>,
     notices: Vec<Notice>,
@@ -171,11 +189,13 @@ pub struct Inspector<'a> {
     touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// Delta chains already measured.
     chains: gix::hashtable::HashMap<ObjectId, Option<(u32, u64)>>,
-    /// With [`Reading::Whole`]: what each path's last version read turned out to be, and
-    /// how many bytes of it were read.
-    path_sniffs: Option<HashMap<gix::bstr::BString, (Option<Sniff>, u64)>>,
+    /// With [`Reading::Whole`]: what each path's last version read turned out to be (an
+    /// index into `sniffs`), and how many bytes of it were read.
+    path_sniffs: Option<HashMap<gix::bstr::BString, (u32, u64)>>,
     /// The object database's statistics, when read: blob sizes come from there.
     packs: Option<&'a Packs>,
+    /// Rebuilds the blobs `packs` store as deltas, without mapping the packs.
+    objects: Option<crate::packs::Objects<'a>>,
 }
 
 impl<'a> Inspector<'a> {
@@ -188,7 +208,10 @@ impl<'a> Inspector<'a> {
             attributes: Attributes::new(repo),
             path_sniffs: None,
             packs: None,
+            objects: None,
             known: Default::default(),
+            known_packed: None,
+            sniffs: Vec::new(),
             growth: Growth::default(),
             findings: Vec::new(),
             notices: Vec::new(),
@@ -205,17 +228,42 @@ impl<'a> Inspector<'a> {
             notices: self.notices,
             growth: self.growth,
             touched: self.touched,
-            sizes: self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
+            sizes: {
+                let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> =
+                    self.known.into_iter().map(|(id, (size, _))| (id, size)).collect();
+                if let (Some(packs), Some(known)) = (self.packs, &self.known_packed) {
+                    for (at, _) in known.iter().filter(|(_, slot)| **slot != 0) {
+                        if let (Some(id), Some((size, _))) = (packs.id_at(at), packs.header_at(at)) {
+                            sizes.insert(id, Some(size));
+                        }
+                    }
+                }
+                sizes
+            },
         }
     }
 
     /// Read `new` (once per blob), run the single-blob rules on it, and keep what the history
     /// rules will need.
     pub fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
-        let (size, sniff) = match self.known.get(&new.oid) {
-            Some(known) => known.clone(),
+        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (p, at)));
+        if let (Some((packs, _)), None) = (located, &self.known_packed) {
+            self.known_packed = Some(packs.by_position(0));
+        }
+        let known = match located {
+            Some((packs, at)) => self
+                .known_packed
+                .as_ref()
+                .and_then(|k| k.get(at))
+                .filter(|&&slot| slot != 0)
+                .and_then(|&slot| Some((packs.header_at(at)?.0, slot - 1)))
+                .map(|(size, slot)| (Some(size), slot)),
+            None => self.known.get(&new.oid).copied(),
+        };
+        let (size, slot) = match known {
+            Some(known) => known,
             None => {
-                let known = self.read(&new)?;
+                let known = self.read(&new, located)?;
                 if let Some(size) = known.0
                     && !new.old
                 {
@@ -224,10 +272,16 @@ impl<'a> Inspector<'a> {
                     self.growth.blobs += 1;
                     self.note_largest(&new, size);
                 }
-                self.known.insert(new.oid, known.clone());
+                match located.and_then(|(_, at)| self.known_packed.as_mut()?.get_mut(at)) {
+                    Some(mark) => *mark = known.1.saturating_add(1),
+                    None => {
+                        self.known.insert(new.oid, known);
+                    }
+                }
                 known
             }
         };
+        let sniff = self.sniffs.get(slot as usize).cloned().flatten();
         if size.is_none() {
             self.notices.push(Notice {
                 kind: NoticeKind::AbsentObject,
@@ -308,9 +362,13 @@ impl<'a> Inspector<'a> {
         Ok(())
     }
 
-    /// The blob's size from its header (`None` when absent) and what its content prefix shows.
-    fn read(&mut self, new: &Candidate) -> Result<(Option<u64>, Option<Sniff>), RepoError> {
-        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (p, at)));
+    /// The blob's size from its header (`None` when absent) and what its content prefix shows
+    /// (an index into `sniffs`); `located` where the packs hold it.
+    fn read(
+        &mut self,
+        new: &Candidate,
+        located: Option<(&'a Packs, crate::packs::Located)>,
+    ) -> Result<(Option<u64>, u32), RepoError> {
         let header = match located.and_then(|(p, at)| p.header_at(at)) {
             Some(known) => Some(known),
             None => self
@@ -320,17 +378,27 @@ impl<'a> Inspector<'a> {
                 .map(|h| (h.size(), h.num_deltas().is_some_and(|n| n > 0))),
         };
         let Some((size, delta)) = header else {
-            return Ok((None, None));
+            return Ok((None, self.sniff_slot(None)));
         };
-        if let Some((previous, read)) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path))
-            && (*read >= PREFIX_LEN_U64 || (delta && size < read.saturating_mul(2)))
+        if let Some(&(previous, read)) = self.path_sniffs.as_ref().and_then(|s| s.get(&new.path))
+            && (read >= PREFIX_LEN_U64 || (delta && size < read.saturating_mul(2)))
         {
-            return Ok((Some(size), previous.clone()));
+            return Ok((Some(size), previous));
         }
         let want = usize::try_from(size).unwrap_or(usize::MAX).min(detect::PREFIX_LEN);
-        // A blob a pack holds whole is read from there; others through the object store.
+        // A blob a pack holds is read from there (a delta rebuilt, unless it is too large to
+        // be worth it); others through the object store.
         let prefix = match located {
             Some((packs, at)) if !delta => packs.prefix(&new.oid, at, want)?,
+            Some((packs, _)) if size <= crate::repo::MAX_REBUILD => {
+                let objects = self
+                    .objects
+                    .get_or_insert_with(|| packs.objects(self.repo.objects.clone()));
+                let mut data = Vec::new();
+                gix::objs::Find::try_find(objects, &new.oid, &mut data)
+                    .map_err(|e| RepoError::read(format!("reading blob {}", new.oid), e))?
+                    .map(|object| object.data.get(..want).unwrap_or(object.data).to_vec())
+            }
             _ => None,
         };
         let prefix = match prefix {
@@ -341,10 +409,17 @@ impl<'a> Inspector<'a> {
             .as_ref()
             .map_or(0, |p| u64::try_from(p.len()).unwrap_or(u64::MAX));
         let sniff = prefix.map(|prefix| detect::sniff(&prefix, Some(size)));
+        let slot = self.sniff_slot(sniff);
         if let Some(sniffs) = self.path_sniffs.as_mut() {
-            sniffs.insert(new.path.clone(), (sniff.clone(), read));
+            sniffs.insert(new.path.clone(), (slot, read));
         }
-        Ok((Some(size), sniff))
+        Ok((Some(size), slot))
+    }
+
+    /// Keep `sniff` in `sniffs`; its index there.
+    fn sniff_slot(&mut self, sniff: Option<Sniff>) -> u32 {
+        self.sniffs.push(sniff);
+        u32::try_from(self.sniffs.len().saturating_sub(1)).unwrap_or(u32::MAX)
     }
 
     fn note_largest(&mut self, new: &Candidate, size: u64) {

@@ -200,7 +200,20 @@ pub(crate) fn tree_iter<'a>(
     if id.is_empty_tree() {
         return Ok(gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()));
     }
-    repo.objects
+    tree_iter_in(&repo.objects, repo.object_hash(), id, buf)
+}
+
+/// [`tree_iter`], read from `objects`.
+pub(crate) fn tree_iter_in<'a>(
+    objects: &impl gix::objs::Find,
+    hash: gix::hash::Kind,
+    id: ObjectId,
+    buf: &'a mut Vec<u8>,
+) -> Result<gix::objs::TreeRefIter<'a>, crate::repo::RepoError> {
+    if id.is_empty_tree() {
+        return Ok(gix::objs::TreeRefIter::from_bytes(&[], hash));
+    }
+    objects
         .find_tree_iter(&id, buf)
         .map_err(|e| crate::repo::RepoError::read(format!("reading tree {id}"), e))
 }

@@ -21,7 +21,7 @@ use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 pub mod changes;
 pub mod graph;
 
-use changes::{Change, Changes, tree_iter};
+use changes::{Change, Changes, tree_iter, tree_iter_in};
 
 use crate::attributes::Listed;
 use crate::candidate::Candidate;
@@ -91,6 +91,9 @@ pub struct Walker<'r, F> {
     /// The path each blob was first reported at (an index into `path_ids`); a blob is mostly
     /// at one path, so further paths are kept apart, in `reported_more`.
     reported: gix::hashtable::HashMap<ObjectId, u32>,
+    /// The same for the blobs the packs hold, once the walk reads trees from them: by their
+    /// position there, the path's index plus one (0: not reported).
+    reported_packed: Option<crate::packs::ByPosition<u32>>,
     reported_more: HashSet<(ObjectId, u32)>,
     /// Each path reported so far, numbered once.
     path_ids: HashMap<BString, u32>,
@@ -104,6 +107,23 @@ pub struct Walker<'r, F> {
     shallow: Option<HashSet<ObjectId>>,
     tips: Vec<ObjectId>,
     progress: Option<&'r dyn crate::progress::Progress>,
+    /// Where long walks read trees from: the packs another thread reads (see
+    /// [`Walker::read_trees_from`]), once it says they are read.
+    packs: Packs<'r>,
+}
+
+/// The packs a walk's diff threads read trees from.
+enum Packs<'r> {
+    /// None: trees come from the object store.
+    None,
+    /// Another thread is reading them: it sends once they are in `cell` (or drops the sender
+    /// when it cannot read them).
+    Pending(
+        std::sync::mpsc::Receiver<()>,
+        &'r std::sync::OnceLock<crate::packs::Packs>,
+    ),
+    /// Read.
+    Read(&'r crate::packs::Packs),
 }
 
 impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
@@ -114,6 +134,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             repo,
             on_blob,
             reported: Default::default(),
+            reported_packed: None,
             reported_more: HashSet::new(),
             path_ids: HashMap::new(),
             trees: Default::default(),
@@ -121,6 +142,32 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             walked: Walked::default(),
             shallow: None,
             tips: Vec::new(),
+            packs: Packs::None,
+        }
+    }
+
+    /// Read the trees of long walks from the packs in `cell` (see [`crate::packs::Objects`])
+    /// once `ready` says another thread put them there, not through the object store, which
+    /// maps the packs: the pages a whole history's trees lie on then stay out of this
+    /// process's memory.
+    pub fn read_trees_from(
+        &mut self,
+        cell: &'r std::sync::OnceLock<crate::packs::Packs>,
+        ready: std::sync::mpsc::Receiver<()>,
+    ) {
+        self.packs = Packs::Pending(ready, cell);
+    }
+
+    /// The packs to read trees from, waiting for them if another thread is reading them.
+    fn packs(&mut self) -> Option<&'r crate::packs::Packs> {
+        if let Packs::Pending(ready, cell) = &self.packs {
+            // Sent, or the reader stopped: either way nothing more will come.
+            let _ = ready.recv();
+            self.packs = cell.get().map_or(Packs::None, Packs::Read);
+        }
+        match self.packs {
+            Packs::Read(packs) => Some(packs),
+            _ => None,
         }
     }
 
@@ -269,7 +316,8 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 handle(self, job, records)?;
             }
         } else {
-            diff_in_parallel(repo, &jobs, |job, records| handle(self, job, records))?;
+            let packs = self.packs();
+            diff_in_parallel(repo, packs, &jobs, |job, records| handle(self, job, records))?;
         }
         if let Some(describing) = describing {
             describing.fill(&mut self.walked.commits)?;
@@ -389,15 +437,33 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
                 id
             }
         };
-        match self.reported.get(&oid) {
+        let packed = match self.packs {
+            Packs::Read(packs) => packs.locate(&oid).and_then(|at| {
+                let marks = self.reported_packed.get_or_insert_with(|| packs.by_position(0));
+                marks.get_mut(at)
+            }),
+            _ => None,
+        };
+        let first = match packed {
+            Some(mark) if *mark != 0 => Some(*mark - 1),
+            Some(mark) => {
+                // Reported before the packs were read, or not at all.
+                let first = self.reported.get(&oid).copied();
+                *mark = first.unwrap_or(id).saturating_add(1);
+                first
+            }
             None => {
-                self.reported.insert(oid, id);
-            }
-            Some(&first) => {
-                if first == id || !self.reported_more.insert((oid, id)) {
-                    return None;
+                let first = self.reported.get(&oid).copied();
+                if first.is_none() {
+                    self.reported.insert(oid, id);
                 }
+                first
             }
+        };
+        if let Some(first) = first
+            && (first == id || !self.reported_more.insert((oid, id)))
+        {
+            return None;
         }
         let mut found = Candidate::new(oid, path, commit, root, reference.clone());
         found.link = link;
@@ -668,17 +734,27 @@ struct Differ {
 
 impl Differ {
     fn diff(&mut self, repo: &gix::Repository, job: &Job) -> Result<Changes, RepoError> {
+        self.diff_in(&repo.objects, repo.object_hash(), job)
+    }
+
+    /// [`Differ::diff`], reading trees from `objects`.
+    fn diff_in(
+        &mut self,
+        objects: &impl gix::objs::Find,
+        hash: gix::hash::Kind,
+        job: &Job,
+    ) -> Result<Changes, RepoError> {
         let mut recorder = changes::Recorder::default();
-        let lhs = tree_iter(repo, job.parent_tree, &mut self.lhs)?;
-        let rhs = tree_iter(repo, job.tree, &mut self.rhs)?;
-        gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
+        let lhs = tree_iter_in(objects, hash, job.parent_tree, &mut self.lhs)?;
+        let rhs = tree_iter_in(objects, hash, job.tree, &mut self.rhs)?;
+        gix::diff::tree(lhs, rhs, &mut self.state, objects, &mut recorder)
             .map_err(|e| RepoError::read(format!("diffing {}", job.id), e))?;
         let mut changes = recorder.changes;
         for &other in &job.others {
             let mut recorder = changes::Recorder::default();
-            let lhs = tree_iter(repo, other, &mut self.lhs)?;
-            let rhs = tree_iter(repo, job.tree, &mut self.rhs)?;
-            gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder)
+            let lhs = tree_iter_in(objects, hash, other, &mut self.lhs)?;
+            let rhs = tree_iter_in(objects, hash, job.tree, &mut self.rhs)?;
+            gix::diff::tree(lhs, rhs, &mut self.state, objects, &mut recorder)
                 .map_err(|e| RepoError::read(format!("diffing {}", job.id), e))?;
             changes.keep_only_changed_in(&recorder.changes);
         }
@@ -687,10 +763,11 @@ impl Differ {
 }
 
 /// Diff `jobs` on two threads, each taking every other chunk of consecutive commits with its
-/// own object store handle, and hand each commit's changes to `handle` in order. A thread
-/// runs at most a few chunks ahead, so memory stays bounded.
+/// own object store handle (or its own reader of `packs`), and hand each commit's changes to
+/// `handle` in order. A thread runs at most a few chunks ahead, so memory stays bounded.
 fn diff_in_parallel(
     repo: &gix::Repository,
+    packs: Option<&crate::packs::Packs>,
     jobs: &[Job],
     mut handle: impl FnMut(&Job, Changes) -> Result<(), RepoError>,
 ) -> Result<(), RepoError> {
@@ -716,17 +793,23 @@ fn diff_in_parallel(
                 .name(format!("diff-{first}"))
                 .spawn_scoped(scope, move || {
                     let mut differ = Differ::default();
+                    let hash = own.object_hash();
+                    let objects = packs.map(|p| p.objects(own.objects.clone()));
+                    let mut diff = |job: &Job| match &objects {
+                        Some(objects) => differ.diff_in(objects, hash, job),
+                        None => differ.diff(&own, job),
+                    };
                     for chunk in mine {
                         let done: Chunk = if newest_first {
                             // Each tree's delta base is then the tree read just before, still
                             // in the cache, not the far end of a chain.
-                            let mut done: Chunk = chunk.iter().rev().map(|job| differ.diff(&own, job)).collect();
+                            let mut done: Chunk = chunk.iter().rev().map(&mut diff).collect();
                             if let Ok(done) = done.as_mut() {
                                 done.reverse();
                             }
                             done
                         } else {
-                            chunk.iter().map(|job| differ.diff(&own, job)).collect()
+                            chunk.iter().map(&mut diff).collect()
                         };
                         let failed = done.is_err();
                         // The receiver stops listening when the walk stopped: nothing left to do.
