@@ -362,8 +362,7 @@ pub fn audit(
         });
     }
     progress.step("LFS attributes at the tips");
-    judge_lfs_at_tips(repo, &tips, &mut outcome)?;
-    crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
+    crate::rules::at_tips(repo, &tips, true, &mut outcome.findings)?;
     outcome.summary.recount(&outcome.findings);
     progress.step("what each offender costs");
     let labels = refs::Labels::of(&walked, &range.tips);
@@ -460,12 +459,10 @@ impl Audit {
             o.rules = findings.iter().map(|f| f.rule).collect();
             o.rules.sort();
             o.rules.dedup();
-            o.job = findings.iter().any(|f| crate::advice::written_by_job(&f.evidence));
-            if let Some(v) = findings
+            o.job = findings
                 .iter()
-                .filter_map(|f| f.evidence.get("versions")?.as_u64())
-                .max()
-            {
+                .any(|f| crate::rules::churning_blob::written_by_job(&f.evidence));
+            if let Some(v) = findings.iter().filter_map(|f| f.versions()).max() {
                 o.versions = o.versions.max(v);
             }
             true
@@ -544,39 +541,6 @@ fn sort_offenders(offenders: &mut [Offender]) {
                 &b.path,
             ))
     });
-}
-
-/// In a whole history, a raw blob where an old `.gitattributes` asked for LFS matters only
-/// while the repository still sends the path through LFS: judged against the attributes at
-/// the tips, a path no tip sends through LFS any more is worth knowing, no more.
-fn judge_lfs_at_tips(repo: &gix::Repository, tips: &[ObjectId], outcome: &mut Outcome) -> Result<(), RepoError> {
-    if !outcome.findings.iter().any(|f| f.rule == RuleId::LfsBypassed) {
-        return Ok(());
-    }
-    let mut roots: Vec<ObjectId> = tips
-        .iter()
-        .filter_map(|t| repo.find_commit(*t).ok()?.tree_id().ok().map(|t| t.detach()))
-        .collect();
-    roots.sort();
-    roots.dedup();
-    let mut attributes = crate::attributes::Attributes::new(repo);
-    for f in outcome.findings.iter_mut().filter(|f| f.rule == RuleId::LfsBypassed) {
-        let Some(path) = f.path.clone() else { continue };
-        let mut still = false;
-        for root in &roots {
-            if attributes.get(repo, *root, path.as_bstr())?.lfs {
-                still = true;
-                break;
-            }
-        }
-        if !still {
-            f.level = Level::Info;
-            f.evidence.insert("lfs_at_tips".into(), false.into());
-            f.message = format!("{} (no branch or tag sends this path through LFS any more)", f.message);
-        }
-    }
-    outcome.summary.recount(&outcome.findings);
-    Ok(())
 }
 
 /// A path for each of the deepest chains, from the changes the walk recorded.
@@ -735,11 +699,7 @@ fn offenders(
             // A version count a rule reports (the versions a collapsed finding stood for) is
             // never more than the offender says.
             let counted = versions.len() as u64;
-            let reported = findings
-                .iter()
-                .filter_map(|f| f.evidence.get("versions")?.as_u64())
-                .max()
-                .unwrap_or(0);
+            let reported = findings.iter().filter_map(|f| f.versions()).max().unwrap_or(0);
             let introduced = timeline::introduced(
                 mine.iter().filter_map(|(_, blob, commit)| {
                     Some((periods.get(*commit as usize).copied().unwrap_or(0), (*blob)?))
@@ -767,7 +727,9 @@ fn offenders(
                 more_refs: reach.more,
                 host_refs_only: reach.host_only,
                 fix: None,
-                job: findings.iter().any(|f| crate::advice::written_by_job(&f.evidence)),
+                job: findings
+                    .iter()
+                    .any(|f| crate::rules::churning_blob::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
                 introduced,
                 blobs,

@@ -152,7 +152,7 @@ pub fn run_with(
                 None => history(&tips, !inspected.touched.is_empty()),
             };
             let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
-            crate::rules::lfs_bypassed::judge_held_at_tips(repo, &tips, &mut outcome.findings);
+            crate::rules::at_tips(repo, &tips, false, &mut outcome.findings)?;
             outcome.summary.recount(&outcome.findings);
             if let Some((blobs, bytes)) = held_growth {
                 outcome.summary.commits += range.roots.len() as u64;
@@ -189,7 +189,7 @@ pub fn run_with(
                 })?;
             let history = history(&walked_tips, !inspected.touched.is_empty());
             let mut outcome = engine::conclude(repo, policy, whole_history, &walked, inspected, history, started)?;
-            crate::rules::lfs_bypassed::judge_held_at_tips(repo, &walked_tips, &mut outcome.findings);
+            crate::rules::at_tips(repo, &walked_tips, false, &mut outcome.findings)?;
             outcome.summary.recount(&outcome.findings);
             Ok(outcome)
         }

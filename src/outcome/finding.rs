@@ -178,6 +178,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The versions the finding counts (`versions` in its evidence): those of its path a rule
+    /// counted, or those a finding about one path and rule stands for.
+    pub fn versions(&self) -> Option<u64> {
+        self.evidence.get("versions")?.as_u64()
+    }
+
     /// The path to show: a file, or a subject with its count (`srv/ (202 files)`), sanitized.
     pub fn shown_path(&self) -> Option<String> {
         let path = crate::util::sanitize(self.path.as_ref()?);

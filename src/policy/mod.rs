@@ -207,19 +207,19 @@ impl Policy {
     /// What to use instead of git for `pattern`: the policy's own text for the pattern when it
     /// sets one, otherwise the wording of `[suggestions] style`.
     pub fn suggestion(&self, pattern: Pattern) -> &str {
-        self.suggestion_of(pattern, crate::advice::Alternative::Pattern(pattern))
+        self.suggestion_of(pattern, crate::advice::wording::Alternative::Pattern(pattern))
     }
 
     /// What to use instead for a finding of `rule` under `pattern` with `evidence`: the
     /// policy's own text for the pattern when it sets one, otherwise the wording of
-    /// `[suggestions] style` for what the finding is (see [`crate::advice::alternative_of`]).
+    /// `[suggestions] style` for what the finding is (the rule's alternative).
     pub fn suggestion_for(
         &self,
         pattern: Pattern,
         rule: crate::rules::RuleId,
         evidence: &serde_json::Map<String, serde_json::Value>,
     ) -> &str {
-        self.suggestion_of(pattern, crate::advice::alternative_of(pattern, rule, evidence))
+        self.suggestion_of(pattern, rule.alternative(pattern, evidence))
     }
 
     /// What to use instead for any finding of `rule`, as its documentation gives it.
@@ -227,7 +227,7 @@ impl Policy {
         self.suggestion_for(rule.pattern(), rule, &serde_json::Map::new())
     }
 
-    fn suggestion_of(&self, pattern: Pattern, alternative: crate::advice::Alternative) -> &str {
+    fn suggestion_of(&self, pattern: Pattern, alternative: crate::advice::wording::Alternative) -> &str {
         let s = &self.file.suggestions;
         let own = match pattern {
             Pattern::LargeChurn => &s.large_churn,
@@ -236,7 +236,7 @@ impl Policy {
             Pattern::Backup => &s.backup,
         };
         if own.trim().is_empty() {
-            crate::advice::alternative_text(s.style, alternative)
+            crate::advice::wording::alternative_text(s.style, alternative)
         } else {
             own
         }

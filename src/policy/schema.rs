@@ -1,6 +1,7 @@
 //! The policy file's schema, as serde reads it. Every table rejects unknown keys; every key
 //! missing from a user's file takes its value from the built-in policy (`policy.example.toml`).
 
+pub use crate::advice::wording::SuggestionStyle;
 use serde::{Deserialize, Serialize};
 
 use super::Globs;
@@ -134,17 +135,6 @@ pub struct Suggestions {
     /// backup
     #[serde(skip_serializing_if = "String::is_empty")]
     pub backup: String,
-}
-
-/// The built-in wording of `[suggestions]`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SuggestionStyle {
-    /// Names AWS services (Amazon S3, Amazon DynamoDB, AWS Backup, ...).
-    #[default]
-    Aws,
-    /// Names kinds of store (object storage, a managed database, a log service), no vendor.
-    Neutral,
 }
 
 /// One `[[allow]]` exemption.

@@ -180,7 +180,7 @@ fn result(f: &Finding) -> SarifResult {
         Some(path) if !f.paths.is_empty() => (Some(uri_path(path)), Some("One file of the subject")),
         Some(path) => (Some(uri_path(path)), None),
         None => (
-            largest_path(f).map(|p| uri_path(p.as_bytes())),
+            crate::rules::history_growth::largest_path(f).map(|p| uri_path(p.as_bytes())),
             Some("The largest new file of the range"),
         ),
     };
@@ -232,11 +232,6 @@ fn result(f: &Finding) -> SarifResult {
         result.locations = Some(vec![location]);
     }
     result
-}
-
-/// The path of the largest blob a range-wide finding counts (`evidence.largest[0].path`).
-fn largest_path(f: &Finding) -> Option<&str> {
-    f.evidence.get("largest")?.as_array()?.first()?.get("path")?.as_str()
 }
 
 fn notification(n: &Notice) -> Notification {

@@ -1,11 +1,12 @@
 //! `archive-backup` (backup): an archive that is a backup, or a large one.
 
 use serde::{Deserialize, Serialize};
+use crate::policy::PolicyFile;
 
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::detect::FormatClass;
-use crate::policy::{PolicyFile, Size};
+use crate::policy::Size;
 use crate::util::human_size;
 
 use crate::candidate::Candidate;
@@ -93,6 +94,47 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
                 rule.large_level.level(),
                 format!("of {} (reported from {})", human_size(size), rule.large_size),
             ));
+        }
+    }
+}
+
+/// Whether a finding's evidence says the archive is a backup (a backup word or a date in its
+/// name), not only large.
+fn is_backup(evidence: &super::Evidence) -> bool {
+    evidence.contains_key("word") || evidence.contains_key("dated")
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct ArchiveBackup;
+
+impl super::Rule for ArchiveBackup {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        let it = step.it;
+        if is_backup(&step.f.evidence) {
+            return format!(
+                "Delete the archive and add {} to .gitignore; keep backups in the backup storage below.",
+                step.ignore()
+            );
+        }
+        match step.path {
+            Some(p) => format!(
+                "Publish {it} as a release asset or in artifact storage, or track {it} with Git LFS (`git lfs track \
+                 \"{}\"`).",
+                crate::advice::wording::lfs_glob(p)
+            ),
+            None => "Publish it as a release asset or in artifact storage, or track it with Git LFS.".into(),
+        }
+    }
+
+    /// A large archive that is no backup (a release tarball): release storage.
+    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> crate::advice::Alternative {
+        if evidence.contains_key("format") && !is_backup(evidence) {
+            crate::advice::Alternative::Artifacts
+        } else {
+            crate::advice::Alternative::Pattern(pattern)
         }
     }
 }

@@ -93,6 +93,22 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
     }
 }
 
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct AuditRecord;
+
+impl super::Rule for AuditRecord {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        format!(
+            "Stop committing records: delete {}, add {} to .gitignore, and send new records to the store below.",
+            step.it,
+            step.ignore()
+        )
+    }
+}
+
 impl super::settings::RuleSettings for Settings {
     fn level(&self) -> Setting {
         self.level

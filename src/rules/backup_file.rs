@@ -1,10 +1,10 @@
 //! `backup-file` (backup): a backup copy by name; a dated series of copies.
 
 use serde::{Deserialize, Serialize};
+use crate::policy::PolicyFile;
 
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::paths::is_source_code;
@@ -61,6 +61,41 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
             )
             .with("matched", "directory"),
         );
+    }
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct BackupFile;
+
+impl super::Rule for BackupFile {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        use crate::advice::wording::{backup_dir, ignore_path};
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        let it = step.it;
+        let evidence = &step.f.evidence;
+        if evidence.get("subject").and_then(|s| s.as_str()) == Some("series") {
+            format!(
+                "Stop committing dated copies: git history already keeps every version of the original. Delete the \
+                 copies and add `{}` to .gitignore; keep real backups in the backup storage below.",
+                step.path.map(|p| ignore_path(p, true)).unwrap_or_default()
+            )
+        } else if evidence.get("matched").and_then(|s| s.as_str()) == Some("directory") {
+            format!(
+                "If this is a copy, delete {it}: git history already keeps every version. Keep backups outside the \
+                 repository and add {} to .gitignore.",
+                step.path
+                    .map(|p| format!("`{}`", backup_dir(p)))
+                    .unwrap_or_else(|| "the directory".into())
+            )
+        } else {
+            format!(
+                "Delete {it}: git history already keeps every version of the original. Add `{}` to .gitignore so copies \
+                 like {it} are not committed again.",
+                step.path.map(|p| step.by_name(p)).unwrap_or_default()
+            )
+        }
     }
 }
 

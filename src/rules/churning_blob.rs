@@ -1,6 +1,7 @@
 //! `churning-blob` (large-churn): a large file with many versions in a stretch of `lookback_days`.
 
 use gix::bstr::ByteSlice;
+use crate::policy::PolicyFile;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,9 @@ use crate::util::human_size;
 use super::behaviour::{date, span};
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
+use crate::advice::wording::{Alternative, Step, lfs_glob};
+use crate::outcome::Finding;
+use std::collections::HashMap;
 
 /// The pattern its findings belong to.
 pub const PATTERN: Pattern = Pattern::LargeChurn;
@@ -119,7 +123,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
     // Text a job keeps rewriting is data (a benchmark bot's results, a scraper's output); a binary
     // a job rebuilds (a model, a build) is a large file like any other.
     let text = t.sniff.as_ref().is_some_and(|s| !s.binary);
-    let by_job = text && written_by_job(input, i);
+    let by_job = text && job_wrote(input, i);
     let total: u64 = known.iter().copied().fold(0, u64::saturating_add);
     let (first, last) = span(&times);
     let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
@@ -148,7 +152,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
         .with("total_size", total)
         .with("bytes_per_month", per_month)
         .with("history_truncated", input.model.truncated)
-        .with(crate::advice::JOB_EVIDENCE, by_job),
+        .with(JOB_EVIDENCE, by_job),
     )
 }
 
@@ -160,7 +164,7 @@ const JOB_SHARE: f64 = 0.8;
 
 /// Whether a job (not a dependency or release bot) made at least [`JOB_SHARE`] of the
 /// commits that wrote a version of path `i`.
-fn written_by_job(input: &super::behaviour::Input<'_, '_>, i: Option<u32>) -> bool {
+fn job_wrote(input: &super::behaviour::Input<'_, '_>, i: Option<u32>) -> bool {
     let Some(i) = i else { return false };
     let (mut writes, mut by_job) = (0u64, 0u64);
     for c in input.model.changes_of(i).filter(|c| c.blob().is_some()) {
@@ -266,6 +270,211 @@ fn settled(sorted: &[i64], recent: &[i64], end: i64, span: i64, max: u64) -> Hit
     .with("last", date(to))
     .with("max_size", max)
     .with("settled", true)
+}
+
+/// One finding per large file that churns: where a path has a `churning-blob` finding at warn
+/// or deny, its `large-blob` finding at that level or below says nothing more (the churn
+/// finding gives the largest version's size) and is folded into it, as
+/// `evidence.large_blob` (its level and size). A path's large-blob finding above its churn
+/// level stays.
+fn fold_size_into_churn(findings: &mut Vec<Finding>) {
+    let churn: HashMap<gix::bstr::BString, usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == RuleId::ChurningBlob && f.level > Level::Info && f.paths.is_empty())
+        .filter_map(|(i, f)| Some((f.path.clone()?, i)))
+        .collect();
+    let mut folded: Vec<(usize, usize)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.rule != RuleId::LargeBlob || !f.paths.is_empty() {
+            continue;
+        }
+        let Some(&c) = f.path.as_ref().and_then(|p| churn.get(p)) else {
+            continue;
+        };
+        if findings.get(c).is_some_and(|c| c.level >= f.level) {
+            folded.push((i, c));
+        }
+    }
+    for &(i, c) in &folded {
+        let Some(size) = findings
+            .get(i)
+            .map(|f| serde_json::json!({"level": f.level, "size": f.size}))
+        else {
+            continue;
+        };
+        if let Some(c) = findings.get_mut(c) {
+            c.evidence.insert("large_blob".into(), size);
+        }
+    }
+    let gone: std::collections::HashSet<usize> = folded.into_iter().map(|(i, _)| i).collect();
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+}
+
+/// Text a job keeps rewriting is data whichever rule reports it: the path's other large-churn
+/// findings (its size, its delta chain) carry the churn finding's `written_by_job`, and with it
+/// the first step and alternative that move the data out instead of into Git LFS.
+fn job_data_throughout(findings: &mut [Finding], suggest: &dyn Fn(&Finding) -> String) {
+    let by_job: std::collections::HashSet<gix::bstr::BString> = findings
+        .iter()
+        .filter(|f| f.rule == RuleId::ChurningBlob && written_by_job(&f.evidence))
+        .filter_map(|f| f.path.clone())
+        .collect();
+    if by_job.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| {
+        f.pattern == crate::outcome::Pattern::LargeChurn
+            && !matches!(f.rule, RuleId::ChurningBlob | RuleId::LfsBypassed)
+            && f.path.as_ref().is_some_and(|p| by_job.contains(p))
+    }) {
+        f.evidence.insert(JOB_EVIDENCE.into(), true.into());
+        f.suggestion = suggest(f);
+    }
+}
+
+/// One `churning-blob` finding per directory: the large files a job rewrites side by side (the
+/// region files of a game world, the tiles of a map) churn as one subject. From `GROUP_MIN`
+/// files of one level in one directory (or directories that differ only in dates and
+/// counters), one finding lists every file with the range of their counts.
+fn group_churn_by_directory(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(Level, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(path) = f.path.as_ref().filter(|_| f.paths.is_empty()) else {
+            continue;
+        };
+        if f.rule != RuleId::ChurningBlob || f.level == Level::Info {
+            continue;
+        }
+        let dir = crate::util::split_path(path.as_bstr()).0;
+        groups
+            .entry((f.level, super::behaviour::fold_digits(dir)))
+            .or_default()
+            .push(i);
+    }
+    let mut gone = std::collections::HashSet::new();
+    let mut merged = Vec::new();
+    for ((_, folded), members) in groups {
+        if members.len() < super::paths::GROUP_MIN {
+            continue;
+        }
+        let list: Vec<&Finding> = members.iter().filter_map(|i| findings.get(*i)).collect();
+        let count = |f: &&Finding, key: &str| f.evidence.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        let Some(best) = list.iter().max_by_key(|f| (count(f, "versions"), f.path.clone())) else {
+            continue;
+        };
+        let fewest = list.iter().map(|f| count(f, "versions")).min().unwrap_or(0);
+        let most = count(best, "versions");
+        let bytes: u64 = list.iter().map(|f| count(f, "total_size")).fold(0, u64::saturating_add);
+        let mut files: Vec<gix::bstr::BString> = list.iter().filter_map(|f| f.path.clone()).collect();
+        files.sort();
+        let subject = super::paths::group_subject(&files, &folded);
+        let mut f = (*best).clone();
+        let counts = if fewest == most {
+            format!("{most} versions each")
+        } else {
+            format!("{fewest} to {most} versions each")
+        };
+        f.message = format!(
+            "{} large files churning side by side, {counts} ({} of history in all); the most: {}",
+            files.len(),
+            crate::util::human_size(bytes),
+            best.message
+        );
+        f.evidence.insert("files".into(), files.len().into());
+        f.evidence.insert("fewest_versions".into(), fewest.into());
+        f.evidence.insert("files_total_size".into(), bytes.into());
+        f.path = Some(subject.into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
+/// The evidence key that says a job wrote most versions of a path.
+const JOB_EVIDENCE: &str = "written_by_job";
+
+/// Whether a finding's evidence says a job wrote the versions of its path: the churn finding
+/// says so, and the path's other large-churn findings carry it too.
+pub fn written_by_job(evidence: &super::Evidence) -> bool {
+    evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
+}
+
+/// The first step of a large-churn finding about data a job keeps rewriting, if it is one.
+pub(crate) fn job_data_step(step: &Step<'_>) -> Option<String> {
+    written_by_job(&step.f.evidence).then(|| {
+        format!(
+            "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
+             publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
+             whole.",
+            step.named("it")
+        )
+    })
+}
+
+/// The alternative of a large-churn finding: a store the job writes to for data a job keeps
+/// rewriting, the pattern's otherwise.
+pub(crate) fn job_data_alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+    if written_by_job(evidence) {
+        Alternative::JobData
+    } else {
+        Alternative::Pattern(pattern)
+    }
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct ChurningBlob;
+
+impl super::Rule for ChurningBlob {
+    fn first_step(step: &Step<'_>) -> String {
+        if let Some(data) = job_data_step(step) {
+            return data;
+        }
+        match step.path {
+            Some(p) => format!(
+                "Every version stays in history: track it with Git LFS (`git lfs track \"{}\"`), or produce it in the \
+                 build instead of committing each version.",
+                lfs_glob(p)
+            ),
+            None => "Every version stays in history: track it with Git LFS, or produce it in the build.".into(),
+        }
+    }
+
+    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+        job_data_alternative(pattern, evidence)
+    }
+
+    const BY_SUBJECT: bool = false;
+
+    fn history_from(policy: &PolicyFile) -> Option<u64> {
+        Some(policy.rules.churning_blob.min_size.0)
+    }
+
+    fn history(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
+        check(input, t)
+    }
+
+    fn fold(findings: &mut Vec<Finding>, suggest: &dyn Fn(&Finding) -> String) {
+        fold_size_into_churn(findings);
+        job_data_throughout(findings, suggest);
+    }
+
+    fn group(findings: &mut Vec<Finding>) {
+        group_churn_by_directory(findings);
+    }
 }
 
 impl super::settings::RuleSettings for Settings {

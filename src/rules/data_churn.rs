@@ -59,6 +59,15 @@ pub fn holds(settings: &Settings, times: &[i64]) -> bool {
     super::behaviour::sustained(times, settings.min_commits, settings.min_days, settings.window_days)
 }
 
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct DataChurn;
+
+impl super::Rule for DataChurn {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        super::job_step(step)
+    }
+}
+
 impl super::settings::RuleSettings for Settings {
     fn level(&self) -> Setting {
         self.level

@@ -57,3 +57,19 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         );
     }
 }
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct DatabaseDump;
+
+impl super::Rule for DatabaseDump {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        format!(
+            "Delete the dump and add {} to .gitignore: keep dumps in the backup storage below, and commit the \
+             schema or migrations instead.",
+            step.ignore()
+        )
+    }
+}

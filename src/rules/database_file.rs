@@ -1,11 +1,13 @@
 //! `database-file` (database): a database file, by content or name; an engine's data directory.
 
+use crate::advice::wording::Step;
+use crate::policy::PolicyFile;
+use crate::outcome::Finding;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::detect::FormatClass;
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -97,6 +99,34 @@ pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
         |f| f.rule == RuleId::DatabaseFile && f.evidence.get("matched").and_then(|m| m.as_str()) == Some("content"),
         "a database kept in git",
     );
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct DatabaseFile;
+
+impl super::Rule for DatabaseFile {
+    fn first_step(step: &Step<'_>) -> String {
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        let it = step.it;
+        match step.f.evidence.get("engine").and_then(|e| e.as_str()) {
+            Some(engine) => format!(
+                "Stop committing the {engine} data directory: add {} to .gitignore and run the database as a service; \
+                 keep its schema and migrations in git.",
+                step.ignore()
+            ),
+            None => format!(
+                "Take the database out of git: stop tracking {it} (`git rm --cached`, your copy stays), add {} to \
+                 .gitignore, and commit the schema and migrations (or a script that builds {it}) instead.",
+                step.ignore()
+            ),
+        }
+    }
+
+    fn settle(input: &super::behaviour::Input<'_, '_>, _: &super::behaviour::Analysis, findings: &mut Vec<Finding>) {
+        settle_removed(input, findings);
+    }
 }
 
 super::settings::plain_settings!(Settings);

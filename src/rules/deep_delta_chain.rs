@@ -1,10 +1,13 @@
 //! `deep-delta-chain` (large-churn): a large object behind a deep delta chain in a pack.
 
+use crate::advice::wording::{Alternative, Step};
+use crate::policy::PolicyFile;
+use crate::outcome::Finding;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
-use crate::policy::{PolicyFile, Size};
+use crate::policy::Size;
 use crate::util::human_size;
 
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -63,6 +66,31 @@ pub fn check(size: u64, depth: u32, inflate: u64, policy: &PolicyFile) -> Option
         .with("max_depth", rule.max_depth)
         .with("inflate_bytes", inflate),
     )
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct DeepDeltaChain;
+
+impl super::Rule for DeepDeltaChain {
+    fn first_step(step: &Step<'_>) -> String {
+        if let Some(data) = super::churning_blob::job_data_step(step) {
+            return data;
+        }
+        "Keep the file out of git (Git LFS or the store below); for the history already pushed, `git repack -adf \
+         --depth=50` shortens the chain."
+            .into()
+    }
+
+    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+        super::churning_blob::job_data_alternative(pattern, evidence)
+    }
+
+    /// The deepest chain stands for the path.
+    fn rank(f: &Finding) -> u64 {
+        f.evidence.get("depth").and_then(|d| d.as_u64()).unwrap_or(0)
+    }
+
+    const BY_SUBJECT: bool = false;
 }
 
 super::settings::plain_settings!(Settings);

@@ -52,3 +52,26 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
         );
     }
 }
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct DiskImage;
+
+impl super::Rule for DiskImage {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        let matched = step.f.evidence.get("matched").and_then(|s| s.as_str());
+        format!(
+            "Delete the image and add `{}` to .gitignore; build images in a pipeline and keep them in an image \
+             registry or the storage below.",
+            step.path
+                .map(|p| if matched == Some("name") {
+                    step.by_name(p)
+                } else {
+                    step.ignore_line(p)
+                })
+                .unwrap_or_default()
+        )
+    }
+}

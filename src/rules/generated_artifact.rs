@@ -1,11 +1,13 @@
 //! `generated-artifact` (audit-trail): build output, compiled binaries and generated files.
 
+use crate::advice::wording::{Alternative, Step};
+use crate::policy::PolicyFile;
+use crate::outcome::Finding;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::{Level, Pattern, Setting};
 use crate::policy::Globs;
 use crate::detect::{Format, FormatClass};
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::paths::{is_lockfile, is_small_fixture};
@@ -123,6 +125,76 @@ pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
         |f| f.rule == RuleId::GeneratedArtifact && f.evidence.get("compiled").and_then(|c| c.as_bool()) == Some(true),
         "build output kept in git",
     );
+}
+
+/// Name-only build output with at least this many versions is output a build keeps rewriting.
+const REBUILT_VERSIONS: usize = 5;
+
+/// Build output named as such is worth a warning once a build keeps rewriting it.
+fn rebuilt(input: &super::behaviour::Input<'_, '_>, analysis: &super::behaviour::Analysis, findings: &mut [Finding]) {
+    let rules = &input.policy.rules;
+    for f in findings.iter_mut() {
+        let by_name = f.evidence.get("build_output").is_some();
+        if f.rule == RuleId::GeneratedArtifact
+            && f.level == Level::Info
+            && by_name
+            && let Some(path) = &f.path
+            && analysis.versions.get(path).copied().unwrap_or(0) >= REBUILT_VERSIONS
+        {
+            f.level = rules.generated_artifact.level.level();
+            f.evidence.insert(
+                "rebuilt_versions".into(),
+                analysis.versions.get(path).copied().unwrap_or(0).into(),
+            );
+        }
+    }
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct GeneratedArtifact;
+
+impl super::Rule for GeneratedArtifact {
+    fn first_step(step: &Step<'_>) -> String {
+        let evidence = &step.f.evidence;
+        let it = step.it;
+        if evidence.contains_key("format")
+            && let Some(fixture) = super::fixture_step(step)
+        {
+            return fixture;
+        }
+        if evidence.contains_key("build_output") {
+            format!(
+                "Delete {it} and add {} to .gitignore: let the build produce {it}, and publish releases as build \
+                 artifacts or release assets.",
+                step.ignore()
+            )
+        } else if evidence.contains_key("format") {
+            format!(
+                "Delete the binary and add {} to .gitignore: build {it} in CI, and publish releases as build artifacts \
+                 or release assets.",
+                step.ignore()
+            )
+        } else {
+            format!(
+                "Nothing to do if the generated source is meant to be committed; otherwise generate {it} in the build \
+                 and add {} to .gitignore.",
+                step.ignore()
+            )
+        }
+    }
+
+    fn alternative(pattern: Pattern, _: &super::Evidence) -> Alternative {
+        if pattern == Pattern::AuditTrail {
+            Alternative::Artifacts
+        } else {
+            Alternative::Pattern(pattern)
+        }
+    }
+
+    fn settle(input: &super::behaviour::Input<'_, '_>, analysis: &super::behaviour::Analysis, findings: &mut Vec<Finding>) {
+        rebuilt(input, analysis, findings);
+        settle_removed(input, findings);
+    }
 }
 
 super::settings::plain_settings!(Settings);

@@ -1,8 +1,9 @@
 //! `history-growth` (large-churn): the bytes of new content a range adds to history.
 
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
-use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
+use crate::advice::wording::Step;
+use crate::outcome::{Finding, Pattern};
 use crate::util::human_size;
 
 /// The pattern its findings belong to.
@@ -68,4 +69,59 @@ pub fn history_growth(growth: &Growth, policy: &PolicyFile) -> Option<Hit> {
         .with("blobs", growth.blobs)
         .with("largest", largest),
     )
+}
+
+/// The largest files a first step names.
+const LARGEST_NAMED: usize = 3;
+
+/// The largest files a range adds, from a finding's evidence: `a.bin, 40.0 MiB; b.bin, 12.0
+/// MiB`.
+fn largest_files(f: &Finding) -> String {
+    let Some(list) = f.evidence.get("largest").and_then(|l| l.as_array()) else {
+        return String::new();
+    };
+    list.iter()
+        .take(LARGEST_NAMED)
+        .filter_map(|entry| {
+            let path = entry.get("path")?.as_str()?;
+            let size = entry.get("size")?.as_u64()?;
+            Some(format!(
+                "{}, {}",
+                crate::util::sanitize(path.as_bytes()),
+                human_size(size)
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The path of the largest blob a finding counts (`evidence.largest[0].path`).
+pub fn largest_path(f: &Finding) -> Option<&str> {
+    f.evidence.get("largest")?.as_array()?.first()?.get("path")?.as_str()
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct HistoryGrowth;
+
+impl super::Rule for HistoryGrowth {
+    fn first_step(step: &Step<'_>) -> String {
+        let largest = largest_files(step.f);
+        if largest.is_empty() {
+            "Keep the largest files this range adds out of the commits: Git LFS or object storage for files \
+             that must travel with the code, .gitignore for files a build or a run produces."
+                .into()
+        } else {
+            format!(
+                "Keep the largest files this range adds out of the commits ({largest}): Git LFS or object \
+                 storage for files that must travel with the code, .gitignore for files a build or a run \
+                 produces."
+            )
+        }
+    }
+
+    const BY_SUBJECT: bool = false;
+
+    fn range(growth: &Growth, policy: &PolicyFile) -> Option<Hit> {
+        history_growth(growth, policy)
+    }
 }

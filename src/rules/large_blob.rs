@@ -1,9 +1,12 @@
 //! `large-blob` (large-churn): a file whose size reaches the thresholds.
 
 use crate::candidate::Candidate;
-use super::{BlobCheck, Hit, RuleDoc, RuleId};
-use crate::outcome::Pattern;
 use crate::policy::PolicyFile;
+use super::{BlobCheck, Hit, RuleDoc, RuleId};
+use crate::advice::wording::{Alternative, Step, lfs_glob};
+use crate::outcome::{Finding, Level};
+use gix::ObjectId;
+use crate::outcome::Pattern;
 use crate::util::human_size;
 
 /// The pattern its findings belong to.
@@ -167,6 +170,92 @@ pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::ou
             f.message,
             super::behaviour::date(since)
         );
+    }
+}
+
+/// Copies of one blob before their `large-blob` findings are one.
+const BLOB_COPIES_MIN: usize = 2;
+
+/// One finding per blob: the same large blob copied to many paths (a figure in every locale
+/// folder) is one thing to fix, so its `large-blob` findings of one level become one finding
+/// at its first path that lists every path. Findings by name or content (a `.bak` copy in two
+/// folders), about a path's history (churn, delta chains) and
+/// subjects stay as they are.
+fn group_by_blob(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(RuleId, Level, ObjectId), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let (Some(blob), Some(_)) = (f.blob, f.path.as_ref()) else {
+            continue;
+        };
+        if !f.paths.is_empty() || f.rule != RuleId::LargeBlob {
+            continue;
+        }
+        groups.entry((f.rule, f.level, blob)).or_default().push(i);
+    }
+    let mut gone = std::collections::HashSet::new();
+    let mut merged = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() >= BLOB_COPIES_MIN) {
+        let mut files: Vec<gix::bstr::BString> = members
+            .iter()
+            .filter_map(|i| findings.get(*i).and_then(|f| f.path.clone()))
+            .collect();
+        files.sort();
+        files.dedup();
+        let Some(first) = files.first().cloned() else {
+            continue;
+        };
+        let Some(best) = members
+            .iter()
+            .filter_map(|i| findings.get(*i))
+            .find(|f| f.path.as_ref() == Some(&first))
+        else {
+            continue;
+        };
+        let mut f = best.clone();
+        f.message = format!("one blob at {} paths: {}", files.len(), best.message);
+        f.evidence.insert("copies".into(), files.len().into());
+        f.paths = files;
+        merged.push(f);
+        gone.extend(members);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct LargeBlob;
+
+impl super::Rule for LargeBlob {
+    fn first_step(step: &Step<'_>) -> String {
+        if let Some(data) = super::churning_blob::job_data_step(step) {
+            return data;
+        }
+        match step.path {
+            Some(p) => format!(
+                "Track it with Git LFS (`git lfs track \"{}\"`), or keep it in the store below and commit a small pointer.",
+                lfs_glob(p)
+            ),
+            None => "Track it with Git LFS, or keep it in the store below and commit a small pointer.".into(),
+        }
+    }
+
+    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+        super::churning_blob::job_data_alternative(pattern, evidence)
+    }
+
+    fn settle(input: &super::behaviour::Input<'_, '_>, _: &super::behaviour::Analysis, findings: &mut Vec<Finding>) {
+        settle_removed(input, findings);
+        settle(input, findings);
+    }
+
+    fn group(findings: &mut Vec<Finding>) {
+        group_by_blob(findings);
     }
 }
 

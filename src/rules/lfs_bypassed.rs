@@ -1,10 +1,12 @@
 //! `lfs-bypassed` (large-churn): a path `.gitattributes` sends through Git LFS, committed raw.
 
+use crate::advice::wording::Step;
+use crate::policy::PolicyFile;
+use crate::outcome::Finding;
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::detect::Format;
 use crate::outcome::Pattern;
-use crate::policy::PolicyFile;
 use crate::util::human_size;
 
 /// The pattern its findings belong to.
@@ -91,5 +93,63 @@ pub fn judge_held_at_tips(repo: &gix::Repository, tips: &[gix::ObjectId], findin
             "{} (no branch or tag holds it any more: a cost in history only)",
             f.message
         );
+    }
+}
+
+/// In a whole history, a raw blob where an old `.gitattributes` asked for LFS matters only
+/// while the repository still sends the path through LFS: judged against the attributes at
+/// the tips, a path no tip sends through LFS any more is worth knowing, no more.
+fn judge_attributes_at_tips(
+    repo: &gix::Repository,
+    tips: &[gix::ObjectId],
+    findings: &mut [Finding],
+) -> Result<(), crate::repo::RepoError> {
+    if !findings.iter().any(|f| f.rule == RuleId::LfsBypassed) {
+        return Ok(());
+    }
+    let roots = super::tip_trees(repo, tips);
+    let mut attributes = crate::attributes::Attributes::new(repo);
+    for f in findings.iter_mut().filter(|f| f.rule == RuleId::LfsBypassed) {
+        let Some(path) = f.path.clone() else { continue };
+        let mut still = false;
+        for root in &roots {
+            if attributes.get(repo, *root, gix::bstr::ByteSlice::as_bstr(path.as_slice()))?.lfs {
+                still = true;
+                break;
+            }
+        }
+        if !still {
+            f.level = crate::outcome::Level::Info;
+            f.evidence.insert("lfs_at_tips".into(), false.into());
+            f.message = format!("{} (no branch or tag sends this path through LFS any more)", f.message);
+        }
+    }
+    Ok(())
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct LfsBypassed;
+
+impl super::Rule for LfsBypassed {
+    fn first_step(step: &Step<'_>) -> String {
+        format!(
+            "Commit {} through Git LFS as .gitattributes asks: run `git lfs install`, then turn the raw blob into a \
+             pointer in every commit that holds it (`git lfs migrate import`, limited to the commits not pushed \
+             yet).",
+            step.named("it")
+        )
+    }
+
+    fn at_tips(
+        repo: &gix::Repository,
+        tips: &[gix::ObjectId],
+        whole: bool,
+        findings: &mut [Finding],
+    ) -> Result<(), crate::repo::RepoError> {
+        if whole {
+            judge_attributes_at_tips(repo, tips, findings)?;
+        }
+        judge_held_at_tips(repo, tips, findings);
+        Ok(())
     }
 }

@@ -1,10 +1,10 @@
 //! `log-file` (audit-trail): a log file, by name or by timestamped lines.
 
 use serde::{Deserialize, Serialize};
+use crate::policy::PolicyFile;
 
 use crate::outcome::{Level, Pattern, Setting};
 use crate::policy::Globs;
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::paths::{extension, is_changelog, is_source_code, is_structured_data};
@@ -154,6 +154,34 @@ pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
             f.message,
             if versions.len() == 1 { "once" } else { "twice" }
         );
+    }
+}
+
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct LogFile;
+
+impl super::Rule for LogFile {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        if let Some(fixture) = super::fixture_step(step) {
+            return fixture;
+        }
+        format!(
+            "Delete {} and add `{}` to .gitignore; have the program write its log outside the work tree.",
+            step.it,
+            match (step.path, step.f.evidence.get("matched").and_then(|s| s.as_str())) {
+                (Some(p), Some("name")) => step.by_name(p),
+                (Some(p), _) => step.ignore_line(p),
+                (None, _) => String::new(),
+            }
+        )
+    }
+
+    fn settle(
+        input: &super::behaviour::Input<'_, '_>,
+        _: &super::behaviour::Analysis,
+        findings: &mut Vec<crate::outcome::Finding>,
+    ) {
+        settle_samples(input, findings);
     }
 }
 

@@ -61,6 +61,32 @@ pub fn holds(settings: &Settings, times: &[i64]) -> bool {
     super::behaviour::sustained(times, settings.min_commits, settings.min_days, settings.window_days)
 }
 
+/// The rule's place in the registry (see [`Rule`](super::Rule)).
+pub(crate) struct MachineCadence;
+
+impl super::Rule for MachineCadence {
+    fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
+        if step.f.evidence.get("subject").and_then(|s| s.as_str()) == Some("snapshot") {
+            return format!(
+                "Stop the job from copying {} into git: point its backups at the backup storage below, and add {} to \
+                 .gitignore.",
+                step.named("the folder"),
+                step.ignore()
+            );
+        }
+        super::job_step(step)
+    }
+
+    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> crate::advice::Alternative {
+        let kind = evidence.get("kind").and_then(|k| k.as_str());
+        if pattern == Pattern::AuditTrail && kind == Some(crate::candidate::Kind::Rendered.noun()) {
+            crate::advice::Alternative::Artifacts
+        } else {
+            crate::advice::Alternative::Pattern(pattern)
+        }
+    }
+}
+
 impl super::settings::RuleSettings for Settings {
     fn level(&self) -> Setting {
         self.level

@@ -1,17 +1,22 @@
 //! The rules: one file each, listed once in the [registry].
 //!
 //! A rule's file holds everything about it: its pattern, its documentation (what,
-//! why, signals, fix: what `pushgate explain` prints), its settings (`[rules.<id>]`), and its
-//! check. Per-blob rules look at one [`Candidate`] (path, size, sniffed content, attributes); the
-//! history rules (`churning-blob`, `data-churn`, `machine-cadence`, and the subjects of
-//! `database-file` and `backup-file`) read the [history model](crate::history) through
-//! [`behaviour`]; `history-growth` reads a range's totals. Adding a rule is its file plus one
-//! line in the [registry].
+//! why, signals, fix: what `pushgate explain` prints), its settings (`[rules.<id>]`), its
+//! per-blob check, and its life after that (the `Rule` trait): the first step its findings give, the
+//! alternative they name, what it makes of a path's history or a range, and how it settles,
+//! folds and groups its findings. Per-blob rules look at one [`Candidate`] (path, size, sniffed
+//! content, attributes); the history rules (`churning-blob`, `data-churn`, `machine-cadence`,
+//! and the subjects of `database-file` and `backup-file`) read the [history
+//! model](crate::history) through [`behaviour`]; `history-growth` reads a range's totals. The
+//! engine calls every rule through the registry and names none. Adding a rule is its file plus
+//! one line in the [registry].
 
 use serde::{Deserialize, Serialize};
 
+use crate::advice::wording::{self, Alternative, Step};
 use crate::candidate::Candidate;
-use crate::outcome::Pattern;
+use crate::outcome::{Finding, Pattern};
+use crate::policy::PolicyFile;
 use settings::RuleSettings;
 
 pub mod behaviour;
@@ -21,6 +26,118 @@ pub mod settings;
 
 pub use registry::{Hit, RuleDoc, RuleId, UnknownRule};
 
+/// A finding's evidence: facts behind it, by name. Each rule writes and reads its own.
+pub type Evidence = serde_json::Map<String, serde_json::Value>;
+
+/// A rule's life after its per-blob check, each step with a default that does nothing: its
+/// first step and alternative, what it makes of a path's history or a range, and how it
+/// settles, folds and groups its findings once the history is read. Each rule's file
+/// implements it for the unit struct named after the rule's [`RuleId`] variant; the
+/// [registry] calls every rule in turn, so the engine names none.
+pub(crate) trait Rule {
+    /// The first step for a finding of the rule: what fits this finding, in proportion to what
+    /// it found, before the pattern's alternative.
+    fn first_step(step: &Step<'_>) -> String;
+
+    /// What to use instead: the pattern's alternative, unless the finding is of a kind with a
+    /// store of its own.
+    fn alternative(pattern: Pattern, evidence: &Evidence) -> Alternative {
+        let _ = evidence;
+        Alternative::Pattern(pattern)
+    }
+
+    /// Among a path's findings of the rule at one level, the one with the highest rank stands
+    /// for the path (the newest among equals).
+    fn rank(f: &Finding) -> u64 {
+        let _ = f;
+        0
+    }
+
+    /// Whether per-file findings of the rule fold into one per subject (files in one directory,
+    /// or directories that differ only in dates and counters).
+    const BY_SUBJECT: bool = true;
+
+    /// The smallest size of a path in scope from which the rule reads the path's history.
+    fn history_from(policy: &PolicyFile) -> Option<u64> {
+        let _ = policy;
+        None
+    }
+
+    /// The rule over a path's history.
+    fn history(input: &behaviour::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
+        let _ = (input, t);
+        None
+    }
+
+    /// The rule over what a whole range adds to history.
+    fn range(growth: &history_growth::Growth, policy: &PolicyFile) -> Option<Hit> {
+        let _ = (growth, policy);
+        None
+    }
+
+    /// What the history says of the rule's findings (raise, lower), before subjects are added.
+    fn settle(input: &behaviour::Input<'_, '_>, analysis: &behaviour::Analysis, findings: &mut Vec<Finding>) {
+        let _ = (input, analysis, findings);
+    }
+
+    /// Fold other findings about the same paths into the rule's, once subjects are grouped
+    /// (`suggest`: the policy's alternative for a finding whose evidence changed).
+    fn fold(findings: &mut Vec<Finding>, suggest: &dyn Fn(&Finding) -> String) {
+        let _ = (findings, suggest);
+    }
+
+    /// Group the rule's findings, last.
+    fn group(findings: &mut Vec<Finding>) {
+        let _ = findings;
+    }
+
+    /// What the tips of the history say of the rule's findings (`whole`: the whole history,
+    /// as the audit reads it).
+    fn at_tips(
+        repo: &gix::Repository,
+        tips: &[gix::ObjectId],
+        whole: bool,
+        findings: &mut [Finding],
+    ) -> Result<(), crate::repo::RepoError> {
+        let _ = (repo, tips, whole, findings);
+        Ok(())
+    }
+}
+
+/// The first step for a small file under a test or fixture directory, of a kind a test suite
+/// reads as input: keep it as a fixture, with the exemption that says so.
+pub(crate) fn fixture_step(step: &Step<'_>) -> Option<String> {
+    let f = step.f;
+    let path = step.path?;
+    (!step.many
+        && !f.evidence.contains_key("subject")
+        && paths::in_test_dir(path)
+        && f.size.is_some_and(|s| s < paths::FIXTURE_MAX))
+    .then(|| wording::fixture(f, path))
+}
+
+/// The first step for what a job writes (`kind` in the evidence names it).
+pub(crate) fn job_step(step: &Step<'_>) -> String {
+    let f = step.f;
+    let what = f
+        .evidence
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .map(|k| {
+            if f.paths.is_empty() {
+                format!("the {k}")
+            } else {
+                format!("these {k}s")
+            }
+        })
+        .unwrap_or_else(|| "the file".into());
+    format!(
+        "Stop the job from committing {what}: have it write to the store below instead, keep only the job's \
+         code in git, and add {} to .gitignore.",
+        step.ignore()
+    )
+}
+
 /// A per-blob check: what one rule makes of one blob.
 pub type BlobCheck = fn(&Candidate, &crate::policy::PolicyFile, &mut Vec<Hit>);
 
@@ -29,6 +146,85 @@ pub type BlobCheck = fn(&Candidate, &crate::policy::PolicyFile, &mut Vec<Hit>);
 macro_rules! registry {
     ($( $(#[$meta:meta])* $variant:ident => $module:ident = $id:literal, )*) => {
         $( pub mod $module; )*
+
+        impl RuleId {
+            /// The first step for a finding of the rule (see [`Rule::first_step`]).
+            pub(crate) fn first_step(self, step: &Step<'_>) -> String {
+                match self { $( RuleId::$variant => <$module::$variant as Rule>::first_step(step), )* }
+            }
+
+            /// What to use instead for a finding of the rule (see [`Rule::alternative`]).
+            pub(crate) fn alternative(self, pattern: Pattern, evidence: &Evidence) -> Alternative {
+                match self { $( RuleId::$variant => <$module::$variant as Rule>::alternative(pattern, evidence), )* }
+            }
+
+            /// Which version stands for a path (see [`Rule::rank`]).
+            pub(crate) fn rank(self, f: &Finding) -> u64 {
+                match self { $( RuleId::$variant => <$module::$variant as Rule>::rank(f), )* }
+            }
+
+            /// Whether per-file findings of the rule fold into one per subject (see
+            /// [`Rule::BY_SUBJECT`]).
+            pub(crate) fn by_subject(self) -> bool {
+                match self { $( RuleId::$variant => <$module::$variant as Rule>::BY_SUBJECT, )* }
+            }
+        }
+
+        /// The smallest size of a path in scope from which some rule reads the path's history
+        /// (see [`Rule::history_from`]).
+        pub(crate) fn history_from(policy: &PolicyFile) -> Option<u64> {
+            [$( <$module::$variant as Rule>::history_from(policy), )*].into_iter().flatten().min()
+        }
+
+        /// Every rule over each path's history (see [`Rule::history`]); rules set to `off`
+        /// and paths a rule excludes give nothing.
+        pub(crate) fn history(input: &behaviour::Input<'_, '_>, t: &Candidate) -> Vec<Hit> {
+            let mut hits = Vec::new();
+            $(
+                if !input.policy.rules.level(RuleId::$variant).is_off()
+                    && let Some(hit) = <$module::$variant as Rule>::history(input, t)
+                    && !input.policy.rules.exclude(hit.rule).is_match(&t.path)
+                {
+                    hits.push(hit);
+                }
+            )*
+            hits
+        }
+
+        /// Every rule over what a whole range adds (see [`Rule::range`]).
+        pub(crate) fn range(growth: &history_growth::Growth, policy: &PolicyFile) -> Vec<Hit> {
+            [$( <$module::$variant as Rule>::range(growth, policy), )*].into_iter().flatten().collect()
+        }
+
+        /// What the history says of every rule's findings (see [`Rule::settle`]).
+        pub(crate) fn settle(
+            input: &behaviour::Input<'_, '_>,
+            analysis: &behaviour::Analysis,
+            findings: &mut Vec<Finding>,
+        ) {
+            $( <$module::$variant as Rule>::settle(input, analysis, findings); )*
+        }
+
+        /// Every rule's folding of other findings into its own (see [`Rule::fold`]).
+        pub(crate) fn fold(findings: &mut Vec<Finding>, suggest: &dyn Fn(&Finding) -> String) {
+            $( <$module::$variant as Rule>::fold(findings, suggest); )*
+        }
+
+        /// Every rule's grouping of its findings (see [`Rule::group`]).
+        pub(crate) fn group(findings: &mut Vec<Finding>) {
+            $( <$module::$variant as Rule>::group(findings); )*
+        }
+
+        /// What the tips of a history say of every rule's findings (see [`Rule::at_tips`]).
+        pub(crate) fn at_tips(
+            repo: &gix::Repository,
+            tips: &[gix::ObjectId],
+            whole: bool,
+            findings: &mut [Finding],
+        ) -> Result<(), crate::repo::RepoError> {
+            $( <$module::$variant as Rule>::at_tips(repo, tips, whole, findings)?; )*
+            Ok(())
+        }
 
         impl RuleId {
             /// The pattern the rule belongs to.

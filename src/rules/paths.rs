@@ -2,6 +2,8 @@
 
 use gix::bstr::{BStr, ByteSlice};
 
+use crate::util::split_path;
+
 /// File extensions of hand-written source code and documentation. Directory-based rules
 /// (`logs/**`, `backup/**`) never report these: `src/backup/mod.rs` is code about backups.
 const SOURCE_EXTENSIONS: &[&str] = &[
@@ -393,6 +395,56 @@ pub fn find_word<'w>(path: &[u8], words: &'w [String]) -> Option<&'w str> {
             !before.is_some_and(u8::is_ascii_alphabetic) && !after.is_some_and(u8::is_ascii_alphabetic)
         })
     })
+}
+
+/// Per-file findings fold into one per subject from this many files.
+pub(crate) const GROUP_MIN: usize = 12;
+
+/// The name of a group of `files` (sorted) whose folded directory is `folded`: their folder
+/// and common extension (`data/*.json`), or, across folders, the folded folder (`logs/*/*`);
+/// dated directories under identifiers (`<uuid>/<uuid>/20240403/`) name the tree above the
+/// first identifier.
+pub(crate) fn group_subject(files: &[gix::bstr::BString], folded: &str) -> String {
+    let dirs: std::collections::BTreeSet<&gix::bstr::BStr> = files.iter().map(|p| split_path(p.as_bstr()).0).collect();
+    let mut exts: std::collections::BTreeSet<Option<String>> =
+        files.iter().map(|p| extension(split_path(p.as_bstr()).1)).collect();
+    let name = match exts.pop_first() {
+        Some(Some(ext)) if exts.is_empty() => format!("*.{ext}"),
+        _ => "*".to_owned(),
+    };
+    match dirs.iter().next() {
+        Some(d) if dirs.len() == 1 => {
+            let dir = d.to_str_lossy();
+            if dir.is_empty() { name } else { format!("{dir}/{name}") }
+        }
+        _ => identified_tree(&dirs).unwrap_or_else(|| format!("{}/{name}", folded.replace('#', "*"))),
+    }
+}
+
+/// The folder above the first directory level that names an identifier (a UUID, a hash: hex
+/// digits and dashes, eight or more, letters and digits both) in any of `dirs`, as `dir/`;
+/// `None` when no level does, or the first one does.
+fn identified_tree(dirs: &std::collections::BTreeSet<&gix::bstr::BStr>) -> Option<String> {
+    let identifier = |s: &[u8]| {
+        s.len() >= 8
+            && s.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-')
+            && s.iter().any(u8::is_ascii_digit)
+            && s.iter().any(u8::is_ascii_alphabetic)
+    };
+    let first = dirs.iter().next()?;
+    let levels: Vec<&[u8]> = first.split(|b| *b == b'/').collect();
+    let cut = (0..levels.len()).find(|&k| {
+        dirs.iter()
+            .any(|d| d.split(|b| *b == b'/').nth(k).is_some_and(identifier))
+    })?;
+    let tree = levels.get(..cut)?.join(&b'/');
+    // The levels above it are one folder for all of them.
+    let mut prefix = tree.clone();
+    prefix.push(b'/');
+    if cut == 0 || !dirs.iter().all(|d| d.starts_with(&prefix)) {
+        return None;
+    }
+    Some(format!("{}/", tree.to_str_lossy()))
 }
 
 #[cfg(test)]
