@@ -296,21 +296,7 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
             writeln!(out, "{indent}{command}")?;
         }
     }
-    let mut left = Vec::new();
-    if plan.left_info > 0 {
-        left.push(format!(
-            "{} info offender{} (a plan covers warn and deny findings)",
-            plan.left_info,
-            plural(plan.left_info)
-        ));
-    }
-    if plan.left_source > 0 {
-        left.push(format!(
-            "{} source file{} (a plan never removes source code)",
-            plan.left_source,
-            plural(plan.left_source)
-        ));
-    }
+    let left = left_as_they_are(plan);
     if !left.is_empty() {
         wrapped(
             out,
@@ -765,6 +751,26 @@ pub(super) fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback
         }
     }
     out
+}
+
+/// What the plan leaves as it is, one phrase each (info offenders, source files).
+pub(super) fn left_as_they_are(plan: &crate::audit::Plan) -> Vec<String> {
+    let mut left = Vec::new();
+    if plan.left_info > 0 {
+        left.push(format!(
+            "{} info offender{} (a plan covers warn and deny findings)",
+            plan.left_info,
+            plural(plan.left_info)
+        ));
+    }
+    if plan.left_source > 0 {
+        left.push(format!(
+            "{} source file{} (a plan never removes source code)",
+            plan.left_source,
+            plural(plan.left_source)
+        ));
+    }
+    left
 }
 
 #[cfg(test)]

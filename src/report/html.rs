@@ -445,21 +445,7 @@ fn plan(h: &mut String, audit: &Audit, verbose: bool) {
     if !plan.steps.is_empty() {
         h.push_str("</ol>\n");
     }
-    let mut left = Vec::new();
-    if plan.left_info > 0 {
-        left.push(format!(
-            "{} info offender{} (a plan covers warn and deny findings)",
-            plan.left_info,
-            plural(plan.left_info)
-        ));
-    }
-    if plan.left_source > 0 {
-        left.push(format!(
-            "{} source file{} (a plan never removes source code)",
-            plan.left_source,
-            plural(plan.left_source)
-        ));
-    }
+    let left = super::audit::left_as_they_are(plan);
     if !left.is_empty() {
         let _ = writeln!(h, "<p class=\"muted\">Left as they are: {}.</p>", escape(&left.join("; ")));
     }
