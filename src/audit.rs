@@ -459,9 +459,7 @@ impl Audit {
             o.rules = findings.iter().map(|f| f.rule).collect();
             o.rules.sort();
             o.rules.dedup();
-            o.job = findings
-                .iter()
-                .any(|f| crate::rules::churning_blob::written_by_job(&f.evidence));
+            o.job = findings.iter().any(|f| crate::rules::written_by_job(&f.evidence));
             if let Some(v) = findings.iter().filter_map(|f| f.versions()).max() {
                 o.versions = o.versions.max(v);
             }
@@ -722,9 +720,7 @@ fn offenders(
                 more_refs: reach.more,
                 host_refs_only: reach.host_only,
                 fix: None,
-                job: findings
-                    .iter()
-                    .any(|f| crate::rules::churning_blob::written_by_job(&f.evidence)),
+                job: findings.iter().any(|f| crate::rules::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
                 introduced,
                 blobs,

@@ -112,6 +112,31 @@ pub fn split_path(path: &gix::bstr::BStr) -> (&gix::bstr::BStr, &gix::bstr::BStr
     }
 }
 
+/// A path with its digit runs folded: `2023/2023-04/db-2023-04-03.db` → `#/#/db-#.db`.
+pub fn fold_digits(path: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_run = false;
+    for c in gix::bstr::ByteSlice::to_str_lossy(path).chars() {
+        if c.is_ascii_digit() {
+            if !in_run {
+                out.push('#');
+            }
+            in_run = true;
+        } else {
+            in_run = false;
+            out.push(c);
+        }
+    }
+    // `#-#-#` → `#`: dates and times are one part.
+    let mut folded = out;
+    for sep in ["#-#", "#_#", "#.#", "#:#"] {
+        while folded.contains(sep) {
+            folded = folded.replace(sep, "#");
+        }
+    }
+    folded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -457,7 +457,7 @@ fn fix_commands(
         };
         let lfs = f.pattern == Pattern::LargeChurn
             && f.rule != RuleId::LfsBypassed
-            && !crate::rules::churning_blob::written_by_job(&f.evidence);
+            && !crate::rules::written_by_job(&f.evidence);
         for &file in &files {
             match listed.iter_mut().find(|l| &l.path == file) {
                 Some(l) => {
@@ -473,7 +473,7 @@ fn fix_commands(
             }
         }
         // A file a job rewrites is never offered Git LFS, whatever else is said about it.
-        if crate::rules::churning_blob::written_by_job(&f.evidence) {
+        if crate::rules::written_by_job(&f.evidence) {
             for l in listed.iter_mut().filter(|l| files.contains(&&l.path)) {
                 l.lfs = false;
             }
