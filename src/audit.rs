@@ -459,9 +459,7 @@ impl Audit {
             o.rules = findings.iter().map(|f| f.rule).collect();
             o.rules.sort();
             o.rules.dedup();
-            o.job = findings
-                .iter()
-                .any(|f| crate::rules::churning_blob::written_by_job(&f.evidence));
+            o.job = findings.iter().any(|f| crate::rules::written_by_job(&f.evidence));
             if let Some(v) = findings.iter().filter_map(|f| f.versions()).max() {
                 o.versions = o.versions.max(v);
             }
@@ -727,9 +725,7 @@ fn offenders(
                 more_refs: reach.more,
                 host_refs_only: reach.host_only,
                 fix: None,
-                job: findings
-                    .iter()
-                    .any(|f| crate::rules::churning_blob::written_by_job(&f.evidence)),
+                job: findings.iter().any(|f| crate::rules::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
                 introduced,
                 blobs,
@@ -866,7 +862,7 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
     let actions = actions(offenders, large);
     let mut by: BTreeMap<Action, Vec<usize>> = BTreeMap::new();
     for (i, (o, &action)) in offenders.iter_mut().zip(&actions).enumerate() {
-        let quoted = shell_quote(&crate::util::sanitize(&o.path));
+        let quoted = crate::util::shell_quote(&o.path);
         let glob = o.path.contains(&b'*');
         let command = match action {
             Action::LeaveInfo => {
@@ -946,7 +942,7 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
             refs: Vec::new(),
             command: Some(format!(
                 "git lfs migrate import --include={} --everything && {PRUNE}",
-                shell_quote(&includes.join(","))
+                crate::util::shell_quote(includes.join(","))
             )),
             lines: includes,
             saves: saves(lfs),
@@ -1044,7 +1040,7 @@ fn paths_file(offenders: &[&Offender], history: &[BString]) -> Vec<String> {
             if !glob.is_empty() {
                 glob.push(b'/');
             }
-            glob.extend(fold_digits(name));
+            glob.extend(digits_to_glob(name));
             series.entry(glob).or_default().push(l);
         }
     }
@@ -1078,8 +1074,10 @@ fn paths_file(offenders: &[&Offender], history: &[BString]) -> Vec<String> {
     lines
 }
 
-/// `name` with each run of digits as `*`.
-fn fold_digits(name: &[u8]) -> Vec<u8> {
+/// `name` as a glob that matches it whatever its numbers: each run of digits as `*` (a series of
+/// dated copies, `db-*-*-*.sql`). Not [`crate::util::fold_digits`], whose `#` template groups
+/// paths and messages.
+fn digits_to_glob(name: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(name.len());
     for &b in name {
         if b.is_ascii_digit() {
@@ -1136,11 +1134,6 @@ fn glob_match(glob: &[u8], path: &[u8]) -> bool {
         }
     }
     glob.get(g..).is_some_and(|rest| rest.iter().all(|&b| b == b'*'))
-}
-
-/// `text` as one single-quoted shell word.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 #[cfg(test)]
@@ -1451,7 +1444,7 @@ mod tests {
         assert!(glob_match(b"*", b""));
         assert!(!glob_match(b"db-*.sql", b"db-1.sql.gz"));
         assert!(glob_match(b"x*y*z", b"xaaybbz"));
-        assert_eq!(fold_digits(b"db-2024-01-01.sql"), b"db-*-*-*.sql");
+        assert_eq!(digits_to_glob(b"db-2024-01-01.sql"), b"db-*-*-*.sql");
     }
 
     #[test]

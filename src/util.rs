@@ -167,9 +167,115 @@ pub(crate) fn threads_for(size: usize, from: usize) -> usize {
     }
 }
 
+/// A path with its digit runs folded into a template: `2023/2023-04/db-2023-04-03.db` →
+/// `#/#/db-#.db`, dates and times one part; paths and messages that differ only in numbers
+/// share it. (A glob that matches such names is the audit's `digits_to_glob`.)
+pub fn fold_digits(path: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_run = false;
+    for c in gix::bstr::ByteSlice::to_str_lossy(path).chars() {
+        if c.is_ascii_digit() {
+            if !in_run {
+                out.push('#');
+            }
+            in_run = true;
+        } else {
+            in_run = false;
+            out.push(c);
+        }
+    }
+    // `#-#-#` → `#`: dates and times are one part.
+    let mut folded = out;
+    for sep in ["#-#", "#_#", "#.#", "#:#"] {
+        while folded.contains(sep) {
+            folded = folded.replace(sep, "#");
+        }
+    }
+    folded
+}
+
+/// `word` as one word for a POSIX shell, the one quoting every printed command uses.
+///
+/// As it is when it is not empty, every character is in a conservative safe set (ASCII
+/// letters and digits and `_ . / : = @ % + , -`) and it does not start with `-`; otherwise in
+/// single quotes, each `'` written `'\''`, which `sh` reads back byte for byte. Quoting never
+/// makes a word that starts with `-` anything but an option to the command that reads it, so
+/// every printed command that takes paths puts `--` before them; the quotes only mark such a
+/// word. A word that a line cannot show (a control or bidi character, bytes that are not
+/// UTF-8) has no single-quoted spelling that prints safely, and is written `$'…'` with each
+/// such byte as `\xHH` (bash, zsh, ksh and POSIX.1-2024 shells read it).
+pub fn shell_quote(word: impl AsRef<[u8]>) -> String {
+    let bytes = word.as_ref();
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.chars().any(|c| c.is_control() || is_bidi_control(c)) => {
+            let safe = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+            if !text.is_empty() && text.chars().all(safe) && !text.starts_with('-') {
+                text.to_owned()
+            } else {
+                format!("'{}'", text.replace('\'', r"'\''"))
+            }
+        }
+        _ => {
+            let mut out = String::from("$'");
+            for &b in bytes {
+                match b {
+                    b'\'' => out.push_str("\\'"),
+                    b'\\' => out.push_str("\\\\"),
+                    b' '..=b'~' => out.push(char::from(b)),
+                    _ => out.push_str(&format!("\\x{b:02x}")),
+                }
+            }
+            out.push('\'');
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_quote_leaves_safe_words_and_quotes_the_rest() {
+        assert_eq!(shell_quote("db/app.sqlite"), "db/app.sqlite");
+        assert_eq!(shell_quote("a_b.c:d=e@f%g+h,i-j"), "a_b.c:d=e@f%g+h,i-j");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("-rf"), "'-rf'");
+        assert_eq!(shell_quote("my file.sql"), "'my file.sql'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+        assert_eq!(shell_quote("*.sql"), "'*.sql'");
+        assert_eq!(shell_quote("caf\u{e9}.sql"), "'caf\u{e9}.sql'");
+        assert_eq!(shell_quote(b"bell\x07\x1b[2J'\\.sql"), r"$'bell\x07\x1b[2J\'\\.sql'");
+        assert_eq!(shell_quote("caf\u{e9}\u{202e}.sql"), r"$'caf\xc3\xa9\xe2\x80\xae.sql'");
+        assert_eq!(shell_quote(b"a\xffb"), r"$'a\xffb'");
+    }
+
+    #[test]
+    fn shell_quote_reads_back_through_sh() {
+        for word in [
+            "plain",
+            "two words",
+            "it's",
+            "$(x) `y` \\z \"q\"",
+            "-n",
+            "caf\u{e9}",
+            "*?[a]",
+            "~user",
+            "a\tb",
+        ] {
+            let quoted = shell_quote(word);
+            if quoted.starts_with("$'") {
+                continue;
+            }
+            let out = std::process::Command::new("sh")
+                .args(["-c", &format!("printf '%s' {quoted}")])
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default();
+            assert_eq!(out, word.as_bytes(), "{quoted}");
+        }
+    }
 
     #[test]
     fn closest_finds_typos_only() {

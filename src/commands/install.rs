@@ -46,7 +46,7 @@ fn target(context: &Context, kind: HookKind, hooks_dir: Option<&Path>) -> Result
             })?;
             command.push_str(&format!(
                 " --hooks-dir {}",
-                install::quote_str(&dir.display().to_string())
+                crate::util::shell_quote(dir.display().to_string())
             ));
             dir
         }
@@ -54,7 +54,10 @@ fn target(context: &Context, kind: HookKind, hooks_dir: Option<&Path>) -> Result
             let repo = context.open()?;
             let top = repo.workdir().unwrap_or_else(|| repo.git_dir());
             let top = std::fs::canonicalize(top).unwrap_or_else(|_| top.to_path_buf());
-            command.push_str(&format!(" --repo {}", install::quote_str(&top.display().to_string())));
+            command.push_str(&format!(
+                " --repo {}",
+                crate::util::shell_quote(top.display().to_string())
+            ));
             install::hooks_dir(&repo)
         }
     };
@@ -89,7 +92,10 @@ pub fn install(context: &Context, options: Options, out: &mut dyn Write) -> Resu
     let (target, mut reinstall) = target(context, options.kind, options.hooks_dir.as_deref())?;
     for (flag, path) in [("--policy", &policy), ("--baseline", &baseline)] {
         if let Some(path) = path {
-            reinstall.push_str(&format!(" {flag} {}", install::quote_str(&path.display().to_string())));
+            reinstall.push_str(&format!(
+                " {flag} {}",
+                crate::util::shell_quote(path.display().to_string())
+            ));
         }
     }
     let request = install::Request {
@@ -139,7 +145,7 @@ fn reinstall_policy(request: &install::Request) -> String {
     request
         .policy
         .as_ref()
-        .map(|p| format!(" --policy {}", install::quote_str(&p.display().to_string())))
+        .map(|p| format!(" --policy {}", crate::util::shell_quote(p.display().to_string())))
         .unwrap_or_default()
 }
 
@@ -165,7 +171,7 @@ fn build_facts(context: &Context, hooks_dir: bool, policy: &str) -> String {
             let repo = context
                 .repo
                 .as_ref()
-                .map(|r| install::quote_str(&r.display().to_string()))
+                .map(|r| crate::util::shell_quote(r.display().to_string()))
                 .unwrap_or_else(|| ".".to_owned());
             format!(
                 "the facts store was not built ({}); pushes are judged with a look-back window until `{}` builds it",

@@ -62,8 +62,8 @@ pub fn conclude(
             let mut scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
             scope.whole = !windowed;
             scope.fresh = walked.commits.iter().map(|c| c.id).collect();
-            scope.large =
-                rules::history_from(file).is_some_and(|min| touched.values().any(|t| t.size.is_some_and(|s| s >= min)));
+            scope.large = rules::history_from(rules::Context::of(file))
+                .is_some_and(|min| touched.values().any(|t| t.size.is_some_and(|s| s >= min)));
             Some(Model::window(
                 repo,
                 tips,
@@ -90,7 +90,7 @@ pub fn conclude(
             repo,
             model,
             touched: &touched,
-            policy: file,
+            policy: rules::Context::of(file),
         };
         let analysis = behaviour::analyze(&input)?;
         apply_behaviour(&input, analysis, policy, &mut findings);
@@ -116,7 +116,7 @@ pub fn conclude(
     // Growth is what a range adds to the history it builds on; a range that excludes nothing
     // is a whole history, whose size the audit reports.
     if !whole_history {
-        for hit in rules::range(&growth, &policy.file) {
+        for hit in rules::range(&growth, rules::Context::of(&policy.file)) {
             findings.push(to_finding(hit, policy, None));
         }
     }
@@ -251,7 +251,7 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         }
         let dir = split_path(path.as_bstr()).0;
         groups
-            .entry((f.rule, f.pattern, f.level, behaviour::fold_digits(dir)))
+            .entry((f.rule, f.pattern, f.level, crate::util::fold_digits(dir)))
             .or_default()
             .push(i);
     }

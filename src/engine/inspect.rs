@@ -333,7 +333,7 @@ impl<'a> Inspector<'a> {
                 }
             };
             if let Some((depth, inflate)) = chain
-                && let Some(hit) = rules::deep_delta_chain::check(size, depth, inflate, file)
+                && let Some(hit) = rules::deep_delta_chain::check(size, depth, inflate, rules::Context::of(file))
             {
                 self.hits.push(hit);
             }
@@ -350,7 +350,7 @@ impl<'a> Inspector<'a> {
                     .0
                     .min(file.rules.large_blob.warn_size.0)
             })
-            || behaviour::kept_copy(file, new.path.as_bstr())
+            || behaviour::kept_copy(rules::Context::of(file), new.path.as_bstr())
         {
             match self.touched.get_mut(&new.path) {
                 Some(newest) => *newest = new,

@@ -1,5 +1,7 @@
 //! The schedule commits keep: the period their intervals fit, in words.
 
+use super::{DAY, busiest};
+
 /// The period the intervals between `times` (ascending) fit, and the share of intervals that
 /// are within tolerance of a whole multiple of it (a job that skips runs when nothing changed
 /// still fits). The period is taken from the shorter intervals, where a schedule shows itself.
@@ -40,6 +42,30 @@ pub fn period_text(seconds: i64) -> String {
         m if m >= 120 => format!("{:.1} h", m as f64 / 60.0),
         m => format!("{m} min"),
     }
+}
+
+/// Whether `times` hold at least `min_commits` within `window_days`, on at least `min_days`
+/// distinct days.
+pub(crate) fn sustained(times: &[i64], min_commits: u32, min_days: u32, window_days: u32) -> bool {
+    let (most, days) = busiest(times, i64::from(window_days).saturating_mul(DAY));
+    // A dense run (`min_commits` × `min_days` commits) is a job even within a few days.
+    most >= min_commits as usize
+        && (days >= min_days as usize || most >= (min_commits as usize).saturating_mul(min_days as usize))
+}
+
+/// The first and last of `times`.
+pub(crate) fn span(times: &[i64]) -> (i64, i64) {
+    (
+        times.iter().copied().min().unwrap_or(0),
+        times.iter().copied().max().unwrap_or(0),
+    )
+}
+
+/// A day, `2024-05-01`.
+pub(crate) fn date(t: i64) -> String {
+    jiff::Timestamp::from_second(t)
+        .map(|ts| ts.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

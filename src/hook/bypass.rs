@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::ByteSlice;
 use serde::Serialize;
 
-use super::HookEnv;
+use super::env::HookEnv;
 use super::input::RefUpdate;
 use crate::outcome::Finding;
 use crate::policy::Policy;

@@ -427,7 +427,7 @@ fn script(request: &Request, previous: Option<&Path>) -> String {
         let line = format!("pushgate: cannot run the {name} hook: {what}; {fix}");
         format!(
             "  gl=; [ -z \"$GL_ID$GL_PROTOCOL\" ] || gl='GL-HOOK-ERR: '\n  printf '%s%s\\n' \"$gl\" {} >&2\n  exit 1\n",
-            quote_str(&line)
+            crate::util::shell_quote(&line)
         )
     };
     let check_binary = format!(
@@ -483,12 +483,7 @@ fn set_mode(path: &Path, mode: u32) -> Result<(), InstallError> {
 
 /// Single-quote a path for `/bin/sh`.
 fn quote(p: &Path) -> String {
-    quote_str(&p.display().to_string())
-}
-
-/// Single-quote text for `/bin/sh`.
-pub fn quote_str(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+    crate::util::shell_quote(p.display().to_string())
 }
 
 #[cfg(test)]

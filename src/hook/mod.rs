@@ -8,22 +8,24 @@
 //! - [`reach`] finds the commits a push brings to the refs the policy checks;
 //! - [`origins`] finds, for a rejected push, the commits that wrote each failing file and
 //!   where each ref's pushed range begins, for the commands that take the files out;
+//! - [`env`](mod@env) reads what the hooks need from their environment and the git server they run
+//!   under;
 //! - [`bypass`] handles `git push -o pushgate.bypass=<reason>` and the JSON-lines logs;
 //! - [`install`] writes the hook scripts.
 //!
 //! A hook's answer is a [`Response`]: an exit status and the text for git to relay to the
 //! pusher (stderr), already sanitized.
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use gix::bstr::BString;
+pub use env::{HookEnv, Platform, UNDER_PLATFORM_LIMIT};
 
 use crate::policy::{OnError, Policy};
 
 pub mod bypass;
+pub mod env;
 pub mod input;
 pub mod install;
 pub mod origins;
@@ -39,212 +41,6 @@ pub struct Response {
     pub exit: u8,
     /// Text for standard error (git shows it to the pusher as `remote:` lines).
     pub message: Vec<u8>,
-}
-
-/// The git server a hook runs under, as its environment shows it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Platform {
-    /// Plain git (`git-shell`, `git http-backend`, gitolite, `git daemon`), or unknown.
-    #[default]
-    Git,
-    /// GitLab (`GL_ID`, `GL_USERNAME`, `GL_PROTOCOL`).
-    GitLab,
-    /// GitHub Enterprise Server (`GITHUB_USER_LOGIN`, `GITHUB_REPO_NAME`, `GITHUB_VIA`).
-    GitHubEnterprise,
-    /// Gitea or Forgejo (`GITEA_PUSHER_NAME`).
-    Gitea,
-    /// Bitbucket Data Center hook scripts (`BB_USER_NAME`).
-    Bitbucket,
-}
-
-impl Platform {
-    /// The platform's name, for people.
-    pub fn name(self) -> &'static str {
-        match self {
-            Platform::Git => "git",
-            Platform::GitLab => "GitLab",
-            Platform::GitHubEnterprise => "GitHub Enterprise Server",
-            Platform::Gitea => "Gitea/Forgejo",
-            Platform::Bitbucket => "Bitbucket Data Center",
-        }
-    }
-
-    /// The variable that names the pusher: on a platform, only the platform's own (`USER` is
-    /// the service account there, the same for every pusher).
-    pub fn user_variables(self) -> &'static [&'static str] {
-        match self {
-            Platform::Git => &["REMOTE_USER", "USER"],
-            Platform::GitLab => &["GL_USERNAME"],
-            Platform::GitHubEnterprise => &["GITHUB_USER_LOGIN"],
-            Platform::Gitea => &["GITEA_PUSHER_NAME"],
-            Platform::Bitbucket => &["BB_USER_NAME"],
-        }
-    }
-
-    /// The platform's own limit on all pre-receive hooks of a push together.
-    pub fn hook_limit(self) -> Option<Duration> {
-        match self {
-            Platform::GitHubEnterprise => Some(Duration::from_secs(5)),
-            _ => None,
-        }
-    }
-}
-
-/// Under a platform limit, pushgate's own budget: short enough that pushgate answers (by
-/// `on_error`) before the platform kills the hooks.
-pub const UNDER_PLATFORM_LIMIT: Duration = Duration::from_secs(4);
-
-/// What the hooks read from their environment, gathered in one place (and replaceable in
-/// tests).
-#[derive(Debug, Clone, Default)]
-pub struct HookEnv {
-    /// `GIT_PUSH_OPTION_0` … `GIT_PUSH_OPTION_<COUNT-1>`.
-    pub push_options: Vec<BString>,
-    /// The pusher, from the platform's variable (see [`Platform::user_variables`]).
-    pub user: Option<String>,
-    /// Running under GitLab (`GL_ID` or `GL_PROTOCOL` set): lines need `GL-HOOK-ERR: `.
-    pub gitlab: bool,
-    /// The git server.
-    pub platform: Platform,
-    /// How the push came: `GL_PROTOCOL` (`ssh`, `http`, `web`) or `GITHUB_VIA` (`git`, or the
-    /// web interface or API action).
-    pub via: Option<String>,
-    /// `GIT_QUARANTINE_PATH`.
-    pub quarantine: Option<PathBuf>,
-    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`.
-    pub alternates: Vec<PathBuf>,
-    /// When the hook process started: the time budget counts from here.
-    pub started: Option<Instant>,
-    /// `PUSHGATE_DEBUG` set: the hook's answer starts with what it read from the environment.
-    pub debug: bool,
-    /// The binary that writes the facts store a hook caught up, in a process of its own after
-    /// the hook returns (the running binary); `None`: the hook writes it before it returns.
-    pub writer: Option<PathBuf>,
-    /// The facts store, being read since the hook opened the repository.
-    pub read_ahead: Option<crate::index::ReadAhead>,
-}
-
-impl HookEnv {
-    /// From the process environment.
-    pub fn from_process() -> Self {
-        HookEnv {
-            started: Some(Instant::now()),
-            writer: std::env::current_exe().ok(),
-            ..Self::from_lookup(|key| std::env::var_os(key))
-        }
-    }
-
-    /// From any lookup of environment variables.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
-        let non_empty = |key: &str| get(key).filter(|v| !v.is_empty());
-        let any = |keys: &[&str]| keys.iter().any(|k| non_empty(k).is_some());
-        let count = non_empty("GIT_PUSH_OPTION_COUNT")
-            .and_then(|c| c.to_str().and_then(|c| c.parse::<usize>().ok()))
-            .unwrap_or(0)
-            .min(1024);
-        let push_options = (0..count)
-            .filter_map(|i| get(&format!("GIT_PUSH_OPTION_{i}")))
-            .map(|v| BString::from(v.into_encoded_bytes()))
-            .collect();
-        let gitlab = any(&["GL_ID", "GL_PROTOCOL"]);
-        let platform = if gitlab || any(&["GL_USERNAME"]) {
-            Platform::GitLab
-        } else if any(&["GITHUB_USER_LOGIN", "GITHUB_REPO_NAME", "GITHUB_VIA"]) {
-            Platform::GitHubEnterprise
-        } else if any(&["GITEA_PUSHER_NAME", "GITEA_REPO_NAME"]) {
-            Platform::Gitea
-        } else if any(&["BB_USER_NAME", "BB_HOOK_TYPE"]) {
-            Platform::Bitbucket
-        } else {
-            Platform::Git
-        };
-        let text = |v: OsString| crate::util::sanitize(v.as_encoded_bytes());
-        let user = platform
-            .user_variables()
-            .iter()
-            .find_map(|k| non_empty(k))
-            .map(|v| v.to_string_lossy().into_owned());
-        let via = non_empty("GL_PROTOCOL").or_else(|| non_empty("GITHUB_VIA")).map(text);
-        HookEnv {
-            push_options,
-            user,
-            gitlab,
-            platform,
-            via,
-            quarantine: non_empty("GIT_QUARANTINE_PATH").map(PathBuf::from),
-            alternates: non_empty("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-                .map(|v| std::env::split_paths(&v).collect())
-                .unwrap_or_default(),
-            started: None,
-            debug: non_empty("PUSHGATE_DEBUG").is_some(),
-            writer: None,
-            read_ahead: None,
-        }
-    }
-
-    /// The time the check may take: the policy's `[hook] timeout` (0: no limit), and under a
-    /// platform that stops hooks itself, no more than [`UNDER_PLATFORM_LIMIT`].
-    pub fn budget(&self, policy: &Policy) -> Option<Duration> {
-        let own = (policy.file.hook.timeout > 0).then(|| Duration::from_secs(policy.file.hook.timeout));
-        match self.platform.hook_limit() {
-            Some(_) => Some(own.map_or(UNDER_PLATFORM_LIMIT, |own| own.min(UNDER_PLATFORM_LIMIT))),
-            None => own,
-        }
-    }
-
-    /// Why the budget is what it is, for the message when it runs out.
-    fn budget_reason(&self, policy: &Policy) -> String {
-        match self.platform.hook_limit() {
-            Some(limit) if self.budget(policy) != Some(Duration::from_secs(policy.file.hook.timeout)) => format!(
-                "kept under the {} s {} gives all pre-receive hooks of a push",
-                limit.as_secs(),
-                self.platform.name()
-            ),
-            _ => "[hook] timeout".to_owned(),
-        }
-    }
-
-    /// A commit made in GitLab's web interface (`GL_PROTOCOL=web`): no push options, no clone
-    /// to amend in.
-    pub fn from_gitlab_web(&self) -> bool {
-        self.platform == Platform::GitLab && self.via.as_deref() == Some("web")
-    }
-
-    /// One line saying what the hook read from its environment (shown with `PUSHGATE_DEBUG`).
-    pub fn describe(&self, policy: &Policy) -> String {
-        let user = match (&self.user, self.platform.user_variables()) {
-            (Some(user), vars) => format!("{user} (from {})", vars.join(" or ")),
-            (None, vars) => format!("unknown ({} not set)", vars.join(", ")),
-        };
-        let budget = match self.budget(policy) {
-            Some(b) => format!("{} s", b.as_secs()),
-            None => "none".to_owned(),
-        };
-        let limit = match self.platform.hook_limit() {
-            Some(limit) => format!(" (the platform allows {} s)", limit.as_secs()),
-            None => String::new(),
-        };
-        format!(
-            "pushgate: debug: platform {}; via {}; pusher {user}; quarantine {}; time budget {budget}{limit}, [hook] timeout = {}",
-            self.platform.name(),
-            self.via.as_deref().unwrap_or("-"),
-            if self.quarantine.is_some() { "yes" } else { "no" },
-            policy.file.hook.timeout,
-        )
-    }
-
-    /// Prefix every line for GitLab's web interface when running under GitLab.
-    pub fn decorate(&self, text: &[u8]) -> Vec<u8> {
-        if !self.gitlab {
-            return text.to_vec();
-        }
-        let mut out = Vec::with_capacity(text.len() + 64);
-        for line in text.split_inclusive(|b| *b == b'\n') {
-            out.extend_from_slice(b"GL-HOOK-ERR: ");
-            out.extend_from_slice(line);
-        }
-        out
-    }
 }
 
 /// Whether the policy's `[refs]` globs select `name`.
@@ -378,6 +174,10 @@ fn log_fail_open(policy: &Policy, env: &HookEnv, push: Push<'_>, error: &str) ->
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::ffi::OsString;
+    use std::time::Duration;
+
+    use gix::bstr::BString;
 
     fn env_of(vars: &[(&str, &str)]) -> HookEnv {
         let map: HashMap<String, OsString> = vars.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect();

@@ -446,7 +446,7 @@ fn fix_commands(
             continue;
         }
         let Some(reference) = f.reference.as_ref() else {
-            unplaced.extend(files.iter().map(|p| shell_arg(p)));
+            unplaced.extend(files.iter().map(crate::util::shell_quote));
             continue;
         };
         if !by_ref.iter().any(|(r, _)| r == reference) {
@@ -457,7 +457,7 @@ fn fix_commands(
         };
         let lfs = f.pattern == Pattern::LargeChurn
             && f.rule != RuleId::LfsBypassed
-            && !crate::rules::churning_blob::written_by_job(&f.evidence);
+            && !crate::rules::written_by_job(&f.evidence);
         for &file in &files {
             match listed.iter_mut().find(|l| &l.path == file) {
                 Some(l) => {
@@ -466,14 +466,14 @@ fn fix_commands(
                 }
                 None => listed.push(Failing {
                     path: file.clone(),
-                    word: shell_arg(file),
+                    word: crate::util::shell_quote(file),
                     lfs,
                     bypassed: f.rule == RuleId::LfsBypassed,
                 }),
             }
         }
         // A file a job rewrites is never offered Git LFS, whatever else is said about it.
-        if crate::rules::churning_blob::written_by_job(&f.evidence) {
+        if crate::rules::written_by_job(&f.evidence) {
             for l in listed.iter_mut().filter(|l| files.contains(&&l.path)) {
                 l.lfs = false;
             }
@@ -606,9 +606,9 @@ fn ref_commands(
     let rewritten = removed.iter().any(|f| versions(&f.path).len() > 1);
     let filter_branch = !removed.is_empty() && complete.is_some() && (tag || rewritten);
     if filter_branch {
-        let filter = shell_quote(&index_filter(&removed));
+        let filter = crate::util::shell_quote(index_filter(&removed));
         if tag {
-            let head = shell_arg(reference);
+            let head = crate::util::shell_quote(reference);
             if let Some(revs) = revisions(&head) {
                 writeln!(
                     out,
@@ -636,8 +636,8 @@ fn ref_commands(
         writeln!(
             out,
             "    {FILTER_BRANCH} --index-filter {} --tag-name-filter cat -- <the commit it builds on>..{}",
-            shell_quote(&index_filter(&removed)),
-            shell_arg(reference)
+            crate::util::shell_quote(index_filter(&removed)),
+            crate::util::shell_quote(reference)
         )?;
     } else if !removed.is_empty() {
         let commits: Vec<(ObjectId, Vec<String>)> = by_commit
@@ -658,10 +658,14 @@ fn ref_commands(
     }
     // `git lfs migrate import` rewrites the ref it includes: the tag itself, or the branch that
     // is checked out.
-    let head = if tag { shell_arg(reference) } else { "HEAD".to_owned() };
+    let head = if tag {
+        crate::util::shell_quote(reference)
+    } else {
+        "HEAD".to_owned()
+    };
     let lfs: Vec<&Failing> = removed.iter().copied().filter(|f| f.lfs).collect();
     if !lfs.is_empty() {
-        let include = shell_quote(&lfs.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
+        let include = crate::util::shell_quote(lfs.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
         let bounds = lfs_bounds(complete, &by_commit, origins, reference);
         writeln!(
             out,
@@ -669,7 +673,8 @@ fn ref_commands(
         )?;
     }
     if !bypassed.is_empty() {
-        let include = shell_quote(&bypassed.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
+        let include =
+            crate::util::shell_quote(bypassed.iter().map(|f| sanitize(&f.path)).collect::<Vec<_>>().join(","));
         let bounds = lfs_bounds(complete, &by_commit, origins, reference);
         writeln!(
             out,
@@ -737,12 +742,12 @@ fn index_filter(files: &[&Failing]) -> String {
             for &b in f.path.iter() {
                 match b {
                     b'\\' => text.push_str("\\\\"),
-                    b'\'' => text.push_str("'\\''"),
                     b' '..=b'~' => text.push(char::from(b)),
                     _ => text.push_str(&format!("\\0{b:03o}")),
                 }
             }
-            format!("'{text}'")
+            // A `\` escape is in every such text, so the word is always single-quoted.
+            crate::util::shell_quote(text)
         })
         .collect();
     format!(
@@ -821,37 +826,6 @@ fn rebase_commands(
         )?;
     }
     Ok(())
-}
-
-/// A path as one shell word that names exactly its bytes: bare or single-quoted when it is
-/// plain ASCII text, otherwise `$'…'` with every control, non-ASCII or invalid byte as `\xNN`
-/// (bash, zsh, ksh and POSIX.1-2024 shells), so the word is printable ASCII and safe to show.
-fn shell_arg(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) if text.bytes().all(|b| (b' '..=b'~').contains(&b)) => shell_quote(text),
-        _ => {
-            let mut out = String::from("$'");
-            for &b in bytes {
-                match b {
-                    b'\'' => out.push_str("\\'"),
-                    b'\\' => out.push_str("\\\\"),
-                    b' '..=b'~' => out.push(char::from(b)),
-                    _ => out.push_str(&format!("\\x{b:02x}")),
-                }
-            }
-            out.push('\'');
-            out
-        }
-    }
-}
-
-/// Quote for a POSIX shell when needed.
-fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,@=".contains(&b)) {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -1053,21 +1027,5 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("git rebase -i"), "{text}");
-    }
-
-    #[test]
-    fn quotes_only_when_needed() {
-        assert_eq!(shell_quote("db/app.sqlite"), "db/app.sqlite");
-        assert_eq!(shell_quote("my file.sql"), "'my file.sql'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
-        assert_eq!(shell_arg(b"db/app.sqlite"), "db/app.sqlite");
-        assert_eq!(shell_arg(b"it's"), r"'it'\''s'");
-        assert_eq!(shell_arg(b"bell\x07\x1b[2J'\\.sql"), r"$'bell\x07\x1b[2J\'\\.sql'");
-        assert_eq!(
-            shell_arg("caf\u{e9}\u{202e}.sql".as_bytes()),
-            r"$'caf\xc3\xa9\xe2\x80\xae.sql'"
-        );
-        assert_eq!(shell_arg(b"a\xffb"), r"$'a\xffb'");
     }
 }

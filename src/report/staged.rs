@@ -3,12 +3,12 @@
 
 use std::io::{self, Write};
 
-use gix::bstr::{BString, ByteSlice};
+use gix::bstr::BString;
 
 use super::plural;
 use crate::outcome::Outcome;
 use crate::policy::Policy;
-use crate::util::{human_size, sanitize};
+use crate::util::human_size;
 
 /// Render the report on `files` staged files; `unborn`: HEAD has no commit yet. A commit
 /// with nothing to say (no finding, no notice) gets one line.
@@ -39,7 +39,7 @@ pub fn render(
     } else {
         "git restore --staged --"
     };
-    let args: Vec<String> = failing.iter().map(shell_word).collect();
+    let args: Vec<String> = failing.iter().map(crate::util::shell_quote).collect();
     writeln!(out)?;
     writeln!(
         out,
@@ -77,29 +77,4 @@ pub fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
         }
     }
     paths
-}
-
-/// `path` as one word for a POSIX shell: as it is when that is safe, else single-quoted.
-/// Control characters are shown escaped (they cannot be typed anyway).
-fn shell_word(path: &BString) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "._-/+@%:,=".contains(c);
-    let text = sanitize(path.as_bytes());
-    if !text.is_empty() && text.chars().all(safe) && !text.starts_with('-') {
-        text
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shell_words_are_quoted_when_needed() {
-        assert_eq!(shell_word(&"data/app.sqlite".into()), "data/app.sqlite");
-        assert_eq!(shell_word(&"my dump.sql".into()), "'my dump.sql'");
-        assert_eq!(shell_word(&"it's.sql".into()), r"'it'\''s.sql'");
-        assert_eq!(shell_word(&"$(x).sql".into()), "'$(x).sql'");
-    }
 }

@@ -1,7 +1,6 @@
 //! `archive-backup` (backup): an archive that is a backup, or a large one.
 
 use serde::{Deserialize, Serialize};
-use crate::policy::PolicyFile;
 
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
@@ -67,7 +66,7 @@ fn archive_format(blob: &Candidate) -> Option<&'static str> {
 }
 
 /// An archive named or dated as a backup, or a large one.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     if let Some(format) = archive_format(blob)
         && !super::paths::is_small_fixture(blob)

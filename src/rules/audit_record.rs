@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 use crate::detect::FormatClass;
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::paths::extension;
@@ -49,7 +48,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Event captures by content, audit records by name, cloud audit-log JSON, JSON-lines event streams.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.audit_record;
     let level = super::paths::fixture_level(blob, rule.level.level());
     let hit = |what: String| Hit::new(RuleId::AuditRecord, level, what);

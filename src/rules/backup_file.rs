@@ -1,7 +1,6 @@
 //! `backup-file` (backup): a backup copy by name; a dated series of copies.
 
 use serde::{Deserialize, Serialize};
-use crate::policy::PolicyFile;
 
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
@@ -45,7 +44,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A backup copy by name; a file in a backup directory (info).
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let backup = &rules.backup_file;
     if backup.paths.is_match(&blob.path) {

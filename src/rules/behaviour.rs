@@ -17,13 +17,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
+pub use super::{Analysis, Input, Subject, version_size};
 use super::{Hit, RuleId, paths};
-use crate::candidate::{Candidate, Kind};
+use crate::candidate::Kind;
 use crate::detect::{FormatClass, Sniff};
+use crate::history::cadence::{date, span};
 use crate::history::{CommitSet, DAY, Model, Read, busiest};
 use crate::outcome::{Level, Pattern};
-use crate::policy::PolicyFile;
 use crate::repo::RepoError;
+use crate::util::fold_digits;
 
 /// Spreadsheets, feeds, calendars, tracks and the files of data-science tools are data too.
 const SPREADSHEETS: &[&str] = &[
@@ -145,45 +147,6 @@ pub fn kind_by_name(name: &BStr, binary: Option<bool>) -> Option<Kind> {
         Some(false) => Some(Kind::Text),
         None => None,
     }
-}
-
-/// One finding about a subject.
-#[derive(Debug, Clone)]
-pub struct Subject {
-    /// The verdict.
-    pub hit: Hit,
-    /// The subject: a file, a directory (ending in `/`) or a series' pattern.
-    pub path: BString,
-    /// Every file it covers.
-    pub members: Vec<BString>,
-    /// A member in scope whose newest blob stands for the subject.
-    pub representative: Option<BString>,
-}
-
-/// What the behaviour rules found.
-#[derive(Debug, Default)]
-pub struct Analysis {
-    /// One finding per subject and rule.
-    pub subjects: Vec<Subject>,
-    /// Directories that are one subject (engine directories): per-file findings there, but
-    /// for size, belong to it.
-    pub engine_dirs: Vec<BString>,
-    /// Distinct versions per path in the model.
-    pub versions: HashMap<BString, usize>,
-    /// The history stops at missing commits.
-    pub truncated: bool,
-}
-
-/// Everything the behaviour rules read.
-pub struct Input<'a, 'm> {
-    /// The repository (blob headers and appends).
-    pub repo: &'a gix::Repository,
-    /// The history.
-    pub model: &'a Model<'m>,
-    /// The candidates in scope, by path (new in the range, or every path in an audit).
-    pub touched: &'a BTreeMap<BString, Candidate>,
-    /// The policy.
-    pub policy: &'a PolicyFile,
 }
 
 /// One change of a path, with its commit's facts: 16 bytes, as a history of a few hundred
@@ -756,7 +719,7 @@ fn export_subject(input: &Input<'_, '_>, dir: &BString, tool: &str) -> Option<Su
         .iter()
         .filter_map(|&c| input.model.commit(c).map(|k| k.time))
         .collect();
-    if !super::data_churn::holds(rule, &times) {
+    if !rule.holds(&times) {
         return None;
     }
     let job = JobFacts::of(input, &commits, rule.window_days);
@@ -887,10 +850,7 @@ fn snapshot_dirs(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>
             per_commit.sort_unstable();
             let median = per_commit.get(per_commit.len() / 2).copied().unwrap_or(0);
             let times: Vec<i64> = snap.commits.values().map(|(t, _)| *t).collect();
-            files >= rule.snapshot_files as usize
-                && opaque * 10 >= files * 3
-                && median >= 2
-                && super::machine_cadence::holds(rule, &times)
+            files >= rule.snapshot_files as usize && opaque * 10 >= files * 3 && median >= 2 && rule.holds(&times)
         })
         .map(|(_, snap)| (smallest_dir(input, &snap.files), snap))
         .filter(|(dir, _)| !dir.is_empty() && !holds_peoples_files(input, dir))
@@ -976,31 +936,6 @@ fn snapshot_subject(input: &Input<'_, '_>, dir: &BString, snap: &Snapshot) -> Op
 // ---------------------------------------------------------------------------------------
 // Series
 // ---------------------------------------------------------------------------------------
-
-/// A path with its digit runs folded: `2023/2023-04/db-2023-04-03.db` → `#/#/db-#.db`.
-pub fn fold_digits(path: &[u8]) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_run = false;
-    for c in path.to_str_lossy().chars() {
-        if c.is_ascii_digit() {
-            if !in_run {
-                out.push('#');
-            }
-            in_run = true;
-        } else {
-            in_run = false;
-            out.push(c);
-        }
-    }
-    // `#-#-#` → `#`: dates and times are one part.
-    let mut folded = out;
-    for sep in ["#-#", "#_#", "#.#", "#:#"] {
-        while folded.contains(sep) {
-            folded = folded.replace(sep, "#");
-        }
-    }
-    folded
-}
 
 /// Extensions of copies a dated name makes a backup series of, whatever their content.
 const SERIES_EXTENSIONS: &[&str] = &[
@@ -1258,7 +1193,7 @@ fn companions(
                     .count()
                     * 10
                     >= n * 9
-                && (super::machine_cadence::holds(&input.policy.rules.machine_cadence, &times)
+                && (input.policy.rules.machine_cadence.holds(&times)
                     // The same file as the subject's, written by runs of the subject's own
                     // message in at least half of its runs since the file appeared (a site a
                     // monitor started watching late): too young to show a cadence of its own,
@@ -1417,7 +1352,7 @@ fn copy_name(name: &BStr) -> bool {
 /// Whether `path` is a copy kept in a backup folder, by its name alone: the history decides
 /// whether it is a backup kept in git (the backup-copies subject below), so it stays in scope whatever its
 /// content says (an archive's blobs may be absent, a schema-only dump is no dump by content).
-pub fn kept_copy(policy: &PolicyFile, path: &BStr) -> bool {
+pub fn kept_copy(policy: super::Context<'_>, path: &BStr) -> bool {
     let rule = &policy.rules.backup_file;
     !rule.level.is_off() && rule.dirs.is_match(path) && copy_name(crate::util::split_path(path).1)
 }
@@ -1570,9 +1505,9 @@ fn job_subject(
     };
     let holds = |times: &[i64]| {
         if database {
-            super::data_churn::holds(&policy.rules.data_churn, times)
+            policy.rules.data_churn.holds(times)
         } else {
-            super::machine_cadence::holds(&policy.rules.machine_cadence, times)
+            policy.rules.machine_cadence.holds(times)
         }
     };
     // An opaque binary a job rewrites is churn (by size) or part of a folder snapshot; on its
@@ -1825,15 +1760,6 @@ fn one_job(input: &Input<'_, '_>, commits: impl Iterator<Item = u32>) -> bool {
     top * 4 >= total * 3
 }
 
-/// Whether `times` hold at least `min_commits` within `window_days`, on at least `min_days`
-/// distinct days.
-pub(crate) fn sustained(times: &[i64], min_commits: u32, min_days: u32, window_days: u32) -> bool {
-    let (most, days) = busiest(times, i64::from(window_days).saturating_mul(DAY));
-    // A dense run (`min_commits` × `min_days` commits) is a job even within a few days.
-    most >= min_commits as usize
-        && (days >= min_days as usize || most >= (min_commits as usize).saturating_mul(min_days as usize))
-}
-
 /// Text files at most this large are compared whole to tell appends from rewrites.
 const APPEND_MAX: u64 = 4 * 1024 * 1024;
 
@@ -1905,14 +1831,6 @@ fn member_appends(
 /// The blob id of version `v`, where the model knows it.
 fn blob_id(input: &Input<'_, '_>, v: u32) -> Option<ObjectId> {
     input.model.version_blob(v)
-}
-
-/// The size of version `v`: as the model knows it, else from the blob's header.
-pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
-    input.model.version_size(v).or_else(|| {
-        let blob = input.model.version_blob(v)?;
-        input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
-    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2036,21 +1954,6 @@ impl JobFacts {
         });
         hit.evidence.insert("job".into(), job);
     }
-}
-
-/// The first and last of `times`.
-pub(crate) fn span(times: &[i64]) -> (i64, i64) {
-    (
-        times.iter().copied().min().unwrap_or(0),
-        times.iter().copied().max().unwrap_or(0),
-    )
-}
-
-/// A day, `2024-05-01`.
-pub(crate) fn date(t: i64) -> String {
-    jiff::Timestamp::from_second(t)
-        .map(|ts| ts.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

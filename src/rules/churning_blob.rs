@@ -1,7 +1,6 @@
 //! `churning-blob` (large-churn): a large file with many versions in a stretch of `lookback_days`.
 
 use gix::bstr::ByteSlice;
-use crate::policy::PolicyFile;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +10,7 @@ use crate::history::{DAY, busiest};
 use crate::policy::Size;
 use crate::util::human_size;
 
-use super::behaviour::{date, span};
+use crate::history::cadence::{date, span};
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::advice::wording::{Alternative, Step, lfs_glob};
@@ -61,7 +60,7 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
 /// stretch of `lookback_days`, reach the thresholds.
-pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
+pub fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
     let rule = &input.policy.rules.churning_blob;
     let i = input.model.path_index(t.path.as_bstr());
     // Each version of the path, with when it first appeared.
@@ -78,7 +77,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
     first_seen.dedup_by_key(|(v, _)| *v);
     let mut known: Vec<u64> = first_seen
         .iter()
-        .filter_map(|(v, _)| super::behaviour::version_size(input, *v))
+        .filter_map(|(v, _)| super::version_size(input, *v))
         .collect();
     let mut versions = first_seen.len();
     // The candidate itself, when the history does not hold it yet.
@@ -152,7 +151,7 @@ pub fn check(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<H
         .with("total_size", total)
         .with("bytes_per_month", per_month)
         .with("history_truncated", input.model.truncated)
-        .with(JOB_EVIDENCE, by_job),
+        .with(super::JOB_EVIDENCE, by_job),
     )
 }
 
@@ -164,7 +163,7 @@ const JOB_SHARE: f64 = 0.8;
 
 /// Whether a job (not a dependency or release bot) made at least [`JOB_SHARE`] of the
 /// commits that wrote a version of path `i`.
-fn job_wrote(input: &super::behaviour::Input<'_, '_>, i: Option<u32>) -> bool {
+fn job_wrote(input: &super::Input<'_, '_>, i: Option<u32>) -> bool {
     let Some(i) = i else { return false };
     let (mut writes, mut by_job) = (0u64, 0u64);
     for c in input.model.changes_of(i).filter(|c| c.blob().is_some()) {
@@ -193,7 +192,7 @@ fn regenerated_with_code(path: &[u8], level: Level) -> Level {
 pub const SETTLED_DAYS: i64 = 365;
 
 /// When the path's life ends: its deletion, or the newest commit the history holds.
-fn end_of_life(input: &super::behaviour::Input<'_, '_>, path: Option<u32>) -> i64 {
+fn end_of_life(input: &super::Input<'_, '_>, path: Option<u32>) -> i64 {
     let newest = || input.model.facts.commits.iter().map(|c| c.time).max().unwrap_or(0);
     let Some(i) = path else {
         return newest();
@@ -322,7 +321,7 @@ fn fold_size_into_churn(findings: &mut Vec<Finding>) {
 fn job_data_throughout(findings: &mut [Finding], suggest: &dyn Fn(&Finding) -> String) {
     let by_job: std::collections::HashSet<gix::bstr::BString> = findings
         .iter()
-        .filter(|f| f.rule == RuleId::ChurningBlob && written_by_job(&f.evidence))
+        .filter(|f| f.rule == RuleId::ChurningBlob && super::written_by_job(&f.evidence))
         .filter_map(|f| f.path.clone())
         .collect();
     if by_job.is_empty() {
@@ -333,7 +332,7 @@ fn job_data_throughout(findings: &mut [Finding], suggest: &dyn Fn(&Finding) -> S
             && !matches!(f.rule, RuleId::ChurningBlob | RuleId::LfsBypassed)
             && f.path.as_ref().is_some_and(|p| by_job.contains(p))
     }) {
-        f.evidence.insert(JOB_EVIDENCE.into(), true.into());
+        f.evidence.insert(super::JOB_EVIDENCE.into(), true.into());
         f.suggestion = suggest(f);
     }
 }
@@ -354,7 +353,7 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
         }
         let dir = crate::util::split_path(path.as_bstr()).0;
         groups
-            .entry((f.level, super::behaviour::fold_digits(dir)))
+            .entry((f.level, crate::util::fold_digits(dir)))
             .or_default()
             .push(i);
     }
@@ -404,43 +403,12 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
     findings.extend(merged);
 }
 
-/// The evidence key that says a job wrote most versions of a path.
-const JOB_EVIDENCE: &str = "written_by_job";
-
-/// Whether a finding's evidence says a job wrote the versions of its path: the churn finding
-/// says so, and the path's other large-churn findings carry it too.
-pub fn written_by_job(evidence: &super::Evidence) -> bool {
-    evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
-}
-
-/// The first step of a large-churn finding about data a job keeps rewriting, if it is one.
-pub(crate) fn job_data_step(step: &Step<'_>) -> Option<String> {
-    written_by_job(&step.f.evidence).then(|| {
-        format!(
-            "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
-             publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
-             whole.",
-            step.named("it")
-        )
-    })
-}
-
-/// The alternative of a large-churn finding: a store the job writes to for data a job keeps
-/// rewriting, the pattern's otherwise.
-pub(crate) fn job_data_alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
-    if written_by_job(evidence) {
-        Alternative::JobData
-    } else {
-        Alternative::Pattern(pattern)
-    }
-}
-
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
 pub(crate) struct ChurningBlob;
 
 impl super::Rule for ChurningBlob {
     fn first_step(step: &Step<'_>) -> String {
-        if let Some(data) = job_data_step(step) {
+        if let Some(data) = super::job_data_step(step) {
             return data;
         }
         match step.path {
@@ -454,16 +422,16 @@ impl super::Rule for ChurningBlob {
     }
 
     fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
-        job_data_alternative(pattern, evidence)
+        super::job_data_alternative(pattern, evidence)
     }
 
     const BY_SUBJECT: bool = false;
 
-    fn history_from(policy: &PolicyFile) -> Option<u64> {
+    fn history_from(policy: super::Context<'_>) -> Option<u64> {
         Some(policy.rules.churning_blob.min_size.0)
     }
 
-    fn history(input: &super::behaviour::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
+    fn history(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
         check(input, t)
     }
 

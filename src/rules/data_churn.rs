@@ -55,8 +55,11 @@ pub const DOC: RuleDoc = RuleDoc {
 /// Whether a job's writes of a subject at `times` count: `min_commits` of them within some
 /// stretch of `window_days` on `min_days` distinct days, or a dense run of `min_commits` ×
 /// `min_days` however short.
-pub fn holds(settings: &Settings, times: &[i64]) -> bool {
-    super::behaviour::sustained(times, settings.min_commits, settings.min_days, settings.window_days)
+impl Settings {
+    /// Whether a job's writes of a subject at `times` count.
+    pub fn holds(&self, times: &[i64]) -> bool {
+        crate::history::cadence::sustained(times, self.min_commits, self.min_days, self.window_days)
+    }
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).

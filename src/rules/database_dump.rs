@@ -2,7 +2,6 @@
 
 use crate::detect::FormatClass;
 use crate::outcome::Pattern;
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -33,7 +32,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A dump by content, or a binary dump by name.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let level = super::paths::fixture_level(blob, rules.database_dump.level.level());
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Dump) {

@@ -1,7 +1,6 @@
 //! `database-file` (database): a database file, by content or name; an engine's data directory.
 
 use crate::advice::wording::Step;
-use crate::policy::PolicyFile;
 use crate::outcome::Finding;
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +50,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Per-blob rules of this pattern.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.database_file;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Database) {
         // A small database under a test directory is a fixture.
@@ -92,7 +91,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
 /// audit of the repository after that push agree; a push that adds it is judged as before, and
 /// a database rewritten more often, added again after the deletion, or written by a job (a
 /// dated copy a backup job adds and then moves) keeps its level.
-pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(
         input,
         findings,
@@ -124,7 +123,7 @@ impl super::Rule for DatabaseFile {
         }
     }
 
-    fn settle(input: &super::behaviour::Input<'_, '_>, _: &super::behaviour::Analysis, findings: &mut Vec<Finding>) {
+    fn settle(input: &super::Input<'_, '_>, _: &super::Analysis, findings: &mut Vec<Finding>) {
         settle_removed(input, findings);
     }
 }

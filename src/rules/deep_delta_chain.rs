@@ -1,7 +1,6 @@
 //! `deep-delta-chain` (large-churn): a large object behind a deep delta chain in a pack.
 
 use crate::advice::wording::{Alternative, Step};
-use crate::policy::PolicyFile;
 use crate::outcome::Finding;
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +46,7 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// `deep-delta-chain`: an object of `size` bytes behind a chain of `depth` deltas that needs
 /// `inflate` bytes inflated to rebuild.
-pub fn check(size: u64, depth: u32, inflate: u64, policy: &PolicyFile) -> Option<Hit> {
+pub fn check(size: u64, depth: u32, inflate: u64, policy: super::Context<'_>) -> Option<Hit> {
     let rule = &policy.rules.deep_delta_chain;
     if size < rule.min_size.0 || depth <= rule.max_depth {
         return None;
@@ -73,7 +72,7 @@ pub(crate) struct DeepDeltaChain;
 
 impl super::Rule for DeepDeltaChain {
     fn first_step(step: &Step<'_>) -> String {
-        if let Some(data) = super::churning_blob::job_data_step(step) {
+        if let Some(data) = super::job_data_step(step) {
             return data;
         }
         "Keep the file out of git (Git LFS or the store below); for the history already pushed, `git repack -adf \
@@ -82,7 +81,7 @@ impl super::Rule for DeepDeltaChain {
     }
 
     fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
-        super::churning_blob::job_data_alternative(pattern, evidence)
+        super::job_data_alternative(pattern, evidence)
     }
 
     /// The deepest chain stands for the path.

@@ -2,7 +2,6 @@
 
 use crate::detect::FormatClass;
 use crate::outcome::Pattern;
-use crate::policy::PolicyFile;
 
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -31,7 +30,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A disk image by content, or a binary file with an image name.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let image = &rules.disk_image;
     // A tiny image under a test directory is what an imaging tool's tests read.

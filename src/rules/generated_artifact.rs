@@ -1,7 +1,6 @@
 //! `generated-artifact` (audit-trail): build output, compiled binaries and generated files.
 
 use crate::advice::wording::{Alternative, Step};
-use crate::policy::PolicyFile;
 use crate::outcome::Finding;
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +60,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Build output by name (info until rebuilt), compiled binaries, generated sources.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.generated_artifact;
     if is_lockfile(blob.name()) {
         return;
@@ -118,7 +117,7 @@ pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
 /// [`database_file::settle_removed`](super::database_file::settle_removed) does for a database
 /// file. A binary rebuilt more often, added again, or written by a job keeps its level, and so
 /// does a memory dump, whose content stays readable in history.
-pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(
         input,
         findings,
@@ -131,7 +130,7 @@ pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
 const REBUILT_VERSIONS: usize = 5;
 
 /// Build output named as such is worth a warning once a build keeps rewriting it.
-fn rebuilt(input: &super::behaviour::Input<'_, '_>, analysis: &super::behaviour::Analysis, findings: &mut [Finding]) {
+fn rebuilt(input: &super::Input<'_, '_>, analysis: &super::Analysis, findings: &mut [Finding]) {
     let rules = &input.policy.rules;
     for f in findings.iter_mut() {
         let by_name = f.evidence.get("build_output").is_some();
@@ -191,7 +190,7 @@ impl super::Rule for GeneratedArtifact {
         }
     }
 
-    fn settle(input: &super::behaviour::Input<'_, '_>, analysis: &super::behaviour::Analysis, findings: &mut Vec<Finding>) {
+    fn settle(input: &super::Input<'_, '_>, analysis: &super::Analysis, findings: &mut Vec<Finding>) {
         rebuilt(input, analysis, findings);
         settle_removed(input, findings);
     }

@@ -1,7 +1,6 @@
 //! `history-growth` (large-churn): the bytes of new content a range adds to history.
 
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
-use crate::policy::PolicyFile;
 use crate::advice::wording::Step;
 use crate::outcome::{Finding, Pattern};
 use crate::util::human_size;
@@ -40,7 +39,7 @@ pub struct Growth {
 }
 
 /// The `history-growth` rule over a whole range.
-pub fn history_growth(growth: &Growth, policy: &PolicyFile) -> Option<Hit> {
+pub fn history_growth(growth: &Growth, policy: super::Context<'_>) -> Option<Hit> {
     let rule = &policy.rules.history_growth;
     let level = rule.grade(growth.bytes)?;
     let largest: Vec<serde_json::Value> = growth
@@ -121,7 +120,7 @@ impl super::Rule for HistoryGrowth {
 
     const BY_SUBJECT: bool = false;
 
-    fn range(growth: &Growth, policy: &PolicyFile) -> Option<Hit> {
+    fn range(growth: &Growth, policy: super::Context<'_>) -> Option<Hit> {
         history_growth(growth, policy)
     }
 }

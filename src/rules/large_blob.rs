@@ -1,7 +1,6 @@
 //! `large-blob` (large-churn): a file whose size reaches the thresholds.
 
 use crate::candidate::Candidate;
-use crate::policy::PolicyFile;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::advice::wording::{Alternative, Step, lfs_glob};
 use crate::outcome::{Finding, Level};
@@ -36,7 +35,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A blob whose size reaches the thresholds, or is over `--max-size`.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.large_blob;
     if let Some(size) = blob.size
         && let Some(max) = policy.max_size
@@ -91,7 +90,7 @@ fn copied_or_fixture(path: &[u8], level: crate::outcome::Level) -> crate::outcom
 /// cost in history, which the audit's fix plan removes, not a large file that changes often:
 /// `info`, as for a database file (see `rules::settle_removed`). `deny_size` and above keep
 /// their level.
-pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(
         input,
         findings,
@@ -111,7 +110,7 @@ pub fn settle_removed(input: &super::behaviour::Input<'_, '_>, findings: &mut [c
 /// version a push brings ends at the push's newest commit, so it has not had that time and
 /// keeps its level; `deny_size` and above always keep theirs. A version the history does not
 /// know by id keeps its level.
-pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub fn settle(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     use crate::history::DAY;
     use crate::outcome::Level;
     use gix::bstr::ByteSlice;
@@ -168,7 +167,7 @@ pub fn settle(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::ou
         f.message = format!(
             "{} (unchanged for {days} days from {}: a large file left alone, not one that changes often)",
             f.message,
-            super::behaviour::date(since)
+            crate::history::cadence::date(since)
         );
     }
 }
@@ -233,7 +232,7 @@ pub(crate) struct LargeBlob;
 
 impl super::Rule for LargeBlob {
     fn first_step(step: &Step<'_>) -> String {
-        if let Some(data) = super::churning_blob::job_data_step(step) {
+        if let Some(data) = super::job_data_step(step) {
             return data;
         }
         match step.path {
@@ -246,10 +245,10 @@ impl super::Rule for LargeBlob {
     }
 
     fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
-        super::churning_blob::job_data_alternative(pattern, evidence)
+        super::job_data_alternative(pattern, evidence)
     }
 
-    fn settle(input: &super::behaviour::Input<'_, '_>, _: &super::behaviour::Analysis, findings: &mut Vec<Finding>) {
+    fn settle(input: &super::Input<'_, '_>, _: &super::Analysis, findings: &mut Vec<Finding>) {
         settle_removed(input, findings);
         settle(input, findings);
     }

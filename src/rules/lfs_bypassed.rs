@@ -1,7 +1,6 @@
 //! `lfs-bypassed` (large-churn): a path `.gitattributes` sends through Git LFS, committed raw.
 
 use crate::advice::wording::Step;
-use crate::policy::PolicyFile;
 use crate::outcome::Finding;
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -34,7 +33,7 @@ pub const DOC: RuleDoc = RuleDoc {
 const LFS_POINTER_MAX: u64 = 1024;
 
 /// A raw blob where `.gitattributes` asks for an LFS pointer.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     // A pointer is a small text file; anything larger is raw content even when it could not
     // be read (a huge delta), and anything smaller must be read to tell.
     let raw = match (blob.size, blob.sniff.as_ref()) {

@@ -1,7 +1,6 @@
 //! `log-file` (audit-trail): a log file, by name or by timestamped lines.
 
 use serde::{Deserialize, Serialize};
-use crate::policy::PolicyFile;
 
 use crate::outcome::{Level, Pattern, Setting};
 use crate::policy::Globs;
@@ -54,7 +53,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A log file, by name, by log directory with timestamped text, or by timestamped lines.
-pub fn check(blob: &Candidate, policy: &PolicyFile, out: &mut Vec<Hit>) {
+pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.log_file;
     let level = super::paths::fixture_level(blob, rule.level.level());
     let hit = |how: &str| Hit::new(RuleId::LogFile, level, format!("log file ({how})")).with("matched", how.to_owned());
@@ -105,7 +104,7 @@ const SAMPLE_VERSIONS: usize = 2;
 /// derived from it); a log a program keeps writing has many versions or is a job's, and a crash
 /// log committed by mistake lies among the code, at the top or in a folder no README describes.
 /// The audit and a push judge it alike: the README and the log's versions are the history's.
-pub fn settle_samples(input: &super::behaviour::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub fn settle_samples(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     use gix::bstr::ByteSlice;
     let loud = |f: &crate::outcome::Finding| f.rule == RuleId::LogFile && f.level > Level::Info && f.paths.is_empty();
     if !findings.iter().any(loud) {
@@ -177,8 +176,8 @@ impl super::Rule for LogFile {
     }
 
     fn settle(
-        input: &super::behaviour::Input<'_, '_>,
-        _: &super::behaviour::Analysis,
+        input: &super::Input<'_, '_>,
+        _: &super::Analysis,
         findings: &mut Vec<crate::outcome::Finding>,
     ) {
         settle_samples(input, findings);

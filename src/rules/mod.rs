@@ -14,7 +14,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::advice::wording::{self, Alternative, Step};
+use std::collections::{BTreeMap, HashMap};
+
+use gix::bstr::BString;
+
 use crate::candidate::Candidate;
+use crate::history::Model;
 use crate::outcome::{Finding, Pattern};
 use crate::policy::PolicyFile;
 use settings::RuleSettings;
@@ -25,6 +30,53 @@ pub mod registry;
 pub mod settings;
 
 pub use registry::{Hit, RuleDoc, RuleId, UnknownRule};
+
+/// One finding about a subject.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The verdict.
+    pub hit: Hit,
+    /// The subject: a file, a directory (ending in `/`) or a series' pattern.
+    pub path: BString,
+    /// Every file it covers.
+    pub members: Vec<BString>,
+    /// A member in scope whose newest blob stands for the subject.
+    pub representative: Option<BString>,
+}
+
+/// What the behaviour rules found.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// One finding per subject and rule.
+    pub subjects: Vec<Subject>,
+    /// Directories that are one subject (engine directories): per-file findings there, but
+    /// for size, belong to it.
+    pub engine_dirs: Vec<BString>,
+    /// Distinct versions per path in the model.
+    pub versions: HashMap<BString, usize>,
+    /// The history stops at missing commits.
+    pub truncated: bool,
+}
+
+/// Everything the behaviour rules read.
+pub struct Input<'a, 'm> {
+    /// The repository (blob headers and appends).
+    pub repo: &'a gix::Repository,
+    /// The history.
+    pub model: &'a Model<'m>,
+    /// The candidates in scope, by path (new in the range, or every path in an audit).
+    pub touched: &'a BTreeMap<BString, Candidate>,
+    /// What the rules read of the policy.
+    pub policy: Context<'a>,
+}
+
+/// The size of version `v`: as the model knows it, else from the blob's header.
+pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
+    input.model.version_size(v).or_else(|| {
+        let blob = input.model.version_blob(v)?;
+        input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
+    })
+}
 
 /// A finding's evidence: facts behind it, by name. Each rule writes and reads its own.
 pub type Evidence = serde_json::Map<String, serde_json::Value>;
@@ -58,25 +110,25 @@ pub(crate) trait Rule {
     const BY_SUBJECT: bool = true;
 
     /// The smallest size of a path in scope from which the rule reads the path's history.
-    fn history_from(policy: &PolicyFile) -> Option<u64> {
+    fn history_from(policy: Context<'_>) -> Option<u64> {
         let _ = policy;
         None
     }
 
     /// The rule over a path's history.
-    fn history(input: &behaviour::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
+    fn history(input: &Input<'_, '_>, t: &Candidate) -> Option<Hit> {
         let _ = (input, t);
         None
     }
 
     /// The rule over what a whole range adds to history.
-    fn range(growth: &history_growth::Growth, policy: &PolicyFile) -> Option<Hit> {
+    fn range(growth: &history_growth::Growth, policy: Context<'_>) -> Option<Hit> {
         let _ = (growth, policy);
         None
     }
 
     /// What the history says of the rule's findings (raise, lower), before subjects are added.
-    fn settle(input: &behaviour::Input<'_, '_>, analysis: &behaviour::Analysis, findings: &mut Vec<Finding>) {
+    fn settle(input: &Input<'_, '_>, analysis: &Analysis, findings: &mut Vec<Finding>) {
         let _ = (input, analysis, findings);
     }
 
@@ -101,6 +153,37 @@ pub(crate) trait Rule {
     ) -> Result<(), crate::repo::RepoError> {
         let _ = (repo, tips, whole, findings);
         Ok(())
+    }
+}
+
+/// The evidence key that says a job wrote most versions of a path.
+pub(crate) const JOB_EVIDENCE: &str = "written_by_job";
+
+/// Whether a finding's evidence says a job wrote the versions of its path: the churn finding
+/// says so, and the path's other large-churn findings carry it too.
+pub fn written_by_job(evidence: &Evidence) -> bool {
+    evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
+}
+
+/// The first step of a large-churn finding about data a job keeps rewriting, if it is one.
+pub(crate) fn job_data_step(step: &Step<'_>) -> Option<String> {
+    written_by_job(&step.f.evidence).then(|| {
+        format!(
+            "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
+             publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
+             whole.",
+            step.named("it")
+        )
+    })
+}
+
+/// The alternative of a large-churn finding: a store the job writes to for data a job keeps
+/// rewriting, the pattern's otherwise.
+pub(crate) fn job_data_alternative(pattern: Pattern, evidence: &Evidence) -> Alternative {
+    if written_by_job(evidence) {
+        Alternative::JobData
+    } else {
+        Alternative::Pattern(pattern)
     }
 }
 
@@ -138,8 +221,32 @@ pub(crate) fn job_step(step: &Step<'_>) -> String {
     )
 }
 
+/// What the rules read of the policy: every rule's settings (each rule reads its own table),
+/// the look-back window, and `--max-size`. The policy's schema aggregates the rules' settings
+/// ([`Rules`]); no rule reads the whole policy file.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'p> {
+    /// `[rules.*]`.
+    pub rules: &'p Rules,
+    /// `lookback_days`: the stretch in which churn is counted.
+    pub lookback_days: u32,
+    /// `--max-size`: every file larger is denied.
+    pub max_size: Option<crate::policy::Size>,
+}
+
+impl<'p> Context<'p> {
+    /// What the rules read of `policy`.
+    pub fn of(policy: &'p PolicyFile) -> Self {
+        Context {
+            rules: &policy.rules,
+            lookback_days: policy.lookback_days,
+            max_size: policy.max_size,
+        }
+    }
+}
+
 /// A per-blob check: what one rule makes of one blob.
-pub type BlobCheck = fn(&Candidate, &crate::policy::PolicyFile, &mut Vec<Hit>);
+pub type BlobCheck = fn(&Candidate, Context<'_>, &mut Vec<Hit>);
 
 /// Expands the [registry]: each rule's module, its pattern and documentation lookups, the
 /// per-blob checks, and the `[rules.*]` tables of the policy.
@@ -172,13 +279,13 @@ macro_rules! registry {
 
         /// The smallest size of a path in scope from which some rule reads the path's history
         /// (see [`Rule::history_from`]).
-        pub(crate) fn history_from(policy: &PolicyFile) -> Option<u64> {
+        pub(crate) fn history_from(policy: Context<'_>) -> Option<u64> {
             [$( <$module::$variant as Rule>::history_from(policy), )*].into_iter().flatten().min()
         }
 
         /// Every rule over each path's history (see [`Rule::history`]); rules set to `off`
         /// and paths a rule excludes give nothing.
-        pub(crate) fn history(input: &behaviour::Input<'_, '_>, t: &Candidate) -> Vec<Hit> {
+        pub(crate) fn history(input: &Input<'_, '_>, t: &Candidate) -> Vec<Hit> {
             let mut hits = Vec::new();
             $(
                 if !input.policy.rules.level(RuleId::$variant).is_off()
@@ -192,14 +299,14 @@ macro_rules! registry {
         }
 
         /// Every rule over what a whole range adds (see [`Rule::range`]).
-        pub(crate) fn range(growth: &history_growth::Growth, policy: &PolicyFile) -> Vec<Hit> {
+        pub(crate) fn range(growth: &history_growth::Growth, policy: Context<'_>) -> Vec<Hit> {
             [$( <$module::$variant as Rule>::range(growth, policy), )*].into_iter().flatten().collect()
         }
 
         /// What the history says of every rule's findings (see [`Rule::settle`]).
         pub(crate) fn settle(
-            input: &behaviour::Input<'_, '_>,
-            analysis: &behaviour::Analysis,
+            input: &Input<'_, '_>,
+            analysis: &Analysis,
             findings: &mut Vec<Finding>,
         ) {
             $( <$module::$variant as Rule>::settle(input, analysis, findings); )*
@@ -275,7 +382,7 @@ const ONE_OFF_VERSIONS: usize = 2;
 /// audit of the repository after it agree; a push that adds it is judged as before, and a file
 /// rewritten more often, added again after its deletion, or written by a job keeps its level.
 pub(crate) fn settle_removed(
-    input: &behaviour::Input<'_, '_>,
+    input: &Input<'_, '_>,
     findings: &mut [crate::outcome::Finding],
     applies: impl Fn(&crate::outcome::Finding) -> bool,
     kept_as: &str,
@@ -362,7 +469,7 @@ pub fn check_blob(blob: &Candidate, policy: &crate::policy::PolicyFile, out: &mu
         if policy.rules.level(rule).is_off() || policy.rules.exclude(rule).is_match(&blob.path) {
             continue;
         }
-        check(blob, policy, out);
+        check(blob, Context::of(policy), out);
     }
 }
 

@@ -187,7 +187,7 @@ fn audit_of_a_churning_model_plans_an_lfs_migration_and_counts_its_bytes() {
     assert_eq!(model["fix"]["action"], "move-to-lfs");
     assert_eq!(
         model["fix"]["command"],
-        "git lfs migrate import --include='assets/model.bin' --everything && git reflog expire --expire-unreachable=now --all && git gc --prune=now"
+        "git lfs migrate import --include=assets/model.bin --everything && git reflog expire --expire-unreachable=now --all && git gc --prune=now"
     );
     assert_eq!(model["fix"]["saves"], disk);
     let share = report["audit"]["patterns"]
@@ -214,7 +214,7 @@ fn audit_of_a_churning_model_plans_an_lfs_migration_and_counts_its_bytes() {
         "assets/model.bin",
         "12 versions · 2024-06-01..2024-06-12 · 12 changes, every 1 d",
         "Fix plan",
-        "git lfs migrate import --include='assets/model.bin' --everything && git reflog expire",
+        "git lfs migrate import --include=assets/model.bin --everything && git reflog expire",
         "once the old versions are pruned",
         "Rewriting history changes the id of every commit",
         "deepest chains of large objects",
@@ -258,7 +258,10 @@ fn audit_of_machine_cadence_reads_the_whole_history() {
             let how = if path.contains('*') { "--path-glob" } else { "--path" };
             assert_eq!(
                 o["fix"]["command"],
-                format!("git filter-repo {how} '{path}' --invert-paths")
+                format!(
+                    "git filter-repo {how} {} --invert-paths",
+                    pushgate::util::shell_quote(path)
+                )
             );
         }
     }
@@ -475,7 +478,7 @@ fn audit_markdown_has_the_summary_offenders_and_plan() {
         "### Large files that change often",
         "assets/model.bin",
         "### Fix plan",
-        "git lfs migrate import --include='assets/model.bin' --everything",
+        "git lfs migrate import --include=assets/model.bin --everything",
         "### Object database",
     ] {
         assert!(r.stdout.contains(want), "missing {want:?}:\n{}", r.stdout);

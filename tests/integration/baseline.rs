@@ -376,7 +376,10 @@ fn baseline_pre_receive_accepts_recorded_offenders_and_rejects_new_ones() {
     let script = fs::read_to_string(server.bare.join("hooks/pre-receive")).expect("hook");
     let absolute = file.canonicalize().expect("absolute");
     assert!(
-        script.contains(&format!("--baseline '{}'", absolute.display())),
+        script.contains(&format!(
+            "--baseline {}",
+            pushgate::util::shell_quote(absolute.display().to_string())
+        )),
         "{script}"
     );
 

@@ -944,7 +944,10 @@ fn install_names_the_policy_by_absolute_path() {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let script = fs::read_to_string(server.bare.join("hooks/pre-receive")).expect("hook");
     assert!(
-        script.contains(&format!("--policy '{}'", policy.canonicalize().expect("abs").display())),
+        script.contains(&format!(
+            "--policy {}",
+            pushgate::util::shell_quote(policy.canonicalize().expect("abs").display().to_string())
+        )),
         "{script}"
     );
     let r = server.push(&["dump:refs/heads/main"]);

@@ -152,7 +152,7 @@ fn the_page_is_whole_self_contained_and_escapes_the_repository() {
         "<h2>Offenders over time</h2>",
         "<h2>Fix plan: frees",
         "git filter-repo --paths-from-file ../pushgate-paths.txt --invert-paths",
-        "git lfs migrate import --include=&#39;assets/model.bin&#39; --everything",
+        "git lfs migrate import --include=assets/model.bin --everything",
         "<h2>Overview</h2>",
         "<h3>Largest blobs</h3>",
         "<h3>By extension</h3>",

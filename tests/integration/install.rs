@@ -109,7 +109,10 @@ fn a_chained_pre_receive_installed_with_a_relative_repo_runs_both_hooks() {
         .join("hooks/pre-receive.pushgate-chained");
     let script = fs::read_to_string(hook_path(&server)).expect("hook");
     assert!(
-        script.contains(&format!("previous='{}'", chained.display())),
+        script.contains(&format!(
+            "previous={}",
+            pushgate::util::shell_quote(chained.display().to_string())
+        )),
         "the previous hook is named by its absolute path:\n{script}"
     );
     assert_eq!(fs::read_to_string(&chained).expect("kept"), previous);
@@ -189,7 +192,10 @@ fn chained_pre_push_in_worktrees(from_linked: bool) {
         .expect("canonical")
         .join(".git/hooks/pre-push.pushgate-chained");
     assert!(
-        script.contains(&format!("previous='{}'", chained.display())),
+        script.contains(&format!(
+            "previous={}",
+            pushgate::util::shell_quote(chained.display().to_string())
+        )),
         "{script}"
     );
     assert!(!script.contains("worktrees"), "no path through a work tree: {script}");
@@ -246,7 +252,13 @@ fn install_recognises_its_own_hook_whichever_binary_wrote_it() {
         seen.push(r.stdout);
     }
     let script = fs::read_to_string(hook_path(&server)).expect("hook");
-    assert!(script.contains(&format!("pushgate='{}'", a.display())), "{script}");
+    assert!(
+        script.contains(&format!(
+            "pushgate={}",
+            pushgate::util::shell_quote(a.display().to_string())
+        )),
+        "{script}"
+    );
     assert!(!script.contains(&b.display().to_string()), "{script}");
     assert!(!script.contains("previous="), "nothing was chained: {script}");
     // The store is named by a digest of the policy's rules, which changes with any default.
@@ -291,7 +303,10 @@ fn install_recognises_its_own_hook_whichever_binary_wrote_it() {
     assert!(r.stdout.starts_with("updated "), "{}", r.describe());
     let script = fs::read_to_string(hook_path(&server)).expect("hook");
     assert!(
-        script.contains(&format!("pushgate='{}'", b.display())) && script.contains("previous="),
+        script.contains(&format!(
+            "pushgate={}",
+            pushgate::util::shell_quote(b.display().to_string())
+        )) && script.contains("previous="),
         "{script}"
     );
     let r = server.push(&["dump:refs/heads/main"]);
