@@ -27,14 +27,17 @@ use crate::history::commit::{Commit, Recorded};
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     items: Vec<T>,
-    index: HashMap<T, u32>,
+    // Interning is hot where a store is read (tens of thousands of paths and messages), and
+    // what it hashes comes from the repository, not from an adversary choosing collisions
+    // against a running server's table: a fast hasher, seeded per process.
+    index: HashMap<T, u32, foldhash::fast::RandomState>,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 }

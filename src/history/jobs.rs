@@ -122,12 +122,21 @@ pub fn classify(facts: &Facts) -> Jobs {
         if n < MIN_VOCABULARY_COMMITS {
             continue;
         }
-        let words: HashSet<&str> = group
-            .iter()
-            .flat_map(|&(_, t)| super::message::words(facts.template(t)))
-            .collect();
+        // Terse when its commits are many for its templates, or for its words: the words
+        // are counted only up to the most a terse identity may have.
+        let most_words = n / COMMITS_PER_WORD;
+        let few_words = || {
+            let mut words: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
+            group
+                .iter()
+                .flat_map(|&(_, t)| super::message::words(facts.template(t)))
+                .all(|word| {
+                    words.insert(word);
+                    words.len() <= most_words
+                })
+        };
         if let Some(slot) = terse.get_mut(identity as usize) {
-            *slot = words.len() * COMMITS_PER_WORD <= n || group.len() * COMMITS_PER_TEMPLATE <= n;
+            *slot = group.len() * COMMITS_PER_TEMPLATE <= n || few_words();
         }
     }
     let maintenance_of: Vec<bool> = facts.templates.items().iter().map(|t| is_maintenance(t)).collect();
