@@ -768,7 +768,11 @@ mod tests {
             .env("GIT_COMMITTER_DATE", "@1700000000 +0000")
             .output()
             .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
@@ -812,9 +816,13 @@ mod tests {
             let before = lookup.subtree(old, dir.into()).expect("lookup");
             let after = lookup.subtree(new, dir.into()).expect("lookup");
             let mut own = Vec::new();
-            lookup.changes(dir.into(), before, after, false, &mut own).expect("own changes");
+            lookup
+                .changes(dir.into(), before, after, false, &mut own)
+                .expect("own changes");
             let mut all = Vec::new();
-            lookup.changes(dir.into(), before, after, true, &mut all).expect("all changes");
+            lookup
+                .changes(dir.into(), before, after, true, &mut all)
+                .expect("all changes");
             let depth = if dir.is_empty() { 0 } else { dir.split('/').count() };
             let mut wanted: Vec<_> = all
                 .into_iter()
@@ -827,7 +835,9 @@ mod tests {
         }
         let top: Vec<BString> = {
             let mut own = Vec::new();
-            lookup.changes("".into(), Some(old), Some(new), false, &mut own).expect("own");
+            lookup
+                .changes("".into(), Some(old), Some(new), false, &mut own)
+                .expect("own");
             let mut paths: Vec<BString> = own.into_iter().map(|(p, _, _)| p).collect();
             paths.sort();
             paths

@@ -76,6 +76,64 @@ pub enum ProgressArg {
     Never,
 }
 
+/// The options every command parses (they are global), of which each command takes some.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    /// `--repo`
+    Repo,
+    /// `--policy`
+    Policy,
+    /// `--format`
+    Format,
+    /// `--output`
+    Output,
+    /// `--verbose`
+    Verbose,
+    /// `--color`
+    Color,
+    /// `--progress`
+    Progress,
+}
+
+impl Shared {
+    /// Every common option, in the order help lists them.
+    pub const ALL: &'static [Shared] = &[
+        Shared::Repo,
+        Shared::Policy,
+        Shared::Format,
+        Shared::Output,
+        Shared::Verbose,
+        Shared::Color,
+        Shared::Progress,
+    ];
+
+    /// The argument's id, as clap knows it.
+    fn id(self) -> &'static str {
+        match self {
+            Shared::Repo => "repo",
+            Shared::Policy => "policy",
+            Shared::Format => "format",
+            Shared::Output => "output",
+            Shared::Verbose => "verbose",
+            Shared::Color => "color",
+            Shared::Progress => "progress",
+        }
+    }
+
+    /// The option as typed.
+    fn flag(self) -> &'static str {
+        match self {
+            Shared::Repo => "--repo",
+            Shared::Policy => "--policy",
+            Shared::Format => "--format",
+            Shared::Output => "--output",
+            Shared::Verbose => "--verbose",
+            Shared::Color => "--color",
+            Shared::Progress => "--progress",
+        }
+    }
+}
+
 /// The registry of subcommands: each is its arguments (a struct here that implements [`Run`],
 /// calling one library command), listed once below. Adding a subcommand is its library
 /// command, its arguments, and one line here.
@@ -91,6 +149,12 @@ macro_rules! commands {
             /// Run the subcommand.
             pub fn run(self, session: &mut Session<'_>) -> Result<Status, Error> {
                 match self { $( Command::$variant(args) => args.run(session), )* }
+            }
+
+            /// The common options each subcommand takes, in the order they are declared (the
+            /// order clap lists them in).
+            fn common() -> &'static [&'static [Shared]] {
+                &[ $( <$args as Run>::COMMON, )* ]
             }
         }
     };
@@ -432,11 +496,16 @@ pub struct Session<'a> {
 
 /// A subcommand's arguments know which library command they run.
 pub trait Run {
+    /// The common options the command takes; giving another is a usage error.
+    const COMMON: &'static [Shared];
+
     /// Run it.
     fn run(self, session: &mut Session<'_>) -> Result<Status, Error>;
 }
 
 impl Run for ScanArgs {
+    const COMMON: &'static [Shared] = Shared::ALL;
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         commands::findings_format(s.report.format, "scan")?;
         let (repo, mut policy) = s.context.open_with_policy()?;
@@ -457,6 +526,8 @@ impl Run for ScanArgs {
 }
 
 impl Run for AuditArgs {
+    const COMMON: &'static [Shared] = Shared::ALL;
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         if self.fleet.is_some() {
             return self.run_fleet(s);
@@ -537,6 +608,8 @@ impl AuditArgs {
 }
 
 impl Run for ReportArgs {
+    const COMMON: &'static [Shared] = &[Shared::Format, Shared::Output, Shared::Verbose, Shared::Color];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         match self.action {
             ReportAction::Merge { results } => commands::fleet::merge(&results, &s.report, &mut s.out, &mut s.err),
@@ -545,6 +618,8 @@ impl Run for ReportArgs {
 }
 
 impl Run for IndexArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo, Shared::Policy, Shared::Progress];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         if self.after_push {
             return commands::index::after_push(&s.context);
@@ -557,6 +632,8 @@ impl Run for IndexArgs {
 }
 
 impl Run for PreReceiveArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo, Shared::Policy];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         let env = pushgate::hook::HookEnv::from_process();
         commands::hooks::pre_receive(&s.context, self.baseline, env, &mut io::stdin(), &mut s.err)
@@ -564,6 +641,8 @@ impl Run for PreReceiveArgs {
 }
 
 impl Run for PrePushArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo, Shared::Policy, Shared::Color];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         let (repo, policy) = s.context.open_with_policy()?;
         let options = commands::hooks::PrePush {
@@ -576,6 +655,15 @@ impl Run for PrePushArgs {
 }
 
 impl Run for PreCommitArgs {
+    const COMMON: &'static [Shared] = &[
+        Shared::Repo,
+        Shared::Policy,
+        Shared::Format,
+        Shared::Output,
+        Shared::Verbose,
+        Shared::Color,
+    ];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         commands::findings_format(s.report.format, "pre-commit")?;
         let (repo, mut policy) = s.context.open_with_policy()?;
@@ -591,6 +679,8 @@ impl Run for PreCommitArgs {
 }
 
 impl Run for InstallArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo, Shared::Policy];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         let binary = std::env::current_exe().map_err(|source| Error::File {
             what: "cannot locate the pushgate binary".into(),
@@ -609,12 +699,16 @@ impl Run for InstallArgs {
 }
 
 impl Run for UninstallArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         commands::install::uninstall(&s.context, self.hook.into(), self.hooks_dir.as_deref(), &mut s.out)
     }
 }
 
 impl Run for PolicyArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo, Shared::Policy, Shared::Format, Shared::Output];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         let format = s.report.format;
         match self.action {
@@ -630,6 +724,8 @@ impl Run for PolicyArgs {
 }
 
 impl Run for InitArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         let server = ReaderArg::server(self.reader);
         commands::policy::init(&s.context, self.force, server, &mut s.out, &mut s.err)
@@ -637,12 +733,16 @@ impl Run for InitArgs {
 }
 
 impl Run for ExplainArgs {
+    const COMMON: &'static [Shared] = &[Shared::Repo, Shared::Policy, Shared::Output];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         commands::explain::explain(&s.context, self.rule.as_deref(), &mut s.out)
     }
 }
 
 impl Run for CompletionsArgs {
+    const COMMON: &'static [Shared] = &[Shared::Output];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         crate::man::completions(self.shell, &mut s.out);
         Ok(Status::Pass)
@@ -650,6 +750,8 @@ impl Run for CompletionsArgs {
 }
 
 impl Run for ManArgs {
+    const COMMON: &'static [Shared] = &[Shared::Output];
+
     fn run(self, s: &mut Session<'_>) -> Result<Status, Error> {
         crate::man::man(self.command.as_deref(), &mut s.out)?;
         Ok(Status::Pass)
@@ -738,15 +840,15 @@ pub fn command() -> clap::Command {
     let mut cmd = Cli::command();
     let common: Vec<clap::Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).cloned().collect();
     let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_owned()).collect();
-    for name in names {
-        let Some(used) = uses(&name) else {
+    for (name, used) in names.into_iter().zip(Command::common()) {
+        if used.len() == Shared::ALL.len() {
             continue;
-        };
+        }
         // A subcommand that has an option of its own by a global option's id is not given the
         // global one: a hidden copy stands in for it (and, global too, reaches its subcommands).
         let hidden = common
             .iter()
-            .filter(|a| !used.contains(&a.get_id().as_str()))
+            .filter(|a| !used.iter().any(|c| c.id() == a.get_id().as_str()))
             .map(|a| a.clone().hide(true));
         cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
     }
@@ -828,31 +930,13 @@ fn revisions_in_order(scan: &clap::ArgMatches) -> Vec<String> {
     tokens.into_iter().map(|(_, t)| t).collect()
 }
 
-/// The options every command accepts (they are global), by id and as typed.
-const COMMON_OPTIONS: [(&str, &str); 7] = [
-    ("repo", "--repo"),
-    ("policy", "--policy"),
-    ("format", "--format"),
-    ("output", "--output"),
-    ("verbose", "--verbose"),
-    ("color", "--color"),
-    ("progress", "--progress"),
-];
-
-/// Which of [`COMMON_OPTIONS`] a command uses; `None`: all of them.
-fn uses(command: &str) -> Option<&'static [&'static str]> {
-    Some(match command {
-        "pre-commit" => &["repo", "policy", "format", "output", "verbose", "color"],
-        "pre-push" => &["repo", "policy", "color"],
-        "pre-receive" | "install" => &["repo", "policy"],
-        "index" => &["repo", "policy", "progress"],
-        "report" => &["format", "output", "verbose", "color"],
-        "policy" => &["repo", "policy", "format", "output"],
-        "init" | "uninstall" => &["repo"],
-        "explain" => &["repo", "policy", "output"],
-        "completions" | "man" => &["output"],
-        _ => return None,
-    })
+/// The common options the subcommand `name` takes.
+fn uses(name: &str) -> &'static [Shared] {
+    Cli::command()
+        .get_subcommands()
+        .position(|c| c.get_name() == name)
+        .and_then(|i| Command::common().get(i).copied())
+        .unwrap_or(Shared::ALL)
 }
 
 /// An option given to a command that does not use it is a usage error, not silently ignored.
@@ -860,16 +944,14 @@ fn applicable(matches: &clap::ArgMatches) -> Result<(), String> {
     let Some((command, _)) = matches.subcommand() else {
         return Ok(());
     };
-    let Some(used) = uses(command) else {
-        return Ok(());
-    };
-    for (id, flag) in COMMON_OPTIONS {
-        let given = matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
-        if given && !used.contains(&id) {
-            let takes: Vec<&str> = COMMON_OPTIONS
+    let used = uses(command);
+    for option in Shared::ALL {
+        let given = matches.value_source(option.id()) == Some(clap::parser::ValueSource::CommandLine);
+        if given && !used.contains(option) {
+            let takes: Vec<&str> = Shared::ALL
                 .iter()
-                .filter(|(id, _)| used.contains(id))
-                .map(|(_, flag)| *flag)
+                .filter(|c| used.contains(c))
+                .map(|c| c.flag())
                 .collect();
             let takes = if takes.is_empty() {
                 "it takes none of the common options".to_owned()
@@ -877,7 +959,8 @@ fn applicable(matches: &clap::ArgMatches) -> Result<(), String> {
                 format!("of the common options it takes {}", takes.join(", "))
             };
             return Err(format!(
-                "{flag} does not apply to `pushgate {command}` ({takes}; see `pushgate {command} --help`)"
+                "{} does not apply to `pushgate {command}` ({takes}; see `pushgate {command} --help`)",
+                option.flag()
             ));
         }
     }
@@ -916,4 +999,28 @@ pub enum HookArg {
     PreReceive,
     /// The commit hook, run by `git commit` before the commit is made.
     PreCommit,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_subcommand_declares_the_common_options_it_takes() {
+        let cmd = Cli::command();
+        let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(names.len(), Command::common().len(), "one declaration per subcommand");
+        assert_eq!(uses("scan"), Shared::ALL);
+        assert_eq!(uses("pre-receive"), [Shared::Repo, Shared::Policy]);
+        assert_eq!(uses("man"), [Shared::Output]);
+        // The help of a command lists only what it takes; the others stay parseable, hidden.
+        let built = command();
+        let receive = built.find_subcommand("pre-receive").expect("pre-receive");
+        let hidden: Vec<&str> = receive
+            .get_arguments()
+            .filter(|a| a.is_hide_set())
+            .map(|a| a.get_id().as_str())
+            .collect();
+        assert_eq!(hidden, ["format", "output", "verbose", "color", "progress"]);
+    }
 }
