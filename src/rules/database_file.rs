@@ -41,7 +41,10 @@ pub const DOC: RuleDoc = RuleDoc {
           for everyone. Git was not designed as a database.",
     signals: "The content's magic bytes confirm the format (reported at `level`). A database file name \
               (`*.sqlite`, `*.db`, `*.mdb`, `*.ibd`, `*.sst`, `MANIFEST-*`, ...) whose content is binary but \
-              of no known format is reported at `name_only_level`. A text file named `*.db` is not a database.",
+              of no known format is reported at `name_only_level`. A text file named `*.db` is not a database. \
+              A small database (under 1 MiB) that people, never a job, committed at most three times and \
+              then left unchanged for `lookback_days` (a benchmark's fixture, the data a documentation page \
+              reads) is info; a push that brings a version of it is judged by its content.",
     fix: "A small database under a test or fixture directory that the tests read: keep it, with an `[[allow]]` \
           exemption for its path and this rule (or build it from a script when the tests run). Anything else: \
           stop tracking it (`git rm --cached <path>`), add it to .gitignore, commit the schema and migrations, \
@@ -100,6 +103,22 @@ pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outco
     );
 }
 
+/// Left alone by people: a small database file people committed once or a few times and then
+/// left unchanged for `lookback_days` (a benchmark's fixture, the data a documentation page
+/// reads, an example's database) was never a store whose writes git keeps; its content
+/// finding is lowered to `info` (see `rules::settle_left_alone`). A database a push brings
+/// has had no time to show that, and is denied by its content as before; one that a job
+/// writes, that people keep rewriting (more than three versions), or of 1 MiB or more keeps
+/// its level.
+pub fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+    super::settle_left_alone(
+        input,
+        findings,
+        |f| f.rule == RuleId::DatabaseFile && f.evidence.get("matched").and_then(|m| m.as_str()) == Some("content"),
+        "a database kept in git",
+    );
+}
+
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
 pub(crate) struct DatabaseFile;
 
@@ -125,6 +144,7 @@ impl super::Rule for DatabaseFile {
 
     fn settle(input: &super::Input<'_, '_>, _: &super::Analysis, findings: &mut Vec<Finding>) {
         settle_removed(input, findings);
+        settle_left_alone(input, findings);
     }
 }
 

@@ -53,7 +53,9 @@ pub const DOC: RuleDoc = RuleDoc {
               the first commit; memory dumps of crashed processes (ELF core files, minidumps, by content) at \
               `dump_level`, since they can hold anything the process had in memory; generated sources (`source_paths`, a \
               \"DO NOT EDIT\" or \"@generated\" header, the `linguist-generated` attribute) at `source_level`, \
-              since many teams commit generated code on purpose.",
+              since many teams commit generated code on purpose. A small compiled binary (under 1 MiB) that \
+              people, never a job, committed at most three times and then left unchanged for `lookback_days` \
+              (a helper shipped prebuilt) is info; a push that brings a version of it is judged as before.",
     fix: "Add the output to .gitignore, build it in CI, and publish artifacts to a package registry or \
           artifact storage; remove committed output with `git rm -r --cached <path>`. A generated source that \
           is meant to be committed needs nothing.",
@@ -126,6 +128,27 @@ pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outco
     );
 }
 
+/// Left alone by people: a small compiled binary people committed once or a few times and then
+/// left unchanged for `lookback_days` (a helper shipped prebuilt) is build output, but not
+/// output committed at a machine's cadence, the misuse this pattern is about: `info` (see
+/// `rules::settle_left_alone`). A binary a push brings is judged as before; one a job
+/// commits (a CI workflow that rebuilds and commits it), that people keep rebuilding (more than
+/// three versions), or of 1 MiB or more keeps its level, and so do profiler output and memory
+/// dumps, which record a run rather than build one.
+pub fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+    let profile = Format::PerfData.name();
+    super::settle_left_alone(
+        input,
+        findings,
+        |f| {
+            f.rule == RuleId::GeneratedArtifact
+                && f.evidence.get("compiled").and_then(|c| c.as_bool()) == Some(true)
+                && f.evidence.get("format").and_then(|c| c.as_str()) != Some(profile)
+        },
+        "build output committed at a machine's cadence",
+    );
+}
+
 /// Name-only build output with at least this many versions is output a build keeps rewriting.
 const REBUILT_VERSIONS: usize = 5;
 
@@ -193,6 +216,7 @@ impl super::Rule for GeneratedArtifact {
     fn settle(input: &super::Input<'_, '_>, analysis: &super::Analysis, findings: &mut Vec<Finding>) {
         rebuilt(input, analysis, findings);
         settle_removed(input, findings);
+        settle_left_alone(input, findings);
     }
 }
 

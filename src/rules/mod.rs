@@ -425,6 +425,86 @@ pub(crate) fn settle_removed(
     }
 }
 
+/// Versions up to which a file people committed is one they committed "once or a few times":
+/// added, then corrected once or twice while the work that needed it was done.
+pub(crate) const FEW_VERSIONS: usize = 3;
+
+/// Left alone by people: a small file that people (never a job) committed once or a few
+/// times and have then left unchanged for `lookback_days` (a benchmark's fixture, a data file a
+/// documentation page reads, a helper binary committed prebuilt) is not what its pattern is
+/// about, git storing the writes of a database or output committed at a machine's cadence: the
+/// loud findings `applies` picks are lowered to `info`, with `evidence.left_alone` and
+/// `evidence.unchanged_days`. The shape the model must show: at most [`FEW_VERSIONS`]
+/// versions, each under [`paths::FIXTURE_MAX`], no change by a job's commit (maintenance bots'
+/// included), and its newest version unchanged for `lookback_days` up to the path's next change
+/// (its deletion) or the newest commit of the history. As for `large-blob`'s settled versions,
+/// a push and the audit of the repository after it agree: a version a push brings ends at the
+/// push's newest commit, so a push that adds such a file, or a new version of it, is judged by
+/// its content as before, and the audit right after says the same.
+pub(crate) fn settle_left_alone(
+    input: &Input<'_, '_>,
+    findings: &mut [crate::outcome::Finding],
+    applies: impl Fn(&crate::outcome::Finding) -> bool,
+    kept_as: &str,
+) {
+    use crate::history::DAY;
+    use gix::bstr::ByteSlice;
+    let model = input.model;
+    let span = i64::from(input.policy.lookback_days).saturating_mul(DAY);
+    let newest = model.facts.commits.iter().map(|c| c.time).max().unwrap_or(0);
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.level > crate::outcome::Level::Info && f.paths.is_empty() && applies(f))
+    {
+        let Some(i) = f.path.as_ref().and_then(|p| model.path_index(p.as_bstr())) else {
+            continue;
+        };
+        // Each change of the path: when, and the version it wrote (none for a deletion).
+        let mut steps: Vec<(i64, Option<u32>)> = Vec::new();
+        let mut by_job = false;
+        for c in model.changes_of(i) {
+            by_job |= model.jobs.is_machine(c.commit);
+            steps.push((model.commit(c.commit).map_or(0, |m| m.time), c.blob()));
+        }
+        let mut versions: Vec<u32> = steps.iter().filter_map(|s| s.1).collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let small = versions
+            .iter()
+            .all(|v| version_size(input, *v).is_some_and(|s| s < paths::FIXTURE_MAX));
+        if by_job || versions.is_empty() || versions.len() > FEW_VERSIONS || !small {
+            continue;
+        }
+        // The newest write, and how long its version stood: to the next change, else the
+        // newest commit.
+        steps.sort_unstable();
+        let Some(last) = steps.iter().rposition(|s| s.1.is_some()) else {
+            continue;
+        };
+        let Some(&(since, _)) = steps.get(last) else {
+            continue;
+        };
+        let until = steps.get(last + 1).map_or(newest, |s| s.0);
+        if until.saturating_sub(since) < span {
+            continue;
+        }
+        let days = until.saturating_sub(since) / DAY;
+        let times = match versions.len() {
+            1 => "once".to_owned(),
+            2 => "twice".to_owned(),
+            n => format!("{n} times"),
+        };
+        f.level = crate::outcome::Level::Info;
+        f.evidence.insert("left_alone".into(), true.into());
+        f.evidence.insert("unchanged_days".into(), days.into());
+        f.message = format!(
+            "{} (committed {times} by people, then unchanged for {days} days from {}: a small file left alone, not {kept_as})",
+            f.message,
+            crate::history::cadence::date(since)
+        );
+    }
+}
+
 /// The root trees of `tips`, sorted, without duplicates.
 pub fn tip_trees(repo: &gix::Repository, tips: &[gix::ObjectId]) -> Vec<gix::ObjectId> {
     let mut roots: Vec<gix::ObjectId> = tips

@@ -451,3 +451,104 @@ cases! {
     s71_configuration_history_tool => quiet("s71_configuration_history_tool", &["configs/"]);
     s60_tool_fixtures_logs_and_dump => quiet("s60_tool_fixtures_of_the_domain", &["test/", "tests/stubs/"]);
 }
+
+/// S73: small databases and binaries people committed once or a few times and then left alone
+/// are info, in the audit and in a push that brings their whole history; beside them a working
+/// database people kept recommitting, a binary a CI job keeps rebuilding, a database the job
+/// committed twice, a database of more than 1 MiB and a database new in the newest commit keep
+/// their level. A push that brings a new version of a file left alone
+/// has had no time to show it, and is judged by its content, as the audit right after it is.
+mod s73_small_files_left_alone {
+    use crate::audit::audit_json;
+    use crate::util::{finding_at, fixture, git, loud, parse_report, set_of};
+
+    const SCRIPT: &str = "s73_small_files_left_alone";
+
+    const LEFT_ALONE: &[(&str, &str)] = &[
+        ("database-file", "bench/results.sqlite"),
+        ("database-file", "examples/todo/todo.db"),
+        ("generated-artifact", "tools/fmt-helper"),
+    ];
+
+    const LOUD: &[(&str, &str, &str)] = &[
+        ("database-file", "instance/app.sqlite", "deny"),
+        ("database-file", "exports/report.db", "deny"),
+        ("generated-artifact", "agent/agent", "warn"),
+        ("database-file", "agent/state.db", "deny"),
+        ("database-file", "maps/atlas.sqlite", "deny"),
+    ];
+
+    fn name() -> String {
+        super::fixture_name(SCRIPT)
+    }
+
+    #[test]
+    fn the_audit_says_info_for_files_left_alone_and_keeps_the_rest() {
+        let (_, report) = audit_json(&fixture(&name()), &[]);
+        assert_eq!(loud(&report), set_of(LOUD), "{report:#}");
+        for (rule, path) in LEFT_ALONE {
+            let f = finding_at(&report, rule, path);
+            assert_eq!(f["level"], "info", "{rule} {path}: {f:#}");
+            assert_eq!(f["evidence"]["left_alone"], true, "{rule} {path}: {f:#}");
+        }
+        let results = finding_at(&report, "database-file", "bench/results.sqlite");
+        assert_eq!(results["evidence"]["unchanged_days"], 201, "{results:#}");
+        let message = results["message"].as_str().unwrap_or_default();
+        assert!(message.contains("committed 3 times by people"), "{message}");
+    }
+
+    #[test]
+    fn a_push_of_the_whole_history_agrees_with_the_audit() {
+        let (_, report) = audit_json(&fixture(&name()), &[]);
+        let server = crate::hooks::Server::seeded(&name(), "base");
+        assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+        let r = server.push(&["main:refs/heads/main"]);
+        let text = crate::hooks::remote_text(&r);
+        assert_ne!(r.code, 0, "the working database and the new export are denied: {text}");
+        let seen = crate::hooks::finding_set(&r);
+        for (rule, path) in LEFT_ALONE {
+            assert!(
+                seen.contains(&("info".to_owned(), (*rule).to_owned(), (*path).to_owned())),
+                "{rule} {path} is info at push time:\n{text}"
+            );
+        }
+        for (rule, path) in LEFT_ALONE.iter().copied().chain(LOUD.iter().map(|(r, p, _)| (*r, *p))) {
+            let level = finding_at(&report, rule, path)["level"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                seen.contains(&(level.clone(), rule.to_owned(), path.to_owned())),
+                "audit says {level} {rule} {path}; the push showed:\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_push_of_a_new_version_is_judged_by_content_as_the_audit_after_it() {
+        // The server holds everything before the commit that wrote the third version of the
+        // benchmark's results; the push brings that version, new at the push's newest commit.
+        let repo = fixture(&name());
+        let third = git(
+            &repo,
+            &["log", "-1", "--format=%H", "main", "--", "bench/results.sqlite"],
+        );
+        let server = crate::hooks::Server::seeded(&name(), &format!("{third}~1"));
+        assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+        let r = server.push(&[&format!("{third}:refs/heads/main")]);
+        let text = crate::hooks::remote_text(&r);
+        assert_ne!(r.code, 0, "{text}");
+        let seen = crate::hooks::finding_set(&r);
+        let wanted = (
+            "deny".to_owned(),
+            "database-file".to_owned(),
+            "bench/results.sqlite".to_owned(),
+        );
+        assert!(seen.contains(&wanted), "{text}");
+        // The audit of the server right after the push says the same.
+        let after = server.pushgate(&["audit", "--format", "json"]);
+        let report = parse_report(&after);
+        let f = finding_at(&report, "database-file", "bench/results.sqlite");
+        assert_eq!(f["level"], "deny", "{f:#}");
+    }
+}
