@@ -284,6 +284,24 @@ impl<'a> Model<'a> {
         self.facts.commits.get(i as usize)
     }
 
+    /// When each commit was made at the latest, by the history rather than by the date it
+    /// carries: no earlier than any commit before it in the model's order, in which parents
+    /// come before their children and a push's commits after everything stored. A commit
+    /// dated years back on top of today's history was made today: the rules that ask how long
+    /// a version has stood read these times, so that a pusher's dates cannot make what the
+    /// push brings look long left alone.
+    pub fn made(&self) -> Vec<i64> {
+        let mut latest = i64::MIN;
+        self.facts
+            .commits
+            .iter()
+            .map(|c| {
+                latest = latest.max(c.time);
+                latest
+            })
+            .collect()
+    }
+
     /// The identity of a commit's author.
     pub fn identity(&self, c: &CommitFacts) -> &str {
         self.facts.identity(c.identity)

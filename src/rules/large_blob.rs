@@ -130,21 +130,23 @@ pub fn settle(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Find
     if wanted.is_empty() {
         return;
     }
-    // When each version first appeared, at any path.
+    // When each commit was made (by the history, not by the dates pushers write), and when
+    // each version first appeared, at any path.
+    let made = model.made();
+    let newest = made.last().copied().unwrap_or(0);
     let mut first: HashMap<u32, i64> = wanted.iter().map(|w| (w.2, i64::MAX)).collect();
     for c in &model.facts.changes {
         if let Some(v) = c.blob()
             && let Some(at) = first.get_mut(&v)
-            && let Some(commit) = model.commit(c.commit)
+            && let Some(&time) = made.get(c.commit as usize)
         {
-            *at = (*at).min(commit.time);
+            *at = (*at).min(time);
         }
     }
-    let newest = model.facts.commits.iter().map(|c| c.time).max().unwrap_or(0);
     for (k, i, version) in wanted {
         let mut steps: Vec<(i64, u32, Option<u32>)> = model
             .changes_of(i)
-            .filter_map(|c| Some((model.commit(c.commit)?.time, c.commit, c.blob())))
+            .filter_map(|c| Some((*made.get(c.commit as usize)?, c.commit, c.blob())))
             .collect();
         steps.sort_unstable();
         let Some(last) = steps.iter().rposition(|s| s.2 == Some(version)) else {

@@ -451,7 +451,8 @@ pub(crate) fn settle_left_alone(
     use gix::bstr::ByteSlice;
     let model = input.model;
     let span = i64::from(input.policy.lookback_days).saturating_mul(DAY);
-    let newest = model.facts.commits.iter().map(|c| c.time).max().unwrap_or(0);
+    let made = model.made();
+    let newest = made.last().copied().unwrap_or(0);
     for f in findings
         .iter_mut()
         .filter(|f| f.level > crate::outcome::Level::Info && f.paths.is_empty() && applies(f))
@@ -464,7 +465,7 @@ pub(crate) fn settle_left_alone(
         let mut by_job = false;
         for c in model.changes_of(i) {
             by_job |= model.jobs.is_machine(c.commit);
-            steps.push((model.commit(c.commit).map_or(0, |m| m.time), c.blob()));
+            steps.push((made.get(c.commit as usize).copied().unwrap_or(newest), c.blob()));
         }
         let mut versions: Vec<u32> = steps.iter().filter_map(|s| s.1).collect();
         versions.sort_unstable();

@@ -90,3 +90,37 @@ fn a_push_of_a_new_large_file_is_judged_by_its_size() {
         "{text}"
     );
 }
+
+#[test]
+fn a_back_dated_commit_cannot_make_a_new_large_file_look_settled() {
+    // A commit on top of the server's newest, dated two years before it: by its own date the
+    // file has stood unchanged for years; by the history it is the push's newest.
+    let server = crate::hooks::Server::seeded(FIXTURE, "main");
+    assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+    let client = server.client.path();
+    crate::util::git(client, &["checkout", "-q", "main"]);
+    let mut bytes = b"a large file".to_vec();
+    bytes.resize(5_767_168, 7);
+    std::fs::write(client.join("backdated.bin"), bytes).expect("write");
+    crate::util::git(client, &["add", "backdated.bin"]);
+    let out = crate::util::git_command(client, &["commit", "-q", "-m", "Add the table"])
+        .env("GIT_AUTHOR_NAME", "Someone")
+        .env("GIT_AUTHOR_EMAIL", "someone@example.com")
+        .env("GIT_COMMITTER_NAME", "Someone")
+        .env("GIT_COMMITTER_EMAIL", "someone@example.com")
+        .env("GIT_AUTHOR_DATE", "2021-01-04T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2021-01-04T10:00:00Z")
+        .output()
+        .expect("git commit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = server.push(&["main:refs/heads/main"]);
+    let text = crate::hooks::remote_text(&r);
+    let seen = crate::hooks::finding_set(&r);
+    assert!(
+        seen.contains(&("warn".into(), "large-blob".into(), "backdated.bin".into())),
+        "{text}"
+    );
+    // The audit of a repository holding that commit says the same.
+    let (_, report) = audit_json(client, &[]);
+    assert_eq!(finding(&report, "large-blob", "backdated.bin")["level"], "warn");
+}

@@ -551,4 +551,43 @@ mod s73_small_files_left_alone {
         let f = finding_at(&report, "database-file", "bench/results.sqlite");
         assert_eq!(f["level"], "deny", "{f:#}");
     }
+
+    #[test]
+    fn a_back_dated_commit_cannot_make_a_new_database_look_left_alone() {
+        // A commit on top of the server's newest one, dated two years before it: by its dates
+        // the database has stood unchanged for years; by the history it is the push's newest.
+        let server = crate::hooks::Server::seeded(&name(), "main");
+        assert_eq!(server.pushgate(&["install", "pre-receive"]).code, 0);
+        let client = server.client.path();
+        git(client, &["checkout", "-q", "main"]);
+        let mut db = b"SQLite format 3\0".to_vec();
+        db.resize(8192, 0);
+        std::fs::create_dir_all(client.join("data")).expect("mkdir");
+        std::fs::write(client.join("data/app.sqlite"), db).expect("write");
+        git(client, &["add", "data/app.sqlite"]);
+        let out = crate::util::git_command(client, &["commit", "-q", "-m", "Add the app's data"])
+            .env("GIT_AUTHOR_NAME", "Someone")
+            .env("GIT_AUTHOR_EMAIL", "someone@example.com")
+            .env("GIT_COMMITTER_NAME", "Someone")
+            .env("GIT_COMMITTER_EMAIL", "someone@example.com")
+            .env("GIT_AUTHOR_DATE", "2022-01-03T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2022-01-03T10:00:00Z")
+            .output()
+            .expect("git commit");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let r = server.push(&["main:refs/heads/main"]);
+        let text = crate::hooks::remote_text(&r);
+        assert_ne!(r.code, 0, "{text}");
+        let wanted = (
+            "deny".to_owned(),
+            "database-file".to_owned(),
+            "data/app.sqlite".to_owned(),
+        );
+        assert!(crate::hooks::finding_set(&r).contains(&wanted), "{text}");
+        // The audit of a repository holding that commit says the same.
+        git(client, &["update-ref", "refs/heads/probe", "main"]);
+        let (_, report) = audit_json(client, &[]);
+        let f = finding_at(&report, "database-file", "data/app.sqlite");
+        assert_eq!(f["level"], "deny", "{f:#}");
+    }
 }
