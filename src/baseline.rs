@@ -367,7 +367,7 @@ impl Baseline {
                 kind: crate::outcome::NoticeKind::BaselineApplied,
                 message: format!(
                     "{left_out} finding{} recorded in the baseline {} not reported",
-                    crate::report::plural(left_out),
+                    crate::report::common::plural(left_out),
                     if left_out == 1 { "was" } else { "were" }
                 ),
                 path: None,

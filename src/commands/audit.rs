@@ -53,7 +53,7 @@ pub fn audit(
     if baseline.is_some() {
         audit.reconcile();
     }
-    report::audit::render(out, &audit, policy, &options.report)?;
+    report::render_audit(out, &audit, policy, &options.report)?;
     // Writing a baseline accepts what the audit found: the run succeeded when it wrote it.
     if options.write_baseline.is_some() {
         return Ok(Status::Pass);

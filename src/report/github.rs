@@ -13,17 +13,13 @@
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 
-use super::{Options, plural};
+use super::common::{counts, plural};
+use super::format::Options;
 use crate::outcome::Level;
 use crate::outcome::Outcome;
 use crate::outcome::Verdict;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
-
-/// `--format github`.
-pub const NAME: &str = "github";
-/// What `--format github` is for.
-pub const HELP: &str = "GitHub Actions annotations; with GITHUB_STEP_SUMMARY set, a job summary too";
 
 /// Write the workflow commands, and append the summary to `options.step_summary`.
 pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
@@ -63,7 +59,7 @@ pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
     writeln!(
         out,
         "pushgate: {} in {} commit{}: {}",
-        super::counts(s),
+        counts(s),
         s.commits,
         plural(s.commits),
         Verdict::of(outcome, policy).describe(policy)

@@ -11,7 +11,7 @@
 //!
 //! Of the commands that check a repository only the audit renders it: `scan` and `pre-commit`
 //! refuse `--format html`. The merged fleet report's page ([`report::merge`](super::merge)) is
-//! built from the same parts: the page's head and foot, its stylesheet, [`escape`], its tables
+//! built from the same parts: the page's head and foot, its stylesheet, its escaping, its tables
 //! and swatches.
 
 use std::fmt::Write as _;
@@ -21,18 +21,14 @@ use super::audit::{
     Listed, audit_suggestions, date, depth_buckets, first_step, history, listed, reached,
     step_title,
 };
+use super::common::{counts, escape_html as escape, plural};
+use super::format::Options;
 use super::svg;
-use super::{counts, plural};
 use crate::audit::{Audit, PATHS_FILE};
 use crate::outcome::{Outcome, Pattern, Verdict};
 use crate::overview::{Concern, Group};
 use crate::policy::Policy;
 use crate::util::{human_size, percent, sanitize};
-
-/// `--format html`.
-pub const NAME: &str = "html";
-/// What `--format html` is for.
-pub const HELP: &str = "One self-contained HTML page with charts (audit and report merge)";
 
 /// Warn and deny offenders listed per pattern unless verbose (info ones are counted).
 const OFFENDERS_SHOWN: usize = 25;
@@ -48,25 +44,8 @@ pub const AUDIT_ONLY: &str = "--format html renders an audit: run `pushgate audi
 
 /// The formats registry's entry: the page needs an audit, so a bare outcome is refused (the
 /// commands that have one refuse `--format html` before they start).
-pub fn report(_out: &mut dyn Write, _outcome: &Outcome, _policy: &Policy, _options: &super::Options) -> io::Result<()> {
+pub fn report(_out: &mut dyn Write, _outcome: &Outcome, _policy: &Policy, _options: &Options) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, AUDIT_ONLY))
-}
-
-/// `text` with `&`, `<`, `>`, `"` and `'` as character references: safe in an element and in a
-/// quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Bytes from the repository (or a results file), sanitized and escaped.

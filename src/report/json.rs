@@ -24,11 +24,6 @@ use crate::outcome::{Finding, Level, Notice, NoticeKind, Pattern};
 use crate::outcome::{Outcome, Summary};
 use crate::rules::RuleId;
 
-/// `--format json`.
-pub const NAME: &str = "json";
-/// What `--format json` is for.
-pub const HELP: &str = "Versioned, stable JSON";
-
 /// The schema version of the document.
 pub const VERSION: u32 = 1;
 
@@ -99,7 +94,7 @@ pub fn report(
     out: &mut dyn Write,
     outcome: &Outcome,
     _policy: &crate::policy::Policy,
-    _options: &super::Options,
+    _options: &super::format::Options,
 ) -> io::Result<()> {
     render_with(out, outcome, None)
 }

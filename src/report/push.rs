@@ -11,7 +11,8 @@ use anstyle::{AnsiColor, Style};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
-use super::text::TEXT_WIDTH;
+use super::common::{Painter, by_pattern, fix, suggestions, wrapped};
+use super::format::TEXT_WIDTH;
 use crate::outcome::Outcome;
 use crate::outcome::{Finding, Level, Pattern};
 use crate::outcome::{Judgement, Verdict};
@@ -308,10 +309,10 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         }
         head.push(f.rule.to_string());
         writeln!(out, "{}", head.join("  "))?;
-        super::text::wrapped(out, &sanitize(f.message.as_bytes()), TEXT_WIDTH, "      ", "      ")?;
-        super::text::fix(
+        wrapped(out, &sanitize(f.message.as_bytes()), TEXT_WIDTH, "      ", "      ")?;
+        fix(
             out,
-            &super::text::Painter { color: cx.color },
+            &Painter { color: cx.color },
             6,
             1,
             &crate::advice::first_step(f),
@@ -326,14 +327,14 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         )?;
     }
 
-    let by_pattern = super::by_pattern(outcome);
+    let by_pattern = by_pattern(outcome);
     if !by_pattern.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", paint(bold, "Instead:"))?;
         for (pattern, findings) in &by_pattern {
-            for suggestion in super::suggestions(findings.iter().copied(), policy.suggestion(*pattern)) {
+            for suggestion in suggestions(findings.iter().copied(), policy.suggestion(*pattern)) {
                 let text = format!("{} — {suggestion}", pattern.title());
-                super::text::wrapped(out, &text, TEXT_WIDTH, "  ", "    ")?;
+                wrapped(out, &text, TEXT_WIDTH, "  ", "    ")?;
             }
         }
     }
@@ -346,7 +347,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         writeln!(out)?;
         for n in &outcome.notices {
             let lead = format!("note: {}: ", n.kind);
-            super::text::wrapped(out, &sanitize(n.message.as_bytes()), TEXT_WIDTH, &lead, "    ")?;
+            wrapped(out, &sanitize(n.message.as_bytes()), TEXT_WIDTH, &lead, "    ")?;
         }
     }
     for note in cx.notes {

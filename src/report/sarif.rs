@@ -24,11 +24,6 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 use crate::util::{human_size, uri_path};
 
-/// `--format sarif`.
-pub const NAME: &str = "sarif";
-/// What `--format sarif` is for.
-pub const HELP: &str = "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers";
-
 /// The schema the document declares.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -39,7 +34,7 @@ pub const FINGERPRINT_KEY: &str = "pushgate/v1";
 pub const SRCROOT: &str = "%SRCROOT%";
 
 /// Write the SARIF log, pretty-printed, with a trailing newline.
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::Options) -> io::Result<()> {
+pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::format::Options) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document(outcome, policy))?;
     writeln!(out)
 }

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use gix::bstr::BString;
 
-use super::plural;
+use super::common::plural;
+use super::format::Options;
 use crate::outcome::Outcome;
 use crate::policy::Policy;
 use crate::util::human_size;
@@ -16,7 +17,7 @@ pub fn render(
     out: &mut dyn Write,
     outcome: &Outcome,
     policy: &Policy,
-    options: &super::text::Options,
+    options: &Options,
     files: usize,
     unborn: bool,
 ) -> io::Result<()> {

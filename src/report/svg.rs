@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape;
+use super::common::{escape_html as escape, plural};
 use crate::audit::{Series, Timeline};
 use crate::outcome::Pattern;
 use crate::util::{human_size, sanitize};
@@ -399,7 +399,7 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
             "{}: {} version{}, {} packed",
             escape(&p.period),
             p.versions,
-            super::plural(p.versions),
+            plural(p.versions),
             human_size(p.packed)
         );
         if dots {
