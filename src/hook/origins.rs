@@ -2,8 +2,8 @@
 //! to it and the commits where that history meets what the other side has (the range's
 //! boundary); for each failing file, every commit of the range that wrote a version of it,
 //! oldest first; and for each such commit its subject and where it sits below the ref's tip.
-//! The push report ([`crate::report::push`]) turns this into the commands that take the files
-//! out of the pushed commits.
+//! The push report ([`crate::report::push`]) is handed this and turns it into the commands that
+//! take the files out of the pushed commits.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -12,7 +12,6 @@ use gix::bstr::BString;
 
 use crate::outcome::Judgement;
 use crate::range::{Tip, TipKind};
-use crate::report::push::{Origin, Origins, RefRange, Versions};
 use crate::util::sanitize;
 
 /// Commits of one ref's new history read at most (a push of more is rare; what lies beyond is
@@ -25,6 +24,64 @@ const FILE_LIMIT: usize = 256;
 const DEPTH_LIMIT: usize = 10_000;
 /// Characters of a commit subject shown.
 const SUBJECT_CHARS: usize = 60;
+
+/// Where the failing files of a push came in: the commits that wrote them, each failing
+/// file's versions, and each ref's range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins {
+    /// The commits that wrote a failing file, with where they sit.
+    pub commits: Vec<Origin>,
+    /// Each failing file's versions on each ref.
+    pub versions: Vec<Versions>,
+    /// Each ref with failing files: where its new history meets the other side's.
+    pub ranges: Vec<RefRange>,
+}
+
+/// A commit that wrote a failing path, and where it sits in its ref.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The commit.
+    pub commit: ObjectId,
+    /// The ref it was pushed in.
+    pub reference: BString,
+    /// Its subject line, sanitized.
+    pub subject: String,
+    /// Its first parent (`None` for a root commit).
+    pub parent: Option<ObjectId>,
+    /// How many first-parent steps below the ref's tip: 0 is the tip itself; `None` when it is
+    /// not on the tip's first-parent line (it came in through a merge).
+    pub depth: Option<usize>,
+    /// Whether a merge sits between it and the tip on that line (a rebase must keep merges).
+    pub merges_above: bool,
+}
+
+/// The commits of a ref's pushed range that wrote a version of a failing file, oldest first:
+/// the first added it, the others changed it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    /// The ref.
+    pub reference: BString,
+    /// The file.
+    pub path: BString,
+    /// The commits, oldest first.
+    pub commits: Vec<ObjectId>,
+}
+
+/// A ref's pushed range, for commands that rewrite all of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefRange {
+    /// The ref.
+    pub reference: BString,
+    /// A tag: rewritten as a tag, never through the branch that is checked out.
+    pub tag: bool,
+    /// The commits the range builds on (what the other side has); none when it starts at a
+    /// root commit.
+    pub boundary: Vec<ObjectId>,
+    /// The range was read whole (the boundary is exact).
+    pub complete: bool,
+    /// The failing files the ref's tip still holds.
+    pub at_tip: Vec<BString>,
+}
 
 /// Where the failing findings of `judgement` came in on the refs of `tips`; `new` says
 /// whether a commit is new to the other side (the push brings it).

@@ -110,7 +110,7 @@ pub fn run(
             .unwrap_or_default();
         super::origins::origins(repo, &judgement, &tips, &|id| new.contains(id))
     } else {
-        push::Origins::default()
+        super::origins::Origins::default()
     };
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.remote_ref.clone(), u.remote)).collect();
     let context = push::Context {

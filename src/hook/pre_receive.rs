@@ -220,7 +220,7 @@ fn judge(
     let origins = if judgement.fails() {
         super::origins::origins(repo, &judgement, tips, new)
     } else {
-        push::Origins::default()
+        super::origins::Origins::default()
     };
     let warnings = bypass::unknown_options(env);
     let context = push::Context {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::common::{Painter, counts, escape_markdown as escape, fix, instead, plural, wrap_at, wrapped};
 use super::format::Options;
-use crate::audit::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step};
+use crate::audit::result::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step, Timeline};
 use crate::outcome::{Level, Pattern};
 use crate::policy::Policy;
 use crate::util::{human_size, percent, sanitize, wrap};
@@ -36,7 +36,7 @@ struct Section<'a> {
     plan: &'a Plan,
     rewrite_warning: Option<&'a str>,
     overview: &'a crate::overview::Overview,
-    timeline: &'a crate::audit::Timeline,
+    timeline: &'a Timeline,
 }
 
 /// The `audit` section of the JSON document.
@@ -219,7 +219,6 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
     if plan.steps.is_empty() {
         writeln!(out, "{}", p.paint(bold, "Fix plan: nothing to do"))?;
     } else {
-        let frees: u64 = plan.steps.iter().map(|s| s.saves).sum();
         // Rewrites are run in a mirror clone; a prune or the host's part is not.
         let mirror = if plan.rewrite_warning.is_some() {
             " (run in a fresh mirror clone: git clone --mirror <url>)"
@@ -229,7 +228,7 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
         writeln!(
             out,
             "{}",
-            p.paint(bold, &format!("Fix plan: frees {}{mirror}", human_size(frees)))
+            p.paint(bold, &format!("Fix plan: frees {}{mirror}", human_size(plan.frees)))
         )?;
     }
     if let Some(warning) = &plan.rewrite_warning {
@@ -432,8 +431,8 @@ pub(super) fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options:
             for line in wrap_at(&parts, " · ", width.saturating_sub(7)) {
                 writeln!(out, "       {line}")?;
             }
-            if let Some(step) = first_step(audit, o) {
-                fix(out, &p, 7, 1, &step, width)?;
+            if let Some(step) = &o.first_step {
+                fix(out, &p, 7, 1, step, width)?;
             }
         }
         if listing.hidden > 0 {
@@ -696,17 +695,6 @@ pub(super) fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io:
     Ok(())
 }
 
-/// The first step of the most severe finding about an offender's path.
-pub(super) fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
-    audit
-        .outcome
-        .findings
-        .iter()
-        .filter(|f| f.pattern == o.pattern && f.path.as_ref() == Some(&o.path))
-        .max_by_key(|f| f.level)
-        .map(crate::advice::first_step)
-}
-
 /// What the offenders of `pattern` are told to use instead, each distinct text once (the
 /// pattern's own `fallback` for offenders that carry none).
 pub(super) fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback: &'a str) -> Vec<&'a str> {
@@ -725,7 +713,7 @@ pub(super) fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback
 }
 
 /// What the plan leaves as it is, one phrase each (info offenders, source files).
-pub(super) fn left_as_they_are(plan: &crate::audit::Plan) -> Vec<String> {
+pub(super) fn left_as_they_are(plan: &Plan) -> Vec<String> {
     let mut left = Vec::new();
     if plan.left_info > 0 {
         left.push(format!(

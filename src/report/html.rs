@@ -1,7 +1,7 @@
 //! `--format html`: the audit as one self-contained page — the verdict and summary, where the
 //! space goes, the offenders of each pattern, the fix plan, the overview, the object database
 //! and the notices, with charts drawn as inline SVG from the audit's
-//! [`Timeline`](crate::audit::Timeline).
+//! [`Timeline`](crate::audit::result::Timeline).
 //!
 //! The page loads nothing: no script, stylesheet, font or image from anywhere, its own
 //! Content-Security-Policy forbids it, and it has no script of its own. Its stylesheet has a
@@ -18,13 +18,13 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::audit::{
-    Listed, audit_suggestions, date, depth_buckets, first_step, history, listed, reached,
+    Listed, audit_suggestions, date, depth_buckets, history, listed, reached,
     step_title,
 };
 use super::common::{counts, escape_html as escape, plural};
 use super::format::Options;
 use super::svg;
-use crate::audit::{Audit, PATHS_FILE};
+use crate::audit::result::{Audit, PATHS_FILE};
 use crate::outcome::{Outcome, Pattern, Verdict};
 use crate::overview::{Concern, Group};
 use crate::policy::Policy;
@@ -290,9 +290,9 @@ fn findings(h: &mut String, audit: &Audit, verbose: bool) {
         }
         for o in &listing.shown {
             let rules: Vec<String> = o.rules.iter().map(ToString::to_string).collect();
-            let step = first_step(audit, o).map_or_else(String::new, |step| {
+            let step = o.first_step.as_deref().map_or_else(String::new, |step| {
                 // A sentence, and for a test fixture the TOML of the entry that exempts it.
-                let (sentence, toml) = crate::advice::split(&step);
+                let (sentence, toml) = crate::advice::split(step);
                 let mut html = format!("<span class=\"step\">{}</span>", repo_text(sentence.as_bytes()));
                 if let Some(toml) = toml {
                     let lines: Vec<String> = toml.lines().map(|l| repo_text(l.as_bytes())).collect();
@@ -383,8 +383,7 @@ fn plan(h: &mut String, audit: &Audit, verbose: bool) {
     if plan.steps.is_empty() {
         h.push_str("<h2>Fix plan: nothing to do</h2>\n");
     } else {
-        let frees: u64 = plan.steps.iter().map(|s| s.saves).sum();
-        let _ = writeln!(h, "<h2>Fix plan: frees {}</h2>", human_size(frees));
+        let _ = writeln!(h, "<h2>Fix plan: frees {}</h2>", human_size(plan.frees));
         if plan.rewrite_warning.is_some() {
             h.push_str("<p>Run it in a fresh mirror clone: <code>git clone --mirror &lt;url&gt;</code>.</p>\n");
         }

@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use crate::audit::Audit;
+use crate::audit::result::Audit;
 use crate::outcome::Outcome;
 use crate::policy::Policy;
 

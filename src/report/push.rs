@@ -13,6 +13,7 @@ use gix::bstr::{BString, ByteSlice};
 
 use super::common::{Painter, by_pattern, fix, suggestions, wrapped};
 use super::format::TEXT_WIDTH;
+use crate::hook::origins::{Origin, Origins, RefRange};
 use crate::outcome::Outcome;
 use crate::outcome::{Finding, Level, Pattern};
 use crate::outcome::{Judgement, Verdict};
@@ -31,7 +32,7 @@ pub struct Context<'a> {
     pub skipped: &'a [BString],
     /// The decision, read by the report and by the hook's exit status alike.
     pub judgement: &'a Judgement<'a>,
-    /// Where the failing files came in (see [`crate::hook::origins`]).
+    /// Where the failing files came in (worked out by [`crate::hook::origins`]).
     pub origins: &'a Origins,
     /// Warnings shown before the findings (an unknown push option).
     pub warnings: &'a [String],
@@ -46,64 +47,6 @@ pub struct Context<'a> {
     /// Why the history-aware rules could not judge with the whole history (no facts store):
     /// said in the summary line when they read the look-back window instead.
     pub history: Option<&'a str>,
-}
-
-/// Where the failing files of a push came in: the commits that wrote them, each failing
-/// file's versions, and each ref's range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origins {
-    /// The commits that wrote a failing file, with where they sit.
-    pub commits: Vec<Origin>,
-    /// Each failing file's versions on each ref.
-    pub versions: Vec<Versions>,
-    /// Each ref with failing files: where its new history meets the other side's.
-    pub ranges: Vec<RefRange>,
-}
-
-/// A commit that wrote a failing path, and where it sits in its ref.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// The commit.
-    pub commit: ObjectId,
-    /// The ref it was pushed in.
-    pub reference: BString,
-    /// Its subject line, sanitized.
-    pub subject: String,
-    /// Its first parent (`None` for a root commit).
-    pub parent: Option<ObjectId>,
-    /// How many first-parent steps below the ref's tip: 0 is the tip itself; `None` when it is
-    /// not on the tip's first-parent line (it came in through a merge).
-    pub depth: Option<usize>,
-    /// Whether a merge sits between it and the tip on that line (a rebase must keep merges).
-    pub merges_above: bool,
-}
-
-/// The commits of a ref's pushed range that wrote a version of a failing file, oldest first:
-/// the first added it, the others changed it again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Versions {
-    /// The ref.
-    pub reference: BString,
-    /// The file.
-    pub path: BString,
-    /// The commits, oldest first.
-    pub commits: Vec<ObjectId>,
-}
-
-/// A ref's pushed range, for commands that rewrite all of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefRange {
-    /// The ref.
-    pub reference: BString,
-    /// A tag: rewritten as a tag, never through the branch that is checked out.
-    pub tag: bool,
-    /// The commits the range builds on (what the other side has); none when it starts at a
-    /// root commit.
-    pub boundary: Vec<ObjectId>,
-    /// The range was read whole (the boundary is exact).
-    pub complete: bool,
-    /// The failing files the ref's tip still holds.
-    pub at_tip: Vec<BString>,
 }
 
 /// Paths named in a finding's description (the commands name every path).
@@ -836,6 +779,7 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hook::origins::Versions;
 
     fn finding(rule: RuleId, level: Level, path: &str) -> Finding {
         Finding {

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::common::{escape_html as escape, plural};
-use crate::audit::{Series, Timeline};
+use crate::audit::result::{Series, Timeline};
 use crate::outcome::Pattern;
 use crate::util::{human_size, sanitize};
 
@@ -586,7 +586,7 @@ mod tests {
 
     #[test]
     fn an_offender_with_many_periods_gets_columns_not_dots() {
-        use crate::audit::{Point, Series};
+        use crate::audit::result::{Point, Series};
         let periods: Vec<String> = (0..60)
             .map(|i| format!("{}-{:02}", 2020 + i / 12, i % 12 + 1))
             .collect();
