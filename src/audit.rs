@@ -27,17 +27,16 @@ use crate::rules::RuleId;
 use crate::walk::Old;
 
 mod refs;
-pub mod result;
+pub(crate) mod result;
 mod timeline;
 
-pub use refs::HOST_PREFIXES;
 use result::{Audit, Fix, Offender, PATHS_FILE, Plan, Repository, Share, Step, Timeline};
 
 /// How many of the deepest chains of large objects the statistics name.
 const DEEPEST_SHOWN: usize = 10;
 
 /// The path under which blobs no ref reaches are reported.
-pub const UNREACHABLE: &str = "(unreachable)";
+pub(crate) const UNREACHABLE: &str = "(unreachable)";
 
 /// What to audit.
 #[derive(Debug, Clone, Copy, Default)]
@@ -52,7 +51,7 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Draft {
     /// The audit, as its reports read it.
-    pub audit: Audit,
+    pub(crate) audit: Audit,
     /// When the blobs arrived, for the timeline.
     arrivals: timeline::Arrivals,
     /// Every path the history holds (a plan's globs must match offenders only).
@@ -67,10 +66,10 @@ pub struct Draft {
 }
 
 /// What rewriting history means for everyone else.
-pub const REWRITE_WARNING: &str = "Rewriting history changes the id of every commit after the first one rewritten: agree on a time with everyone who pushes, rewrite a fresh mirror clone, force-push every branch and tag, and have every clone re-clone (old clones would push the objects back). Servers keep old objects until they are garbage-collected; ask your host to run it.";
+pub(crate) const REWRITE_WARNING: &str = "Rewriting history changes the id of every commit after the first one rewritten: agree on a time with everyone who pushes, rewrite a fresh mirror clone, force-push every branch and tag, and have every clone re-clone (old clones would push the objects back). Servers keep old objects until they are garbage-collected; ask your host to run it.";
 
 /// What the rewrite warning adds when the repository holds refs the host keeps.
-pub const HOST_REFS_WARNING: &str = "The refs the host keeps for pull and merge requests (refs/pull/*, refs/merge-requests/*) cannot be pushed: push the branches and tags (git push --force origin 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'), not --mirror; what those refs still reach stays on the host until it removes them.";
+pub(crate) const HOST_REFS_WARNING: &str = "The refs the host keeps for pull and merge requests (refs/pull/*, refs/merge-requests/*) cannot be pushed: push the branches and tags (git push --force origin 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'), not --mirror; what those refs still reach stays on the host until it removes them.";
 
 /// Audit the repository under `policy`.
 pub fn audit(
@@ -271,14 +270,14 @@ fn whole_facts(
 impl Draft {
     /// The facts of the whole history the audit read (what the facts store keeps), and how
     /// long reading them took (milliseconds); once.
-    pub fn take_facts(&mut self) -> Option<(Facts, u64)> {
+    pub(crate) fn take_facts(&mut self) -> Option<(Facts, u64)> {
         self.facts.take()
     }
 
     /// Bring the offenders, the shares and the plan in line with the findings, after
     /// something (a baseline) took findings away: an offender whose findings are all gone
     /// goes, the others keep the level, rules and first step of what is left.
-    pub fn reconcile(&mut self) {
+    pub(crate) fn reconcile(&mut self) {
         let audit = &mut self.audit;
         let mut left: HashMap<&BString, Vec<&crate::outcome::Finding>> = HashMap::new();
         for f in &audit.outcome.findings {

@@ -28,64 +28,64 @@ const SUBJECT_CHARS: usize = 60;
 /// Where the failing files of a push came in: the commits that wrote them, each failing
 /// file's versions, and each ref's range.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origins {
+pub(crate) struct Origins {
     /// The commits that wrote a failing file, with where they sit.
-    pub commits: Vec<Origin>,
+    pub(crate) commits: Vec<Origin>,
     /// Each failing file's versions on each ref.
-    pub versions: Vec<Versions>,
+    pub(crate) versions: Vec<Versions>,
     /// Each ref with failing files: where its new history meets the other side's.
-    pub ranges: Vec<RefRange>,
+    pub(crate) ranges: Vec<RefRange>,
 }
 
 /// A commit that wrote a failing path, and where it sits in its ref.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The commit.
-    pub commit: ObjectId,
+    pub(crate) commit: ObjectId,
     /// The ref it was pushed in.
-    pub reference: BString,
+    pub(crate) reference: BString,
     /// Its subject line, sanitized.
-    pub subject: String,
+    pub(crate) subject: String,
     /// Its first parent (`None` for a root commit).
-    pub parent: Option<ObjectId>,
+    pub(crate) parent: Option<ObjectId>,
     /// How many first-parent steps below the ref's tip: 0 is the tip itself; `None` when it is
     /// not on the tip's first-parent line (it came in through a merge).
-    pub depth: Option<usize>,
+    pub(crate) depth: Option<usize>,
     /// Whether a merge sits between it and the tip on that line (a rebase must keep merges).
-    pub merges_above: bool,
+    pub(crate) merges_above: bool,
 }
 
 /// The commits of a ref's pushed range that wrote a version of a failing file, oldest first:
 /// the first added it, the others changed it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Versions {
+pub(crate) struct Versions {
     /// The ref.
-    pub reference: BString,
+    pub(crate) reference: BString,
     /// The file.
-    pub path: BString,
+    pub(crate) path: BString,
     /// The commits, oldest first.
-    pub commits: Vec<ObjectId>,
+    pub(crate) commits: Vec<ObjectId>,
 }
 
 /// A ref's pushed range, for commands that rewrite all of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefRange {
+pub(crate) struct RefRange {
     /// The ref.
-    pub reference: BString,
+    pub(crate) reference: BString,
     /// A tag: rewritten as a tag, never through the branch that is checked out.
-    pub tag: bool,
+    pub(crate) tag: bool,
     /// The commits the range builds on (what the other side has); none when it starts at a
     /// root commit.
-    pub boundary: Vec<ObjectId>,
+    pub(crate) boundary: Vec<ObjectId>,
     /// The range was read whole (the boundary is exact).
-    pub complete: bool,
+    pub(crate) complete: bool,
     /// The failing files the ref's tip still holds.
-    pub at_tip: Vec<BString>,
+    pub(crate) at_tip: Vec<BString>,
 }
 
 /// Where the failing findings of `judgement` came in on the refs of `tips`; `new` says
 /// whether a commit is new to the other side (the push brings it).
-pub fn origins(
+pub(crate) fn origins(
     repo: &gix::Repository,
     judgement: &Judgement<'_>,
     tips: &[Tip],

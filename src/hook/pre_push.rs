@@ -25,7 +25,7 @@ const NEW_COMMITS_READ: usize = 100_000;
 
 /// Judge the push git describes on `stdin` from `repo` to `remote`, leaving out findings
 /// `baseline` records (and noting its stale entries).
-pub fn run(
+pub(crate) fn run(
     repo: &gix::Repository,
     remote: &str,
     stdin: &[u8],

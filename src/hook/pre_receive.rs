@@ -32,7 +32,7 @@ use crate::walk::Old;
 /// leaving out findings `baseline` records. The server reports no stale baseline entries: its
 /// pushers cannot change the baseline, and a baseline may name objects not pushed yet
 /// (`scan --all` or the audit on the server reports them).
-pub fn run(
+pub(crate) fn run(
     repo: gix::Repository,
     updates: &[RefUpdate],
     env: &HookEnv,

@@ -19,7 +19,7 @@ use crate::policy::Policy;
 use crate::util::{human_size, percent, sanitize, wrap};
 
 /// Offenders listed per pattern unless `verbose`.
-pub const PER_PATTERN: usize = 5;
+pub(crate) const PER_PATTERN: usize = 5;
 
 /// Lines of the plan's paths file, paths of a step, chains and notices of one kind shown
 /// unless `verbose`.

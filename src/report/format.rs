@@ -67,7 +67,7 @@ impl Format {
 
     /// Whether only the audit renders it (the HTML page): a command that reports findings
     /// alone refuses it.
-    pub fn audit_only(self) -> bool {
+    pub(crate) fn audit_only(self) -> bool {
         self == Format::Html
     }
 }

@@ -22,7 +22,7 @@ use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
 /// Write the workflow commands, and append the summary to `options.step_summary`.
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+pub(crate) fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     for f in &outcome.findings {
         let Some(command) = command(f.level) else {
             continue;
@@ -79,7 +79,7 @@ pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
 }
 
 /// The workflow command of a level; `None` for `off`.
-pub fn command(level: Level) -> Option<&'static str> {
+pub(crate) fn command(level: Level) -> Option<&'static str> {
     match level {
         Level::Deny => Some("error"),
         Level::Warn => Some("warning"),
@@ -98,12 +98,12 @@ fn workflow_command(out: &mut dyn Write, command: &str, properties: &[(&str, Str
 }
 
 /// Escape a command's message: `%`, `\r`, `\n`.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escape a property value: what [`escape_data`] escapes, and `:` and `,`.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

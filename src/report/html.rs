@@ -40,11 +40,11 @@ const PATHS_LINES_SHOWN: usize = 100;
 const NOTICES_SHOWN: usize = 10;
 
 /// Why a report of findings alone is no page.
-pub const AUDIT_ONLY: &str = "--format html renders an audit: run `pushgate audit --format html`";
+pub(crate) const AUDIT_ONLY: &str = "--format html renders an audit: run `pushgate audit --format html`";
 
 /// The formats registry's entry: the page needs an audit, so a bare outcome is refused (the
 /// commands that have one refuse `--format html` before they start).
-pub fn report(_out: &mut dyn Write, _outcome: &Outcome, _policy: &Policy, _options: &Options) -> io::Result<()> {
+pub(crate) fn report(_out: &mut dyn Write, _outcome: &Outcome, _policy: &Policy, _options: &Options) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, AUDIT_ONLY))
 }
 
@@ -109,7 +109,7 @@ h2,h3,figcaption{break-after:avoid;page-break-after:avoid}tr,figure,pre,svg{brea
 
 /// Render `audit` as the page. `verbose` lists every offender, overview row, paths-file line
 /// and notice the audit holds.
-pub fn page(out: &mut dyn Write, audit: &Audit, policy: &Policy, verbose: bool) -> io::Result<()> {
+pub(crate) fn page(out: &mut dyn Write, audit: &Audit, policy: &Policy, verbose: bool) -> io::Result<()> {
     let mut h = String::with_capacity(64 * 1024);
     head(&mut h, "pushgate audit");
     summary(&mut h, audit, policy);

@@ -25,7 +25,7 @@ use crate::outcome::{Outcome, Summary};
 use crate::rules::RuleId;
 
 /// The schema version of the document.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -90,7 +90,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 }
 
 /// Write the document, pretty-printed, with a trailing newline.
-pub fn report(
+pub(crate) fn report(
     out: &mut dyn Write,
     outcome: &Outcome,
     _policy: &crate::policy::Policy,
@@ -100,7 +100,7 @@ pub fn report(
 }
 
 /// The document with an `audit` section after the findings and notices.
-pub fn render_with(out: &mut dyn Write, outcome: &Outcome, audit: Option<serde_json::Value>) -> io::Result<()> {
+pub(crate) fn render_with(out: &mut dyn Write, outcome: &Outcome, audit: Option<serde_json::Value>) -> io::Result<()> {
     let doc = Document {
         version: VERSION,
         tool: Tool {

@@ -20,14 +20,14 @@ use crate::rules::RuleId;
 use crate::util::{human_size, sanitize};
 
 /// Write the report (XML with a declaration and a trailing newline).
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::format::Options) -> io::Result<()> {
+pub(crate) fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::format::Options) -> io::Result<()> {
     let report = suites(outcome, policy);
     report.serialize(&mut *out).map_err(io::Error::other)?;
     writeln!(out)
 }
 
 /// The JUnit report for `outcome`.
-pub fn suites(outcome: &Outcome, policy: &Policy) -> Report {
+pub(crate) fn suites(outcome: &Outcome, policy: &Policy) -> Report {
     let mut report = Report::new("pushgate");
     let judgement = crate::outcome::Judgement::of(outcome, policy);
     for (i, pattern) in Pattern::ALL.into_iter().enumerate() {

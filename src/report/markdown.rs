@@ -16,7 +16,7 @@ use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
 /// Render `outcome` as `--format markdown` does.
-pub fn report(
+pub(crate) fn report(
     out: &mut dyn Write,
     outcome: &Outcome,
     policy: &Policy,
@@ -27,7 +27,7 @@ pub fn report(
 
 /// Render the summary. `verbose` lists every finding; otherwise at most
 /// ten (`PER_RULE`) per rule, and a count of the rest.
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {
+pub(crate) fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {
     let s = &outcome.summary;
     let verdict = Verdict::of(outcome, policy);
     let mark = match verdict {

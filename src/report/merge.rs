@@ -18,10 +18,10 @@ use crate::outcome::Level;
 use crate::util::{human_size, percent, sanitize};
 
 /// The formats `report merge` writes.
-pub const FORMATS: [Format; 4] = [Format::Text, Format::Json, Format::Markdown, Format::Html];
+pub(crate) const FORMATS: [Format; 4] = [Format::Text, Format::Json, Format::Markdown, Format::Html];
 
 /// The merged document's schema version (`--format json`).
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// Repositories, offenders and failures the text lists unless `verbose`.
 const TEXT_SHOWN: usize = 10;
@@ -33,7 +33,7 @@ const MARKDOWN_SHOWN: usize = 25;
 const CHART_SHOWN: usize = 15;
 
 /// Render `merged` in `options.format` (one of [`FORMATS`]).
-pub fn render(out: &mut dyn Write, merged: &Merged, options: &Options) -> io::Result<()> {
+pub(crate) fn render(out: &mut dyn Write, merged: &Merged, options: &Options) -> io::Result<()> {
     match options.format {
         Format::Text => text(out, merged, options),
         Format::Json => json(out, merged),

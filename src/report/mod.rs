@@ -11,25 +11,25 @@ use crate::audit::result::Audit;
 use crate::outcome::Outcome;
 use crate::policy::Policy;
 
-pub mod audit;
+pub(crate) mod audit;
 pub(crate) mod common;
-pub mod format;
-pub mod merge;
-pub mod overview;
-pub mod push;
-pub mod staged;
+pub(crate) mod format;
+pub(crate) mod merge;
+pub(crate) mod overview;
+pub(crate) mod push;
+pub(crate) mod staged;
 mod svg;
 
 pub use format::{Format, MIN_WIDTH, Options, TEXT_WIDTH};
 
-/// The printers of the formats registry ([`format`]'s `each_format!`): a module each, and
-/// [`render`], which hands an outcome to the chosen one.
+/// The printers of the formats registry ([`format`](mod@format)'s `each_format!`): a module
+/// each, and [`render`], which hands an outcome to the chosen one.
 macro_rules! printers {
     ($( $(#[$meta:meta])* $variant:ident => $module:ident = $name:literal, $help:literal, )*) => {
-        $( pub mod $module; )*
+        $( pub(crate) mod $module; )*
 
         /// Render `outcome` in the chosen format.
-        pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+        pub(crate) fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
             match options.format { $( Format::$variant => $module::report(out, outcome, policy, options), )* }
         }
     };
@@ -40,7 +40,7 @@ format::each_format!(printers);
 /// Render `audit` in the chosen format: text, JSON (the scan's document plus an `audit`
 /// section), markdown or the HTML page; the other formats are the scan's and render its
 /// findings.
-pub fn render_audit(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &Options) -> io::Result<()> {
+pub(crate) fn render_audit(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &Options) -> io::Result<()> {
     match options.format {
         Format::Text => audit::text(out, audit, policy, options),
         Format::Json => json::render_with(out, &audit.outcome, Some(audit::section(audit)?)),

@@ -23,36 +23,36 @@ use crate::util::{human_size, sanitize};
 
 /// What the report needs besides the outcome.
 #[derive(Debug, Clone)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// ANSI colours (local pre-push on a terminal only).
-    pub color: bool,
+    pub(crate) color: bool,
     /// Each ref and what the other side has of it.
-    pub bases: &'a [(BString, Option<ObjectId>)],
+    pub(crate) bases: &'a [(BString, Option<ObjectId>)],
     /// Refs outside the policy's `[refs]` scope.
-    pub skipped: &'a [BString],
+    pub(crate) skipped: &'a [BString],
     /// The decision, read by the report and by the hook's exit status alike.
-    pub judgement: &'a Judgement<'a>,
+    pub(crate) judgement: &'a Judgement<'a>,
     /// Where the failing files came in (worked out by [`crate::hook::origins`]).
-    pub origins: &'a Origins,
+    pub(crate) origins: &'a Origins,
     /// Warnings shown before the findings (an unknown push option).
-    pub warnings: &'a [String],
+    pub(crate) warnings: &'a [String],
     /// Extra lines (a refused bypass, a log that cannot be written).
-    pub notes: &'a [String],
+    pub(crate) notes: &'a [String],
     /// How to push anyway, shown with a rejection.
-    pub hint: Option<&'a str>,
+    pub(crate) hint: Option<&'a str>,
     /// Where a granted bypass was logged, if it was.
-    pub bypass_log: Option<&'a str>,
+    pub(crate) bypass_log: Option<&'a str>,
     /// How many objects the push uploaded (a quarantined server push).
-    pub received: Option<usize>,
+    pub(crate) received: Option<usize>,
     /// Why the history-aware rules could not judge with the whole history (no facts store):
     /// said in the summary line when they read the look-back window instead.
-    pub history: Option<&'a str>,
+    pub(crate) history: Option<&'a str>,
 }
 
 /// Paths named in a finding's description (the commands name every path).
 const LISTED_PATHS: usize = 3;
 /// Findings of one rule in one directory from this many on share one line.
-pub const COLLAPSE_AT: usize = 3;
+pub(crate) const COLLAPSE_AT: usize = 3;
 
 /// One line of the listing: a finding, or repeated findings of one rule in one directory.
 struct Line<'a> {
@@ -133,7 +133,7 @@ fn dir_of(path: &[u8]) -> &[u8] {
 }
 
 /// Render the pusher's view.
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Context<'_>) -> io::Result<()> {
+pub(crate) fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Context<'_>) -> io::Result<()> {
     let paint = |style: Style, text: &str| {
         if cx.color {
             format!("{}{text}{}", style.render(), style.render_reset())

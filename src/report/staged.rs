@@ -13,7 +13,7 @@ use crate::util::human_size;
 
 /// Render the report on `files` staged files; `unborn`: HEAD has no commit yet. A commit
 /// with nothing to say (no finding, no notice) gets one line.
-pub fn render(
+pub(crate) fn render(
     out: &mut dyn Write,
     outcome: &Outcome,
     policy: &Policy,
@@ -59,7 +59,7 @@ pub fn render(
 }
 
 /// The staged paths behind findings at a failing level, each once, in report order.
-pub fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
+pub(crate) fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
     let judgement = crate::outcome::Judgement::of(outcome, policy);
     if !judgement.fails() {
         return Vec::new();

@@ -441,17 +441,17 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
 /// One row of a bar chart.
 pub(crate) struct Bar {
     /// Its label at the left (plain text, sanitized; a long one is shortened in its middle).
-    pub label: String,
+    pub(crate) label: String,
     /// The bar's CSS class (its colour).
-    pub class: &'static str,
+    pub(crate) class: &'static str,
     /// Its length, in bytes.
-    pub value: u64,
+    pub(crate) value: u64,
     /// A pale bar behind it, of the whole it is part of (`value` of `track`).
-    pub track: Option<u64>,
+    pub(crate) track: Option<u64>,
     /// Text after the bar (plain).
-    pub note: String,
+    pub(crate) note: String,
     /// The row's tooltip (plain text; lines apart with `\n`).
-    pub tip: String,
+    pub(crate) tip: String,
 }
 
 /// Characters of a bar's label shown; a longer one keeps its start and end.

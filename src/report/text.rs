@@ -13,7 +13,7 @@ use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
 /// Render `outcome` as `--format text` does.
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+pub(crate) fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     let s = &outcome.summary;
     writeln!(
         out,
