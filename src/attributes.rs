@@ -18,15 +18,15 @@ use crate::repo::RepoError;
 
 /// The attributes pushgate acts on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PathAttributes {
+pub(crate) struct PathAttributes {
     /// `filter=lfs`: the path should hold a Git LFS pointer.
-    pub lfs: bool,
+    pub(crate) lfs: bool,
     /// `linguist-generated` (set, or set to a true value).
-    pub generated: bool,
+    pub(crate) generated: bool,
 }
 
 /// The `.gitattributes` blobs of a tree, by the directory holding each (`""` for the root).
-pub type Listed = std::collections::BTreeMap<BString, ObjectId>;
+pub(crate) type Listed = std::collections::BTreeMap<BString, ObjectId>;
 
 struct Prepared {
     search: gix::attrs::Search,
@@ -41,7 +41,7 @@ struct Dir {
 }
 
 /// Attribute lookups with caches for one scan.
-pub struct Attributes {
+pub(crate) struct Attributes {
     info_attributes: Option<Vec<u8>>,
     /// Tree id → its `.gitattributes` blob, if any.
     /// What each recently read tree holds that attributes care about.
@@ -53,7 +53,7 @@ pub struct Attributes {
 
 impl Attributes {
     /// Lookups for `repo`; reads `$GIT_DIR/info/attributes` once.
-    pub fn new(repo: &gix::Repository) -> Self {
+    pub(crate) fn new(repo: &gix::Repository) -> Self {
         let info_attributes = std::fs::read(repo.common_dir().join("info").join("attributes")).ok();
         Attributes {
             info_attributes,
@@ -64,14 +64,19 @@ impl Attributes {
     }
 
     /// The attributes of `path` in the tree `root`.
-    pub fn get(&mut self, repo: &gix::Repository, root: ObjectId, path: &BStr) -> Result<PathAttributes, RepoError> {
+    pub(crate) fn get(
+        &mut self,
+        repo: &gix::Repository,
+        root: ObjectId,
+        path: &BStr,
+    ) -> Result<PathAttributes, RepoError> {
         let chain = self.chain(repo, root, path)?;
         self.lookup(repo, chain, path)
     }
 
     /// The attributes of `path` given the `.gitattributes` blob of each directory that has
     /// one (`""` for the root): the index's, for files no tree holds yet.
-    pub fn get_listed(
+    pub(crate) fn get_listed(
         &mut self,
         repo: &gix::Repository,
         gitattributes: &Listed,

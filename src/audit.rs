@@ -13,7 +13,6 @@ use std::time::Instant;
 
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
-use serde::Serialize;
 
 use crate::engine::{self, History, Reading};
 use crate::history::Facts;
@@ -28,16 +27,16 @@ use crate::rules::RuleId;
 use crate::walk::Old;
 
 mod refs;
+pub(crate) mod result;
 mod timeline;
 
-pub use refs::HOST_PREFIXES;
-pub use timeline::{CHARTED, Layer, MAX_PERIODS, Point, Series, Timeline};
+use result::{Audit, Fix, Offender, PATHS_FILE, Plan, Repository, Share, Step, Timeline};
 
 /// How many of the deepest chains of large objects the statistics name.
 const DEEPEST_SHOWN: usize = 10;
 
 /// The path under which blobs no ref reaches are reported.
-pub const UNREACHABLE: &str = "(unreachable)";
+pub(crate) const UNREACHABLE: &str = "(unreachable)";
 
 /// What to audit.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,24 +45,13 @@ pub struct Options {
     pub include_unreachable: bool,
 }
 
-/// The audit: the same findings a scan gives (one per path and rule), and what they cost.
+/// An audit before it is reported: its [`Audit`], the facts of the whole history it read, and
+/// what its offenders, shares and plan are worked out from, to work them out again when a
+/// baseline takes findings away ([`Draft::reconcile`]).
 #[derive(Debug)]
-pub struct Audit {
-    /// Findings, notices and totals, as `scan` reports them.
-    pub outcome: Outcome,
-    /// The repository at a glance.
-    pub repository: Repository,
-    /// What each pattern's offenders occupy in the packs.
-    pub patterns: Vec<Share>,
-    /// Offending paths, per pattern, costliest first; each path under one pattern only.
-    pub offenders: Vec<Offender>,
-    /// How to get the warn and deny offenders out of history.
-    pub plan: Plan,
-    /// What the repository holds and where, whatever the rules conclude.
-    pub overview: crate::overview::Overview,
-    /// What the history added month by month, by pattern, and the costliest offenders' versions
-    /// and bytes over time.
-    pub timeline: Timeline,
+pub struct Draft {
+    /// The audit, as its reports read it.
+    pub(crate) audit: Audit,
     /// When the blobs arrived, for the timeline.
     arrivals: timeline::Arrivals,
     /// Every path the history holds (a plan's globs must match offenders only).
@@ -77,163 +65,11 @@ pub struct Audit {
     facts: Option<(Facts, u64)>,
 }
 
-/// The repository at a glance.
-#[derive(Debug, Clone, Serialize)]
-pub struct Repository {
-    /// Refs walked (HEAD included).
-    pub refs: u64,
-    /// Commits walked.
-    pub commits: u64,
-    /// The object database (packs, loose objects, delta chains).
-    pub statistics: Statistics,
-    /// Objects no ref reaches.
-    pub unreachable: Count,
-    /// Blobs reachable but not in the database (partial clones), and the paths whose size is
-    /// therefore unknown.
-    pub absent_blobs: u64,
-}
-
-/// What one pattern's offenders occupy. A path is counted under one pattern only, and a
-/// version two offenders share under the first of them, so the shares add up to at most the
-/// repository.
-#[derive(Debug, Clone, Serialize)]
-pub struct Share {
-    /// The pattern.
-    pub pattern: Pattern,
-    /// Offending paths.
-    pub paths: u64,
-    /// Their versions' bytes as stored.
-    pub packed: u64,
-    /// Their versions' bytes whole.
-    pub unpacked: u64,
-}
-
-/// One offending path, under the pattern of its most severe finding.
-#[derive(Debug, Clone, Serialize)]
-pub struct Offender {
-    /// The pattern (of its most severe finding; among equals, what the content is before how
-    /// large it is).
-    pub pattern: Pattern,
-    /// The path (lossy UTF-8 in JSON; see the findings for the blob ids).
-    #[serde(serialize_with = "lossy")]
-    pub path: BString,
-    /// The most severe level among its findings.
-    pub level: Level,
-    /// The rules that reported it.
-    pub rules: Vec<RuleId>,
-    /// Distinct versions (blobs) the path had.
-    pub versions: u64,
-    /// Versions whose size is unknown (absent from a partial clone).
-    pub unknown_versions: u64,
-    /// The first and last commit time that changed it (seconds since the epoch).
-    pub first_change: Option<i64>,
-    /// See `first_change`.
-    pub last_change: Option<i64>,
-    /// Commits that changed it.
-    pub changes: u64,
-    /// The schedule its changes follow, when they follow one (`1 h`, `1 d`).
-    pub cadence: Option<String>,
-    /// Its versions' bytes as stored.
-    pub packed: u64,
-    /// Its versions' bytes whole.
-    pub unpacked: u64,
-    /// What to use instead.
-    pub suggestion: String,
-    /// The refs whose history holds its versions: the first few, branches first, then tags,
-    /// other refs, and the refs a host keeps for pull and merge requests.
-    pub refs: Vec<String>,
-    /// More refs reach it than `refs` names.
-    pub more_refs: bool,
-    /// Only refs the host keeps ([`HOST_PREFIXES`]: `refs/pull/*`, `refs/merge-requests/*`,
-    /// ...) reach it: rewriting the branches and tags does not remove it.
-    pub host_refs_only: bool,
-    /// How the plan gets it out of history (`null`: the plan leaves it, being an info
-    /// finding or source code).
-    pub fix: Option<Fix>,
-    /// A job wrote most of its versions (text a job keeps rewriting: data, never for LFS).
-    #[serde(skip)]
-    job: bool,
-    /// Its versions: id, bytes as stored, bytes whole.
-    #[serde(skip)]
-    blobs: Vec<(ObjectId, u64, u64)>,
-    /// Its files (a subject's members, or the path).
-    #[serde(skip)]
-    files: Vec<BString>,
-    /// Its largest known version (bytes).
-    #[serde(skip)]
-    largest: u64,
-    /// Each version's period (of [`Timeline::periods`]) when it first appeared at its files,
-    /// and its packed bytes.
-    #[serde(skip)]
-    introduced: Vec<(u32, u64)>,
-}
-
-/// What the plan does with one offender, and the command that does it for that path alone.
-#[derive(Debug, Clone, Serialize)]
-pub struct Fix {
-    /// `remove`, `move-out` (move the data a job rewrites elsewhere, then remove it),
-    /// `move-to-lfs`, `ask-host` (only refs the host keeps reach it) or `prune-unreachable`.
-    pub action: &'static str,
-    /// The command for this path alone, for a shell (the plan runs one command per tool);
-    /// `null` for `ask-host`, which no command of yours does.
-    pub command: Option<String>,
-    /// The packed bytes it frees (versions shared with other paths stay).
-    pub saves: u64,
-}
-
-/// The fix plan: one step per tool, in the order to run them; each offending path in one
-/// step, each version's bytes counted in one step only, so the steps' `saves` add up to at
-/// most what the packs hold.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Plan {
-    /// The steps.
-    pub steps: Vec<Step>,
-    /// What rewriting history means for everyone else, when a step rewrites it.
-    pub rewrite_warning: Option<String>,
-    /// Offenders the plan leaves alone: info findings.
-    pub left_info: u64,
-    /// Offenders the plan leaves alone: source code (a plan never removes source).
-    pub left_source: u64,
-}
-
-/// One step of the plan.
-#[derive(Debug, Clone, Serialize)]
-pub struct Step {
-    /// `remove`, `move-to-lfs`, `ask-host` or `prune-unreachable`.
-    pub action: &'static str,
-    /// The offenders it covers (paths, series as globs).
-    pub paths: Vec<String>,
-    /// `remove`: those of `paths` that are data a job keeps rewriting, to move out of the
-    /// repository (change the job) before they are removed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub move_out: Vec<String>,
-    /// `ask-host`: the refs the host keeps that reach them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refs: Vec<String>,
-    /// `remove`: the lines of the paths file `git filter-repo` reads ([`PATHS_FILE`]);
-    /// `move-to-lfs`: the include patterns.
-    pub lines: Vec<String>,
-    /// The command (`ask-host` has none: only the host can remove its refs).
-    pub command: Option<String>,
-    /// Packed bytes it frees: what its offenders' versions take in the packs, each version
-    /// counted in the first step that removes it.
-    pub saves: u64,
-    /// `move-to-lfs`: bytes the LFS store will hold (every version whole).
-    pub lfs_bytes: Option<u64>,
-}
-
-/// Where the plan's `git filter-repo` reads the paths to remove (beside the mirror clone).
-pub const PATHS_FILE: &str = "../pushgate-paths.txt";
-
 /// What rewriting history means for everyone else.
-pub const REWRITE_WARNING: &str = "Rewriting history changes the id of every commit after the first one rewritten: agree on a time with everyone who pushes, rewrite a fresh mirror clone, force-push every branch and tag, and have every clone re-clone (old clones would push the objects back). Servers keep old objects until they are garbage-collected; ask your host to run it.";
+pub(crate) const REWRITE_WARNING: &str = "Rewriting history changes the id of every commit after the first one rewritten: agree on a time with everyone who pushes, rewrite a fresh mirror clone, force-push every branch and tag, and have every clone re-clone (old clones would push the objects back). Servers keep old objects until they are garbage-collected; ask your host to run it.";
 
 /// What the rewrite warning adds when the repository holds refs the host keeps.
-pub const HOST_REFS_WARNING: &str = "The refs the host keeps for pull and merge requests (refs/pull/*, refs/merge-requests/*) cannot be pushed: push the branches and tags (git push --force origin 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'), not --mirror; what those refs still reach stays on the host until it removes them.";
-
-fn lossy<S: serde::Serializer>(path: &BString, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&path.to_str_lossy())
-}
+pub(crate) const HOST_REFS_WARNING: &str = "The refs the host keeps for pull and merge requests (refs/pull/*, refs/merge-requests/*) cannot be pushed: push the branches and tags (git push --force origin 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*'), not --mirror; what those refs still reach stays on the host until it removes them.";
 
 /// Audit the repository under `policy`.
 pub fn audit(
@@ -241,7 +77,7 @@ pub fn audit(
     policy: &Policy,
     options: Options,
     progress: &dyn Progress,
-) -> Result<Audit, RepoError> {
+) -> Result<Draft, RepoError> {
     let started = Instant::now();
     let mut range = Range::default();
     range
@@ -384,28 +220,30 @@ pub fn audit(
     let commits = walked.commits.len() as u64;
     let history = walked.recorded.map(|r| r.paths).unwrap_or_default();
     progress.finish();
-    let mut audit = Audit {
-        outcome,
-        repository: Repository {
-            refs,
-            commits,
-            statistics,
-            unreachable,
-            absent_blobs,
+    let mut draft = Draft {
+        audit: Audit {
+            outcome,
+            repository: Repository {
+                refs,
+                commits,
+                statistics,
+                unreachable,
+                absent_blobs,
+            },
+            patterns: Vec::new(),
+            offenders,
+            plan: Plan::default(),
+            overview,
+            timeline: Timeline::default(),
         },
-        patterns: Vec::new(),
-        offenders,
-        plan: Plan::default(),
-        overview,
-        timeline: Timeline::default(),
         arrivals,
         history,
         large: policy.file.rules.churning_blob.min_size.0,
         host_refs,
         facts: Some((facts, walk_ms)),
     };
-    audit.reconcile();
-    Ok(audit)
+    draft.reconcile();
+    Ok(draft)
 }
 
 /// The facts of the whole history the walk read: what the history-aware rules judge, and what
@@ -429,31 +267,34 @@ fn whole_facts(
     facts
 }
 
-impl Audit {
+impl Draft {
     /// The facts of the whole history the audit read (what the facts store keeps), and how
     /// long reading them took (milliseconds); once.
-    pub fn take_facts(&mut self) -> Option<(Facts, u64)> {
+    pub(crate) fn take_facts(&mut self) -> Option<(Facts, u64)> {
         self.facts.take()
     }
 
     /// Bring the offenders, the shares and the plan in line with the findings, after
     /// something (a baseline) took findings away: an offender whose findings are all gone
-    /// goes, the others keep the level and rules of what is left.
-    pub fn reconcile(&mut self) {
+    /// goes, the others keep the level, rules and first step of what is left.
+    pub(crate) fn reconcile(&mut self) {
+        let audit = &mut self.audit;
         let mut left: HashMap<&BString, Vec<&crate::outcome::Finding>> = HashMap::new();
-        for f in &self.outcome.findings {
+        for f in &audit.outcome.findings {
             if let Some(path) = &f.path {
                 left.entry(path).or_default().push(f);
             }
         }
-        self.offenders.retain_mut(|o| {
+        audit.offenders.retain_mut(|o| {
             let Some(findings) = left.get(&o.path) else {
                 return false;
             };
             let (pattern, level) = primary(findings);
-            if let Some(f) = findings.iter().filter(|f| f.pattern == pattern).max_by_key(|f| f.level) {
+            let top = findings.iter().filter(|f| f.pattern == pattern).max_by_key(|f| f.level);
+            if let Some(f) = top {
                 o.suggestion.clone_from(&f.suggestion);
             }
+            o.first_step = top.map(|f| crate::advice::first_step(f));
             o.pattern = pattern;
             o.level = level;
             o.rules = findings.iter().map(|f| f.rule).collect();
@@ -465,16 +306,16 @@ impl Audit {
             }
             true
         });
-        sort_offenders(&mut self.offenders);
-        self.patterns = shares(&self.offenders);
-        self.plan = plan(
-            &mut self.offenders,
+        sort_offenders(&mut audit.offenders);
+        audit.patterns = shares(&audit.offenders);
+        audit.plan = plan(
+            &mut audit.offenders,
             &self.history,
             self.large,
-            self.repository.unreachable.packed,
+            audit.repository.unreachable.packed,
             self.host_refs,
         );
-        self.timeline = Timeline::build(&self.arrivals, &self.offenders);
+        audit.timeline = Timeline::build(&self.arrivals, &audit.offenders);
     }
 }
 
@@ -725,6 +566,7 @@ fn offenders(
                 more_refs: reach.more,
                 host_refs_only: reach.host_only,
                 fix: None,
+                first_step: None,
                 job: findings.iter().any(|f| crate::rules::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
                 introduced,
@@ -988,6 +830,7 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
         }
         plan.rewrite_warning = Some(warning);
     }
+    plan.frees = plan.steps.iter().map(|s| s.saves).sum();
     plan
 }
 
@@ -1159,6 +1002,7 @@ mod tests {
             more_refs: false,
             host_refs_only: false,
             fix: None,
+            first_step: None,
             job: false,
             blobs: Vec::new(),
             files: files.iter().map(|&f| f.into()).collect(),

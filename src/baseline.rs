@@ -45,19 +45,19 @@ use crate::outcome::{Finding, Notice};
 use crate::util::sanitize;
 
 /// The schema version this build reads and writes.
-pub const VERSION: u64 = 1;
+pub(crate) const VERSION: u64 = 1;
 
 /// One recorded finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// `<blob>:<path>:<rule>`, as [`Finding::fingerprint`] spells it; the key findings match.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// The rule id.
-    pub rule: String,
+    pub(crate) rule: String,
     /// The path (invalid UTF-8 replaced, as in the JSON report).
-    pub path: String,
+    pub(crate) path: String,
     /// The blob id, in hex.
-    pub blob: String,
+    pub(crate) blob: String,
 }
 
 /// The file as serde reads and writes it.
@@ -71,7 +71,7 @@ struct File {
 
 /// A set of recorded findings, keyed (and kept sorted) by fingerprint.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     entries: BTreeMap<String, Entry>,
 }
 
@@ -129,7 +129,7 @@ pub enum BaselineError {
 impl BaselineError {
     /// The exit status: 2 for what the user can fix (a missing or malformed file), 3 for the
     /// system's failures (I/O).
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             BaselineError::Missing { .. } | BaselineError::Invalid { .. } | BaselineError::Version { .. } => {
                 crate::error::exit::USAGE
@@ -145,7 +145,7 @@ fn shown(path: &Path) -> String {
 
 impl Baseline {
     /// The baseline that records `findings` (those about a blob; range-wide ones are skipped).
-    pub fn from_findings(findings: &[Finding]) -> Baseline {
+    pub(crate) fn from_findings(findings: &[Finding]) -> Baseline {
         let entries = findings
             .iter()
             .filter_map(|f| {
@@ -163,28 +163,13 @@ impl Baseline {
         Baseline { entries }
     }
 
-    /// The entries, sorted by fingerprint.
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.values()
-    }
-
     /// How many entries.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Whether `fingerprint` is recorded.
-    pub fn contains(&self, fingerprint: &str) -> bool {
-        self.entries.contains_key(fingerprint)
-    }
-
     /// Read and validate the baseline in `path`.
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    pub(crate) fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let text = std::fs::read_to_string(path).map_err(|cause| match cause.kind() {
             std::io::ErrorKind::NotFound => BaselineError::Missing { path: path.to_owned() },
             _ => BaselineError::Read {
@@ -196,7 +181,7 @@ impl Baseline {
     }
 
     /// Validate `text`, the contents of `path` (named in errors).
-    pub fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
+    pub(crate) fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
         let invalid = |e: serde_json::Error| BaselineError::Invalid {
             path: path.to_owned(),
             location: (e.line() > 0).then(|| (e.line(), e.column())),
@@ -250,7 +235,7 @@ impl Baseline {
     }
 
     /// The file's text: pretty-printed JSON, sorted by fingerprint, ending in a newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let file = File {
             version: VERSION,
             generated_by: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
@@ -266,7 +251,7 @@ impl Baseline {
 
     /// Write the baseline to `path` atomically: a temporary file in the same directory,
     /// renamed over `path`, so that a reader never sees half a file.
-    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+    pub(crate) fn write(&self, path: &Path) -> Result<(), BaselineError> {
         let failed = |cause| BaselineError::Write {
             path: path.to_owned(),
             cause,
@@ -292,7 +277,7 @@ impl Baseline {
 
     /// Drop the findings the baseline records from `outcome`, recount its summary (so that
     /// they no longer fail), and say how many were left out. Returns that number.
-    pub fn suppress(&self, outcome: &mut Outcome) -> usize {
+    pub(crate) fn suppress(&self, outcome: &mut Outcome) -> usize {
         let before = outcome.findings.len();
         self.suppress_matching(outcome);
         before - outcome.findings.len()
@@ -301,7 +286,7 @@ impl Baseline {
     /// [`Baseline::suppress`], then add a `stale-baseline` notice for every stale entry (see
     /// the module documentation). `whole_history` says the outcome covers the whole
     /// repository (`scan --all`, the audit): then an entry no finding matches is stale too.
-    pub fn apply(&self, outcome: &mut Outcome, repo: &gix::Repository, whole_history: bool) {
+    pub(crate) fn apply(&self, outcome: &mut Outcome, repo: &gix::Repository, whole_history: bool) {
         let found: HashSet<(String, String)> = if whole_history {
             outcome
                 .findings
@@ -367,7 +352,7 @@ impl Baseline {
                 kind: crate::outcome::NoticeKind::BaselineApplied,
                 message: format!(
                     "{left_out} finding{} recorded in the baseline {} not reported",
-                    crate::report::plural(left_out),
+                    crate::report::common::plural(left_out),
                     if left_out == 1 { "was" } else { "were" }
                 ),
                 path: None,
@@ -438,7 +423,7 @@ mod tests {
         assert_eq!(baseline.len(), 2);
         let text = baseline.to_json();
         assert!(text.ends_with("}\n"), "{text}");
-        let order: Vec<&str> = baseline.entries().map(|e| e.fingerprint.as_str()).collect();
+        let order: Vec<&str> = baseline.entries.values().map(|e| e.fingerprint.as_str()).collect();
         assert_eq!(
             order,
             [format!("{A}:z.log:log-file"), format!("{B}:a:b.sql:database-dump")]

@@ -8,7 +8,7 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString};
 
 use crate::attributes::PathAttributes;
-use crate::detect::{Format, FormatClass, Sniff};
+use crate::detect::{Format, Sniff};
 use crate::outcome::Pattern;
 
 /// One blob at one path.
@@ -21,31 +21,31 @@ pub struct Candidate {
     /// The oldest commit of the range that added it at this path (`None` for tree/blob tips).
     pub commit: Option<ObjectId>,
     /// The root tree the path lives in, for `.gitattributes`.
-    pub root: Option<ObjectId>,
+    pub(crate) root: Option<ObjectId>,
     /// The `.gitattributes` blobs of that tree, by directory, when the walk kept track of
     /// them (then the tree need not be read).
-    pub gitattributes: Option<std::sync::Arc<crate::attributes::Listed>>,
+    pub(crate) gitattributes: Option<std::sync::Arc<crate::attributes::Listed>>,
     /// The ref whose new history brought it (hooks), if the walk was told one.
-    pub reference: Option<BString>,
+    pub(crate) reference: Option<BString>,
     /// Size from the object header; `None` when the object is absent (or not read yet).
-    pub size: Option<u64>,
+    pub(crate) size: Option<u64>,
     /// What the content's prefix showed; `None` when it could not be read (or not yet).
-    pub sniff: Option<Sniff>,
+    pub(crate) sniff: Option<Sniff>,
     /// Attributes from `.gitattributes`.
-    pub attrs: PathAttributes,
+    pub(crate) attrs: PathAttributes,
     /// What it is, for the behaviour rules (`None`: never a subject, like source code).
-    pub kind: Option<Kind>,
+    pub(crate) kind: Option<Kind>,
     /// Entered as a symbolic link (mode 120000): a short text is its target and nothing to
     /// judge, anything else is content like any file's.
-    pub link: bool,
+    pub(crate) link: bool,
     /// The blob was in the repository before the range (at another path, or under another
     /// mode): judged where it is now, but adding nothing to the repository's size.
-    pub old: bool,
+    pub(crate) old: bool,
 }
 
 impl Candidate {
     /// A blob at a path, as the walk finds it: nothing read yet.
-    pub fn new(
+    pub(crate) fn new(
         oid: ObjectId,
         path: BString,
         commit: Option<ObjectId>,
@@ -69,34 +69,24 @@ impl Candidate {
     }
 
     /// The file name (last path component).
-    pub fn name(&self) -> &BStr {
+    pub(crate) fn name(&self) -> &BStr {
         crate::util::split_path(self.path.as_ref()).1
     }
 
     /// The format the content confirmed, if any.
-    pub fn format(&self) -> Option<Format> {
+    pub(crate) fn format(&self) -> Option<Format> {
         self.sniff.as_ref().and_then(|s| s.format)
     }
 
     /// `Some(true)` for binary content, `Some(false)` for text, `None` when unknown.
-    pub fn binary(&self) -> Option<bool> {
+    pub(crate) fn binary(&self) -> Option<bool> {
         self.sniff.as_ref().map(|s| s.binary)
-    }
-
-    /// Whether the content is text (known and not binary).
-    pub fn is_text(&self) -> bool {
-        self.binary() == Some(false)
-    }
-
-    /// Whether the content's format belongs to `class`.
-    pub fn is_class(&self, class: FormatClass) -> bool {
-        self.format().is_some_and(|f| f.class() == class)
     }
 }
 
 /// What a file is, for the behaviour rules: the content kind decides the pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A database file (SQLite, an engine's table file).
     Database,
     /// A database dump.
@@ -121,7 +111,7 @@ pub enum Kind {
 
 impl Kind {
     /// The pattern of a subject of this kind written by a job.
-    pub fn pattern(self) -> Pattern {
+    pub(crate) fn pattern(self) -> Pattern {
         match self {
             Kind::Database | Kind::Data => Pattern::Database,
             Kind::Log | Kind::Record | Kind::Rendered | Kind::Text => Pattern::AuditTrail,
@@ -130,7 +120,7 @@ impl Kind {
     }
 
     /// A noun for messages.
-    pub fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Kind::Database => "database file",
             Kind::Dump => "database dump",

@@ -27,10 +27,10 @@ use std::fmt;
 ///
 /// ISO 9660 signatures at the later descriptor slots (`0x8801`, `0x9001`) and
 /// the text statistics benefit from a longer prefix; 64 KiB is plenty.
-pub const PREFIX_LEN: usize = 36 * 1024;
+pub(crate) const PREFIX_LEN: usize = 36 * 1024;
 
 /// How many leading bytes decide text vs binary (git's heuristic uses 8000).
-pub const BINARY_CHECK_LEN: usize = 8000;
+pub(crate) const BINARY_CHECK_LEN: usize = 8000;
 
 /// At most this many non-empty lines feed [`LineStats`].
 const MAX_STAT_LINES: u32 = 200;
@@ -194,58 +194,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format, in declaration order.
-    pub const ALL: &'static [Format] = &[
-        Format::Sqlite,
-        Format::Access,
-        Format::DuckDb,
-        Format::BerkeleyDb,
-        Format::Lmdb,
-        Format::SqliteWal,
-        Format::SqliteJournal,
-        Format::H2,
-        Format::Realm,
-        Format::InfluxTsm,
-        Format::PrometheusTsdb,
-        Format::TerraformState,
-        Format::WiredTiger,
-        Format::MysqlDump,
-        Format::MariaDbDump,
-        Format::PostgresDump,
-        Format::PostgresCustomDump,
-        Format::SqliteDump,
-        Format::OracleExport,
-        Format::RedisRdb,
-        Format::Tar,
-        Format::Gzip,
-        Format::Zip,
-        Format::SevenZip,
-        Format::Rar,
-        Format::Xz,
-        Format::Zstd,
-        Format::Bzip2,
-        Format::Lz4,
-        Format::Iso9660,
-        Format::Qcow2,
-        Format::Vmdk,
-        Format::Vhdx,
-        Format::Vhd,
-        Format::Vdi,
-        Format::GptDisk,
-        Format::Evtx,
-        Format::Pcap,
-        Format::PcapNg,
-        Format::Elf,
-        Format::PeExecutable,
-        Format::MachO,
-        Format::JavaClass,
-        Format::PythonBytecode,
-        Format::ElfCore,
-        Format::Minidump,
-        Format::PerfData,
-        Format::LfsPointer,
-    ];
-
     /// Human-readable name, e.g. `"SQLite database"` or `"ISO 9660 disk image"`.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -359,7 +307,7 @@ impl Format {
     /// A memory image of a crashed process (an ELF core file, a minidump): large, and it can
     /// hold whatever the process had in memory, secrets included.
     #[must_use]
-    pub fn is_memory_dump(self) -> bool {
+    pub(crate) fn is_memory_dump(self) -> bool {
         matches!(self, Format::ElfCore | Format::Minidump)
     }
 }
@@ -392,7 +340,7 @@ pub enum FormatClass {
 impl FormatClass {
     /// Human-readable name, e.g. `"database"` or `"disk image"`.
     #[must_use]
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FormatClass::Database => "database",
             FormatClass::Dump => "database dump",
@@ -418,44 +366,44 @@ pub struct Sniff {
     pub format: Option<Format>,
     /// True when the inspected bytes contain a NUL byte within the first
     /// [`BINARY_CHECK_LEN`] bytes (git's rule).
-    pub binary: bool,
+    pub(crate) binary: bool,
     /// For text: statistics over the *complete* lines of the prefix (a final
     /// partial line is ignored when the prefix was cut short of the blob).
     /// All zero for binary content.
-    pub lines: LineStats,
+    pub(crate) lines: LineStats,
     /// `DO NOT EDIT` (any case) or `@generated` within the first five lines
     /// or the first KiB of text.
-    pub generated_marker: bool,
+    pub(crate) generated_marker: bool,
     /// Text JSON whose prefix contains the keys `eventVersion`, `eventSource`
     /// and `eventName` (the shape of an AWS CloudTrail record).
-    pub cloudtrail: bool,
+    pub(crate) cloudtrail: bool,
     /// Text JSON whose prefix carries the OCSF keys `class_uid`, `category_uid`, `time` and
     /// `metadata` (an Open Cybersecurity Schema Framework event, as audit-log services export).
-    pub ocsf: bool,
+    pub(crate) ocsf: bool,
     /// Text with a top-level `status:` key among its first lines (a YAML status record, as
     /// uptime monitors write one per site), or JSON holding a `"status"` key beside what
     /// a monitor measures (`"uptime…"`, `"responseTime"`): a monitor's summary.
-    pub status_record: bool,
+    pub(crate) status_record: bool,
     /// JSON in the shields.io endpoint schema (`"schemaVersion"`, `"label"`, `"message"`): a
     /// badge, rendered output however it is stored.
-    pub badge: bool,
+    pub(crate) badge: bool,
     /// Text of one record a line: at least 20 lines, each one token without
     /// blanks (addresses, ranges, identifiers, numbers), as lists a job fetches are.
-    pub line_records: bool,
+    pub(crate) line_records: bool,
     /// Text whose lines mostly start with a log level (`INFO:app:…`, `[ERROR] …`, `WARNING …`),
     /// as loggers write without timestamps: a log, whatever its file is named.
-    pub leveled_log: bool,
+    pub(crate) leveled_log: bool,
     /// Script text that is one assignment of a JSON literal (`window.BENCHMARK_DATA = {"…`,
     /// `export default [{"…`), as tools write a data set for a page to load: data, whatever
     /// its extension.
-    pub json_assignment: bool,
+    pub(crate) json_assignment: bool,
 }
 
 /// Line-level statistics over the start of a text blob.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LineStats {
+pub(crate) struct LineStats {
     /// Non-empty complete lines examined (at most the first 200 of them).
-    pub lines: u32,
+    pub(crate) lines: u32,
     /// Lines that start with a timestamp carrying both a date and a time:
     /// ISO 8601 (`2024-05-01T12:00:00`, `2024-05-01 12:00:00`, optional
     /// fraction and zone, optionally bracketed), syslog (`Jan  2 15:04:05`,
@@ -463,11 +411,11 @@ pub struct LineStats {
     /// (`127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] ...`), or a leading
     /// 10-digit epoch-seconds / 13-digit epoch-millis number followed by
     /// whitespace or a comma. A date without a time does not count.
-    pub timestamped: u32,
+    pub(crate) timestamped: u32,
     /// JSON-object lines (starting with `{`, ending with `}`) with a
     /// timestamp key such as `"timestamp"`, `"time"`, `"@timestamp"`, `"ts"`,
     /// `"eventTime"`, `"datetime"`, `"date"`, `"created_at"` or `"logged_at"`.
-    pub json_timestamped: u32,
+    pub(crate) json_timestamped: u32,
 }
 
 /// Classify a blob from its leading bytes.
@@ -535,7 +483,7 @@ pub fn identify(prefix: &[u8], total_size: Option<u64>) -> Option<Format> {
 /// and it must carry an `oid sha256:<64 lowercase hex>` line and a
 /// `size <digits>` line; every line must be a `key value` pair.
 #[must_use]
-pub fn is_lfs_pointer(prefix: &[u8], total_size: Option<u64>) -> bool {
+pub(crate) fn is_lfs_pointer(prefix: &[u8], total_size: Option<u64>) -> bool {
     if !is_whole(prefix, total_size) || prefix.len() >= LFS_POINTER_MAX_LEN {
         return false;
     }
@@ -1449,6 +1397,58 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// Every format, in declaration order.
+    const ALL: &[Format] = &[
+        Format::Sqlite,
+        Format::Access,
+        Format::DuckDb,
+        Format::BerkeleyDb,
+        Format::Lmdb,
+        Format::SqliteWal,
+        Format::SqliteJournal,
+        Format::H2,
+        Format::Realm,
+        Format::InfluxTsm,
+        Format::PrometheusTsdb,
+        Format::TerraformState,
+        Format::WiredTiger,
+        Format::MysqlDump,
+        Format::MariaDbDump,
+        Format::PostgresDump,
+        Format::PostgresCustomDump,
+        Format::SqliteDump,
+        Format::OracleExport,
+        Format::RedisRdb,
+        Format::Tar,
+        Format::Gzip,
+        Format::Zip,
+        Format::SevenZip,
+        Format::Rar,
+        Format::Xz,
+        Format::Zstd,
+        Format::Bzip2,
+        Format::Lz4,
+        Format::Iso9660,
+        Format::Qcow2,
+        Format::Vmdk,
+        Format::Vhdx,
+        Format::Vhd,
+        Format::Vdi,
+        Format::GptDisk,
+        Format::Evtx,
+        Format::Pcap,
+        Format::PcapNg,
+        Format::Elf,
+        Format::PeExecutable,
+        Format::MachO,
+        Format::JavaClass,
+        Format::PythonBytecode,
+        Format::ElfCore,
+        Format::Minidump,
+        Format::PerfData,
+        Format::LfsPointer,
+    ];
+
     /// A zero-filled buffer of `len` bytes with `parts` written at their offsets.
     fn buffer(len: usize, parts: &[(usize, &[u8])]) -> Vec<u8> {
         let mut buf = vec![0_u8; len];
@@ -2048,9 +2048,9 @@ mod tests {
         assert_eq!(Format::Sqlite.name(), "SQLite database");
         assert_eq!(Format::MysqlDump.name(), "MySQL dump");
         assert_eq!(Format::Iso9660.to_string(), "ISO 9660 disk image");
-        let mut names: Vec<_> = Format::ALL.iter().map(|f| f.name()).collect();
+        let mut names: Vec<_> = ALL.iter().map(|f| f.name()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), Format::ALL.len());
+        assert_eq!(names.len(), ALL.len());
     }
 }

@@ -8,7 +8,7 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 
 /// The list of every rule: id, pattern, level in the effective and the built-in policy, summary.
-pub fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
+pub(crate) fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
     let builtin = Policy::builtin();
     writeln!(out, "{:<20} {:<12} {:<7} WHAT IT REPORTS", "RULE", "PATTERN", "LEVEL")?;
     rows(out, policy, &builtin, RuleId::ALL.into_iter(), true)?;
@@ -19,7 +19,7 @@ pub fn list(out: &mut dyn Write, policy: &Policy) -> io::Result<()> {
 }
 
 /// The rules of one pattern, as [`list`] shows them, and what to use instead.
-pub fn pattern(out: &mut dyn Write, policy: &Policy, pattern: Pattern) -> io::Result<()> {
+pub(crate) fn pattern(out: &mut dyn Write, policy: &Policy, pattern: Pattern) -> io::Result<()> {
     writeln!(out, "{} ({})", pattern.title(), pattern.key())?;
     writeln!(out)?;
     writeln!(out, "{:<20} {:<7} WHAT IT REPORTS", "RULE", "LEVEL")?;
@@ -64,7 +64,7 @@ fn rows(
 }
 
 /// The whole text for one rule.
-pub fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()> {
+pub(crate) fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Result<()> {
     let doc = rule.doc();
     let pattern = rule.pattern();
     writeln!(out, "{} ({}: {})", rule, pattern.key(), pattern.title())?;
@@ -129,6 +129,6 @@ fn rule_table(policy: &Policy, rule: RuleId) -> String {
 }
 
 /// The rule's `level` in `policy`.
-pub fn rule_level(policy: &Policy, rule: RuleId) -> String {
+pub(crate) fn rule_level(policy: &Policy, rule: RuleId) -> String {
     policy.file.rules.level(rule).to_string()
 }

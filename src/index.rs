@@ -26,7 +26,7 @@ use crate::repo::RepoError;
 use crate::walk::Old;
 
 /// The commit tips of every ref and `HEAD`, as the audit walks them (sorted, each once).
-pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, RepoError> {
+pub(crate) fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, RepoError> {
     let mut range = Range::default();
     range
         .add_all_refs(repo)
@@ -43,12 +43,12 @@ pub fn ref_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, RepoError> {
 }
 
 /// Where the store for `policy` lives in `repo`.
-pub fn location(repo: &gix::Repository, policy: &Policy) -> PathBuf {
+pub(crate) fn location(repo: &gix::Repository, policy: &Policy) -> PathBuf {
     store::location(repo, store::digest(&policy.file.rules))
 }
 
 /// The store for `policy`, if there is a usable one.
-pub fn load(repo: &gix::Repository, policy: &Policy) -> Result<Stored, StoreError> {
+pub(crate) fn load(repo: &gix::Repository, policy: &Policy) -> Result<Stored, StoreError> {
     load_ahead(repo, policy, None)
 }
 
@@ -72,7 +72,7 @@ fn load_ahead(repo: &gix::Repository, policy: &Policy, ahead: Option<&ReadAhead>
 /// of a push's cost on a long history; a file replaced meanwhile is read as it was, which a
 /// store lagging a little always allows (the hook catches it up).
 #[derive(Clone, Default)]
-pub struct ReadAhead(Arc<Mutex<Option<ReadAheadJob>>>);
+pub(crate) struct ReadAhead(Arc<Mutex<Option<ReadAheadJob>>>);
 
 type ReadAheadJob = std::thread::JoinHandle<Option<(PathBuf, Result<Stored, StoreError>)>>;
 
@@ -85,7 +85,7 @@ impl std::fmt::Debug for ReadAhead {
 impl ReadAhead {
     /// Start reading the newest store of `repo` (by modification time; there is one per
     /// policy the repository was judged under, and usually one).
-    pub fn start(repo: &gix::Repository) -> Self {
+    pub(crate) fn start(repo: &gix::Repository) -> Self {
         let dir = repo.common_dir().join(store::DIR);
         let hash = repo.object_hash();
         let job = std::thread::Builder::new()
@@ -110,7 +110,7 @@ impl ReadAhead {
 }
 
 /// Write `facts` as the store for `policy`; where, and how many bytes.
-pub fn save(
+pub(crate) fn save(
     repo: &gix::Repository,
     policy: &Policy,
     facts: Facts,
@@ -151,7 +151,7 @@ fn save_at(path: &std::path::Path, keys: Keys, facts: Facts, build_ms: u64) -> R
 
 /// A store being written on a thread of its own; dropping it waits for the write.
 #[derive(Debug, Default)]
-pub struct Saving(Option<std::thread::JoinHandle<()>>);
+pub(crate) struct Saving(Option<std::thread::JoinHandle<()>>);
 
 impl Saving {
     /// Write `facts` as the store for `policy` beside whatever the caller does next (best
@@ -192,7 +192,11 @@ fn missing(repo: &gix::Repository) -> String {
 
 /// The facts of the whole history of `repo`, read as the audit reads it (every blob of every
 /// commit every ref reaches); and how long that took, in milliseconds.
-pub fn build(repo: &gix::Repository, policy: &Policy, progress: &dyn Progress) -> Result<(Facts, u64), RepoError> {
+pub(crate) fn build(
+    repo: &gix::Repository,
+    policy: &Policy,
+    progress: &dyn Progress,
+) -> Result<(Facts, u64), RepoError> {
     let started = Instant::now();
     let mut range = Range::default();
     range
@@ -217,7 +221,7 @@ pub fn build(repo: &gix::Repository, policy: &Policy, progress: &dyn Progress) -
 
 /// How the facts stand against the refs.
 #[derive(Debug)]
-pub enum Gap {
+pub(crate) enum Gap {
     /// They cover exactly what the refs reach.
     UpToDate,
     /// The refs reach commits the facts lack, and nothing the facts hold is lost.
@@ -231,12 +235,12 @@ pub enum Gap {
 
 /// The commits the facts lack.
 #[derive(Debug, Default)]
-pub struct Since {
+pub(crate) struct Since {
     /// The commits to add.
-    pub new: gix::hashtable::HashSet<ObjectId>,
+    pub(crate) new: gix::hashtable::HashSet<ObjectId>,
     /// Commits the facts hold, as far as the paint reached (the new commits' parents among
     /// them): where a walk of the new commits stops.
-    pub old: gix::hashtable::HashSet<ObjectId>,
+    pub(crate) old: gix::hashtable::HashSet<ObjectId>,
 }
 
 const NEW: u8 = 1;
@@ -247,7 +251,12 @@ const OLD: u8 = 2;
 const SKEW_SECONDS: i64 = 86_400;
 
 /// What the commits `tips` reach and the facts' tips do not, up to `limit` commits.
-pub fn gap(repo: &gix::Repository, facts: &Facts, tips: &[ObjectId], limit: Option<usize>) -> Result<Gap, RepoError> {
+pub(crate) fn gap(
+    repo: &gix::Repository,
+    facts: &Facts,
+    tips: &[ObjectId],
+    limit: Option<usize>,
+) -> Result<Gap, RepoError> {
     let stored: HashSet<ObjectId> = facts.tips.iter().copied().collect();
     let current: HashSet<ObjectId> = tips.iter().copied().collect();
     if stored == current {
@@ -352,7 +361,7 @@ pub fn gap(repo: &gix::Repository, facts: &Facts, tips: &[ObjectId], limit: Opti
 
 /// Add the commits `since` names to `facts` (walked and read as the audit reads them), which
 /// then cover `tips`.
-pub fn catch_up(
+pub(crate) fn catch_up(
     repo: &gix::Repository,
     policy: &Policy,
     facts: &mut Facts,
@@ -392,7 +401,7 @@ pub fn catch_up(
 
 /// What [`update`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Done {
+pub(crate) enum Done {
     /// The store already covered what the refs reach.
     UpToDate,
     /// It lacked this many commits, now added.
@@ -404,24 +413,24 @@ pub enum Done {
 
 /// The store after [`update`].
 #[derive(Debug)]
-pub struct Updated {
+pub(crate) struct Updated {
     /// What was done.
-    pub done: Done,
+    pub(crate) done: Done,
     /// Where it is.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its size in bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// The commits and paths it holds.
-    pub commits: usize,
+    pub(crate) commits: usize,
     /// See `commits`.
-    pub paths: usize,
+    pub(crate) paths: usize,
     /// How long the update took, in milliseconds.
-    pub ms: u64,
+    pub(crate) ms: u64,
 }
 
 /// Build the store for `policy`, or bring it up to date with the refs (`rebuild`: build it
 /// anew whatever there is), and write it.
-pub fn update(
+pub(crate) fn update(
     repo: &gix::Repository,
     policy: &Policy,
     rebuild: bool,
@@ -477,7 +486,7 @@ pub fn update(
 }
 
 /// The bytes of the repository's packs (its own and its alternates').
-pub fn pack_bytes(repo: &gix::Repository) -> u64 {
+pub(crate) fn pack_bytes(repo: &gix::Repository) -> u64 {
     let dirs = crate::repo::object_dirs(repo);
     crate::repo::pack_indexes(&dirs)
         .iter()
@@ -505,7 +514,7 @@ const MS_PER_COMMIT: u64 = 2;
 /// catches the store up again and writes it after the hook has returned, as `git gc --auto`
 /// detaches; without a `writer`, on a thread (keep the [`Saving`] until the judgement is
 /// done). A store rebuilt here is written on a thread.
-pub fn before_push(
+pub(crate) fn before_push(
     repo: &gix::Repository,
     policy: &Policy,
     deadline: Option<Instant>,
@@ -563,7 +572,7 @@ pub fn before_push(
 }
 
 /// The argument of `pushgate index` that makes it the writer a hook starts ([`after_push`]).
-pub const WRITER_FLAG: &str = "--after-push";
+pub(crate) const WRITER_FLAG: &str = "--after-push";
 
 /// Start `writer` (the pushgate binary) as a process of its own that catches the store for
 /// `policy` up with the refs and writes it ([`after_push`]), unless one is at work already.
@@ -608,7 +617,7 @@ fn start_writer(repo: &gix::Repository, policy: &Policy, writer: &Path) {
 /// holds it), catch the store for `policy` up with the refs and write it. A store that
 /// cannot be caught up (missing, damaged, holding history no ref reaches) is left for
 /// `pushgate index` or the audit to rebuild: this writer never walks the whole history.
-pub fn after_push(repo: &gix::Repository, policy: &Policy) -> Result<Option<Updated>, crate::Error> {
+pub(crate) fn after_push(repo: &gix::Repository, policy: &Policy) -> Result<Option<Updated>, crate::Error> {
     let path = location(repo, policy);
     let Some(_lock) = store::Lock::take(&store::lock_location(&path)) else {
         return Ok(None);
@@ -640,7 +649,7 @@ pub fn after_push(repo: &gix::Repository, policy: &Policy) -> Result<Option<Upda
 /// The facts a range or a clone's push is judged with: the store for `policy`, brought up to
 /// date in memory with the refs and `tips` (never written: only the audit, `pushgate index`
 /// and the server hook write it). `Err`: why not.
-pub fn for_range(repo: &gix::Repository, policy: &Policy, tips: &[ObjectId]) -> Result<Facts, String> {
+pub(crate) fn for_range(repo: &gix::Repository, policy: &Policy, tips: &[ObjectId]) -> Result<Facts, String> {
     let Stored { mut facts, .. } = match load(repo, policy) {
         Ok(stored) => stored,
         Err(StoreError::Missing) => return Err(missing(repo)),
@@ -666,13 +675,13 @@ pub fn for_range(repo: &gix::Repository, policy: &Policy, tips: &[ObjectId]) -> 
 /// What the history-aware rules judge a range or a clone's push against: the facts store
 /// brought up to date in memory where the repository has a usable one, otherwise the whole
 /// history of the paths in scope; and a notice when a store is there but cannot be used.
-pub fn basis_for_range(
+pub(crate) fn basis_for_range(
     repo: &gix::Repository,
     policy: &Policy,
     tips: &[ObjectId],
 ) -> (crate::scan::Basis<'static>, Option<crate::outcome::Notice>) {
     match for_range(repo, policy, tips) {
-        Ok(facts) => (crate::scan::Basis::Whole(facts), None),
+        Ok(facts) => (crate::scan::Basis::Whole(Box::new(facts)), None),
         Err(_) if !location(repo, policy).exists() => (crate::scan::Basis::Paths, None),
         Err(why) => (
             crate::scan::Basis::Paths,

@@ -14,7 +14,7 @@
 //! [`policy`] finds, parses and compiles the TOML policy.
 //!
 //! **Engine.** [`walk`] walks commits and yields each blob a range introduces as a
-//! [`Candidate`] (path, commit, attributes); [`detect`] classifies a content prefix;
+//! [`Candidate`](candidate::Candidate) (path, commit, attributes); [`detect`] classifies a content prefix;
 //! [`attributes`] reads `.gitattributes`; [`packs`] reads the pack statistics the audit
 //! costs; [`history`] models commits, changes and which of them a job made; [`rules`] holds
 //! every rule, one file each, listed once in a registry; [`engine`] runs the walk, the
@@ -22,8 +22,8 @@
 //! sink.
 //!
 //! **Outcome.** [`outcome`] is what the engine writes and everything after it reads: the
-//! [`Finding`], the [`Notice`], the [`Summary`], the [`Outcome`] and the one [`Judgement`]
-//! on it; [`advice`] words each finding's first step and each pattern's alternative;
+//! [`Finding`], the [`Notice`](outcome::Notice), the [`Summary`](outcome::Summary), the
+//! [`Outcome`](outcome::Outcome) and the one [`Judgement`](outcome::Judgement) on it; [`advice`] words each finding's first step and each pattern's alternative;
 //! [`baseline`] leaves recorded findings out; [`explain`] documents the rules.
 //!
 //! **Clients and output.** [`scan`] (ranges, pushes, staged files) and [`audit`] (whole
@@ -39,38 +39,39 @@
 //! The binary (`src/bin/pushgate/`) only parses the command line, decides colours, width,
 //! where the report goes and whether to draw progress bars, and exits with the status.
 //! [`util`] holds small shared helpers (sanitising what came from a push, sizes, wrapping).
+//!
+//! Only what the binary, the integration tests and the fuzz targets use is `pub`; the rest is
+//! crate-private, and this map is read with `cargo doc --document-private-items`.
 
 pub mod advice;
-pub mod attributes;
+mod attributes;
 pub mod audit;
-pub mod baseline;
+mod baseline;
 pub mod candidate;
 pub mod ci;
 pub mod commands;
 pub mod detect;
-pub mod engine;
-pub mod error;
-pub mod explain;
+mod engine;
+mod error;
+mod explain;
 pub mod fleet;
 pub mod history;
 pub mod hook;
-pub mod index;
-pub mod outcome;
-pub mod overview;
+mod index;
+mod outcome;
+mod overview;
 pub mod packs;
 pub mod policy;
 pub mod progress;
 pub mod range;
 pub mod repo;
 pub mod report;
-pub mod rules;
+mod rules;
 pub mod scan;
-pub mod staged;
+mod staged;
 pub mod util;
 pub mod walk;
 
-pub use candidate::Candidate;
 pub use error::Error;
-pub use outcome::{Finding, Judgement, Level, Notice, NoticeKind, Outcome, Pattern, Setting, Summary, Verdict};
-pub use policy::Policy;
-pub use rules::RuleId;
+pub use outcome::finding::{Finding, Level};
+pub use rules::registry::RuleId;

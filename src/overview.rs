@@ -18,11 +18,11 @@ use crate::packs::Packs;
 use crate::walk::Walked;
 
 /// How many entries each list keeps (the text shows fewer unless verbose).
-pub const KEPT: usize = 25;
+pub(crate) const KEPT: usize = 25;
 
 /// `git-sizer`'s scales: the value of each figure that earns one star of concern (its
 /// `sizes/output.go`), for the figures the overview measures the same way.
-pub const SCALES: &[(&str, f64)] = &[
+pub(crate) const SCALES: &[(&str, f64)] = &[
     ("commits", 500e3),
     ("trees", 1.5e6),
     ("blobs", 1.5e6),
@@ -43,13 +43,13 @@ pub const SCALES: &[(&str, f64)] = &[
 
 /// Objects of one kind, and their bytes whole and as stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Total {
+pub(crate) struct Total {
     /// How many.
-    pub count: u64,
+    pub(crate) count: u64,
     /// Their bytes whole.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Their bytes as stored (pack entries, loose files).
-    pub packed: u64,
+    pub(crate) packed: u64,
 }
 
 impl Total {
@@ -62,139 +62,139 @@ impl Total {
 
 /// One blob among the largest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Blob {
+pub(crate) struct Blob {
     /// Its id.
     #[serde(serialize_with = "hex")]
-    pub id: ObjectId,
+    pub(crate) id: ObjectId,
     /// The first path the history gave it.
     #[serde(serialize_with = "lossy")]
-    pub path: BString,
+    pub(crate) path: BString,
     /// Bytes whole.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Bytes as stored.
-    pub packed: u64,
+    pub(crate) packed: u64,
 }
 
 /// One tree among the largest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Tree {
+pub(crate) struct Tree {
     /// Its id.
     #[serde(serialize_with = "hex")]
-    pub id: ObjectId,
+    pub(crate) id: ObjectId,
     /// Where HEAD's checkout holds it (`/` for the root), if it does.
     #[serde(serialize_with = "lossy_option")]
-    pub path: Option<BString>,
+    pub(crate) path: Option<BString>,
     /// Its entries.
-    pub entries: u64,
+    pub(crate) entries: u64,
     /// Bytes whole.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 /// One commit among those that added the most.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Commit {
+pub(crate) struct Commit {
     /// Its id.
     #[serde(serialize_with = "hex")]
     pub id: ObjectId,
     /// Committer time, seconds since the epoch.
     pub time: i64,
     /// Blobs the history holds first from it.
-    pub blobs: u64,
+    pub(crate) blobs: u64,
     /// Their bytes whole.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Their bytes as stored.
-    pub packed: u64,
+    pub(crate) packed: u64,
 }
 
 /// The blobs of a group of paths (an extension, a folder, one deleted path).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Group {
+pub(crate) struct Group {
     /// The extension (`.json`; `(none)`), the top folder (`src/`; `(root)` for files at the
     /// top), or the path.
     #[serde(serialize_with = "lossy")]
-    pub name: BString,
+    pub(crate) name: BString,
     /// Paths in it.
-    pub paths: u64,
+    pub(crate) paths: u64,
     /// Its blobs (each once, under its first path), bytes whole and as stored.
-    pub blobs: Total,
+    pub(crate) blobs: Total,
 }
 
 /// A path the history deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Deleted {
+pub(crate) struct Deleted {
     /// The path.
     #[serde(serialize_with = "lossy")]
-    pub path: BString,
+    pub(crate) path: BString,
     /// When the commit that deleted it was made (seconds since the epoch).
-    pub time: i64,
+    pub(crate) time: i64,
     /// Its blobs (each once, under its first path), bytes whole and as stored.
-    pub blobs: Total,
+    pub(crate) blobs: Total,
 }
 
 /// HEAD's checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Checkout {
+pub(crate) struct Checkout {
     /// HEAD's commit.
     #[serde(serialize_with = "hex")]
-    pub commit: ObjectId,
+    pub(crate) commit: ObjectId,
     /// Regular and executable files.
-    pub files: u64,
+    pub(crate) files: u64,
     /// Their bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Folders (the root not counted).
-    pub folders: u64,
+    pub(crate) folders: u64,
     /// Symbolic links.
-    pub symlinks: u64,
+    pub(crate) symlinks: u64,
     /// Submodules.
-    pub submodules: u64,
+    pub(crate) submodules: u64,
     /// The most folders a path is under, plus one (`a/b/c`: 3), and such a path.
-    pub depth: u64,
+    pub(crate) depth: u64,
     /// See `depth`.
     #[serde(serialize_with = "lossy")]
-    pub deepest: BString,
+    pub(crate) deepest: BString,
     /// The longest path in bytes, and the path.
-    pub longest: u64,
+    pub(crate) longest: u64,
     /// See `longest`.
     #[serde(serialize_with = "lossy")]
-    pub longest_path: BString,
+    pub(crate) longest_path: BString,
 }
 
 /// Refs by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Refs {
+pub(crate) struct Refs {
     /// Every ref (HEAD not counted).
-    pub total: u64,
+    pub(crate) total: u64,
     /// `refs/heads/`.
-    pub branches: u64,
+    pub(crate) branches: u64,
     /// `refs/tags/`.
-    pub tags: u64,
+    pub(crate) tags: u64,
     /// `refs/remotes/`.
-    pub remotes: u64,
+    pub(crate) remotes: u64,
     /// `refs/pull/` and `refs/merge-requests/`: a host's, never rewritten by pushes.
-    pub review: u64,
+    pub(crate) review: u64,
     /// `refs/notes/`.
-    pub notes: u64,
+    pub(crate) notes: u64,
     /// Anything else.
-    pub other: u64,
+    pub(crate) other: u64,
 }
 
 /// One figure with its level of concern.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Concern {
+pub(crate) struct Concern {
     /// The figure (a key of [`SCALES`]).
-    pub figure: &'static str,
+    pub(crate) figure: &'static str,
     /// Its value.
-    pub value: u64,
+    pub(crate) value: u64,
     /// `value` over `git-sizer`'s scale for one star.
-    pub level: f64,
+    pub(crate) level: f64,
     /// The object or path it was measured at, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub at: Option<String>,
+    pub(crate) at: Option<String>,
 }
 
 impl Concern {
     /// The stars `git-sizer` prints for the level (`!` beyond 30).
-    pub fn stars(&self) -> String {
+    pub(crate) fn stars(&self) -> String {
         let whole = self.level.floor();
         if whole > 30.0 {
             "!".repeat(30)
@@ -206,64 +206,64 @@ impl Concern {
 
 /// The overview.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Overview {
+pub(crate) struct Overview {
     /// Commits the refs reach.
-    pub commits: Total,
+    pub(crate) commits: Total,
     /// Trees they reach.
-    pub trees: Total,
+    pub(crate) trees: Total,
     /// Blobs they reach (whole bytes of the blobs present; see `absent_blobs`).
-    pub blobs: Total,
+    pub(crate) blobs: Total,
     /// Annotated tags they reach.
-    pub tags: Total,
+    pub(crate) tags: Total,
     /// Reachable blobs not in the database (a partial clone): not in the sums.
-    pub absent_blobs: u64,
+    pub(crate) absent_blobs: u64,
     /// Blobs no file's change names (the targets of symbolic links): in `blobs`, not in the
     /// sums by extension, folder or path.
-    pub unattributed: Total,
+    pub(crate) unattributed: Total,
     /// Refs by kind.
-    pub refs: Refs,
+    pub(crate) refs: Refs,
     /// The largest blobs, largest first.
-    pub largest_blobs: Vec<Blob>,
+    pub(crate) largest_blobs: Vec<Blob>,
     /// The largest trees, largest first.
-    pub largest_trees: Vec<Tree>,
+    pub(crate) largest_trees: Vec<Tree>,
     /// The commits that added the most bytes (blobs the history holds first from them).
-    pub biggest_commits: Vec<Commit>,
+    pub(crate) biggest_commits: Vec<Commit>,
     /// Blobs by the extension of their first path, most packed bytes first.
-    pub extensions: Vec<Group>,
+    pub(crate) extensions: Vec<Group>,
     /// Blobs by the top folder of their first path, most packed bytes first.
-    pub folders: Vec<Group>,
+    pub(crate) folders: Vec<Group>,
     /// Paths the history deleted (the last change to each removed it) whose blobs still take
     /// space, most packed bytes first (the first [`KEPT`]).
-    pub deleted: Vec<Deleted>,
+    pub(crate) deleted: Vec<Deleted>,
     /// All of them: how many paths, and their blobs.
-    pub deleted_total: Group,
+    pub(crate) deleted_total: Group,
     /// HEAD's checkout (none when HEAD has no commit).
-    pub checkout: Option<Checkout>,
+    pub(crate) checkout: Option<Checkout>,
     /// Levels of concern, in the order of [`SCALES`].
-    pub concern: Vec<Concern>,
+    pub(crate) concern: Vec<Concern>,
 }
 
 /// What the overview is read from: the audit's walk (with its recorded changes), the blob
 /// sizes it read, the pack reader, the refs and the annotated tags they reach.
-pub struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     /// The repository (HEAD's tree, the largest trees' entries).
-    pub repo: &'a gix::Repository,
+    pub(crate) repo: &'a gix::Repository,
     /// The walk of every ref.
-    pub walked: &'a Walked,
+    pub(crate) walked: &'a Walked,
     /// Whole size of every reachable blob (`None`: absent).
-    pub sizes: &'a gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    pub(crate) sizes: &'a gix::hashtable::HashMap<ObjectId, Option<u64>>,
     /// The object database.
-    pub packs: &'a Packs,
+    pub(crate) packs: &'a Packs,
     /// Every ref's full name.
-    pub refs: &'a [BString],
+    pub(crate) refs: &'a [BString],
     /// The annotated tags the refs reach.
-    pub tags: &'a [ObjectId],
+    pub(crate) tags: &'a [ObjectId],
     /// Blobs in `sizes` no ref reaches (read when the audit reads those too), sorted.
-    pub unreachable: &'a [ObjectId],
+    pub(crate) unreachable: &'a [ObjectId],
 }
 
 /// Work out the overview.
-pub fn overview(s: &Sources<'_>) -> Overview {
+pub(crate) fn overview(s: &Sources<'_>) -> Overview {
     let packed = |id: &gix::oid| s.packs.packed_size(id).unwrap_or(0);
     let whole = |id: &gix::oid| s.packs.header(id).map_or(0, |(size, _)| size);
     let mut o = Overview::default();

@@ -46,13 +46,13 @@ impl Kind {
 
 /// How many objects, and their bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Count {
+pub(crate) struct Count {
     /// Objects.
-    pub objects: u64,
+    pub(crate) objects: u64,
     /// Bytes as stored (compressed, deltified).
-    pub packed: u64,
+    pub(crate) packed: u64,
     /// Bytes whole (what checking them out would write).
-    pub unpacked: u64,
+    pub(crate) unpacked: u64,
 }
 
 impl Count {
@@ -66,52 +66,52 @@ impl Count {
 
 /// A large object at the end of a deep delta chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Chain {
+pub(crate) struct Chain {
     /// The object.
     #[serde(serialize_with = "hex")]
-    pub id: ObjectId,
+    pub(crate) id: ObjectId,
     /// A path it had, when the walk reached it.
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// Its whole size.
-    pub size: u64,
+    pub(crate) size: u64,
     /// Deltas between it and its base.
-    pub depth: u32,
+    pub(crate) depth: u32,
 }
 
 /// The object database at a glance.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Statistics {
+pub(crate) struct Statistics {
     /// Pack files.
-    pub packs: u64,
+    pub(crate) packs: u64,
     /// Their size on disk.
-    pub pack_bytes: u64,
+    pub(crate) pack_bytes: u64,
     /// Objects by kind, packed and loose, each once (an object in several packs, or packed
     /// and loose, is counted in the first pack that holds it).
-    pub kinds: BTreeMap<Kind, Count>,
+    pub(crate) kinds: BTreeMap<Kind, Count>,
     /// Loose object files, a packed object's loose copy included (their `packed` bytes are
     /// the files' sizes).
-    pub loose: Count,
+    pub(crate) loose: Count,
     /// Pack entries stored as deltas.
-    pub deltas: u64,
+    pub(crate) deltas: u64,
     /// Pack entries by delta-chain depth (0: stored whole).
-    pub depths: BTreeMap<u32, u64>,
+    pub(crate) depths: BTreeMap<u32, u64>,
     /// The deepest chains among objects of at least `large` bytes, deepest first.
-    pub deepest: Vec<Chain>,
+    pub(crate) deepest: Vec<Chain>,
 }
 
 impl Statistics {
     /// Every object, packed or loose.
-    pub fn objects(&self) -> u64 {
+    pub(crate) fn objects(&self) -> u64 {
         self.kinds.values().map(|c| c.objects).sum()
     }
 
     /// What the database occupies on disk: packs and loose objects.
-    pub fn disk_bytes(&self) -> u64 {
+    pub(crate) fn disk_bytes(&self) -> u64 {
         self.pack_bytes.saturating_add(self.loose.packed)
     }
 
     /// Everything whole.
-    pub fn unpacked_bytes(&self) -> u64 {
+    pub(crate) fn unpacked_bytes(&self) -> u64 {
         self.kinds.values().map(|c| c.unpacked).sum()
     }
 }
@@ -265,7 +265,7 @@ pub struct Packs {
     chains: gix::hashtable::HashMap<ObjectId, (u32, u64)>,
     hash: gix::hash::Kind,
     /// The totals.
-    pub statistics: Statistics,
+    pub(crate) statistics: Statistics,
 }
 
 impl Packs {
@@ -360,7 +360,7 @@ impl Packs {
     }
 
     /// The bytes `id` occupies as stored (its pack entry, or its loose file).
-    pub fn packed_size(&self, id: &gix::oid) -> Option<u64> {
+    pub(crate) fn packed_size(&self, id: &gix::oid) -> Option<u64> {
         for pack in &self.packs {
             if let Some(i) = pack.position(id) {
                 return pack.packed.get(i).copied();
@@ -392,7 +392,7 @@ impl Packs {
     }
 
     /// [`Packs::header`] of a located object.
-    pub fn header_at(&self, at: Located) -> Option<(u64, bool)> {
+    pub(crate) fn header_at(&self, at: Located) -> Option<(u64, bool)> {
         let pack = self.packs.get(at.pack)?;
         Some((*pack.unpacked.get(at.index)?, pack.delta(at.index)?))
     }
@@ -439,7 +439,7 @@ impl Packs {
     /// The delta chain behind a packed object of at least `large` bytes (see [`Packs::read`]):
     /// its depth and the bytes rebuilding it inflates, as
     /// [`ContentReader::delta_chain`](crate::repo::ContentReader::delta_chain) measures them.
-    pub fn chain(&self, id: &gix::oid) -> Option<(u32, u64)> {
+    pub(crate) fn chain(&self, id: &gix::oid) -> Option<(u32, u64)> {
         self.chains.get(id).copied()
     }
 
@@ -492,23 +492,23 @@ impl Packs {
 
 /// A value for every entry of the packs, by its position: facts about objects kept in an
 /// array instead of a map keyed by id.
-pub struct ByPosition<T> {
+pub(crate) struct ByPosition<T> {
     packs: Vec<Vec<T>>,
 }
 
 impl<T: Clone> ByPosition<T> {
     /// The value at `at`.
-    pub fn get(&self, at: Located) -> Option<&T> {
+    pub(crate) fn get(&self, at: Located) -> Option<&T> {
         self.packs.get(at.pack)?.get(at.index)
     }
 
     /// The value at `at`, to change.
-    pub fn get_mut(&mut self, at: Located) -> Option<&mut T> {
+    pub(crate) fn get_mut(&mut self, at: Located) -> Option<&mut T> {
         self.packs.get_mut(at.pack)?.get_mut(at.index)
     }
 
     /// Every position and its value.
-    pub fn iter(&self) -> impl Iterator<Item = (Located, &T)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Located, &T)> {
         self.packs.iter().enumerate().flat_map(|(pack, values)| {
             values
                 .iter()
@@ -520,19 +520,19 @@ impl<T: Clone> ByPosition<T> {
 
 impl Packs {
     /// `value` for every entry of the packs.
-    pub fn by_position<T: Clone>(&self, value: T) -> ByPosition<T> {
+    pub(crate) fn by_position<T: Clone>(&self, value: T) -> ByPosition<T> {
         ByPosition {
             packs: self.packs.iter().map(|p| vec![value.clone(); p.ids.len()]).collect(),
         }
     }
 
     /// The bytes the object at `at` occupies as stored.
-    pub fn packed_at(&self, at: Located) -> Option<u64> {
+    pub(crate) fn packed_at(&self, at: Located) -> Option<u64> {
         self.packs.get(at.pack)?.packed.get(at.index).copied()
     }
 
     /// The id of the object at `at`.
-    pub fn id_at(&self, at: Located) -> Option<ObjectId> {
+    pub(crate) fn id_at(&self, at: Located) -> Option<ObjectId> {
         self.packs.get(at.pack)?.ids.get(at.index).copied()
     }
 }

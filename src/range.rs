@@ -39,7 +39,7 @@ pub enum RangeError {
 impl RangeError {
     /// The exit code this error ends `pushgate` with: 2 for arguments that describe no range
     /// (a usage error), 3 for a revision the repository cannot resolve or a failed read.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             RangeError::Empty | RangeError::Option(_) | RangeError::NoUpstream(_) => 2,
             RangeError::UnknownRevision { .. } | RangeError::Repo(_) => 3,
@@ -49,7 +49,7 @@ impl RangeError {
 
 /// What a tip points at, after peeling tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TipKind {
+pub(crate) enum TipKind {
     /// The usual case.
     Commit,
     /// A ref pointing (through tags) at a tree.
@@ -64,9 +64,9 @@ pub struct Tip {
     /// The peeled object.
     pub id: ObjectId,
     /// Its kind.
-    pub kind: TipKind,
+    pub(crate) kind: TipKind,
     /// How the user (or the ref database) named it.
-    pub name: BString,
+    pub(crate) name: BString,
 }
 
 /// A resolved range: what to include, what to hide.
@@ -77,17 +77,17 @@ pub struct Range {
     /// Commits whose history is excluded.
     pub hidden: Vec<ObjectId>,
     /// Refs of `--all` that point at objects the repository does not have.
-    pub broken: Vec<(BString, ObjectId)>,
+    pub(crate) broken: Vec<(BString, ObjectId)>,
     /// Commits of the range whose parents are absent (a shallow clone's oldest commits): what
     /// they changed cannot be told, so every file of their trees is judged by the rules that
     /// judge one file. They are hidden too, so the walk covers the commits above them.
-    pub roots: Vec<ObjectId>,
+    pub(crate) roots: Vec<ObjectId>,
 }
 
 /// What `pushgate scan` checks when given no revision: what HEAD adds to the upstream of
 /// its branch, `@{upstream}..HEAD` (with the upstream's remote-tracking ref spelled out), and
 /// the upstream's short name. Without one, the error says why.
-pub fn upstream_range(repo: &gix::Repository) -> Result<(Vec<String>, String), RangeError> {
+pub(crate) fn upstream_range(repo: &gix::Repository) -> Result<(Vec<String>, String), RangeError> {
     let no = |why: String| RangeError::NoUpstream(why);
     let head = repo
         .head_name()
@@ -167,7 +167,7 @@ impl Range {
     /// `tip` minus everything reachable from `hidden`, as `tip --not hidden…` would resolve
     /// for commits already found (what `--ci` decided). The tip is named by its full id.
     /// `hidden` holds commits only, as [`Range::parse`] keeps them.
-    pub fn from_ids(
+    pub(crate) fn from_ids(
         repo: &gix::Repository,
         tip: ObjectId,
         hidden: impl IntoIterator<Item = ObjectId>,
@@ -182,7 +182,7 @@ impl Range {
 
     /// The range with `roots`, commits it reaches whose parents are absent, judged by their
     /// whole trees instead of their changes (see [`Range::roots`]).
-    pub fn with_roots(mut self, roots: Vec<ObjectId>) -> Range {
+    pub(crate) fn with_roots(mut self, roots: Vec<ObjectId>) -> Range {
         self.hidden.extend(roots.iter().copied());
         self.roots = roots;
         self
@@ -190,7 +190,7 @@ impl Range {
 
     /// Whether the range excludes nothing (`--all`, or tips alone), so that it holds whole
     /// histories rather than what some commits add to others.
-    pub fn is_whole_history(&self) -> bool {
+    pub(crate) fn is_whole_history(&self) -> bool {
         self.hidden.is_empty()
     }
 

@@ -32,7 +32,10 @@ pub enum RepoError {
 
 impl RepoError {
     /// Wrap an error with what we were doing.
-    pub fn read(context: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    pub(crate) fn read(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
         RepoError::Read {
             context: context.into(),
             source: source.into(),
@@ -82,7 +85,7 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, RepoError> {
 }
 
 /// Set the caches a scan wants (again after the object store is replaced).
-pub fn tune(repo: &mut gix::Repository) {
+pub(crate) fn tune(repo: &mut gix::Repository) {
     // Commits and trees are looked up more than once (walk, diff, attributes); blobs are not
     // kept whole.
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
@@ -95,7 +98,7 @@ pub fn tune(repo: &mut gix::Repository) {
 /// Reads the first bytes of blobs without inflating them whole where the storage allows:
 /// loose objects and non-delta pack entries are inflated only as far as needed; delta entries
 /// must be rebuilt, which only objects up to `max_rebuild` bytes are.
-pub struct ContentReader {
+pub(crate) struct ContentReader {
     object_dirs: Vec<PathBuf>,
     packs: Option<Vec<Bundle>>,
     hash: gix::hash::Kind,
@@ -110,7 +113,7 @@ pub(crate) const MAX_REBUILD: u64 = 64 * 1024 * 1024;
 const READ_WHOLE_BELOW: u64 = 256 * 1024;
 
 /// The repository's object directories: its own, then its alternates'.
-pub fn object_dirs(repo: &gix::Repository) -> Vec<PathBuf> {
+pub(crate) fn object_dirs(repo: &gix::Repository) -> Vec<PathBuf> {
     let store = repo.objects.store_ref();
     let mut dirs = vec![store.path().to_owned()];
     dirs.extend(store.alternate_db_paths().unwrap_or_default());
@@ -119,7 +122,7 @@ pub fn object_dirs(repo: &gix::Repository) -> Vec<PathBuf> {
 
 /// Every pack (with its index) in `dirs`. Packs that cannot be opened are left out; reading
 /// their objects through the object store reports them.
-pub fn open_bundles(dirs: &[PathBuf], hash: gix::hash::Kind) -> Vec<Bundle> {
+pub(crate) fn open_bundles(dirs: &[PathBuf], hash: gix::hash::Kind) -> Vec<Bundle> {
     pack_indexes(dirs)
         .iter()
         .filter_map(|p| Bundle::at(p, hash).ok())
@@ -127,7 +130,7 @@ pub fn open_bundles(dirs: &[PathBuf], hash: gix::hash::Kind) -> Vec<Bundle> {
 }
 
 /// The pack index files in `dirs`, in order (each directory's sorted by name).
-pub fn pack_indexes(dirs: &[PathBuf]) -> Vec<PathBuf> {
+pub(crate) fn pack_indexes(dirs: &[PathBuf]) -> Vec<PathBuf> {
     let mut indexes = Vec::new();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
@@ -146,7 +149,7 @@ pub fn pack_indexes(dirs: &[PathBuf]) -> Vec<PathBuf> {
 
 impl ContentReader {
     /// A reader over the repository's object directories (and their alternates).
-    pub fn new(repo: &gix::Repository) -> Self {
+    pub(crate) fn new(repo: &gix::Repository) -> Self {
         ContentReader {
             object_dirs: object_dirs(repo),
             packs: None,
@@ -157,7 +160,7 @@ impl ContentReader {
 
     /// Up to `n` leading bytes of blob `oid` of `size` bytes. `Ok(None)` when the content cannot
     /// be had cheaply (a huge delta) — callers then judge by name and size alone.
-    pub fn prefix(
+    pub(crate) fn prefix(
         &mut self,
         repo: &gix::Repository,
         oid: ObjectId,
@@ -208,7 +211,7 @@ impl ContentReader {
     /// The delta chain behind a packed object: its depth and the bytes that must be inflated
     /// to rebuild it (the sizes of every entry of the chain, base included). Read from the pack
     /// index and entry headers only. `None` when the object is not packed (loose, absent).
-    pub fn delta_chain(&mut self, oid: ObjectId) -> Result<Option<(u32, u64)>, RepoError> {
+    pub(crate) fn delta_chain(&mut self, oid: ObjectId) -> Result<Option<(u32, u64)>, RepoError> {
         use gix::odb::pack::data::entry::Header;
         /// Longer chains than git ever writes mean a corrupt pack; stop there.
         const MAX_CHAIN: u32 = 10_000;

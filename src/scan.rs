@@ -36,7 +36,7 @@ pub enum Input<'a> {
 
 /// What the history-aware rules judge the input's paths against.
 #[derive(Default)]
-pub enum Basis<'a> {
+pub(crate) enum Basis<'a> {
     /// The look-back window behind the input's tips (the server hook without a facts store).
     #[default]
     Window,
@@ -45,13 +45,11 @@ pub enum Basis<'a> {
     Paths,
     /// The facts of the whole history, the input's commits among them (a clone's facts store,
     /// brought up to date).
-    Whole(Facts),
+    Whole(Box<Facts>),
     /// The facts of the history before the input's commits (a server's facts store, before a
-    /// push): the input's commits are added to them.
-    Before(Facts),
-    /// [`Basis::Before`], read only once the input touches a path that can be a subject (a
-    /// push of source code never reads the store); `None` from the loader: the look-back
-    /// window instead.
+    /// push), to which the input's commits are added, read only once the input touches a path
+    /// that can be a subject (a push of source code never reads the store); `None` from the
+    /// loader: the look-back window instead.
     Deferred(&'a mut dyn FnMut() -> Option<Facts>),
 }
 
@@ -61,7 +59,6 @@ impl std::fmt::Debug for Basis<'_> {
             Basis::Window => "Window",
             Basis::Paths => "Paths",
             Basis::Whole(_) => "Whole",
-            Basis::Before(_) => "Before",
             Basis::Deferred(_) => "Deferred",
         };
         f.write_str(name)
@@ -80,7 +77,7 @@ pub fn run(
 }
 
 /// [`run`], with the history-aware rules judging against `basis`.
-pub fn run_with(
+pub(crate) fn run_with(
     repo: &gix::Repository,
     policy: &Policy,
     input: Input<'_>,
@@ -88,12 +85,11 @@ pub fn run_with(
     progress: &dyn Progress,
 ) -> Result<Outcome, RepoError> {
     let started = Instant::now();
-    let record = matches!(basis, Basis::Before(_) | Basis::Deferred(_));
+    let record = matches!(basis, Basis::Deferred(_));
     let paths = matches!(basis, Basis::Paths);
     let (whole, mut before, mut deferred) = match basis {
         Basis::Window | Basis::Paths => (None, None, None),
         Basis::Whole(facts) => (Some(facts), None, None),
-        Basis::Before(facts) => (None, Some(facts), None),
         Basis::Deferred(load) => (None, None, Some(load)),
     };
     // Each input is concluded once; deferred facts are read when it touches a possible subject.

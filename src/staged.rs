@@ -16,12 +16,12 @@ use crate::repo::RepoError;
 
 /// The staged files a commit would add or change.
 #[derive(Debug, Default)]
-pub struct Staged {
+pub(crate) struct Staged {
     /// One candidate per staged file whose content differs from HEAD's (attributes filled in).
-    pub candidates: Vec<Candidate>,
+    pub(crate) candidates: Vec<Candidate>,
     /// HEAD has no commit yet: everything staged is new, and `git restore --staged` cannot
     /// run (`git rm --cached` unstages instead).
-    pub unborn: bool,
+    pub(crate) unborn: bool,
 }
 
 /// The index git commits from: `GIT_INDEX_FILE` when set (git sets it for `git commit -a` and
@@ -34,7 +34,7 @@ fn index_path(repo: &gix::Repository) -> PathBuf {
 }
 
 /// Read the index and HEAD's tree, and return what the next commit would add.
-pub fn staged(repo: &gix::Repository) -> Result<Staged, RepoError> {
+pub(crate) fn staged(repo: &gix::Repository) -> Result<Staged, RepoError> {
     let path = index_path(repo);
     // No index yet (a fresh repository): nothing is staged.
     let index = gix::index::File::at_or_default(&path, repo.object_hash(), false, Default::default())

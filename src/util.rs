@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 /// The candidate closest to `given`, if one is close enough to be a plausible typo.
-pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(given, c), c))
@@ -29,7 +29,7 @@ pub fn human_size(bytes: u64) -> String {
 
 /// `part` as a share of `total` for people, always with one decimal: `12.5%`, `0.0%` (also of
 /// nothing). Every percentage pushgate prints is written by this.
-pub fn percent(part: u64, total: u64) -> String {
+pub(crate) fn percent(part: u64, total: u64) -> String {
     let share = if total == 0 {
         0.0
     } else {
@@ -39,7 +39,7 @@ pub fn percent(part: u64, total: u64) -> String {
 }
 
 /// Greedy word wrap; words longer than `width` stand on their own line.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
         let line = lines
@@ -86,7 +86,7 @@ pub fn sanitize(bytes: &[u8]) -> String {
 /// A repository path as a relative URI reference (RFC 3986): every byte other than an
 /// unreserved character or `/` is percent-encoded, so spaces, `%`, `#`, `?`, `:`, control
 /// characters, non-ASCII and invalid UTF-8 all survive a round trip through a URI parser.
-pub fn uri_path(bytes: &[u8]) -> String {
+pub(crate) fn uri_path(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
@@ -99,12 +99,12 @@ pub fn uri_path(bytes: &[u8]) -> String {
 }
 
 /// Unicode bidirectional overrides and isolates can reorder what a terminal shows.
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// Split a path into its directory and file name.
-pub fn split_path(path: &gix::bstr::BStr) -> (&gix::bstr::BStr, &gix::bstr::BStr) {
+pub(crate) fn split_path(path: &gix::bstr::BStr) -> (&gix::bstr::BStr, &gix::bstr::BStr) {
     use gix::bstr::ByteSlice;
     match path.rsplit_once_str("/") {
         Some((dir, name)) => (dir.as_bstr(), name.as_bstr()),
@@ -170,7 +170,7 @@ pub(crate) fn threads_for(size: usize, from: usize) -> usize {
 /// A path with its digit runs folded into a template: `2023/2023-04/db-2023-04-03.db` →
 /// `#/#/db-#.db`, dates and times one part; paths and messages that differ only in numbers
 /// share it. (A glob that matches such names is the audit's `digits_to_glob`.)
-pub fn fold_digits(path: &[u8]) -> String {
+pub(crate) fn fold_digits(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
     let mut in_run = false;
     for c in gix::bstr::ByteSlice::to_str_lossy(path).chars() {

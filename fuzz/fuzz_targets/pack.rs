@@ -110,7 +110,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let policy = pushgate::Policy::builtin();
+    let policy = pushgate::policy::Policy::builtin();
     let options = pushgate::audit::Options {
         include_unreachable: mode & 1 == 1,
     };

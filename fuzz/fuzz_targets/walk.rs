@@ -72,7 +72,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = std::fs::write(tmp.path().join(format!("refs/heads/b{i}")), format!("{id}\n"));
     }
     let Ok(repo) = pushgate::repo::open(Some(tmp.path())) else { return };
-    let policy = pushgate::Policy::builtin();
+    let policy = pushgate::policy::Policy::builtin();
     if let Ok(range) = pushgate::range::Range::parse(&repo, &[], true) {
         let _ = pushgate::scan::run(&repo, &policy, pushgate::scan::Input::Range(&range), &pushgate::progress::Silent);
     }

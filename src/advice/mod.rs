@@ -19,11 +19,11 @@ use crate::rules::RuleId;
 
 pub(crate) mod wording;
 
-pub use wording::{Alternative, alternative, alternative_text};
+pub(crate) use wording::{Alternative, alternative_text};
 
 /// Which alternative fits a finding of `rule` under `pattern` with `evidence`: the rule's to
 /// say (its `Rule::alternative`).
-pub fn alternative_of(
+pub(crate) fn alternative_of(
     pattern: Pattern,
     rule: RuleId,
     evidence: &serde_json::Map<String, serde_json::Value>,
@@ -203,7 +203,7 @@ mod tests {
     #[test]
     fn neutral_wording_names_no_vendor() {
         for pattern in Pattern::ALL {
-            let text = alternative(SuggestionStyle::Neutral, pattern);
+            let text = alternative_text(SuggestionStyle::Neutral, Alternative::Pattern(pattern));
             for vendor in [
                 "Amazon",
                 "AWS",

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The built-in wording of `[suggestions]`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SuggestionStyle {
+pub(crate) enum SuggestionStyle {
     /// Names AWS services (Amazon S3, Amazon DynamoDB, AWS Backup, ...).
     #[default]
     Aws,
@@ -24,7 +24,7 @@ pub enum SuggestionStyle {
 /// job produces and for data a job keeps rewriting, a store of their own (build output is not
 /// told about audit-log services, nor a job's data about Git LFS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alternative {
+pub(crate) enum Alternative {
     /// The pattern's alternative.
     Pattern(Pattern),
     /// Build output, compiled binaries, rendered output and release files: the build and its
@@ -34,13 +34,8 @@ pub enum Alternative {
     JobData,
 }
 
-/// The built-in wording of what to use instead for `pattern` in `style`.
-pub fn alternative(style: SuggestionStyle, pattern: Pattern) -> &'static str {
-    alternative_text(style, Alternative::Pattern(pattern))
-}
-
 /// The built-in wording of `alternative` in `style`.
-pub fn alternative_text(style: SuggestionStyle, alternative: Alternative) -> &'static str {
+pub(crate) fn alternative_text(style: SuggestionStyle, alternative: Alternative) -> &'static str {
     match (style, alternative) {
         (SuggestionStyle::Aws, Alternative::Pattern(Pattern::LargeChurn)) => {
             "Keep large, often-changing files out of git: store them in Amazon S3 and commit a small manifest or pointer, or track them with Git LFS if the team wants to stay git-native."
@@ -85,20 +80,20 @@ pub fn alternative_text(style: SuggestionStyle, alternative: Alternative) -> &'s
 /// name), whether it names many files, and the sanitized path as printed.
 pub(crate) struct Step<'f> {
     /// The finding.
-    pub f: &'f Finding,
+    pub(crate) f: &'f Finding,
     /// Its path, or the name of its subject.
-    pub path: Option<&'f BStr>,
+    pub(crate) path: Option<&'f BStr>,
     /// Whether the finding lists many files.
-    pub many: bool,
+    pub(crate) many: bool,
     /// `them` for many files, `it` for one.
-    pub it: &'static str,
+    pub(crate) it: &'static str,
     /// The path, sanitized; empty without one.
-    pub shown: String,
+    pub(crate) shown: String,
 }
 
 impl<'f> Step<'f> {
     /// What a first step for `f` reads.
-    pub fn of(f: &'f Finding) -> Self {
+    pub(crate) fn of(f: &'f Finding) -> Self {
         let path = f.path.as_ref().map(|p| p.as_bstr());
         let many = !f.paths.is_empty();
         Step {
@@ -111,7 +106,7 @@ impl<'f> Step<'f> {
     }
 
     /// The path in backticks, or `fallback` without one.
-    pub fn named(&self, fallback: &str) -> String {
+    pub(crate) fn named(&self, fallback: &str) -> String {
         if self.shown.is_empty() {
             fallback.to_owned()
         } else {
@@ -120,20 +115,20 @@ impl<'f> Step<'f> {
     }
 
     /// The .gitignore line for the path (or its subject) in backticks, or `it`.
-    pub fn ignore(&self) -> String {
+    pub(crate) fn ignore(&self) -> String {
         self.path
             .map(|p| format!("`{}`", ignore_path(p, self.many)))
             .unwrap_or_else(|| "it".into())
     }
 
     /// The .gitignore line for the path (or its subject), without backticks.
-    pub fn ignore_line(&self, p: &BStr) -> String {
+    pub(crate) fn ignore_line(&self, p: &BStr) -> String {
         ignore_path(p, self.many)
     }
 
     /// What to add to .gitignore: a name pattern when the name says what the file is, the path
     /// itself otherwise.
-    pub fn by_name(&self, p: &BStr) -> String {
+    pub(crate) fn by_name(&self, p: &BStr) -> String {
         name_glob(p).unwrap_or_else(|| ignore_path(p, self.many))
     }
 }

@@ -13,13 +13,13 @@ use crate::range::{Tip, TipKind};
 use crate::walk::Walked;
 
 /// Refs named per offender.
-pub const NAMED: usize = 4;
+pub(crate) const NAMED: usize = 4;
 
 /// Prefixes of the refs a host keeps for pull and merge requests and the like, which nobody
 /// can rewrite or force-push: GitHub, Gitea and Forgejo (`refs/pull/`), GitLab
 /// (`refs/merge-requests/`, `refs/keep-around/`, `refs/pipelines/`), Bitbucket
 /// (`refs/pull-requests/`), Gerrit (`refs/changes/`).
-pub const HOST_PREFIXES: &[&str] = &[
+pub(crate) const HOST_PREFIXES: &[&str] = &[
     "refs/pull/",
     "refs/merge-requests/",
     "refs/keep-around/",
@@ -29,24 +29,24 @@ pub const HOST_PREFIXES: &[&str] = &[
 ];
 
 /// Whether `name` is a ref the host keeps (see [`HOST_PREFIXES`]).
-pub fn host_managed(name: &[u8]) -> bool {
+pub(crate) fn host_managed(name: &[u8]) -> bool {
     HOST_PREFIXES.iter().any(|p| name.starts_with(p.as_bytes()))
 }
 
 /// The refs that reach something: the first [`NAMED`], whether there are more, and whether
 /// only refs the host keeps reach it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reach {
+pub(crate) struct Reach {
     /// Ref names (branches, then tags, then other refs, then the host's).
-    pub refs: Vec<String>,
+    pub(crate) refs: Vec<String>,
     /// More refs reach it than `refs` names.
-    pub more: bool,
+    pub(crate) more: bool,
     /// Only refs the host keeps reach it (none of its branches, tags or other refs).
-    pub host_only: bool,
+    pub(crate) host_only: bool,
 }
 
 /// The ref sets of every walked commit.
-pub struct Labels {
+pub(crate) struct Labels {
     /// Ref names, in the order sets keep them.
     names: Vec<(BString, bool)>,
     /// Distinct sets of ref indices, sorted and cut to `NAMED + 1`; 0 is the empty set.
@@ -58,7 +58,7 @@ pub struct Labels {
 impl Labels {
     /// The sets of `walked`'s commits, from `tips` (the refs the audit walked; `HEAD` only when
     /// no other ref names its commit).
-    pub fn of(walked: &Walked, tips: &[Tip]) -> Labels {
+    pub(crate) fn of(walked: &Walked, tips: &[Tip]) -> Labels {
         let commit_tips: Vec<&Tip> = tips.iter().filter(|t| t.kind == TipKind::Commit).collect();
         let mut names: Vec<(BString, bool, ObjectId)> = commit_tips
             .iter()
@@ -164,7 +164,7 @@ impl Labels {
     }
 
     /// What reaches the commits with these indices (into [`Walked::commits`]).
-    pub fn reach(&self, commits: impl IntoIterator<Item = u32>) -> Reach {
+    pub(crate) fn reach(&self, commits: impl IntoIterator<Item = u32>) -> Reach {
         let mut all: Vec<u32> = Vec::new();
         let mut seen_sets: Vec<u32> = Vec::new();
         for c in commits {
@@ -195,7 +195,7 @@ impl Labels {
     }
 
     /// Whether any walked ref is one the host keeps.
-    pub fn any_host_refs(&self) -> bool {
+    pub(crate) fn any_host_refs(&self) -> bool {
         self.names.iter().any(|(_, host)| *host)
     }
 }

@@ -10,20 +10,11 @@
 //! in the month it first appeared at its files.
 
 use gix::ObjectId;
-use gix::bstr::BString;
-use serde::Serialize;
 
-use super::Offender;
+use super::result::{CHARTED, Layer, MAX_PERIODS, Offender, Point, Series, Timeline};
 use crate::outcome::Pattern;
 use crate::packs::Packs;
 use crate::walk::Walked;
-
-/// At most this many periods: a history longer than 50 years of months goes by years, and one
-/// longer than this many years (dates no repository has) counts what is older in its first.
-pub const MAX_PERIODS: usize = 600;
-
-/// Offenders with a series of their own: the costliest the plan covers.
-pub const CHARTED: usize = 10;
 
 /// The periods of a history: months (or years), from the first commit's to the last one's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -149,61 +140,6 @@ impl Arrivals {
         first.retain(|_, p| *p != u32::MAX);
         Arrivals { axis, added, first }
     }
-}
-
-/// The timeline of the audit (`audit.timeline` in JSON).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Timeline {
-    /// `month`, or `year` for a history longer than [`MAX_PERIODS`] months.
-    pub period: &'static str,
-    /// The periods, oldest first: `2024-03` (or `2024`), from the first commit's to the last
-    /// one's, each one there whether or not a commit was made in it.
-    pub periods: Vec<String>,
-    /// The packed bytes held at the end of each period, by the pattern of the offender that
-    /// holds them (every pattern, then `other`): each a value per period, cumulative.
-    pub layers: Vec<Layer>,
-    /// The costliest offenders the plan covers (at most [`CHARTED`]; not the members of a
-    /// series already there), with their versions and bytes over time.
-    pub offenders: Vec<Series>,
-}
-
-/// One layer of the timeline.
-#[derive(Debug, Clone, Serialize)]
-pub struct Layer {
-    /// The pattern; `other` (`None`) for the blobs no offender holds.
-    #[serde(serialize_with = "pattern_or_other")]
-    pub pattern: Option<Pattern>,
-    /// Packed bytes held at the end of each period (cumulative).
-    pub packed: Vec<u64>,
-}
-
-/// One offender's versions and bytes over time.
-#[derive(Debug, Clone, Serialize)]
-pub struct Series {
-    /// The offender's path (lossy UTF-8 in JSON).
-    #[serde(serialize_with = "super::lossy")]
-    pub path: BString,
-    /// Its pattern.
-    pub pattern: Pattern,
-    /// The periods in which versions of it appeared, oldest first.
-    pub points: Vec<Point>,
-}
-
-/// Where an offender stood at the end of a period in which it gained versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Point {
-    /// The period's index in [`Timeline::periods`].
-    pub index: usize,
-    /// The period (`2024-03`).
-    pub period: String,
-    /// Versions it had by then.
-    pub versions: u64,
-    /// Their packed bytes.
-    pub packed: u64,
-}
-
-fn pattern_or_other<S: serde::Serializer>(p: &Option<Pattern>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(p.map_or("other", Pattern::key))
 }
 
 impl Timeline {

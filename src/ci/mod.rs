@@ -62,7 +62,7 @@ const PROVIDERS: &[Provider] = &[
 const FETCH_HINT: &str = "fetch more history: `git fetch --deepen=100 origin` (or `git fetch --unshallow origin`), and the base branch: `git fetch origin <branch>`";
 
 /// The default branches tried when nothing better is known, in order.
-pub const DEFAULT_BRANCHES: [&str; 3] = ["origin/HEAD", "origin/main", "origin/master"];
+pub(crate) const DEFAULT_BRANCHES: [&str; 3] = ["origin/HEAD", "origin/main", "origin/master"];
 
 /// Environment variables, as given to [`detect`] and [`plan`]. Empty values count as unset.
 #[derive(Debug, Clone, Default)]
@@ -78,7 +78,7 @@ impl Env {
     }
 
     /// A variable's value, `None` when unset or empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
     }
 
@@ -97,11 +97,11 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
 
 /// A revision to try, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// A commit id or a revision (`origin/main`).
-    pub rev: String,
+    pub(crate) rev: String,
     /// Where it came from, for people: `GITHUB_BASE_REF`, `the push event's before`.
-    pub from: String,
+    pub(crate) from: String,
 }
 
 impl Candidate {
@@ -115,24 +115,24 @@ impl Candidate {
 
 /// What the environment says about the commits to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detection {
+pub(crate) struct Detection {
     /// What was recognised, for people: `GitHub Actions pull_request`.
-    pub source: String,
+    pub(crate) source: String,
     /// The commit to check: the first candidate present (`HEAD` is always tried last).
-    pub head: Vec<Candidate>,
+    pub(crate) head: Vec<Candidate>,
     /// Commits the remote has: every one present is excluded.
-    pub bases: Vec<Candidate>,
+    pub(crate) bases: Vec<Candidate>,
     /// Used only when no base is present: the first one present is excluded.
-    pub fallback: Vec<Candidate>,
+    pub(crate) fallback: Vec<Candidate>,
     /// Exclude every ref under `refs/remotes/<name>/` (a first push to a remote).
-    pub remote: Option<String>,
+    pub(crate) remote: Option<String>,
     /// The branch a push updated (`main`), when the environment says: its remote-tracking ref
     /// holds the pushed commit itself, so it is never a base.
-    pub branch: Option<String>,
+    pub(crate) branch: Option<String>,
     /// Why the bases are what they are (a new branch, …), for people.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// How to fetch enough history in this environment.
-    pub fetch_hint: String,
+    pub(crate) fetch_hint: String,
 }
 
 impl Detection {
@@ -172,7 +172,7 @@ fn default_branches(preferred: Option<&str>, from: &str) -> Vec<Candidate> {
 
 /// Read what the environment says: the first provider that recognises it. `event` is
 /// GitHub's event payload (the JSON file named by `GITHUB_EVENT_PATH`), when there is one.
-pub fn detect(env: &Env, event: Option<&serde_json::Value>) -> Detection {
+pub(crate) fn detect(env: &Env, event: Option<&serde_json::Value>) -> Detection {
     PROVIDERS
         .iter()
         .find_map(|provider| provider(env, event))
@@ -181,36 +181,36 @@ pub fn detect(env: &Env, event: Option<&serde_json::Value>) -> Detection {
 
 /// What `--ci` decided: the range to scan, and what to tell the user about it.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The head minus every excluded commit. An error only when `HEAD` names no commit or the
     /// repository cannot be read; the explanation says what was tried either way.
-    pub range: Result<Range, RangeError>,
+    pub(crate) range: Result<Range, RangeError>,
     /// One line per decision, for stderr.
-    pub explanation: Vec<String>,
+    pub(crate) explanation: Vec<String>,
     /// The range reaches the oldest commits of a shallow clone: what was checked instead, and
     /// what could not be.
-    pub shallow: Option<Shallow>,
+    pub(crate) shallow: Option<Shallow>,
 }
 
 /// A range that reaches the oldest commits of a shallow clone (the base is not in it, or has
 /// no common history with the head there). Those commits are the range's
 /// [roots](Range::roots): every file of their trees is judged by the rules that judge one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shallow {
+pub(crate) struct Shallow {
     /// What is checked, for people: `every file in the tree of 1a2b3c4d5e6f (its parent is not
     /// in this clone) by the rules that judge one file, and the changes of the 2 commits above it`.
-    pub checked: String,
+    pub(crate) checked: String,
     /// The commits of the range the clone lacks, for people: `the commits between the base
     /// (0a1b2c3d4e5f, the push event's before) and 1a2b3c4d5e6f`; `None` when the roots'
     /// parents are the base, so that every commit of the range is in the clone.
-    pub unchecked: Option<String>,
+    pub(crate) unchecked: Option<String>,
     /// How to fetch enough history in this environment.
-    pub fetch_hint: String,
+    pub(crate) fetch_hint: String,
 }
 
 impl Shallow {
     /// One sentence for the report's notice.
-    pub fn notice(&self) -> String {
+    pub(crate) fn notice(&self) -> String {
         match &self.unchecked {
             Some(unchecked) => format!(
                 "shallow clone: checked {}; not checked: {unchecked}; {}",
@@ -238,7 +238,7 @@ fn short(id: gix::ObjectId) -> String {
 /// Resolve `detection` against `repo` into the range to scan. What cannot be found is
 /// explained, and the plan falls back to checking what the repository holds; only a
 /// repository whose `HEAD` names no commit leaves no range (the explanation still says why).
-pub fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
+pub(crate) fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
     let mut lines = vec![format!("--ci: {}", detection.source)];
     lines.extend(detection.notes.iter().cloned());
     let shallow = repo.is_shallow().unwrap_or(false);
@@ -513,7 +513,7 @@ fn describe(c: &Candidate) -> String {
 
 /// Detect and resolve in one step, reading GitHub's event payload from `GITHUB_EVENT_PATH`
 /// when it names a readable file.
-pub fn plan(repo: &gix::Repository, env: &Env) -> Plan {
+pub(crate) fn plan(repo: &gix::Repository, env: &Env) -> Plan {
     let mut warning = None;
     let event = env.get("GITHUB_EVENT_PATH").and_then(|path| match std::fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)

@@ -35,14 +35,14 @@ pub fn audit(
     let reading = crate::audit::Options {
         include_unreachable: options.include_unreachable,
     };
-    let mut audit = crate::audit::audit(repo, policy, reading, progress)?;
-    if let Some((facts, walk_ms)) = audit.take_facts()
+    let mut draft = crate::audit::audit(repo, policy, reading, progress)?;
+    if let Some((facts, walk_ms)) = draft.take_facts()
         && let Some(notice) = keep_facts(repo, policy, facts, walk_ms)
     {
-        audit.outcome.notices.push(notice);
+        draft.audit.outcome.notices.push(notice);
     }
     record_and_apply(
-        &mut audit.outcome,
+        &mut draft.audit.outcome,
         repo,
         options.write_baseline.as_deref(),
         baseline.as_ref(),
@@ -51,9 +51,10 @@ pub fn audit(
     )?;
     // Offenders, shares and the plan follow what the baseline left.
     if baseline.is_some() {
-        audit.reconcile();
+        draft.reconcile();
     }
-    report::audit::render(out, &audit, policy, &options.report)?;
+    let audit = draft.audit;
+    report::render_audit(out, &audit, policy, &options.report)?;
     // Writing a baseline accepts what the audit found: the run succeeded when it wrote it.
     if options.write_baseline.is_some() {
         return Ok(Status::Pass);

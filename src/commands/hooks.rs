@@ -130,7 +130,7 @@ pub fn pre_commit(
     let clean = outcome.findings.is_empty() && outcome.notices.is_empty();
     match report.format {
         report::Format::Text if clean && options.quiet => {}
-        report::Format::Text => report::staged::render(out, &outcome, policy, &report.text(), files, staged.unborn)?,
+        report::Format::Text => report::staged::render(out, &outcome, policy, report, files, staged.unborn)?,
         _ => report::render(out, &outcome, policy, report)?,
     }
     Ok(Status::of(outcome.fails(policy)))

@@ -41,7 +41,7 @@ pub fn after_push(context: &super::Context) -> Result<Status, Error> {
 
 /// One line: what was done (and, when `timed`, how long it took), where the store is, what
 /// it holds and what it weighs beside the packs.
-pub fn describe(updated: &Updated, packs: u64, timed: bool) -> String {
+pub(crate) fn describe(updated: &Updated, packs: u64, timed: bool) -> String {
     let Updated {
         done,
         path,

@@ -43,7 +43,7 @@ impl Status {
     }
 
     /// `Fail` when `fails`, else `Pass`.
-    pub fn of(fails: bool) -> Status {
+    pub(crate) fn of(fails: bool) -> Status {
         if fails { Status::Fail } else { Status::Pass }
     }
 }
@@ -59,13 +59,13 @@ pub struct Context {
 
 impl Context {
     /// Open the repository.
-    pub fn open(&self) -> Result<gix::Repository, Error> {
+    pub(crate) fn open(&self) -> Result<gix::Repository, Error> {
         Ok(crate::repo::open(self.repo.as_deref())?)
     }
 
     /// The repository, for the commands that also work outside one: `--repo` must name a
     /// repository; without it, `None` where the current directory is in none.
-    pub fn open_if_any(&self) -> Result<Option<gix::Repository>, Error> {
+    pub(crate) fn open_if_any(&self) -> Result<Option<gix::Repository>, Error> {
         match self.open() {
             Ok(repo) => Ok(Some(repo)),
             Err(e) if self.repo.is_some() => Err(e),
@@ -74,7 +74,7 @@ impl Context {
     }
 
     /// The policy the command finds (`server`: as the pre-receive hook reads it).
-    pub fn policy(&self, repo: Option<&gix::Repository>, server: bool) -> Result<Policy, PolicyError> {
+    pub(crate) fn policy(&self, repo: Option<&gix::Repository>, server: bool) -> Result<Policy, PolicyError> {
         Discovery {
             flag: self.policy.clone(),
             repo,

@@ -18,7 +18,7 @@ use crate::util::split_path;
 use crate::walk::Walked;
 
 /// Which history the history-aware rules read.
-pub enum History<'a> {
+pub(crate) enum History<'a> {
     /// The look-back window behind these tips.
     Window(&'a [ObjectId]),
     /// The whole history behind these tips, of the paths in scope only (no facts store).
@@ -35,7 +35,7 @@ pub enum History<'a> {
 
 /// From what the walk and the inspection found to the outcome: one finding per path and rule,
 /// what the history says, growth, exemptions, order and totals.
-pub fn conclude(
+pub(crate) fn conclude(
     repo: &gix::Repository,
     policy: &Policy,
     whole_history: bool,

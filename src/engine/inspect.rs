@@ -22,25 +22,25 @@ use crate::walk::{Walked, Walker};
 const LARGEST_SHOWN: usize = 5;
 
 /// The blob callback a scan hands to the walk.
-pub type OnBlob<'a> = &'a mut dyn FnMut(Candidate) -> Result<(), RepoError>;
+pub(crate) type OnBlob<'a> = &'a mut dyn FnMut(Candidate) -> Result<(), RepoError>;
 
 /// What the inspection of a walk's blobs found, before history and exemptions.
-pub struct Inspected {
+pub(crate) struct Inspected {
     /// One finding per (blob, path, rule).
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Absent objects and the like.
-    pub notices: Vec<Notice>,
+    pub(crate) notices: Vec<Notice>,
     /// Blobs and bytes the walk brought, and the largest of them.
-    pub growth: Growth,
+    pub(crate) growth: Growth,
     /// Paths worth a history lookup, by path.
-    pub touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
+    pub(crate) touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// The size of every blob read (`None`: absent).
-    pub sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    pub(crate) sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
 }
 
 impl Inspected {
     /// Add what another inspection found (blobs read by one are not read by the other).
-    pub fn absorb(&mut self, other: Inspected) {
+    pub(crate) fn absorb(&mut self, other: Inspected) {
         self.findings.extend(other.findings);
         self.notices.extend(other.notices);
         self.growth.blobs += other.growth.blobs;
@@ -52,7 +52,7 @@ impl Inspected {
 
 /// How thoroughly the blobs of a walk are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     /// Every blob's content prefix (ranges, pushes).
     Exact,
     /// For a walk that sees every blob of the histories it walks (nothing hidden, parents
@@ -69,7 +69,7 @@ pub enum Reading {
 
 /// Walk with `drive` on this thread while another inspects the blobs it finds (sizes, content
 /// prefixes and the per-blob rules), so that tree diffs and blob reads use both cores.
-pub fn inspect_walk(
+pub(crate) fn inspect_walk(
     repo: &gix::Repository,
     policy: &Policy,
     progress: &dyn Progress,
@@ -83,7 +83,7 @@ pub fn inspect_walk(
 /// [`inspect_walk`]; with `packs` (the `large` and `shown` of [`Packs::read`]), the blob
 /// reader first reads the object database's statistics (while the walk lists commits, before
 /// any blob arrives) and takes blob sizes from them instead of reading each header again.
-pub fn inspect_walk_with_packs(
+pub(crate) fn inspect_walk_with_packs(
     repo: &gix::Repository,
     policy: &Policy,
     progress: &dyn Progress,
@@ -168,7 +168,7 @@ pub fn inspect_walk_with_packs(
 const PREFIX_LEN_U64: u64 = detect::PREFIX_LEN as u64;
 
 /// Looks at each new blob once.
-pub struct Inspector<'a> {
+pub(crate) struct Inspector<'a> {
     repo: &'a gix::Repository,
     policy: &'a Policy,
     content: ContentReader,
@@ -200,7 +200,7 @@ pub struct Inspector<'a> {
 
 impl<'a> Inspector<'a> {
     /// An inspector reading from `repo`, judging under `policy`.
-    pub fn new(repo: &'a gix::Repository, policy: &'a Policy) -> Self {
+    pub(crate) fn new(repo: &'a gix::Repository, policy: &'a Policy) -> Self {
         Inspector {
             repo,
             policy,
@@ -222,7 +222,7 @@ impl<'a> Inspector<'a> {
     }
 
     /// What the inspection found.
-    pub fn into_inspected(self) -> Inspected {
+    pub(crate) fn into_inspected(self) -> Inspected {
         Inspected {
             findings: self.findings,
             notices: self.notices,
@@ -245,7 +245,7 @@ impl<'a> Inspector<'a> {
 
     /// Read `new` (once per blob), run the single-blob rules on it, and keep what the history
     /// rules will need.
-    pub fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
+    pub(crate) fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
         let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (p, at)));
         if let (Some((packs, _)), None) = (located, &self.known_packed) {
             self.known_packed = Some(packs.by_position(0));

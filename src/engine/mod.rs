@@ -4,8 +4,8 @@
 //! files) and [`audit`](crate::audit) (whole repositories) are its two clients; neither reaches
 //! past this interface.
 
-pub mod conclude;
-pub mod inspect;
+pub(crate) mod conclude;
+pub(crate) mod inspect;
 
-pub use conclude::{History, conclude};
-pub use inspect::{Inspected, Inspector, OnBlob, Reading, inspect_walk, inspect_walk_with_packs};
+pub(crate) use conclude::{History, conclude};
+pub(crate) use inspect::{Inspected, Inspector, OnBlob, Reading, inspect_walk, inspect_walk_with_packs};

@@ -12,7 +12,7 @@ use crate::range::RangeError;
 use crate::repo::RepoError;
 use crate::rules::UnknownRule;
 
-pub mod exit;
+pub(crate) mod exit;
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +89,7 @@ impl Error {
 }
 
 /// An error's message with its causes, `outer: inner: …` (the OS error last), as one line.
-pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut cause = error.source();
     while let Some(e) = cause {

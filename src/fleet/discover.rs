@@ -17,7 +17,7 @@ const NOT_ENTERED: [&str; 2] = ["+gitaly", "@pools"];
 /// The fleet `fleet` names, sorted by key, each once: a list file (one path per line, `#`
 /// comments and blank lines ignored; `-` reads the list from `stdin`), or a folder to search.
 /// What could not be searched is said in `warnings`.
-pub fn members(fleet: &Path, stdin: &mut dyn Read, warnings: &mut Vec<String>) -> Result<Vec<Member>, Error> {
+pub(crate) fn members(fleet: &Path, stdin: &mut dyn Read, warnings: &mut Vec<String>) -> Result<Vec<Member>, Error> {
     let mut members = if fleet.as_os_str() == "-" {
         let mut text = Vec::new();
         stdin.read_to_end(&mut text).map_err(|source| Error::File {
@@ -75,7 +75,7 @@ fn listed(text: &[u8]) -> Vec<Member> {
 
 /// Whether `dir` holds a repository: a work tree (it has a `.git` folder or file), or a git
 /// directory (`HEAD`, `objects/` and `refs/`, as git itself checks).
-pub fn is_repository(dir: &Path) -> bool {
+pub(crate) fn is_repository(dir: &Path) -> bool {
     dir.join(".git").symlink_metadata().is_ok()
         || (dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir())
 }

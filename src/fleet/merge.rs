@@ -18,139 +18,139 @@ use crate::util::sanitize;
 
 /// The fleet, merged.
 #[derive(Debug, Default, Serialize)]
-pub struct Merged {
+pub(crate) struct Merged {
     /// The whole fleet's figures.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
     /// The repositories whose audit finished, by the bytes a fix frees (then their size, then
     /// their key).
-    pub repositories: Vec<Repository>,
+    pub(crate) repositories: Vec<Repository>,
     /// Each pattern across the fleet, in report order.
-    pub patterns: Vec<PatternTotal>,
+    pub(crate) patterns: Vec<PatternTotal>,
     /// Every offender of every repository, by the bytes its fix frees (then its packed bytes).
-    pub offenders: Vec<Offender>,
+    pub(crate) offenders: Vec<Offender>,
     /// The repositories whose audit did not finish, by key.
-    pub failed: Vec<Failure>,
+    pub(crate) failed: Vec<Failure>,
     /// Files in the folder that are no result, or one this version cannot read, by name.
-    pub skipped: Vec<Skipped>,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
 /// The whole fleet's figures.
 #[derive(Debug, Default, Serialize)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Repositories with a result.
-    pub repositories: u64,
+    pub(crate) repositories: u64,
     /// Of them, audited.
-    pub ok: u64,
+    pub(crate) ok: u64,
     /// Of them, failed.
-    pub failed: u64,
+    pub(crate) failed: u64,
     /// Files not read.
-    pub skipped: u64,
+    pub(crate) skipped: u64,
     /// The audited repositories' object databases on disk (packs and loose objects).
-    pub disk: u64,
+    pub(crate) disk: u64,
     /// What their fix plans free.
-    pub frees: u64,
+    pub(crate) frees: u64,
     /// Their findings.
-    pub findings: u64,
+    pub(crate) findings: u64,
     /// … at deny.
-    pub deny: u64,
+    pub(crate) deny: u64,
     /// … at warn.
-    pub warn: u64,
+    pub(crate) warn: u64,
     /// … at info.
-    pub info: u64,
+    pub(crate) info: u64,
     /// Audited repositories with findings at their policy's failing level (the audit exited 1).
-    pub failing: u64,
+    pub(crate) failing: u64,
 }
 
 /// One audited repository.
 #[derive(Debug, Serialize)]
-pub struct Repository {
+pub(crate) struct Repository {
     /// Its key.
-    pub repository: String,
+    pub(crate) repository: String,
     /// Its result file.
-    pub file: String,
+    pub(crate) file: String,
     /// What its fix plan frees (the steps' `saves`).
-    pub frees: u64,
+    pub(crate) frees: u64,
     /// Its object database on disk.
-    pub disk: u64,
+    pub(crate) disk: u64,
     /// Commits its refs reach.
-    pub commits: u64,
+    pub(crate) commits: u64,
     /// Its findings, by level.
-    pub findings: u64,
+    pub(crate) findings: u64,
     /// … at deny.
-    pub deny: u64,
+    pub(crate) deny: u64,
     /// … at warn.
-    pub warn: u64,
+    pub(crate) warn: u64,
     /// … at info.
-    pub info: u64,
+    pub(crate) info: u64,
     /// Whether it has findings at its policy's failing level.
-    pub failing: bool,
+    pub(crate) failing: bool,
     /// Its offending paths.
-    pub offenders: u64,
+    pub(crate) offenders: u64,
     /// Its fix plan's steps (`remove`, `move-to-lfs`, `ask-host`, `prune-unreachable`), in order.
-    pub steps: Vec<String>,
+    pub(crate) steps: Vec<String>,
     /// The pushgate that audited it.
-    pub pushgate: String,
+    pub(crate) pushgate: String,
 }
 
 /// One pattern across the fleet: its shares of the repositories (a path under one pattern
 /// only, each version counted once), added up.
 #[derive(Debug, Serialize)]
-pub struct PatternTotal {
+pub(crate) struct PatternTotal {
     /// The pattern.
-    pub pattern: Pattern,
+    pub(crate) pattern: Pattern,
     /// Repositories with an offender of it.
-    pub repositories: u64,
+    pub(crate) repositories: u64,
     /// Its offending paths.
-    pub paths: u64,
+    pub(crate) paths: u64,
     /// Their versions' bytes as stored.
-    pub packed: u64,
+    pub(crate) packed: u64,
     /// Their versions' bytes whole.
-    pub unpacked: u64,
+    pub(crate) unpacked: u64,
 }
 
 /// One offending path of one repository.
 #[derive(Debug, Serialize)]
-pub struct Offender {
+pub(crate) struct Offender {
     /// The repository's key.
-    pub repository: String,
+    pub(crate) repository: String,
     /// The path (or a series' pattern).
-    pub path: String,
+    pub(crate) path: String,
     /// Its pattern.
-    pub pattern: Pattern,
+    pub(crate) pattern: Pattern,
     /// Its most severe level.
-    pub level: Level,
+    pub(crate) level: Level,
     /// The rules that reported it.
-    pub rules: Vec<String>,
+    pub(crate) rules: Vec<String>,
     /// Its versions.
-    pub versions: u64,
+    pub(crate) versions: u64,
     /// Their bytes as stored.
-    pub packed: u64,
+    pub(crate) packed: u64,
     /// Their bytes whole.
-    pub unpacked: u64,
+    pub(crate) unpacked: u64,
     /// What its fix does (`null`: the plan leaves it).
-    pub action: Option<String>,
+    pub(crate) action: Option<String>,
     /// What its fix frees.
-    pub frees: u64,
+    pub(crate) frees: u64,
 }
 
 /// A repository whose audit did not finish.
 #[derive(Debug, Serialize)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// Its key.
-    pub repository: String,
+    pub(crate) repository: String,
     /// Why.
-    pub reason: String,
+    pub(crate) reason: String,
     /// Its result file.
-    pub file: String,
+    pub(crate) file: String,
 }
 
 /// A file of the folder that was not read as a result.
 #[derive(Debug, Serialize)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// Its name.
-    pub file: String,
+    pub(crate) file: String,
     /// Why.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// A result as read back.
@@ -249,7 +249,7 @@ struct StepDoc {
 
 /// Read every result in `folder` (its `*.json` files; hidden ones are a run's temporary files)
 /// into the merged model.
-pub fn read(folder: &Path) -> Result<Merged, Error> {
+pub(crate) fn read(folder: &Path) -> Result<Merged, Error> {
     let shown = sanitize(folder.as_os_str().as_encoded_bytes());
     let entries = std::fs::read_dir(folder).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => Error::Usage(format!(

@@ -11,9 +11,9 @@
 //! - [`merge`] reads a results folder into the model [`report::merge`](crate::report::merge)
 //!   renders.
 
-pub mod discover;
-pub mod merge;
-pub mod result;
+pub(crate) mod discover;
+pub(crate) mod merge;
+pub(crate) mod result;
 pub mod run;
 
 use std::fmt;
@@ -22,18 +22,18 @@ use std::str::FromStr;
 
 /// One repository of the fleet.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
+pub(crate) struct Member {
     /// What names it in results, shards and reports: the line of the list file as written,
     /// or its path relative to the folder (`/`-separated; `.` for the folder itself).
-    pub key: String,
+    pub(crate) key: String,
     /// Where it is, for the audit.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Member {
     /// A stable digest of the key (SHA-1), the same on every host and in every version: it
     /// names the result file and picks the shard.
-    pub fn digest(&self) -> gix::ObjectId {
+    pub(crate) fn digest(&self) -> gix::ObjectId {
         digest(&self.key)
     }
 }
@@ -54,9 +54,9 @@ pub(crate) fn digest(key: &str) -> gix::ObjectId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
     /// Which part, below `count`.
-    pub index: u64,
+    pub(crate) index: u64,
     /// How many parts.
-    pub count: u64,
+    pub(crate) count: u64,
 }
 
 impl Shard {
@@ -66,7 +66,7 @@ impl Shard {
     /// Whether `member` is in this part: its digest's first eight bytes modulo the count. A
     /// member's part depends on its key alone, so machines whose lists differ by a repository
     /// added in between still agree on every other one.
-    pub fn holds(&self, member: &Member) -> bool {
+    pub(crate) fn holds(&self, member: &Member) -> bool {
         self.count <= 1 || bucket(&member.digest()) % self.count == self.index
     }
 }

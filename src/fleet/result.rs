@@ -23,15 +23,15 @@ use serde_json::value::RawValue;
 use super::Member;
 
 /// What the envelope's `kind` says.
-pub const KIND: &str = "pushgate-fleet-result";
+pub(crate) const KIND: &str = "pushgate-fleet-result";
 
 /// The envelope's schema version.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// Whether the audit finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     /// It finished, findings or not: `report` holds its document.
     Ok,
     /// It did not (not a repository, corrupt, killed, timed out): `reason` says why.
@@ -40,46 +40,46 @@ pub enum Status {
 
 /// The envelope, as written.
 #[derive(Debug, Serialize)]
-pub struct Envelope<'a> {
+pub(crate) struct Envelope<'a> {
     /// [`KIND`].
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// [`VERSION`].
-    pub version: u32,
+    pub(crate) version: u32,
     /// The pushgate that wrote it.
-    pub tool: Tool,
+    pub(crate) tool: Tool,
     /// The repository's key (the list's line, or its path below the folder).
-    pub repository: &'a str,
+    pub(crate) repository: &'a str,
     /// Where it was audited.
-    pub path: String,
+    pub(crate) path: String,
     /// Whether the audit finished.
-    pub status: Status,
+    pub(crate) status: Status,
     /// Why it did not.
-    pub reason: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
     /// The audit's exit status (1: findings at a failing level); `null` when it was killed or
     /// never started.
-    pub exit_code: Option<i32>,
+    pub(crate) exit_code: Option<i32>,
     /// When the audit started and finished (RFC 3339, UTC).
-    pub started: String,
+    pub(crate) started: String,
     /// See `started`.
-    pub finished: String,
+    pub(crate) finished: String,
     /// How long it took.
-    pub duration_ms: u64,
+    pub(crate) duration_ms: u64,
     /// The audit's document, as it wrote it (`null` when it failed).
-    pub report: Option<&'a RawValue>,
+    pub(crate) report: Option<&'a RawValue>,
 }
 
 /// Which pushgate wrote a result.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Tool {
+pub(crate) struct Tool {
     /// `pushgate`.
-    pub name: String,
+    pub(crate) name: String,
     /// Its version.
-    pub version: String,
+    pub(crate) version: String,
 }
 
 impl Tool {
     /// This build.
-    pub fn this() -> Tool {
+    pub(crate) fn this() -> Tool {
         Tool {
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -89,13 +89,13 @@ impl Tool {
 
 /// The first fields of a result, as read back (the report is checked, not kept).
 #[derive(Debug, Deserialize)]
-pub struct Head {
+pub(crate) struct Head {
     /// Must be [`KIND`].
-    pub kind: String,
+    pub(crate) kind: String,
     /// The repository's key.
-    pub repository: String,
+    pub(crate) repository: String,
     /// Whether its audit finished.
-    pub status: Status,
+    pub(crate) status: Status,
 }
 
 /// Characters of a key a file name keeps (its end).
@@ -105,7 +105,7 @@ const KEPT: usize = 120;
 /// and `.`, `_`, `-`, `@`, `+` made `_` (at most its last 120), a `-`, and ten hex digits of
 /// the key's digest, which keep two keys that read alike apart:
 /// `gitea_alice_scraper.git-6a1a40e770.json`.
-pub fn file_name(member: &Member) -> String {
+pub(crate) fn file_name(member: &Member) -> String {
     let safe: Vec<char> = member
         .key
         .chars()
@@ -132,7 +132,7 @@ pub fn file_name(member: &Member) -> String {
 }
 
 /// What the result file `path` says, when it is one of ours.
-pub fn read_head(path: &Path) -> Option<Head> {
+pub(crate) fn read_head(path: &Path) -> Option<Head> {
     let text = std::fs::read(path).ok()?;
     let head: Head = serde_json::from_slice(&text).ok()?;
     (head.kind == KIND).then_some(head)
@@ -140,7 +140,7 @@ pub fn read_head(path: &Path) -> Option<Head> {
 
 /// Write `envelope` to `path` whole: into a temporary file beside it, flushed to disk, then
 /// renamed over it.
-pub fn write(path: &Path, envelope: &Envelope<'_>) -> io::Result<()> {
+pub(crate) fn write(path: &Path, envelope: &Envelope<'_>) -> io::Result<()> {
     let temporary = temporary(path, "tmp");
     let written = (|| {
         let mut file = io::BufWriter::new(File::create(&temporary)?);
@@ -158,7 +158,7 @@ pub fn write(path: &Path, envelope: &Envelope<'_>) -> io::Result<()> {
 }
 
 /// A temporary file beside `path`: `.<name>.<suffix>` (hidden, so `report merge` passes over it).
-pub fn temporary(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn temporary(path: &Path, suffix: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

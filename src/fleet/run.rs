@@ -46,22 +46,22 @@ pub struct Options {
 
 /// What a run will do: the repositories to audit, and those a previous run finished.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// To audit.
-    pub todo: Vec<Member>,
+    pub(crate) todo: Vec<Member>,
     /// Left alone: their result is `ok`.
-    pub done: usize,
+    pub(crate) done: usize,
     /// Left alone: their result is `failed`, and failures are not retried.
-    pub failed_before: usize,
+    pub(crate) failed_before: usize,
 }
 
 /// How a run went.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Audits that finished.
-    pub ok: usize,
+    pub(crate) ok: usize,
     /// Audits that did not.
-    pub failed: usize,
+    pub(crate) failed: usize,
 }
 
 /// The variables that point git at a repository: the children audit `--repo`, and nothing the
@@ -89,7 +89,7 @@ const STDERR_GRACE: Duration = Duration::from_secs(1);
 
 /// Which repositories to audit: those without a result, or whose result is `failed` (unless
 /// `skip_failed`).
-pub fn plan(members: Vec<Member>, options: &Options) -> Plan {
+pub(crate) fn plan(members: Vec<Member>, options: &Options) -> Plan {
     let mut plan = Plan::default();
     for member in members {
         let path = options.results.join(result::file_name(&member));
@@ -133,7 +133,7 @@ enum End {
 
 /// Audit `todo`, writing each result into the results folder, and say on `err` how each went
 /// (when `options.progress`).
-pub fn execute(todo: Vec<Member>, options: &Options, err: &mut dyn Write) -> Result<Counts, Error> {
+pub(crate) fn execute(todo: Vec<Member>, options: &Options, err: &mut dyn Write) -> Result<Counts, Error> {
     std::fs::create_dir_all(&options.results).map_err(|source| Error::File {
         what: format!(
             "cannot create the results folder {}",
@@ -522,7 +522,7 @@ fn seconds(t: jiff::Timestamp) -> String {
 }
 
 /// `12 ms`, `3.4 s`, `5.0 min`, `1.5 h`.
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s < 1.0 {
         format!("{} ms", d.as_millis())

@@ -5,7 +5,7 @@ use super::{DAY, busiest};
 /// The period the intervals between `times` (ascending) fit, and the share of intervals that
 /// are within tolerance of a whole multiple of it (a job that skips runs when nothing changed
 /// still fits). The period is taken from the shorter intervals, where a schedule shows itself.
-pub fn regularity(times: &[i64]) -> (i64, f64) {
+pub(crate) fn regularity(times: &[i64]) -> (i64, f64) {
     // Commit times come from the pushed objects: any i64 is possible, so no arithmetic on
     // them may overflow.
     let mut intervals: Vec<i64> = times
@@ -33,7 +33,7 @@ pub fn regularity(times: &[i64]) -> (i64, f64) {
 }
 
 /// A period in words: `5 min`, `1 h`, `1 d`, rounded to the minute.
-pub fn period_text(seconds: i64) -> String {
+pub(crate) fn period_text(seconds: i64) -> String {
     let minutes = (seconds + 30) / 60;
     match minutes {
         0 => format!("{seconds} s"),

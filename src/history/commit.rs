@@ -46,13 +46,13 @@ pub struct Recorded {
     /// Each distinct path once.
     pub paths: Vec<BString>,
     /// Path to index in `paths`.
-    pub index: HashMap<BString, u32>,
+    pub(crate) index: HashMap<BString, u32>,
     /// The changes, in walk order (parents before children).
     pub changes: Vec<PathChange>,
     /// How many paths each commit changed, by index into [`Walked::commits`](crate::walk::Walked::commits) (merges: 0).
-    pub per_commit: Vec<u32>,
+    pub(crate) per_commit: Vec<u32>,
     /// Every tree reached (root trees and the subtrees the diffs went through).
-    pub trees: gix::hashtable::HashSet<ObjectId>,
+    pub(crate) trees: gix::hashtable::HashSet<ObjectId>,
 }
 
 impl Recorded {
@@ -94,7 +94,7 @@ pub struct Described {
     /// one change share it.
     pub authored: i64,
     /// Committer time, seconds since the epoch.
-    pub committed: i64,
+    pub(crate) committed: i64,
     /// The message's template.
     pub template: String,
 }
@@ -105,7 +105,7 @@ pub fn describe(commit: &gix::Commit<'_>) -> Described {
 }
 
 /// [`describe`] from a commit's raw bytes.
-pub fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
+pub(crate) fn describe_raw(data: &[u8], hash: gix::hash::Kind) -> Described {
     let fields = || gix::objs::CommitRefIter::from_bytes(data, hash);
     let author = fields().author().ok().map(|a| a.trim());
     let identity = author

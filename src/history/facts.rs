@@ -25,7 +25,7 @@ use crate::history::commit::{Commit, Recorded};
 
 /// Values kept once each, numbered in the order they were first added.
 #[derive(Debug, Clone)]
-pub struct Table<T> {
+pub(crate) struct Table<T> {
     items: Vec<T>,
     // Interning is hot where a store is read (tens of thousands of paths and messages), and
     // what it hashes comes from the repository, not from an adversary choosing collisions
@@ -44,7 +44,7 @@ impl<T> Default for Table<T> {
 
 impl<T: Clone + Eq + Hash> Table<T> {
     /// The number of `item`, adding it when it is new.
-    pub fn intern<Q>(&mut self, item: &Q) -> u32
+    pub(crate) fn intern<Q>(&mut self, item: &Q) -> u32
     where
         T: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = T> + ?Sized,
@@ -59,7 +59,7 @@ impl<T: Clone + Eq + Hash> Table<T> {
     }
 
     /// The number of `item`, if it is in the table.
-    pub fn get<Q>(&self, item: &Q) -> Option<u32>
+    pub(crate) fn get<Q>(&self, item: &Q) -> Option<u32>
     where
         T: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
@@ -68,45 +68,40 @@ impl<T: Clone + Eq + Hash> Table<T> {
     }
 
     /// The item numbered `i`.
-    pub fn at(&self, i: u32) -> Option<&T> {
+    pub(crate) fn at(&self, i: u32) -> Option<&T> {
         self.items.get(i as usize)
     }
 
     /// Every item, in number order.
-    pub fn items(&self) -> &[T] {
+    pub(crate) fn items(&self) -> &[T] {
         &self.items
     }
 
     /// How many items there are.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.items.len()
-    }
-
-    /// Whether the table is empty.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 }
 
 /// What the rules know of a commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CommitFacts {
+pub(crate) struct CommitFacts {
     /// Committer time, seconds since the epoch.
-    pub time: i64,
+    pub(crate) time: i64,
     /// Author time, seconds since the epoch (kept by rebases and cherry-picks).
-    pub authored: i64,
+    pub(crate) authored: i64,
     /// The author's identity, an index into [`Facts::identities`].
-    pub identity: u32,
+    pub(crate) identity: u32,
     /// The message's template, an index into [`Facts::templates`].
-    pub template: u32,
+    pub(crate) template: u32,
     /// A merge (more than one parent).
-    pub merge: bool,
+    pub(crate) merge: bool,
 }
 
 /// One distinct blob of a path: its size and, where it is known, its id (kept apart, in
 /// [`Facts`], so that a history of millions of versions stays small).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Version {
+pub(crate) struct Version {
     /// Its size; `u64::MAX`: absent, or not read.
     size: u64,
     /// Its id's index in the facts' ids; `u32::MAX`: not known.
@@ -128,18 +123,18 @@ impl Version {
     }
 
     /// Its size (`None`: absent, or not read).
-    pub fn size(&self) -> Option<u64> {
+    pub(crate) fn size(&self) -> Option<u64> {
         (self.size != u64::MAX).then_some(self.size)
     }
 }
 
 /// One change a non-merge commit made to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// Index into [`Facts::paths`].
-    pub path: u32,
+    pub(crate) path: u32,
     /// Index into [`Facts::commits`].
-    pub commit: u32,
+    pub(crate) commit: u32,
     /// The version the commit left at the path, an index into [`Facts::versions`]
     /// ([`Change::NONE`]: deleted). A history holds hundreds of thousands of changes: 16 bytes
     /// each, where `Option`s would make 24.
@@ -153,7 +148,7 @@ impl Change {
     const NONE: u32 = u32::MAX;
 
     /// A change of `path` by `commit` from `previous` to `blob`.
-    pub fn new(path: u32, commit: u32, blob: Option<u32>, previous: Option<u32>) -> Self {
+    pub(crate) fn new(path: u32, commit: u32, blob: Option<u32>, previous: Option<u32>) -> Self {
         Change {
             path,
             commit,
@@ -163,28 +158,28 @@ impl Change {
     }
 
     /// The version the commit left at the path (`None`: deleted).
-    pub fn blob(&self) -> Option<u32> {
+    pub(crate) fn blob(&self) -> Option<u32> {
         (self.left != Self::NONE).then_some(self.left)
     }
 
     /// The version at the path in the first parent (`None`: added).
-    pub fn previous(&self) -> Option<u32> {
+    pub(crate) fn previous(&self) -> Option<u32> {
         (self.replaced != Self::NONE).then_some(self.replaced)
     }
 }
 
 /// What a path's content turned out to be when it was last read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Read {
+pub(crate) struct Read {
     /// Its kind (`None`: never a subject, like source code).
-    pub kind: Option<Kind>,
+    pub(crate) kind: Option<Kind>,
     /// A WiredTiger file, by its content.
-    pub wiredtiger: bool,
+    pub(crate) wiredtiger: bool,
 }
 
 impl Read {
     /// What the inspection found a candidate to be.
-    pub fn of(candidate: &Candidate) -> Read {
+    pub(crate) fn of(candidate: &Candidate) -> Read {
         Read {
             kind: candidate.kind,
             wiredtiger: candidate.format() == Some(Format::WiredTiger),
@@ -196,32 +191,32 @@ impl Read {
 #[derive(Debug, Clone)]
 pub struct Facts {
     /// The object hash of the ids.
-    pub hash: gix::hash::Kind,
+    pub(crate) hash: gix::hash::Kind,
     /// The commits whose histories the facts cover (sorted).
-    pub tips: Vec<ObjectId>,
+    pub(crate) tips: Vec<ObjectId>,
     /// The history stops at missing commits (a shallow or partial clone).
-    pub truncated: bool,
+    pub(crate) truncated: bool,
     /// Authors' identities.
-    pub identities: Table<String>,
+    pub(crate) identities: Table<String>,
     /// Message templates.
-    pub templates: Table<String>,
+    pub(crate) templates: Table<String>,
     /// The commits, parents before children.
-    pub commits: Vec<CommitFacts>,
+    pub(crate) commits: Vec<CommitFacts>,
     /// Every path a change touched.
-    pub paths: Table<BString>,
+    pub(crate) paths: Table<BString>,
     /// Every version a change refers to.
-    pub versions: Vec<Version>,
+    pub(crate) versions: Vec<Version>,
     /// The ids of the versions whose ids are known.
     blobs: Vec<ObjectId>,
     /// Every change of every non-merge commit, parents' before children's.
-    pub changes: Vec<Change>,
+    pub(crate) changes: Vec<Change>,
     /// What each path read turned out to be, its newest version read last.
-    pub read: BTreeMap<BString, Read>,
+    pub(crate) read: BTreeMap<BString, Read>,
 }
 
 impl Facts {
     /// No history.
-    pub fn new(hash: gix::hash::Kind) -> Self {
+    pub(crate) fn new(hash: gix::hash::Kind) -> Self {
         Facts {
             hash,
             tips: Vec::new(),
@@ -247,7 +242,7 @@ impl Facts {
     }
 
     /// Add a commit; its index.
-    pub fn push_commit(&mut self, c: &Commit) -> u32 {
+    pub(crate) fn push_commit(&mut self, c: &Commit) -> u32 {
         let facts = CommitFacts {
             time: c.time,
             authored: c.authored,
@@ -263,7 +258,7 @@ impl Facts {
     /// Add `commits` (parents first, none of them already here) and the changes a walk
     /// `recorded` for them, with the `sizes` of the blobs it read. A blob already known as a
     /// version (by its id) is that version again.
-    pub fn extend(
+    pub(crate) fn extend(
         &mut self,
         commits: &[Commit],
         recorded: Option<&Recorded>,
@@ -368,7 +363,7 @@ impl Facts {
     }
 
     /// Add a version; its index.
-    pub fn push_version(&mut self, blob: Option<ObjectId>, size: Option<u64>) -> Option<u32> {
+    pub(crate) fn push_version(&mut self, blob: Option<ObjectId>, size: Option<u64>) -> Option<u32> {
         let v = u32::try_from(self.versions.len()).ok()?;
         let blob = match blob {
             Some(id) => {
@@ -386,19 +381,14 @@ impl Facts {
     }
 
     /// The id of version `v`, where it is known.
-    pub fn version_blob(&self, v: u32) -> Option<ObjectId> {
+    pub(crate) fn version_blob(&self, v: u32) -> Option<ObjectId> {
         let version = self.versions.get(v as usize)?;
         self.blobs.get(version.blob as usize).copied()
     }
 
     /// The size of version `v`, where it is known.
-    pub fn version_size(&self, v: u32) -> Option<u64> {
+    pub(crate) fn version_size(&self, v: u32) -> Option<u64> {
         self.versions.get(v as usize)?.size()
-    }
-
-    /// Room for `n` more ids.
-    pub fn reserve_blobs(&mut self, n: usize) {
-        self.blobs.reserve(n);
     }
 
     /// Add versions, ids and changes read elsewhere, whose indices already count from the
@@ -430,37 +420,25 @@ impl Facts {
         fits
     }
 
-    /// Make `blob` the id of version `v` (whose id was not known).
-    pub fn set_version_blob(&mut self, v: u32, blob: ObjectId) -> Option<()> {
-        let i = u32::try_from(self.blobs.len()).ok().filter(|i| *i != u32::MAX)?;
-        let version = self.versions.get_mut(v as usize)?;
-        if version.blob != u32::MAX {
-            return None;
-        }
-        version.blob = i;
-        self.blobs.push(blob);
-        Some(())
-    }
-
     /// Remember what the inspection read at each path of `touched` (its newest version).
-    pub fn remember(&mut self, touched: &BTreeMap<BString, Candidate>) {
+    pub(crate) fn remember(&mut self, touched: &BTreeMap<BString, Candidate>) {
         for (path, candidate) in touched {
             self.read.insert(path.clone(), Read::of(candidate));
         }
     }
 
     /// The identity with index `i`.
-    pub fn identity(&self, i: u32) -> &str {
+    pub(crate) fn identity(&self, i: u32) -> &str {
         self.identities.at(i).map(String::as_str).unwrap_or_default()
     }
 
     /// The template with index `i`.
-    pub fn template(&self, i: u32) -> &str {
+    pub(crate) fn template(&self, i: u32) -> &str {
         self.templates.at(i).map(String::as_str).unwrap_or_default()
     }
 
     /// The path with index `i`.
-    pub fn path(&self, i: u32) -> &BStr {
+    pub(crate) fn path(&self, i: u32) -> &BStr {
         self.paths.at(i).map(|p| p.as_slice().into()).unwrap_or_default()
     }
 }

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use super::Facts;
 
 /// Commits that share one template before the template counts as a job's.
-pub const MIN_FAMILY: usize = 8;
+pub(crate) const MIN_FAMILY: usize = 8;
 
 /// Commits an identity needs before its vocabulary says anything.
 const MIN_VOCABULARY_COMMITS: usize = 16;
@@ -55,7 +55,7 @@ const MAINTENANCE: &[&str] = &[
 ];
 
 /// Whether a template is a dependency, release or tooling bot's.
-pub fn is_maintenance(template: &str) -> bool {
+pub(crate) fn is_maintenance(template: &str) -> bool {
     template == super::message::RELEASE
         || template.contains("release notes")
         || MAINTENANCE.iter().any(|m| template.starts_with(m))
@@ -68,20 +68,20 @@ pub struct Jobs {
     /// Per commit (by index): made by a job.
     pub machine: Vec<bool>,
     /// Per commit (by index): a dependency, release or tooling bot's maintenance.
-    pub maintenance: Vec<bool>,
+    pub(crate) maintenance: Vec<bool>,
     /// Commits per template (by index), over the non-merge commits.
     pub family_size: Vec<usize>,
 }
 
 impl Jobs {
     /// Whether the commit with index `i` looks made by a job.
-    pub fn is_machine(&self, i: u32) -> bool {
+    pub(crate) fn is_machine(&self, i: u32) -> bool {
         self.machine.get(i as usize).copied().unwrap_or(false)
     }
 
     /// Whether the commit with index `i` is a job's that writes data, records or copies: a
     /// job's, and not maintenance by a dependency, release or tooling bot.
-    pub fn writes(&self, i: u32) -> bool {
+    pub(crate) fn writes(&self, i: u32) -> bool {
         self.is_machine(i) && !self.maintenance.get(i as usize).copied().unwrap_or(false)
     }
 }

@@ -231,7 +231,7 @@ pub fn template(message: &[u8]) -> String {
 }
 
 /// The template of a release commit's subject (`Git 2.45.1`, `v1.2.3`, `Release 1.2.3-rc1`).
-pub const RELEASE: &str = "# release";
+pub(crate) const RELEASE: &str = "# release";
 
 /// Whether a subject names a release and nothing else: at most one word, then a version
 /// with at least two parts (`2.45`, `v1.7.10.1`, `1.2.3-rc1`).

@@ -19,27 +19,28 @@ use crate::repo::RepoError;
 use crate::walk::changes::{Change as TreeChange, tree_iter};
 use commit::{Commit, Described, PathChange, Recorded, describe};
 
-pub mod cadence;
+pub(crate) mod cadence;
 pub mod commit;
-pub mod facts;
+pub(crate) mod facts;
 pub mod jobs;
 pub mod message;
 pub mod store;
 
-pub use facts::{Change, CommitFacts, Facts, Read, Version};
+pub use facts::Facts;
+pub(crate) use facts::{Change, CommitFacts, Read};
 
 /// Seconds in a day.
-pub const DAY: i64 = 86_400;
+pub(crate) const DAY: i64 = 86_400;
 
 /// The commits in scope and what each changed: the [facts](Facts), indexed for the rules.
 #[derive(Debug)]
-pub struct Model<'a> {
+pub(crate) struct Model<'a> {
     /// The facts.
-    pub facts: Cow<'a, Facts>,
+    pub(crate) facts: Cow<'a, Facts>,
     /// The history stops at missing commits (shallow or partial clone).
-    pub truncated: bool,
+    pub(crate) truncated: bool,
     /// Which commits are a job's.
-    pub jobs: jobs::Jobs,
+    pub(crate) jobs: jobs::Jobs,
     /// Indices into the facts' changes, per path index.
     by_path: Vec<Vec<u32>>,
     /// Per path index, whether the model covers it (`None`: every path).
@@ -48,7 +49,7 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     /// The model of `facts`.
-    pub fn new(facts: Cow<'a, Facts>) -> Self {
+    pub(crate) fn new(facts: Cow<'a, Facts>) -> Self {
         // Telling jobs from people reads the commits, indexing the changes reads the changes:
         // on two threads when the history is large enough to pay for one.
         let index = |facts: &Facts| -> Vec<Vec<u32>> {
@@ -87,7 +88,7 @@ impl<'a> Model<'a> {
     /// The model of `facts`, covering only the paths in `scope` (every commit still counts
     /// for whose commits are a job's): the same model the whole history of those paths gives
     /// (a range judged without a facts store), read from facts of the whole repository.
-    pub fn within(facts: Cow<'a, Facts>, scope: &Scope) -> Self {
+    pub(crate) fn within(facts: Cow<'a, Facts>, scope: &Scope) -> Self {
         let covered: Vec<bool> = facts
             .paths
             .items()
@@ -109,7 +110,7 @@ impl<'a> Model<'a> {
     }
 
     /// The whole history an audit walked, or the facts store kept.
-    pub fn whole(facts: &'a Facts) -> Self {
+    pub(crate) fn whole(facts: &'a Facts) -> Self {
         Model::new(Cow::Borrowed(facts))
     }
 
@@ -121,7 +122,7 @@ impl<'a> Model<'a> {
     /// of `scope` are compared, and only when the range holds a job's commit or a large file
     /// (then in every commit of the window, so that people's changes there count too). When no
     /// commit of the range is a job's and no large file is in scope, no tree is read at all.
-    pub fn window(
+    pub(crate) fn window(
         repo: &gix::Repository,
         tips: &[ObjectId],
         max_commits: u32,
@@ -228,12 +229,12 @@ impl<'a> Model<'a> {
     }
 
     /// The interned index of `path`.
-    pub fn path_index(&self, path: &BStr) -> Option<u32> {
+    pub(crate) fn path_index(&self, path: &BStr) -> Option<u32> {
         self.facts.paths.get(path)
     }
 
     /// Every path the model knows, with its index.
-    pub fn paths(&self) -> impl Iterator<Item = (u32, &BStr)> {
+    pub(crate) fn paths(&self) -> impl Iterator<Item = (u32, &BStr)> {
         self.facts
             .paths
             .items()
@@ -244,7 +245,7 @@ impl<'a> Model<'a> {
     }
 
     /// What each path the model covers was when it was last read, where the facts remember it.
-    pub fn reads(&self) -> impl Iterator<Item = (&BStr, &Read)> {
+    pub(crate) fn reads(&self) -> impl Iterator<Item = (&BStr, &Read)> {
         self.facts
             .read
             .iter()
@@ -260,12 +261,12 @@ impl<'a> Model<'a> {
     }
 
     /// The path with index `i`.
-    pub fn path(&self, i: u32) -> &BStr {
+    pub(crate) fn path(&self, i: u32) -> &BStr {
         self.facts.path(i)
     }
 
     /// The changes of path `i`, in walk order.
-    pub fn changes_of(&self, i: u32) -> impl Iterator<Item = &Change> {
+    pub(crate) fn changes_of(&self, i: u32) -> impl Iterator<Item = &Change> {
         self.by_path
             .get(i as usize)
             .map(Vec::as_slice)
@@ -275,12 +276,12 @@ impl<'a> Model<'a> {
     }
 
     /// How many changes path `i` has.
-    pub fn change_count(&self, i: u32) -> usize {
+    pub(crate) fn change_count(&self, i: u32) -> usize {
         self.by_path.get(i as usize).map_or(0, Vec::len)
     }
 
     /// The commit with index `i`.
-    pub fn commit(&self, i: u32) -> Option<&CommitFacts> {
+    pub(crate) fn commit(&self, i: u32) -> Option<&CommitFacts> {
         self.facts.commits.get(i as usize)
     }
 
@@ -290,7 +291,7 @@ impl<'a> Model<'a> {
     /// dated years back on top of today's history was made today: the rules that ask how long
     /// a version has stood read these times, so that a pusher's dates cannot make what the
     /// push brings look long left alone.
-    pub fn made(&self) -> Vec<i64> {
+    pub(crate) fn made(&self) -> Vec<i64> {
         let mut latest = i64::MIN;
         self.facts
             .commits
@@ -302,36 +303,21 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    /// The identity of a commit's author.
-    pub fn identity(&self, c: &CommitFacts) -> &str {
-        self.facts.identity(c.identity)
-    }
-
-    /// The template of a commit's message.
-    pub fn template(&self, c: &CommitFacts) -> &str {
-        self.facts.template(c.template)
-    }
-
     /// The id of version `v`, where the facts know it.
-    pub fn version_blob(&self, v: u32) -> Option<ObjectId> {
+    pub(crate) fn version_blob(&self, v: u32) -> Option<ObjectId> {
         self.facts.version_blob(v)
     }
 
     /// The size of version `v`, where the facts know it.
-    pub fn version_size(&self, v: u32) -> Option<u64> {
+    pub(crate) fn version_size(&self, v: u32) -> Option<u64> {
         self.facts.version_size(v)
     }
 
     /// The version of path `i` that is the blob `blob`, if the facts know that blob's id.
-    pub fn version_of(&self, i: u32, blob: ObjectId) -> Option<u32> {
+    pub(crate) fn version_of(&self, i: u32, blob: ObjectId) -> Option<u32> {
         self.changes_of(i)
             .filter_map(|c| c.blob())
             .find(|&v| self.version_blob(v) == Some(blob))
-    }
-
-    /// What the content at `path` was when it was last read, if the facts remember it.
-    pub fn read(&self, path: &BStr) -> Option<&Read> {
-        self.facts.read.get(path)
     }
 }
 
@@ -346,7 +332,7 @@ const PARALLEL_CHANGES: usize = 100_000;
 
 /// A set of commits of one model, by index: a bit each.
 #[derive(Debug, Clone, Default)]
-pub struct CommitSet {
+pub(crate) struct CommitSet {
     bits: Vec<u64>,
     /// Commits `0..commits` can be held.
     commits: usize,
@@ -354,12 +340,12 @@ pub struct CommitSet {
 
 impl CommitSet {
     /// An empty set for the commits of `model`.
-    pub fn of(model: &Model<'_>) -> Self {
+    pub(crate) fn of(model: &Model<'_>) -> Self {
         Self::new(model.facts.commits.len())
     }
 
     /// An empty set for commits `0..commits`.
-    pub fn new(commits: usize) -> Self {
+    pub(crate) fn new(commits: usize) -> Self {
         CommitSet {
             bits: vec![0; commits.div_ceil(64)],
             commits,
@@ -367,7 +353,7 @@ impl CommitSet {
     }
 
     /// Add commit `i`; whether it was new.
-    pub fn insert(&mut self, i: u32) -> bool {
+    pub(crate) fn insert(&mut self, i: u32) -> bool {
         let bit = 1u64 << (i % 64);
         if i as usize >= self.commits {
             return false;
@@ -382,22 +368,17 @@ impl CommitSet {
     }
 
     /// Whether commit `i` is in the set.
-    pub fn contains(&self, i: u32) -> bool {
+    pub(crate) fn contains(&self, i: u32) -> bool {
         self.bits.get(i as usize / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
     }
 
     /// How many commits the set holds.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.bits.iter().map(|w| w.count_ones() as usize).sum()
     }
 
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|w| *w == 0)
-    }
-
     /// The commits, in index order.
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.bits.iter().enumerate().flat_map(|(k, &word)| {
             let base = u32::try_from(k * 64).unwrap_or(u32::MAX);
             let mut w = word;
@@ -415,24 +396,24 @@ impl CommitSet {
 /// What a look-back window needs to read: the directories that can hold a subject of the
 /// paths in scope, and whether a large file's versions must be counted.
 #[derive(Debug, Default)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// Directories to compare, each with whether its subdirectories count too (the top-level
     /// directory of a path in scope, for snapshots and series) or only its own files (the
     /// path's own directory, for files of one role).
-    pub dirs: Vec<(BString, bool)>,
+    pub(crate) dirs: Vec<(BString, bool)>,
     /// The commits of the range or push.
-    pub fresh: HashSet<ObjectId>,
+    pub(crate) fresh: HashSet<ObjectId>,
     /// A path in scope is large enough for `churning-blob`: every commit is compared.
-    pub large: bool,
+    pub(crate) large: bool,
     /// The whole history of the paths in scope is read, not a window: every commit, and every
     /// commit's changes in scope.
-    pub whole: bool,
+    pub(crate) whole: bool,
 }
 
 impl Scope {
     /// The scope of `paths`: each path's own directory, and its top-level directory with
     /// everything below it.
-    pub fn of<'p>(paths: impl IntoIterator<Item = &'p BStr>) -> Scope {
+    pub(crate) fn of<'p>(paths: impl IntoIterator<Item = &'p BStr>) -> Scope {
         let mut dirs: Vec<(BString, bool)> = Vec::new();
         for path in paths {
             let (dir, _) = crate::util::split_path(path);
@@ -457,7 +438,7 @@ impl Scope {
     }
 
     /// Whether `path` is in one of the scope's directories.
-    pub fn contains(&self, path: &BStr) -> bool {
+    pub(crate) fn contains(&self, path: &BStr) -> bool {
         let (own, _) = crate::util::split_path(path);
         self.dirs.iter().any(|(dir, recursive)| {
             own == dir.as_bstr()
@@ -727,7 +708,7 @@ fn window_commits(
 
 /// The most `times` (any order) that fall within `span` seconds of each other, and the most
 /// distinct days any such stretch holds.
-pub fn busiest(times: &[i64], span: i64) -> (usize, usize) {
+pub(crate) fn busiest(times: &[i64], span: i64) -> (usize, usize) {
     let mut t = times.to_vec();
     t.sort_unstable();
     // Sorted times have sorted days: `new_days[k]` counts the day changes up to `k`, so a
@@ -868,7 +849,7 @@ mod tests {
     #[test]
     fn a_commit_set_holds_each_commit_once_in_index_order() {
         let mut set = CommitSet::new(130);
-        assert!(set.is_empty());
+        assert_eq!(set.len(), 0);
         for i in [129, 0, 64, 63, 64, 7] {
             set.insert(i);
         }

@@ -46,7 +46,7 @@ const MAGIC: &[u8; 8] = b"PGFACTS\0";
 const HEADER: usize = 36;
 
 /// The directory under the git directory that holds the stores.
-pub const DIR: &str = "pushgate";
+pub(crate) const DIR: &str = "pushgate";
 
 /// How many of a path's newest changes keep the ids of their versions.
 const KEEP_NEWEST: usize = 8;
@@ -58,16 +58,16 @@ const COMPRESS_FROM: usize = 4096;
 #[derive(Debug, Clone)]
 pub struct Stored {
     /// The facts.
-    pub facts: Facts,
+    pub(crate) facts: Facts,
     /// The digest of the policy's rules it was built under.
-    pub digest: u64,
+    pub(crate) digest: u64,
     /// When it was written (seconds since the epoch).
-    pub written: i64,
+    pub(crate) written: i64,
     /// What building it from scratch cost, in milliseconds (0: unknown).
-    pub build_ms: u64,
+    pub(crate) build_ms: u64,
     /// Files at least this large (the `churning-blob` rule's `min_size`) keep the size and id
     /// of every version; others only what the rules may read of them.
-    pub large: u64,
+    pub(crate) large: u64,
 }
 
 /// Why a store cannot be used.
@@ -104,7 +104,7 @@ pub enum StoreError {
 }
 
 /// The digest of the policy's rules: what a path is judged to be depends on them.
-pub fn digest(rules: &crate::policy::schema::Rules) -> u64 {
+pub(crate) fn digest(rules: &crate::policy::schema::Rules) -> u64 {
     // Serializing plain data to a Vec cannot fail; an empty text would only share a digest.
     let text = serde_json::to_vec(rules).unwrap_or_default();
     // FNV-1a, 64 bits.
@@ -114,12 +114,12 @@ pub fn digest(rules: &crate::policy::schema::Rules) -> u64 {
 }
 
 /// Where the store for the policy with `digest` lives.
-pub fn location(repo: &gix::Repository, digest: u64) -> PathBuf {
+pub(crate) fn location(repo: &gix::Repository, digest: u64) -> PathBuf {
     repo.common_dir().join(DIR).join(format!("facts-{digest:016x}"))
 }
 
 /// The store in `dir` written last, if any: a file named as [`location`] names them.
-pub fn newest(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn newest(dir: &Path) -> Option<PathBuf> {
     let named = |name: &str| {
         name.strip_prefix("facts-")
             .is_some_and(|digits| digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -134,7 +134,7 @@ pub fn newest(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Read the store at `path`, for a repository with object hash `hash`.
-pub fn load(path: &Path, hash: gix::hash::Kind) -> Result<Stored, StoreError> {
+pub(crate) fn load(path: &Path, hash: gix::hash::Kind) -> Result<Stored, StoreError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing),
@@ -150,7 +150,7 @@ pub fn load(path: &Path, hash: gix::hash::Kind) -> Result<Stored, StoreError> {
 
 /// Write `stored` to `path` atomically (a temporary file in the same directory, renamed);
 /// the bytes written.
-pub fn save(path: &Path, stored: &Stored) -> Result<u64, StoreError> {
+pub(crate) fn save(path: &Path, stored: &Stored) -> Result<u64, StoreError> {
     let io = |what: &str| {
         let what = format!("{what} {}", path.display());
         move |source| StoreError::Io { what, source }
@@ -181,7 +181,7 @@ const TEMPORARY: &str = ".facts-";
 
 /// A writer that catches a store up after a push holds this file beside it while it works, so
 /// that pushes arriving meanwhile start no second one.
-pub fn lock_location(store: &Path) -> PathBuf {
+pub(crate) fn lock_location(store: &Path) -> PathBuf {
     let name = store
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -193,7 +193,7 @@ pub fn lock_location(store: &Path) -> PathBuf {
 const LOCK_STALE_SECONDS: u64 = 600;
 
 /// Whether a writer holds the lock at `path` (a lock left by a killed writer holds nothing).
-pub fn locked(path: &Path) -> bool {
+pub(crate) fn locked(path: &Path) -> bool {
     std::fs::metadata(path)
         .ok()
         .and_then(|m| m.modified().ok())
@@ -204,11 +204,11 @@ pub fn locked(path: &Path) -> bool {
 /// The lock at `path`, held until dropped; `None` when another writer holds it (or it cannot
 /// be made: the store is then left as it is).
 #[derive(Debug)]
-pub struct Lock(PathBuf);
+pub(crate) struct Lock(PathBuf);
 
 impl Lock {
     /// Take the lock at `path`.
-    pub fn take(path: &Path) -> Option<Lock> {
+    pub(crate) fn take(path: &Path) -> Option<Lock> {
         let create = || std::fs::OpenOptions::new().write(true).create_new(true).open(path);
         match create() {
             Ok(_) => Some(Lock(path.to_owned())),

@@ -13,11 +13,11 @@ use crate::outcome::Finding;
 use crate::policy::Policy;
 
 /// The push option that asks for a bypass.
-pub const OPTION: &str = "pushgate.bypass";
+pub(crate) const OPTION: &str = "pushgate.bypass";
 
 /// What became of a bypass request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// The push carried no bypass option.
     NotAsked,
     /// Granted: failing findings become warnings.
@@ -30,12 +30,6 @@ pub enum Decision {
     },
     /// Refused, and why; the push is judged as usual.
     Refused(String),
-}
-
-/// The reason given with `-o pushgate.bypass[=<reason>]`, if the push asked for a bypass
-/// (sanitized).
-pub fn requested(env: &HookEnv) -> Option<String> {
-    raw_reason(env).map(|reason| crate::util::sanitize(reason.trim()))
 }
 
 /// The reason's bytes as pushed (empty for a bare `-o pushgate.bypass`).
@@ -54,7 +48,7 @@ fn raw_reason(env: &HookEnv) -> Option<&[u8]> {
 /// mark, bidirectional controls) are set aside. `-`, `\x01` or a zero-width space alone say
 /// nothing. Judged on the bytes as pushed, before sanitizing turns `\x01` into the visible
 /// text `\u{1}`.
-pub fn has_words(reason: &[u8]) -> bool {
+pub(crate) fn has_words(reason: &[u8]) -> bool {
     String::from_utf8_lossy(reason)
         .chars()
         .filter(|c| !c.is_control() && !is_format(*c))
@@ -90,12 +84,12 @@ fn is_format(c: char) -> bool {
 }
 
 /// Whether the policy can grant a bypass at all: enabled, with a log to record it in.
-pub fn possible(policy: &Policy) -> bool {
+pub(crate) fn possible(policy: &Policy) -> bool {
     policy.file.bypass.enabled && !policy.file.bypass.log.is_empty()
 }
 
 /// Decide a bypass request under the policy's `[bypass]` table.
-pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
+pub(crate) fn decide(policy: &Policy, env: &HookEnv) -> Decision {
     let Some(raw) = raw_reason(env) else {
         return Decision::NotAsked;
     };
@@ -134,13 +128,13 @@ pub fn decide(policy: &Policy, env: &HookEnv) -> Decision {
 
 /// The pusher as both logs record it: the name the environment gives, or `None` (JSON `null`)
 /// when it gives none.
-pub fn known_user(env: &HookEnv) -> Option<&str> {
+pub(crate) fn known_user(env: &HookEnv) -> Option<&str> {
     env.user.as_deref().map(str::trim).filter(|u| !u.is_empty())
 }
 
 /// Push options that start with `pushgate.` but are not one pushgate knows (a misspelt
 /// `pushgate.bypas=…`), for a warning that names them (sanitized).
-pub fn unknown_options(env: &HookEnv) -> Vec<String> {
+pub(crate) fn unknown_options(env: &HookEnv) -> Vec<String> {
     env.push_options
         .iter()
         .filter(|option| {
@@ -196,25 +190,25 @@ struct LoggedFinding<'a> {
 }
 
 /// What to log.
-pub struct Record<'a> {
+pub(crate) struct Record<'a> {
     /// `bypass`, `evaluate` or `fail-open`.
-    pub event: &'a str,
+    pub(crate) event: &'a str,
     /// Who pushed.
-    pub user: Option<&'a str>,
+    pub(crate) user: Option<&'a str>,
     /// The bypass reason.
-    pub reason: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
     /// Why the hook could not judge the push (`fail-open`; sanitized).
-    pub error: Option<&'a str>,
+    pub(crate) error: Option<&'a str>,
     /// The ref updates of the push.
-    pub refs: &'a [RefUpdate],
+    pub(crate) refs: &'a [RefUpdate],
     /// The findings concerned.
-    pub findings: &'a [&'a Finding],
+    pub(crate) findings: &'a [&'a Finding],
 }
 
 /// Append one JSON line to `log` (relative to `git_dir`), under an exclusive lock, in one
 /// write: concurrent pushes never interleave or lose lines. A write that fails part way (a
 /// full disk) is taken back, so the log holds only complete lines.
-pub fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result<PathBuf> {
+pub(crate) fn append(git_dir: &Path, log: &str, record: &Record<'_>) -> std::io::Result<PathBuf> {
     let path = git_dir.join(log);
     let entry = Entry {
         time: jiff::Timestamp::now().to_string(),
@@ -663,7 +657,8 @@ mod tests {
 
     #[test]
     fn reasons_are_sanitized() {
-        let Some(reason) = requested(&env(&["pushgate.bypass=a\x1b[2Jb"], "x")) else {
+        let env = env(&["pushgate.bypass=a\x1b[2Jb"], "x");
+        let Some(reason) = raw_reason(&env).map(|reason| crate::util::sanitize(reason.trim())) else {
             panic!("requested");
         };
         assert!(!reason.contains('\x1b'));

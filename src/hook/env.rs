@@ -10,7 +10,7 @@ use crate::policy::Policy;
 
 /// The git server a hook runs under, as its environment shows it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Platform {
+pub(crate) enum Platform {
     /// Plain git (`git-shell`, `git http-backend`, gitolite, `git daemon`), or unknown.
     #[default]
     Git,
@@ -26,7 +26,7 @@ pub enum Platform {
 
 impl Platform {
     /// The platform's name, for people.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Platform::Git => "git",
             Platform::GitLab => "GitLab",
@@ -38,7 +38,7 @@ impl Platform {
 
     /// The variable that names the pusher: on a platform, only the platform's own (`USER` is
     /// the service account there, the same for every pusher).
-    pub fn user_variables(self) -> &'static [&'static str] {
+    pub(crate) fn user_variables(self) -> &'static [&'static str] {
         match self {
             Platform::Git => &["REMOTE_USER", "USER"],
             Platform::GitLab => &["GL_USERNAME"],
@@ -49,7 +49,7 @@ impl Platform {
     }
 
     /// The platform's own limit on all pre-receive hooks of a push together.
-    pub fn hook_limit(self) -> Option<Duration> {
+    pub(crate) fn hook_limit(self) -> Option<Duration> {
         match self {
             Platform::GitHubEnterprise => Some(Duration::from_secs(5)),
             _ => None,
@@ -59,36 +59,36 @@ impl Platform {
 
 /// Under a platform limit, pushgate's own budget: short enough that pushgate answers (by
 /// `on_error`) before the platform kills the hooks.
-pub const UNDER_PLATFORM_LIMIT: Duration = Duration::from_secs(4);
+pub(crate) const UNDER_PLATFORM_LIMIT: Duration = Duration::from_secs(4);
 
 /// What the hooks read from their environment, gathered in one place (and replaceable in
 /// tests).
 #[derive(Debug, Clone, Default)]
 pub struct HookEnv {
     /// `GIT_PUSH_OPTION_0` … `GIT_PUSH_OPTION_<COUNT-1>`.
-    pub push_options: Vec<BString>,
+    pub(crate) push_options: Vec<BString>,
     /// The pusher, from the platform's variable (see [`Platform::user_variables`]).
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// Running under GitLab (`GL_ID` or `GL_PROTOCOL` set): lines need `GL-HOOK-ERR: `.
-    pub gitlab: bool,
+    pub(crate) gitlab: bool,
     /// The git server.
-    pub platform: Platform,
+    pub(crate) platform: Platform,
     /// How the push came: `GL_PROTOCOL` (`ssh`, `http`, `web`) or `GITHUB_VIA` (`git`, or the
     /// web interface or API action).
-    pub via: Option<String>,
+    pub(crate) via: Option<String>,
     /// `GIT_QUARANTINE_PATH`.
-    pub quarantine: Option<PathBuf>,
+    pub(crate) quarantine: Option<PathBuf>,
     /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`.
-    pub alternates: Vec<PathBuf>,
+    pub(crate) alternates: Vec<PathBuf>,
     /// When the hook process started: the time budget counts from here.
-    pub started: Option<Instant>,
+    pub(crate) started: Option<Instant>,
     /// `PUSHGATE_DEBUG` set: the hook's answer starts with what it read from the environment.
-    pub debug: bool,
+    pub(crate) debug: bool,
     /// The binary that writes the facts store a hook caught up, in a process of its own after
     /// the hook returns (the running binary); `None`: the hook writes it before it returns.
-    pub writer: Option<PathBuf>,
+    pub(crate) writer: Option<PathBuf>,
     /// The facts store, being read since the hook opened the repository.
-    pub read_ahead: Option<crate::index::ReadAhead>,
+    pub(crate) read_ahead: Option<crate::index::ReadAhead>,
 }
 
 impl HookEnv {
@@ -102,7 +102,7 @@ impl HookEnv {
     }
 
     /// From any lookup of environment variables.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
+    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
         let non_empty = |key: &str| get(key).filter(|v| !v.is_empty());
         let any = |keys: &[&str]| keys.iter().any(|k| non_empty(k).is_some());
         let count = non_empty("GIT_PUSH_OPTION_COUNT")
@@ -151,7 +151,7 @@ impl HookEnv {
 
     /// The time the check may take: the policy's `[hook] timeout` (0: no limit), and under a
     /// platform that stops hooks itself, no more than [`UNDER_PLATFORM_LIMIT`].
-    pub fn budget(&self, policy: &Policy) -> Option<Duration> {
+    pub(crate) fn budget(&self, policy: &Policy) -> Option<Duration> {
         let own = (policy.file.hook.timeout > 0).then(|| Duration::from_secs(policy.file.hook.timeout));
         match self.platform.hook_limit() {
             Some(_) => Some(own.map_or(UNDER_PLATFORM_LIMIT, |own| own.min(UNDER_PLATFORM_LIMIT))),
@@ -173,12 +173,12 @@ impl HookEnv {
 
     /// A commit made in GitLab's web interface (`GL_PROTOCOL=web`): no push options, no clone
     /// to amend in.
-    pub fn from_gitlab_web(&self) -> bool {
+    pub(crate) fn is_gitlab_web(&self) -> bool {
         self.platform == Platform::GitLab && self.via.as_deref() == Some("web")
     }
 
     /// One line saying what the hook read from its environment (shown with `PUSHGATE_DEBUG`).
-    pub fn describe(&self, policy: &Policy) -> String {
+    pub(crate) fn describe(&self, policy: &Policy) -> String {
         let user = match (&self.user, self.platform.user_variables()) {
             (Some(user), vars) => format!("{user} (from {})", vars.join(" or ")),
             (None, vars) => format!("unknown ({} not set)", vars.join(", ")),
@@ -201,7 +201,7 @@ impl HookEnv {
     }
 
     /// Prefix every line for GitLab's web interface when running under GitLab.
-    pub fn decorate(&self, text: &[u8]) -> Vec<u8> {
+    pub(crate) fn decorate(&self, text: &[u8]) -> Vec<u8> {
         if !self.gitlab {
             return text.to_vec();
         }

@@ -5,7 +5,7 @@ use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
 /// Standard input is read up to this many bytes; a real push never comes near it.
-pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
 /// One `<old> <new> <ref>` line of `pre-receive`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct InputError {
     /// 1-based line number.
     pub line: usize,
     /// What is wrong (sanitized).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// Parse `pre-receive` (and `post-receive`) input.
@@ -149,7 +149,7 @@ pub enum HookError {
 
 impl HookError {
     /// The exit status: 2 for malformed input, 3 when the repository could not be read.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             HookError::Input(_) => crate::error::exit::USAGE,
             HookError::Repo(_) => crate::error::exit::INTERNAL,

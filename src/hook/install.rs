@@ -27,7 +27,7 @@ pub enum HookKind {
 
 impl HookKind {
     /// The hook's file name (and subcommand).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             HookKind::PrePush => "pre-push",
             HookKind::PreReceive => "pre-receive",
@@ -38,27 +38,27 @@ impl HookKind {
 
 /// Where the hook script goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// The directory.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The script's file name in it.
-    pub file: String,
+    pub(crate) file: String,
     /// A drop-in directory (`*.d`): the platform runs every executable in it.
-    pub dropin: bool,
+    pub(crate) dropin: bool,
 }
 
 impl Target {
     /// The hook `kind` in `dir`: a directory whose name ends in `.d` is a drop-in directory
     /// and the script is called `pushgate`; otherwise it is the hooks directory and the
     /// script has the hook's name.
-    pub fn in_dir(dir: PathBuf, kind: HookKind) -> Target {
+    pub(crate) fn in_dir(dir: PathBuf, kind: HookKind) -> Target {
         let dropin = dir.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".d"));
         let file = if dropin { "pushgate" } else { kind.name() }.to_owned();
         Target { dir, file, dropin }
     }
 
     /// The script's path.
-    pub fn path(&self) -> PathBuf {
+    pub(crate) fn path(&self) -> PathBuf {
         self.dir.join(&self.file)
     }
 
@@ -102,27 +102,27 @@ impl Target {
 
 /// What to install.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// Which hook.
-    pub kind: HookKind,
+    pub(crate) kind: HookKind,
     /// The pushgate binary the hook runs (absolute).
-    pub binary: PathBuf,
+    pub(crate) binary: PathBuf,
     /// A policy file the hook passes with `--policy` (absolute).
-    pub policy: Option<PathBuf>,
+    pub(crate) policy: Option<PathBuf>,
     /// A baseline file the hook passes with `--baseline` (absolute).
-    pub baseline: Option<PathBuf>,
+    pub(crate) baseline: Option<PathBuf>,
     /// Keep an existing hook and run it first.
-    pub chain: bool,
+    pub(crate) chain: bool,
     /// Replace an existing hook, keeping a backup.
-    pub force: bool,
+    pub(crate) force: bool,
     /// The command that installs this hook again, without `--chain` or `--force` (shown when
     /// the binary has gone).
-    pub reinstall: String,
+    pub(crate) reinstall: String,
 }
 
 /// What was done.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Installed {
+pub(crate) enum Installed {
     /// A new hook.
     Wrote(PathBuf),
     /// The same hook was there already.
@@ -148,7 +148,7 @@ pub enum Installed {
 
 /// What `uninstall` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Uninstalled {
+pub(crate) enum Uninstalled {
     /// There was no hook.
     Absent(PathBuf),
     /// pushgate's hook was removed; `backups` are hooks an earlier `--force` replaced, left
@@ -225,7 +225,7 @@ pub enum InstallError {
 impl InstallError {
     /// The exit status: 2 for a refusal caused by what the user asked for, 3 for the file
     /// system's failures.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             InstallError::Io { .. } => crate::error::exit::INTERNAL,
             _ => crate::error::exit::USAGE,
@@ -252,7 +252,7 @@ fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> InstallError
 /// The directory git runs hooks from: `core.hooksPath` if set (relative to where hooks run:
 /// the work tree, or the git directory of a bare repository), else `hooks/` in the common git
 /// directory, which every work tree of a clone shares.
-pub fn hooks_dir(repo: &gix::Repository) -> PathBuf {
+pub(crate) fn hooks_dir(repo: &gix::Repository) -> PathBuf {
     match repo.config_snapshot().string("core.hooksPath") {
         Some(p) => {
             let p = p.to_string();
@@ -314,7 +314,7 @@ fn resolved(dir: &Path) -> Result<PathBuf, InstallError> {
 }
 
 /// Install the hook into `target`.
-pub fn install(target: &Target, request: &Request) -> Result<Installed, InstallError> {
+pub(crate) fn install(target: &Target, request: &Request) -> Result<Installed, InstallError> {
     if request.chain && request.force {
         return Err(InstallError::Conflict);
     }
@@ -383,7 +383,7 @@ pub fn install(target: &Target, request: &Request) -> Result<Installed, InstallE
 
 /// Take pushgate's hook out of `target`: a chained install puts the previous hook back as it
 /// was; a hook pushgate did not write is left alone.
-pub fn uninstall(target: &Target) -> Result<Uninstalled, InstallError> {
+pub(crate) fn uninstall(target: &Target) -> Result<Uninstalled, InstallError> {
     let path = target.path();
     let Some(existing) = read_existing(&path)? else {
         return Ok(Uninstalled::Absent(path));

@@ -20,42 +20,42 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Instant;
 
-pub use env::{HookEnv, Platform, UNDER_PLATFORM_LIMIT};
+pub use env::HookEnv;
 
 use crate::policy::{OnError, Policy};
 
-pub mod bypass;
-pub mod env;
+pub(crate) mod bypass;
+pub(crate) mod env;
 pub mod input;
 pub mod install;
-pub mod origins;
-pub mod pre_push;
-pub mod pre_receive;
+pub(crate) mod origins;
+pub(crate) mod pre_push;
+pub(crate) mod pre_receive;
 pub mod reach;
-pub mod store;
+pub(crate) mod store;
 
 /// What a hook tells git.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Response {
+pub(crate) struct Response {
     /// 0 lets the push through; anything else stops it.
-    pub exit: u8,
+    pub(crate) exit: u8,
     /// Text for standard error (git shows it to the pusher as `remote:` lines).
-    pub message: Vec<u8>,
+    pub(crate) message: Vec<u8>,
 }
 
 /// Whether the policy's `[refs]` globs select `name`.
-pub fn ref_in_scope(policy: &Policy, name: &[u8]) -> bool {
+pub(crate) fn ref_in_scope(policy: &Policy, name: &[u8]) -> bool {
     let refs = &policy.file.refs;
     refs.include.is_match(name) && !refs.exclude.is_match(name)
 }
 
 /// The push a hook is judging, as the logs record it.
 #[derive(Debug, Clone, Copy)]
-pub struct Push<'a> {
+pub(crate) struct Push<'a> {
     /// The repository's git directory: the logs the policy names are relative to it.
-    pub git_dir: &'a Path,
+    pub(crate) git_dir: &'a Path,
     /// The ref updates git announced.
-    pub updates: &'a [input::RefUpdate],
+    pub(crate) updates: &'a [input::RefUpdate],
 }
 
 /// Run `check` within the time budget ([`HookEnv::budget`], counted from the hook's start);
@@ -63,14 +63,14 @@ pub struct Push<'a> {
 /// fail-open) is recorded in the bypass log with the pusher, its refs and the error. The check
 /// runs on its own thread, so a budget that runs out ends the hook at once. With
 /// `PUSHGATE_DEBUG` the answer starts with [`HookEnv::describe`].
-pub fn within_budget<E: std::error::Error + Send + 'static>(
+pub(crate) fn within_budget<E: std::error::Error + Send + 'static>(
     policy: &Policy,
     env: &HookEnv,
     push: Push<'_>,
     check: impl FnOnce() -> Result<Response, E> + Send + 'static,
 ) -> Response {
     let mut response = judge_within_budget(policy, env, push, check);
-    if response.exit != 0 && env.from_gitlab_web() {
+    if response.exit != 0 && env.is_gitlab_web() {
         let mut note = "pushgate: this change was made in GitLab's web interface: remove the file there, or from a clone and push again".to_owned();
         if bypass::possible(policy) {
             note.push_str("; a bypass needs a push option, which only a push from a clone can carry");
@@ -172,6 +172,7 @@ fn log_fail_open(policy: &Policy, env: &HookEnv, push: Push<'_>, error: &str) ->
 
 #[cfg(test)]
 mod tests {
+    use super::env::Platform;
     use super::*;
     use std::collections::HashMap;
     use std::ffi::OsString;

@@ -2,8 +2,8 @@
 //! to it and the commits where that history meets what the other side has (the range's
 //! boundary); for each failing file, every commit of the range that wrote a version of it,
 //! oldest first; and for each such commit its subject and where it sits below the ref's tip.
-//! The push report ([`crate::report::push`]) turns this into the commands that take the files
-//! out of the pushed commits.
+//! The push report ([`crate::report::push`]) is handed this and turns it into the commands that
+//! take the files out of the pushed commits.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -12,7 +12,6 @@ use gix::bstr::BString;
 
 use crate::outcome::Judgement;
 use crate::range::{Tip, TipKind};
-use crate::report::push::{Origin, Origins, RefRange, Versions};
 use crate::util::sanitize;
 
 /// Commits of one ref's new history read at most (a push of more is rare; what lies beyond is
@@ -26,9 +25,67 @@ const DEPTH_LIMIT: usize = 10_000;
 /// Characters of a commit subject shown.
 const SUBJECT_CHARS: usize = 60;
 
+/// Where the failing files of a push came in: the commits that wrote them, each failing
+/// file's versions, and each ref's range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Origins {
+    /// The commits that wrote a failing file, with where they sit.
+    pub(crate) commits: Vec<Origin>,
+    /// Each failing file's versions on each ref.
+    pub(crate) versions: Vec<Versions>,
+    /// Each ref with failing files: where its new history meets the other side's.
+    pub(crate) ranges: Vec<RefRange>,
+}
+
+/// A commit that wrote a failing path, and where it sits in its ref.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The commit.
+    pub(crate) commit: ObjectId,
+    /// The ref it was pushed in.
+    pub(crate) reference: BString,
+    /// Its subject line, sanitized.
+    pub(crate) subject: String,
+    /// Its first parent (`None` for a root commit).
+    pub(crate) parent: Option<ObjectId>,
+    /// How many first-parent steps below the ref's tip: 0 is the tip itself; `None` when it is
+    /// not on the tip's first-parent line (it came in through a merge).
+    pub(crate) depth: Option<usize>,
+    /// Whether a merge sits between it and the tip on that line (a rebase must keep merges).
+    pub(crate) merges_above: bool,
+}
+
+/// The commits of a ref's pushed range that wrote a version of a failing file, oldest first:
+/// the first added it, the others changed it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Versions {
+    /// The ref.
+    pub(crate) reference: BString,
+    /// The file.
+    pub(crate) path: BString,
+    /// The commits, oldest first.
+    pub(crate) commits: Vec<ObjectId>,
+}
+
+/// A ref's pushed range, for commands that rewrite all of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RefRange {
+    /// The ref.
+    pub(crate) reference: BString,
+    /// A tag: rewritten as a tag, never through the branch that is checked out.
+    pub(crate) tag: bool,
+    /// The commits the range builds on (what the other side has); none when it starts at a
+    /// root commit.
+    pub(crate) boundary: Vec<ObjectId>,
+    /// The range was read whole (the boundary is exact).
+    pub(crate) complete: bool,
+    /// The failing files the ref's tip still holds.
+    pub(crate) at_tip: Vec<BString>,
+}
+
 /// Where the failing findings of `judgement` came in on the refs of `tips`; `new` says
 /// whether a commit is new to the other side (the push brings it).
-pub fn origins(
+pub(crate) fn origins(
     repo: &gix::Repository,
     judgement: &Judgement<'_>,
     tips: &[Tip],

@@ -25,7 +25,7 @@ const NEW_COMMITS_READ: usize = 100_000;
 
 /// Judge the push git describes on `stdin` from `repo` to `remote`, leaving out findings
 /// `baseline` records (and noting its stale entries).
-pub fn run(
+pub(crate) fn run(
     repo: &gix::Repository,
     remote: &str,
     stdin: &[u8],
@@ -110,7 +110,7 @@ pub fn run(
             .unwrap_or_default();
         super::origins::origins(repo, &judgement, &tips, &|id| new.contains(id))
     } else {
-        push::Origins::default()
+        super::origins::Origins::default()
     };
     let bases: Vec<(BString, Option<ObjectId>)> = updates.iter().map(|u| (u.remote_ref.clone(), u.remote)).collect();
     let context = push::Context {

@@ -32,7 +32,7 @@ use crate::walk::Old;
 /// leaving out findings `baseline` records. The server reports no stale baseline entries: its
 /// pushers cannot change the baseline, and a baseline may name objects not pushed yet
 /// (`scan --all` or the audit on the server reports them).
-pub fn run(
+pub(crate) fn run(
     repo: gix::Repository,
     updates: &[RefUpdate],
     env: &HookEnv,
@@ -220,7 +220,7 @@ fn judge(
     let origins = if judgement.fails() {
         super::origins::origins(repo, &judgement, tips, new)
     } else {
-        push::Origins::default()
+        super::origins::Origins::default()
     };
     let warnings = bypass::unknown_options(env);
     let context = push::Context {

@@ -23,7 +23,7 @@ use crate::walk::graph::Graph;
 
 /// The ids the refs `in_scope` accepts point at (peeled where packed-refs says what to),
 /// leaving out those `skip` names.
-pub fn checked_refs(
+pub(crate) fn checked_refs(
     repo: &gix::Repository,
     in_scope: impl Fn(&[u8]) -> bool,
     skip: impl Fn(&[u8]) -> bool,

@@ -18,9 +18,9 @@ use gix::ObjectId;
 use crate::repo::{self, RepoError};
 
 /// The repository, seen with the objects of a push in progress.
-pub struct PushStore {
+pub(crate) struct PushStore {
     /// The repository with the quarantined objects visible.
-    pub repo: gix::Repository,
+    pub(crate) repo: gix::Repository,
     /// The repository's own objects (no quarantine), for "was it here before?".
     before: Option<gix::Repository>,
     /// The ids of the objects the push uploaded (quarantine ≠ new: thin-pack bases the server
@@ -33,7 +33,7 @@ pub struct PushStore {
 impl PushStore {
     /// Take the opened repository and join the quarantine directory to its objects when there
     /// is one.
-    pub fn open(
+    pub(crate) fn open(
         mut repo: gix::Repository,
         quarantine: Option<&Path>,
         alternates: &[PathBuf],
@@ -91,17 +91,17 @@ impl PushStore {
     }
 
     /// Whether the push is quarantined (git ≥ 2.11 in a receive-pack).
-    pub fn is_quarantined(&self) -> bool {
+    pub(crate) fn is_quarantined(&self) -> bool {
         self.incoming.is_some()
     }
 
     /// How many objects the push uploaded, when quarantined.
-    pub fn incoming(&self) -> Option<usize> {
+    pub(crate) fn incoming(&self) -> Option<usize> {
         self.incoming.as_ref().map(HashSet::len)
     }
 
     /// Whether `id` was in the repository before the push. Only meaningful when quarantined.
-    pub fn was_stored(&self, id: &gix::oid) -> bool {
+    pub(crate) fn was_stored(&self, id: &gix::oid) -> bool {
         match (&self.incoming, &self.before) {
             (Some(incoming), Some(before)) => !incoming.contains(id) || before.has_object(id),
             _ => true,
@@ -219,7 +219,7 @@ fn unregister(view: &Path) {
 }
 
 /// Remove every object view still open; for a process about to exit without its check.
-pub fn remove_abandoned_views() {
+pub(crate) fn remove_abandoned_views() {
     let views = std::mem::take(&mut *VIEWS.lock().unwrap_or_else(PoisonError::into_inner));
     for view in views {
         // Best effort: the process is ending, and the view holds nothing but a path list.

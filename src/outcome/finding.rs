@@ -22,7 +22,7 @@ pub enum Level {
 
 impl Level {
     /// The policy spelling of the level.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",
             Level::Warn => "warn",
@@ -31,7 +31,7 @@ impl Level {
     }
 
     /// `self`, but never above `cap` (a rule's configured level caps what it reports).
-    pub fn capped(self, cap: Setting) -> Level {
+    pub(crate) fn capped(self, cap: Setting) -> Level {
         self.min(cap.level())
     }
 }
@@ -40,7 +40,7 @@ impl Level {
 /// `off` is a setting only: a rule set to `off` does not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Setting {
+pub(crate) enum Setting {
     /// The rule does not run.
     Off,
     /// Findings at most at info.
@@ -54,12 +54,12 @@ pub enum Setting {
 
 impl Setting {
     /// Whether the rule is switched off.
-    pub fn is_off(self) -> bool {
+    pub(crate) fn is_off(self) -> bool {
         self == Setting::Off
     }
 
     /// The highest level the setting reports at (`off` reports nothing; info for the record).
-    pub fn level(self) -> Level {
+    pub(crate) fn level(self) -> Level {
         match self {
             Setting::Off | Setting::Info => Level::Info,
             Setting::Warn => Level::Warn,
@@ -68,12 +68,12 @@ impl Setting {
     }
 
     /// Whether a finding at `level` reaches this threshold (never, for `off`).
-    pub fn reached_by(self, level: Level) -> bool {
+    pub(crate) fn reached_by(self, level: Level) -> bool {
         !self.is_off() && level >= self.level()
     }
 
     /// The policy spelling.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Setting::Off => "off",
             Setting::Info => "info",
@@ -111,7 +111,7 @@ pub enum Pattern {
 
 impl Pattern {
     /// Every pattern, in report order.
-    pub const ALL: [Pattern; 4] = [
+    pub(crate) const ALL: [Pattern; 4] = [
         Pattern::LargeChurn,
         Pattern::Database,
         Pattern::AuditTrail,
@@ -119,7 +119,7 @@ impl Pattern {
     ];
 
     /// The stable key used in the policy and in JSON.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Pattern::LargeChurn => "large-churn",
             Pattern::Database => "database",
@@ -129,7 +129,7 @@ impl Pattern {
     }
 
     /// A heading for people.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Pattern::LargeChurn => "Large files that change often",
             Pattern::Database => "Git used as a database",
@@ -180,12 +180,12 @@ pub struct Finding {
 impl Finding {
     /// The versions the finding counts (`versions` in its evidence): those of its path a rule
     /// counted, or those a finding about one path and rule stands for.
-    pub fn versions(&self) -> Option<u64> {
+    pub(crate) fn versions(&self) -> Option<u64> {
         self.evidence.get("versions")?.as_u64()
     }
 
     /// The path to show: a file, or a subject with its count (`srv/ (202 files)`), sanitized.
-    pub fn shown_path(&self) -> Option<String> {
+    pub(crate) fn shown_path(&self) -> Option<String> {
         let path = crate::util::sanitize(self.path.as_ref()?);
         Some(if self.paths.is_empty() {
             path
@@ -196,12 +196,12 @@ impl Finding {
 
     /// The file that stands for the finding where a file is needed (a SARIF location, a CI
     /// annotation): the path itself, or a subject's first file.
-    pub fn anchor(&self) -> Option<&gix::bstr::BString> {
+    pub(crate) fn anchor(&self) -> Option<&gix::bstr::BString> {
         self.paths.first().or(self.path.as_ref())
     }
 
     /// Every file the finding covers: its subject's files, or its path.
-    pub fn files(&self) -> Vec<&gix::bstr::BString> {
+    pub(crate) fn files(&self) -> Vec<&gix::bstr::BString> {
         if self.paths.is_empty() {
             self.path.iter().collect()
         } else {
@@ -211,7 +211,7 @@ impl Finding {
 
     /// A stable identity for baselines and SARIF: blob, path and rule. A subject of many
     /// files keeps its identity as the job writes new versions: subject and rule.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         if !self.paths.is_empty() {
             let path = self.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
             return format!("subject:{path}:{}", self.rule);

@@ -5,42 +5,42 @@
 
 use serde::Serialize;
 
-mod finding;
+pub(crate) mod finding;
 mod notice;
 mod verdict;
 
-pub use finding::{Finding, Level, Pattern, Setting};
-pub use notice::{Notice, NoticeKind};
-pub use verdict::{Bypass, Gate, Judgement, Mode, Verdict};
+pub(crate) use finding::{Finding, Level, Pattern, Setting};
+pub(crate) use notice::{Notice, NoticeKind};
+pub(crate) use verdict::{Bypass, Gate, Judgement, Mode, Verdict};
 
 /// Totals of a scan, as the JSON `summary` reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Commits in the range.
-    pub commits: u64,
+    pub(crate) commits: u64,
     /// Distinct new blobs.
-    pub blobs: u64,
+    pub(crate) blobs: u64,
     /// Their total size.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Findings after exemptions.
-    pub findings: u64,
+    pub(crate) findings: u64,
     /// Of which at deny.
-    pub deny: u64,
+    pub(crate) deny: u64,
     /// Of which at warn.
-    pub warn: u64,
+    pub(crate) warn: u64,
     /// Of which at info.
-    pub info: u64,
+    pub(crate) info: u64,
     /// Wall-clock time of the scan.
-    pub duration_ms: u64,
+    pub(crate) duration_ms: u64,
     /// Findings a baseline recorded and the report leaves out (present only when a baseline
     /// was applied).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baselined: Option<u64>,
+    pub(crate) baselined: Option<u64>,
 }
 
 impl Summary {
     /// Count `findings` (in total and per level) again, after some were left out.
-    pub fn recount(&mut self, findings: &[Finding]) {
+    pub(crate) fn recount(&mut self, findings: &[Finding]) {
         let count = |level| findings.iter().filter(|f| f.level == level).count() as u64;
         self.findings = findings.len() as u64;
         self.deny = count(Level::Deny);
@@ -53,20 +53,20 @@ impl Summary {
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     /// Findings, grouped by pattern, most severe first.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
     /// Absent objects, stale exemptions and the like.
-    pub notices: Vec<Notice>,
+    pub(crate) notices: Vec<Notice>,
     /// Totals.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// The history-aware rules judged paths against a look-back window, not the whole
     /// history (no facts store to judge with).
-    pub windowed: bool,
+    pub(crate) windowed: bool,
 }
 
 impl Outcome {
     /// Whether the outcome fails the check under `policy`: what [`Judgement::of`] decides, the
     /// one place that decides it.
-    pub fn fails(&self, policy: impl Into<Gate>) -> bool {
+    pub(crate) fn fails(&self, policy: impl Into<Gate>) -> bool {
         Judgement::of(self, policy).fails()
     }
 }

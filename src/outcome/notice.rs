@@ -9,7 +9,7 @@ use super::Level;
 /// What a notice is about: a stable kebab-case kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum NoticeKind {
+pub(crate) enum NoticeKind {
     /// An object the check needed is not in the repository (a shallow or partial clone).
     AbsentObject,
     /// A ref points at an object the repository does not have.
@@ -34,22 +34,8 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    /// Every kind.
-    pub const ALL: [NoticeKind; 10] = [
-        NoticeKind::AbsentObject,
-        NoticeKind::BrokenRef,
-        NoticeKind::UnusedExemption,
-        NoticeKind::ExpiredExemption,
-        NoticeKind::StaleBaseline,
-        NoticeKind::BaselineApplied,
-        NoticeKind::HistoryTruncated,
-        NoticeKind::LookbackTruncated,
-        NoticeKind::Submodule,
-        NoticeKind::FactsStore,
-    ];
-
     /// The kebab-case name (`absent-object`).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NoticeKind::AbsentObject => "absent-object",
             NoticeKind::BrokenRef => "broken-ref",
@@ -67,7 +53,7 @@ impl NoticeKind {
     /// How much it matters: notices that say the check saw less than it should (absent
     /// objects, truncated history, broken refs) are warnings; stale exemptions and baseline
     /// entries, and what a baseline left out, are information.
-    pub fn level(self) -> Level {
+    pub(crate) fn level(self) -> Level {
         match self {
             NoticeKind::UnusedExemption
             | NoticeKind::ExpiredExemption
@@ -91,22 +77,22 @@ impl fmt::Display for NoticeKind {
 
 /// Something the user should know that is not a finding: an absent object, a stale exemption.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Notice {
+pub(crate) struct Notice {
     /// What it is about.
-    pub kind: NoticeKind,
+    pub(crate) kind: NoticeKind,
     /// One sentence for people.
-    pub message: String,
+    pub(crate) message: String,
     /// The path concerned, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// The object concerned, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blob: Option<String>,
+    pub(crate) blob: Option<String>,
 }
 
 impl Notice {
     /// How much it matters (see [`NoticeKind::level`]).
-    pub fn level(&self) -> Level {
+    pub(crate) fn level(&self) -> Level {
         self.kind.level()
     }
 }
@@ -115,11 +101,25 @@ impl Notice {
 mod tests {
     use super::*;
 
+    /// Every kind.
+    const ALL: [NoticeKind; 10] = [
+        NoticeKind::AbsentObject,
+        NoticeKind::BrokenRef,
+        NoticeKind::UnusedExemption,
+        NoticeKind::ExpiredExemption,
+        NoticeKind::StaleBaseline,
+        NoticeKind::BaselineApplied,
+        NoticeKind::HistoryTruncated,
+        NoticeKind::LookbackTruncated,
+        NoticeKind::Submodule,
+        NoticeKind::FactsStore,
+    ];
+
     #[test]
     fn kinds_are_unique_and_serialize_as_their_names() {
-        let names: std::collections::BTreeSet<&str> = NoticeKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(names.len(), NoticeKind::ALL.len());
-        for kind in NoticeKind::ALL {
+        let names: std::collections::BTreeSet<&str> = ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), ALL.len());
+        for kind in ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), serde_json::json!(kind.as_str()));
         }
     }

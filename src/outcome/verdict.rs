@@ -8,7 +8,7 @@ use super::{Finding, Outcome, Setting};
 /// Whether failing findings fail.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Fail at `fail_on`.
     #[default]
     Enforce,
@@ -17,18 +17,18 @@ pub enum Mode {
 }
 
 /// What fails under a policy: its `fail_on` threshold and its `mode` (a
-/// [`Policy`](crate::Policy) converts into one).
+/// [`Policy`](crate::policy::Policy) converts into one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Gate {
+pub(crate) struct Gate {
     /// Findings at or above this level fail.
-    pub fail_on: Setting,
+    pub(crate) fail_on: Setting,
     /// Whether failing findings fail the check.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
 }
 
 /// What an outcome means under a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Findings at a failing level, and the policy enforces.
     Fail,
     /// Findings at a failing level, but `mode = "evaluate"`.
@@ -39,12 +39,12 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict on `outcome` under `policy` (see [`Judgement::of`]).
-    pub fn of(outcome: &Outcome, policy: impl Into<Gate>) -> Verdict {
+    pub(crate) fn of(outcome: &Outcome, policy: impl Into<Gate>) -> Verdict {
         Judgement::of(outcome, policy).verdict
     }
 
     /// For people: `FAIL (fail_on = deny)`, `would fail (…), but mode = "evaluate"`, `pass`.
-    pub fn describe(self, policy: impl Into<Gate>) -> String {
+    pub(crate) fn describe(self, policy: impl Into<Gate>) -> String {
         let fail_on = policy.into().fail_on;
         match self {
             Verdict::Fail => format!("FAIL (fail_on = {fail_on})"),
@@ -56,30 +56,30 @@ impl Verdict {
 
 /// A granted bypass: who, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bypass {
+pub(crate) struct Bypass {
     /// The pusher, when the server knows who it is.
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// The reason given (sanitized).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// The one decision on an outcome: which findings fail (`fail_on`), whether that fails the
 /// check (`mode`), and whether a granted bypass let them through. Every report and every exit
 /// code reads this; nothing else decides what fails.
 #[derive(Debug, Clone)]
-pub struct Judgement<'a> {
+pub(crate) struct Judgement<'a> {
     /// Pass, fail, or would fail under `mode = "evaluate"`.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// The findings at or above `fail_on`, in outcome order: they fail the check, or would.
-    pub failing: Vec<&'a Finding>,
+    pub(crate) failing: Vec<&'a Finding>,
     /// A granted bypass that let failing findings through (hooks only).
-    pub bypass: Option<Bypass>,
+    pub(crate) bypass: Option<Bypass>,
     fail_on: Setting,
 }
 
 impl<'a> Judgement<'a> {
     /// Judge `outcome` under `policy`.
-    pub fn of(outcome: &'a Outcome, policy: impl Into<Gate>) -> Judgement<'a> {
+    pub(crate) fn of(outcome: &'a Outcome, policy: impl Into<Gate>) -> Judgement<'a> {
         let Gate { fail_on, mode } = policy.into();
         let failing: Vec<&Finding> = outcome
             .findings
@@ -101,7 +101,7 @@ impl<'a> Judgement<'a> {
 
     /// Let the failing findings through under a granted bypass. Only a failing verdict can be
     /// bypassed: returns whether the bypass was needed.
-    pub fn grant(&mut self, bypass: Bypass) -> bool {
+    pub(crate) fn grant(&mut self, bypass: Bypass) -> bool {
         if self.verdict == Verdict::Fail {
             self.bypass = Some(bypass);
             true
@@ -111,17 +111,17 @@ impl<'a> Judgement<'a> {
     }
 
     /// Whether the check fails (exit status 1, the push is stopped).
-    pub fn fails(&self) -> bool {
+    pub(crate) fn fails(&self) -> bool {
         self.verdict == Verdict::Fail && self.bypass.is_none()
     }
 
     /// Whether `finding` is at or above `fail_on` (it fails, would fail, or was bypassed).
-    pub fn reaches(&self, finding: &Finding) -> bool {
+    pub(crate) fn reaches(&self, finding: &Finding) -> bool {
         self.fail_on.reached_by(finding.level)
     }
 
     /// Whether `finding` fails the check: at or above `fail_on`, enforced, not bypassed.
-    pub fn fails_with(&self, finding: &Finding) -> bool {
+    pub(crate) fn fails_with(&self, finding: &Finding) -> bool {
         self.fails() && self.reaches(finding)
     }
 }

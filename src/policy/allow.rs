@@ -5,10 +5,10 @@ use super::Policy;
 use crate::outcome::{Finding, Notice};
 
 /// A calendar date (year, month, day), the unit of `expires`.
-pub type Date = (u16, u8, u8);
+pub(crate) type Date = (u16, u8, u8);
 
 /// Today's date in UTC.
-pub fn today() -> Date {
+pub(crate) fn today() -> Date {
     let date = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     (
         u16::try_from(date.year()).unwrap_or(u16::MAX),
@@ -20,7 +20,7 @@ pub fn today() -> Date {
 impl Policy {
     /// Remove the findings that an active exemption covers; return notices for exemptions that
     /// have expired or matched nothing.
-    pub fn apply_exemptions(&self, findings: &mut Vec<Finding>, today: Date) -> Vec<Notice> {
+    pub(crate) fn apply_exemptions(&self, findings: &mut Vec<Finding>, today: Date) -> Vec<Notice> {
         let allows = &self.file.allow;
         let mut used = vec![false; allows.len()];
         let is_expired = |a: &super::schema::Allow| {
@@ -77,19 +77,19 @@ impl Policy {
 
 /// What `policy check` says about the exemptions, beyond their syntax.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExemptionReport {
+pub(crate) struct ExemptionReport {
     /// One line per exemption that has expired, names no path of HEAD's tree, or names a blob
     /// the repository does not hold.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// Why the paths could not be checked (no repository, no commit at HEAD), if so.
-    pub unchecked: Option<String>,
+    pub(crate) unchecked: Option<String>,
 }
 
 impl Policy {
     /// Check the `[[allow]]` exemptions against `today` and, when a repository is given,
     /// against the files of HEAD's tree: an exemption whose path globs match none of them
     /// (or whose blob the repository lacks) never matches anything there.
-    pub fn check_exemptions(&self, repo: Option<&gix::Repository>, today: Date) -> ExemptionReport {
+    pub(crate) fn check_exemptions(&self, repo: Option<&gix::Repository>, today: Date) -> ExemptionReport {
         let allows = &self.file.allow;
         let mut report = ExemptionReport::default();
         if allows.is_empty() {

@@ -18,7 +18,7 @@ pub struct Globs {
 
 impl Globs {
     /// Compile `patterns`, naming the first one that is not a valid glob.
-    pub fn new(patterns: Vec<String>) -> Result<Self, String> {
+    pub(crate) fn new(patterns: Vec<String>) -> Result<Self, String> {
         if patterns.len() > MAX_GLOBS {
             return Err(format!(
                 "{} globs in one list; at most {MAX_GLOBS} are allowed",
@@ -45,22 +45,22 @@ impl Globs {
     }
 
     /// The patterns as written.
-    pub fn patterns(&self) -> &[String] {
+    pub(crate) fn patterns(&self) -> &[String] {
         &self.patterns
     }
 
     /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
 }
 
 /// At most this many globs in one list: more is a generated file gone wrong, and would only
 /// make every path lookup slower.
-pub const MAX_GLOBS: usize = 10_000;
+pub(crate) const MAX_GLOBS: usize = 10_000;
 
 /// At most this many bytes in one glob (git's paths are rarely a tenth as long).
-pub const MAX_GLOB_LEN: usize = 4096;
+pub(crate) const MAX_GLOB_LEN: usize = 4096;
 
 fn compile(pattern: &str) -> Result<globset::Glob, String> {
     if pattern.is_empty() {

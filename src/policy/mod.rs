@@ -10,18 +10,18 @@ use std::path::{Path, PathBuf};
 
 mod allow;
 mod globs;
-pub mod schema;
+pub(crate) mod schema;
 mod size;
 
-pub use allow::{Date, ExemptionReport, today};
-pub use globs::Globs;
-pub use schema::{OnError, OnShallow, PolicyFile, SuggestionStyle};
+pub(crate) use allow::today;
+pub(crate) use globs::Globs;
+pub(crate) use schema::{OnError, OnShallow, PolicyFile, SuggestionStyle};
 pub use size::Size;
 
 use crate::outcome::Pattern;
 
 /// The text of the built-in policy.
-pub const BUILTIN: &str = include_str!("../../policy.example.toml");
+pub(crate) const BUILTIN: &str = include_str!("../../policy.example.toml");
 
 /// Where the effective policy came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub enum Source {
 
 impl Source {
     /// The file behind the source, if any.
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             Source::Flag(p)
             | Source::Env(p)
@@ -100,7 +100,7 @@ pub struct Policy {
     /// The effective settings (the user's keys over the built-in ones).
     pub file: PolicyFile,
     /// Where it came from.
-    pub source: Source,
+    pub(crate) source: Source,
 }
 
 impl From<&Policy> for crate::outcome::Gate {
@@ -123,7 +123,7 @@ impl Policy {
     }
 
     /// Read and validate the policy in `path`.
-    pub fn from_file(path: &Path, source: Source) -> Result<Policy, PolicyError> {
+    pub(crate) fn from_file(path: &Path, source: Source) -> Result<Policy, PolicyError> {
         use std::io::Read;
         let file = match source.path() {
             Some(_) => source.to_string(),
@@ -206,14 +206,14 @@ impl Policy {
 
     /// What to use instead of git for `pattern`: the policy's own text for the pattern when it
     /// sets one, otherwise the wording of `[suggestions] style`.
-    pub fn suggestion(&self, pattern: Pattern) -> &str {
+    pub(crate) fn suggestion(&self, pattern: Pattern) -> &str {
         self.suggestion_of(pattern, crate::advice::wording::Alternative::Pattern(pattern))
     }
 
     /// What to use instead for a finding of `rule` under `pattern` with `evidence`: the
     /// policy's own text for the pattern when it sets one, otherwise the wording of
     /// `[suggestions] style` for what the finding is (the rule's alternative).
-    pub fn suggestion_for(
+    pub(crate) fn suggestion_for(
         &self,
         pattern: Pattern,
         rule: crate::rules::RuleId,
@@ -223,7 +223,7 @@ impl Policy {
     }
 
     /// What to use instead for any finding of `rule`, as its documentation gives it.
-    pub fn suggestion_for_rule(&self, rule: crate::rules::RuleId) -> &str {
+    pub(crate) fn suggestion_for_rule(&self, rule: crate::rules::RuleId) -> &str {
         self.suggestion_for(rule.pattern(), rule, &serde_json::Map::new())
     }
 
@@ -258,7 +258,7 @@ impl Policy {
 
     /// Settings that are valid but do not do what they seem to, for `policy check`: a bypass
     /// enabled with no log to record it (every bypass is refused), a fail-open with no log.
-    pub fn setting_warnings(&self) -> Vec<String> {
+    pub(crate) fn setting_warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
         let (bypass, hook) = (&self.file.bypass, &self.file.hook);
         if bypass.log.is_empty() && bypass.enabled {
@@ -279,7 +279,7 @@ impl Policy {
     }
 
     /// The effective policy as TOML, headed by where it came from.
-    pub fn to_toml(&self) -> String {
+    pub(crate) fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(&self.file).unwrap_or_else(|e| format!("# cannot render policy: {e}\n"));
         format!("# source: {}\n{body}", self.source)
     }
@@ -291,19 +291,19 @@ impl Policy {
 /// there reports what the pre-receive hook reads) and for the pre-receive hook anywhere;
 /// `.pushgate.toml` at the work-tree root otherwise. Nothing found: the built-in policy.
 #[derive(Debug, Default)]
-pub struct Discovery<'a> {
+pub(crate) struct Discovery<'a> {
     /// `--policy`
-    pub flag: Option<PathBuf>,
+    pub(crate) flag: Option<PathBuf>,
     /// The repository, for git config and the file next to it.
-    pub repo: Option<&'a gix::Repository>,
+    pub(crate) repo: Option<&'a gix::Repository>,
     /// The pre-receive hook reads the policy: `$GIT_DIR/pushgate.toml`, never the work tree
     /// (in a bare repository every command reads that file).
-    pub server: bool,
+    pub(crate) server: bool,
 }
 
 impl Discovery<'_> {
     /// Find and load the effective policy.
-    pub fn load(&self) -> Result<Policy, PolicyError> {
+    pub(crate) fn load(&self) -> Result<Policy, PolicyError> {
         match self.find() {
             Some(source) => {
                 let path = source.path().map(Path::to_owned).unwrap_or_default();
@@ -314,7 +314,7 @@ impl Discovery<'_> {
     }
 
     /// The first policy source that applies, or `None` for the built-in policy.
-    pub fn find(&self) -> Option<Source> {
+    pub(crate) fn find(&self) -> Option<Source> {
         if let Some(p) = &self.flag {
             return Some(Source::Flag(p.clone()));
         }
@@ -334,7 +334,7 @@ impl Discovery<'_> {
     /// The policy file a repository holds for the command that will read it (`server`: the
     /// pre-receive hook): `$GIT_DIR/pushgate.toml` for the hook and in a bare repository,
     /// `.pushgate.toml` at the work-tree root otherwise. `pushgate init` writes it.
-    pub fn repository_file(repo: &gix::Repository, server: bool) -> Source {
+    pub(crate) fn repository_file(repo: &gix::Repository, server: bool) -> Source {
         match repo.workdir() {
             Some(dir) if !server => Source::WorkTree(dir.join(".pushgate.toml")),
             _ => Source::GitDir(repo.git_dir().join("pushgate.toml")),

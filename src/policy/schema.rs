@@ -1,14 +1,13 @@
 //! The policy file's schema, as serde reads it. Every table rejects unknown keys; every key
 //! missing from a user's file takes its value from the built-in policy (`policy.example.toml`).
 
-pub use crate::advice::wording::SuggestionStyle;
+pub(crate) use crate::advice::wording::SuggestionStyle;
 use serde::{Deserialize, Serialize};
 
 use super::Globs;
 use crate::outcome::{Mode, Setting};
 use crate::rules::RuleId;
-pub use crate::rules::Rules;
-pub use crate::rules::settings::{Graded, LevelOnly, WithPaths};
+pub(crate) use crate::rules::Rules;
 
 /// The whole policy file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -17,38 +16,38 @@ pub struct PolicyFile {
     /// Schema version; only `1` exists.
     pub version: u32,
     /// The lowest level that fails.
-    pub fail_on: Setting,
+    pub(crate) fail_on: Setting,
     /// `enforce` or `evaluate`.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// Look-back window in commits for history-aware rules.
-    pub lookback_commits: u32,
+    pub(crate) lookback_commits: u32,
     /// Look-back window in days, from the newest commit in scope.
-    pub lookback_days: u32,
+    pub(crate) lookback_days: u32,
     /// Which refs the hooks check.
-    pub refs: Refs,
+    pub(crate) refs: Refs,
     /// The server hook's limits.
-    pub hook: Hook,
+    pub(crate) hook: Hook,
     /// Bypass by push option.
-    pub bypass: Bypass,
+    pub(crate) bypass: Bypass,
     /// `scan --ci`.
-    pub ci: Ci,
+    pub(crate) ci: Ci,
     /// What to use instead, per pattern.
-    pub suggestions: Suggestions,
+    pub(crate) suggestions: Suggestions,
     /// Per-rule settings.
-    pub rules: Rules,
+    pub(crate) rules: Rules,
     /// Exemptions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<Allow>,
     /// Not a key of the file: the size given with `--max-size`, over which every file is a
     /// `large-blob` finding at deny (see [`Policy::deny_larger_than`](super::Policy::deny_larger_than)).
     #[serde(skip)]
-    pub max_size: Option<super::Size>,
+    pub(crate) max_size: Option<super::Size>,
 }
 
 /// What the hook does when its time budget runs out or it hits an internal error.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum OnError {
+pub(crate) enum OnError {
     /// Reject the push with a message.
     #[default]
     Reject,
@@ -59,55 +58,55 @@ pub enum OnError {
 /// `[refs]`
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Refs {
+pub(crate) struct Refs {
     /// Globs of ref names to check.
-    pub include: Globs,
+    pub(crate) include: Globs,
     /// Globs of ref names never checked.
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
 }
 
 /// `[hook]`
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Hook {
+pub(crate) struct Hook {
     /// Seconds.
-    pub timeout: u64,
+    pub(crate) timeout: u64,
     /// See [`OnError`].
-    pub on_error: OnError,
+    pub(crate) on_error: OnError,
     /// Findings listed to the pusher before the rest are only counted.
-    pub max_findings_shown: u32,
+    pub(crate) max_findings_shown: u32,
     /// JSON-lines log (relative to the git directory) of pushes `mode = "evaluate"` would have
     /// rejected; empty logs nothing.
-    pub evaluate_log: String,
+    pub(crate) evaluate_log: String,
 }
 
 /// `[bypass]`
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Bypass {
+pub(crate) struct Bypass {
     /// Whether `-o pushgate.bypass=<reason>` is honoured.
-    pub enabled: bool,
+    pub(crate) enabled: bool,
     /// Refuse empty reasons.
-    pub require_reason: bool,
+    pub(crate) require_reason: bool,
     /// Who may bypass; empty means everyone.
-    pub users: Vec<String>,
+    pub(crate) users: Vec<String>,
     /// JSON-lines log, relative to the git directory.
-    pub log: String,
+    pub(crate) log: String,
 }
 
 /// `[ci]`
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Ci {
+pub(crate) struct Ci {
     /// What `scan --ci` does when a shallow clone lacks commits of the range.
-    pub on_shallow: OnShallow,
+    pub(crate) on_shallow: OnShallow,
 }
 
 /// What `scan --ci` does when the range reaches the oldest commits of a shallow clone and the
 /// clone lacks commits of the range (the base is not in it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum OnShallow {
+pub(crate) enum OnShallow {
     /// Check what the clone holds (the oldest commits' whole trees, by the rules that judge one
     /// file, and the changes of the commits above them) and say what could not be checked.
     #[default]
@@ -120,21 +119,21 @@ pub enum OnShallow {
 /// replaces it (an empty text keeps the style's wording, and `policy show` leaves it out).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
-pub struct Suggestions {
+pub(crate) struct Suggestions {
     /// Which built-in wording the patterns get: AWS services, or vendor-neutral categories.
-    pub style: SuggestionStyle,
+    pub(crate) style: SuggestionStyle,
     /// large-churn
     #[serde(skip_serializing_if = "String::is_empty")]
-    pub large_churn: String,
+    pub(crate) large_churn: String,
     /// database
     #[serde(skip_serializing_if = "String::is_empty")]
-    pub database: String,
+    pub(crate) database: String,
     /// audit-trail
     #[serde(skip_serializing_if = "String::is_empty")]
-    pub audit_trail: String,
+    pub(crate) audit_trail: String,
     /// backup
     #[serde(skip_serializing_if = "String::is_empty")]
-    pub backup: String,
+    pub(crate) backup: String,
 }
 
 /// One `[[allow]]` exemption.
@@ -146,13 +145,13 @@ pub struct Allow {
     pub paths: Globs,
     /// Rules exempted (all when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<RuleId>,
+    pub(crate) rules: Vec<RuleId>,
     /// One blob id, in full hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blob: Option<String>,
+    pub(crate) blob: Option<String>,
     /// Why the exemption exists.
-    pub reason: String,
+    pub(crate) reason: String,
     /// The date after which the exemption stops applying.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<toml::value::Datetime>,
+    pub(crate) expires: Option<toml::value::Datetime>,
 }

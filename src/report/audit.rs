@@ -11,16 +11,15 @@ use anstyle::Style;
 use crate::outcome::NoticeKind;
 use serde::Serialize;
 
-use super::markdown::escape;
-use super::plural;
-use super::text::{Painter, wrapped};
-use crate::audit::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step};
+use super::common::{Painter, counts, escape_markdown as escape, fix, instead, plural, wrap_at, wrapped};
+use super::format::Options;
+use crate::audit::result::{Audit, Offender, PATHS_FILE, Plan, Repository, Share, Step, Timeline};
 use crate::outcome::{Level, Pattern};
 use crate::policy::Policy;
 use crate::util::{human_size, percent, sanitize, wrap};
 
 /// Offenders listed per pattern unless `verbose`.
-pub const PER_PATTERN: usize = 5;
+pub(crate) const PER_PATTERN: usize = 5;
 
 /// Lines of the plan's paths file, paths of a step, chains and notices of one kind shown
 /// unless `verbose`.
@@ -28,20 +27,6 @@ pub(super) const SHOWN: usize = 5;
 
 /// Lines of a paths file printed whole (as a here-document to paste) unless `verbose`.
 pub(super) const PATHS_FILE_SHOWN: usize = 8;
-
-pub use super::text::TEXT_WIDTH;
-
-/// Render the audit in `format` (text, JSON, markdown or the HTML page; the other formats are
-/// the scan's and render its findings).
-pub fn render(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Options) -> io::Result<()> {
-    match options.format {
-        super::Format::Text => text(out, audit, policy, options),
-        super::Format::Json => json(out, audit),
-        super::Format::Markdown => markdown(out, audit, options.verbose),
-        super::Format::Html => super::html::page(out, audit, policy, options.verbose),
-        _ => super::render(out, &audit.outcome, policy, options),
-    }
-}
 
 #[derive(Serialize)]
 struct Section<'a> {
@@ -51,11 +36,12 @@ struct Section<'a> {
     plan: &'a Plan,
     rewrite_warning: Option<&'a str>,
     overview: &'a crate::overview::Overview,
-    timeline: &'a crate::audit::Timeline,
+    timeline: &'a Timeline,
 }
 
-fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
-    let section = serde_json::to_value(Section {
+/// The `audit` section of the JSON document.
+pub(super) fn section(audit: &Audit) -> io::Result<serde_json::Value> {
+    serde_json::to_value(Section {
         repository: &audit.repository,
         patterns: &audit.patterns,
         offenders: &audit.offenders,
@@ -64,8 +50,7 @@ fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
         overview: &audit.overview,
         timeline: &audit.timeline,
     })
-    .map_err(io::Error::other)?;
-    super::json::render_with(out, &audit.outcome, Some(section))
+    .map_err(io::Error::other)
 }
 
 pub(super) fn date(t: Option<i64>) -> String {
@@ -223,22 +208,6 @@ pub(super) fn step_title(step: &Step, verbose: bool) -> String {
     }
 }
 
-/// `text` in lines of at most `width` characters, broken only at `separator` (a part longer
-/// than `width` stands on its own line).
-pub(super) fn wrap_at(text: &str, separator: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for part in text.split(separator) {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + separator.chars().count() + part.chars().count() <= width => {
-                line.push_str(separator);
-                line.push_str(part);
-            }
-            _ => lines.push(part.to_owned()),
-        }
-    }
-    lines
-}
-
 fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, width: usize) -> io::Result<()> {
     let plan = &audit.plan;
     let bold = Style::new().bold();
@@ -250,7 +219,6 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
     if plan.steps.is_empty() {
         writeln!(out, "{}", p.paint(bold, "Fix plan: nothing to do"))?;
     } else {
-        let frees: u64 = plan.steps.iter().map(|s| s.saves).sum();
         // Rewrites are run in a mirror clone; a prune or the host's part is not.
         let mirror = if plan.rewrite_warning.is_some() {
             " (run in a fresh mirror clone: git clone --mirror <url>)"
@@ -260,7 +228,7 @@ fn text_plan(out: &mut dyn Write, audit: &Audit, p: &Painter, verbose: bool, wid
         writeln!(
             out,
             "{}",
-            p.paint(bold, &format!("Fix plan: frees {}{mirror}", human_size(frees)))
+            p.paint(bold, &format!("Fix plan: frees {}{mirror}", human_size(plan.frees)))
         )?;
     }
     if let Some(warning) = &plan.rewrite_warning {
@@ -375,7 +343,8 @@ fn text_notices(out: &mut dyn Write, audit: &Audit, verbose: bool, width: usize)
     Ok(())
 }
 
-fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Options) -> io::Result<()> {
+/// The audit as text.
+pub(super) fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &Options) -> io::Result<()> {
     let p = Painter { color: options.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
@@ -438,7 +407,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             plural(r.unreachable.objects)
         )?;
     }
-    writeln!(out, "  {}", super::counts(&audit.outcome.summary))?;
+    writeln!(out, "  {}", counts(&audit.outcome.summary))?;
 
     for pattern in Pattern::ALL {
         let listing = listed(audit, pattern, options.verbose, true, PER_PATTERN);
@@ -462,8 +431,8 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             for line in wrap_at(&parts, " · ", width.saturating_sub(7)) {
                 writeln!(out, "       {line}")?;
             }
-            if let Some(step) = first_step(audit, o) {
-                super::text::fix(out, &p, 7, 1, &step, width)?;
+            if let Some(step) = &o.first_step {
+                fix(out, &p, 7, 1, step, width)?;
             }
         }
         if listing.hidden > 0 {
@@ -471,7 +440,7 @@ fn text(out: &mut dyn Write, audit: &Audit, policy: &Policy, options: &super::Op
             writeln!(out, "  {lead}{} (--verbose lists them all)", listing.more())?;
         }
         for text in audit_suggestions(audit, pattern, policy.suggestion(pattern)) {
-            super::text::instead(out, &p, text, width)?;
+            instead(out, &p, text, width)?;
         }
     }
 
@@ -584,7 +553,8 @@ pub(super) fn depth_buckets(st: &crate::packs::Statistics) -> Vec<String> {
     parts
 }
 
-fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()> {
+/// The audit as markdown.
+pub(super) fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()> {
     let r = &audit.repository;
     let st = &r.statistics;
     let disk = st.disk_bytes();
@@ -600,7 +570,7 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
         st.objects(),
         human_size(disk),
         human_size(st.unpacked_bytes()),
-        super::counts(&audit.outcome.summary)
+        counts(&audit.outcome.summary)
     )?;
     writeln!(out)?;
     writeln!(out, "| Pattern | Paths | Packed | Share |")?;
@@ -725,17 +695,6 @@ fn markdown(out: &mut dyn Write, audit: &Audit, verbose: bool) -> io::Result<()>
     Ok(())
 }
 
-/// The first step of the most severe finding about an offender's path.
-pub(super) fn first_step(audit: &Audit, o: &crate::audit::Offender) -> Option<String> {
-    audit
-        .outcome
-        .findings
-        .iter()
-        .filter(|f| f.pattern == o.pattern && f.path.as_ref() == Some(&o.path))
-        .max_by_key(|f| f.level)
-        .map(crate::advice::first_step)
-}
-
 /// What the offenders of `pattern` are told to use instead, each distinct text once (the
 /// pattern's own `fallback` for offenders that carry none).
 pub(super) fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback: &'a str) -> Vec<&'a str> {
@@ -754,7 +713,7 @@ pub(super) fn audit_suggestions<'a>(audit: &'a Audit, pattern: Pattern, fallback
 }
 
 /// What the plan leaves as it is, one phrase each (info offenders, source files).
-pub(super) fn left_as_they_are(plan: &crate::audit::Plan) -> Vec<String> {
+pub(super) fn left_as_they_are(plan: &Plan) -> Vec<String> {
     let mut left = Vec::new();
     if plan.left_info > 0 {
         left.push(format!(
@@ -776,20 +735,6 @@ pub(super) fn left_as_they_are(plan: &crate::audit::Plan) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn details_wrap_between_parts_only() {
-        let text = "60 versions · 2023-02-01..2023-04-01 · 60 changes, every 24.0 h · 14.4 KiB packed, 26.8 KiB whole";
-        assert_eq!(
-            wrap_at(text, " · ", 70),
-            [
-                "60 versions · 2023-02-01..2023-04-01 · 60 changes, every 24.0 h",
-                "14.4 KiB packed, 26.8 KiB whole"
-            ]
-        );
-        assert_eq!(wrap_at(text, " · ", 200), [text]);
-        assert_eq!(wrap_at("a-very-long-part · b", " · ", 5), ["a-very-long-part", "b"]);
-    }
 
     #[test]
     fn lists_are_cut_unless_verbose() {

@@ -13,20 +13,16 @@
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 
-use super::{Options, plural};
+use super::common::{counts, plural};
+use super::format::Options;
 use crate::outcome::Level;
 use crate::outcome::Outcome;
 use crate::outcome::Verdict;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
-/// `--format github`.
-pub const NAME: &str = "github";
-/// What `--format github` is for.
-pub const HELP: &str = "GitHub Actions annotations; with GITHUB_STEP_SUMMARY set, a job summary too";
-
 /// Write the workflow commands, and append the summary to `options.step_summary`.
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
+pub(crate) fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: &Options) -> io::Result<()> {
     for f in &outcome.findings {
         let Some(command) = command(f.level) else {
             continue;
@@ -63,7 +59,7 @@ pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
     writeln!(
         out,
         "pushgate: {} in {} commit{}: {}",
-        super::counts(s),
+        counts(s),
         s.commits,
         plural(s.commits),
         Verdict::of(outcome, policy).describe(policy)
@@ -83,7 +79,7 @@ pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, options: 
 }
 
 /// The workflow command of a level; `None` for `off`.
-pub fn command(level: Level) -> Option<&'static str> {
+pub(crate) fn command(level: Level) -> Option<&'static str> {
     match level {
         Level::Deny => Some("error"),
         Level::Warn => Some("warning"),
@@ -102,12 +98,12 @@ fn workflow_command(out: &mut dyn Write, command: &str, properties: &[(&str, Str
 }
 
 /// Escape a command's message: `%`, `\r`, `\n`.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escape a property value: what [`escape_data`] escapes, and `:` and `,`.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

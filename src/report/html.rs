@@ -1,7 +1,7 @@
 //! `--format html`: the audit as one self-contained page — the verdict and summary, where the
 //! space goes, the offenders of each pattern, the fix plan, the overview, the object database
 //! and the notices, with charts drawn as inline SVG from the audit's
-//! [`Timeline`](crate::audit::Timeline).
+//! [`Timeline`](crate::audit::result::Timeline).
 //!
 //! The page loads nothing: no script, stylesheet, font or image from anywhere, its own
 //! Content-Security-Policy forbids it, and it has no script of its own. Its stylesheet has a
@@ -11,28 +11,24 @@
 //!
 //! Of the commands that check a repository only the audit renders it: `scan` and `pre-commit`
 //! refuse `--format html`. The merged fleet report's page ([`report::merge`](super::merge)) is
-//! built from the same parts: the page's head and foot, its stylesheet, [`escape`], its tables
+//! built from the same parts: the page's head and foot, its stylesheet, its escaping, its tables
 //! and swatches.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::audit::{
-    Listed, audit_suggestions, date, depth_buckets, first_step, history, listed, reached,
+    Listed, audit_suggestions, date, depth_buckets, history, listed, reached,
     step_title,
 };
+use super::common::{counts, escape_html as escape, plural};
+use super::format::Options;
 use super::svg;
-use super::{counts, plural};
-use crate::audit::{Audit, PATHS_FILE};
+use crate::audit::result::{Audit, PATHS_FILE};
 use crate::outcome::{Outcome, Pattern, Verdict};
 use crate::overview::{Concern, Group};
 use crate::policy::Policy;
 use crate::util::{human_size, percent, sanitize};
-
-/// `--format html`.
-pub const NAME: &str = "html";
-/// What `--format html` is for.
-pub const HELP: &str = "One self-contained HTML page with charts (audit and report merge)";
 
 /// Warn and deny offenders listed per pattern unless verbose (info ones are counted).
 const OFFENDERS_SHOWN: usize = 25;
@@ -44,29 +40,12 @@ const PATHS_LINES_SHOWN: usize = 100;
 const NOTICES_SHOWN: usize = 10;
 
 /// Why a report of findings alone is no page.
-pub const AUDIT_ONLY: &str = "--format html renders an audit: run `pushgate audit --format html`";
+pub(crate) const AUDIT_ONLY: &str = "--format html renders an audit: run `pushgate audit --format html`";
 
 /// The formats registry's entry: the page needs an audit, so a bare outcome is refused (the
 /// commands that have one refuse `--format html` before they start).
-pub fn report(_out: &mut dyn Write, _outcome: &Outcome, _policy: &Policy, _options: &super::Options) -> io::Result<()> {
+pub(crate) fn report(_out: &mut dyn Write, _outcome: &Outcome, _policy: &Policy, _options: &Options) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, AUDIT_ONLY))
-}
-
-/// `text` with `&`, `<`, `>`, `"` and `'` as character references: safe in an element and in a
-/// quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Bytes from the repository (or a results file), sanitized and escaped.
@@ -130,7 +109,7 @@ h2,h3,figcaption{break-after:avoid;page-break-after:avoid}tr,figure,pre,svg{brea
 
 /// Render `audit` as the page. `verbose` lists every offender, overview row, paths-file line
 /// and notice the audit holds.
-pub fn page(out: &mut dyn Write, audit: &Audit, policy: &Policy, verbose: bool) -> io::Result<()> {
+pub(crate) fn page(out: &mut dyn Write, audit: &Audit, policy: &Policy, verbose: bool) -> io::Result<()> {
     let mut h = String::with_capacity(64 * 1024);
     head(&mut h, "pushgate audit");
     summary(&mut h, audit, policy);
@@ -311,9 +290,9 @@ fn findings(h: &mut String, audit: &Audit, verbose: bool) {
         }
         for o in &listing.shown {
             let rules: Vec<String> = o.rules.iter().map(ToString::to_string).collect();
-            let step = first_step(audit, o).map_or_else(String::new, |step| {
+            let step = o.first_step.as_deref().map_or_else(String::new, |step| {
                 // A sentence, and for a test fixture the TOML of the entry that exempts it.
-                let (sentence, toml) = crate::advice::split(&step);
+                let (sentence, toml) = crate::advice::split(step);
                 let mut html = format!("<span class=\"step\">{}</span>", repo_text(sentence.as_bytes()));
                 if let Some(toml) = toml {
                     let lines: Vec<String> = toml.lines().map(|l| repo_text(l.as_bytes())).collect();
@@ -404,8 +383,7 @@ fn plan(h: &mut String, audit: &Audit, verbose: bool) {
     if plan.steps.is_empty() {
         h.push_str("<h2>Fix plan: nothing to do</h2>\n");
     } else {
-        let frees: u64 = plan.steps.iter().map(|s| s.saves).sum();
-        let _ = writeln!(h, "<h2>Fix plan: frees {}</h2>", human_size(frees));
+        let _ = writeln!(h, "<h2>Fix plan: frees {}</h2>", human_size(plan.frees));
         if plan.rewrite_warning.is_some() {
             h.push_str("<p>Run it in a fresh mirror clone: <code>git clone --mirror &lt;url&gt;</code>.</p>\n");
         }

@@ -24,13 +24,8 @@ use crate::outcome::{Finding, Level, Notice, NoticeKind, Pattern};
 use crate::outcome::{Outcome, Summary};
 use crate::rules::RuleId;
 
-/// `--format json`.
-pub const NAME: &str = "json";
-/// What `--format json` is for.
-pub const HELP: &str = "Versioned, stable JSON";
-
 /// The schema version of the document.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -95,17 +90,17 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 }
 
 /// Write the document, pretty-printed, with a trailing newline.
-pub fn report(
+pub(crate) fn report(
     out: &mut dyn Write,
     outcome: &Outcome,
     _policy: &crate::policy::Policy,
-    _options: &super::Options,
+    _options: &super::format::Options,
 ) -> io::Result<()> {
     render_with(out, outcome, None)
 }
 
 /// The document with an `audit` section after the findings and notices.
-pub fn render_with(out: &mut dyn Write, outcome: &Outcome, audit: Option<serde_json::Value>) -> io::Result<()> {
+pub(crate) fn render_with(out: &mut dyn Write, outcome: &Outcome, audit: Option<serde_json::Value>) -> io::Result<()> {
     let doc = Document {
         version: VERSION,
         tool: Tool {

@@ -12,27 +12,22 @@ use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::plural;
+use super::common::plural;
 use crate::outcome::Outcome;
 use crate::outcome::{Finding, Pattern};
 use crate::policy::Policy;
 use crate::rules::RuleId;
 use crate::util::{human_size, sanitize};
 
-/// `--format junit`.
-pub const NAME: &str = "junit";
-/// What `--format junit` is for.
-pub const HELP: &str = "JUnit XML, for GitLab, Jenkins and other test report views";
-
 /// Write the report (XML with a declaration and a trailing newline).
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::Options) -> io::Result<()> {
+pub(crate) fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::format::Options) -> io::Result<()> {
     let report = suites(outcome, policy);
     report.serialize(&mut *out).map_err(io::Error::other)?;
     writeln!(out)
 }
 
 /// The JUnit report for `outcome`.
-pub fn suites(outcome: &Outcome, policy: &Policy) -> Report {
+pub(crate) fn suites(outcome: &Outcome, policy: &Policy) -> Report {
     let mut report = Report::new("pushgate");
     let judgement = crate::outcome::Judgement::of(outcome, policy);
     for (i, pattern) in Pattern::ALL.into_iter().enumerate() {

@@ -8,30 +8,26 @@
 
 use std::io::{self, Write};
 
-use super::{PerRule, by_pattern, counts, plural};
+use super::common::{PerRule, by_pattern, counts, escape_markdown as escape, plural, suggestions};
+use super::format::Options;
 use crate::outcome::Outcome;
 use crate::outcome::Verdict;
 use crate::policy::Policy;
 use crate::util::{human_size, sanitize};
 
-/// `--format markdown`.
-pub const NAME: &str = "markdown";
-/// What `--format markdown` is for.
-pub const HELP: &str = "A markdown summary, for a pull request comment or a job summary page";
-
 /// Render `outcome` as `--format markdown` does.
-pub fn report(
+pub(crate) fn report(
     out: &mut dyn Write,
     outcome: &Outcome,
     policy: &Policy,
-    options: &super::Options,
+    options: &Options,
 ) -> io::Result<()> {
     render(out, outcome, policy, options.verbose)
 }
 
 /// Render the summary. `verbose` lists every finding; otherwise at most
-/// [`PER_RULE`](super::text::PER_RULE) per rule, and a count of the rest.
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {
+/// ten (`PER_RULE`) per rule, and a count of the rest.
+pub(crate) fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: bool) -> io::Result<()> {
     let s = &outcome.summary;
     let verdict = Verdict::of(outcome, policy);
     let mark = match verdict {
@@ -117,7 +113,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
             writeln!(out, "{fence}toml\n{toml}\n{fence}")?;
         }
         writeln!(out)?;
-        for (i, text) in super::suggestions(findings.iter().copied(), policy.suggestion(pattern))
+        for (i, text) in suggestions(findings.iter().copied(), policy.suggestion(pattern))
             .into_iter()
             .enumerate()
         {
@@ -146,36 +142,4 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, verbose: 
 /// The longest run of `c` in `text`.
 fn longest_run(text: &str, c: char) -> usize {
     text.split(|x| x != c).map(str::len).max().unwrap_or(0)
-}
-
-/// Escape text for a markdown table cell: every character that could start markup (emphasis,
-/// code, links, HTML, entities, strike-through, headings) is backslash-escaped, and `|` too,
-/// so the cell stays one cell.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '$'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_pipes() {
-        assert_eq!(escape("a|b"), "a\\|b");
-        assert_eq!(
-            escape("*x* _y_ `z` [l](u) <b> &amp;"),
-            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\<b\\> \\&amp;"
-        );
-        assert_eq!(escape("plain/path.txt"), "plain/path.txt");
-    }
 }

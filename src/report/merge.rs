@@ -8,22 +8,20 @@ use std::io::{self, Write};
 use anstyle::Style;
 use serde::Serialize;
 
-use super::audit::wrap_at;
-use super::html::{escape as escape_html, foot, head, repo_text, swatch, swatch_of, table};
-use super::markdown::escape;
+use super::common::{Painter, escape_html, escape_markdown as escape, plural, wrap_at, wrapped};
+use super::format::{Format, Options};
+use super::html::{foot, head, repo_text, swatch, swatch_of, table};
 use super::svg::{self, Bar};
-use super::text::{Painter, wrapped};
-use super::{Format, plural};
 use crate::fleet::merge::{Merged, Offender};
 use crate::fleet::result::Tool;
 use crate::outcome::Level;
 use crate::util::{human_size, percent, sanitize};
 
 /// The formats `report merge` writes.
-pub const FORMATS: [Format; 4] = [Format::Text, Format::Json, Format::Markdown, Format::Html];
+pub(crate) const FORMATS: [Format; 4] = [Format::Text, Format::Json, Format::Markdown, Format::Html];
 
 /// The merged document's schema version (`--format json`).
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// Repositories, offenders and failures the text lists unless `verbose`.
 const TEXT_SHOWN: usize = 10;
@@ -35,7 +33,7 @@ const MARKDOWN_SHOWN: usize = 25;
 const CHART_SHOWN: usize = 15;
 
 /// Render `merged` in `options.format` (one of [`FORMATS`]).
-pub fn render(out: &mut dyn Write, merged: &Merged, options: &super::Options) -> io::Result<()> {
+pub(crate) fn render(out: &mut dyn Write, merged: &Merged, options: &Options) -> io::Result<()> {
     match options.format {
         Format::Text => text(out, merged, options),
         Format::Json => json(out, merged),
@@ -141,7 +139,7 @@ fn action(o: &Offender) -> &str {
     }
 }
 
-fn text(out: &mut dyn Write, merged: &Merged, options: &super::Options) -> io::Result<()> {
+fn text(out: &mut dyn Write, merged: &Merged, options: &Options) -> io::Result<()> {
     let p = Painter { color: options.color };
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();

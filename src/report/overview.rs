@@ -10,7 +10,7 @@ use crate::util::{human_size, sanitize};
 const SHOWN: usize = 3;
 
 /// `(label, parts)` per line.
-pub fn lines(o: &Overview, verbose: bool) -> Vec<(&'static str, Vec<String>)> {
+pub(crate) fn lines(o: &Overview, verbose: bool) -> Vec<(&'static str, Vec<String>)> {
     let shown = if verbose { usize::MAX } else { SHOWN };
     let mut lines = Vec::new();
     let refs = &o.refs;

@@ -11,7 +11,9 @@ use anstyle::{AnsiColor, Style};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
-use super::text::TEXT_WIDTH;
+use super::common::{Painter, by_pattern, fix, suggestions, wrapped};
+use super::format::TEXT_WIDTH;
+use crate::hook::origins::{Origin, Origins, RefRange};
 use crate::outcome::Outcome;
 use crate::outcome::{Finding, Level, Pattern};
 use crate::outcome::{Judgement, Verdict};
@@ -21,94 +23,36 @@ use crate::util::{human_size, sanitize};
 
 /// What the report needs besides the outcome.
 #[derive(Debug, Clone)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// ANSI colours (local pre-push on a terminal only).
-    pub color: bool,
+    pub(crate) color: bool,
     /// Each ref and what the other side has of it.
-    pub bases: &'a [(BString, Option<ObjectId>)],
+    pub(crate) bases: &'a [(BString, Option<ObjectId>)],
     /// Refs outside the policy's `[refs]` scope.
-    pub skipped: &'a [BString],
+    pub(crate) skipped: &'a [BString],
     /// The decision, read by the report and by the hook's exit status alike.
-    pub judgement: &'a Judgement<'a>,
-    /// Where the failing files came in (see [`crate::hook::origins`]).
-    pub origins: &'a Origins,
+    pub(crate) judgement: &'a Judgement<'a>,
+    /// Where the failing files came in (worked out by [`crate::hook::origins`]).
+    pub(crate) origins: &'a Origins,
     /// Warnings shown before the findings (an unknown push option).
-    pub warnings: &'a [String],
+    pub(crate) warnings: &'a [String],
     /// Extra lines (a refused bypass, a log that cannot be written).
-    pub notes: &'a [String],
+    pub(crate) notes: &'a [String],
     /// How to push anyway, shown with a rejection.
-    pub hint: Option<&'a str>,
+    pub(crate) hint: Option<&'a str>,
     /// Where a granted bypass was logged, if it was.
-    pub bypass_log: Option<&'a str>,
+    pub(crate) bypass_log: Option<&'a str>,
     /// How many objects the push uploaded (a quarantined server push).
-    pub received: Option<usize>,
+    pub(crate) received: Option<usize>,
     /// Why the history-aware rules could not judge with the whole history (no facts store):
     /// said in the summary line when they read the look-back window instead.
-    pub history: Option<&'a str>,
-}
-
-/// Where the failing files of a push came in: the commits that wrote them, each failing
-/// file's versions, and each ref's range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origins {
-    /// The commits that wrote a failing file, with where they sit.
-    pub commits: Vec<Origin>,
-    /// Each failing file's versions on each ref.
-    pub versions: Vec<Versions>,
-    /// Each ref with failing files: where its new history meets the other side's.
-    pub ranges: Vec<RefRange>,
-}
-
-/// A commit that wrote a failing path, and where it sits in its ref.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// The commit.
-    pub commit: ObjectId,
-    /// The ref it was pushed in.
-    pub reference: BString,
-    /// Its subject line, sanitized.
-    pub subject: String,
-    /// Its first parent (`None` for a root commit).
-    pub parent: Option<ObjectId>,
-    /// How many first-parent steps below the ref's tip: 0 is the tip itself; `None` when it is
-    /// not on the tip's first-parent line (it came in through a merge).
-    pub depth: Option<usize>,
-    /// Whether a merge sits between it and the tip on that line (a rebase must keep merges).
-    pub merges_above: bool,
-}
-
-/// The commits of a ref's pushed range that wrote a version of a failing file, oldest first:
-/// the first added it, the others changed it again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Versions {
-    /// The ref.
-    pub reference: BString,
-    /// The file.
-    pub path: BString,
-    /// The commits, oldest first.
-    pub commits: Vec<ObjectId>,
-}
-
-/// A ref's pushed range, for commands that rewrite all of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefRange {
-    /// The ref.
-    pub reference: BString,
-    /// A tag: rewritten as a tag, never through the branch that is checked out.
-    pub tag: bool,
-    /// The commits the range builds on (what the other side has); none when it starts at a
-    /// root commit.
-    pub boundary: Vec<ObjectId>,
-    /// The range was read whole (the boundary is exact).
-    pub complete: bool,
-    /// The failing files the ref's tip still holds.
-    pub at_tip: Vec<BString>,
+    pub(crate) history: Option<&'a str>,
 }
 
 /// Paths named in a finding's description (the commands name every path).
 const LISTED_PATHS: usize = 3;
 /// Findings of one rule in one directory from this many on share one line.
-pub const COLLAPSE_AT: usize = 3;
+pub(crate) const COLLAPSE_AT: usize = 3;
 
 /// One line of the listing: a finding, or repeated findings of one rule in one directory.
 struct Line<'a> {
@@ -189,7 +133,7 @@ fn dir_of(path: &[u8]) -> &[u8] {
 }
 
 /// Render the pusher's view.
-pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Context<'_>) -> io::Result<()> {
+pub(crate) fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Context<'_>) -> io::Result<()> {
     let paint = |style: Style, text: &str| {
         if cx.color {
             format!("{}{text}{}", style.render(), style.render_reset())
@@ -308,10 +252,10 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         }
         head.push(f.rule.to_string());
         writeln!(out, "{}", head.join("  "))?;
-        super::text::wrapped(out, &sanitize(f.message.as_bytes()), TEXT_WIDTH, "      ", "      ")?;
-        super::text::fix(
+        wrapped(out, &sanitize(f.message.as_bytes()), TEXT_WIDTH, "      ", "      ")?;
+        fix(
             out,
-            &super::text::Painter { color: cx.color },
+            &Painter { color: cx.color },
             6,
             1,
             &crate::advice::first_step(f),
@@ -326,14 +270,14 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         )?;
     }
 
-    let by_pattern = super::by_pattern(outcome);
+    let by_pattern = by_pattern(outcome);
     if !by_pattern.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", paint(bold, "Instead:"))?;
         for (pattern, findings) in &by_pattern {
-            for suggestion in super::suggestions(findings.iter().copied(), policy.suggestion(*pattern)) {
+            for suggestion in suggestions(findings.iter().copied(), policy.suggestion(*pattern)) {
                 let text = format!("{} — {suggestion}", pattern.title());
-                super::text::wrapped(out, &text, TEXT_WIDTH, "  ", "    ")?;
+                wrapped(out, &text, TEXT_WIDTH, "  ", "    ")?;
             }
         }
     }
@@ -346,7 +290,7 @@ pub fn render(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, cx: &Cont
         writeln!(out)?;
         for n in &outcome.notices {
             let lead = format!("note: {}: ", n.kind);
-            super::text::wrapped(out, &sanitize(n.message.as_bytes()), TEXT_WIDTH, &lead, "    ")?;
+            wrapped(out, &sanitize(n.message.as_bytes()), TEXT_WIDTH, &lead, "    ")?;
         }
     }
     for note in cx.notes {
@@ -835,6 +779,7 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hook::origins::Versions;
 
     fn finding(rule: RuleId, level: Level, path: &str) -> Finding {
         Finding {

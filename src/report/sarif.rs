@@ -24,28 +24,23 @@ use crate::policy::Policy;
 use crate::rules::RuleId;
 use crate::util::{human_size, uri_path};
 
-/// `--format sarif`.
-pub const NAME: &str = "sarif";
-/// What `--format sarif` is for.
-pub const HELP: &str = "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers";
-
 /// The schema the document declares.
-pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The key of pushgate's fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "pushgate/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "pushgate/v1";
 
 /// The URI base of every artifact location: the root of the checkout.
-pub const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// Write the SARIF log, pretty-printed, with a trailing newline.
-pub fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::Options) -> io::Result<()> {
+pub(crate) fn report(out: &mut dyn Write, outcome: &Outcome, policy: &Policy, _options: &super::format::Options) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document(outcome, policy))?;
     writeln!(out)
 }
 
 /// The SARIF log for `outcome`.
-pub fn document(outcome: &Outcome, policy: &Policy) -> Sarif {
+pub(crate) fn document(outcome: &Outcome, policy: &Policy) -> Sarif {
     let driver = ToolComponent::builder()
         .name(env!("CARGO_PKG_NAME"))
         .version(env!("CARGO_PKG_VERSION"))
@@ -79,7 +74,7 @@ pub fn document(outcome: &Outcome, policy: &Policy) -> Sarif {
 }
 
 /// The SARIF level of a finding level.
-pub fn level(level: Level) -> ResultLevel {
+pub(crate) fn level(level: Level) -> ResultLevel {
     match level {
         Level::Deny => ResultLevel::Error,
         Level::Warn => ResultLevel::Warning,
@@ -88,7 +83,7 @@ pub fn level(level: Level) -> ResultLevel {
 }
 
 /// `large-blob` → `LargeBlob`.
-pub fn pascal_case(id: &str) -> String {
+pub(crate) fn pascal_case(id: &str) -> String {
     id.split('-')
         .map(|word| {
             let mut chars = word.chars();

@@ -5,18 +5,19 @@ use std::io::{self, Write};
 
 use gix::bstr::BString;
 
-use super::plural;
+use super::common::plural;
+use super::format::Options;
 use crate::outcome::Outcome;
 use crate::policy::Policy;
 use crate::util::human_size;
 
 /// Render the report on `files` staged files; `unborn`: HEAD has no commit yet. A commit
 /// with nothing to say (no finding, no notice) gets one line.
-pub fn render(
+pub(crate) fn render(
     out: &mut dyn Write,
     outcome: &Outcome,
     policy: &Policy,
-    options: &super::text::Options,
+    options: &Options,
     files: usize,
     unborn: bool,
 ) -> io::Result<()> {
@@ -58,7 +59,7 @@ pub fn render(
 }
 
 /// The staged paths behind findings at a failing level, each once, in report order.
-pub fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
+pub(crate) fn failing_paths(outcome: &Outcome, policy: &Policy) -> Vec<BString> {
     let judgement = crate::outcome::Judgement::of(outcome, policy);
     if !judgement.fails() {
         return Vec::new();

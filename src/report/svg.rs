@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape;
-use crate::audit::{Series, Timeline};
+use super::common::{escape_html as escape, plural};
+use crate::audit::result::{Series, Timeline};
 use crate::outcome::Pattern;
 use crate::util::{human_size, sanitize};
 
@@ -399,7 +399,7 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
             "{}: {} version{}, {} packed",
             escape(&p.period),
             p.versions,
-            super::plural(p.versions),
+            plural(p.versions),
             human_size(p.packed)
         );
         if dots {
@@ -441,17 +441,17 @@ pub(crate) fn offender(t: &Timeline, s: &Series) -> String {
 /// One row of a bar chart.
 pub(crate) struct Bar {
     /// Its label at the left (plain text, sanitized; a long one is shortened in its middle).
-    pub label: String,
+    pub(crate) label: String,
     /// The bar's CSS class (its colour).
-    pub class: &'static str,
+    pub(crate) class: &'static str,
     /// Its length, in bytes.
-    pub value: u64,
+    pub(crate) value: u64,
     /// A pale bar behind it, of the whole it is part of (`value` of `track`).
-    pub track: Option<u64>,
+    pub(crate) track: Option<u64>,
     /// Text after the bar (plain).
-    pub note: String,
+    pub(crate) note: String,
     /// The row's tooltip (plain text; lines apart with `\n`).
-    pub tip: String,
+    pub(crate) tip: String,
 }
 
 /// Characters of a bar's label shown; a longer one keeps its start and end.
@@ -586,7 +586,7 @@ mod tests {
 
     #[test]
     fn an_offender_with_many_periods_gets_columns_not_dots() {
-        use crate::audit::{Point, Series};
+        use crate::audit::result::{Point, Series};
         let periods: Vec<String> = (0..60)
             .map(|i| format!("{}-{:02}", 2020 + i / 12, i % 12 + 1))
             .collect();

@@ -13,31 +13,30 @@ use super::paths::{find_word, has_date_stamp};
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::Backup;
+pub(crate) const PATTERN: Pattern = Pattern::Backup;
 
 /// The rule's settings (`[rules.archive-backup]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Level for backup-named or date-stamped archives.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Level for other archives of at least `large_size`.
-    pub large_level: Setting,
+    pub(crate) large_level: Setting,
     /// Size from which any archive is reported.
-    pub large_size: Size,
+    pub(crate) large_size: Size,
     /// Words in a path that say "backup".
-    pub words: Vec<String>,
+    pub(crate) words: Vec<String>,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::ArchiveBackup,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "An archive (tar, gzip, zip, 7z, rar, xz, zstd, bzip2, lz4, a backup plugin's `.wpress`) that is a \
               backup, or that is large.",
     why: "Archives are opaque to git: every new one is stored whole, none can be diffed or merged, and \
@@ -66,7 +65,7 @@ fn archive_format(blob: &Candidate) -> Option<&'static str> {
 }
 
 /// An archive named or dated as a backup, or a large one.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     if let Some(format) = archive_format(blob)
         && !super::paths::is_small_fixture(blob)

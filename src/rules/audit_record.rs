@@ -11,29 +11,28 @@ use super::paths::extension;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::AuditTrail;
+pub(crate) const PATTERN: Pattern = Pattern::AuditTrail;
 
 /// The rule's settings (`[rules.audit-record]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Audit and event file names.
-    pub paths: Globs,
+    pub(crate) paths: Globs,
     /// Share of JSON lines with a timestamp field that makes an event stream.
-    pub min_timestamped_ratio: f64,
+    pub(crate) min_timestamped_ratio: f64,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::AuditRecord,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "Audit and event records: audit files, cloud audit-log JSON, JSON-lines event streams, Windows \
               event logs, packet captures.",
     why: "Audit trails must be kept for long periods and are generated at a steady, frequent cadence. Git \
@@ -48,7 +47,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Event captures by content, audit records by name, cloud audit-log JSON, JSON-lines event streams.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.audit_record;
     let level = super::paths::fixture_level(blob, rule.level.level());
     let hit = |what: String| Hit::new(RuleId::AuditRecord, level, what);

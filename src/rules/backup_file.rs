@@ -10,29 +10,28 @@ use super::paths::is_source_code;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::Backup;
+pub(crate) const PATTERN: Pattern = Pattern::Backup;
 
 /// The rule's settings (`[rules.backup-file]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Backup copy names.
-    pub paths: Globs,
+    pub(crate) paths: Globs,
     /// Backup directories.
-    pub dirs: Globs,
+    pub(crate) dirs: Globs,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::BackupFile,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A backup copy by name: `*.bak`, `*.backup`, `*.old`, `*.orig`, `*~`, or a file under `backup/`.",
     why: "Backup copies duplicate files that git already versions, and editors' and merge tools' leftovers \
           are noise in every review. History already is the backup of committed files.",
@@ -44,7 +43,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A backup copy by name; a file in a backup directory (info).
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let backup = &rules.backup_file;
     if backup.paths.is_match(&blob.path) {

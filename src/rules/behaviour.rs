@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
-pub use super::{Analysis, Input, Subject, version_size};
+pub(crate) use super::{Analysis, Input, Subject, version_size};
 use super::{Hit, RuleId, paths};
 use crate::candidate::Kind;
 use crate::detect::{FormatClass, Sniff};
@@ -41,7 +41,7 @@ const RENDERED: &[&str] = &[
 /// What `path` is, from the per-blob rules' hits at warn or deny, its content and its name;
 /// `None` for what is never a behaviour subject (source code, lock files, manifests, CI
 /// configuration, changelogs, translations).
-pub fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) -> Option<Kind> {
+pub(crate) fn kind_of(path: &BStr, name: &BStr, hits: &[Hit], sniff: Option<&Sniff>) -> Option<Kind> {
     if paths::is_lockfile(name)
         || paths::is_tool_config(path)
         || paths::is_release_notes(path)
@@ -130,7 +130,7 @@ fn records_by_folder(kinds: &mut HashMap<BString, Kind>) {
 }
 
 /// What a file is by its name alone (and whether it is binary, when known).
-pub fn kind_by_name(name: &BStr, binary: Option<bool>) -> Option<Kind> {
+pub(crate) fn kind_by_name(name: &BStr, binary: Option<bool>) -> Option<Kind> {
     let ext = paths::extension(name);
     match ext.as_deref() {
         Some(e) if SPREADSHEETS.contains(&e) => return Some(Kind::Data),
@@ -346,11 +346,8 @@ impl JobMessages {
 }
 
 /// Run the behaviour rules.
-pub fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
-    let mut analysis = Analysis {
-        truncated: input.model.truncated,
-        ..Analysis::default()
-    };
+pub(crate) fn analyze(input: &Input<'_, '_>) -> Result<Analysis, RepoError> {
+    let mut analysis = Analysis::default();
     let reads = reads(input);
     let kinds = path_kinds(input, &reads);
     // Versions are counted for the paths in scope (the findings they can change).
@@ -1352,7 +1349,7 @@ fn copy_name(name: &BStr) -> bool {
 /// Whether `path` is a copy kept in a backup folder, by its name alone: the history decides
 /// whether it is a backup kept in git (the backup-copies subject below), so it stays in scope whatever its
 /// content says (an archive's blobs may be absent, a schema-only dump is no dump by content).
-pub fn kept_copy(policy: super::Context<'_>, path: &BStr) -> bool {
+pub(crate) fn kept_copy(policy: super::Context<'_>, path: &BStr) -> bool {
     let rule = &policy.rules.backup_file;
     !rule.level.is_off() && rule.dirs.is_match(path) && copy_name(crate::util::split_path(path).1)
 }

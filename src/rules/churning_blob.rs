@@ -18,31 +18,30 @@ use crate::outcome::Finding;
 use std::collections::HashMap;
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::LargeChurn;
+pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
 
 /// The rule's settings (`[rules.churning-blob]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// A path counts when one of its versions is at least this large.
-    pub min_size: Size,
+    pub(crate) min_size: Size,
     /// Versions in the look-back window reported at warn.
-    pub warn_versions: u32,
+    pub(crate) warn_versions: u32,
     /// Versions in the look-back window reported at deny.
-    pub deny_versions: u32,
+    pub(crate) deny_versions: u32,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = None;
+pub(crate) const BLOB: Option<BlobCheck> = None;
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::ChurningBlob,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A large file with many versions in the look-back window.",
     why: "Each version of a large file stays in history for good: ten versions of a 6 MiB model are 60 MiB \
           that every clone downloads, and reading an old version means rebuilding it through a delta chain.",
@@ -60,7 +59,7 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
 /// stretch of `lookback_days`, reach the thresholds.
-pub fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
+pub(crate) fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
     let rule = &input.policy.rules.churning_blob;
     let i = input.model.path_index(t.path.as_bstr());
     // Each version of the path, with when it first appeared.
@@ -189,7 +188,7 @@ fn regenerated_with_code(path: &[u8], level: Level) -> Level {
 
 /// A stretch without a new version this long ends a file's churn: what came before it is
 /// its past, not its recent life.
-pub const SETTLED_DAYS: i64 = 365;
+pub(crate) const SETTLED_DAYS: i64 = 365;
 
 /// When the path's life ends: its deletion, or the newest commit the history holds.
 fn end_of_life(input: &super::Input<'_, '_>, path: Option<u32>) -> i64 {
@@ -210,7 +209,7 @@ fn end_of_life(input: &super::Input<'_, '_>, path: Option<u32>) -> i64 {
 
 /// The versions (sorted times) after the last stretch of `SETTLED_DAYS` without one; none
 /// when the path has stood unchanged that long by `end`.
-pub fn recent_life(sorted: &[i64], end: i64) -> &[i64] {
+pub(crate) fn recent_life(sorted: &[i64], end: i64) -> &[i64] {
     let gap = SETTLED_DAYS.saturating_mul(DAY);
     if sorted.last().is_some_and(|last| end.saturating_sub(*last) >= gap) {
         return &[];

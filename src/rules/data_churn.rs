@@ -5,34 +5,33 @@ use serde::{Deserialize, Serialize};
 use crate::outcome::{Pattern, Setting};
 use crate::policy::Globs;
 
-use super::{BlobCheck, RuleDoc, RuleId};
+use super::{BlobCheck, RuleDoc};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::Database;
+pub(crate) const PATTERN: Pattern = Pattern::Database;
 
 /// The rule's settings (`[rules.data-churn]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// A job's commits that rewrite the subject within `window_days`.
-    pub min_commits: u32,
+    pub(crate) min_commits: u32,
     /// Distinct days those commits fall on (a burst of test runs is not a schedule).
-    pub min_days: u32,
+    pub(crate) min_days: u32,
     /// The stretch of days, anywhere in the history read, the commits are counted in.
-    pub window_days: u32,
+    pub(crate) window_days: u32,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = None;
+pub(crate) const BLOB: Option<BlobCheck> = None;
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::DataChurn,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "Structured data or a database file rewritten again and again by a job.",
     why: "A JSON, CSV or spreadsheet that a job rewrites every few minutes or every day uses git as a \
           database: every write is a commit kept forever, history grows without end, and readers get no \
@@ -57,7 +56,7 @@ pub const DOC: RuleDoc = RuleDoc {
 /// `min_days` however short.
 impl Settings {
     /// Whether a job's writes of a subject at `times` count.
-    pub fn holds(&self, times: &[i64]) -> bool {
+    pub(crate) fn holds(&self, times: &[i64]) -> bool {
         crate::history::cadence::sustained(times, self.min_commits, self.min_days, self.window_days)
     }
 }

@@ -7,17 +7,16 @@ use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::Backup;
+pub(crate) const PATTERN: Pattern = Pattern::Backup;
 
 /// The rule's settings (`[rules.database-dump]`).
-pub type Settings = super::settings::WithPaths;
+pub(crate) type Settings = super::settings::WithPaths;
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::DatabaseDump,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A database dump: mysqldump, MariaDB, pg_dump (plain and custom), sqlite3 .dump, Oracle export, \
               Redis RDB, mongodump BSON.",
     why: "Dumps are large, change completely from one run to the next, and often hold production data that \
@@ -32,7 +31,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A dump by content, or a binary dump by name.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let level = super::paths::fixture_level(blob, rules.database_dump.level.level());
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Dump) {

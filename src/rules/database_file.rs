@@ -12,29 +12,28 @@ use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::Database;
+pub(crate) const PATTERN: Pattern = Pattern::Database;
 
 /// The rule's settings (`[rules.database-file]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Level when the content confirms a database format.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Level for a database name with binary content of no known format.
-    pub name_only_level: Setting,
+    pub(crate) name_only_level: Setting,
     /// Database file names.
-    pub paths: Globs,
+    pub(crate) paths: Globs,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::DatabaseFile,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A database file (SQLite, Access/Jet, DuckDB, Berkeley DB, LMDB, LevelDB/RocksDB, InnoDB, ...).",
     why: "A database file is rewritten as a whole binary blob on every change. Git cannot merge it, cannot \
           diff it, and keeps every version forever, so the repository grows with each write and slows down \
@@ -53,7 +52,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Per-blob rules of this pattern.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.database_file;
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::Database) {
         // A small database under a test directory is a fixture.
@@ -94,7 +93,7 @@ pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
 /// audit of the repository after that push agree; a push that adds it is judged as before, and
 /// a database rewritten more often, added again after the deletion, or written by a job (a
 /// dated copy a backup job adds and then moves) keeps its level.
-pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(
         input,
         findings,

@@ -12,29 +12,28 @@ use crate::util::human_size;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::LargeChurn;
+pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
 
 /// The rule's settings (`[rules.deep-delta-chain]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Objects at least this large are checked.
-    pub min_size: Size,
+    pub(crate) min_size: Size,
     /// Chains deeper than this are reported.
-    pub max_depth: u32,
+    pub(crate) max_depth: u32,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = None;
+pub(crate) const BLOB: Option<BlobCheck> = None;
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::DeepDeltaChain,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A large object stored behind a deep delta chain in a pack.",
     why: "Git stores versions as deltas of other versions; to read one it inflates every link of the chain. \
           Deep chains of large objects make checkouts, blame and server-side operations slow and memory-hungry.",
@@ -46,7 +45,7 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// `deep-delta-chain`: an object of `size` bytes behind a chain of `depth` deltas that needs
 /// `inflate` bytes inflated to rebuild.
-pub fn check(size: u64, depth: u32, inflate: u64, policy: super::Context<'_>) -> Option<Hit> {
+pub(crate) fn check(size: u64, depth: u32, inflate: u64, policy: super::Context<'_>) -> Option<Hit> {
     let rule = &policy.rules.deep_delta_chain;
     if size < rule.min_size.0 || depth <= rule.max_depth {
         return None;

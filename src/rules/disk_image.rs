@@ -7,17 +7,16 @@ use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::Backup;
+pub(crate) const PATTERN: Pattern = Pattern::Backup;
 
 /// The rule's settings (`[rules.disk-image]`).
-pub type Settings = super::settings::WithPaths;
+pub(crate) type Settings = super::settings::WithPaths;
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::DiskImage,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A disk or virtual machine image: ISO 9660, qcow2, VMDK, VHD, VHDX, VDI, GPT disks, DMG.",
     why: "Images are huge binary snapshots of whole file systems; each one committed makes every clone and \
           push slower, and git cannot store their changes efficiently.",
@@ -30,7 +29,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A disk image by content, or a binary file with an image name.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
     let image = &rules.disk_image;
     // A tiny image under a test directory is what an imaging tool's tests read.

@@ -13,36 +13,35 @@ use super::paths::{is_lockfile, is_small_fixture};
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::AuditTrail;
+pub(crate) const PATTERN: Pattern = Pattern::AuditTrail;
 
 /// The rule's settings (`[rules.generated-artifact]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Level for build output and compiled binaries.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Level for generated sources.
-    pub source_level: Setting,
+    pub(crate) source_level: Setting,
     /// Level for memory dumps of crashed processes (ELF core files, minidumps).
-    pub dump_level: Setting,
+    pub(crate) dump_level: Setting,
     /// Build output names.
-    pub build_paths: Globs,
+    pub(crate) build_paths: Globs,
     /// Names of what tools write on every run (test recordings, tool caches): reported at
     /// `level` from the first commit.
-    pub output_paths: Globs,
+    pub(crate) output_paths: Globs,
     /// Generated source names.
-    pub source_paths: Globs,
+    pub(crate) source_paths: Globs,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::GeneratedArtifact,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "Build output, compiled binaries and generated files.",
     why: "Output that a build can recreate changes with every build and bloats history with versions nobody \
           reads; compiled binaries cannot be reviewed or diffed.",
@@ -62,7 +61,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// Build output by name (info until rebuilt), compiled binaries, generated sources.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.generated_artifact;
     if is_lockfile(blob.name()) {
         return;
@@ -119,7 +118,7 @@ pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
 /// [`database_file::settle_removed`](super::database_file::settle_removed) does for a database
 /// file. A binary rebuilt more often, added again, or written by a job keeps its level, and so
 /// does a memory dump, whose content stays readable in history.
-pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(
         input,
         findings,

@@ -6,17 +6,16 @@ use crate::outcome::{Finding, Pattern};
 use crate::util::human_size;
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::LargeChurn;
+pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
 
 /// The rule's settings (`[rules.history-growth]`).
-pub type Settings = super::settings::Graded;
+pub(crate) type Settings = super::settings::Graded;
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = None;
+pub(crate) const BLOB: Option<BlobCheck> = None;
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::HistoryGrowth,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A push or range that adds many bytes of new file content to history.",
     why: "Every byte a push adds stays in history even when a later commit deletes the file again, so one \
           careless push can make every future clone slower.",
@@ -29,17 +28,17 @@ pub const DOC: RuleDoc = RuleDoc {
 
 /// What a whole range added to history.
 #[derive(Debug, Clone, Default)]
-pub struct Growth {
+pub(crate) struct Growth {
     /// Bytes of distinct new blobs.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Number of distinct new blobs.
-    pub blobs: u64,
+    pub(crate) blobs: u64,
     /// The largest new blobs, as (path, size), largest first.
-    pub largest: Vec<(String, u64)>,
+    pub(crate) largest: Vec<(String, u64)>,
 }
 
 /// The `history-growth` rule over a whole range.
-pub fn history_growth(growth: &Growth, policy: super::Context<'_>) -> Option<Hit> {
+pub(crate) fn history_growth(growth: &Growth, policy: super::Context<'_>) -> Option<Hit> {
     let rule = &policy.rules.history_growth;
     let level = rule.grade(growth.bytes)?;
     let largest: Vec<serde_json::Value> = growth
@@ -95,7 +94,7 @@ fn largest_files(f: &Finding) -> String {
 }
 
 /// The path of the largest blob a finding counts (`evidence.largest[0].path`).
-pub fn largest_path(f: &Finding) -> Option<&str> {
+pub(crate) fn largest_path(f: &Finding) -> Option<&str> {
     f.evidence.get("largest")?.as_array()?.first()?.get("path")?.as_str()
 }
 

@@ -9,17 +9,16 @@ use crate::outcome::Pattern;
 use crate::util::human_size;
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::LargeChurn;
+pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
 
 /// The rule's settings (`[rules.large-blob]`).
-pub type Settings = super::settings::Graded;
+pub(crate) type Settings = super::settings::Graded;
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::LargeBlob,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A file whose size reaches the policy's thresholds.",
     why: "Git keeps every version of every file forever, and every clone downloads all of them. A large \
           file that changes often multiplies that cost with each version, and git must rebuild long delta \
@@ -35,7 +34,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A blob whose size reaches the thresholds, or is over `--max-size`.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.large_blob;
     if let Some(size) = blob.size
         && let Some(max) = policy.max_size
@@ -90,7 +89,7 @@ fn copied_or_fixture(path: &[u8], level: crate::outcome::Level) -> crate::outcom
 /// cost in history, which the audit's fix plan removes, not a large file that changes often:
 /// `info`, as for a database file (see `rules::settle_removed`). `deny_size` and above keep
 /// their level.
-pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_removed(
         input,
         findings,
@@ -110,7 +109,7 @@ pub fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate::outco
 /// version a push brings ends at the push's newest commit, so it has not had that time and
 /// keeps its level; `deny_size` and above always keep theirs. A version the history does not
 /// know by id keeps its level.
-pub fn settle(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     use crate::history::DAY;
     use crate::outcome::Level;
     use gix::bstr::ByteSlice;

@@ -9,17 +9,16 @@ use crate::outcome::Pattern;
 use crate::util::human_size;
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::LargeChurn;
+pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
 
 /// The rule's settings (`[rules.lfs-bypassed]`).
-pub type Settings = super::settings::LevelOnly;
+pub(crate) type Settings = super::settings::LevelOnly;
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::LfsBypassed,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A path that .gitattributes sends through Git LFS, committed as a raw blob instead of a pointer.",
     why: "The repository decided these files live in LFS; a raw copy puts the whole file into git history \
           anyway, usually because git-lfs was not installed on the committer's machine.",
@@ -33,7 +32,7 @@ pub const DOC: RuleDoc = RuleDoc {
 const LFS_POINTER_MAX: u64 = 1024;
 
 /// A raw blob where `.gitattributes` asks for an LFS pointer.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     // A pointer is a small text file; anything larger is raw content even when it could not
     // be read (a huge delta), and anything smaller must be read to tell.
     let raw = match (blob.size, blob.sniff.as_ref()) {
@@ -74,7 +73,7 @@ fn held_raw(repo: &gix::Repository, roots: &[gix::ObjectId], path: &[u8]) -> boo
 /// removed, or replaced by its pointer) is a cost in history, which the audit's fix plan
 /// removes, not something a push brings. Such findings are lowered to `info`, the same for a
 /// push (judged against the pushed tips) and for the audit (against every branch and tag).
-pub fn judge_held_at_tips(repo: &gix::Repository, tips: &[gix::ObjectId], findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn judge_held_at_tips(repo: &gix::Repository, tips: &[gix::ObjectId], findings: &mut [crate::outcome::Finding]) {
     if !findings.iter().any(|f| f.rule == RuleId::LfsBypassed && f.level > crate::outcome::Level::Info) {
         return;
     }

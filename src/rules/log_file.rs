@@ -10,33 +10,32 @@ use super::paths::{extension, is_changelog, is_source_code, is_structured_data};
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
 
 /// The pattern its findings belong to.
-pub const PATTERN: Pattern = Pattern::AuditTrail;
+pub(crate) const PATTERN: Pattern = Pattern::AuditTrail;
 
 /// The rule's settings (`[rules.log-file]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Log file names.
-    pub paths: Globs,
+    pub(crate) paths: Globs,
     /// Log directories.
-    pub dirs: Globs,
+    pub(crate) dirs: Globs,
     /// Minimum non-empty lines for a content match outside log directories.
-    pub min_lines: u32,
+    pub(crate) min_lines: u32,
     /// Share of lines starting with a timestamp for a content match.
-    pub min_timestamped_ratio: f64,
+    pub(crate) min_timestamped_ratio: f64,
 }
 
 /// The per-blob check, if the rule has one.
-pub const BLOB: Option<BlobCheck> = Some(check);
+pub(crate) const BLOB: Option<BlobCheck> = Some(check);
 
 /// What `pushgate explain` prints.
-pub const DOC: RuleDoc = RuleDoc {
-    id: RuleId::LogFile,
+pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A log file, by name (`*.log`, rotated `*.log.1`) or by content (lines that start with timestamps).",
     why: "Logs are written continuously by running systems and kept for a long time. Committed to git, \
           each new version adds to history forever, and a repository fed at machine cadence degrades \
@@ -53,7 +52,7 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 /// A log file, by name, by log directory with timestamped text, or by timestamped lines.
-pub fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
+pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.log_file;
     let level = super::paths::fixture_level(blob, rule.level.level());
     let hit = |how: &str| Hit::new(RuleId::LogFile, level, format!("log file ({how})")).with("matched", how.to_owned());
@@ -104,7 +103,7 @@ const SAMPLE_VERSIONS: usize = 2;
 /// derived from it); a log a program keeps writing has many versions or is a job's, and a crash
 /// log committed by mistake lies among the code, at the top or in a folder no README describes.
 /// The audit and a push judge it alike: the README and the log's versions are the history's.
-pub fn settle_samples(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle_samples(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     use gix::bstr::ByteSlice;
     let loud = |f: &crate::outcome::Finding| f.rule == RuleId::LogFile && f.level > Level::Info && f.paths.is_empty();
     if !findings.iter().any(loud) {

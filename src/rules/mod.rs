@@ -24,54 +24,52 @@ use crate::outcome::{Finding, Pattern};
 use crate::policy::PolicyFile;
 use settings::RuleSettings;
 
-pub mod behaviour;
-pub mod paths;
-pub mod registry;
-pub mod settings;
+pub(crate) mod behaviour;
+pub(crate) mod paths;
+pub(crate) mod registry;
+pub(crate) mod settings;
 
-pub use registry::{Hit, RuleDoc, RuleId, UnknownRule};
+pub(crate) use registry::{Hit, RuleDoc, RuleId, UnknownRule};
 
 /// One finding about a subject.
 #[derive(Debug, Clone)]
-pub struct Subject {
+pub(crate) struct Subject {
     /// The verdict.
-    pub hit: Hit,
+    pub(crate) hit: Hit,
     /// The subject: a file, a directory (ending in `/`) or a series' pattern.
-    pub path: BString,
+    pub(crate) path: BString,
     /// Every file it covers.
-    pub members: Vec<BString>,
+    pub(crate) members: Vec<BString>,
     /// A member in scope whose newest blob stands for the subject.
-    pub representative: Option<BString>,
+    pub(crate) representative: Option<BString>,
 }
 
 /// What the behaviour rules found.
 #[derive(Debug, Default)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// One finding per subject and rule.
-    pub subjects: Vec<Subject>,
+    pub(crate) subjects: Vec<Subject>,
     /// Directories that are one subject (engine directories): per-file findings there, but
     /// for size, belong to it.
-    pub engine_dirs: Vec<BString>,
+    pub(crate) engine_dirs: Vec<BString>,
     /// Distinct versions per path in the model.
-    pub versions: HashMap<BString, usize>,
-    /// The history stops at missing commits.
-    pub truncated: bool,
+    pub(crate) versions: HashMap<BString, usize>,
 }
 
 /// Everything the behaviour rules read.
-pub struct Input<'a, 'm> {
+pub(crate) struct Input<'a, 'm> {
     /// The repository (blob headers and appends).
-    pub repo: &'a gix::Repository,
+    pub(crate) repo: &'a gix::Repository,
     /// The history.
-    pub model: &'a Model<'m>,
+    pub(crate) model: &'a Model<'m>,
     /// The candidates in scope, by path (new in the range, or every path in an audit).
-    pub touched: &'a BTreeMap<BString, Candidate>,
+    pub(crate) touched: &'a BTreeMap<BString, Candidate>,
     /// What the rules read of the policy.
-    pub policy: Context<'a>,
+    pub(crate) policy: Context<'a>,
 }
 
 /// The size of version `v`: as the model knows it, else from the blob's header.
-pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
+pub(crate) fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
     input.model.version_size(v).or_else(|| {
         let blob = input.model.version_blob(v)?;
         input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
@@ -79,7 +77,7 @@ pub fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
 }
 
 /// A finding's evidence: facts behind it, by name. Each rule writes and reads its own.
-pub type Evidence = serde_json::Map<String, serde_json::Value>;
+pub(crate) type Evidence = serde_json::Map<String, serde_json::Value>;
 
 /// A rule's life after its per-blob check, each step with a default that does nothing: its
 /// first step and alternative, what it makes of a path's history or a range, and how it
@@ -161,7 +159,7 @@ pub(crate) const JOB_EVIDENCE: &str = "written_by_job";
 
 /// Whether a finding's evidence says a job wrote the versions of its path: the churn finding
 /// says so, and the path's other large-churn findings carry it too.
-pub fn written_by_job(evidence: &Evidence) -> bool {
+pub(crate) fn written_by_job(evidence: &Evidence) -> bool {
     evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
 }
 
@@ -225,18 +223,18 @@ pub(crate) fn job_step(step: &Step<'_>) -> String {
 /// the look-back window, and `--max-size`. The policy's schema aggregates the rules' settings
 /// ([`Rules`]); no rule reads the whole policy file.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'p> {
+pub(crate) struct Context<'p> {
     /// `[rules.*]`.
-    pub rules: &'p Rules,
+    pub(crate) rules: &'p Rules,
     /// `lookback_days`: the stretch in which churn is counted.
-    pub lookback_days: u32,
+    pub(crate) lookback_days: u32,
     /// `--max-size`: every file larger is denied.
-    pub max_size: Option<crate::policy::Size>,
+    pub(crate) max_size: Option<crate::policy::Size>,
 }
 
 impl<'p> Context<'p> {
     /// What the rules read of `policy`.
-    pub fn of(policy: &'p PolicyFile) -> Self {
+    pub(crate) fn of(policy: &'p PolicyFile) -> Self {
         Context {
             rules: &policy.rules,
             lookback_days: policy.lookback_days,
@@ -246,13 +244,13 @@ impl<'p> Context<'p> {
 }
 
 /// A per-blob check: what one rule makes of one blob.
-pub type BlobCheck = fn(&Candidate, Context<'_>, &mut Vec<Hit>);
+pub(crate) type BlobCheck = fn(&Candidate, Context<'_>, &mut Vec<Hit>);
 
 /// Expands the [registry]: each rule's module, its pattern and documentation lookups, the
 /// per-blob checks, and the `[rules.*]` tables of the policy.
 macro_rules! registry {
     ($( $(#[$meta:meta])* $variant:ident => $module:ident = $id:literal, )*) => {
-        $( pub mod $module; )*
+        $( pub(crate) mod $module; )*
 
         impl RuleId {
             /// The first step for a finding of the rule (see [`Rule::first_step`]).
@@ -340,12 +338,12 @@ macro_rules! registry {
             }
 
             /// The rule's documentation, as `pushgate explain` prints it.
-            pub fn doc(self) -> &'static RuleDoc {
+            pub(crate) fn doc(self) -> &'static RuleDoc {
                 match self { $( RuleId::$variant => &$module::DOC, )* }
             }
 
             /// The rule's per-blob check, if it has one.
-            pub fn blob_check(self) -> Option<BlobCheck> {
+            pub(crate) fn blob_check(self) -> Option<BlobCheck> {
                 match self { $( RuleId::$variant => $module::BLOB, )* }
             }
         }
@@ -353,16 +351,16 @@ macro_rules! registry {
         /// `[rules.*]`, one table per rule id, each the rule's own settings type.
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
-        pub struct Rules {
+        pub(crate) struct Rules {
             $(
                 #[doc = concat!("`[rules.", stringify!($module), "]` (kebab-case in the file)")]
-                pub $module: $module::Settings,
+                pub(crate) $module: $module::Settings,
             )*
         }
 
         impl Rules {
             /// The settings of `rule`, as every rule's settings answer.
-            pub fn settings(&self, rule: RuleId) -> &dyn RuleSettings {
+            pub(crate) fn settings(&self, rule: RuleId) -> &dyn RuleSettings {
                 match rule { $( RuleId::$variant => &self.$module, )* }
             }
         }
@@ -507,7 +505,7 @@ pub(crate) fn settle_left_alone(
 }
 
 /// The root trees of `tips`, sorted, without duplicates.
-pub fn tip_trees(repo: &gix::Repository, tips: &[gix::ObjectId]) -> Vec<gix::ObjectId> {
+pub(crate) fn tip_trees(repo: &gix::Repository, tips: &[gix::ObjectId]) -> Vec<gix::ObjectId> {
     let mut roots: Vec<gix::ObjectId> = tips
         .iter()
         .filter_map(|t| repo.find_commit(*t).ok()?.tree_id().ok().map(|t| t.detach()))
@@ -519,7 +517,7 @@ pub fn tip_trees(repo: &gix::Repository, tips: &[gix::ObjectId]) -> Vec<gix::Obj
 
 /// The blobs that the trees `roots` hold at `path` (none where the path is gone or is not a
 /// file): what the tips still hold of a path that history once held.
-pub fn blobs_at(repo: &gix::Repository, roots: &[gix::ObjectId], path: &[u8]) -> Vec<gix::ObjectId> {
+pub(crate) fn blobs_at(repo: &gix::Repository, roots: &[gix::ObjectId], path: &[u8]) -> Vec<gix::ObjectId> {
     use gix::bstr::ByteSlice;
     roots
         .iter()
@@ -533,18 +531,18 @@ pub fn blobs_at(repo: &gix::Repository, roots: &[gix::ObjectId], path: &[u8]) ->
 
 impl Rules {
     /// The configured `level` of `rule` (the highest it reports at, or `off`).
-    pub fn level(&self, rule: RuleId) -> crate::outcome::Setting {
+    pub(crate) fn level(&self, rule: RuleId) -> crate::outcome::Setting {
         self.settings(rule).level()
     }
 
     /// The `exclude` globs of `rule`.
-    pub fn exclude(&self, rule: RuleId) -> &crate::policy::Globs {
+    pub(crate) fn exclude(&self, rule: RuleId) -> &crate::policy::Globs {
         self.settings(rule).exclude()
     }
 }
 
 /// Run every per-blob rule of `policy` on `blob` (rules set to `off` do not run).
-pub fn check_blob(blob: &Candidate, policy: &crate::policy::PolicyFile, out: &mut Vec<Hit>) {
+pub(crate) fn check_blob(blob: &Candidate, policy: &crate::policy::PolicyFile, out: &mut Vec<Hit>) {
     for rule in RuleId::ALL {
         let Some(check) = rule.blob_check() else { continue };
         if policy.rules.level(rule).is_off() || policy.rules.exclude(rule).is_match(&blob.path) {
@@ -565,7 +563,6 @@ mod tests {
             assert!(seen.insert(rule.as_str()), "duplicate id {rule}");
             assert_eq!(rule.as_str().parse::<RuleId>(), Ok(rule));
             let doc = rule.doc();
-            assert_eq!(doc.id, rule, "{rule} shows another rule's doc");
             for text in [doc.summary, doc.why, doc.signals, doc.fix] {
                 assert!(text.len() > 20, "{rule} lacks documentation");
             }

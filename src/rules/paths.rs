@@ -125,7 +125,7 @@ const LOCKFILES: &[&str] = &[
 ];
 
 /// Whether `name` is a dependency lock file.
-pub fn is_lockfile(name: &[u8]) -> bool {
+pub(crate) fn is_lockfile(name: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
     LOCKFILES.iter().any(|l| lower == l.as_bytes())
 }
@@ -133,7 +133,7 @@ pub fn is_lockfile(name: &[u8]) -> bool {
 /// Configuration of CI and developer tools, whose pinned versions dependency bots
 /// (Dependabot, Renovate, pre-commit.ci) bump on a schedule: automated edits of a file that
 /// belongs in git, never data churn.
-pub fn is_tool_config(path: &BStr) -> bool {
+pub(crate) fn is_tool_config(path: &BStr) -> bool {
     const DIRS: &[&str] = &[".github/", ".gitlab/", ".circleci/", ".buildkite/", ".devcontainer/"];
     const NAMES: &[&str] = &[
         ".gitlab-ci.yml",
@@ -193,7 +193,7 @@ const MANIFESTS: &[&str] = &[
 
 /// Whether `name` is a dependency manifest or version file (`requirements*.txt`, `*.csproj`
 /// and `*.gemspec` included).
-pub fn is_manifest(name: &[u8]) -> bool {
+pub(crate) fn is_manifest(name: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
     MANIFESTS.iter().any(|m| lower == m.as_bytes())
         || (lower.starts_with(b"requirements") && lower.ends_with(b".txt"))
@@ -206,7 +206,7 @@ pub fn is_manifest(name: &[u8]) -> bool {
 const TRANSLATION_DIRS: &[&str] = &["locale", "locales", "i18n", "l10n", "lang", "langs", "translations"];
 
 /// Whether `path` is a translation catalogue (`*.po`, or under a locale directory).
-pub fn is_translation(path: &BStr) -> bool {
+pub(crate) fn is_translation(path: &BStr) -> bool {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(b".po") || lower.ends_with(b".pot") || lower.ends_with(b".xliff") || lower.ends_with(b".xlf") {
         return true;
@@ -238,7 +238,7 @@ const TEST_DIRS: &[&str] = &[
 ];
 
 /// Whether `path` lies under a test or fixture directory.
-pub fn in_test_dir(path: &[u8]) -> bool {
+pub(crate) fn in_test_dir(path: &[u8]) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts = lower.split_str("/").collect::<Vec<_>>();
     parts.pop();
@@ -249,7 +249,7 @@ pub fn in_test_dir(path: &[u8]) -> bool {
 const VENDORED_DIRS: &[&str] = &["vendor", "third_party", "third-party", "thirdparty", "3rdparty"];
 
 /// Whether `path` lies under a directory of vendored (copied) dependencies.
-pub fn in_vendored_dir(path: &[u8]) -> bool {
+pub(crate) fn in_vendored_dir(path: &[u8]) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts = lower.split_str("/").collect::<Vec<_>>();
     parts.pop();
@@ -258,10 +258,10 @@ pub fn in_vendored_dir(path: &[u8]) -> bool {
 
 /// Files under a test or fixture directory below this size are fixtures: judged by what the
 /// history shows them to be, not by their content alone.
-pub const FIXTURE_MAX: u64 = 1024 * 1024;
+pub(crate) const FIXTURE_MAX: u64 = 1024 * 1024;
 
 /// Whether `blob` is a small file under a test or fixture directory.
-pub fn is_small_fixture(blob: &crate::candidate::Candidate) -> bool {
+pub(crate) fn is_small_fixture(blob: &crate::candidate::Candidate) -> bool {
     in_test_dir(&blob.path) && blob.size.is_some_and(|s| s < FIXTURE_MAX)
 }
 
@@ -269,7 +269,7 @@ pub fn is_small_fixture(blob: &crate::candidate::Candidate) -> bool {
 /// directory is the input or expected output of a tool's tests (a log viewer's sample logs, a
 /// dump library's golden dump, a packet capture a parser reads), written by people with the
 /// code: `info`. A job that keeps writing such files is judged by the history rules, not here.
-pub fn fixture_level(blob: &crate::candidate::Candidate, level: crate::outcome::Level) -> crate::outcome::Level {
+pub(crate) fn fixture_level(blob: &crate::candidate::Candidate, level: crate::outcome::Level) -> crate::outcome::Level {
     if is_small_fixture(blob) {
         level.min(crate::outcome::Level::Info)
     } else {
@@ -281,7 +281,7 @@ pub fn fixture_level(blob: &crate::candidate::Candidate, level: crate::outcome::
 const CHANGELOG_STEMS: &[&str] = &["changelog", "changes", "news", "history", "releases", "release-notes"];
 
 /// The lower-cased extension of a file name (`archive.tar.gz` → `gz`), if any.
-pub fn extension(name: &[u8]) -> Option<String> {
+pub(crate) fn extension(name: &[u8]) -> Option<String> {
     match name.rsplit_once_str(".") {
         Some((stem, ext)) if !stem.is_empty() => Some(ext.to_str_lossy().to_ascii_lowercase()),
         _ => None,
@@ -289,7 +289,7 @@ pub fn extension(name: &[u8]) -> Option<String> {
 }
 
 /// Whether `name` looks like hand-written source code or documentation.
-pub fn is_source_code(name: &[u8]) -> bool {
+pub(crate) fn is_source_code(name: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
     if matches!(
         lower.as_slice(),
@@ -301,12 +301,12 @@ pub fn is_source_code(name: &[u8]) -> bool {
 }
 
 /// Whether `name` is a structured data file.
-pub fn is_structured_data(name: &[u8]) -> bool {
+pub(crate) fn is_structured_data(name: &[u8]) -> bool {
     extension(name).is_some_and(|e| DATA_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// Whether `name` is a changelog, release notes or the like.
-pub fn is_changelog(name: &[u8]) -> bool {
+pub(crate) fn is_changelog(name: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
     let stem = lower.split_once_str(".").map_or(lower.as_slice(), |(stem, _)| stem);
     CHANGELOG_STEMS.iter().any(|s| stem == s.as_bytes())
@@ -326,7 +326,7 @@ const RELEASE_NOTE_DIRS: &[&str] = &[
 
 /// Whether `path` is release notes or a changelog: by its name, or under a release-notes
 /// directory (`Documentation/RelNotes/2.45.0.txt`, `changelog.d/123.fix.md`).
-pub fn is_release_notes(path: &[u8]) -> bool {
+pub(crate) fn is_release_notes(path: &[u8]) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts = lower.split_str("/").collect::<Vec<_>>();
     let name = parts.pop().unwrap_or_default();
@@ -338,7 +338,7 @@ pub fn is_release_notes(path: &[u8]) -> bool {
 
 /// Whether a file name carries a calendar date stamp: `2024-05-01`, `20240501`, `2024_05_01`,
 /// `2024.05.01` (years 1970–2099, valid month and day), not part of a longer number.
-pub fn has_date_stamp(name: &[u8]) -> bool {
+pub(crate) fn has_date_stamp(name: &[u8]) -> bool {
     let digit = |i: usize| name.get(i).is_some_and(u8::is_ascii_digit);
     let num = |i: usize, n: usize| -> Option<u32> {
         (0..n).try_fold(0u32, |acc, k| {
@@ -382,7 +382,7 @@ pub fn has_date_stamp(name: &[u8]) -> bool {
 }
 
 /// The first of `words` that stands as a whole word (between non-letters) in `path`, case-insensitively.
-pub fn find_word<'w>(path: &[u8], words: &'w [String]) -> Option<&'w str> {
+pub(crate) fn find_word<'w>(path: &[u8], words: &'w [String]) -> Option<&'w str> {
     let lower = path.to_ascii_lowercase();
     words.iter().map(String::as_str).find(|word| {
         let w = word.as_bytes();

@@ -69,10 +69,10 @@ macro_rules! rule_ids {
 
         impl RuleId {
             /// Every rule, in documentation order (grouped by pattern).
-            pub const ALL: [RuleId; count!($($variant)*)] = [ $( RuleId::$variant, )* ];
+            pub(crate) const ALL: [RuleId; count!($($variant)*)] = [ $( RuleId::$variant, )* ];
 
             /// The stable kebab-case id.
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $( RuleId::$variant => $id, )* }
             }
         }
@@ -91,9 +91,9 @@ impl fmt::Display for RuleId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownRule {
     /// What was asked for.
-    pub given: String,
+    pub(crate) given: String,
     /// The closest valid id, if any is close.
-    pub suggestion: Option<&'static str>,
+    pub(crate) suggestion: Option<&'static str>,
 }
 
 impl fmt::Display for UnknownRule {
@@ -124,38 +124,36 @@ impl FromStr for RuleId {
 
 /// What `pushgate explain` says about a rule, in the project's own words.
 #[derive(Debug)]
-pub struct RuleDoc {
-    /// The rule id.
-    pub id: RuleId,
+pub(crate) struct RuleDoc {
     /// One line: what the rule reports.
-    pub summary: &'static str,
+    pub(crate) summary: &'static str,
     /// Why this is a problem for a git repository.
-    pub why: &'static str,
+    pub(crate) why: &'static str,
     /// The signals the rule reads, and how it avoids false alarms.
-    pub signals: &'static str,
+    pub(crate) signals: &'static str,
     /// How to fix a finding.
-    pub fix: &'static str,
+    pub(crate) fix: &'static str,
 }
 
 /// A rule's verdict on a blob (or a range), before it becomes a [`Finding`](crate::outcome::Finding).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
+pub(crate) struct Hit {
     /// The rule.
-    pub rule: RuleId,
+    pub(crate) rule: RuleId,
     /// The level, already capped by the rule's configured level.
-    pub level: Level,
+    pub(crate) level: Level,
     /// One sentence.
-    pub message: String,
+    pub(crate) message: String,
     /// Facts behind it.
-    pub evidence: serde_json::Map<String, serde_json::Value>,
+    pub(crate) evidence: serde_json::Map<String, serde_json::Value>,
     /// The pattern, when it is not the rule's own (`machine-cadence` reports under the
     /// pattern of the paths the cadence rewrites).
-    pub pattern: Option<Pattern>,
+    pub(crate) pattern: Option<Pattern>,
 }
 
 impl Hit {
     /// A hit at `level`.
-    pub fn new(rule: RuleId, level: Level, message: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: RuleId, level: Level, message: impl Into<String>) -> Self {
         Hit {
             rule,
             level,
@@ -166,7 +164,7 @@ impl Hit {
     }
 
     /// Add one piece of evidence.
-    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+    pub(crate) fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
         self.evidence.insert(key.to_owned(), value.into());
         self
     }

@@ -7,7 +7,7 @@ use crate::policy::{Globs, Size};
 
 /// What every rule's settings give the registry: the level, the paths never reported, and
 /// the checks serde cannot express.
-pub trait RuleSettings {
+pub(crate) trait RuleSettings {
     /// The configured level (`off` disables the rule).
     fn level(&self) -> Setting;
     /// Paths the rule never reports.
@@ -22,45 +22,45 @@ pub trait RuleSettings {
 /// A rule with nothing to set but its level.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct LevelOnly {
+pub(crate) struct LevelOnly {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
 }
 
 /// A rule with a level and name globs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct WithPaths {
+pub(crate) struct WithPaths {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Names that signal the rule.
-    pub paths: Globs,
+    pub(crate) paths: Globs,
 }
 
 /// A size-graded rule: warn at one size, deny at another.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Graded {
+pub(crate) struct Graded {
     /// Highest level reported; `off` disables.
-    pub level: Setting,
+    pub(crate) level: Setting,
     /// Paths this rule never reports.
     #[serde(skip_serializing_if = "Globs::is_empty")]
-    pub exclude: Globs,
+    pub(crate) exclude: Globs,
     /// Reported at warn from this size.
-    pub warn_size: Size,
+    pub(crate) warn_size: Size,
     /// Reported at deny from this size.
-    pub deny_size: Size,
+    pub(crate) deny_size: Size,
 }
 
 impl Graded {
     /// The level `size` reaches: warn from `warn_size`, deny from `deny_size`, capped by `level`.
-    pub fn grade(&self, size: u64) -> Option<Level> {
+    pub(crate) fn grade(&self, size: u64) -> Option<Level> {
         let level = if size >= self.deny_size.0 {
             Level::Deny
         } else if size >= self.warn_size.0 {
@@ -113,7 +113,7 @@ impl RuleSettings for Graded {
 }
 
 /// A share setting between 0.0 and 1.0.
-pub fn share(id: &str, name: &str, value: f64) -> Result<(), (String, String)> {
+pub(crate) fn share(id: &str, name: &str, value: f64) -> Result<(), (String, String)> {
     if (0.0..=1.0).contains(&value) {
         Ok(())
     } else {
@@ -125,7 +125,7 @@ pub fn share(id: &str, name: &str, value: f64) -> Result<(), (String, String)> {
 }
 
 /// A count setting of at least 1.
-pub fn at_least_one(id: &str, name: &str, value: u32) -> Result<(), (String, String)> {
+pub(crate) fn at_least_one(id: &str, name: &str, value: u32) -> Result<(), (String, String)> {
     if value >= 1 {
         Ok(())
     } else {

@@ -42,7 +42,7 @@ pub enum Change {
 impl Change {
     /// The blob the change leaves and the blob it replaces (`None`: no entry on that side,
     /// or not a blob).
-    pub fn blobs(self) -> (Option<ObjectId>, Option<ObjectId>) {
+    pub(crate) fn blobs(self) -> (Option<ObjectId>, Option<ObjectId>) {
         match self {
             Change::Addition { mode, oid } => (mode.is_blob().then_some(oid), None),
             Change::Deletion { mode, oid } => (None, mode.is_blob().then_some(oid)),
@@ -59,7 +59,7 @@ impl Change {
     }
 
     /// The tree the change leaves at its path, if it leaves one.
-    pub fn tree(self) -> Option<ObjectId> {
+    pub(crate) fn tree(self) -> Option<ObjectId> {
         match self {
             Change::Addition { mode, oid } | Change::Modification { mode, oid, .. } => mode.is_tree().then_some(oid),
             Change::Deletion { .. } => None,
@@ -67,7 +67,7 @@ impl Change {
     }
 
     /// Whether only the mode changed, not the object.
-    pub fn is_mode_only(self) -> bool {
+    pub(crate) fn is_mode_only(self) -> bool {
         matches!(self, Change::Modification { previous_oid, oid, .. } if previous_oid == oid)
     }
 }
@@ -97,7 +97,7 @@ impl Changes {
 
     /// Whether the entry at `path` is this commit's own: always, except in a merge where one
     /// of the parents outside the walk already held it.
-    pub fn new_to_other_parents(&self, path: &BStr) -> bool {
+    pub(crate) fn new_to_other_parents(&self, path: &BStr) -> bool {
         self.new_to_others.as_ref().is_none_or(|paths| paths.contains(path))
     }
 
@@ -113,16 +113,6 @@ impl Changes {
             None => changed,
             Some(before) => before.intersection(&changed).cloned().collect(),
         });
-    }
-
-    /// How many changes there are.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 

@@ -10,10 +10,10 @@ use crate::repo::RepoError;
 
 /// A commit as the painting walks see it: its committer time and its parents (none for a
 /// shallow clone's boundary commits).
-pub type Node = (i64, Vec<ObjectId>);
+pub(crate) type Node = (i64, Vec<ObjectId>);
 
 /// Commit times and parents, remembered once read.
-pub struct Graph<'r> {
+pub(crate) struct Graph<'r> {
     repo: &'r gix::Repository,
     file: Option<gix::commitgraph::Graph>,
     shallow: HashSet<ObjectId>,
@@ -22,7 +22,7 @@ pub struct Graph<'r> {
 
 impl<'r> Graph<'r> {
     /// The commits of `repo`, with its commit-graph file and shallow boundary.
-    pub fn new(repo: &'r gix::Repository) -> Result<Self, RepoError> {
+    pub(crate) fn new(repo: &'r gix::Repository) -> Result<Self, RepoError> {
         let shallow = repo
             .shallow_commits()
             .map_err(|e| RepoError::read("reading the shallow file", e))?
@@ -42,7 +42,7 @@ impl<'r> Graph<'r> {
     }
 
     /// The commit `id`'s time and parents; `None` when the repository cannot read it.
-    pub fn node(&mut self, id: ObjectId) -> Result<Option<&Node>, RepoError> {
+    pub(crate) fn node(&mut self, id: ObjectId) -> Result<Option<&Node>, RepoError> {
         if !self.known.contains_key(&id) {
             let node = self.read(id)?;
             self.known.insert(id, node);
@@ -51,12 +51,12 @@ impl<'r> Graph<'r> {
     }
 
     /// The commit `id`'s time alone (`i64::MIN` when it cannot be read).
-    pub fn time(&mut self, id: ObjectId) -> Result<i64, RepoError> {
+    pub(crate) fn time(&mut self, id: ObjectId) -> Result<i64, RepoError> {
         Ok(self.node(id)?.map_or(i64::MIN, |(time, _)| *time))
     }
 
     /// The commit `id`'s parents (none when it cannot be read).
-    pub fn parents(&mut self, id: ObjectId) -> Result<Vec<ObjectId>, RepoError> {
+    pub(crate) fn parents(&mut self, id: ObjectId) -> Result<Vec<ObjectId>, RepoError> {
         Ok(self.node(id)?.map(|(_, parents)| parents.clone()).unwrap_or_default())
     }
 

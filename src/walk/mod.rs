@@ -19,7 +19,7 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 
 pub mod changes;
-pub mod graph;
+pub(crate) mod graph;
 
 use changes::{Change, Changes, tree_iter, tree_iter_in};
 
@@ -37,23 +37,23 @@ pub struct Walked {
     pub commits: Vec<Commit>,
     /// Commits of the range whose parents are missing (a shallow clone's boundary): their
     /// files look newly added.
-    pub truncated: Vec<ObjectId>,
+    pub(crate) truncated: Vec<ObjectId>,
     /// Every change, when [`Walker::record_changes`] asked for them.
     pub recorded: Option<Recorded>,
     /// Submodule entries (gitlinks) the range adds or changes: their content lives in another
     /// repository, so nothing here can judge it.
-    pub gitlinks: Vec<Gitlink>,
+    pub(crate) gitlinks: Vec<Gitlink>,
 }
 
 /// A submodule entry a commit of the range adds or moves.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gitlink {
+pub(crate) struct Gitlink {
     /// Where it is.
-    pub path: BString,
+    pub(crate) path: BString,
     /// The commit of the other repository it names.
-    pub target: ObjectId,
+    pub(crate) target: ObjectId,
     /// The commit of the range that set it.
-    pub commit: ObjectId,
+    pub(crate) commit: ObjectId,
 }
 
 /// Which commits are old: judged before the range or the push, so not walked.
@@ -150,7 +150,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     /// once `ready` says another thread put them there, not through the object store, which
     /// maps the packs: the pages a whole history's trees lie on then stay out of this
     /// process's memory.
-    pub fn read_trees_from(
+    pub(crate) fn read_trees_from(
         &mut self,
         cell: &'r std::sync::OnceLock<crate::packs::Packs>,
         ready: std::sync::mpsc::Receiver<()>,
@@ -178,7 +178,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     }
 
     /// Count commits and blobs on `progress` as the walk goes.
-    pub fn report_to(&mut self, progress: &'r dyn crate::progress::Progress) {
+    pub(crate) fn report_to(&mut self, progress: &'r dyn crate::progress::Progress) {
         self.progress = Some(progress);
     }
 
@@ -360,7 +360,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     }
 
     /// Every commit tip the walks were given (the look-back window starts there).
-    pub fn tips(&self) -> &[ObjectId] {
+    pub(crate) fn tips(&self) -> &[ObjectId] {
         &self.tips
     }
 

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
-use pushgate::report::text::{MIN_WIDTH, TEXT_WIDTH};
+use pushgate::report::{MIN_WIDTH, TEXT_WIDTH};
 
 use crate::cli::{ColorArg, Common};
 
