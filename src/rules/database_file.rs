@@ -109,7 +109,7 @@ pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate
 /// has had no time to show that, and is denied by its content as before; one that a job
 /// writes, that people keep rewriting (more than three versions), or of 1 MiB or more keeps
 /// its level.
-pub fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     super::settle_left_alone(
         input,
         findings,

@@ -134,7 +134,7 @@ pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate
 /// commits (a CI workflow that rebuilds and commits it), that people keep rebuilding (more than
 /// three versions), or of 1 MiB or more keeps its level, and so do profiler output and memory
 /// dumps, which record a run rather than build one.
-pub fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
+pub(crate) fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [crate::outcome::Finding]) {
     let profile = Format::PerfData.name();
     super::settle_left_alone(
         input,
