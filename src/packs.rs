@@ -254,11 +254,16 @@ pub(crate) fn whole_prefix(
 pub struct Located {
     pack: usize,
     index: usize,
+    /// Its number (see [`Packs::number`]).
+    number: Option<usize>,
 }
 
 /// The database read once; answers per-object questions afterwards.
 pub struct Packs {
     packs: Vec<Kept>,
+    /// Where each pack's entries start in the numbering of every entry of the packs (see
+    /// [`Packs::number`]), and, last, how many entries there are.
+    starts: Vec<usize>,
     loose: Vec<(ObjectId, Kind, u64, u64)>,
     /// The delta chain (depth, bytes inflated to rebuild) of each packed object of at least
     /// `large` bytes, from the first pack holding it.
@@ -345,8 +350,16 @@ impl Packs {
         for &(_, _, on_disk, size) in &loose {
             statistics.loose.add(on_disk, size);
         }
+        let mut starts = Vec::with_capacity(packs.len() + 1);
+        let mut total = 0usize;
+        for pack in &packs {
+            starts.push(total);
+            total += pack.ids.len();
+        }
+        starts.push(total);
         let mut packs = Packs {
             packs,
+            starts,
             loose,
             chains,
             hash: repo.object_hash(),
@@ -385,10 +398,13 @@ impl Packs {
 
     /// Where the first pack holding `id` keeps it.
     pub fn locate(&self, id: &gix::oid) -> Option<Located> {
-        self.packs
-            .iter()
-            .enumerate()
-            .find_map(|(pack, p)| p.position(id).map(|index| Located { pack, index }))
+        self.packs.iter().enumerate().find_map(|(pack, p)| {
+            p.position(id).map(|index| Located {
+                pack,
+                index,
+                number: self.starts.get(pack).map(|start| start + index),
+            })
+        })
     }
 
     /// [`Packs::header`] of a located object.
@@ -492,29 +508,45 @@ impl Packs {
 
 /// A value for every entry of the packs, by its position: facts about objects kept in an
 /// array instead of a map keyed by id.
+#[derive(Debug, Clone, Default)]
 pub struct ByPosition<T> {
-    packs: Vec<Vec<T>>,
+    values: Vec<T>,
 }
 
 impl<T: Clone> ByPosition<T> {
     /// The value at `at`.
     pub fn get(&self, at: Located) -> Option<&T> {
-        self.packs.get(at.pack)?.get(at.index)
+        self.values.get(at.number?)
     }
 
     /// The value at `at`, to change.
     pub fn get_mut(&mut self, at: Located) -> Option<&mut T> {
-        self.packs.get_mut(at.pack)?.get_mut(at.index)
+        self.values.get_mut(at.number?)
     }
 
-    /// Every position and its value.
-    pub fn iter(&self) -> impl Iterator<Item = (Located, &T)> {
-        self.packs.iter().enumerate().flat_map(|(pack, values)| {
-            values
-                .iter()
-                .enumerate()
-                .map(move |(index, v)| (Located { pack, index }, v))
-        })
+    /// The value of the entry numbered `n` (see [`Packs::number`]).
+    pub fn at_number(&self, n: u32) -> Option<&T> {
+        self.values.get(n as usize)
+    }
+
+    /// The value of the entry numbered `n`, to change.
+    pub fn at_number_mut(&mut self, n: u32) -> Option<&mut T> {
+        self.values.get_mut(n as usize)
+    }
+
+    /// Every entry's number (see [`Packs::number`]) and its value.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(n, v)| (u32::try_from(n).unwrap_or(u32::MAX), v))
+    }
+
+    /// The same positions with `f` of each value.
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> ByPosition<U> {
+        ByPosition {
+            values: self.values.iter().map(f).collect(),
+        }
     }
 }
 
@@ -522,8 +554,41 @@ impl Packs {
     /// `value` for every entry of the packs.
     pub fn by_position<T: Clone>(&self, value: T) -> ByPosition<T> {
         ByPosition {
-            packs: self.packs.iter().map(|p| vec![value.clone(); p.ids.len()]).collect(),
+            values: vec![value; self.entries()],
         }
+    }
+
+    /// How many entries the packs hold (an object two packs hold counts twice).
+    pub fn entries(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// The number of the entry at `at`: its position in the packs' entries, one pack's after
+    /// the other's, below [`Packs::entries`]. Facts about many objects are kept in arrays by
+    /// this number ([`ByPosition`]) instead of in maps keyed by id.
+    pub fn number(&self, at: Located) -> Option<u32> {
+        at.number.and_then(|n| u32::try_from(n).ok())
+    }
+
+    /// Where the entry numbered `n` is.
+    pub fn located(&self, n: u32) -> Option<Located> {
+        let n = n as usize;
+        if n >= self.entries() {
+            return None;
+        }
+        // The last pack starting at or before `n`.
+        let pack = self.starts.partition_point(|&start| start <= n).checked_sub(1)?;
+        let start = *self.starts.get(pack)?;
+        Some(Located {
+            pack,
+            index: n - start,
+            number: Some(n),
+        })
+    }
+
+    /// The number of `id`'s entry in the first pack holding it (see [`Packs::number`]).
+    pub fn number_of(&self, id: &gix::oid) -> Option<u32> {
+        self.locate(id).and_then(|at| self.number(at))
     }
 
     /// The bytes the object at `at` occupies as stored.

@@ -3,6 +3,7 @@
 //! rules that judge one blob.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
@@ -35,7 +36,108 @@ pub struct Inspected {
     /// Paths worth a history lookup, by path.
     pub touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// The size of every blob read (`None`: absent).
-    pub sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    pub sizes: Sizes,
+}
+
+/// The size of every blob an inspection read: for the blobs the packs hold, whether each was
+/// read, by its number there (the packs know its size); the others' sizes by id (`None`:
+/// absent). A history of hundreds of thousands of blobs then takes a byte each, not a map
+/// entry of 50.
+#[derive(Default)]
+pub struct Sizes {
+    packs: Option<Arc<Packs>>,
+    /// By number in `packs`: read.
+    read: crate::packs::ByPosition<bool>,
+    /// Blobs read that `packs` do not hold.
+    others: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+}
+
+impl std::fmt::Debug for Sizes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sizes").field("blobs", &self.len()).finish()
+    }
+}
+
+impl Sizes {
+    /// The size of `id` (`None`: absent), if it was read.
+    pub fn get(&self, id: &gix::oid) -> Option<Option<u64>> {
+        if let Some(packs) = &self.packs
+            && let Some(at) = packs.locate(id)
+            && self.read.get(at).copied().unwrap_or(false)
+        {
+            return Some(packs.header_at(at).map(|(size, _)| size));
+        }
+        self.others.get(id).copied()
+    }
+
+    /// [`Sizes::get`] of the blob `blobs` numbers `n`.
+    pub fn get_numbered(&self, blobs: &crate::history::commit::BlobIds, n: u32) -> Option<Option<u64>> {
+        if let (Some(packs), Some(by)) = (&self.packs, blobs.packs())
+            && Arc::ptr_eq(packs, by)
+            && let Some(at) = packs.located(n)
+        {
+            if self.read.at_number(n).copied().unwrap_or(false) {
+                return Some(packs.header_at(at).map(|(size, _)| size));
+            }
+            return packs.id_at(at).and_then(|id| self.others.get(&id).copied());
+        }
+        self.get(&blobs.id(n)?)
+    }
+
+    /// Whether `id` was read.
+    pub fn contains(&self, id: &gix::oid) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Keep the size of `id`.
+    pub fn insert(&mut self, id: ObjectId, size: Option<u64>) {
+        if let Some(packs) = &self.packs
+            && let Some(at) = packs.locate(&id)
+            && packs.header_at(at).map(|(size, _)| size) == size
+            && let Some(read) = self.read.get_mut(at)
+        {
+            *read = true;
+            return;
+        }
+        self.others.insert(id, size);
+    }
+
+    /// Every blob read and its size.
+    pub fn iter(&self) -> impl Iterator<Item = (ObjectId, Option<u64>)> + '_ {
+        let packed = self.packs.iter().flat_map(move |packs| {
+            self.read.iter().filter(|(_, read)| **read).filter_map(move |(n, _)| {
+                let at = packs.located(n)?;
+                Some((packs.id_at(at)?, packs.header_at(at).map(|(size, _)| size)))
+            })
+        });
+        packed.chain(self.others.iter().map(|(id, size)| (*id, *size)))
+    }
+
+    /// How many blobs read were absent (the packs hold none of those).
+    pub fn absent(&self) -> usize {
+        self.others.values().filter(|size| size.is_none()).count()
+    }
+
+    /// How many blobs were read.
+    pub fn len(&self) -> usize {
+        self.read.iter().filter(|(_, read)| **read).count() + self.others.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Add the sizes another inspection read.
+    pub fn absorb(&mut self, other: Sizes) {
+        if self.packs.is_none() && self.others.is_empty() {
+            *self = other;
+            return;
+        }
+        for (id, size) in other.iter() {
+            self.insert(id, size);
+        }
+    }
 }
 
 impl Inspected {
@@ -46,7 +148,7 @@ impl Inspected {
         self.growth.blobs += other.growth.blobs;
         self.growth.bytes = self.growth.bytes.saturating_add(other.growth.bytes);
         self.touched.extend(other.touched);
-        self.sizes.extend(other.sizes);
+        self.sizes.absorb(other.sizes);
     }
 }
 
@@ -80,6 +182,10 @@ pub fn inspect_walk(
     Ok((walked, tips, inspected))
 }
 
+/// What [`inspect_walk_with_packs`] gives: the walk, its tips, what the inspection found, and
+/// the packs when they were read (shared: the walk's recorded changes number blobs by them).
+pub type WalkedWithPacks = (Walked, Vec<ObjectId>, Inspected, Option<Arc<Packs>>);
+
 /// [`inspect_walk`]; with `packs` (the `large` and `shown` of [`Packs::read`]), the blob
 /// reader first reads the object database's statistics (while the walk lists commits, before
 /// any blob arrives) and takes blob sizes from them instead of reading each header again.
@@ -90,7 +196,7 @@ pub fn inspect_walk_with_packs(
     reading: Reading,
     packs: Option<(u64, usize)>,
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
-) -> Result<(Walked, Vec<ObjectId>, Inspected, Option<Packs>), RepoError> {
+) -> Result<WalkedWithPacks, RepoError> {
     // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
     // of them); at most `BATCHES` batches wait, so memory stays bounded when the reader is slower.
     const BATCH: usize = 512;
@@ -101,7 +207,7 @@ pub fn inspect_walk_with_packs(
     reader.object_cache_size(0);
     // The packs, once read: the blob reader's, and the walk's diff threads read trees from
     // them (told by `ready`).
-    let read: std::sync::OnceLock<Packs> = std::sync::OnceLock::new();
+    let read: std::sync::OnceLock<Arc<Packs>> = std::sync::OnceLock::new();
     let (ready, packs_ready) = std::sync::mpsc::channel::<()>();
     let cell = &read;
     let result = std::thread::scope(|scope| {
@@ -111,7 +217,7 @@ pub fn inspect_walk_with_packs(
             .spawn_scoped(scope, move || {
                 if let Some((large, shown)) = packs {
                     // Set once, here: `set` cannot fail.
-                    let _ = cell.set(Packs::read(&reader, large, shown)?);
+                    let _ = cell.set(Arc::new(Packs::read(&reader, large, shown)?));
                     // The walk stops listening when it failed: nothing to tell it then.
                     let _ = ready.send(());
                 }
@@ -193,7 +299,7 @@ pub struct Inspector<'a> {
     /// index into `sniffs`), and how many bytes of it were read.
     path_sniffs: Option<HashMap<gix::bstr::BString, (u32, u64)>>,
     /// The object database's statistics, when read: blob sizes come from there.
-    packs: Option<&'a Packs>,
+    packs: Option<&'a Arc<Packs>>,
     /// Rebuilds the blobs `packs` store as deltas, without mapping the packs.
     objects: Option<crate::packs::Objects<'a>>,
 }
@@ -228,17 +334,14 @@ impl<'a> Inspector<'a> {
             notices: self.notices,
             growth: self.growth,
             touched: self.touched,
-            sizes: {
-                let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> =
-                    self.known.into_iter().map(|(id, (size, _))| (id, size)).collect();
-                if let (Some(packs), Some(known)) = (self.packs, &self.known_packed) {
-                    for (at, _) in known.iter().filter(|(_, slot)| **slot != 0) {
-                        if let (Some(id), Some((size, _))) = (packs.id_at(at), packs.header_at(at)) {
-                            sizes.insert(id, Some(size));
-                        }
-                    }
-                }
-                sizes
+            sizes: Sizes {
+                read: match (self.packs, &self.known_packed) {
+                    (Some(_), Some(known)) => known.map(|slot| *slot != 0),
+                    (Some(packs), None) => packs.by_position(false),
+                    (None, _) => Default::default(),
+                },
+                packs: self.packs.cloned(),
+                others: self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
             },
         }
     }
@@ -246,7 +349,7 @@ impl<'a> Inspector<'a> {
     /// Read `new` (once per blob), run the single-blob rules on it, and keep what the history
     /// rules will need.
     pub fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
-        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (p, at)));
+        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (&**p, at)));
         if let (Some((packs, _)), None) = (located, &self.known_packed) {
             self.known_packed = Some(packs.by_position(0));
         }

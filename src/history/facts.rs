@@ -21,6 +21,7 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use crate::candidate::Candidate;
 use crate::candidate::Kind;
 use crate::detect::Format;
+use crate::engine::Sizes;
 use crate::history::commit::{Commit, Recorded};
 
 /// Values kept once each, numbered in the order they were first added.
@@ -260,49 +261,51 @@ impl Facts {
     /// Add `commits` (parents first, none of them already here) and the changes a walk
     /// `recorded` for them, with the `sizes` of the blobs it read. A blob already known as a
     /// version (by its id) is that version again.
-    pub fn extend(
-        &mut self,
-        commits: &[Commit],
-        recorded: Option<&Recorded>,
-        sizes: Option<&gix::hashtable::HashMap<ObjectId, Option<u64>>>,
-    ) {
+    pub fn extend(&mut self, commits: &[Commit], recorded: Option<&Recorded>, sizes: Option<&Sizes>) {
         let base = self.commits.len();
         for c in commits {
             self.push_commit(c);
         }
         let Some(recorded) = recorded else { return };
+        let blobs = &recorded.blobs;
+        // Which version each blob the changes name is (any path's), by its number there
+        // ([`BlobIds::dense`]): an array, not a map keyed by id.
+        let mut anywhere: Vec<u32> = vec![u32::MAX; blobs.dense_len()];
         // The versions already known by id that the new changes name again (one pass over the
         // versions, looking for the few blobs the new changes hold), and which path each is
         // a version of: a blob at two paths is a version of each.
-        let mut known: HashMap<(u32, ObjectId), u32> = HashMap::new();
-        let mut anywhere: gix::hashtable::HashMap<ObjectId, u32> = Default::default();
+        let mut known: HashMap<(u32, u32), u32> = HashMap::new();
         // Facts built from nothing (a whole history's walk) have each blob once, whatever its
         // paths; only facts that already hold versions look for a path's own.
         let per_path = !self.blobs.is_empty();
         if per_path {
-            let named: gix::hashtable::HashSet<ObjectId> = recorded
+            let named: gix::hashtable::HashMap<ObjectId, u32> = recorded
                 .changes
                 .iter()
-                .flat_map(|c| [c.blob, c.previous])
+                .flat_map(|c| [c.blob(), c.previous()])
                 .flatten()
+                .filter_map(|n| Some((blobs.id(n)?, n)))
                 .collect();
             let mut found: gix::hashtable::HashMap<ObjectId, Vec<u32>> = Default::default();
             for (i, version) in self.versions.iter().enumerate() {
                 if let (Some(id), Ok(i)) = (self.blobs.get(version.blob as usize), u32::try_from(i))
-                    && named.contains(id)
+                    && named.contains_key(id)
                 {
                     found.entry(*id).or_default().push(i);
                 }
             }
             // A blob that is one version is that version wherever it comes back; one that is a
             // version of several paths is each path's own (found in one pass over the changes).
-            let mut shared: Vec<(u32, ObjectId)> = Vec::new();
+            let mut shared: Vec<(u32, u32)> = Vec::new();
             for (id, versions) in &found {
+                let Some(&n) = named.get(id) else { continue };
                 match versions.as_slice() {
                     [one] => {
-                        anywhere.insert(*id, *one);
+                        if let Some(slot) = anywhere.get_mut(blobs.dense(n)) {
+                            *slot = *one;
+                        }
                     }
-                    more => shared.extend(more.iter().map(|v| (*v, *id))),
+                    more => shared.extend(more.iter().map(|v| (*v, n))),
                 }
             }
             if !shared.is_empty() {
@@ -310,10 +313,14 @@ impl Facts {
                 for c in &self.changes {
                     for v in [c.blob(), c.previous()].into_iter().flatten() {
                         if let Ok(at) = shared.binary_search_by_key(&v, |(v, _)| *v)
-                            && let Some((_, id)) = shared.get(at)
+                            && let Some(&(_, n)) = shared.get(at)
                         {
-                            known.insert((c.path, *id), v);
-                            anywhere.entry(*id).or_insert(v);
+                            known.insert((c.path, n), v);
+                            if let Some(slot) = anywhere.get_mut(blobs.dense(n))
+                                && *slot == u32::MAX
+                            {
+                                *slot = v;
+                            }
                         }
                     }
                 }
@@ -334,27 +341,28 @@ impl Facts {
                     *slot.insert(self.paths.intern(name.as_bstr()))
                 }
             };
-            let mut version = |blob: Option<ObjectId>| {
-                let blob = blob?;
+            let mut version = |n: Option<u32>| {
+                let n = n?;
                 // The path's own version of that blob, else the blob as another path's
                 // version (new to this path), else a new version.
-                let own = if per_path { known.get(&(path, blob)) } else { None };
-                if let Some(&v) = own.or_else(|| anywhere.get(&blob)) {
+                let own = if per_path { known.get(&(path, n)).copied() } else { None };
+                let slot = anywhere.get_mut(blobs.dense(n))?;
+                if let Some(v) = own.or((*slot != u32::MAX).then_some(*slot)) {
                     if per_path {
-                        known.insert((path, blob), v);
+                        known.insert((path, n), v);
                     }
                     return Some(v);
                 }
-                let size = sizes.and_then(|s| s.get(&blob).copied().flatten());
-                let v = self.push_version(Some(blob), size)?;
+                let size = sizes.and_then(|s| s.get_numbered(blobs, n)).flatten();
+                let v = self.push_version(Some(blobs.id(n)?), size)?;
                 if per_path {
-                    known.insert((path, blob), v);
+                    known.insert((path, n), v);
                 }
-                anywhere.insert(blob, v);
+                *slot = v;
                 Some(v)
             };
-            let blob = version(change.blob);
-            let previous = version(change.previous);
+            let blob = version(change.blob());
+            let previous = version(change.previous());
             self.changes.push(Change::new(
                 path,
                 u32::try_from(base + change.commit as usize).unwrap_or(u32::MAX),
@@ -362,6 +370,15 @@ impl Facts {
                 previous,
             ));
         }
+    }
+
+    /// Give back the room the lists hold beyond what they hold (a whole history's facts,
+    /// built once and then only read).
+    pub fn shrink_to_fit(&mut self) {
+        self.versions.shrink_to_fit();
+        self.blobs.shrink_to_fit();
+        self.changes.shrink_to_fit();
+        self.commits.shrink_to_fit();
     }
 
     /// Add a version; its index.
@@ -493,19 +510,14 @@ mod tests {
             (a, 1, Some(2), Some(1)),
             (a, 2, Some(1), Some(2)),
         ] {
-            recorded.changes.push(crate::history::commit::PathChange {
-                path,
-                commit,
-                blob: blob.map(id),
-                previous: previous.map(id),
-            });
+            recorded.push(path, commit, blob.map(id), previous.map(id));
         }
         let commits = [
             commit(10, "x@y", "t", 1),
             commit(20, "x@y", "t", 1),
             commit(30, "z@y", "u", 2),
         ];
-        let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> = Default::default();
+        let mut sizes = crate::engine::Sizes::default();
         sizes.insert(id(1), Some(7));
         let mut facts = Facts::new(gix::hash::Kind::Sha1);
         facts.extend(&commits, Some(&recorded), Some(&sizes));
@@ -520,12 +532,7 @@ mod tests {
         // Later commits extend the same facts, their indices after the first ones.
         let mut later = Recorded::default();
         let c = later.intern("a.json".into());
-        later.changes.push(crate::history::commit::PathChange {
-            path: c,
-            commit: 0,
-            blob: Some(id(3)),
-            previous: Some(id(1)),
-        });
+        later.push(c, 0, Some(id(3)), Some(id(1)));
         facts.extend(&[commit(40, "x@y", "t", 1)], Some(&later), None);
         let last = facts.changes[4];
         assert_eq!((last.path, last.commit, last.previous()), (0, 3, Some(0)));
@@ -544,12 +551,7 @@ mod tests {
         }
         let mut recorded = Recorded::default();
         let b_again = recorded.intern("b".into());
-        recorded.changes.push(crate::history::commit::PathChange {
-            path: b_again,
-            commit: 0,
-            blob: Some(id(9)),
-            previous: Some(id(8)),
-        });
+        recorded.push(b_again, 0, Some(id(9)), Some(id(8)));
         facts.extend(&[commit(20, "x@y", "t", 1)], Some(&recorded), None);
         let last = facts.changes[2];
         assert_eq!(last.path, b);

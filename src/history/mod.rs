@@ -17,7 +17,7 @@ use gix::bstr::BString;
 
 use crate::repo::RepoError;
 use crate::walk::changes::tree_iter;
-use commit::{Commit, Described, PathChange, Recorded, describe};
+use commit::{Commit, Described, Recorded, describe};
 
 pub mod cadence;
 pub mod commit;
@@ -548,12 +548,7 @@ fn record_changes(
     let commit = u32::try_from(index).unwrap_or(u32::MAX);
     for (path, blob, previous) in changes {
         let path = recorded.intern(path.as_bstr());
-        recorded.changes.push(PathChange {
-            path,
-            commit,
-            blob: *blob,
-            previous: *previous,
-        });
+        recorded.push(path, commit, *blob, *previous);
     }
     if recorded.per_commit.len() <= index {
         recorded.per_commit.resize(index + 1, 0);

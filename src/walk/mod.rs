@@ -25,7 +25,7 @@ use changes::{Change, Changes, tree_iter, tree_iter_in};
 
 use crate::attributes::Listed;
 use crate::candidate::Candidate;
-use crate::history::commit::{Commit, PathChange, Recorded};
+use crate::history::commit::{Commit, Recorded};
 use crate::range::{Range, Tip, TipKind};
 use crate::repo::RepoError;
 use crate::util::split_path;
@@ -120,10 +120,10 @@ enum Packs<'r> {
     /// when it cannot read them).
     Pending(
         std::sync::mpsc::Receiver<()>,
-        &'r std::sync::OnceLock<crate::packs::Packs>,
+        &'r std::sync::OnceLock<Arc<crate::packs::Packs>>,
     ),
     /// Read.
-    Read(&'r crate::packs::Packs),
+    Read(&'r Arc<crate::packs::Packs>),
 }
 
 impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
@@ -152,14 +152,14 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     /// process's memory.
     pub fn read_trees_from(
         &mut self,
-        cell: &'r std::sync::OnceLock<crate::packs::Packs>,
+        cell: &'r std::sync::OnceLock<Arc<crate::packs::Packs>>,
         ready: std::sync::mpsc::Receiver<()>,
     ) {
         self.packs = Packs::Pending(ready, cell);
     }
 
     /// The packs to read trees from, waiting for them if another thread is reading them.
-    fn packs(&mut self) -> Option<&'r crate::packs::Packs> {
+    fn packs(&mut self) -> Option<&'r Arc<crate::packs::Packs>> {
         if let Packs::Pending(ready, cell) = &self.packs {
             // Sent, or the reader stopped: either way nothing more will come.
             let _ = ready.recv();
@@ -317,7 +317,13 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             }
         } else {
             let packs = self.packs();
-            diff_in_parallel(repo, packs, &jobs, |job, records| handle(self, job, records))?;
+            // The blobs the changes name are numbered by their place in the packs.
+            if let (Some(packs), Some(recorded)) = (packs, self.walked.recorded.as_mut()) {
+                recorded.blobs.number_by(packs);
+            }
+            diff_in_parallel(repo, packs.map(|p| &**p), &jobs, |job, records| {
+                handle(self, job, records)
+            })?;
         }
         if let Some(describing) = describing {
             describing.fill(&mut self.walked.commits)?;
@@ -894,12 +900,7 @@ pub(crate) fn record(recorded: &mut Recorded, index: usize, root: ObjectId, merg
         }
         count += 1;
         let path = recorded.intern(path);
-        recorded.changes.push(PathChange {
-            path,
-            commit,
-            blob,
-            previous,
-        });
+        recorded.push(path, commit, blob, previous);
     }
     if recorded.per_commit.len() <= index {
         recorded.per_commit.resize(index + 1, 0);

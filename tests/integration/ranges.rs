@@ -692,8 +692,8 @@ fn the_walk_diffs_in_the_packs_order_with_the_same_results() {
                 (
                     recorded.paths[c.path as usize].to_string(),
                     c.commit,
-                    format!("{:?}", c.blob),
-                    format!("{:?}", c.previous),
+                    format!("{:?}", c.blob().and_then(|n| recorded.blob_id(n))),
+                    format!("{:?}", c.previous().and_then(|n| recorded.blob_id(n))),
                 )
             })
             .collect();
@@ -739,6 +739,153 @@ fn the_walk_diffs_in_the_packs_order_with_the_same_results() {
         None,
         "the same changes, in the same order"
     );
+}
+
+#[test]
+fn recorded_changes_name_their_blobs_and_sizes_whether_packed_or_loose() {
+    // A long walk numbers the blobs its changes name by their place in the packs (two packs
+    // here), and those no pack holds (loose) in a table of their own; the sizes read are kept
+    // the same way. Every change names back the blobs git reports, and every blob's size is
+    // git's.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    let import = |from: u32, to: u32| {
+        let mut stream = String::new();
+        for i in from..=to {
+            stream.push_str(&format!(
+                "commit refs/heads/main\nmark :{i}\ncommitter C <c@example.com> {} +0000\ndata 8\nrun {:04}\n",
+                1_700_000_000 + i * 3600,
+                i % 10_000
+            ));
+            if i > 1 {
+                let parent = if i == from {
+                    "refs/heads/main^0".to_owned()
+                } else {
+                    format!(":{}", i - 1)
+                };
+                stream.push_str(&format!("from {parent}\n"));
+            }
+            let rows: String = (0..20).map(|r| format!("{{\"row\": {r}, \"run\": {i}}}\n")).collect();
+            stream.push_str(&format!("M 644 inline data/values.json\ndata {}\n{rows}\n", rows.len()));
+            if i % 7 == 0 {
+                stream.push_str(&format!("D data/old-{}.txt\n", i - 7));
+            }
+            stream.push_str(&format!("M 644 inline data/old-{i}.txt\ndata 4\n{i:03}\n\n"));
+        }
+        fast_import(dir, &stream);
+    };
+    import(1, 300);
+    import(301, 330);
+    git(dir, &["checkout", "-q", "main"]);
+    for i in 0..3 {
+        write_file(dir, "loose.txt", &format!("a loose blob {i}\n"));
+        commit_all(dir, &format!("loose {i}"));
+    }
+    let packs = std::fs::read_dir(dir.join(".git/objects/pack"))
+        .expect("packs")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
+        })
+        .count();
+    assert_eq!(packs, 2);
+
+    let repo = gix::open(dir).expect("open");
+    let policy = pushgate::policy::Policy::builtin();
+    let mut range = pushgate::range::Range::default();
+    range.add_all_refs(&repo).expect("refs");
+    let (walked, _, inspected, read) = pushgate::engine::inspect_walk_with_packs(
+        &repo,
+        &policy,
+        &pushgate::progress::Silent,
+        pushgate::engine::Reading::Whole,
+        Some((u64::MAX, 0)),
+        |walker| {
+            walker.record_changes();
+            walker.walk(&range.tips, &pushgate::walk::Old::Reachable(&[]), None)
+        },
+    )
+    .expect("walk");
+    let read = read.expect("the packs were read");
+    let recorded = walked.recorded.as_ref().expect("recorded");
+    assert!(recorded.blobs.packs().is_some(), "numbered by the packs");
+
+    // What git says each non-merge commit changed.
+    let log = git(
+        dir,
+        &[
+            "log",
+            "--all",
+            "--no-merges",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "--format=commit %H",
+        ],
+    );
+    let zero = "0".repeat(40);
+    let side = |id: &str| (id != zero).then(|| id.to_owned());
+    let mut expected = Vec::new();
+    let mut commit = String::new();
+    for line in log.lines() {
+        if let Some(id) = line.strip_prefix("commit ") {
+            commit = id.to_owned();
+        } else if let Some(raw) = line.strip_prefix(':') {
+            let (meta, path) = raw.split_once('\t').unwrap();
+            let fields: Vec<&str> = meta.split(' ').collect();
+            expected.push((commit.clone(), path.to_owned(), side(fields[3]), side(fields[2])));
+        }
+    }
+    let id = |n: Option<u32>| n.map(|n| recorded.blob_id(n).expect("a numbered blob has an id").to_string());
+    let mut got: Vec<_> = recorded
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                walked.commits[c.commit as usize].id.to_string(),
+                recorded.paths[c.path as usize].to_string(),
+                id(c.blob()),
+                id(c.previous()),
+            )
+        })
+        .collect();
+    expected.sort();
+    got.sort();
+    assert!(expected.len() > 600, "{}", expected.len());
+    assert_eq!(got, expected);
+
+    // Loose blobs are numbered past the packs' entries, packed ones within them.
+    let loose = git(dir, &["rev-parse", "main:loose.txt"]);
+    let loose = gix::ObjectId::from_hex(loose.trim().as_bytes()).unwrap();
+    let values = git(dir, &["rev-parse", "main~3:data/values.json"]);
+    let values = gix::ObjectId::from_hex(values.trim().as_bytes()).unwrap();
+    let dense = |id: &gix::ObjectId| recorded.blobs.dense(recorded.blobs.find(id).expect("numbered"));
+    assert!(dense(&loose) >= read.entries());
+    assert!(dense(&values) < read.entries());
+
+    // Every blob's size, as git gives it, packed or loose.
+    let sizes = git(
+        dir,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objecttype) %(objectname) %(objectsize)",
+        ],
+    );
+    let mut blobs = 0;
+    for line in sizes.lines().filter(|l| l.starts_with("blob ")) {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let blob = gix::ObjectId::from_hex(fields[1].as_bytes()).unwrap();
+        let size: u64 = fields[2].parse().unwrap();
+        assert_eq!(inspected.sizes.get(&blob), Some(Some(size)), "{blob}");
+        blobs += 1;
+    }
+    assert_eq!(inspected.sizes.len(), blobs);
+    let mut listed: Vec<_> = inspected.sizes.iter().collect();
+    listed.sort();
+    listed.dedup();
+    assert_eq!(listed.len(), blobs);
 }
 
 /// Feed `stream` to `git fast-import` in `dir` (forcing branch updates).
