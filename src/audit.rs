@@ -379,7 +379,11 @@ pub fn audit(
     let axis = timeline::Axis::of(walked.commits.iter().map(|c| c.time));
     let periods: Vec<u32> = walked.commits.iter().map(|c| axis.index(c.time)).collect();
     let (arrivals, first) = timeline::Arrivals::read(axis, &walked, &periods, &packs);
-    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &periods, &first);
+    let when = Periods {
+        commits: &periods,
+        first_held: &first,
+    };
+    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &when);
     drop((labels, first));
     let mut statistics = packs.statistics.clone();
     name_chains(&mut statistics, &walked);
@@ -669,6 +673,15 @@ fn unreached(
     (unreachable, blobs)
 }
 
+/// The periods (of the timeline) the history's commits and blobs fall in.
+struct Periods<'a> {
+    /// Each commit's, by index in the walk.
+    commits: &'a [u32],
+    /// Each blob's first (the period of the first commit that holds it), by its number among
+    /// the blobs the recorded changes name; `u32::MAX`: none.
+    first_held: &'a [u32],
+}
+
 /// One offender per path with findings, with what its versions cost.
 fn offenders(
     outcome: &Outcome,
@@ -677,9 +690,9 @@ fn offenders(
     sizes: &engine::Sizes,
     policy: &Policy,
     labels: &refs::Labels,
-    periods: &[u32],
-    first: &[u32],
+    when: &Periods<'_>,
 ) -> Vec<Offender> {
+    let (periods, first) = (when.commits, when.first_held);
     let mut groups: BTreeMap<BString, Vec<&crate::outcome::Finding>> = BTreeMap::new();
     for f in &outcome.findings {
         if let Some(path) = &f.path {

@@ -20,7 +20,7 @@ use crate::walk::Walked;
 /// How many entries each list keeps (the text shows fewer unless verbose).
 pub const KEPT: usize = 25;
 
-/// The largest blobs are cut back to [`KEPT`] whenever this many were gathered.
+/// The largest blobs and trees are cut back to [`KEPT`] whenever this many were gathered.
 const LARGEST_BATCH: usize = 4096;
 
 /// `git-sizer`'s scales: the value of each figure that earns one star of concern (its
@@ -289,16 +289,20 @@ pub fn overview(s: &Sources<'_>) -> Overview {
     for id in &tags {
         o.tags.add(whole(id), packed(id));
     }
+    // The largest trees, kept to the largest few as they come.
     let mut trees: Vec<(u64, ObjectId)> = Vec::new();
     if let Some(recorded) = &s.walked.recorded {
-        for id in &recorded.trees {
+        for id in recorded.trees.iter() {
             // The empty tree is no object of the repository's own unless stored.
-            if id.is_empty_tree() && s.packs.header(id).is_none() {
+            if id.is_empty_tree() && s.packs.header(&id).is_none() {
                 continue;
             }
-            let size = whole(id);
-            o.trees.add(size, packed(id));
-            trees.push((size, *id));
+            let size = whole(&id);
+            o.trees.add(size, packed(&id));
+            trees.push((size, id));
+            if trees.len() >= LARGEST_BATCH {
+                largest_first(&mut trees);
+            }
         }
     }
 

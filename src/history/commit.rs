@@ -153,6 +153,63 @@ impl BlobIds {
     }
 }
 
+/// A set of trees: those the packs hold by a flag per pack entry, when the packs were read
+/// before the first tree was added; the others by id.
+#[derive(Clone, Default)]
+pub struct TreeSet {
+    packs: Option<Arc<crate::packs::Packs>>,
+    /// By number in `packs`: in the set.
+    packed: crate::packs::ByPosition<bool>,
+    others: gix::hashtable::HashSet<ObjectId>,
+}
+
+impl std::fmt::Debug for TreeSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TreeSet").field("others", &self.others.len()).finish()
+    }
+}
+
+impl TreeSet {
+    /// Keep the trees `packs` hold by a flag each, unless some tree was added already.
+    pub fn number_by(&mut self, packs: &Arc<crate::packs::Packs>) {
+        if self.packs.is_none() && self.others.is_empty() {
+            self.packed = packs.by_position(false);
+            self.packs = Some(Arc::clone(packs));
+        }
+    }
+
+    /// Add `id`.
+    pub fn insert(&mut self, id: ObjectId) {
+        if let Some(packs) = &self.packs
+            && let Some(flag) = packs.locate(&id).and_then(|at| self.packed.get_mut(at))
+        {
+            *flag = true;
+            return;
+        }
+        self.others.insert(id);
+    }
+
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: &gix::oid) -> bool {
+        if let Some(packs) = &self.packs
+            && let Some(&flag) = packs.locate(id).and_then(|at| self.packed.get(at))
+        {
+            return flag;
+        }
+        self.others.contains(id)
+    }
+
+    /// Every tree in the set.
+    pub fn iter(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        let packed = self.packs.iter().flat_map(move |packs| {
+            (self.packed.iter())
+                .filter(|(_, flag)| **flag)
+                .filter_map(move |(n, _)| packs.id_at(packs.located(n)?))
+        });
+        packed.chain(self.others.iter().copied())
+    }
+}
+
 /// Every change of every non-merge commit the walk diffed, with paths interned; and the trees
 /// the walk reached.
 #[derive(Debug, Default, Clone)]
@@ -168,7 +225,7 @@ pub struct Recorded {
     /// How many paths each commit changed, by index into [`Walked::commits`](crate::walk::Walked::commits) (merges: 0).
     pub per_commit: Vec<u32>,
     /// Every tree reached (root trees and the subtrees the diffs went through).
-    pub trees: gix::hashtable::HashSet<ObjectId>,
+    pub trees: TreeSet,
 }
 
 impl Recorded {

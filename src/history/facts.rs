@@ -13,7 +13,7 @@
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
@@ -24,18 +24,22 @@ use crate::detect::Format;
 use crate::engine::Sizes;
 use crate::history::commit::{Commit, Recorded};
 
-/// Values kept once each, numbered in the order they were first added.
+/// Values kept once each, numbered in the order they were first added. The index holds
+/// numbers only, so each value is stored once (a history's message templates are mostly
+/// distinct: a map keyed by them would hold each twice).
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     items: Vec<T>,
-    index: HashMap<T, u32>,
+    index: gix::hashtable::hash_table::HashTable<u32>,
+    hasher: std::hash::RandomState,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: Default::default(),
+            hasher: Default::default(),
         }
     }
 }
@@ -47,12 +51,16 @@ impl<T: Clone + Eq + Hash> Table<T> {
         T: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = T> + ?Sized,
     {
-        if let Some(&i) = self.index.get(item) {
+        if let Some(i) = self.get(item) {
             return i;
         }
         let i = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
         self.items.push(item.to_owned());
-        self.index.insert(item.to_owned(), i);
+        let (items, hasher) = (&self.items, &self.hasher);
+        // A value's hash is its borrowed form's (as `Borrow` promises), so rehashing the values
+        // finds them again.
+        let rehash = |&j: &u32| items.get(j as usize).map_or(0, |t| hasher.hash_one(t));
+        self.index.insert_unique(hasher.hash_one(item), i, rehash);
         i
     }
 
@@ -62,7 +70,8 @@ impl<T: Clone + Eq + Hash> Table<T> {
         T: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.index.get(item).copied()
+        let same = |&i: &u32| self.items.get(i as usize).is_some_and(|t| t.borrow() == item);
+        self.index.find(self.hasher.hash_one(item), same).copied()
     }
 
     /// The item numbered `i`.

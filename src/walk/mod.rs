@@ -317,9 +317,11 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             }
         } else {
             let packs = self.packs();
-            // The blobs the changes name are numbered by their place in the packs.
+            // The blobs the changes name are numbered by their place in the packs, and the
+            // trees reached flagged there.
             if let (Some(packs), Some(recorded)) = (packs, self.walked.recorded.as_mut()) {
                 recorded.blobs.number_by(packs);
+                recorded.trees.number_by(packs);
             }
             diff_in_parallel(repo, packs.map(|p| &**p), &jobs, |job, records| {
                 handle(self, job, records)
@@ -579,7 +581,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             if batch.len() == COMMIT_BATCH {
                 let describer = match describer.as_mut() {
                     Some(started) => started,
-                    None => describer.insert(Describer::start(repo)?),
+                    None => describer.insert(Describer::start(repo, graph.is_none())?),
                 };
                 describer.send(std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH)))?;
             }
@@ -625,15 +627,25 @@ type Batch = Vec<(ObjectId, Option<Vec<u8>>)>;
 
 /// A thread reading (when the walk did not) and describing the commits sent to it, in order.
 struct Describer {
-    send: std::sync::mpsc::Sender<Batch>,
+    send: Sender,
     thread: std::thread::JoinHandle<Result<Vec<crate::history::commit::Described>, RepoError>>,
 }
 
 impl Describer {
-    fn start(repo: &gix::Repository) -> Result<Self, RepoError> {
-        // Unbounded, so that the walk never waits: with a commit-graph it sends ids only; without
-        // one it reads each commit itself, which takes longer than describing it.
-        let (send, receive) = std::sync::mpsc::channel::<Batch>();
+    /// Start describing; `with_data`: the walk reads the commits and sends their bytes.
+    fn start(repo: &gix::Repository, with_data: bool) -> Result<Self, RepoError> {
+        // With a commit-graph the walk sends ids only, and must never wait for the describing
+        // thread, which reads each commit itself: unbounded. Without one the walk reads each
+        // commit, which takes longer than describing it, and sends its bytes; at most
+        // `DESCRIBE_BACKLOG` batches wait, so that a describing thread kept from a core by
+        // other work does not gather a history's commits in memory (150 MB on git/git).
+        let (send, receive) = if with_data {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(DESCRIBE_BACKLOG);
+            (Sender::Bounded(send), receive)
+        } else {
+            let (send, receive) = std::sync::mpsc::channel::<Batch>();
+            (Sender::Unbounded(send), receive)
+        };
         let mut own = repo.clone();
         own.object_cache_size(0);
         let own = own.into_sync();
@@ -654,9 +666,11 @@ impl Describer {
     }
 
     fn send(&self, batch: Batch) -> Result<(), RepoError> {
-        self.send
-            .send(batch)
-            .map_err(|_| RepoError::read("reading commits", "the commit reader stopped"))
+        let sent = match &self.send {
+            Sender::Unbounded(send) => send.send(batch).map_err(drop),
+            Sender::Bounded(send) => send.send(batch).map_err(drop),
+        };
+        sent.map_err(|()| RepoError::read("reading commits", "the commit reader stopped"))
     }
 
     /// Nothing more to describe; `slots` says where each commit sent went in
@@ -669,6 +683,18 @@ impl Describer {
         }
     }
 }
+
+/// How the walk hands commits to the describing thread.
+enum Sender {
+    /// Ids only: never waits.
+    Unbounded(std::sync::mpsc::Sender<Batch>),
+    /// Commits' bytes: waits once [`DESCRIBE_BACKLOG`] batches wait.
+    Bounded(std::sync::mpsc::SyncSender<Batch>),
+}
+
+/// Batches of commits' bytes that may wait for the describing thread (about 12 MB of
+/// git/git's commits).
+const DESCRIBE_BACKLOG: usize = 64;
 
 /// Descriptions in the making while the walk diffs.
 struct Describing {
