@@ -421,7 +421,7 @@ fn whole_facts(
     repo: &gix::Repository,
     walked: &crate::walk::Walked,
     tips: &[ObjectId],
-    sizes: &engine::Sizes,
+    sizes: &crate::packs::Sizes,
     touched: &BTreeMap<BString, crate::candidate::Candidate>,
 ) -> Facts {
     let mut facts = Facts::new(repo.object_hash());
@@ -649,7 +649,7 @@ fn tag_objects(repo: &gix::Repository) -> Vec<ObjectId> {
 fn unreached(
     packs: &Packs,
     walked: &crate::walk::Walked,
-    sizes: &engine::Sizes,
+    sizes: &crate::packs::Sizes,
     tags: &[ObjectId],
 ) -> (Count, Vec<ObjectId>) {
     let mut commits_and_tags: gix::hashtable::HashSet<ObjectId> = walked.commits.iter().map(|c| c.id).collect();
@@ -687,7 +687,7 @@ fn offenders(
     outcome: &Outcome,
     walked: &crate::walk::Walked,
     packs: &Packs,
-    sizes: &engine::Sizes,
+    sizes: &crate::packs::Sizes,
     policy: &Policy,
     labels: &refs::Labels,
     when: &Periods<'_>,

@@ -254,7 +254,7 @@ pub struct Sources<'a> {
     /// The walk of every ref.
     pub walked: &'a Walked,
     /// Whole size of every reachable blob (`None`: absent).
-    pub sizes: &'a crate::engine::Sizes,
+    pub sizes: &'a crate::packs::Sizes,
     /// The object database.
     pub packs: &'a Packs,
     /// Every ref's full name.
@@ -339,7 +339,7 @@ pub fn overview(s: &Sources<'_>) -> Overview {
                 continue;
             }
             *first = change.path;
-            let Some(Some(size)) = s.sizes.get_numbered(blobs, n) else {
+            let Some(Some(size)) = blobs.size(s.sizes, n) else {
                 continue;
             };
             let on_disk = packed_numbered(blobs, n).unwrap_or(0);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use gix::ObjectId;
 use gix::odb::pack::cache::DecodeEntry;
@@ -599,6 +599,114 @@ impl Packs {
     /// The id of the object at `at`.
     pub fn id_at(&self, at: Located) -> Option<ObjectId> {
         self.packs.get(at.pack)?.ids.get(at.index).copied()
+    }
+}
+
+/// The size of every blob an inspection read: for the blobs the packs hold, whether each was
+/// read, by its number there (the packs know its size); the others' sizes by id (`None`:
+/// absent). A history of hundreds of thousands of blobs then takes a byte each, not a map
+/// entry of 50.
+#[derive(Default)]
+pub struct Sizes {
+    packs: Option<Arc<Packs>>,
+    /// By number in `packs`: read.
+    read: ByPosition<bool>,
+    /// Blobs read that `packs` do not hold.
+    others: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+}
+
+impl std::fmt::Debug for Sizes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sizes").field("blobs", &self.len()).finish()
+    }
+}
+
+impl Sizes {
+    /// The size of `id` (`None`: absent), if it was read.
+    pub fn get(&self, id: &gix::oid) -> Option<Option<u64>> {
+        if let Some(packs) = &self.packs
+            && let Some(at) = packs.locate(id)
+            && self.read.get(at).copied().unwrap_or(false)
+        {
+            return Some(packs.header_at(at).map(|(size, _)| size));
+        }
+        self.others.get(id).copied()
+    }
+
+    /// Sizes kept for the blobs `packs` hold by a flag each (`read`, by number), the others'
+    /// by id.
+    pub fn new(
+        packs: Option<Arc<Packs>>,
+        read: ByPosition<bool>,
+        others: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    ) -> Sizes {
+        Sizes { packs, read, others }
+    }
+
+    /// [`Sizes::get`] of the entry numbered `n` in `packs` (see [`Packs::number`]); `None`
+    /// when these sizes are not kept by those packs' numbers (ask by id then).
+    pub fn get_by_number(&self, packs: &Arc<Packs>, n: u32) -> Option<Option<Option<u64>>> {
+        let own = self.packs.as_ref().filter(|own| Arc::ptr_eq(own, packs))?;
+        let at = own.located(n)?;
+        if self.read.at_number(n).copied().unwrap_or(false) {
+            return Some(Some(own.header_at(at).map(|(size, _)| size)));
+        }
+        Some(own.id_at(at).and_then(|id| self.others.get(&id).copied()))
+    }
+
+    /// Whether `id` was read.
+    pub fn contains(&self, id: &gix::oid) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Keep the size of `id`.
+    pub fn insert(&mut self, id: ObjectId, size: Option<u64>) {
+        if let Some(packs) = &self.packs
+            && let Some(at) = packs.locate(&id)
+            && packs.header_at(at).map(|(size, _)| size) == size
+            && let Some(read) = self.read.get_mut(at)
+        {
+            *read = true;
+            return;
+        }
+        self.others.insert(id, size);
+    }
+
+    /// Every blob read and its size.
+    pub fn iter(&self) -> impl Iterator<Item = (ObjectId, Option<u64>)> + '_ {
+        let packed = self.packs.iter().flat_map(move |packs| {
+            self.read.iter().filter(|(_, read)| **read).filter_map(move |(n, _)| {
+                let at = packs.located(n)?;
+                Some((packs.id_at(at)?, packs.header_at(at).map(|(size, _)| size)))
+            })
+        });
+        packed.chain(self.others.iter().map(|(id, size)| (*id, *size)))
+    }
+
+    /// How many blobs read were absent (the packs hold none of those).
+    pub fn absent(&self) -> usize {
+        self.others.values().filter(|size| size.is_none()).count()
+    }
+
+    /// How many blobs were read.
+    pub fn len(&self) -> usize {
+        self.read.iter().filter(|(_, read)| **read).count() + self.others.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Add the sizes another inspection read.
+    pub fn absorb(&mut self, other: Sizes) {
+        if self.packs.is_none() && self.others.is_empty() {
+            *self = other;
+            return;
+        }
+        for (id, size) in other.iter() {
+            self.insert(id, size);
+        }
     }
 }
 

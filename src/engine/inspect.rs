@@ -12,7 +12,7 @@ use crate::attributes::Attributes;
 use crate::candidate::Candidate;
 use crate::detect::{self, Format, Sniff};
 use crate::outcome::{Finding, Notice, NoticeKind};
-use crate::packs::Packs;
+use crate::packs::{Packs, Sizes};
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
@@ -37,107 +37,6 @@ pub struct Inspected {
     pub touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// The size of every blob read (`None`: absent).
     pub sizes: Sizes,
-}
-
-/// The size of every blob an inspection read: for the blobs the packs hold, whether each was
-/// read, by its number there (the packs know its size); the others' sizes by id (`None`:
-/// absent). A history of hundreds of thousands of blobs then takes a byte each, not a map
-/// entry of 50.
-#[derive(Default)]
-pub struct Sizes {
-    packs: Option<Arc<Packs>>,
-    /// By number in `packs`: read.
-    read: crate::packs::ByPosition<bool>,
-    /// Blobs read that `packs` do not hold.
-    others: gix::hashtable::HashMap<ObjectId, Option<u64>>,
-}
-
-impl std::fmt::Debug for Sizes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sizes").field("blobs", &self.len()).finish()
-    }
-}
-
-impl Sizes {
-    /// The size of `id` (`None`: absent), if it was read.
-    pub fn get(&self, id: &gix::oid) -> Option<Option<u64>> {
-        if let Some(packs) = &self.packs
-            && let Some(at) = packs.locate(id)
-            && self.read.get(at).copied().unwrap_or(false)
-        {
-            return Some(packs.header_at(at).map(|(size, _)| size));
-        }
-        self.others.get(id).copied()
-    }
-
-    /// [`Sizes::get`] of the blob `blobs` numbers `n`.
-    pub fn get_numbered(&self, blobs: &crate::history::commit::BlobIds, n: u32) -> Option<Option<u64>> {
-        if let (Some(packs), Some(by)) = (&self.packs, blobs.packs())
-            && Arc::ptr_eq(packs, by)
-            && let Some(at) = packs.located(n)
-        {
-            if self.read.at_number(n).copied().unwrap_or(false) {
-                return Some(packs.header_at(at).map(|(size, _)| size));
-            }
-            return packs.id_at(at).and_then(|id| self.others.get(&id).copied());
-        }
-        self.get(&blobs.id(n)?)
-    }
-
-    /// Whether `id` was read.
-    pub fn contains(&self, id: &gix::oid) -> bool {
-        self.get(id).is_some()
-    }
-
-    /// Keep the size of `id`.
-    pub fn insert(&mut self, id: ObjectId, size: Option<u64>) {
-        if let Some(packs) = &self.packs
-            && let Some(at) = packs.locate(&id)
-            && packs.header_at(at).map(|(size, _)| size) == size
-            && let Some(read) = self.read.get_mut(at)
-        {
-            *read = true;
-            return;
-        }
-        self.others.insert(id, size);
-    }
-
-    /// Every blob read and its size.
-    pub fn iter(&self) -> impl Iterator<Item = (ObjectId, Option<u64>)> + '_ {
-        let packed = self.packs.iter().flat_map(move |packs| {
-            self.read.iter().filter(|(_, read)| **read).filter_map(move |(n, _)| {
-                let at = packs.located(n)?;
-                Some((packs.id_at(at)?, packs.header_at(at).map(|(size, _)| size)))
-            })
-        });
-        packed.chain(self.others.iter().map(|(id, size)| (*id, *size)))
-    }
-
-    /// How many blobs read were absent (the packs hold none of those).
-    pub fn absent(&self) -> usize {
-        self.others.values().filter(|size| size.is_none()).count()
-    }
-
-    /// How many blobs were read.
-    pub fn len(&self) -> usize {
-        self.read.iter().filter(|(_, read)| **read).count() + self.others.len()
-    }
-
-    /// Whether none was.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Add the sizes another inspection read.
-    pub fn absorb(&mut self, other: Sizes) {
-        if self.packs.is_none() && self.others.is_empty() {
-            *self = other;
-            return;
-        }
-        for (id, size) in other.iter() {
-            self.insert(id, size);
-        }
-    }
 }
 
 impl Inspected {
@@ -334,15 +233,15 @@ impl<'a> Inspector<'a> {
             notices: self.notices,
             growth: self.growth,
             touched: self.touched,
-            sizes: Sizes {
-                read: match (self.packs, &self.known_packed) {
+            sizes: Sizes::new(
+                self.packs.cloned(),
+                match (self.packs, &self.known_packed) {
                     (Some(_), Some(known)) => known.map(|slot| *slot != 0),
                     (Some(packs), None) => packs.by_position(false),
                     (None, _) => Default::default(),
                 },
-                packs: self.packs.cloned(),
-                others: self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
-            },
+                self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
+            ),
         }
     }
 

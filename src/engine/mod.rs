@@ -8,4 +8,4 @@ pub mod conclude;
 pub mod inspect;
 
 pub use conclude::{History, conclude};
-pub use inspect::{Inspected, Inspector, OnBlob, Reading, Sizes, inspect_walk, inspect_walk_with_packs};
+pub use inspect::{Inspected, Inspector, OnBlob, Reading, inspect_walk, inspect_walk_with_packs};

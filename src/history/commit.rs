@@ -147,6 +147,17 @@ impl BlobIds {
         }
     }
 
+    /// The size `sizes` kept of the blob numbered `n` (`None`: not read; `Some(None)`: absent).
+    pub fn size(&self, sizes: &crate::packs::Sizes, n: u32) -> Option<Option<u64>> {
+        if let Some(packs) = &self.packs
+            && n & Self::OTHER == 0
+            && let Some(size) = sizes.get_by_number(packs, n)
+        {
+            return size;
+        }
+        sizes.get(&self.id(n)?)
+    }
+
     /// How many indices [`BlobIds::dense`] gives.
     pub fn dense_len(&self) -> usize {
         self.packs.as_ref().map_or(0, |p| p.entries()) + self.others.len()

@@ -21,8 +21,8 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use crate::candidate::Candidate;
 use crate::candidate::Kind;
 use crate::detect::Format;
-use crate::engine::Sizes;
 use crate::history::commit::{Commit, Recorded};
+use crate::packs::Sizes;
 
 /// Values kept once each, numbered in the order they were first added. The index holds
 /// numbers only, so each value is stored once (a history's message templates are mostly
@@ -362,7 +362,7 @@ impl Facts {
                     }
                     return Some(v);
                 }
-                let size = sizes.and_then(|s| s.get_numbered(blobs, n)).flatten();
+                let size = sizes.and_then(|s| blobs.size(s, n)).flatten();
                 let v = self.push_version(Some(blobs.id(n)?), size)?;
                 if per_path {
                     known.insert((path, n), v);
@@ -526,7 +526,7 @@ mod tests {
             commit(20, "x@y", "t", 1),
             commit(30, "z@y", "u", 2),
         ];
-        let mut sizes = crate::engine::Sizes::default();
+        let mut sizes = crate::packs::Sizes::default();
         sizes.insert(id(1), Some(7));
         let mut facts = Facts::new(gix::hash::Kind::Sha1);
         facts.extend(&commits, Some(&recorded), Some(&sizes));

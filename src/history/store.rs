@@ -1088,7 +1088,7 @@ mod tests {
             }
         }
         recorded.push(src, 3, Some(id(250)), None);
-        let mut sizes = crate::engine::Sizes::default();
+        let mut sizes = crate::packs::Sizes::default();
         for i in 0..n {
             sizes.insert(id(i + 100_000), Some(1000 + u64::from(i) * 37 % 501));
         }
