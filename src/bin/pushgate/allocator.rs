@@ -11,7 +11,7 @@
 //! anywhere between 720 and 960 MiB from one run to the next. With the threshold fixed at 1 MiB
 //! (and an arena's top trimmed once 16 MiB of it are free), large tables are mapped on their own
 //! and given back when freed; without fast bins, small blocks are merged as they are freed. The
-//! same audit then peaks at 547–556 MiB in every run.
+//! same audit then peaks at 547–561 MiB in every run.
 //!
 //! glibc reads these settings (`GLIBC_TUNABLES`) when a process starts, and the crate has no
 //! `unsafe` code to call `mallopt`: so the process runs itself again, once, with them set,
