@@ -185,7 +185,7 @@ pub fn audit(
             .map_err(|_| RepoError::read("working out the overview", "it failed"))?;
         Ok::<_, RepoError>((unreachable, outcome, overview))
     })?;
-    let absent_blobs = sizes.values().filter(|s| s.is_none()).count() as u64;
+    let absent_blobs = sizes.absent() as u64;
     for (name, id) in &range.broken {
         outcome.notices.push(crate::outcome::Notice {
             kind: crate::outcome::NoticeKind::BrokenRef,
@@ -205,16 +205,14 @@ pub fn audit(
     let host_refs = labels.any_host_refs();
     let axis = timeline::Axis::of(walked.commits.iter().map(|c| c.time));
     let periods: Vec<u32> = walked.commits.iter().map(|c| axis.index(c.time)).collect();
-    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &periods);
-    drop(labels);
-    let arrivals = timeline::Arrivals::read(
-        axis,
-        &walked,
-        &periods,
-        &packs,
-        offenders.iter().flat_map(|o| o.blobs.iter().map(|b| b.0)),
-    );
-    let mut statistics = packs.statistics;
+    let (arrivals, first) = timeline::Arrivals::read(axis, &walked, &periods, &packs);
+    let when = Periods {
+        commits: &periods,
+        first_held: &first,
+    };
+    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &when);
+    drop((labels, first));
+    let mut statistics = packs.statistics.clone();
     name_chains(&mut statistics, &walked);
     outcome.summary.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let commits = walked.commits.len() as u64;
@@ -252,11 +250,12 @@ fn whole_facts(
     repo: &gix::Repository,
     walked: &crate::walk::Walked,
     tips: &[ObjectId],
-    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    sizes: &crate::packs::Sizes,
     touched: &BTreeMap<BString, crate::candidate::Candidate>,
 ) -> Facts {
     let mut facts = Facts::new(repo.object_hash());
     facts.extend(&walked.commits, walked.recorded.as_ref(), Some(sizes));
+    facts.shrink_to_fit();
     facts.truncated = !walked.truncated.is_empty();
     facts.tips = tips.to_vec();
     facts.tips.sort();
@@ -340,7 +339,7 @@ fn primary(findings: &[&crate::outcome::Finding]) -> (Pattern, Level) {
 /// What each pattern's offenders occupy, each version counted once (under the first
 /// offender that holds it).
 fn shares(offenders: &[Offender]) -> Vec<Share> {
-    let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut seen = Seen::of(offenders);
     let mut out: Vec<Share> = Pattern::ALL
         .iter()
         .map(|&pattern| Share {
@@ -355,14 +354,61 @@ fn shares(offenders: &[Offender]) -> Vec<Share> {
             continue;
         };
         share.paths += 1;
-        for &(id, packed, unpacked) in &o.blobs {
-            if seen.insert(id) {
+        for (i, &(id, packed, unpacked)) in o.blobs.iter().enumerate() {
+            if seen.insert(id, o.number(i)) {
                 share.packed += packed;
                 share.unpacked += unpacked;
             }
         }
     }
     out
+}
+
+impl Offender {
+    /// The number of its `i`th version among the blobs the walk's changes name (`u32::MAX`:
+    /// none).
+    fn number(&self, i: usize) -> u32 {
+        self.numbers.get(i).copied().unwrap_or(u32::MAX)
+    }
+}
+
+/// Which of the offenders' versions were counted already: a flag per number among the blobs
+/// the walk's changes name, the others by id (a series and its members share versions).
+pub(crate) struct Seen {
+    numbered: Vec<bool>,
+    others: gix::hashtable::HashSet<ObjectId>,
+}
+
+impl Seen {
+    /// None yet, of the versions of `offenders`.
+    pub(crate) fn of(offenders: &[Offender]) -> Seen {
+        let numbered = offenders
+            .iter()
+            .flat_map(|o| o.numbers.iter())
+            .filter(|&&n| n != u32::MAX)
+            .max()
+            .map_or(0, |&n| n as usize + 1);
+        Seen {
+            numbered: vec![false; numbered],
+            others: Default::default(),
+        }
+    }
+
+    /// Count `id`, numbered `number`; whether it was new.
+    pub(crate) fn insert(&mut self, id: ObjectId, number: u32) -> bool {
+        match self.numbered.get_mut(number as usize) {
+            Some(seen) => !std::mem::replace(seen, true),
+            None => self.others.insert(id),
+        }
+    }
+
+    /// Whether `id`, numbered `number`, was counted.
+    pub(crate) fn contains(&self, id: &ObjectId, number: u32) -> bool {
+        match self.numbered.get(number as usize) {
+            Some(seen) => *seen,
+            None => self.others.contains(id),
+        }
+    }
 }
 
 fn sort_offenders(offenders: &mut [Offender]) {
@@ -385,13 +431,17 @@ fn sort_offenders(offenders: &mut [Offender]) {
 /// A path for each of the deepest chains, from the changes the walk recorded.
 fn name_chains(statistics: &mut Statistics, walked: &crate::walk::Walked) {
     let Some(recorded) = &walked.recorded else { return };
-    let mut wanted: gix::hashtable::HashMap<ObjectId, usize> =
-        statistics.deepest.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut wanted: HashMap<u32, usize> = statistics
+        .deepest
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((recorded.blobs.find(&c.id)?, i)))
+        .collect();
     for change in &recorded.changes {
         if wanted.is_empty() {
             break;
         }
-        if let Some(i) = change.blob.and_then(|b| wanted.remove(&b))
+        if let Some(i) = change.blob().and_then(|b| wanted.remove(&b))
             && let (Some(chain), Some(path)) = (statistics.deepest.get_mut(i), recorded.paths.get(change.path as usize))
         {
             chain.path = Some(path.to_str_lossy().into_owned());
@@ -431,14 +481,14 @@ fn tag_objects(repo: &gix::Repository) -> Vec<ObjectId> {
 fn unreached(
     packs: &Packs,
     walked: &crate::walk::Walked,
-    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    sizes: &crate::packs::Sizes,
     tags: &[ObjectId],
 ) -> (Count, Vec<ObjectId>) {
     let mut commits_and_tags: gix::hashtable::HashSet<ObjectId> = walked.commits.iter().map(|c| c.id).collect();
     commits_and_tags.extend(tags.iter().copied());
     let trees = walked.recorded.as_ref().map(|r| &r.trees);
     let reached = |id: &ObjectId, kind: Kind| match kind {
-        Kind::Blob => sizes.contains_key(id),
+        Kind::Blob => sizes.contains(id),
         Kind::Tree => trees.is_some_and(|t| t.contains(id)),
         Kind::Commit | Kind::Tag => commits_and_tags.contains(id),
     };
@@ -455,16 +505,26 @@ fn unreached(
     (unreachable, blobs)
 }
 
+/// The periods (of the timeline) the history's commits and blobs fall in.
+struct Periods<'a> {
+    /// Each commit's, by index in the walk.
+    commits: &'a [u32],
+    /// Each blob's first (the period of the first commit that holds it), by its number among
+    /// the blobs the recorded changes name; `u32::MAX`: none.
+    first_held: &'a [u32],
+}
+
 /// One offender per path with findings, with what its versions cost.
 fn offenders(
     outcome: &Outcome,
     walked: &crate::walk::Walked,
     packs: &Packs,
-    sizes: &gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    sizes: &crate::packs::Sizes,
     policy: &Policy,
     labels: &refs::Labels,
-    periods: &[u32],
+    when: &Periods<'_>,
 ) -> Vec<Offender> {
+    let (periods, first) = (when.commits, when.first_held);
     let mut groups: BTreeMap<BString, Vec<&crate::outcome::Finding>> = BTreeMap::new();
     for f in &outcome.findings {
         if let Some(path) = &f.path {
@@ -472,8 +532,10 @@ fn offenders(
         }
     }
     // The changes of each offender's files (a subject's members, or its path), from what the
-    // walk recorded.
+    // walk recorded: their indices there.
     let recorded = walked.recorded.as_ref();
+    let no_changes = Vec::new();
+    let recorded_changes = recorded.map_or(&no_changes, |r| &r.changes);
     // By path number: each recorded change looks its path up here.
     let mut slot_of: Vec<Vec<usize>> = vec![Vec::new(); recorded.map_or(0, |r| r.paths.len())];
     let mut files_of: Vec<Vec<BString>> = Vec::with_capacity(groups.len());
@@ -491,15 +553,13 @@ fn offenders(
         }
         files_of.push(files);
     }
-    let mut changes: Vec<Vec<(i64, Option<ObjectId>, u32)>> = vec![Vec::new(); groups.len()];
-    if let Some(recorded) = recorded {
-        for change in &recorded.changes {
-            if let Some(slots) = slot_of.get(change.path as usize).filter(|s| !s.is_empty()) {
-                let time = walked.commits.get(change.commit as usize).map_or(0, |c| c.time);
-                for &slot in slots {
-                    if let Some(list) = changes.get_mut(slot) {
-                        list.push((time, change.blob, change.commit));
-                    }
+    let mut changes: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+    for (i, change) in recorded_changes.iter().enumerate() {
+        if let Some(slots) = slot_of.get(change.path as usize).filter(|s| !s.is_empty()) {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            for &slot in slots {
+                if let Some(list) = changes.get_mut(slot) {
+                    list.push(i);
                 }
             }
         }
@@ -507,29 +567,43 @@ fn offenders(
     groups
         .into_iter()
         .zip(files_of)
-        .enumerate()
-        .map(|(slot, ((path, findings), files))| {
-            let mine: &[(i64, Option<ObjectId>, u32)] = changes.get(slot).map(Vec::as_slice).unwrap_or_default();
-            let mut versions: Vec<ObjectId> = mine.iter().filter_map(|(_, b, _)| *b).collect();
-            versions.extend(findings.iter().filter_map(|f| f.blob));
+        .zip(changes)
+        .map(|(((path, findings), files), mine)| {
+            let mine: Vec<&crate::history::commit::PathChange> =
+                mine.iter().filter_map(|&i| recorded_changes.get(i as usize)).collect();
+            // Each version once, with its number among the recorded changes' blobs (`None`:
+            // a finding's blob no change names).
+            let mut numbers: Vec<u32> = mine.iter().filter_map(|c| c.blob()).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            let mut versions: Vec<(ObjectId, Option<u32>)> = numbers
+                .iter()
+                .filter_map(|&n| Some((recorded?.blob_id(n)?, Some(n))))
+                .collect();
+            drop(numbers);
+            versions.extend(
+                findings
+                    .iter()
+                    .filter_map(|f| f.blob)
+                    .map(|id| (id, recorded.and_then(|r| r.blobs.find(&id)))),
+            );
             versions.sort();
-            versions.dedup();
+            versions.dedup_by_key(|v| v.0);
             let blobs: Vec<(ObjectId, u64, u64)> = versions
                 .iter()
-                .map(|v| {
+                .map(|(v, _)| {
                     (
                         *v,
                         packs.packed_size(v).unwrap_or(0),
-                        sizes.get(v).copied().flatten().unwrap_or(0),
+                        sizes.get(v).flatten().unwrap_or(0),
                     )
                 })
                 .collect();
-            let known: Vec<u64> = versions
-                .iter()
-                .filter_map(|v| sizes.get(v).copied().flatten())
-                .collect();
-            let mut times: Vec<i64> = mine.iter().map(|(t, _, _)| *t).collect();
-            let reach = labels.reach(mine.iter().filter(|(_, b, _)| b.is_some()).map(|(_, _, c)| *c));
+            let known: Vec<u64> = versions.iter().filter_map(|(v, _)| sizes.get(v).flatten()).collect();
+            let time =
+                |c: &crate::history::commit::PathChange| walked.commits.get(c.commit as usize).map_or(0, |c| c.time);
+            let mut times: Vec<i64> = mine.iter().map(|c| time(c)).collect();
+            let reach = labels.reach(mine.iter().filter(|c| c.blob().is_some()).map(|c| c.commit));
             times.sort_unstable();
             let (pattern, level) = primary(&findings);
             let mut rules: Vec<RuleId> = findings.iter().map(|f| f.rule).collect();
@@ -540,10 +614,12 @@ fn offenders(
             let counted = versions.len() as u64;
             let reported = findings.iter().filter_map(|f| f.versions()).max().unwrap_or(0);
             let introduced = timeline::introduced(
-                mine.iter().filter_map(|(_, blob, commit)| {
-                    Some((periods.get(*commit as usize).copied().unwrap_or(0), (*blob)?))
-                }),
-                &blobs,
+                mine.iter()
+                    .filter_map(|c| Some((periods.get(c.commit as usize).copied().unwrap_or(0), c.blob()?))),
+                versions
+                    .iter()
+                    .zip(&blobs)
+                    .map(|((_, n), (_, packed, _))| (*n, *packed)),
             );
             Offender {
                 pattern,
@@ -570,6 +646,21 @@ fn offenders(
                 job: findings.iter().any(|f| crate::rules::written_by_job(&f.evidence)),
                 largest: known.iter().copied().max().unwrap_or(0),
                 introduced,
+                arrived: versions
+                    .iter()
+                    .map(|(_, n)| {
+                        n.and_then(|n| first.get(recorded?.blobs.dense(n)))
+                            .copied()
+                            .unwrap_or(u32::MAX)
+                    })
+                    .collect(),
+                numbers: versions
+                    .iter()
+                    .map(|(_, n)| {
+                        n.and_then(|n| u32::try_from(recorded?.blobs.dense(n)).ok())
+                            .unwrap_or(u32::MAX)
+                    })
+                    .collect(),
                 blobs,
                 files,
                 path,
@@ -740,7 +831,7 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
     };
     // Each version once, in the first step that frees it: a series and its members, or a
     // subject and a member reported on its own, share theirs.
-    let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut seen = Seen::of(offenders);
     let mut saves = |list: &[usize]| -> u64 {
         list.iter()
             .filter_map(|i| offenders.get(*i))
@@ -748,7 +839,10 @@ fn plan(offenders: &mut [Offender], history: &[BString], large: u64, unreachable
                 if o.blobs.is_empty() {
                     return o.packed;
                 }
-                o.blobs.iter().filter(|b| seen.insert(b.0)).map(|b| b.1).sum::<u64>()
+                (o.blobs.iter().enumerate())
+                    .filter(|(i, b)| seen.insert(b.0, o.number(*i)))
+                    .map(|(_, b)| b.1)
+                    .sum::<u64>()
             })
             .sum()
     };
@@ -1008,6 +1102,8 @@ mod tests {
             files: files.iter().map(|&f| f.into()).collect(),
             largest: 5_000,
             introduced: Vec::new(),
+            arrived: Vec::new(),
+            numbers: Vec::new(),
         }
     }
 

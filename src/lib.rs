@@ -69,6 +69,8 @@ pub mod report;
 mod rules;
 pub mod scan;
 mod staged;
+#[cfg(test)]
+mod testing;
 pub mod util;
 pub mod walk;
 

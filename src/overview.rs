@@ -20,6 +20,9 @@ use crate::walk::Walked;
 /// How many entries each list keeps (the text shows fewer unless verbose).
 pub(crate) const KEPT: usize = 25;
 
+/// The largest blobs and trees are cut back to [`KEPT`] whenever this many were gathered.
+const LARGEST_BATCH: usize = 4096;
+
 /// `git-sizer`'s scales: the value of each figure that earns one star of concern (its
 /// `sizes/output.go`), for the figures the overview measures the same way.
 pub(crate) const SCALES: &[(&str, f64)] = &[
@@ -251,7 +254,7 @@ pub(crate) struct Sources<'a> {
     /// The walk of every ref.
     pub(crate) walked: &'a Walked,
     /// Whole size of every reachable blob (`None`: absent).
-    pub(crate) sizes: &'a gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    pub(crate) sizes: &'a crate::packs::Sizes,
     /// The object database.
     pub(crate) packs: &'a Packs,
     /// Every ref's full name.
@@ -286,16 +289,20 @@ pub(crate) fn overview(s: &Sources<'_>) -> Overview {
     for id in &tags {
         o.tags.add(whole(id), packed(id));
     }
+    // The largest trees, kept to the largest few as they come.
     let mut trees: Vec<(u64, ObjectId)> = Vec::new();
     if let Some(recorded) = &s.walked.recorded {
-        for id in &recorded.trees {
+        for id in recorded.trees.iter() {
             // The empty tree is no object of the repository's own unless stored.
-            if id.is_empty_tree() && s.packs.header(id).is_none() {
+            if id.is_empty_tree() && s.packs.header(&id).is_none() {
                 continue;
             }
-            let size = whole(id);
-            o.trees.add(size, packed(id));
-            trees.push((size, *id));
+            let size = whole(&id);
+            o.trees.add(size, packed(&id));
+            trees.push((size, id));
+            if trees.len() >= LARGEST_BATCH {
+                largest_first(&mut trees);
+            }
         }
     }
 
@@ -307,21 +314,35 @@ pub(crate) fn overview(s: &Sources<'_>) -> Overview {
     // Per path, the commit of its last change when that change deleted it.
     let mut deleted_by: Vec<Option<u32>> = vec![None; paths.len()];
     let mut by_commit: Vec<Total> = vec![Total::default(); s.walked.commits.len()];
-    let mut first_path: gix::hashtable::HashMap<ObjectId, u32> = Default::default();
+    // The first path of each blob, by its number in the recorded changes (an array, not a
+    // map keyed by id); `u32::MAX`: none.
+    let numbers = s.walked.recorded.as_ref().map(|r| &r.blobs);
+    let mut first_path: Vec<u32> = vec![u32::MAX; numbers.map_or(0, |b| b.dense_len())];
+    let packed_numbered = |blobs: &crate::history::commit::BlobIds, n: u32| match blobs
+        .packs()
+        .and_then(|packs| Some((packs, packs.located(n)?)))
+    {
+        Some((packs, at)) => packs.packed_at(at),
+        None => blobs.id(n).and_then(|id| s.packs.packed_size(&id)),
+    };
     if let Some(recorded) = &s.walked.recorded {
+        let blobs = &recorded.blobs;
         for change in &recorded.changes {
             if let Some(slot) = deleted_by.get_mut(change.path as usize) {
-                *slot = change.blob.is_none().then_some(change.commit);
+                *slot = change.blob().is_none().then_some(change.commit);
             }
-            let Some(blob) = change.blob else { continue };
-            if first_path.contains_key(&blob) {
-                continue;
-            }
-            first_path.insert(blob, change.path);
-            let Some(&Some(size)) = s.sizes.get(&blob) else {
+            let Some(n) = change.blob() else { continue };
+            let Some(first) = first_path.get_mut(blobs.dense(n)) else {
                 continue;
             };
-            let on_disk = packed(&blob);
+            if *first != u32::MAX {
+                continue;
+            }
+            *first = change.path;
+            let Some(Some(size)) = blobs.size(s.sizes, n) else {
+                continue;
+            };
+            let on_disk = packed_numbered(blobs, n).unwrap_or(0);
             o.blobs.add(size, on_disk);
             if let Some(t) = blobs_at.get_mut(change.path as usize) {
                 t.add(size, on_disk);
@@ -331,19 +352,28 @@ pub(crate) fn overview(s: &Sources<'_>) -> Overview {
             }
         }
     }
-    let mut largest: Vec<(u64, ObjectId)> = Vec::with_capacity(s.sizes.len());
-    for (id, size) in s.sizes {
-        if s.unreachable.binary_search(id).is_ok() {
+    let path_of = |id: &gix::oid| {
+        let numbers = numbers?;
+        let n = numbers.find(id)?;
+        first_path.get(numbers.dense(n)).copied().filter(|&p| p != u32::MAX)
+    };
+    // The largest blobs, kept to the largest few as they come.
+    let mut largest: Vec<(u64, ObjectId)> = Vec::new();
+    for (id, size) in s.sizes.iter() {
+        if s.unreachable.binary_search(&id).is_ok() {
             continue;
         }
         match size {
             Some(size) => {
-                if !first_path.contains_key(id) {
-                    let on_disk = packed(id);
-                    o.blobs.add(*size, on_disk);
-                    o.unattributed.add(*size, on_disk);
+                if path_of(&id).is_none() {
+                    let on_disk = packed(&id);
+                    o.blobs.add(size, on_disk);
+                    o.unattributed.add(size, on_disk);
                 }
-                largest.push((*size, *id));
+                largest.push((size, id));
+                if largest.len() >= LARGEST_BATCH {
+                    largest_first(&mut largest);
+                }
             }
             None => o.absent_blobs += 1,
         }
@@ -354,9 +384,8 @@ pub(crate) fn overview(s: &Sources<'_>) -> Overview {
         .take(KEPT)
         .map(|&(bytes, id)| Blob {
             id,
-            path: first_path
-                .get(&id)
-                .and_then(|&p| paths.get(p as usize))
+            path: path_of(&id)
+                .and_then(|p| paths.get(p as usize))
                 .cloned()
                 .unwrap_or_default(),
             bytes,
@@ -579,7 +608,6 @@ fn head_checkout(s: &Sources<'_>) -> Option<Head> {
             let size = s
                 .sizes
                 .get(&entry.oid)
-                .copied()
                 .flatten()
                 .or_else(|| s.packs.header(&entry.oid).map(|(size, _)| size))
                 .unwrap_or(0);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use gix::ObjectId;
 use gix::odb::pack::cache::DecodeEntry;
@@ -254,11 +254,16 @@ pub(crate) fn whole_prefix(
 pub struct Located {
     pack: usize,
     index: usize,
+    /// Its number (see [`Packs::number`]).
+    number: Option<usize>,
 }
 
 /// The database read once; answers per-object questions afterwards.
 pub struct Packs {
     packs: Vec<Kept>,
+    /// Where each pack's entries start in the numbering of every entry of the packs (see
+    /// [`Packs::number`]), and, last, how many entries there are.
+    starts: Vec<usize>,
     loose: Vec<(ObjectId, Kind, u64, u64)>,
     /// The delta chain (depth, bytes inflated to rebuild) of each packed object of at least
     /// `large` bytes, from the first pack holding it.
@@ -345,8 +350,16 @@ impl Packs {
         for &(_, _, on_disk, size) in &loose {
             statistics.loose.add(on_disk, size);
         }
+        let mut starts = Vec::with_capacity(packs.len() + 1);
+        let mut total = 0usize;
+        for pack in &packs {
+            starts.push(total);
+            total += pack.ids.len();
+        }
+        starts.push(total);
         let mut packs = Packs {
             packs,
+            starts,
             loose,
             chains,
             hash: repo.object_hash(),
@@ -385,10 +398,13 @@ impl Packs {
 
     /// Where the first pack holding `id` keeps it.
     pub fn locate(&self, id: &gix::oid) -> Option<Located> {
-        self.packs
-            .iter()
-            .enumerate()
-            .find_map(|(pack, p)| p.position(id).map(|index| Located { pack, index }))
+        self.packs.iter().enumerate().find_map(|(pack, p)| {
+            p.position(id).map(|index| Located {
+                pack,
+                index,
+                number: self.starts.get(pack).map(|start| start + index),
+            })
+        })
     }
 
     /// [`Packs::header`] of a located object.
@@ -492,29 +508,40 @@ impl Packs {
 
 /// A value for every entry of the packs, by its position: facts about objects kept in an
 /// array instead of a map keyed by id.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ByPosition<T> {
-    packs: Vec<Vec<T>>,
+    values: Vec<T>,
 }
 
 impl<T: Clone> ByPosition<T> {
     /// The value at `at`.
     pub(crate) fn get(&self, at: Located) -> Option<&T> {
-        self.packs.get(at.pack)?.get(at.index)
+        self.values.get(at.number?)
     }
 
     /// The value at `at`, to change.
     pub(crate) fn get_mut(&mut self, at: Located) -> Option<&mut T> {
-        self.packs.get_mut(at.pack)?.get_mut(at.index)
+        self.values.get_mut(at.number?)
     }
 
-    /// Every position and its value.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Located, &T)> {
-        self.packs.iter().enumerate().flat_map(|(pack, values)| {
-            values
-                .iter()
-                .enumerate()
-                .map(move |(index, v)| (Located { pack, index }, v))
-        })
+    /// The value of the entry numbered `n` (see [`Packs::number`]).
+    pub(crate) fn at_number(&self, n: u32) -> Option<&T> {
+        self.values.get(n as usize)
+    }
+
+    /// Every entry's number (see [`Packs::number`]) and its value.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(n, v)| (u32::try_from(n).unwrap_or(u32::MAX), v))
+    }
+
+    /// The same positions with `f` of each value.
+    pub(crate) fn map<U>(&self, f: impl FnMut(&T) -> U) -> ByPosition<U> {
+        ByPosition {
+            values: self.values.iter().map(f).collect(),
+        }
     }
 }
 
@@ -522,8 +549,41 @@ impl Packs {
     /// `value` for every entry of the packs.
     pub(crate) fn by_position<T: Clone>(&self, value: T) -> ByPosition<T> {
         ByPosition {
-            packs: self.packs.iter().map(|p| vec![value.clone(); p.ids.len()]).collect(),
+            values: vec![value; self.entries()],
         }
+    }
+
+    /// How many entries the packs hold (an object two packs hold counts twice).
+    pub(crate) fn entries(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// The number of the entry at `at`: its position in the packs' entries, one pack's after
+    /// the other's, below [`Packs::entries`]. Facts about many objects are kept in arrays by
+    /// this number ([`ByPosition`]) instead of in maps keyed by id.
+    pub(crate) fn number(&self, at: Located) -> Option<u32> {
+        at.number.and_then(|n| u32::try_from(n).ok())
+    }
+
+    /// Where the entry numbered `n` is.
+    pub(crate) fn located(&self, n: u32) -> Option<Located> {
+        let n = n as usize;
+        if n >= self.entries() {
+            return None;
+        }
+        // The last pack starting at or before `n`.
+        let pack = self.starts.partition_point(|&start| start <= n).checked_sub(1)?;
+        let start = *self.starts.get(pack)?;
+        Some(Located {
+            pack,
+            index: n - start,
+            number: Some(n),
+        })
+    }
+
+    /// The number of `id`'s entry in the first pack holding it (see [`Packs::number`]).
+    pub(crate) fn number_of(&self, id: &gix::oid) -> Option<u32> {
+        self.locate(id).and_then(|at| self.number(at))
     }
 
     /// The bytes the object at `at` occupies as stored.
@@ -534,6 +594,109 @@ impl Packs {
     /// The id of the object at `at`.
     pub(crate) fn id_at(&self, at: Located) -> Option<ObjectId> {
         self.packs.get(at.pack)?.ids.get(at.index).copied()
+    }
+}
+
+/// The size of every blob an inspection read: for the blobs the packs hold, whether each was
+/// read, by its number there (the packs know its size); the others' sizes by id (`None`:
+/// absent). A history of hundreds of thousands of blobs then takes a byte each, not a map
+/// entry of 50.
+#[derive(Default)]
+pub(crate) struct Sizes {
+    packs: Option<Arc<Packs>>,
+    /// By number in `packs`: read.
+    read: ByPosition<bool>,
+    /// Blobs read that `packs` do not hold.
+    others: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+}
+
+impl std::fmt::Debug for Sizes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sizes").field("blobs", &self.len()).finish()
+    }
+}
+
+impl Sizes {
+    /// The size of `id` (`None`: absent), if it was read.
+    pub(crate) fn get(&self, id: &gix::oid) -> Option<Option<u64>> {
+        if let Some(packs) = &self.packs
+            && let Some(at) = packs.locate(id)
+            && self.read.get(at).copied().unwrap_or(false)
+        {
+            return Some(packs.header_at(at).map(|(size, _)| size));
+        }
+        self.others.get(id).copied()
+    }
+
+    /// Sizes kept for the blobs `packs` hold by a flag each (`read`, by number), the others'
+    /// by id.
+    pub(crate) fn new(
+        packs: Option<Arc<Packs>>,
+        read: ByPosition<bool>,
+        others: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    ) -> Sizes {
+        Sizes { packs, read, others }
+    }
+
+    /// [`Sizes::get`] of the entry numbered `n` in `packs` (see [`Packs::number`]); `None`
+    /// when these sizes are not kept by those packs' numbers (ask by id then).
+    pub(crate) fn get_by_number(&self, packs: &Arc<Packs>, n: u32) -> Option<Option<Option<u64>>> {
+        let own = self.packs.as_ref().filter(|own| Arc::ptr_eq(own, packs))?;
+        let at = own.located(n)?;
+        if self.read.at_number(n).copied().unwrap_or(false) {
+            return Some(Some(own.header_at(at).map(|(size, _)| size)));
+        }
+        Some(own.id_at(at).and_then(|id| self.others.get(&id).copied()))
+    }
+
+    /// Whether `id` was read.
+    pub(crate) fn contains(&self, id: &gix::oid) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Keep the size of `id`.
+    pub(crate) fn insert(&mut self, id: ObjectId, size: Option<u64>) {
+        if let Some(packs) = &self.packs
+            && let Some(at) = packs.locate(&id)
+            && packs.header_at(at).map(|(size, _)| size) == size
+            && let Some(read) = self.read.get_mut(at)
+        {
+            *read = true;
+            return;
+        }
+        self.others.insert(id, size);
+    }
+
+    /// Every blob read and its size.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ObjectId, Option<u64>)> + '_ {
+        let packed = self.packs.iter().flat_map(move |packs| {
+            self.read.iter().filter(|(_, read)| **read).filter_map(move |(n, _)| {
+                let at = packs.located(n)?;
+                Some((packs.id_at(at)?, packs.header_at(at).map(|(size, _)| size)))
+            })
+        });
+        packed.chain(self.others.iter().map(|(id, size)| (*id, *size)))
+    }
+
+    /// How many blobs read were absent (the packs hold none of those).
+    pub(crate) fn absent(&self) -> usize {
+        self.others.values().filter(|size| size.is_none()).count()
+    }
+
+    /// How many blobs were read.
+    pub(crate) fn len(&self) -> usize {
+        self.read.iter().filter(|(_, read)| **read).count() + self.others.len()
+    }
+
+    /// Add the sizes another inspection read.
+    pub(crate) fn absorb(&mut self, other: Sizes) {
+        if self.packs.is_none() && self.others.is_empty() {
+            *self = other;
+            return;
+        }
+        for (id, size) in other.iter() {
+            self.insert(id, size);
+        }
     }
 }
 

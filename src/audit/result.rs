@@ -131,6 +131,15 @@ pub(crate) struct Offender {
     /// and its packed bytes.
     #[serde(skip)]
     pub(super) introduced: Vec<(u32, u64)>,
+    /// For each of `blobs`, the period the history first held it in (at any path; `u32::MAX`:
+    /// no recorded change names it).
+    #[serde(skip)]
+    pub(super) arrived: Vec<u32>,
+    /// For each of `blobs`, its number among the blobs the walk's changes name
+    /// ([`BlobIds::dense`](crate::history::commit::BlobIds::dense); `u32::MAX`: none), so
+    /// that versions offenders share are told apart without a set of ids.
+    #[serde(skip)]
+    pub(super) numbers: Vec<u32>,
 }
 
 /// What the plan does with one offender, and the command that does it for that path alone.

@@ -9,7 +9,7 @@
 //! each pattern's layer ends at its share. An offender's own series counts each of its versions
 //! in the month it first appeared at its files.
 
-use gix::ObjectId;
+use std::collections::HashMap;
 
 use super::result::{CHARTED, Layer, MAX_PERIODS, Offender, Point, Series, Timeline};
 use crate::outcome::Pattern;
@@ -96,49 +96,39 @@ pub(crate) struct Arrivals {
     axis: Axis,
     /// Packed bytes of the blobs first held in each period.
     added: Vec<u64>,
-    /// The period each offender's blob was first held in (any path).
-    first: gix::hashtable::HashMap<ObjectId, u32>,
 }
 
 impl Arrivals {
     /// Each blob the recorded changes name, once, in the period of the commit that first holds
-    /// it (`periods`: each commit's period); the periods of `wanted`'s blobs are kept.
-    pub(crate) fn read(
-        axis: Axis,
-        walked: &Walked,
-        periods: &[u32],
-        packs: &Packs,
-        wanted: impl IntoIterator<Item = ObjectId>,
-    ) -> Arrivals {
+    /// it (`periods`: each commit's period); and that period by the blob's number in the
+    /// recorded changes ([`BlobIds::dense`](crate::history::commit::BlobIds::dense); `u32::MAX`: never), for the offenders.
+    pub(crate) fn read(axis: Axis, walked: &Walked, periods: &[u32], packs: &Packs) -> (Arrivals, Vec<u32>) {
         let mut added = vec![0u64; axis.len()];
-        let mut first: gix::hashtable::HashMap<ObjectId, u32> = wanted.into_iter().map(|id| (id, u32::MAX)).collect();
-        // Blobs counted: those the packs hold by their position there, others by id.
-        let mut seen_packed = packs.by_position(false);
-        let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
-        if let Some(recorded) = &walked.recorded {
-            for change in &recorded.changes {
-                let Some(blob) = change.blob else { continue };
-                let at = packs.locate(&blob);
-                let packed = match at.and_then(|at| seen_packed.get_mut(at)) {
-                    Some(seen) if *seen => continue,
-                    Some(seen) => {
-                        *seen = true;
-                        at.and_then(|at| packs.packed_at(at))
-                    }
-                    None if !seen.insert(blob) => continue,
-                    None => packs.packed_size(&blob),
-                };
-                let period = periods.get(change.commit as usize).copied().unwrap_or(0);
-                if let Some(slot) = added.get_mut(period as usize) {
-                    *slot += packed.unwrap_or(0);
-                }
-                if let Some(slot) = first.get_mut(&blob) {
-                    *slot = period;
-                }
+        let Some(recorded) = &walked.recorded else {
+            return (Arrivals { axis, added }, Vec::new());
+        };
+        let blobs = &recorded.blobs;
+        let mut first = vec![u32::MAX; blobs.dense_len()];
+        for change in &recorded.changes {
+            let Some(n) = change.blob() else { continue };
+            let Some(slot) = first.get_mut(blobs.dense(n)) else {
+                continue;
+            };
+            if *slot != u32::MAX {
+                continue;
+            }
+            let period = periods.get(change.commit as usize).copied().unwrap_or(0);
+            *slot = period;
+            // Those the packs hold by their position there, others by id.
+            let packed = match blobs.packs().and_then(|p| Some((p, p.located(n)?))) {
+                Some((p, at)) => p.packed_at(at),
+                None => blobs.id(n).and_then(|id| packs.packed_size(&id)),
+            };
+            if let Some(slot) = added.get_mut(period as usize) {
+                *slot += packed.unwrap_or(0);
             }
         }
-        first.retain(|_, p| *p != u32::MAX);
-        Arrivals { axis, added, first }
+        (Arrivals { axis, added }, first)
     }
 }
 
@@ -149,7 +139,7 @@ impl Timeline {
         let n = axis.len();
         // Per period what each pattern's offenders added, each blob once (first offender).
         let mut by_pattern: Vec<Vec<u64>> = vec![vec![0; n]; Pattern::ALL.len()];
-        let mut counted: gix::hashtable::HashSet<ObjectId> = Default::default();
+        let mut counted = super::Seen::of(offenders);
         for o in offenders {
             let Some(row) = Pattern::ALL
                 .iter()
@@ -158,9 +148,9 @@ impl Timeline {
             else {
                 continue;
             };
-            for &(id, packed, _) in &o.blobs {
-                if let Some(&period) = arrivals.first.get(&id)
-                    && counted.insert(id)
+            for (i, (&(id, packed, _), &period)) in o.blobs.iter().zip(&o.arrived).enumerate() {
+                if period != u32::MAX
+                    && counted.insert(id, o.number(i))
                     && let Some(slot) = row.get_mut(period as usize)
                 {
                     *slot += packed;
@@ -201,16 +191,18 @@ impl Timeline {
             .collect();
         charted.sort_by(|a, b| b.packed.cmp(&a.packed).then_with(|| a.path.cmp(&b.path)));
         // A series' members (each file of `backups/db-*.sql`) add nothing to the series.
-        let mut shown: gix::hashtable::HashSet<ObjectId> = Default::default();
+        let mut shown = super::Seen::of(offenders);
         let mut series = Vec::new();
         for o in charted {
             if series.len() == CHARTED {
                 break;
             }
-            if !o.blobs.is_empty() && o.blobs.iter().all(|b| shown.contains(&b.0)) {
+            if !o.blobs.is_empty() && (o.blobs.iter().enumerate()).all(|(i, b)| shown.contains(&b.0, o.number(i))) {
                 continue;
             }
-            shown.extend(o.blobs.iter().map(|b| b.0));
+            for (i, b) in o.blobs.iter().enumerate() {
+                shown.insert(b.0, o.number(i));
+            }
             series.push(Series {
                 path: o.path.clone(),
                 pattern: o.pattern,
@@ -254,21 +246,23 @@ fn points(axis: &Axis, introduced: &[(u32, u64)]) -> Vec<Point> {
 }
 
 /// When each version of an offender first appeared at its files: (period, packed bytes) per
-/// version, from its changes (`(period, blob)`), sizes from `blobs` (id, packed, whole).
+/// version, from its changes (`(period, blob)`, the blob by its number in the recorded
+/// changes), its versions' packed bytes from `versions` (number, packed bytes; `None`: a
+/// blob no change names).
 pub(crate) fn introduced(
-    changes: impl IntoIterator<Item = (u32, ObjectId)>,
-    blobs: &[(ObjectId, u64, u64)],
+    changes: impl IntoIterator<Item = (u32, u32)>,
+    versions: impl IntoIterator<Item = (Option<u32>, u64)>,
 ) -> Vec<(u32, u64)> {
-    let mut earliest: gix::hashtable::HashMap<ObjectId, u32> = Default::default();
+    let mut earliest: HashMap<u32, u32> = HashMap::new();
     for (period, blob) in changes {
         earliest
             .entry(blob)
             .and_modify(|p| *p = (*p).min(period))
             .or_insert(period);
     }
-    blobs
-        .iter()
-        .filter_map(|(id, packed, _)| earliest.get(id).map(|&p| (p, *packed)))
+    versions
+        .into_iter()
+        .filter_map(|(n, packed)| earliest.get(&n?).map(|&p| (p, packed)))
         .collect()
 }
 
@@ -331,9 +325,8 @@ mod tests {
 
     #[test]
     fn a_version_arrives_when_first_seen_at_the_offender() {
-        let a = ObjectId::from_bytes_or_panic(&[1; 20]);
-        let b = ObjectId::from_bytes_or_panic(&[2; 20]);
-        let got = introduced([(3, a), (1, a), (2, b)], &[(a, 100, 1000), (b, 7, 70)]);
+        let (a, b) = (1, 2);
+        let got = introduced([(3, a), (1, a), (2, b)], [(Some(a), 100), (Some(b), 7), (None, 9)]);
         assert_eq!(got, [(1, 100), (2, 7)]);
     }
 }

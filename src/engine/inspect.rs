@@ -3,6 +3,7 @@
 //! rules that judge one blob.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
@@ -11,7 +12,7 @@ use crate::attributes::Attributes;
 use crate::candidate::Candidate;
 use crate::detect::{self, Format, Sniff};
 use crate::outcome::{Finding, Notice, NoticeKind};
-use crate::packs::Packs;
+use crate::packs::{Packs, Sizes};
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::repo::{ContentReader, RepoError};
@@ -35,7 +36,7 @@ pub(crate) struct Inspected {
     /// Paths worth a history lookup, by path.
     pub(crate) touched: std::collections::BTreeMap<gix::bstr::BString, Candidate>,
     /// The size of every blob read (`None`: absent).
-    pub(crate) sizes: gix::hashtable::HashMap<ObjectId, Option<u64>>,
+    pub(crate) sizes: Sizes,
 }
 
 impl Inspected {
@@ -46,7 +47,7 @@ impl Inspected {
         self.growth.blobs += other.growth.blobs;
         self.growth.bytes = self.growth.bytes.saturating_add(other.growth.bytes);
         self.touched.extend(other.touched);
-        self.sizes.extend(other.sizes);
+        self.sizes.absorb(other.sizes);
     }
 }
 
@@ -80,6 +81,10 @@ pub(crate) fn inspect_walk(
     Ok((walked, tips, inspected))
 }
 
+/// What [`inspect_walk_with_packs`] gives: the walk, its tips, what the inspection found, and
+/// the packs when they were read (shared: the walk's recorded changes number blobs by them).
+pub(crate) type WalkedWithPacks = (Walked, Vec<ObjectId>, Inspected, Option<Arc<Packs>>);
+
 /// [`inspect_walk`]; with `packs` (the `large` and `shown` of [`Packs::read`]), the blob
 /// reader first reads the object database's statistics (while the walk lists commits, before
 /// any blob arrives) and takes blob sizes from them instead of reading each header again.
@@ -90,7 +95,7 @@ pub(crate) fn inspect_walk_with_packs(
     reading: Reading,
     packs: Option<(u64, usize)>,
     drive: impl FnOnce(&mut Walker<'_, OnBlob<'_>>) -> Result<(), RepoError>,
-) -> Result<(Walked, Vec<ObjectId>, Inspected, Option<Packs>), RepoError> {
+) -> Result<WalkedWithPacks, RepoError> {
     // Blobs go to the reader in batches (a hand-over per blob costs more than reading many
     // of them); at most `BATCHES` batches wait, so memory stays bounded when the reader is slower.
     const BATCH: usize = 512;
@@ -101,7 +106,7 @@ pub(crate) fn inspect_walk_with_packs(
     reader.object_cache_size(0);
     // The packs, once read: the blob reader's, and the walk's diff threads read trees from
     // them (told by `ready`).
-    let read: std::sync::OnceLock<Packs> = std::sync::OnceLock::new();
+    let read: std::sync::OnceLock<Arc<Packs>> = std::sync::OnceLock::new();
     let (ready, packs_ready) = std::sync::mpsc::channel::<()>();
     let cell = &read;
     let result = std::thread::scope(|scope| {
@@ -111,7 +116,7 @@ pub(crate) fn inspect_walk_with_packs(
             .spawn_scoped(scope, move || {
                 if let Some((large, shown)) = packs {
                     // Set once, here: `set` cannot fail.
-                    let _ = cell.set(Packs::read(&reader, large, shown)?);
+                    let _ = cell.set(Arc::new(Packs::read(&reader, large, shown)?));
                     // The walk stops listening when it failed: nothing to tell it then.
                     let _ = ready.send(());
                 }
@@ -193,7 +198,7 @@ pub(crate) struct Inspector<'a> {
     /// index into `sniffs`), and how many bytes of it were read.
     path_sniffs: Option<HashMap<gix::bstr::BString, (u32, u64)>>,
     /// The object database's statistics, when read: blob sizes come from there.
-    packs: Option<&'a Packs>,
+    packs: Option<&'a Arc<Packs>>,
     /// Rebuilds the blobs `packs` store as deltas, without mapping the packs.
     objects: Option<crate::packs::Objects<'a>>,
 }
@@ -228,25 +233,22 @@ impl<'a> Inspector<'a> {
             notices: self.notices,
             growth: self.growth,
             touched: self.touched,
-            sizes: {
-                let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> =
-                    self.known.into_iter().map(|(id, (size, _))| (id, size)).collect();
-                if let (Some(packs), Some(known)) = (self.packs, &self.known_packed) {
-                    for (at, _) in known.iter().filter(|(_, slot)| **slot != 0) {
-                        if let (Some(id), Some((size, _))) = (packs.id_at(at), packs.header_at(at)) {
-                            sizes.insert(id, Some(size));
-                        }
-                    }
-                }
-                sizes
-            },
+            sizes: Sizes::new(
+                self.packs.cloned(),
+                match (self.packs, &self.known_packed) {
+                    (Some(_), Some(known)) => known.map(|slot| *slot != 0),
+                    (Some(packs), None) => packs.by_position(false),
+                    (None, _) => Default::default(),
+                },
+                self.known.into_iter().map(|(id, (size, _))| (id, size)).collect(),
+            ),
         }
     }
 
     /// Read `new` (once per blob), run the single-blob rules on it, and keep what the history
     /// rules will need.
     pub(crate) fn inspect(&mut self, mut new: Candidate, progress: &dyn Progress) -> Result<(), RepoError> {
-        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (p, at)));
+        let located = self.packs.and_then(|p| p.locate(&new.oid).map(|at| (&**p, at)));
         if let (Some((packs, _)), None) = (located, &self.known_packed) {
             self.known_packed = Some(packs.by_position(0));
         }
@@ -458,5 +460,157 @@ pub(crate) fn to_finding(hit: Hit, policy: &Policy, subject: Option<&Candidate>)
         suggestion: policy.suggestion_for(pattern, hit.rule, &hit.evidence).to_owned(),
         evidence: hit.evidence,
         paths: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{commit_all, fast_import, git, write_file};
+
+    #[test]
+    fn recorded_changes_name_their_blobs_and_sizes_whether_packed_or_loose() {
+        // A long walk numbers the blobs its changes name by their place in the packs (two packs
+        // here), and those no pack holds (loose) in a table of their own; the sizes read are kept
+        // the same way. Every change names back the blobs git reports, and every blob's size is
+        // git's.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        let import = |from: u32, to: u32| {
+            let mut stream = String::new();
+            for i in from..=to {
+                stream.push_str(&format!(
+                    "commit refs/heads/main\nmark :{i}\ncommitter C <c@example.com> {} +0000\ndata 8\nrun {:04}\n",
+                    1_700_000_000 + i * 3600,
+                    i % 10_000
+                ));
+                if i > 1 {
+                    let parent = if i == from {
+                        "refs/heads/main^0".to_owned()
+                    } else {
+                        format!(":{}", i - 1)
+                    };
+                    stream.push_str(&format!("from {parent}\n"));
+                }
+                let rows: String = (0..20).map(|r| format!("{{\"row\": {r}, \"run\": {i}}}\n")).collect();
+                stream.push_str(&format!("M 644 inline data/values.json\ndata {}\n{rows}\n", rows.len()));
+                if i % 7 == 0 {
+                    stream.push_str(&format!("D data/old-{}.txt\n", i - 7));
+                }
+                stream.push_str(&format!("M 644 inline data/old-{i}.txt\ndata 4\n{i:03}\n\n"));
+            }
+            fast_import(dir, &stream);
+        };
+        import(1, 300);
+        import(301, 330);
+        git(dir, &["checkout", "-q", "main"]);
+        for i in 0..3 {
+            write_file(dir, "loose.txt", &format!("a loose blob {i}\n"));
+            commit_all(dir, &format!("loose {i}"));
+        }
+        let packs = std::fs::read_dir(dir.join(".git/objects/pack"))
+            .expect("packs")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
+            })
+            .count();
+        assert_eq!(packs, 2);
+
+        let repo = gix::open(dir).expect("open");
+        let policy = crate::policy::Policy::builtin();
+        let mut range = crate::range::Range::default();
+        range.add_all_refs(&repo).expect("refs");
+        let (walked, _, inspected, read) = crate::engine::inspect_walk_with_packs(
+            &repo,
+            &policy,
+            &crate::progress::Silent,
+            crate::engine::Reading::Whole,
+            Some((u64::MAX, 0)),
+            |walker| {
+                walker.record_changes();
+                walker.walk(&range.tips, &crate::walk::Old::Reachable(&[]), None)
+            },
+        )
+        .expect("walk");
+        let read = read.expect("the packs were read");
+        let recorded = walked.recorded.as_ref().expect("recorded");
+        assert!(recorded.blobs.packs().is_some(), "numbered by the packs");
+
+        // What git says each non-merge commit changed.
+        let log = git(
+            dir,
+            &[
+                "log",
+                "--all",
+                "--no-merges",
+                "--raw",
+                "--no-renames",
+                "--no-abbrev",
+                "--format=commit %H",
+            ],
+        );
+        let zero = "0".repeat(40);
+        let side = |id: &str| (id != zero).then(|| id.to_owned());
+        let mut expected = Vec::new();
+        let mut commit = String::new();
+        for line in log.lines() {
+            if let Some(id) = line.strip_prefix("commit ") {
+                commit = id.to_owned();
+            } else if let Some(raw) = line.strip_prefix(':') {
+                let (meta, path) = raw.split_once('\t').unwrap();
+                let fields: Vec<&str> = meta.split(' ').collect();
+                expected.push((commit.clone(), path.to_owned(), side(fields[3]), side(fields[2])));
+            }
+        }
+        let id = |n: Option<u32>| n.map(|n| recorded.blob_id(n).expect("a numbered blob has an id").to_string());
+        let mut got: Vec<_> = recorded
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    walked.commits[c.commit as usize].id.to_string(),
+                    recorded.paths[c.path as usize].to_string(),
+                    id(c.blob()),
+                    id(c.previous()),
+                )
+            })
+            .collect();
+        expected.sort();
+        got.sort();
+        assert!(expected.len() > 600, "{}", expected.len());
+        assert_eq!(got, expected);
+
+        // Loose blobs are numbered past the packs' entries, packed ones within them.
+        let loose = git(dir, &["rev-parse", "main:loose.txt"]);
+        let loose = gix::ObjectId::from_hex(loose.trim().as_bytes()).unwrap();
+        let values = git(dir, &["rev-parse", "main~3:data/values.json"]);
+        let values = gix::ObjectId::from_hex(values.trim().as_bytes()).unwrap();
+        let dense = |id: &gix::ObjectId| recorded.blobs.dense(recorded.blobs.find(id).expect("numbered"));
+        assert!(dense(&loose) >= read.entries());
+        assert!(dense(&values) < read.entries());
+
+        // Every blob's size, as git gives it, packed or loose.
+        let sizes = git(
+            dir,
+            &[
+                "cat-file",
+                "--batch-all-objects",
+                "--batch-check=%(objecttype) %(objectname) %(objectsize)",
+            ],
+        );
+        let mut blobs = 0;
+        for line in sizes.lines().filter(|l| l.starts_with("blob ")) {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let blob = gix::ObjectId::from_hex(fields[1].as_bytes()).unwrap();
+            let size: u64 = fields[2].parse().unwrap();
+            assert_eq!(inspected.sizes.get(&blob), Some(Some(size)), "{blob}");
+            blobs += 1;
+        }
+        assert_eq!(inspected.sizes.len(), blobs);
+        let mut listed: Vec<_> = inspected.sizes.iter().collect();
+        listed.sort();
+        listed.dedup();
+        assert_eq!(listed.len(), blobs);
     }
 }

@@ -13,7 +13,7 @@
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
@@ -22,22 +22,27 @@ use crate::candidate::Candidate;
 use crate::candidate::Kind;
 use crate::detect::Format;
 use crate::history::commit::{Commit, Recorded};
+use crate::packs::Sizes;
 
-/// Values kept once each, numbered in the order they were first added.
+/// Values kept once each, numbered in the order they were first added. The index holds
+/// numbers only, so each value is stored once (a history's message templates are mostly
+/// distinct: a map keyed by them would hold each twice).
 #[derive(Debug, Clone)]
 pub(crate) struct Table<T> {
     items: Vec<T>,
+    index: gix::hashtable::hash_table::HashTable<u32>,
     // Interning is hot where a store is read (tens of thousands of paths and messages), and
     // what it hashes comes from the repository, not from an adversary choosing collisions
     // against a running server's table: a fast hasher, seeded per process.
-    index: HashMap<T, u32, foldhash::fast::RandomState>,
+    hasher: foldhash::fast::RandomState,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             items: Vec::new(),
-            index: HashMap::default(),
+            index: Default::default(),
+            hasher: Default::default(),
         }
     }
 }
@@ -49,12 +54,16 @@ impl<T: Clone + Eq + Hash> Table<T> {
         T: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = T> + ?Sized,
     {
-        if let Some(&i) = self.index.get(item) {
+        if let Some(i) = self.get(item) {
             return i;
         }
         let i = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
         self.items.push(item.to_owned());
-        self.index.insert(item.to_owned(), i);
+        let (items, hasher) = (&self.items, &self.hasher);
+        // A value's hash is its borrowed form's (as `Borrow` promises), so rehashing the values
+        // finds them again.
+        let rehash = |&j: &u32| items.get(j as usize).map_or(0, |t| hasher.hash_one(t));
+        self.index.insert_unique(hasher.hash_one(item), i, rehash);
         i
     }
 
@@ -64,7 +73,8 @@ impl<T: Clone + Eq + Hash> Table<T> {
         T: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.index.get(item).copied()
+        let same = |&i: &u32| self.items.get(i as usize).is_some_and(|t| t.borrow() == item);
+        self.index.find(self.hasher.hash_one(item), same).copied()
     }
 
     /// The item numbered `i`.
@@ -258,49 +268,51 @@ impl Facts {
     /// Add `commits` (parents first, none of them already here) and the changes a walk
     /// `recorded` for them, with the `sizes` of the blobs it read. A blob already known as a
     /// version (by its id) is that version again.
-    pub(crate) fn extend(
-        &mut self,
-        commits: &[Commit],
-        recorded: Option<&Recorded>,
-        sizes: Option<&gix::hashtable::HashMap<ObjectId, Option<u64>>>,
-    ) {
+    pub(crate) fn extend(&mut self, commits: &[Commit], recorded: Option<&Recorded>, sizes: Option<&Sizes>) {
         let base = self.commits.len();
         for c in commits {
             self.push_commit(c);
         }
         let Some(recorded) = recorded else { return };
+        let blobs = &recorded.blobs;
+        // Which version each blob the changes name is (any path's), by its number there
+        // ([`BlobIds::dense`]): an array, not a map keyed by id.
+        let mut anywhere: Vec<u32> = vec![u32::MAX; blobs.dense_len()];
         // The versions already known by id that the new changes name again (one pass over the
         // versions, looking for the few blobs the new changes hold), and which path each is
         // a version of: a blob at two paths is a version of each.
-        let mut known: HashMap<(u32, ObjectId), u32> = HashMap::new();
-        let mut anywhere: gix::hashtable::HashMap<ObjectId, u32> = Default::default();
+        let mut known: HashMap<(u32, u32), u32> = HashMap::new();
         // Facts built from nothing (a whole history's walk) have each blob once, whatever its
         // paths; only facts that already hold versions look for a path's own.
         let per_path = !self.blobs.is_empty();
         if per_path {
-            let named: gix::hashtable::HashSet<ObjectId> = recorded
+            let named: gix::hashtable::HashMap<ObjectId, u32> = recorded
                 .changes
                 .iter()
-                .flat_map(|c| [c.blob, c.previous])
+                .flat_map(|c| [c.blob(), c.previous()])
                 .flatten()
+                .filter_map(|n| Some((blobs.id(n)?, n)))
                 .collect();
             let mut found: gix::hashtable::HashMap<ObjectId, Vec<u32>> = Default::default();
             for (i, version) in self.versions.iter().enumerate() {
                 if let (Some(id), Ok(i)) = (self.blobs.get(version.blob as usize), u32::try_from(i))
-                    && named.contains(id)
+                    && named.contains_key(id)
                 {
                     found.entry(*id).or_default().push(i);
                 }
             }
             // A blob that is one version is that version wherever it comes back; one that is a
             // version of several paths is each path's own (found in one pass over the changes).
-            let mut shared: Vec<(u32, ObjectId)> = Vec::new();
+            let mut shared: Vec<(u32, u32)> = Vec::new();
             for (id, versions) in &found {
+                let Some(&n) = named.get(id) else { continue };
                 match versions.as_slice() {
                     [one] => {
-                        anywhere.insert(*id, *one);
+                        if let Some(slot) = anywhere.get_mut(blobs.dense(n)) {
+                            *slot = *one;
+                        }
                     }
-                    more => shared.extend(more.iter().map(|v| (*v, *id))),
+                    more => shared.extend(more.iter().map(|v| (*v, n))),
                 }
             }
             if !shared.is_empty() {
@@ -308,10 +320,14 @@ impl Facts {
                 for c in &self.changes {
                     for v in [c.blob(), c.previous()].into_iter().flatten() {
                         if let Ok(at) = shared.binary_search_by_key(&v, |(v, _)| *v)
-                            && let Some((_, id)) = shared.get(at)
+                            && let Some(&(_, n)) = shared.get(at)
                         {
-                            known.insert((c.path, *id), v);
-                            anywhere.entry(*id).or_insert(v);
+                            known.insert((c.path, n), v);
+                            if let Some(slot) = anywhere.get_mut(blobs.dense(n))
+                                && *slot == u32::MAX
+                            {
+                                *slot = v;
+                            }
                         }
                     }
                 }
@@ -332,27 +348,28 @@ impl Facts {
                     *slot.insert(self.paths.intern(name.as_bstr()))
                 }
             };
-            let mut version = |blob: Option<ObjectId>| {
-                let blob = blob?;
+            let mut version = |n: Option<u32>| {
+                let n = n?;
                 // The path's own version of that blob, else the blob as another path's
                 // version (new to this path), else a new version.
-                let own = if per_path { known.get(&(path, blob)) } else { None };
-                if let Some(&v) = own.or_else(|| anywhere.get(&blob)) {
+                let own = if per_path { known.get(&(path, n)).copied() } else { None };
+                let slot = anywhere.get_mut(blobs.dense(n))?;
+                if let Some(v) = own.or((*slot != u32::MAX).then_some(*slot)) {
                     if per_path {
-                        known.insert((path, blob), v);
+                        known.insert((path, n), v);
                     }
                     return Some(v);
                 }
-                let size = sizes.and_then(|s| s.get(&blob).copied().flatten());
-                let v = self.push_version(Some(blob), size)?;
+                let size = sizes.and_then(|s| blobs.size(s, n)).flatten();
+                let v = self.push_version(Some(blobs.id(n)?), size)?;
                 if per_path {
-                    known.insert((path, blob), v);
+                    known.insert((path, n), v);
                 }
-                anywhere.insert(blob, v);
+                *slot = v;
                 Some(v)
             };
-            let blob = version(change.blob);
-            let previous = version(change.previous);
+            let blob = version(change.blob());
+            let previous = version(change.previous());
             self.changes.push(Change::new(
                 path,
                 u32::try_from(base + change.commit as usize).unwrap_or(u32::MAX),
@@ -360,6 +377,15 @@ impl Facts {
                 previous,
             ));
         }
+    }
+
+    /// Give back the room the lists hold beyond what they hold (a whole history's facts,
+    /// built once and then only read).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.versions.shrink_to_fit();
+        self.blobs.shrink_to_fit();
+        self.changes.shrink_to_fit();
+        self.commits.shrink_to_fit();
     }
 
     /// Add a version; its index.
@@ -474,19 +500,14 @@ mod tests {
             (a, 1, Some(2), Some(1)),
             (a, 2, Some(1), Some(2)),
         ] {
-            recorded.changes.push(crate::history::commit::PathChange {
-                path,
-                commit,
-                blob: blob.map(id),
-                previous: previous.map(id),
-            });
+            recorded.push(path, commit, blob.map(id), previous.map(id));
         }
         let commits = [
             commit(10, "x@y", "t", 1),
             commit(20, "x@y", "t", 1),
             commit(30, "z@y", "u", 2),
         ];
-        let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> = Default::default();
+        let mut sizes = crate::packs::Sizes::default();
         sizes.insert(id(1), Some(7));
         let mut facts = Facts::new(gix::hash::Kind::Sha1);
         facts.extend(&commits, Some(&recorded), Some(&sizes));
@@ -501,12 +522,7 @@ mod tests {
         // Later commits extend the same facts, their indices after the first ones.
         let mut later = Recorded::default();
         let c = later.intern("a.json".into());
-        later.changes.push(crate::history::commit::PathChange {
-            path: c,
-            commit: 0,
-            blob: Some(id(3)),
-            previous: Some(id(1)),
-        });
+        later.push(c, 0, Some(id(3)), Some(id(1)));
         facts.extend(&[commit(40, "x@y", "t", 1)], Some(&later), None);
         let last = facts.changes[4];
         assert_eq!((last.path, last.commit, last.previous()), (0, 3, Some(0)));
@@ -525,12 +541,7 @@ mod tests {
         }
         let mut recorded = Recorded::default();
         let b_again = recorded.intern("b".into());
-        recorded.changes.push(crate::history::commit::PathChange {
-            path: b_again,
-            commit: 0,
-            blob: Some(id(9)),
-            previous: Some(id(8)),
-        });
+        recorded.push(b_again, 0, Some(id(9)), Some(id(8)));
         facts.extend(&[commit(20, "x@y", "t", 1)], Some(&recorded), None);
         let last = facts.changes[2];
         assert_eq!(last.path, b);

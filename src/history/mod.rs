@@ -17,7 +17,7 @@ use gix::bstr::BString;
 
 use crate::repo::RepoError;
 use crate::walk::changes::{Change as TreeChange, tree_iter};
-use commit::{Commit, Described, PathChange, Recorded, describe};
+use commit::{Commit, Described, Recorded, describe};
 
 pub(crate) mod cadence;
 pub mod commit;
@@ -613,12 +613,7 @@ fn record_changes(
     let commit = u32::try_from(index).unwrap_or(u32::MAX);
     for (path, blob, previous) in changes {
         let path = recorded.intern(path.as_bstr());
-        recorded.changes.push(PathChange {
-            path,
-            commit,
-            blob: *blob,
-            previous: *previous,
-        });
+        recorded.push(path, commit, *blob, *previous);
     }
     if recorded.per_commit.len() <= index {
         recorded.per_commit.resize(index + 1, 0);
@@ -740,6 +735,7 @@ pub(crate) fn busiest(times: &[i64], span: i64) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::git;
 
     #[test]
     fn the_busiest_stretch_counts_commits_and_days() {
@@ -750,29 +746,6 @@ mod tests {
         let burst: Vec<i64> = (0..20).map(|i| i * 60).chain([400 * DAY]).collect();
         assert_eq!(busiest(&burst, 30 * DAY), (20, 1));
         assert_eq!(busiest(&[], DAY), (0, 0));
-    }
-
-    /// Runs git in `dir` with a fixed identity and dates; its output, trimmed.
-    fn git(dir: &std::path::Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .current_dir(dir)
-            .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .env("GIT_AUTHOR_DATE", "@1700000000 +0000")
-            .env("GIT_COMMITTER_DATE", "@1700000000 +0000")
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
     #[test]

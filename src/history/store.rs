@@ -1047,7 +1047,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::commit::{Commit, PathChange, Recorded};
+    use crate::history::commit::{Commit, Recorded};
 
     fn id(n: u32) -> ObjectId {
         let mut bytes = [7u8; 20];
@@ -1077,28 +1077,18 @@ mod tests {
                     format!("fix thing {}", i % 7)
                 },
             });
-            recorded.changes.push(PathChange {
-                path: data,
-                commit: i,
-                blob: Some(id(i + 100_000)),
-                previous: (i > 0).then(|| id(i + 99_999)),
-            });
+            recorded.push(data, i, Some(id(i + 100_000)), (i > 0).then(|| id(i + 99_999)));
             if i % 5 == 0 {
-                recorded.changes.push(PathChange {
-                    path: log,
-                    commit: i,
-                    blob: (i != 35).then(|| id(i % 10 + 1)),
-                    previous: (i > 0).then(|| id((i - 5) % 10 + 1)),
-                });
+                recorded.push(
+                    log,
+                    i,
+                    (i != 35).then(|| id(i % 10 + 1)),
+                    (i > 0).then(|| id((i - 5) % 10 + 1)),
+                );
             }
         }
-        recorded.changes.push(PathChange {
-            path: src,
-            commit: 3,
-            blob: Some(id(250)),
-            previous: None,
-        });
-        let mut sizes: gix::hashtable::HashMap<ObjectId, Option<u64>> = Default::default();
+        recorded.push(src, 3, Some(id(250)), None);
+        let mut sizes = crate::packs::Sizes::default();
         for i in 0..n {
             sizes.insert(id(i + 100_000), Some(1000 + u64::from(i) * 37 % 501));
         }

@@ -25,7 +25,7 @@ use changes::{Change, Changes, tree_iter, tree_iter_in};
 
 use crate::attributes::Listed;
 use crate::candidate::Candidate;
-use crate::history::commit::{Commit, PathChange, Recorded};
+use crate::history::commit::{Commit, Recorded};
 use crate::range::{Range, Tip, TipKind};
 use crate::repo::RepoError;
 use crate::util::split_path;
@@ -120,10 +120,10 @@ enum Packs<'r> {
     /// when it cannot read them).
     Pending(
         std::sync::mpsc::Receiver<()>,
-        &'r std::sync::OnceLock<crate::packs::Packs>,
+        &'r std::sync::OnceLock<Arc<crate::packs::Packs>>,
     ),
     /// Read.
-    Read(&'r crate::packs::Packs),
+    Read(&'r Arc<crate::packs::Packs>),
 }
 
 impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
@@ -152,14 +152,14 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
     /// process's memory.
     pub(crate) fn read_trees_from(
         &mut self,
-        cell: &'r std::sync::OnceLock<crate::packs::Packs>,
+        cell: &'r std::sync::OnceLock<Arc<crate::packs::Packs>>,
         ready: std::sync::mpsc::Receiver<()>,
     ) {
         self.packs = Packs::Pending(ready, cell);
     }
 
     /// The packs to read trees from, waiting for them if another thread is reading them.
-    fn packs(&mut self) -> Option<&'r crate::packs::Packs> {
+    fn packs(&mut self) -> Option<&'r Arc<crate::packs::Packs>> {
         if let Packs::Pending(ready, cell) = &self.packs {
             // Sent, or the reader stopped: either way nothing more will come.
             let _ = ready.recv();
@@ -173,7 +173,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
 
     /// Keep every change of every non-merge commit (see [`Walked::recorded`]): the audit's
     /// per-path history.
-    pub fn record_changes(&mut self) {
+    pub(crate) fn record_changes(&mut self) {
         self.walked.recorded.get_or_insert_with(Recorded::default);
     }
 
@@ -317,7 +317,15 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             }
         } else {
             let packs = self.packs();
-            diff_in_parallel(repo, packs, &jobs, |job, records| handle(self, job, records))?;
+            // The blobs the changes name are numbered by their place in the packs, and the
+            // trees reached flagged there.
+            if let (Some(packs), Some(recorded)) = (packs, self.walked.recorded.as_mut()) {
+                recorded.blobs.number_by(packs);
+                recorded.trees.number_by(packs);
+            }
+            diff_in_parallel(repo, packs.map(|p| &**p), &jobs, |job, records| {
+                handle(self, job, records)
+            })?;
         }
         if let Some(describing) = describing {
             describing.fill(&mut self.walked.commits)?;
@@ -573,7 +581,7 @@ impl<'r, F: FnMut(Candidate) -> Result<(), RepoError>> Walker<'r, F> {
             if batch.len() == COMMIT_BATCH {
                 let describer = match describer.as_mut() {
                     Some(started) => started,
-                    None => describer.insert(Describer::start(repo)?),
+                    None => describer.insert(Describer::start(repo, graph.is_none())?),
                 };
                 describer.send(std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH)))?;
             }
@@ -619,15 +627,25 @@ type Batch = Vec<(ObjectId, Option<Vec<u8>>)>;
 
 /// A thread reading (when the walk did not) and describing the commits sent to it, in order.
 struct Describer {
-    send: std::sync::mpsc::Sender<Batch>,
+    send: Sender,
     thread: std::thread::JoinHandle<Result<Vec<crate::history::commit::Described>, RepoError>>,
 }
 
 impl Describer {
-    fn start(repo: &gix::Repository) -> Result<Self, RepoError> {
-        // Unbounded, so that the walk never waits: with a commit-graph it sends ids only; without
-        // one it reads each commit itself, which takes longer than describing it.
-        let (send, receive) = std::sync::mpsc::channel::<Batch>();
+    /// Start describing; `with_data`: the walk reads the commits and sends their bytes.
+    fn start(repo: &gix::Repository, with_data: bool) -> Result<Self, RepoError> {
+        // With a commit-graph the walk sends ids only, and must never wait for the describing
+        // thread, which reads each commit itself: unbounded. Without one the walk reads each
+        // commit, which takes longer than describing it, and sends its bytes; at most
+        // `DESCRIBE_BACKLOG` batches wait, so that a describing thread kept from a core by
+        // other work does not gather a history's commits in memory (150 MB on git/git).
+        let (send, receive) = if with_data {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(DESCRIBE_BACKLOG);
+            (Sender::Bounded(send), receive)
+        } else {
+            let (send, receive) = std::sync::mpsc::channel::<Batch>();
+            (Sender::Unbounded(send), receive)
+        };
         let mut own = repo.clone();
         own.object_cache_size(0);
         let own = own.into_sync();
@@ -648,9 +666,11 @@ impl Describer {
     }
 
     fn send(&self, batch: Batch) -> Result<(), RepoError> {
-        self.send
-            .send(batch)
-            .map_err(|_| RepoError::read("reading commits", "the commit reader stopped"))
+        let sent = match &self.send {
+            Sender::Unbounded(send) => send.send(batch).map_err(drop),
+            Sender::Bounded(send) => send.send(batch).map_err(drop),
+        };
+        sent.map_err(|()| RepoError::read("reading commits", "the commit reader stopped"))
     }
 
     /// Nothing more to describe; `slots` says where each commit sent went in
@@ -663,6 +683,18 @@ impl Describer {
         }
     }
 }
+
+/// How the walk hands commits to the describing thread.
+enum Sender {
+    /// Ids only: never waits.
+    Unbounded(std::sync::mpsc::Sender<Batch>),
+    /// Commits' bytes: waits once [`DESCRIBE_BACKLOG`] batches wait.
+    Bounded(std::sync::mpsc::SyncSender<Batch>),
+}
+
+/// Batches of commits' bytes that may wait for the describing thread (about 12 MB of
+/// git/git's commits).
+const DESCRIBE_BACKLOG: usize = 64;
 
 /// Descriptions in the making while the walk diffs.
 struct Describing {
@@ -846,7 +878,7 @@ const LAYOUT_SAMPLES: usize = 64;
 /// deltas run rebuilds each tree from the one just read instead of from the far end of its
 /// chain (on git/git, 15.5 s instead of 17.9 s). Decided by the majority of the pairs whose
 /// trees lie in one pack; loose trees do not count.
-pub fn newer_trees_first(repo: &gix::Repository, pairs: impl IntoIterator<Item = (ObjectId, ObjectId)>) -> bool {
+pub(crate) fn newer_trees_first(repo: &gix::Repository, pairs: impl IntoIterator<Item = (ObjectId, ObjectId)>) -> bool {
     let dirs = crate::repo::object_dirs(repo);
     let indexes: Vec<gix::odb::pack::index::File> = crate::repo::pack_indexes(&dirs)
         .iter()
@@ -894,12 +926,7 @@ pub(crate) fn record(recorded: &mut Recorded, index: usize, root: ObjectId, merg
         }
         count += 1;
         let path = recorded.intern(path);
-        recorded.changes.push(PathChange {
-            path,
-            commit,
-            blob,
-            previous,
-        });
+        recorded.push(path, commit, blob, previous);
     }
     if recorded.per_commit.len() <= index {
         recorded.per_commit.resize(index + 1, 0);
@@ -999,4 +1026,122 @@ fn list_tree(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{fast_import, git};
+
+    #[test]
+    fn the_walk_diffs_in_the_packs_order_with_the_same_results() {
+        // fast-import stores each tree as a delta of the one before; `git repack -adf` stores
+        // newer trees first, older ones as deltas of them. The walk's diff threads follow the
+        // deltas' order either way, and must hand every commit's changes over parents first.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        let mut stream = String::new();
+        let mut last = 0;
+        for i in 1..=420u32 {
+            let branch = if (300..320).contains(&i) { "side" } else { "main" };
+            stream.push_str(&format!(
+                "commit refs/heads/{branch}\nmark :{i}\ncommitter C <c@example.com> {} +0000\ndata 8\nrun {:04}\n",
+                1_700_000_000 + i * 3600,
+                i % 10_000
+            ));
+            match i {
+                1 => {}
+                300 => stream.push_str(&format!("from :{last}\n")),
+                320 => stream.push_str(&format!("from :{last}\nmerge :319\n")),
+                _ if branch == "side" => {}
+                _ => stream.push_str(&format!("from :{last}\n")),
+            }
+            let rows: String = (0..40).map(|r| format!("{{\"row\": {r}, \"run\": {i}}}\n")).collect();
+            stream.push_str(&format!("M 644 inline data/values.json\ndata {}\n{rows}\n", rows.len()));
+            if i % 25 == 0 {
+                let day = format!("day {i}\n");
+                stream.push_str(&format!(
+                    "M 644 inline logs/{}/day.txt\ndata {}\n{day}\n",
+                    i / 100,
+                    day.len()
+                ));
+            }
+            if branch == "main" {
+                last = i;
+            }
+        }
+        fast_import(dir, &stream);
+
+        type Seen = (Vec<(String, String, String)>, Vec<(String, u32, String, String)>, bool);
+        let walk = || -> Seen {
+            let repo = gix::open(dir).expect("open");
+            let mut range = crate::range::Range::default();
+            range.add_all_refs(&repo).expect("refs");
+            let mut blobs = Vec::new();
+            let mut walker = crate::walk::Walker::new(&repo, |c: crate::candidate::Candidate| {
+                blobs.push((c.oid.to_string(), c.path.to_string(), format!("{:?}", c.commit)));
+                Ok(())
+            });
+            walker.record_changes();
+            walker
+                .walk(&range.tips, &crate::walk::Old::Reachable(&range.hidden), None)
+                .expect("walk");
+            let walked = walker.finish();
+            assert!(walked.commits.len() >= 400, "enough commits to diff on two threads");
+            let recorded = walked.recorded.expect("recorded");
+            let changes = recorded
+                .changes
+                .iter()
+                .map(|c| {
+                    (
+                        recorded.paths[c.path as usize].to_string(),
+                        c.commit,
+                        format!("{:?}", c.blob().and_then(|n| recorded.blob_id(n))),
+                        format!("{:?}", c.previous().and_then(|n| recorded.blob_id(n))),
+                    )
+                })
+                .collect();
+            let pairs: Vec<(gix::ObjectId, gix::ObjectId)> = walked
+                .commits
+                .iter()
+                .filter_map(|c| {
+                    let parent = c.parents.first()?;
+                    let parent = walked.commits.iter().find(|p| p.id == *parent)?;
+                    Some((c.tree, parent.tree))
+                })
+                .collect();
+            (blobs, changes, crate::walk::newer_trees_first(&repo, pairs))
+        };
+        let (blobs, changes, newer_first) = walk();
+        assert!(!newer_first, "fast-import writes each tree after its parent's");
+        assert!(
+            blobs.len() > 400 && changes.len() > 400,
+            "{} {}",
+            blobs.len(),
+            changes.len()
+        );
+        git(dir, &["repack", "-adfq"]);
+        let (repacked_blobs, repacked_changes, repacked_newer_first) = walk();
+        assert!(repacked_newer_first, "git's packing writes newer trees first");
+        assert_eq!(repacked_blobs.len(), blobs.len());
+        assert_eq!(
+            repacked_blobs
+                .iter()
+                .zip(&blobs)
+                .position(|(x, y)| x != y)
+                .map(|i| (&repacked_blobs[i], &blobs[i])),
+            None,
+            "the same blobs, paths and commits, in the same order"
+        );
+        assert_eq!(repacked_changes.len(), changes.len());
+        assert_eq!(
+            repacked_changes
+                .iter()
+                .zip(&changes)
+                .position(|(x, y)| x != y)
+                .map(|i| (&repacked_changes[i], &changes[i])),
+            None,
+            "the same changes, in the same order"
+        );
+    }
 }

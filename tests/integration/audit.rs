@@ -607,3 +607,42 @@ fn the_pack_reader_rebuilds_every_object_as_git_does() {
     assert!(checked > 300, "{checked} objects");
     assert!(deltas > 50, "deltas rebuilt: {deltas}");
 }
+
+#[test]
+fn audit_reports_the_same_when_it_runs_itself_again_with_the_allocator_settings() {
+    // On glibc systems the audit runs itself again with allocator settings in GLIBC_TUNABLES,
+    // unless that is set already: the arguments, the output and the exit status are the same
+    // either way.
+    let repo = fixture("rules");
+    let strip = |mut report: Value| {
+        report["summary"]["duration_ms"] = Value::Null;
+        report
+    };
+    let audit = |tunables: Option<&str>, args: &[&str]| {
+        let mut cmd = pushgate();
+        cmd.env_remove("GLIBC_TUNABLES");
+        if let Some(value) = tunables {
+            cmd.env("GLIBC_TUNABLES", value);
+        }
+        cmd.arg("audit").args(args);
+        run(&mut cmd)
+    };
+    let repo_arg = repo.to_str().expect("a UTF-8 path");
+    let args = ["--repo", repo_arg, "--format", "json", "--progress", "never"];
+    let again = audit(None, &args);
+    let as_is = audit(Some(""), &args);
+    assert_eq!(again.code, 1, "{}", again.describe());
+    assert_eq!(as_is.code, again.code, "{}", as_is.describe());
+    assert_eq!(strip(parse_report(&again)), strip(parse_report(&as_is)));
+    assert!(!finding_set(&parse_report(&again)).is_empty());
+
+    // An error after the arguments were read: the same message and status.
+    let missing = repo.join("no-such-repository");
+    let args = ["--repo", missing.to_str().expect("a UTF-8 path")];
+    let (again, as_is) = (audit(None, &args), audit(Some(""), &args));
+    assert_eq!(again.code, 3, "{}", again.describe());
+    assert_eq!(
+        (again.code, &again.stderr, &again.stdout),
+        (as_is.code, &as_is.stderr, &as_is.stdout)
+    );
+}

@@ -146,6 +146,12 @@ macro_rules! commands {
         }
 
         impl Command {
+            /// Whether the subcommand walks a whole history (the audit, the facts store's build):
+            /// the allocator is tuned for those ([`crate::allocator`]).
+            pub(crate) fn walks_whole_history(&self) -> bool {
+                matches!(self, Command::Audit(_) | Command::Index(_))
+            }
+
             /// Run the subcommand.
             pub fn run(self, session: &mut Session<'_>) -> Result<Status, Error> {
                 match self { $( Command::$variant(args) => args.run(session), )* }

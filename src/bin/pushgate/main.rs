@@ -5,8 +5,10 @@
 //! - `cli`: the command line (clap), and which library command each subcommand runs;
 //! - `output`: standard output or `--output FILE`, colours and width;
 //! - `progress`: progress bars on standard error;
-//! - `man`: manual pages and completion scripts.
+//! - `man`: manual pages and completion scripts;
+//! - `allocator`: the memory allocator's settings for whole-history walks.
 
+mod allocator;
 mod cli;
 mod man;
 mod output;
@@ -22,7 +24,12 @@ use cli::{Cli, Session};
 use output::Output;
 
 fn main() -> ExitCode {
-    match cli::parse().map_err(Error::Usage).and_then(run) {
+    let parsed = cli::parse().map_err(Error::Usage).inspect(|cli| {
+        if cli.command.walks_whole_history() {
+            allocator::tune();
+        }
+    });
+    match parsed.and_then(run) {
         Ok(status) => ExitCode::from(status.code()),
         // `pushgate … | head`: the reader has seen enough.
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
