@@ -15,6 +15,10 @@
 # facts store there. A real scraper's repository is measured so, e.g. a mirror of
 # https://github.com/simonw/scrape-ausgrid-outages (431,696 objects, 68,476 commits):
 #   bench/audit.sh clone:/path/to/scrape-ausgrid-outages.git
+# `corpus:NAME` does the same for a repository of the real-world corpus that
+# ../shared/realworld/build.sh builds (CORPUS: the folder it built, holding NAME.git); the
+# corpus's largest scraper is the case to watch:
+#   CORPUS=/path/to/corpus bench/audit.sh corpus:scrape-ausgrid-outages
 # RUNS (default 3): the best run counts. Measured:
 #   pushgate audit --format json                               the audit
 #   git log --all --raw --no-renames --no-abbrev               the history diff
@@ -35,6 +39,15 @@ case "${1:-}" in
   scraping:*) repo=$(scraping_repo "${1#scraping:}") ;;
   clone:*)
     git clone -q --mirror --shared "${1#clone:}" "$work/audited.git"
+    repo="$work/audited.git"
+    ;;
+  corpus:*)
+    corpus="${CORPUS:?set CORPUS to the folder the real-world corpus was built in}"
+    name="${1#corpus:}"
+    source_repo="$corpus/$name.git"
+    [ -d "$source_repo" ] || source_repo="$corpus/$name"
+    [ -d "$source_repo" ] || { echo "no repository $name in $corpus" >&2; exit 2; }
+    git clone -q --mirror --shared "$source_repo" "$work/audited.git"
     repo="$work/audited.git"
     ;;
   *) repo="$1" ;;
