@@ -45,9 +45,9 @@ pub struct Options {
     pub include_unreachable: bool,
 }
 
-/// An audit before it is reported: its [`Audit`], the facts of the whole history it read, and
-/// what its offenders, shares and plan are worked out from, to work them out again when a
-/// baseline takes findings away ([`Draft::reconcile`]).
+/// An audit before it is reported: its [`Audit`], and what its offenders, shares and plan are
+/// worked out from, to work them out again when a baseline takes findings away
+/// ([`Draft::reconcile`]).
 #[derive(Debug)]
 pub struct Draft {
     /// The audit, as its reports read it.
@@ -60,9 +60,6 @@ pub struct Draft {
     large: u64,
     /// Some walked ref is one the host keeps for pull or merge requests (`refs/pull/*`, ...).
     host_refs: bool,
-    /// The facts of the whole history (what the facts store keeps), and how long the walk
-    /// that read them took (milliseconds).
-    facts: Option<(Facts, u64)>,
 }
 
 /// What rewriting history means for everyone else.
@@ -77,6 +74,23 @@ pub fn audit(
     policy: &Policy,
     options: Options,
     progress: &dyn Progress,
+) -> Result<Draft, RepoError> {
+    audit_keeping(repo, policy, options, progress, None)
+}
+
+/// What keeps the facts of the whole history an audit read (the facts store's writer): it
+/// takes them and how long the walk that read them took (milliseconds), and says what went
+/// wrong, if anything did.
+pub(crate) type Keep<'a> = &'a (dyn Fn(Facts, u64) -> Option<crate::outcome::Notice> + Sync);
+
+/// [`audit`], handing the facts to `keep` (beside the work that follows the rules) instead of
+/// leaving them in the draft; what `keep` says is one of the audit's notices.
+pub(crate) fn audit_keeping(
+    repo: &gix::Repository,
+    policy: &Policy,
+    options: Options,
+    progress: &dyn Progress,
+    keep: Option<Keep<'_>>,
 ) -> Result<Draft, RepoError> {
     let started = Instant::now();
     let mut range = Range::default();
@@ -133,9 +147,6 @@ pub fn audit(
     };
     progress.step("reading the history of candidate paths");
     let sizes = std::mem::take(&mut inspected.sizes);
-    let facts = whole_facts(repo, &walked, &tips, &sizes, &inspected.touched);
-    let walk_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let history = History::Whole(&facts);
     let ref_names: Vec<BString> = range
         .tips
         .iter()
@@ -143,9 +154,9 @@ pub fn audit(
         .chain(range.broken.iter().map(|(name, _)| name.clone()))
         .filter(|name| name != "HEAD")
         .collect();
-    // The rules conclude while other threads count what no ref reaches and work out the
-    // overview from what the walk read.
-    let (unreachable, mut outcome, overview) = std::thread::scope(|scope| {
+    // The facts are gathered and the rules conclude while other threads count what no ref
+    // reaches and work out the overview from what the walk read.
+    let (unreachable, mut outcome, overview, facts, walk_ms) = std::thread::scope(|scope| {
         let (packs, walked, sizes, tags, ref_names) = (&packs, &walked, &sizes, &tags, &ref_names);
         let unreachable_blobs = &unreachable_blobs;
         let own = repo.clone();
@@ -163,27 +174,28 @@ pub fn audit(
                 })
             })
             .map_err(|e| RepoError::read("starting the overview", e))?;
-        let (unreachable, outcome) = match counted {
-            Some(unreachable) => (
-                unreachable,
-                engine::conclude(repo, policy, true, walked, inspected, history, started)?,
-            ),
-            None => {
-                let counting = std::thread::Builder::new()
-                    .name("unreachable".into())
-                    .spawn_scoped(scope, || unreached(packs, walked, sizes, tags).0)
-                    .map_err(|e| RepoError::read("starting the count of unreachable objects", e))?;
-                let outcome = engine::conclude(repo, policy, true, walked, inspected, history, started);
-                let unreachable = counting
-                    .join()
-                    .map_err(|_| RepoError::read("counting unreachable objects", "the count failed"))?;
-                (unreachable, outcome?)
-            }
+        // What no ref reaches: counted already, or being counted (`Err`) beside the rules.
+        let counting = match counted {
+            Some(unreachable) => Ok(unreachable),
+            None => Err(std::thread::Builder::new()
+                .name("unreachable".into())
+                .spawn_scoped(scope, || unreached(packs, walked, sizes, tags).0)
+                .map_err(|e| RepoError::read("starting the count of unreachable objects", e))?),
         };
+        let facts = whole_facts(repo, walked, &tips, sizes, &inspected.touched);
+        let walk_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let outcome = engine::conclude(repo, policy, true, walked, inspected, History::Whole(&facts), started);
+        let unreachable = match counting {
+            Ok(unreachable) => unreachable,
+            Err(counting) => counting
+                .join()
+                .map_err(|_| RepoError::read("counting unreachable objects", "the count failed"))?,
+        };
+        let outcome = outcome?;
         let overview = overview
             .join()
             .map_err(|_| RepoError::read("working out the overview", "it failed"))?;
-        Ok::<_, RepoError>((unreachable, outcome, overview))
+        Ok::<_, RepoError>((unreachable, outcome, overview, facts, walk_ms))
     })?;
     let absent_blobs = sizes.absent() as u64;
     for (name, id) in &range.broken {
@@ -197,51 +209,68 @@ pub fn audit(
             blob: None,
         });
     }
-    progress.step("LFS attributes at the tips");
-    crate::rules::at_tips(repo, &tips, true, &mut outcome.findings)?;
-    outcome.summary.recount(&outcome.findings);
-    progress.step("what each offender costs");
-    let labels = refs::Labels::of(&walked, &range.tips);
-    let host_refs = labels.any_host_refs();
-    let axis = timeline::Axis::of(walked.commits.iter().map(|c| c.time));
-    let periods: Vec<u32> = walked.commits.iter().map(|c| axis.index(c.time)).collect();
-    let (arrivals, first) = timeline::Arrivals::read(axis, &walked, &periods, &packs);
-    let when = Periods {
-        commits: &periods,
-        first_held: &first,
-    };
-    let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &when);
-    drop((labels, first));
-    let mut statistics = packs.statistics.clone();
-    name_chains(&mut statistics, &walked);
-    outcome.summary.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let commits = walked.commits.len() as u64;
-    let history = walked.recorded.map(|r| r.paths).unwrap_or_default();
-    progress.finish();
-    let mut draft = Draft {
-        audit: Audit {
-            outcome,
-            repository: Repository {
-                refs,
-                commits,
-                statistics,
-                unreachable,
-                absent_blobs,
+    // The facts are kept (the store written) while the offenders' costs are worked out.
+    std::thread::scope(|scope| {
+        let writer = match keep {
+            Some(keep) => Some(
+                std::thread::Builder::new()
+                    .name("facts store".into())
+                    .spawn_scoped(scope, move || keep(facts, walk_ms))
+                    .map_err(|e| RepoError::read("starting the facts store's writer", e))?,
+            ),
+            None => None,
+        };
+        progress.step("LFS attributes at the tips");
+        crate::rules::at_tips(repo, &tips, true, &mut outcome.findings)?;
+        outcome.summary.recount(&outcome.findings);
+        progress.step("what each offender costs");
+        let labels = refs::Labels::of(&walked, &range.tips);
+        let host_refs = labels.any_host_refs();
+        let axis = timeline::Axis::of(walked.commits.iter().map(|c| c.time));
+        let periods: Vec<u32> = walked.commits.iter().map(|c| axis.index(c.time)).collect();
+        let (arrivals, first) = timeline::Arrivals::read(axis, &walked, &periods, &packs);
+        let when = Periods {
+            commits: &periods,
+            first_held: &first,
+        };
+        let offenders = offenders(&outcome, &walked, &packs, &sizes, policy, &labels, &when);
+        drop((labels, first));
+        let mut statistics = packs.statistics.clone();
+        name_chains(&mut statistics, &walked);
+        outcome.summary.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let commits = walked.commits.len() as u64;
+        let history = walked.recorded.map(|r| r.paths).unwrap_or_default();
+        progress.finish();
+        let mut draft = Draft {
+            audit: Audit {
+                outcome,
+                repository: Repository {
+                    refs,
+                    commits,
+                    statistics,
+                    unreachable,
+                    absent_blobs,
+                },
+                patterns: Vec::new(),
+                offenders,
+                plan: Plan::default(),
+                overview,
+                timeline: Timeline::default(),
             },
-            patterns: Vec::new(),
-            offenders,
-            plan: Plan::default(),
-            overview,
-            timeline: Timeline::default(),
-        },
-        arrivals,
-        history,
-        large: policy.file.rules.churning_blob.min_size.0,
-        host_refs,
-        facts: Some((facts, walk_ms)),
-    };
-    draft.reconcile();
-    Ok(draft)
+            arrivals,
+            history,
+            large: policy.file.rules.churning_blob.min_size.0,
+            host_refs,
+        };
+        if let Some(writer) = writer {
+            let said = writer
+                .join()
+                .map_err(|_| RepoError::read("keeping the facts", "the facts store's writer failed"))?;
+            draft.audit.outcome.notices.extend(said);
+        }
+        draft.reconcile();
+        Ok(draft)
+    })
 }
 
 /// The facts of the whole history the walk read: what the history-aware rules judge, and what
@@ -267,12 +296,6 @@ fn whole_facts(
 }
 
 impl Draft {
-    /// The facts of the whole history the audit read (what the facts store keeps), and how
-    /// long reading them took (milliseconds); once.
-    pub(crate) fn take_facts(&mut self) -> Option<(Facts, u64)> {
-        self.facts.take()
-    }
-
     /// Bring the offenders, the shares and the plan in line with the findings, after
     /// something (a baseline) took findings away: an offender whose findings are all gone
     /// goes, the others keep the level, rules and first step of what is left.
@@ -536,6 +559,8 @@ fn offenders(
     let recorded = walked.recorded.as_ref();
     let no_changes = Vec::new();
     let recorded_changes = recorded.map_or(&no_changes, |r| &r.changes);
+    // The packs the recorded blobs are numbered by, when they are.
+    let numbered = recorded.and_then(|r| r.blobs.packs());
     // By path number: each recorded change looks its path up here.
     let mut slot_of: Vec<Vec<usize>> = vec![Vec::new(); recorded.map_or(0, |r| r.paths.len())];
     let mut files_of: Vec<Vec<BString>> = Vec::with_capacity(groups.len());
@@ -589,17 +614,25 @@ fn offenders(
             );
             versions.sort();
             versions.dedup_by_key(|v| v.0);
+            // Bytes as stored and whole size (`None`: unknown) of each version: by its number
+            // where the packs number it, a lookup by id otherwise.
+            let cost = |v: &ObjectId, n: Option<u32>| -> (u64, Option<u64>) {
+                if let (Some(own), Some(n)) = (numbered, n)
+                    && let Some(at) = own.located(n)
+                    && let Some(size) = sizes.get_by_number(own, n)
+                {
+                    return (own.packed_at(at).unwrap_or(0), size.flatten());
+                }
+                (packs.packed_size(v).unwrap_or(0), sizes.get(v).flatten())
+            };
+            let costs: Vec<(u64, Option<u64>)> = versions.iter().map(|(v, n)| cost(v, *n)).collect();
             let blobs: Vec<(ObjectId, u64, u64)> = versions
                 .iter()
-                .map(|(v, _)| {
-                    (
-                        *v,
-                        packs.packed_size(v).unwrap_or(0),
-                        sizes.get(v).flatten().unwrap_or(0),
-                    )
-                })
+                .zip(&costs)
+                .map(|((v, _), (packed, size))| (*v, *packed, size.unwrap_or(0)))
                 .collect();
-            let known: Vec<u64> = versions.iter().filter_map(|(v, _)| sizes.get(v).flatten()).collect();
+            let known: Vec<u64> = costs.iter().filter_map(|(_, size)| *size).collect();
+            drop(costs);
             let time =
                 |c: &crate::history::commit::PathChange| walked.commits.get(c.commit as usize).map_or(0, |c| c.time);
             let mut times: Vec<i64> = mine.iter().map(|c| time(c)).collect();

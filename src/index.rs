@@ -117,8 +117,13 @@ pub(crate) fn save(
     build_ms: u64,
 ) -> Result<(PathBuf, u64), StoreError> {
     let path = location(repo, policy);
-    let bytes = save_at(&path, Keys::of(policy), facts, build_ms)?;
+    let bytes = save_to(&path, policy, facts, build_ms)?;
     Ok((path, bytes))
+}
+
+/// [`save`] at `path` (the store's [`location`]); the bytes written.
+pub(crate) fn save_to(path: &std::path::Path, policy: &Policy, facts: Facts, build_ms: u64) -> Result<u64, StoreError> {
+    save_at(path, Keys::of(policy), facts, build_ms)
 }
 
 /// What a store is written under: the policy's digest, and the size from which files keep

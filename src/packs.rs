@@ -173,10 +173,22 @@ impl Kept {
         let bucket = self.fan.bucket(id)?;
         let start = *self.fan.starts.get(bucket)? as usize;
         let end = *self.fan.starts.get(bucket + 1)? as usize;
+        // Ids compared by their first eight bytes as a number, which nearly always decides,
+        // and in full only when those are equal.
+        let prefix = |bytes: &[u8]| {
+            bytes
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map_or(0, u64::from_be_bytes)
+        };
+        let (key, wanted) = (id.as_bytes(), prefix(id.as_bytes()));
         let i = self
             .ids
             .get(start..end)?
-            .binary_search_by(|probe| probe.as_ref().cmp(id))
+            .binary_search_by(|probe| {
+                let probe = probe.as_bytes();
+                prefix(probe).cmp(&wanted).then_with(|| probe.cmp(key))
+            })
             .ok()?;
         Some(start + i)
     }

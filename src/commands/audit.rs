@@ -35,12 +35,9 @@ pub fn audit(
     let reading = crate::audit::Options {
         include_unreachable: options.include_unreachable,
     };
-    let mut draft = crate::audit::audit(repo, policy, reading, progress)?;
-    if let Some((facts, walk_ms)) = draft.take_facts()
-        && let Some(notice) = keep_facts(repo, policy, facts, walk_ms)
-    {
-        draft.audit.outcome.notices.push(notice);
-    }
+    let store = store_of(repo, policy);
+    let keep = |facts, walk_ms| keep_facts(store.as_deref()?, policy, facts, walk_ms);
+    let mut draft = crate::audit::audit_keeping(repo, policy, reading, progress, Some(&keep))?;
     record_and_apply(
         &mut draft.audit.outcome,
         repo,
@@ -62,19 +59,22 @@ pub fn audit(
     Ok(Status::of(audit.outcome.fails(policy)))
 }
 
-/// Write what the audit read as the facts store of a server (a bare repository) or of a
-/// repository that keeps one already (`pushgate index` made it); a notice when it cannot be
-/// written. A clone without a store is left without one.
+/// Where the audit writes what it read as the facts store: in a server (a bare repository) or
+/// a repository that keeps one already (`pushgate index` made it). A clone without a store is
+/// left without one.
+fn store_of(repo: &gix::Repository, policy: &Policy) -> Option<std::path::PathBuf> {
+    let path = crate::index::location(repo, policy);
+    (repo.is_bare() || path.exists()).then_some(path)
+}
+
+/// Write the facts store at `path`; a notice when it cannot be written.
 fn keep_facts(
-    repo: &gix::Repository,
+    path: &std::path::Path,
     policy: &Policy,
     facts: crate::history::Facts,
     walk_ms: u64,
 ) -> Option<crate::outcome::Notice> {
-    if !repo.is_bare() && !crate::index::location(repo, policy).exists() {
-        return None;
-    }
-    let e = crate::index::save(repo, policy, facts, walk_ms).err()?;
+    let e = crate::index::save_to(path, policy, facts, walk_ms).err()?;
     Some(crate::outcome::Notice {
         kind: crate::outcome::NoticeKind::FactsStore,
         message: format!(

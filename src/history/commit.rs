@@ -237,6 +237,9 @@ pub struct Recorded {
     pub(crate) per_commit: Vec<u32>,
     /// Every tree reached (root trees and the subtrees the diffs went through).
     pub(crate) trees: TreeSet,
+    /// By path number, the blob the latest change left there and its number: the blob a
+    /// change replaces is mostly that one, numbered without a lookup.
+    latest: Vec<Option<(ObjectId, u32)>>,
 }
 
 impl Recorded {
@@ -252,9 +255,25 @@ impl Recorded {
 
     /// Record that the commit numbered `commit` changed `path` from `previous` to `blob`.
     pub(crate) fn push(&mut self, path: u32, commit: u32, blob: Option<ObjectId>, previous: Option<ObjectId>) {
-        let blob = blob.map(|id| self.blobs.number(id));
-        let previous = previous.map(|id| self.blobs.number(id));
-        self.changes.push(PathChange::new(path, commit, blob, previous));
+        let at = path as usize;
+        let latest = self.latest.get(at).copied().flatten();
+        let blobs = &mut self.blobs;
+        let mut number = |id: ObjectId| match latest {
+            Some((known, n)) if known == id => n,
+            _ => blobs.number(id),
+        };
+        let left = blob.map(|id| (id, number(id)));
+        let previous = previous.map(number);
+        if let Some(left) = left {
+            if self.latest.len() <= at {
+                self.latest.resize(at + 1, None);
+            }
+            if let Some(slot) = self.latest.get_mut(at) {
+                *slot = Some(left);
+            }
+        }
+        self.changes
+            .push(PathChange::new(path, commit, left.map(|(_, n)| n), previous));
     }
 
     /// The id of the blob numbered `n`.

@@ -1,6 +1,8 @@
 //! Lists of path globs with git's conventions, compiled once into a [`globset::GlobSet`].
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -14,7 +16,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Globs {
     patterns: Vec<String>,
     set: GlobSet,
+    /// The answers given so far, by path: a history asks about the same few paths once per
+    /// version (a scraper's file hundreds of thousands of times), and a lookup costs a tenth
+    /// of a match. Shared by clones (the same patterns); emptied when it grows past
+    /// [`REMEMBERED`].
+    answers: Arc<Mutex<Answers>>,
 }
+
+/// Whether a list of globs matches each path asked about.
+type Answers = HashMap<Box<[u8]>, bool, foldhash::fast::RandomState>;
+
+/// At most this many paths' answers are kept per list of globs.
+const REMEMBERED: usize = 4096;
 
 impl Globs {
     /// Compile `patterns`, naming the first one that is not a valid glob.
@@ -30,7 +43,11 @@ impl Globs {
             builder.add(compile(pattern)?);
         }
         let set = builder.build().map_err(|e| format!("invalid glob set: {e}"))?;
-        Ok(Globs { patterns, set })
+        Ok(Globs {
+            patterns,
+            set,
+            answers: Default::default(),
+        })
     }
 
     /// Whether any pattern matches `path` (a repository-relative path with `/` separators).
@@ -38,10 +55,23 @@ impl Globs {
         if self.patterns.is_empty() {
             return false;
         }
-        match gix::path::from_byte_slice(path) {
+        // A poisoned lock (a panic elsewhere while it was held) only loses the shortcut.
+        if let Ok(answers) = self.answers.lock()
+            && let Some(&answer) = answers.get(path)
+        {
+            return answer;
+        }
+        let answer = match gix::path::from_byte_slice(path) {
             Ok(p) => self.set.is_match(p),
             Err(_) => self.set.is_match(String::from_utf8_lossy(path).as_ref()),
+        };
+        if let Ok(mut answers) = self.answers.lock() {
+            if answers.len() >= REMEMBERED {
+                answers.clear();
+            }
+            answers.insert(path.into(), answer);
         }
+        answer
     }
 
     /// The patterns as written.
@@ -136,6 +166,30 @@ mod tests {
 
     fn globs(p: &[&str]) -> Globs {
         Globs::new(p.iter().map(|s| s.to_string()).collect()).expect("valid globs in test")
+    }
+
+    #[test]
+    fn remembered_answers_are_the_answers() {
+        // More paths than are remembered, asked twice over in turn: every answer is the
+        // compiled set's own, whether it was remembered, forgotten or never asked before.
+        let g = globs(&["*.log", "dist/**"]);
+        let paths: Vec<String> = (0..REMEMBERED * 2 + 7)
+            .map(|i| match i % 3 {
+                0 => format!("a{i}/x.log"),
+                1 => format!("dist/{i}.js"),
+                _ => format!("src/dist/{i}.js"),
+            })
+            .collect();
+        for _ in 0..2 {
+            for path in &paths {
+                let fresh = g.set.is_match(path.as_str());
+                assert_eq!(g.is_match(path.as_bytes()), fresh, "{path}");
+                assert_eq!(g.is_match(path.as_bytes()), fresh, "{path}, again");
+            }
+        }
+        let copy = g.clone();
+        assert!(copy.is_match(b"b/y.log") && !copy.is_match(b"src/dist/y.js"));
+        assert!(g.answers.lock().is_ok_and(|a| a.len() <= REMEMBERED));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::process;
 use serde_json::Value;
 
 use crate::hooks::{Server, finding_lines, remote_text};
-use crate::util::{Run, commit_all, git, git_command, pushgate_run};
+use crate::util::{Run, commit_all, finding_set, fixture, git, git_command, notices, parse_report, pushgate_run};
 
 /// The facts store files in a git directory.
 fn stores(git_dir: &Path) -> Vec<PathBuf> {
@@ -584,5 +584,59 @@ fn a_push_of_source_code_never_reads_the_store() {
     assert!(
         text.contains(WINDOW) && text.contains("the facts store is damaged (checksum mismatch)"),
         "{text}"
+    );
+}
+
+#[test]
+fn an_audit_that_cannot_write_the_store_says_so_and_reports_the_same() {
+    // The store is written beside the audit's own work: when it cannot be (a file stands
+    // where its folder goes), the audit reports the same findings as one that wrote it, with
+    // a notice that says so, and nothing is left half written.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bare = dir.path().join("server.git");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            fixture("rules").to_str().expect("utf-8"),
+            "server.git",
+        ],
+    );
+    let audit = |repo: &Path| {
+        let r = pushgate_run(&["audit", "--repo", repo.to_str().expect("utf-8"), "--format", "json"]);
+        let mut report = parse_report(&r);
+        report["summary"]["duration_ms"] = Value::Null;
+        report
+    };
+    let written = audit(&bare);
+    assert!(bare.join("pushgate").is_dir(), "a server's audit writes the store");
+    assert!(
+        notices(&written).iter().all(|n| n["kind"] != "facts-store"),
+        "{written}"
+    );
+
+    fs::remove_dir_all(bare.join("pushgate")).expect("remove the store");
+    fs::write(bare.join("pushgate"), "in the way\n").expect("a file in the way");
+    let refused = audit(&bare);
+    let said: Vec<&Value> = refused["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .filter(|n| n["kind"] == "facts-store")
+        .collect();
+    assert_eq!(said.len(), 1, "{refused}");
+    assert!(
+        said[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("the facts store was not written (")),
+        "{refused}"
+    );
+    assert_eq!(finding_set(&refused), finding_set(&written));
+    assert!(!finding_set(&written).is_empty());
+    assert_eq!(
+        fs::read_to_string(bare.join("pushgate")).expect("the file"),
+        "in the way\n"
     );
 }
