@@ -95,7 +95,7 @@ pub(crate) fn rule(out: &mut dyn Write, policy: &Policy, rule: RuleId) -> io::Re
 /// pattern, or the style's wording.
 fn instead_title(policy: &Policy, rule: RuleId) -> String {
     let pattern = rule.pattern();
-    let alternative = crate::advice::alternative_of(pattern, rule, &serde_json::Map::new());
+    let alternative = crate::advice::alternative_of(pattern, rule, &crate::outcome::Evidence::default());
     let builtin = crate::advice::alternative_text(policy.file.suggestions.style, alternative);
     if policy.suggestion_for_rule(rule) == builtin {
         let style = match policy.file.suggestions.style {

@@ -23,11 +23,7 @@ pub(crate) use wording::{Alternative, alternative_text};
 
 /// Which alternative fits a finding of `rule` under `pattern` with `evidence`: the rule's to
 /// say (its `Rule::alternative`).
-pub(crate) fn alternative_of(
-    pattern: Pattern,
-    rule: RuleId,
-    evidence: &serde_json::Map<String, serde_json::Value>,
-) -> Alternative {
+pub(crate) fn alternative_of(pattern: Pattern, rule: RuleId, evidence: &crate::outcome::Evidence) -> Alternative {
     rule.alternative(pattern, evidence)
 }
 
@@ -144,14 +140,26 @@ mod tests {
 
     #[test]
     fn root_files_are_anchored_and_escaped() {
+        use crate::rules::log_file::{Evidence, Lines, Matched};
         let step = first_step(&finding(RuleId::DatabaseDump, "#dump[1].sql", 100));
         assert!(step.contains("`/#dump\\[1].sql`"), "{step}");
+        let told = |matched, lines| {
+            crate::outcome::Evidence::of(crate::rules::RuleEvidence::from(Evidence {
+                matched,
+                lines,
+                published_sample: false,
+            }))
+        };
         let mut log = finding(RuleId::LogFile, "logs/app.log.3", 100);
-        log.evidence.insert("matched".into(), "name".into());
+        log.evidence = told(Matched::Name, None);
         let step = first_step(&log);
         assert!(step.contains("`*.log.*`"), "{step}");
         // A log told by its content is ignored by its path, not by a guess at its name.
-        log.evidence.insert("matched".into(), "timestamped lines".into());
+        let lines = Lines {
+            lines: 40,
+            timestamped_lines: 40,
+        };
+        log.evidence = told(Matched::Lines, Some(lines));
         let step = first_step(&log);
         assert!(step.contains("`/logs/app.log.3`"), "{step}");
     }

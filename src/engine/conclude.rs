@@ -184,7 +184,7 @@ fn collapse_versions(findings: &mut Vec<Finding>) {
         i += 1;
         match kept {
             Some(count) if count > 1 => {
-                f.evidence.insert("versions".into(), count.into());
+                f.evidence.shared.versions = Some(count as u64);
                 true
             }
             Some(_) => true,
@@ -273,7 +273,7 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         let subject = rules::paths::group_subject(&files, &folded);
         let mut f = best.clone();
         f.message = format!("{} files like this: {}", files.len(), best.message);
-        f.evidence.insert("files".into(), files.len().into());
+        f.evidence.shared.files = Some(files.len() as u64);
         f.path = Some(subject.into());
         f.paths = files;
         merged.push(f);

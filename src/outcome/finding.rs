@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::Evidence;
 use crate::rules::registry::RuleId;
 
 /// How serious a finding is. Ordered from least to most severe, so `level >= fail_on` reads naturally.
@@ -169,8 +170,8 @@ pub struct Finding {
     /// What to use instead (the pattern's alternative from the policy's `[suggestions]`); the
     /// finding's own first step comes from [`advice::first_step`](crate::advice::first_step).
     pub suggestion: String,
-    /// Rule-specific facts behind the finding (format, thresholds, counts).
-    pub evidence: serde_json::Map<String, serde_json::Value>,
+    /// The facts behind the finding (format, thresholds, counts), in its rule's shape.
+    pub evidence: Evidence,
     /// For a finding about a subject of many files (a directory a job snapshots, a dated
     /// series, an engine's data directory, files of one role): every file it covers. `path`
     /// then names the subject (a directory ending in `/`, or a pattern).
@@ -181,7 +182,7 @@ impl Finding {
     /// The versions the finding counts (`versions` in its evidence): those of its path a rule
     /// counted, or those a finding about one path and rule stands for.
     pub(crate) fn versions(&self) -> Option<u64> {
-        self.evidence.get("versions")?.as_u64()
+        self.evidence.shared.versions
     }
 
     /// The path to show: a file, or a subject with its count (`srv/ (202 files)`), sanitized.

@@ -1,14 +1,16 @@
 //! The outcome model: what the engine writes and every report reads. A [`Finding`] is what a
-//! rule found, a [`Notice`] what the user should know that is not a finding (an absent object,
+//! rule found, with its [`Evidence`], a [`Notice`] what the user should know that is not a finding (an absent object,
 //! a stale exemption), the [`Summary`] counts them, an [`Outcome`] holds all three, and the
 //! [`Judgement`] is the single verdict on an outcome under a policy.
 
 use serde::Serialize;
 
+mod evidence;
 pub(crate) mod finding;
 mod notice;
 mod verdict;
 
+pub(crate) use evidence::Evidence;
 pub(crate) use finding::{Finding, Level, Pattern, Setting};
 pub(crate) use notice::{Notice, NoticeKind};
 pub(crate) use verdict::{Bypass, Gate, Judgement, Mode, Verdict};

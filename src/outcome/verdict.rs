@@ -147,7 +147,7 @@ mod tests {
                 size: None,
                 message: String::new(),
                 suggestion: String::new(),
-                evidence: serde_json::Map::new(),
+                evidence: Default::default(),
                 paths: Vec::new(),
             });
         }

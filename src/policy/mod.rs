@@ -217,14 +217,14 @@ impl Policy {
         &self,
         pattern: Pattern,
         rule: crate::rules::RuleId,
-        evidence: &serde_json::Map<String, serde_json::Value>,
+        evidence: &crate::outcome::Evidence,
     ) -> &str {
         self.suggestion_of(pattern, rule.alternative(pattern, evidence))
     }
 
     /// What to use instead for any finding of `rule`, as its documentation gives it.
     pub(crate) fn suggestion_for_rule(&self, rule: crate::rules::RuleId) -> &str {
-        self.suggestion_for(rule.pattern(), rule, &serde_json::Map::new())
+        self.suggestion_for(rule.pattern(), rule, &crate::outcome::Evidence::default())
     }
 
     fn suggestion_of(&self, pattern: Pattern, alternative: crate::advice::wording::Alternative) -> &str {

@@ -61,7 +61,7 @@ struct JsonFinding<'a> {
     fix: String,
     /// The pattern's alternative.
     suggestion: &'a str,
-    evidence: &'a serde_json::Map<String, serde_json::Value>,
+    evidence: &'a crate::outcome::Evidence,
     /// Every file a subject covers (absent for a finding about one file).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     paths: Vec<String>,

@@ -793,7 +793,7 @@ mod tests {
             size: Some(10),
             message: format!("about {path}"),
             suggestion: String::new(),
-            evidence: serde_json::Map::new(),
+            evidence: Default::default(),
             paths: Vec::new(),
         }
     }

@@ -194,8 +194,9 @@ fn result(f: &Finding) -> SarifResult {
         properties.insert("size".to_owned(), serde_json::json!(size));
         properties.insert("humanSize".to_owned(), serde_json::json!(human_size(size)));
     }
-    if !f.evidence.is_empty() {
-        properties.insert("evidence".to_owned(), serde_json::Value::Object(f.evidence.clone()));
+    let evidence = f.evidence.object();
+    if !evidence.is_empty() {
+        properties.insert("evidence".to_owned(), serde_json::Value::Object(evidence));
     }
     if !f.paths.is_empty() {
         let subject = f.path.as_ref().map(|p| p.to_string()).unwrap_or_default();

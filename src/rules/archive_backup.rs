@@ -64,6 +64,27 @@ fn archive_format(blob: &Candidate) -> Option<&'static str> {
     (blob.binary() == Some(true)).then_some(*name)
 }
 
+/// What an `archive-backup` finding reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Evidence {
+    /// The archive's format.
+    pub(crate) format: &'static str,
+    /// The backup word its name holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) word: Option<String>,
+    /// Its name holds a date stamp, as scheduled backups have.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) dated: bool,
+}
+
+impl Evidence {
+    /// Whether the archive is a backup (a backup word or a date in its name), not only a large
+    /// archive.
+    fn is_backup(&self) -> bool {
+        self.word.is_some() || self.dated
+    }
+}
+
 /// An archive named or dated as a backup, or a large one.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
@@ -74,32 +95,29 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
         let word = find_word(&blob.path, &rule.words);
         // A rotated log (`app-2024-05-01.log.gz`) carries a date but is the log rule's business.
         let dated = has_date_stamp(blob.name()) && !rules.log_file.paths.is_match(&blob.path);
-        let base = |level, why: String| {
-            Hit::new(RuleId::ArchiveBackup, level, format!("{format} {why}")).with("format", format)
-        };
-        if let Some(word) = word {
-            out.push(base(rule.level.level(), format!("named as a backup (\"{word}\")")).with("word", word));
+        let (level, why) = if let Some(word) = word {
+            (rule.level.level(), format!("named as a backup (\"{word}\")"))
         } else if dated {
-            out.push(
-                base(
-                    rule.level.level(),
-                    "with a date stamp in its name, as scheduled backups have".into(),
-                )
-                .with("dated", true),
-            );
+            (
+                rule.level.level(),
+                "with a date stamp in its name, as scheduled backups have".to_owned(),
+            )
         } else if let Some(size) = blob.size.filter(|s| *s >= rule.large_size.0 && !rule.large_level.is_off()) {
-            out.push(base(
+            (
                 rule.large_level.level(),
                 format!("of {} (reported from {})", human_size(size), rule.large_size),
-            ));
-        }
+            )
+        } else {
+            return;
+        };
+        out.push(
+            Hit::new(RuleId::ArchiveBackup, level, format!("{format} {why}")).with(Evidence {
+                format,
+                word: word.map(str::to_owned),
+                dated: dated && word.is_none(),
+            }),
+        );
     }
-}
-
-/// Whether a finding's evidence says the archive is a backup (a backup word or a date in its
-/// name), not only large.
-fn is_backup(evidence: &super::Evidence) -> bool {
-    evidence.contains_key("word") || evidence.contains_key("dated")
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
@@ -111,7 +129,7 @@ impl super::Rule for ArchiveBackup {
             return fixture;
         }
         let it = step.it;
-        if is_backup(&step.f.evidence) {
+        if ArchiveBackup::evidence(&step.f.evidence).is_some_and(Evidence::is_backup) {
             return format!(
                 "Delete the archive and add {} to .gitignore; keep backups in the backup storage below.",
                 step.ignore()
@@ -128,8 +146,8 @@ impl super::Rule for ArchiveBackup {
     }
 
     /// A large archive that is no backup (a release tarball): release storage.
-    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> crate::advice::Alternative {
-        if evidence.contains_key("format") && !is_backup(evidence) {
+    fn alternative(pattern: Pattern, evidence: &crate::outcome::Evidence) -> crate::advice::Alternative {
+        if ArchiveBackup::evidence(evidence).is_some_and(|own| !own.is_backup()) {
             crate::advice::Alternative::Artifacts
         } else {
             crate::advice::Alternative::Pattern(pattern)

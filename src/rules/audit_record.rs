@@ -46,17 +46,53 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           keep it with an `[[allow]]` exemption. Remove the file from the unpushed commits.",
 };
 
+/// What an `audit-record` finding reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Evidence {
+    /// An event capture, confirmed by its content's format.
+    Format {
+        /// The format.
+        format: &'static str,
+    },
+    /// Records told by their name or content.
+    Matched(Matched),
+}
+
+/// What told records (`matched`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "matched", rename_all = "lowercase")]
+pub(crate) enum Matched {
+    /// Their name.
+    Name,
+    /// Their content: cloud audit-log or OCSF fields, or timestamped JSON lines.
+    Content {
+        /// The lines, for JSON lines with timestamp fields.
+        #[serde(flatten)]
+        lines: Option<Lines>,
+    },
+}
+
+/// The lines of an event stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) struct Lines {
+    /// Lines examined.
+    pub(crate) lines: u32,
+    /// Of which with a timestamp field.
+    pub(crate) timestamped_lines: u32,
+}
+
 /// Event captures by content, audit records by name, cloud audit-log JSON, JSON-lines event streams.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.audit_record;
     let level = super::paths::fixture_level(blob, rule.level.level());
     let hit = |what: String| Hit::new(RuleId::AuditRecord, level, what);
     if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::EventCapture) {
-        out.push(hit(format!("{} (confirmed by content)", format.name())).with("format", format.name()));
+        out.push(hit(format!("{} (confirmed by content)", format.name())).with(Evidence::Format { format: format.name() }));
         return;
     }
     if rule.paths.is_match(&blob.path) {
-        out.push(hit("audit or event record (name)".into()).with("matched", "name"));
+        out.push(hit("audit or event record (name)".into()).with(Evidence::Matched(Matched::Name)));
         return;
     }
     let Some(sniff) = blob.sniff.as_ref().filter(|s| !s.binary) else {
@@ -65,14 +101,14 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
     if sniff.cloudtrail {
         out.push(
             hit("cloud audit-log records (eventVersion, eventSource, eventName)".into())
-                .with("matched", "content"),
+                .with(Evidence::Matched(Matched::Content { lines: None })),
         );
         return;
     }
     if sniff.ocsf {
         out.push(
             hit("OCSF audit or security events (class_uid, category_uid, time, metadata)".into())
-                .with("matched", "content"),
+                .with(Evidence::Matched(Matched::Content { lines: None })),
         );
         return;
     }
@@ -84,9 +120,12 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
     {
         out.push(
             hit("event stream: JSON lines with timestamp fields".into())
-                .with("matched", "content")
-                .with("lines", lines.lines)
-                .with("timestamped_lines", lines.json_timestamped),
+                .with(Evidence::Matched(Matched::Content {
+                    lines: Some(Lines {
+                        lines: lines.lines,
+                        timestamped_lines: lines.json_timestamped,
+                    }),
+                })),
         );
     }
 }

@@ -47,7 +47,10 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
     let rules = &policy.rules;
     let backup = &rules.backup_file;
     if backup.paths.is_match(&blob.path) {
-        out.push(Hit::new(RuleId::BackupFile, backup.level.level(), "backup copy (name)").with("matched", "name"));
+        out.push(
+            Hit::new(RuleId::BackupFile, backup.level.level(), "backup copy (name)")
+                .with(Evidence::File(Matched::Name)),
+        );
     } else if backup.dirs.is_match(&blob.path) && !is_source_code(blob.name()) {
         // A directory name alone never warns (a `backup/` folder of scripts); what a job
         // copies there is judged by the history.
@@ -57,9 +60,48 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 crate::outcome::Level::Info,
                 "file in a backup directory",
             )
-            .with("matched", "directory"),
+            .with(Evidence::File(Matched::Directory)),
         );
     }
+}
+
+/// What a `backup-file` finding reports: a copy by its name or folder, or a subject a job
+/// writes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Evidence {
+    /// A file, and what told it.
+    File(Matched),
+    /// Copies a job keeps adding.
+    Subject(Subject),
+}
+
+/// What told a backup copy (`matched`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "matched", rename_all = "lowercase")]
+pub(crate) enum Matched {
+    /// Its name (`*.bak`, `*~`).
+    Name,
+    /// A backup directory it sits in.
+    Directory,
+}
+
+/// Copies a job keeps adding (`subject`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "subject", rename_all = "kebab-case")]
+pub(crate) enum Subject {
+    /// Dated or counted copies, each a new file.
+    Series {
+        /// The copies' names, their dates and counters as `*`.
+        template: String,
+        /// The commits that added them.
+        job: super::job::Job,
+    },
+    /// A file kept in a backup folder, its versions committed by a job.
+    BackupCopy {
+        /// The commits that wrote it.
+        job: super::job::Job,
+    },
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
@@ -68,18 +110,20 @@ pub(crate) struct BackupFile;
 impl super::Rule for BackupFile {
     fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
         use crate::advice::wording::{backup_dir, ignore_path};
-        if let Some(fixture) = super::fixture_step(step) {
+        let own = BackupFile::evidence(&step.f.evidence);
+        if !matches!(own, Some(Evidence::Subject(_)))
+            && let Some(fixture) = super::fixture_step(step)
+        {
             return fixture;
         }
         let it = step.it;
-        let evidence = &step.f.evidence;
-        if evidence.get("subject").and_then(|s| s.as_str()) == Some("series") {
+        if let Some(Evidence::Subject(Subject::Series { .. })) = own {
             format!(
                 "Stop committing dated copies: git history already keeps every version of the original. Delete the \
                  copies and add `{}` to .gitignore; keep real backups in the backup storage below.",
                 step.path.map(|p| ignore_path(p, true)).unwrap_or_default()
             )
-        } else if evidence.get("matched").and_then(|s| s.as_str()) == Some("directory") {
+        } else if let Some(Evidence::File(Matched::Directory)) = own {
             format!(
                 "If this is a copy, delete {it}: git history already keeps every version. Keep backups outside the \
                  repository and add {} to .gitignore.",

@@ -729,10 +729,11 @@ fn export_subject(input: &Input<'_, '_>, dir: &BString, tool: &str) -> Option<Su
             job.describe()
         ),
     )
-    .with("subject", "export")
-    .with("tool", tool)
-    .with("files", members.len());
-    job.evidence(&mut hit);
+    .with(super::data_churn::Evidence::Export {
+        tool: tool.to_owned(),
+        job: job.evidence(),
+    });
+    hit.evidence.shared.files = Some(members.len() as u64);
     hit.pattern = Some(Pattern::Database);
     Some(Subject {
         hit,
@@ -775,7 +776,7 @@ fn engine_subject(input: &Input<'_, '_>, dir: &BString, engine: &str) -> Option<
     if rule.level.is_off() {
         return None;
     }
-    let hit = Hit::new(
+    let mut hit = Hit::new(
         RuleId::DatabaseFile,
         rule.level.level(),
         format!(
@@ -786,11 +787,13 @@ fn engine_subject(input: &Input<'_, '_>, dir: &BString, engine: &str) -> Option<
             date(last)
         ),
     )
-    .with("engine", engine)
-    .with("files", members.len())
-    .with("commits", times.len())
-    .with("first", date(first))
-    .with("last", date(last));
+    .with(super::database_file::Evidence::Engine {
+        engine: engine.to_owned(),
+        commits: times.len(),
+        first: date(first),
+        last: date(last),
+    });
+    hit.evidence.shared.files = Some(members.len() as u64);
     Some(Subject {
         hit,
         representative: representative(input, members.iter().map(|m| m.as_bstr())),
@@ -917,10 +920,11 @@ fn snapshot_subject(input: &Input<'_, '_>, dir: &BString, snap: &Snapshot) -> Op
             job.describe()
         ),
     )
-    .with("subject", "snapshot")
-    .with("files", members.len())
-    .with("files_per_commit", median);
-    job.evidence(&mut hit);
+    .with(super::machine_cadence::Evidence::Snapshot {
+        files_per_commit: median,
+        job: job.evidence(),
+    });
+    hit.evidence.shared.files = Some(members.len() as u64);
     hit.pattern = Some(Pattern::Backup);
     Some(Subject {
         hit,
@@ -999,10 +1003,13 @@ fn series(input: &Input<'_, '_>, steps: &BTreeMap<u32, (Kind, Vec<Step>)>, engin
                 job.describe()
             ),
         )
-        .with("subject", "series")
-        .with("files", paths.len())
-        .with("template", glob.clone());
-        job.evidence(&mut hit);
+        .with(super::backup_file::Evidence::Subject(
+            super::backup_file::Subject::Series {
+                template: glob.clone(),
+                job: job.evidence(),
+            },
+        ));
+        hit.evidence.shared.files = Some(paths.len() as u64);
         hit.pattern = Some(Pattern::Backup);
         out.push(Subject {
             hit,
@@ -1289,11 +1296,15 @@ fn companions(
                 job.describe()
             ),
         )
-        .with("subject", "companion")
-        .with("kind", kind.noun())
-        .with("files", paths.len())
-        .with("written_with", anchor.path.to_str_lossy().into_owned());
-        job.evidence(&mut hit);
+        .with(written_evidence(
+            rule,
+            Written::Companion(super::job::Companion {
+                kind,
+                written_with: anchor.path.to_str_lossy().into_owned(),
+                job: job.evidence(),
+            }),
+        ));
+        hit.evidence.shared.files = Some(paths.len() as u64);
         hit.pattern = Some(pattern);
         out.push(Subject {
             hit,
@@ -1422,9 +1433,10 @@ fn backup_copies(input: &Input<'_, '_>, kinds: &HashMap<BString, Kind>, subjects
                 job.describe()
             ),
         )
-        .with("subject", "backup-copy")
-        .with("versions", versions.len());
-        job.evidence(&mut hit);
+        .with(super::backup_file::Evidence::Subject(
+            super::backup_file::Subject::BackupCopy { job: job.evidence() },
+        ));
+        hit.evidence.shared.versions = Some(versions.len() as u64);
         hit.pattern = Some(Pattern::Backup);
         out.push(Subject {
             hit,
@@ -1603,17 +1615,16 @@ fn job_subject(
     } else {
         "rewritten by a job"
     };
-    let mut hit = Hit::new(rule, level.level(), format!("{what} {how}: {}", job.describe()))
-        .with("subject", "rewritten")
-        .with("kind", kind.noun())
-        .with("files", paths.len());
-    if let Some(grown) = appends {
-        hit = hit.with("append_growth", grown);
-    }
-    if new_files {
-        hit = hit.with("new_file_each_run", true);
-    }
-    job.evidence(&mut hit);
+    let mut hit = Hit::new(rule, level.level(), format!("{what} {how}: {}", job.describe())).with(written_evidence(
+        rule,
+        Written::Rewritten(super::job::Rewritten {
+            kind,
+            append_growth: appends,
+            new_file_each_run: new_files,
+            job: job.evidence(),
+        }),
+    ));
+    hit.evidence.shared.files = Some(paths.len() as u64);
     hit.pattern = Some(kind.pattern());
     Ok(Some(Subject {
         hit,
@@ -1768,7 +1779,7 @@ fn member_appends(
     input: &Input<'_, '_>,
     steps: &BTreeMap<u32, (Kind, Vec<Step>)>,
     members: &[u32],
-) -> Result<Option<serde_json::Value>, RepoError> {
+) -> Result<Option<super::job::Appends>, RepoError> {
     let Some(list) = members
         .iter()
         .filter_map(|i| steps.get(i).map(|(_, l)| l))
@@ -1817,12 +1828,32 @@ fn member_appends(
         .unwrap_or(0)
         .saturating_sub(first.previous().and_then(size).unwrap_or(0));
     let days = (last.time(input.model).saturating_sub(first.time(input.model)) as f64 / DAY as f64).max(1.0 / 24.0);
-    Ok(Some(serde_json::json!({
-        "versions_checked": checked,
-        "commits": list.len(),
-        "bytes_added": grown,
-        "bytes_per_day": (grown as f64 / days) as u64,
-    })))
+    Ok(Some(super::job::Appends {
+        versions_checked: checked,
+        commits: list.len(),
+        bytes_added: grown,
+        bytes_per_day: (grown as f64 / days) as u64,
+    }))
+}
+
+/// Files a job writes: beside another file, or rewritten.
+enum Written {
+    /// Written in the same commits as another file.
+    Companion(super::job::Companion),
+    /// Rewritten, or written anew on each run.
+    Rewritten(super::job::Rewritten),
+}
+
+/// The evidence of files a job writes, in the shape of `rule`: `data-churn` for data, else
+/// `machine-cadence`.
+fn written_evidence(rule: RuleId, written: Written) -> super::RuleEvidence {
+    use super::{data_churn, machine_cadence};
+    match (rule, written) {
+        (RuleId::DataChurn, Written::Companion(c)) => data_churn::Evidence::Companion(c).into(),
+        (RuleId::DataChurn, Written::Rewritten(r)) => data_churn::Evidence::Rewritten(r).into(),
+        (_, Written::Companion(c)) => machine_cadence::Evidence::Companion(c).into(),
+        (_, Written::Rewritten(r)) => machine_cadence::Evidence::Rewritten(r).into(),
+    }
 }
 
 /// The blob id of version `v`, where the model knows it.
@@ -1935,21 +1966,21 @@ impl JobFacts {
         )
     }
 
-    fn evidence(&self, hit: &mut Hit) {
-        let job = serde_json::json!({
-            "commits": self.commits,
-            "first": date(self.first),
-            "last": date(self.last),
-            "busiest": self.busiest,
-            "busiest_days": self.busiest_days,
-            "window_days": self.window_days,
-            "identity": self.identity,
-            "identities": self.identities,
-            "template": self.template,
-            "period_seconds": self.period,
-            "regular_share": (self.regular_share * 100.0).round() / 100.0,
-        });
-        hit.evidence.insert("job".into(), job);
+    /// The facts as a subject's evidence gives them (`job`).
+    fn evidence(&self) -> super::job::Job {
+        super::job::Job {
+            commits: self.commits,
+            first: date(self.first),
+            last: date(self.last),
+            busiest: self.busiest,
+            busiest_days: self.busiest_days,
+            window_days: self.window_days,
+            identity: self.identity.clone(),
+            identities: self.identities,
+            template: self.template.clone(),
+            period_seconds: self.period,
+            regular_share: (self.regular_share * 100.0).round() / 100.0,
+        }
     }
 }
 

@@ -57,6 +57,57 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           Git LFS is no fix for it, as it would keep every version whole.",
 };
 
+/// What a `churning-blob` finding reports, besides the versions it counts (`versions`, shared
+/// with every rule) and whether a job wrote them (`written_by_job`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Evidence {
+    /// Versions of the path in all.
+    pub(crate) versions_total: usize,
+    /// The date of the first version counted.
+    pub(crate) first: String,
+    /// The date of the last version counted.
+    pub(crate) last: String,
+    /// The largest version, in bytes.
+    pub(crate) max_size: u64,
+    /// The figures of every version, for a file that churns now (none for a burst long over).
+    #[serde(flatten)]
+    pub(crate) totals: Option<Totals>,
+    /// A burst of versions long over: the finding tells it at info.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) settled: bool,
+    /// The path's `large-blob` finding, folded into this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) large_blob: Option<FoldedSize>,
+    /// For files churning side by side: the fewest versions among them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) fewest_versions: Option<u64>,
+    /// … and the bytes of history of them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) files_total_size: Option<u64>,
+}
+
+/// The figures of every version of a file that churns now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Totals {
+    /// Versions whose size is unknown (neither the model nor the object database knows it).
+    pub(crate) unknown_sizes: usize,
+    /// The bytes of every version whose size is known.
+    pub(crate) total_size: u64,
+    /// Those bytes per month of the path's life.
+    pub(crate) bytes_per_month: u64,
+    /// The history reaches missing commits (a shallow or partial clone).
+    pub(crate) history_truncated: bool,
+}
+
+/// A `large-blob` finding folded into the path's churn finding: its level and size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct FoldedSize {
+    /// Its level.
+    pub(crate) level: Level,
+    /// Its size, when known.
+    pub(crate) size: Option<u64>,
+}
+
 /// `churning-blob` over the model: a large path whose distinct versions, counted in the busiest
 /// stretch of `lookback_days`, reach the thresholds.
 pub(crate) fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> {
@@ -126,8 +177,7 @@ pub(crate) fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> 
     let (first, last) = span(&times);
     let months = (last.saturating_sub(first) as f64 / (30.0 * DAY as f64)).max(1.0);
     let per_month = (total as f64 / months) as u64;
-    Some(
-        Hit::new(
+    let mut hit = Hit::new(
             RuleId::ChurningBlob,
             level,
             format!(
@@ -141,17 +191,25 @@ pub(crate) fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> 
                 human_size(per_month)
             ),
         )
-        .with("versions", n)
-        .with("versions_total", versions)
-        .with("unknown_sizes", versions.saturating_sub(known.len()))
-        .with("first", date(first))
-        .with("last", date(last))
-        .with("max_size", max)
-        .with("total_size", total)
-        .with("bytes_per_month", per_month)
-        .with("history_truncated", input.model.truncated)
-        .with(super::JOB_EVIDENCE, by_job),
-    )
+        .with(Evidence {
+            versions_total: versions,
+            first: date(first),
+            last: date(last),
+            max_size: max,
+            totals: Some(Totals {
+                unknown_sizes: versions.saturating_sub(known.len()),
+                total_size: total,
+                bytes_per_month: per_month,
+                history_truncated: input.model.truncated,
+            }),
+            settled: false,
+            large_blob: None,
+            fewest_versions: None,
+            files_total_size: None,
+        });
+    hit.evidence.shared.versions = Some(n);
+    hit.evidence.shared.written_by_job = Some(by_job);
+    Some(hit)
 }
 
 /// Of a path's writes, the share a job must have made for a text file to be data the job keeps
@@ -250,7 +308,7 @@ fn settled(sorted: &[i64], recent: &[i64], end: i64, span: i64, max: u64) -> Hit
         1 => ", then 1 more".to_owned(),
         k => format!(", then {k} more, never as many within {} days", span / DAY),
     };
-    Hit::new(
+    let mut hit = Hit::new(
         RuleId::ChurningBlob,
         Level::Info,
         format!(
@@ -262,12 +320,19 @@ fn settled(sorted: &[i64], recent: &[i64], end: i64, span: i64, max: u64) -> Hit
             date(quiet_from),
         ),
     )
-    .with("versions", n)
-    .with("versions_total", sorted.len())
-    .with("first", date(from))
-    .with("last", date(to))
-    .with("max_size", max)
-    .with("settled", true)
+    .with(Evidence {
+        versions_total: sorted.len(),
+        first: date(from),
+        last: date(to),
+        max_size: max,
+        totals: None,
+        settled: true,
+        large_blob: None,
+        fewest_versions: None,
+        files_total_size: None,
+    });
+    hit.evidence.shared.versions = Some(n as u64);
+    hit
 }
 
 /// One finding per large file that churns: where a path has a `churning-blob` finding at warn
@@ -295,14 +360,14 @@ fn fold_size_into_churn(findings: &mut Vec<Finding>) {
         }
     }
     for &(i, c) in &folded {
-        let Some(size) = findings
-            .get(i)
-            .map(|f| serde_json::json!({"level": f.level, "size": f.size}))
-        else {
+        let Some(size) = findings.get(i).map(|f| FoldedSize {
+            level: f.level,
+            size: f.size,
+        }) else {
             continue;
         };
-        if let Some(c) = findings.get_mut(c) {
-            c.evidence.insert("large_blob".into(), size);
+        if let Some(own) = findings.get_mut(c).and_then(|c| ChurningBlob::evidence_mut(&mut c.evidence)) {
+            own.large_blob = Some(size);
         }
     }
     let gone: std::collections::HashSet<usize> = folded.into_iter().map(|(i, _)| i).collect();
@@ -320,7 +385,7 @@ fn fold_size_into_churn(findings: &mut Vec<Finding>) {
 fn job_data_throughout(findings: &mut [Finding], suggest: &dyn Fn(&Finding) -> String) {
     let by_job: std::collections::HashSet<gix::bstr::BString> = findings
         .iter()
-        .filter(|f| f.rule == RuleId::ChurningBlob && super::written_by_job(&f.evidence))
+        .filter(|f| f.rule == RuleId::ChurningBlob && f.evidence.written_by_job())
         .filter_map(|f| f.path.clone())
         .collect();
     if by_job.is_empty() {
@@ -331,7 +396,7 @@ fn job_data_throughout(findings: &mut [Finding], suggest: &dyn Fn(&Finding) -> S
             && !matches!(f.rule, RuleId::ChurningBlob | RuleId::LfsBypassed)
             && f.path.as_ref().is_some_and(|p| by_job.contains(p))
     }) {
-        f.evidence.insert(super::JOB_EVIDENCE.into(), true.into());
+        f.evidence.shared.written_by_job = Some(true);
         f.suggestion = suggest(f);
     }
 }
@@ -363,13 +428,18 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
             continue;
         }
         let list: Vec<&Finding> = members.iter().filter_map(|i| findings.get(*i)).collect();
-        let count = |f: &&Finding, key: &str| f.evidence.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
-        let Some(best) = list.iter().max_by_key(|f| (count(f, "versions"), f.path.clone())) else {
+        let versions = |f: &&Finding| f.evidence.shared.versions.unwrap_or(0);
+        let total_size = |f: &&Finding| {
+            ChurningBlob::evidence(&f.evidence)
+                .and_then(|own| own.totals.as_ref())
+                .map_or(0, |h| h.total_size)
+        };
+        let Some(best) = list.iter().max_by_key(|f| (versions(f), f.path.clone())) else {
             continue;
         };
-        let fewest = list.iter().map(|f| count(f, "versions")).min().unwrap_or(0);
-        let most = count(best, "versions");
-        let bytes: u64 = list.iter().map(|f| count(f, "total_size")).fold(0, u64::saturating_add);
+        let fewest = list.iter().map(versions).min().unwrap_or(0);
+        let most = versions(best);
+        let bytes: u64 = list.iter().map(total_size).fold(0, u64::saturating_add);
         let mut files: Vec<gix::bstr::BString> = list.iter().filter_map(|f| f.path.clone()).collect();
         files.sort();
         let subject = super::paths::group_subject(&files, &folded);
@@ -385,9 +455,11 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
             crate::util::human_size(bytes),
             best.message
         );
-        f.evidence.insert("files".into(), files.len().into());
-        f.evidence.insert("fewest_versions".into(), fewest.into());
-        f.evidence.insert("files_total_size".into(), bytes.into());
+        f.evidence.shared.files = Some(files.len() as u64);
+        if let Some(own) = ChurningBlob::evidence_mut(&mut f.evidence) {
+            own.fewest_versions = Some(fewest);
+            own.files_total_size = Some(bytes);
+        }
         f.path = Some(subject.into());
         f.paths = files;
         merged.push(f);
@@ -420,7 +492,7 @@ impl super::Rule for ChurningBlob {
         }
     }
 
-    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+    fn alternative(pattern: Pattern, evidence: &crate::outcome::Evidence) -> Alternative {
         super::job_data_alternative(pattern, evidence)
     }
 

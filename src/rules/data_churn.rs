@@ -61,12 +61,34 @@ impl Settings {
     }
 }
 
+/// What a `data-churn` finding reports: a subject a job (or a tool) keeps rewriting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "subject", rename_all = "kebab-case")]
+pub(crate) enum Evidence {
+    /// A tool's export of its database, rewritten at every stop.
+    Export {
+        /// The tool.
+        tool: String,
+        /// The commits that rewrote it.
+        job: super::job::Job,
+    },
+    /// Data a job writes in the same commits as another file.
+    Companion(super::job::Companion),
+    /// Data a job rewrites.
+    Rewritten(super::job::Rewritten),
+}
+
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
 pub(crate) struct DataChurn;
 
 impl super::Rule for DataChurn {
     fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
-        super::job_step(step)
+        let kind = match DataChurn::evidence(&step.f.evidence) {
+            Some(Evidence::Companion(c)) => Some(c.kind),
+            Some(Evidence::Rewritten(r)) => Some(r.kind),
+            Some(Evidence::Export { .. }) | None => None,
+        };
+        super::job_step(step, kind)
     }
 }
 

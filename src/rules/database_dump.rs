@@ -2,6 +2,7 @@
 
 use crate::detect::FormatClass;
 use crate::outcome::Pattern;
+use serde::Serialize;
 
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -30,6 +31,19 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           <path>`, `git commit --amend` or `git rebase -i <base>`).",
 };
 
+/// What a `database-dump` finding reports: what told the dump (`matched`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "matched", rename_all = "lowercase")]
+pub(crate) enum Evidence {
+    /// Its content, in a format pushgate recognizes.
+    Content {
+        /// The format.
+        format: &'static str,
+    },
+    /// Its name, the content binary but of no known format.
+    Name,
+}
+
 /// A dump by content, or a binary dump by name.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
@@ -41,8 +55,7 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 level,
                 format!("{} (confirmed by content)", format.name()),
             )
-            .with("format", format.name())
-            .with("matched", "content"),
+            .with(Evidence::Content { format: format.name() }),
         );
     } else if rules.database_dump.paths.is_match(&blob.path) && blob.binary() == Some(true) {
         out.push(
@@ -51,7 +64,7 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 level,
                 "binary database dump (name)",
             )
-            .with("matched", "name"),
+            .with(Evidence::Name),
         );
     }
 }

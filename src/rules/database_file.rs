@@ -67,8 +67,7 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 level,
                 format!("{} (confirmed by content)", format.name()),
             )
-            .with("format", format.name())
-            .with("matched", "content"),
+            .with(Evidence::File(Matched::Content { format: format.name() })),
         );
     } else if rule.paths.is_match(&blob.path)
         && blob.binary() == Some(true)
@@ -81,9 +80,50 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 rule.name_only_level.level(),
                 "binary file with a database file name, in no format pushgate recognizes",
             )
-            .with("matched", "name"),
+            .with(Evidence::File(Matched::Name)),
         );
     }
+}
+
+/// What a `database-file` finding reports: a database file, or an engine's data directory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Evidence {
+    /// A file, and what told it.
+    File(Matched),
+    /// An engine's data directory, committed.
+    Engine {
+        /// The engine.
+        engine: String,
+        /// The commits that changed the directory.
+        commits: usize,
+        /// The date of the first.
+        first: String,
+        /// The date of the last.
+        last: String,
+    },
+}
+
+/// What told a database file (`matched`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "matched", rename_all = "lowercase")]
+pub(crate) enum Matched {
+    /// Its content, in a format pushgate recognizes.
+    Content {
+        /// The format.
+        format: &'static str,
+    },
+    /// Its name alone.
+    Name,
+}
+
+/// Whether `f` is a database file told by its content.
+fn by_content(f: &Finding) -> bool {
+    f.rule == RuleId::DatabaseFile
+        && matches!(
+            DatabaseFile::evidence(&f.evidence),
+            Some(Evidence::File(Matched::Content { .. }))
+        )
 }
 
 /// History already fixed: a database file committed once or twice (a benchmark's fixture, a
@@ -97,7 +137,7 @@ pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate
     super::settle_removed(
         input,
         findings,
-        |f| f.rule == RuleId::DatabaseFile && f.evidence.get("matched").and_then(|m| m.as_str()) == Some("content"),
+        by_content,
         "a database kept in git",
     );
 }
@@ -113,7 +153,7 @@ pub(crate) fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [cr
     super::settle_left_alone(
         input,
         findings,
-        |f| f.rule == RuleId::DatabaseFile && f.evidence.get("matched").and_then(|m| m.as_str()) == Some("content"),
+        by_content,
         "a database kept in git",
     );
 }
@@ -127,13 +167,13 @@ impl super::Rule for DatabaseFile {
             return fixture;
         }
         let it = step.it;
-        match step.f.evidence.get("engine").and_then(|e| e.as_str()) {
-            Some(engine) => format!(
+        match DatabaseFile::evidence(&step.f.evidence) {
+            Some(Evidence::Engine { engine, .. }) => format!(
                 "Stop committing the {engine} data directory: add {} to .gitignore and run the database as a service; \
                  keep its schema and migrations in git.",
                 step.ignore()
             ),
-            None => format!(
+            Some(Evidence::File(_)) | None => format!(
                 "Take the database out of git: stop tracking {it} (`git rm --cached`, your copy stays), add {} to \
                  .gitignore, and commit the schema and migrations (or a script that builds {it}) instead.",
                 step.ignore()

@@ -43,6 +43,17 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           smaller depth (`git repack -adf --depth=<n>`) shortens chains at the cost of a larger pack.",
 };
 
+/// What a `deep-delta-chain` finding reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Evidence {
+    /// The deltas git applies to rebuild the object.
+    pub(crate) depth: u32,
+    /// The rule's `max_depth`.
+    pub(crate) max_depth: u32,
+    /// The bytes to inflate along the chain.
+    pub(crate) inflate_bytes: u64,
+}
+
 /// `deep-delta-chain`: an object of `size` bytes behind a chain of `depth` deltas that needs
 /// `inflate` bytes inflated to rebuild.
 pub(crate) fn check(size: u64, depth: u32, inflate: u64, policy: super::Context<'_>) -> Option<Hit> {
@@ -60,9 +71,11 @@ pub(crate) fn check(size: u64, depth: u32, inflate: u64, policy: super::Context<
                 human_size(inflate)
             ),
         )
-        .with("depth", depth)
-        .with("max_depth", rule.max_depth)
-        .with("inflate_bytes", inflate),
+        .with(Evidence {
+            depth,
+            max_depth: rule.max_depth,
+            inflate_bytes: inflate,
+        }),
     )
 }
 
@@ -79,13 +92,13 @@ impl super::Rule for DeepDeltaChain {
             .into()
     }
 
-    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+    fn alternative(pattern: Pattern, evidence: &crate::outcome::Evidence) -> Alternative {
         super::job_data_alternative(pattern, evidence)
     }
 
     /// The deepest chain stands for the path.
     fn rank(f: &Finding) -> u64 {
-        f.evidence.get("depth").and_then(|d| d.as_u64()).unwrap_or(0)
+        DeepDeltaChain::evidence(&f.evidence).map_or(0, |own| u64::from(own.depth))
     }
 
     const BY_SUBJECT: bool = false;

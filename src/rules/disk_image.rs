@@ -2,6 +2,7 @@
 
 use crate::detect::FormatClass;
 use crate::outcome::Pattern;
+use serde::Serialize;
 
 use crate::candidate::Candidate;
 use super::{BlobCheck, Hit, RuleDoc, RuleId};
@@ -28,6 +29,19 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           commits.",
 };
 
+/// What a `disk-image` finding reports: what told the image (`matched`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "matched", rename_all = "lowercase")]
+pub(crate) enum Evidence {
+    /// Its content, in a format pushgate recognizes.
+    Content {
+        /// The format.
+        format: &'static str,
+    },
+    /// Its name, the content binary but of no known format.
+    Name,
+}
+
 /// A disk image by content, or a binary file with an image name.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rules = &policy.rules;
@@ -41,12 +55,11 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 level,
                 format!("{} (confirmed by content)", format.name()),
             )
-            .with("format", format.name())
-            .with("matched", "content"),
+            .with(Evidence::Content { format: format.name() }),
         );
     } else if image.paths.is_match(&blob.path) && blob.binary() == Some(true) && blob.format().is_none() {
         out.push(
-            Hit::new(RuleId::DiskImage, level, "binary file with a disk image name").with("matched", "name"),
+            Hit::new(RuleId::DiskImage, level, "binary file with a disk image name").with(Evidence::Name),
         );
     }
 }
@@ -59,12 +72,12 @@ impl super::Rule for DiskImage {
         if let Some(fixture) = super::fixture_step(step) {
             return fixture;
         }
-        let matched = step.f.evidence.get("matched").and_then(|s| s.as_str());
+        let by_name = matches!(DiskImage::evidence(&step.f.evidence), Some(Evidence::Name));
         format!(
             "Delete the image and add `{}` to .gitignore; build images in a pipeline and keep them in an image \
              registry or the storage below.",
             step.path
-                .map(|p| if matched == Some("name") {
+                .map(|p| if by_name {
                     step.by_name(p)
                 } else {
                     step.ignore_line(p)

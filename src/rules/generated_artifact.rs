@@ -60,14 +60,59 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           is meant to be committed needs nothing.",
 };
 
+/// What a `generated-artifact` finding reports, by what told the file (`matched`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "matched", rename_all = "lowercase")]
+pub(crate) enum Evidence {
+    /// Its content: a memory dump or a compiled binary (`format`), or a generated source's
+    /// header.
+    Content {
+        /// The format, for a memory dump or a compiled binary.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        format: Option<&'static str>,
+        /// A compiled binary (or profiler output).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        compiled: bool,
+    },
+    /// Its name: build output, tool output, or a generated source.
+    Name {
+        /// Build output by name (`build_paths`).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        build_output: bool,
+        /// What a tool writes on every run (`output_paths`).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        tool_output: bool,
+        /// The versions of build output a build keeps rewriting.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rebuilt_versions: Option<usize>,
+    },
+    /// The `linguist-generated` attribute.
+    Attribute,
+}
+
+impl Evidence {
+    /// The format of a memory dump or a compiled binary.
+    fn format(&self) -> Option<&'static str> {
+        match self {
+            Evidence::Content { format, .. } => *format,
+            Evidence::Name { .. } | Evidence::Attribute => None,
+        }
+    }
+
+    /// Whether it is a compiled binary (or profiler output).
+    fn compiled(&self) -> bool {
+        matches!(self, Evidence::Content { compiled: true, .. })
+    }
+}
+
 /// Build output by name (info until rebuilt), compiled binaries, generated sources.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.generated_artifact;
     if is_lockfile(blob.name()) {
         return;
     }
-    let hit = |level, what: &str, how: &str| {
-        Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with("matched", how.to_owned())
+    let hit = |level, what: &str, evidence: Evidence| {
+        Hit::new(RuleId::GeneratedArtifact, level, what.to_owned()).with(evidence)
     };
     if let Some(format) = blob.format().filter(|f| f.is_memory_dump()) {
         let level = if is_small_fixture(blob) {
@@ -75,13 +120,36 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
         } else {
             rule.dump_level.level()
         };
-        out.push(hit(level, &format!("memory dump of a crashed process: {}", format.name()), "content").with("format", format.name()));
+        out.push(hit(
+            level,
+            &format!("memory dump of a crashed process: {}", format.name()),
+            Evidence::Content {
+                format: Some(format.name()),
+                compiled: false,
+            },
+        ));
     } else if rule.output_paths.is_match(&blob.path) {
-        out.push(hit(rule.level.level(), "tool output written on every run (name)", "name").with("tool_output", true));
+        out.push(hit(
+            rule.level.level(),
+            "tool output written on every run (name)",
+            Evidence::Name {
+                build_output: false,
+                tool_output: true,
+                rebuilt_versions: None,
+            },
+        ));
     } else if rule.build_paths.is_match(&blob.path) {
         // A name alone (a vendored `*.min.js` committed once) is worth knowing; a build that
         // keeps rewriting it is worth a warning, which the history decides.
-        out.push(hit(Level::Info, "build output (name)", "name").with("build_output", true));
+        out.push(hit(
+            Level::Info,
+            "build output (name)",
+            Evidence::Name {
+                build_output: true,
+                tool_output: false,
+                rebuilt_versions: None,
+            },
+        ));
     } else if let Some(format) = blob.format().filter(|f| f.class() == FormatClass::CompiledBinary) {
         let level = if is_small_fixture(blob) {
             Level::Info
@@ -89,25 +157,39 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
             rule.level.level()
         };
         let what = if format == Format::PerfData { "profiler output" } else { "compiled binary" };
-        out.push(
-            hit(level, &format!("{what}: {}", format.name()), "content")
-                .with("format", format.name())
-                .with("compiled", true),
-        );
+        out.push(hit(
+            level,
+            &format!("{what}: {}", format.name()),
+            Evidence::Content {
+                format: Some(format.name()),
+                compiled: true,
+            },
+        ));
     } else if rule.source_level.is_off() {
     } else if blob.attrs.generated {
         out.push(hit(
             rule.source_level.level(),
             "generated file (linguist-generated attribute)",
-            "attribute",
+            Evidence::Attribute,
         ));
     } else if rule.source_paths.is_match(&blob.path) {
-        out.push(hit(rule.source_level.level(), "generated source", "name"));
+        out.push(hit(
+            rule.source_level.level(),
+            "generated source",
+            Evidence::Name {
+                build_output: false,
+                tool_output: false,
+                rebuilt_versions: None,
+            },
+        ));
     } else if blob.sniff.as_ref().is_some_and(|s| s.generated_marker && !s.binary) && blob.format() != Some(Format::LfsPointer) {
         out.push(hit(
             rule.source_level.level(),
             "generated source (\"DO NOT EDIT\" or \"@generated\" header)",
-            "content",
+            Evidence::Content {
+                format: None,
+                compiled: false,
+            },
         ));
     }
 }
@@ -122,7 +204,7 @@ pub(crate) fn settle_removed(input: &super::Input<'_, '_>, findings: &mut [crate
     super::settle_removed(
         input,
         findings,
-        |f| f.rule == RuleId::GeneratedArtifact && f.evidence.get("compiled").and_then(|c| c.as_bool()) == Some(true),
+        |f| f.rule == RuleId::GeneratedArtifact && GeneratedArtifact::evidence(&f.evidence).is_some_and(Evidence::compiled),
         "build output kept in git",
     );
 }
@@ -141,8 +223,8 @@ pub(crate) fn settle_left_alone(input: &super::Input<'_, '_>, findings: &mut [cr
         findings,
         |f| {
             f.rule == RuleId::GeneratedArtifact
-                && f.evidence.get("compiled").and_then(|c| c.as_bool()) == Some(true)
-                && f.evidence.get("format").and_then(|c| c.as_str()) != Some(profile)
+                && GeneratedArtifact::evidence(&f.evidence)
+                    .is_some_and(|own| own.compiled() && own.format() != Some(profile))
         },
         "build output committed at a machine's cadence",
     );
@@ -155,18 +237,20 @@ const REBUILT_VERSIONS: usize = 5;
 fn rebuilt(input: &super::Input<'_, '_>, analysis: &super::Analysis, findings: &mut [Finding]) {
     let rules = &input.policy.rules;
     for f in findings.iter_mut() {
-        let by_name = f.evidence.get("build_output").is_some();
-        if f.rule == RuleId::GeneratedArtifact
-            && f.level == Level::Info
-            && by_name
-            && let Some(path) = &f.path
-            && analysis.versions.get(path).copied().unwrap_or(0) >= REBUILT_VERSIONS
+        if f.rule != RuleId::GeneratedArtifact || f.level != Level::Info {
+            continue;
+        }
+        let Some(path) = &f.path else { continue };
+        let versions = analysis.versions.get(path).copied().unwrap_or(0);
+        if let Some(Evidence::Name {
+            build_output: true,
+            rebuilt_versions,
+            ..
+        }) = GeneratedArtifact::evidence_mut(&mut f.evidence)
+            && versions >= REBUILT_VERSIONS
         {
+            *rebuilt_versions = Some(versions);
             f.level = rules.generated_artifact.level.level();
-            f.evidence.insert(
-                "rebuilt_versions".into(),
-                analysis.versions.get(path).copied().unwrap_or(0).into(),
-            );
         }
     }
 }
@@ -176,20 +260,19 @@ pub(crate) struct GeneratedArtifact;
 
 impl super::Rule for GeneratedArtifact {
     fn first_step(step: &Step<'_>) -> String {
-        let evidence = &step.f.evidence;
+        let own = GeneratedArtifact::evidence(&step.f.evidence);
+        let binary = own.and_then(Evidence::format).is_some();
         let it = step.it;
-        if evidence.contains_key("format")
-            && let Some(fixture) = super::fixture_step(step)
-        {
+        if binary && let Some(fixture) = super::fixture_step(step) {
             return fixture;
         }
-        if evidence.contains_key("build_output") {
+        if let Some(Evidence::Name { build_output: true, .. }) = own {
             format!(
                 "Delete {it} and add {} to .gitignore: let the build produce {it}, and publish releases as build \
                  artifacts or release assets.",
                 step.ignore()
             )
-        } else if evidence.contains_key("format") {
+        } else if binary {
             format!(
                 "Delete the binary and add {} to .gitignore: build {it} in CI, and publish releases as build artifacts \
                  or release assets.",
@@ -204,7 +287,7 @@ impl super::Rule for GeneratedArtifact {
         }
     }
 
-    fn alternative(pattern: Pattern, _: &super::Evidence) -> Alternative {
+    fn alternative(pattern: Pattern, _: &crate::outcome::Evidence) -> Alternative {
         if pattern == Pattern::AuditTrail {
             Alternative::Artifacts
         } else {

@@ -4,6 +4,7 @@ use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::advice::wording::Step;
 use crate::outcome::{Finding, Pattern};
 use crate::util::human_size;
+use serde::Serialize;
 
 /// The pattern its findings belong to.
 pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
@@ -37,14 +38,37 @@ pub(crate) struct Growth {
     pub(crate) largest: Vec<(String, u64)>,
 }
 
+/// What a `history-growth` finding reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Evidence {
+    /// Bytes of distinct new blobs.
+    pub(crate) bytes: u64,
+    /// Number of distinct new blobs.
+    pub(crate) blobs: u64,
+    /// The largest new blobs, largest first.
+    pub(crate) largest: Vec<Largest>,
+}
+
+/// One of the largest blobs a range adds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Largest {
+    /// Its path.
+    pub(crate) path: String,
+    /// Its size in bytes.
+    pub(crate) size: u64,
+}
+
 /// The `history-growth` rule over a whole range.
 pub(crate) fn history_growth(growth: &Growth, policy: super::Context<'_>) -> Option<Hit> {
     let rule = &policy.rules.history_growth;
     let level = rule.grade(growth.bytes)?;
-    let largest: Vec<serde_json::Value> = growth
+    let largest: Vec<Largest> = growth
         .largest
         .iter()
-        .map(|(path, size)| serde_json::json!({"path": path, "size": size}))
+        .map(|(path, size)| Largest {
+            path: path.clone(),
+            size: *size,
+        })
         .collect();
     let named: Vec<String> = growth
         .largest
@@ -63,9 +87,11 @@ pub(crate) fn history_growth(growth: &Growth, policy: super::Context<'_>) -> Opt
     }
     Some(
         Hit::new(RuleId::HistoryGrowth, level, message)
-        .with("bytes", growth.bytes)
-        .with("blobs", growth.blobs)
-        .with("largest", largest),
+        .with(Evidence {
+            bytes: growth.bytes,
+            blobs: growth.blobs,
+            largest,
+        }),
     )
 }
 
@@ -75,27 +101,20 @@ const LARGEST_NAMED: usize = 3;
 /// The largest files a range adds, from a finding's evidence: `a.bin, 40.0 MiB; b.bin, 12.0
 /// MiB`.
 fn largest_files(f: &Finding) -> String {
-    let Some(list) = f.evidence.get("largest").and_then(|l| l.as_array()) else {
+    let Some(own) = HistoryGrowth::evidence(&f.evidence) else {
         return String::new();
     };
-    list.iter()
+    own.largest
+        .iter()
         .take(LARGEST_NAMED)
-        .filter_map(|entry| {
-            let path = entry.get("path")?.as_str()?;
-            let size = entry.get("size")?.as_u64()?;
-            Some(format!(
-                "{}, {}",
-                crate::util::sanitize(path.as_bytes()),
-                human_size(size)
-            ))
-        })
+        .map(|l| format!("{}, {}", crate::util::sanitize(l.path.as_bytes()), human_size(l.size)))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
 /// The path of the largest blob a finding counts (`evidence.largest[0].path`).
 pub(crate) fn largest_path(f: &Finding) -> Option<&str> {
-    f.evidence.get("largest")?.as_array()?.first()?.get("path")?.as_str()
+    HistoryGrowth::evidence(&f.evidence)?.largest.first().map(|l| l.path.as_str())
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).

@@ -7,6 +7,7 @@ use crate::outcome::{Finding, Level};
 use gix::ObjectId;
 use crate::outcome::Pattern;
 use crate::util::human_size;
+use serde::Serialize;
 
 /// The pattern its findings belong to.
 pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
@@ -33,6 +34,49 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           manifest or pointer.",
 };
 
+/// What a `large-blob` finding reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Evidence {
+    /// The size it reached.
+    #[serde(flatten)]
+    pub(crate) limit: Limit,
+    /// The version stood unchanged for `lookback_days` (how long: `unchanged_days`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) settled: bool,
+    /// The paths one blob is copied to, for a finding that stands for them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) copies: Option<usize>,
+}
+
+/// The size a blob reached.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Limit {
+    /// Over `--max-size`.
+    Max {
+        /// `--max-size`, in bytes.
+        max_size: u64,
+    },
+    /// The rule's thresholds.
+    Graded {
+        /// `warn_size`, in bytes.
+        warn_size: u64,
+        /// `deny_size`, in bytes.
+        deny_size: u64,
+    },
+}
+
+impl Evidence {
+    /// The size a blob reached, nothing said of its history yet.
+    fn of(limit: Limit) -> Self {
+        Evidence {
+            limit,
+            settled: false,
+            copies: None,
+        }
+    }
+}
+
 /// A blob whose size reaches the thresholds, or is over `--max-size`.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.large_blob;
@@ -46,7 +90,7 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                 crate::outcome::Level::Deny,
                 format!("{} file, over --max-size {max}", human_size(size)),
             )
-            .with("max_size", max.0),
+            .with(Evidence::of(Limit::Max { max_size: max.0 })),
         );
         return;
     }
@@ -65,8 +109,10 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                     rule.deny_size
                 ),
             )
-            .with("warn_size", rule.warn_size.0)
-            .with("deny_size", rule.deny_size.0),
+            .with(Evidence::of(Limit::Graded {
+                warn_size: rule.warn_size.0,
+                deny_size: rule.deny_size.0,
+            })),
         );
     }
 }
@@ -163,8 +209,10 @@ pub(crate) fn settle(input: &super::Input<'_, '_>, findings: &mut [crate::outcom
         };
         let days = until.saturating_sub(since) / DAY;
         f.level = Level::Info;
-        f.evidence.insert("settled".into(), true.into());
-        f.evidence.insert("unchanged_days".into(), days.into());
+        if let Some(own) = LargeBlob::evidence_mut(&mut f.evidence) {
+            own.settled = true;
+        }
+        f.evidence.shared.unchanged_days = Some(days);
         f.message = format!(
             "{} (unchanged for {days} days from {}: a large file left alone, not one that changes often)",
             f.message,
@@ -214,7 +262,9 @@ fn group_by_blob(findings: &mut Vec<Finding>) {
         };
         let mut f = best.clone();
         f.message = format!("one blob at {} paths: {}", files.len(), best.message);
-        f.evidence.insert("copies".into(), files.len().into());
+        if let Some(own) = LargeBlob::evidence_mut(&mut f.evidence) {
+            own.copies = Some(files.len());
+        }
         f.paths = files;
         merged.push(f);
         gone.extend(members);
@@ -245,7 +295,7 @@ impl super::Rule for LargeBlob {
         }
     }
 
-    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> Alternative {
+    fn alternative(pattern: Pattern, evidence: &crate::outcome::Evidence) -> Alternative {
         super::job_data_alternative(pattern, evidence)
     }
 

@@ -7,6 +7,7 @@ use super::{BlobCheck, Hit, RuleDoc, RuleId};
 use crate::detect::Format;
 use crate::outcome::Pattern;
 use crate::util::human_size;
+use serde::Serialize;
 
 /// The pattern its findings belong to.
 pub(crate) const PATTERN: Pattern = Pattern::LargeChurn;
@@ -27,6 +28,19 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
     fix: "Install Git LFS (`git lfs install`), then convert the commits: `git lfs migrate import \
           --include=<path>` on the unpushed range, and push again.",
 };
+
+/// What an `lfs-bypassed` finding reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Evidence {
+    /// The attribute that asks for Git LFS (`filter=lfs`).
+    pub(crate) attribute: &'static str,
+    /// `false` when no branch or tag holds the raw blob any more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) held_at_tips: Option<bool>,
+    /// `false` when no branch or tag sends the path through Git LFS any more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) lfs_at_tips: Option<bool>,
+}
 
 /// Git LFS pointer files are always smaller than this (the specification's limit).
 const LFS_POINTER_MAX: u64 = 1024;
@@ -50,7 +64,11 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
                     blob.size.map(human_size).unwrap_or_else(|| "size-unknown".into())
                 ),
             )
-            .with("attribute", "filter=lfs"),
+            .with(Evidence {
+                attribute: "filter=lfs",
+                held_at_tips: None,
+                lfs_at_tips: None,
+            }),
         );
     }
 }
@@ -86,7 +104,9 @@ pub(crate) fn judge_held_at_tips(repo: &gix::Repository, tips: &[gix::ObjectId],
             continue;
         }
         f.level = crate::outcome::Level::Info;
-        f.evidence.insert("held_at_tips".into(), false.into());
+        if let Some(own) = LfsBypassed::evidence_mut(&mut f.evidence) {
+            own.held_at_tips = Some(false);
+        }
         f.message = format!(
             "{} (no branch or tag holds it any more: a cost in history only)",
             f.message
@@ -118,7 +138,9 @@ fn judge_attributes_at_tips(
         }
         if !still {
             f.level = crate::outcome::Level::Info;
-            f.evidence.insert("lfs_at_tips".into(), false.into());
+            if let Some(own) = LfsBypassed::evidence_mut(&mut f.evidence) {
+                own.lfs_at_tips = Some(false);
+            }
             f.message = format!("{} (no branch or tag sends this path through LFS any more)", f.message);
         }
     }

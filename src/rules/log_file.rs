@@ -51,13 +51,72 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
           keep it with an `[[allow]]` exemption.",
 };
 
+/// What a `log-file` finding reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Evidence {
+    /// What told the log.
+    #[serde(serialize_with = "how")]
+    pub(crate) matched: Matched,
+    /// The lines read, for a log told by its text.
+    #[serde(flatten)]
+    pub(crate) lines: Option<Lines>,
+    /// People published it once or twice in a folder its README documents: a sample.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) published_sample: bool,
+}
+
+/// What told a log (`matched`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Matched {
+    /// Its name.
+    Name,
+    /// Timestamped lines in a log directory.
+    Directory,
+    /// A text file in a log directory without timestamped lines.
+    UntimedDirectory,
+    /// Timestamped lines.
+    Lines,
+}
+
+impl Matched {
+    /// How the log was told, as its message and its evidence say it.
+    pub(crate) fn how(self) -> &'static str {
+        match self {
+            Matched::Name => "name",
+            Matched::Directory => "log directory",
+            Matched::UntimedDirectory => "log directory, no timestamped lines",
+            Matched::Lines => "timestamped lines",
+        }
+    }
+}
+
+/// Print a [`Matched`] as [`Matched::how`] says it.
+fn how<S: serde::Serializer>(matched: &Matched, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(matched.how())
+}
+
+/// The lines of a log read from its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) struct Lines {
+    /// Lines examined.
+    pub(crate) lines: u32,
+    /// Of which timestamped.
+    pub(crate) timestamped_lines: u32,
+}
+
 /// A log file, by name, by log directory with timestamped text, or by timestamped lines.
 pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<Hit>) {
     let rule = &policy.rules.log_file;
     let level = super::paths::fixture_level(blob, rule.level.level());
-    let hit = |how: &str| Hit::new(RuleId::LogFile, level, format!("log file ({how})")).with("matched", how.to_owned());
+    let hit = |matched: Matched, lines: Option<Lines>| {
+        Hit::new(RuleId::LogFile, level, format!("log file ({})", matched.how())).with(Evidence {
+            matched,
+            lines,
+            published_sample: false,
+        })
+    };
     if rule.paths.is_match(&blob.path) {
-        out.push(hit("name"));
+        out.push(hit(Matched::Name, None));
         return;
     }
     let name = blob.name();
@@ -73,23 +132,23 @@ pub(crate) fn check(blob: &Candidate, policy: super::Context<'_>, out: &mut Vec<
     } else {
         f64::from(lines.timestamped) / f64::from(lines.lines)
     };
-    let with_counts = |h: Hit| {
-        h.with("lines", lines.lines)
-            .with("timestamped_lines", lines.timestamped)
-    };
+    let counts = Some(Lines {
+        lines: lines.lines,
+        timestamped_lines: lines.timestamped,
+    });
     if rule.dirs.is_match(&blob.path) {
         // A directory name alone never warns: its text must read like a log.
         if lines.timestamped >= 3 && ratio >= 0.5 {
-            out.push(with_counts(hit("log directory")));
+            out.push(hit(Matched::Directory, counts));
         } else if matches!(extension(name).as_deref(), None | Some("txt" | "out" | "err")) {
-            let mut h = with_counts(hit("log directory, no timestamped lines"));
+            let mut h = hit(Matched::UntimedDirectory, counts);
             h.level = Level::Info;
             out.push(h);
         }
         return;
     }
     if lines.lines >= rule.min_lines && ratio >= rule.min_timestamped_ratio {
-        out.push(with_counts(hit("timestamped lines")));
+        out.push(hit(Matched::Lines, counts));
     }
 }
 
@@ -146,7 +205,9 @@ pub(crate) fn settle_samples(input: &super::Input<'_, '_>, findings: &mut [crate
             continue;
         }
         f.level = Level::Info;
-        f.evidence.insert("published_sample".into(), true.into());
+        if let Some(own) = LogFile::evidence_mut(&mut f.evidence) {
+            own.published_sample = true;
+        }
         f.message = format!(
             "{} (published {} by people in a folder its README documents: a sample, not a log kept in git)",
             f.message,
@@ -166,8 +227,8 @@ impl super::Rule for LogFile {
         format!(
             "Delete {} and add `{}` to .gitignore; have the program write its log outside the work tree.",
             step.it,
-            match (step.path, step.f.evidence.get("matched").and_then(|s| s.as_str())) {
-                (Some(p), Some("name")) => step.by_name(p),
+            match (step.path, LogFile::evidence(&step.f.evidence).map(|own| own.matched)) {
+                (Some(p), Some(Matched::Name)) => step.by_name(p),
                 (Some(p), _) => step.ignore_line(p),
                 (None, _) => String::new(),
             }

@@ -63,12 +63,41 @@ impl Settings {
     }
 }
 
+/// What a `machine-cadence` finding reports: what a job commits, besides data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "subject", rename_all = "kebab-case")]
+pub(crate) enum Evidence {
+    /// A folder a job copies into git.
+    Snapshot {
+        /// The median of the files changed per commit.
+        files_per_commit: u32,
+        /// The commits that copied it.
+        job: super::job::Job,
+    },
+    /// Files a job writes in the same commits as another file.
+    Companion(super::job::Companion),
+    /// Files a job rewrites, or writes anew on each run.
+    Rewritten(super::job::Rewritten),
+}
+
+impl Evidence {
+    /// What the files hold, for files a job writes.
+    fn kind(&self) -> Option<crate::candidate::Kind> {
+        match self {
+            Evidence::Snapshot { .. } => None,
+            Evidence::Companion(c) => Some(c.kind),
+            Evidence::Rewritten(r) => Some(r.kind),
+        }
+    }
+}
+
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
 pub(crate) struct MachineCadence;
 
 impl super::Rule for MachineCadence {
     fn first_step(step: &crate::advice::wording::Step<'_>) -> String {
-        if step.f.evidence.get("subject").and_then(|s| s.as_str()) == Some("snapshot") {
+        let own = MachineCadence::evidence(&step.f.evidence);
+        if let Some(Evidence::Snapshot { .. }) = own {
             return format!(
                 "Stop the job from copying {} into git: point its backups at the backup storage below, and add {} to \
                  .gitignore.",
@@ -76,12 +105,12 @@ impl super::Rule for MachineCadence {
                 step.ignore()
             );
         }
-        super::job_step(step)
+        super::job_step(step, own.and_then(Evidence::kind))
     }
 
-    fn alternative(pattern: Pattern, evidence: &super::Evidence) -> crate::advice::Alternative {
-        let kind = evidence.get("kind").and_then(|k| k.as_str());
-        if pattern == Pattern::AuditTrail && kind == Some(crate::candidate::Kind::Rendered.noun()) {
+    fn alternative(pattern: Pattern, evidence: &crate::outcome::Evidence) -> crate::advice::Alternative {
+        let kind = MachineCadence::evidence(evidence).and_then(Evidence::kind);
+        if pattern == Pattern::AuditTrail && kind == Some(crate::candidate::Kind::Rendered) {
             crate::advice::Alternative::Artifacts
         } else {
             crate::advice::Alternative::Pattern(pattern)

@@ -2,7 +2,8 @@
 //!
 //! A rule's file holds everything about it: its pattern, its documentation (what,
 //! why, signals, fix: what `pushgate explain` prints), its settings (`[rules.<id>]`), its
-//! per-blob check, and its life after that (the `Rule` trait): the first step its findings give, the
+//! evidence (`Evidence`: the typed facts its findings report, one variant of [`RuleEvidence`]),
+//! its per-blob check, and its life after that (the `Rule` trait): the first step its findings give, the
 //! alternative they name, what it makes of a path's history or a range, and how it settles,
 //! folds and groups its findings. Per-blob rules look at one [`Candidate`] (path, size, sniffed
 //! content, attributes); the history rules (`churning-blob`, `data-churn`, `machine-cadence`,
@@ -20,11 +21,12 @@ use gix::bstr::BString;
 
 use crate::candidate::Candidate;
 use crate::history::Model;
-use crate::outcome::{Finding, Pattern};
+use crate::outcome::{Evidence, Finding, Pattern};
 use crate::policy::PolicyFile;
 use settings::RuleSettings;
 
 pub(crate) mod behaviour;
+pub(crate) mod job;
 pub(crate) mod paths;
 pub(crate) mod registry;
 pub(crate) mod settings;
@@ -75,9 +77,6 @@ pub(crate) fn version_size(input: &Input<'_, '_>, v: u32) -> Option<u64> {
         input.repo.try_find_header(blob).ok().flatten().map(|h| h.size())
     })
 }
-
-/// A finding's evidence: facts behind it, by name. Each rule writes and reads its own.
-pub(crate) type Evidence = serde_json::Map<String, serde_json::Value>;
 
 /// A rule's life after its per-blob check, each step with a default that does nothing: its
 /// first step and alternative, what it makes of a path's history or a range, and how it
@@ -154,18 +153,15 @@ pub(crate) trait Rule {
     }
 }
 
-/// The evidence key that says a job wrote most versions of a path.
-pub(crate) const JOB_EVIDENCE: &str = "written_by_job";
-
 /// Whether a finding's evidence says a job wrote the versions of its path: the churn finding
 /// says so, and the path's other large-churn findings carry it too.
 pub(crate) fn written_by_job(evidence: &Evidence) -> bool {
-    evidence.get(JOB_EVIDENCE).and_then(|j| j.as_bool()) == Some(true)
+    evidence.written_by_job()
 }
 
 /// The first step of a large-churn finding about data a job keeps rewriting, if it is one.
 pub(crate) fn job_data_step(step: &Step<'_>) -> Option<String> {
-    written_by_job(&step.f.evidence).then(|| {
+    step.f.evidence.written_by_job().then(|| {
         format!(
             "A job keeps rewriting {}: move the data out of git. Have the job write it to the store below and \
              publish it from there, and stop it committing the file; Git LFS is no fix, as it keeps every version \
@@ -178,7 +174,7 @@ pub(crate) fn job_data_step(step: &Step<'_>) -> Option<String> {
 /// The alternative of a large-churn finding: a store the job writes to for data a job keeps
 /// rewriting, the pattern's otherwise.
 pub(crate) fn job_data_alternative(pattern: Pattern, evidence: &Evidence) -> Alternative {
-    if written_by_job(evidence) {
+    if evidence.written_by_job() {
         Alternative::JobData
     } else {
         Alternative::Pattern(pattern)
@@ -186,24 +182,20 @@ pub(crate) fn job_data_alternative(pattern: Pattern, evidence: &Evidence) -> Alt
 }
 
 /// The first step for a small file under a test or fixture directory, of a kind a test suite
-/// reads as input: keep it as a fixture, with the exemption that says so.
+/// reads as input: keep it as a fixture, with the exemption that says so. A rule whose
+/// findings can be subjects a job writes (`backup-file`) asks for it only for a file.
 pub(crate) fn fixture_step(step: &Step<'_>) -> Option<String> {
     let f = step.f;
     let path = step.path?;
-    (!step.many
-        && !f.evidence.contains_key("subject")
-        && paths::in_test_dir(path)
-        && f.size.is_some_and(|s| s < paths::FIXTURE_MAX))
-    .then(|| wording::fixture(f, path))
+    (!step.many && paths::in_test_dir(path) && f.size.is_some_and(|s| s < paths::FIXTURE_MAX))
+        .then(|| wording::fixture(f, path))
 }
 
-/// The first step for what a job writes (`kind` in the evidence names it).
-pub(crate) fn job_step(step: &Step<'_>) -> String {
+/// The first step for what a job writes, of `kind` where the evidence names one.
+pub(crate) fn job_step(step: &Step<'_>, kind: Option<crate::candidate::Kind>) -> String {
     let f = step.f;
-    let what = f
-        .evidence
-        .get("kind")
-        .and_then(|k| k.as_str())
+    let what = kind
+        .map(|k| k.noun())
         .map(|k| {
             if f.paths.is_empty() {
                 format!("the {k}")
@@ -251,6 +243,54 @@ pub(crate) type BlobCheck = fn(&Candidate, Context<'_>, &mut Vec<Hit>);
 macro_rules! registry {
     ($( $(#[$meta:meta])* $variant:ident => $module:ident = $id:literal, )*) => {
         $( pub(crate) mod $module; )*
+
+        /// A finding's own evidence, in its rule's shape: one variant per rule, holding the
+        /// `Evidence` its file declares. A finding carries it in its
+        /// [`Evidence`](crate::outcome::Evidence); the rule reads it back with the `evidence`
+        /// function of its unit struct.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub(crate) enum RuleEvidence {
+            $(
+                #[doc = concat!("What `", $id, "` found.")]
+                $variant($module::Evidence),
+            )*
+        }
+
+        impl RuleEvidence {
+            /// The rule whose evidence it is.
+            pub(crate) fn rule(&self) -> RuleId {
+                match self { $( RuleEvidence::$variant(_) => RuleId::$variant, )* }
+            }
+        }
+
+        $(
+            impl From<$module::Evidence> for RuleEvidence {
+                fn from(evidence: $module::Evidence) -> Self {
+                    RuleEvidence::$variant(evidence)
+                }
+            }
+
+            // Generated for every rule: a rule whose facts nothing reads back leaves them unused.
+            #[allow(dead_code)]
+            impl $module::$variant {
+                /// The rule's own facts in `evidence`, if it holds the rule's.
+                pub(crate) fn evidence(evidence: &Evidence) -> Option<&$module::Evidence> {
+                    match evidence.own::<RuleEvidence>()? {
+                        RuleEvidence::$variant(own) => Some(own),
+                        _ => None,
+                    }
+                }
+
+                /// The rule's own facts in `evidence`, to change, if it holds the rule's.
+                pub(crate) fn evidence_mut(evidence: &mut Evidence) -> Option<&mut $module::Evidence> {
+                    match evidence.own_mut::<RuleEvidence>()? {
+                        RuleEvidence::$variant(own) => Some(own),
+                        _ => None,
+                    }
+                }
+            }
+        )*
 
         impl RuleId {
             /// The first step for a finding of the rule (see [`Rule::first_step`]).
@@ -369,6 +409,16 @@ macro_rules! registry {
 
 registry::each_rule!(registry);
 
+impl Hit {
+    /// The hit with its rule's own facts, `evidence` (the `Evidence` the rule's file declares).
+    pub(crate) fn with(mut self, evidence: impl Into<RuleEvidence>) -> Self {
+        let evidence = evidence.into();
+        debug_assert_eq!(evidence.rule(), self.rule, "a rule reports its own evidence");
+        self.evidence = Evidence::of(evidence);
+        self
+    }
+}
+
 /// Versions up to which a file that history then removed was never kept in git.
 const ONE_OFF_VERSIONS: usize = 2;
 
@@ -414,7 +464,7 @@ pub(crate) fn settle_removed(
             continue;
         }
         f.level = crate::outcome::Level::Info;
-        f.evidence.insert("removed".into(), true.into());
+        f.evidence.shared.removed = true;
         f.message = format!(
             "{} (committed {}, then deleted: a cost in history, not {kept_as})",
             f.message,
@@ -494,8 +544,8 @@ pub(crate) fn settle_left_alone(
             n => format!("{n} times"),
         };
         f.level = crate::outcome::Level::Info;
-        f.evidence.insert("left_alone".into(), true.into());
-        f.evidence.insert("unchanged_days".into(), days.into());
+        f.evidence.shared.left_alone = true;
+        f.evidence.shared.unchanged_days = Some(days);
         f.message = format!(
             "{} (committed {times} by people, then unchanged for {days} days from {}: a small file left alone, not {kept_as})",
             f.message,
@@ -571,6 +621,342 @@ mod tests {
         }
         let err = "large-blobs".parse::<RuleId>().err();
         assert_eq!(err.and_then(|e| e.suggestion), Some("large-blob"));
+    }
+
+    /// Every shape of every rule's evidence prints the object the reports have always printed:
+    /// the same keys, sorted, with the same values, its shared facts among them.
+    #[test]
+    fn the_evidence_of_every_rule_prints_its_keys_sorted() {
+        use crate::candidate::Kind;
+        use crate::outcome::Level;
+        let print = |own: RuleEvidence, shared: crate::outcome::Evidence| {
+            let mut evidence = Evidence::of(own);
+            evidence.shared = shared.shared;
+            serde_json::to_string(&evidence).unwrap_or_default()
+        };
+        let none = Evidence::default;
+        let with = |set: &dyn Fn(&mut Evidence)| {
+            let mut e = Evidence::default();
+            set(&mut e);
+            e
+        };
+        let job = job::Job {
+            commits: 30,
+            first: "2024-01-01".into(),
+            last: "2024-01-30".into(),
+            busiest: 7,
+            busiest_days: 7,
+            window_days: 7,
+            identity: "bot".into(),
+            identities: 1,
+            template: "update #".into(),
+            period_seconds: 86_400,
+            regular_share: 0.97,
+        };
+        let job_text = r#"{"busiest":7,"busiest_days":7,"commits":30,"first":"2024-01-01","identities":1,"identity":"bot","last":"2024-01-30","period_seconds":86400,"regular_share":0.97,"template":"update #","window_days":7}"#;
+        let churn = churning_blob::Evidence {
+            versions_total: 12,
+            first: "2024-06-01".into(),
+            last: "2024-06-12".into(),
+            max_size: 6,
+            totals: Some(churning_blob::Totals {
+                unknown_sizes: 0,
+                total_size: 72,
+                bytes_per_month: 72,
+                history_truncated: false,
+            }),
+            settled: false,
+            large_blob: Some(churning_blob::FoldedSize {
+                level: Level::Warn,
+                size: None,
+            }),
+            fewest_versions: None,
+            files_total_size: None,
+        };
+        let cases: Vec<(RuleEvidence, Evidence, String)> = vec![
+            (
+                large_blob::Evidence {
+                    limit: large_blob::Limit::Graded { warn_size: 1, deny_size: 2 },
+                    settled: true,
+                    copies: Some(2),
+                }
+                .into(),
+                with(&|e| e.shared.unchanged_days = Some(400)),
+                r#"{"copies":2,"deny_size":2,"settled":true,"unchanged_days":400,"warn_size":1}"#.into(),
+            ),
+            (
+                large_blob::Evidence {
+                    limit: large_blob::Limit::Max { max_size: 5 },
+                    settled: false,
+                    copies: None,
+                }
+                .into(),
+                with(&|e| {
+                    e.shared.versions = Some(3);
+                    e.shared.removed = true;
+                    e.shared.written_by_job = Some(true);
+                }),
+                r#"{"max_size":5,"removed":true,"versions":3,"written_by_job":true}"#.into(),
+            ),
+            (
+                history_growth::Evidence {
+                    bytes: 3,
+                    blobs: 2,
+                    largest: vec![history_growth::Largest {
+                        path: "a.bin".into(),
+                        size: 3,
+                    }],
+                }
+                .into(),
+                none(),
+                r#"{"blobs":2,"bytes":3,"largest":[{"path":"a.bin","size":3}]}"#.into(),
+            ),
+            (
+                churn.clone().into(),
+                with(&|e| {
+                    e.shared.versions = Some(12);
+                    e.shared.written_by_job = Some(false);
+                }),
+                r#"{"bytes_per_month":72,"first":"2024-06-01","history_truncated":false,"large_blob":{"level":"warn","size":null},"last":"2024-06-12","max_size":6,"total_size":72,"unknown_sizes":0,"versions":12,"versions_total":12,"written_by_job":false}"#.into(),
+            ),
+            (
+                churning_blob::Evidence {
+                    totals: None,
+                    settled: true,
+                    large_blob: None,
+                    fewest_versions: Some(4),
+                    files_total_size: Some(9),
+                    ..churn
+                }
+                .into(),
+                with(&|e| e.shared.files = Some(3)),
+                r#"{"fewest_versions":4,"files":3,"files_total_size":9,"first":"2024-06-01","last":"2024-06-12","max_size":6,"settled":true,"versions_total":12}"#.into(),
+            ),
+            (
+                deep_delta_chain::Evidence {
+                    depth: 9,
+                    max_depth: 5,
+                    inflate_bytes: 100,
+                }
+                .into(),
+                none(),
+                r#"{"depth":9,"inflate_bytes":100,"max_depth":5}"#.into(),
+            ),
+            (
+                lfs_bypassed::Evidence {
+                    attribute: "filter=lfs",
+                    held_at_tips: Some(false),
+                    lfs_at_tips: None,
+                }
+                .into(),
+                none(),
+                r#"{"attribute":"filter=lfs","held_at_tips":false}"#.into(),
+            ),
+            (
+                database_file::Evidence::File(database_file::Matched::Content {
+                    format: "SQLite database",
+                })
+                .into(),
+                with(&|e| {
+                    e.shared.left_alone = true;
+                    e.shared.unchanged_days = Some(197);
+                }),
+                r#"{"format":"SQLite database","left_alone":true,"matched":"content","unchanged_days":197}"#.into(),
+            ),
+            (
+                database_file::Evidence::Engine {
+                    engine: "PostgreSQL".into(),
+                    commits: 3,
+                    first: "2024-01-01".into(),
+                    last: "2024-02-01".into(),
+                }
+                .into(),
+                with(&|e| e.shared.files = Some(10)),
+                r#"{"commits":3,"engine":"PostgreSQL","files":10,"first":"2024-01-01","last":"2024-02-01"}"#.into(),
+            ),
+            (
+                data_churn::Evidence::Export {
+                    tool: "pocketbase".into(),
+                    job: job.clone(),
+                }
+                .into(),
+                with(&|e| e.shared.files = Some(4)),
+                format!(r#"{{"files":4,"job":{job_text},"subject":"export","tool":"pocketbase"}}"#),
+            ),
+            (
+                data_churn::Evidence::Companion(job::Companion {
+                    kind: Kind::Data,
+                    written_with: "feed.xml".into(),
+                    job: job.clone(),
+                })
+                .into(),
+                with(&|e| e.shared.files = Some(2)),
+                format!(
+                    r#"{{"files":2,"job":{job_text},"kind":"data file","subject":"companion","written_with":"feed.xml"}}"#
+                ),
+            ),
+            (
+                machine_cadence::Evidence::Rewritten(job::Rewritten {
+                    kind: Kind::Log,
+                    append_growth: Some(job::Appends {
+                        versions_checked: 3,
+                        commits: 40,
+                        bytes_added: 900,
+                        bytes_per_day: 30,
+                    }),
+                    new_file_each_run: true,
+                    job: job.clone(),
+                })
+                .into(),
+                with(&|e| e.shared.files = Some(1)),
+                format!(
+                    r#"{{"append_growth":{{"bytes_added":900,"bytes_per_day":30,"commits":40,"versions_checked":3}},"files":1,"job":{job_text},"kind":"log","new_file_each_run":true,"subject":"rewritten"}}"#
+                ),
+            ),
+            (
+                machine_cadence::Evidence::Snapshot {
+                    files_per_commit: 5,
+                    job: job.clone(),
+                }
+                .into(),
+                with(&|e| e.shared.files = Some(20)),
+                format!(r#"{{"files":20,"files_per_commit":5,"job":{job_text},"subject":"snapshot"}}"#),
+            ),
+            (
+                log_file::Evidence {
+                    matched: log_file::Matched::UntimedDirectory,
+                    lines: Some(log_file::Lines {
+                        lines: 40,
+                        timestamped_lines: 0,
+                    }),
+                    published_sample: true,
+                }
+                .into(),
+                none(),
+                r#"{"lines":40,"matched":"log directory, no timestamped lines","published_sample":true,"timestamped_lines":0}"#.into(),
+            ),
+            (
+                audit_record::Evidence::Format { format: "pcap capture" }.into(),
+                none(),
+                r#"{"format":"pcap capture"}"#.into(),
+            ),
+            (
+                audit_record::Evidence::Matched(audit_record::Matched::Content {
+                    lines: Some(audit_record::Lines {
+                        lines: 5,
+                        timestamped_lines: 5,
+                    }),
+                })
+                .into(),
+                none(),
+                r#"{"lines":5,"matched":"content","timestamped_lines":5}"#.into(),
+            ),
+            (
+                generated_artifact::Evidence::Content {
+                    format: Some("ELF executable"),
+                    compiled: true,
+                }
+                .into(),
+                none(),
+                r#"{"compiled":true,"format":"ELF executable","matched":"content"}"#.into(),
+            ),
+            (
+                generated_artifact::Evidence::Name {
+                    build_output: true,
+                    tool_output: false,
+                    rebuilt_versions: Some(6),
+                }
+                .into(),
+                none(),
+                r#"{"build_output":true,"matched":"name","rebuilt_versions":6}"#.into(),
+            ),
+            (
+                generated_artifact::Evidence::Attribute.into(),
+                none(),
+                r#"{"matched":"attribute"}"#.into(),
+            ),
+            (
+                database_dump::Evidence::Name.into(),
+                none(),
+                r#"{"matched":"name"}"#.into(),
+            ),
+            (
+                disk_image::Evidence::Content { format: "QCOW2 image" }.into(),
+                none(),
+                r#"{"format":"QCOW2 image","matched":"content"}"#.into(),
+            ),
+            (
+                archive_backup::Evidence {
+                    format: "zip archive",
+                    word: Some("backup".into()),
+                    dated: false,
+                }
+                .into(),
+                none(),
+                r#"{"format":"zip archive","word":"backup"}"#.into(),
+            ),
+            (
+                archive_backup::Evidence {
+                    format: "tar archive",
+                    word: None,
+                    dated: true,
+                }
+                .into(),
+                none(),
+                r#"{"dated":true,"format":"tar archive"}"#.into(),
+            ),
+            (
+                backup_file::Evidence::File(backup_file::Matched::Directory).into(),
+                none(),
+                r#"{"matched":"directory"}"#.into(),
+            ),
+            (
+                backup_file::Evidence::Subject(backup_file::Subject::Series {
+                    template: "db-*.sql".into(),
+                    job: job.clone(),
+                })
+                .into(),
+                with(&|e| e.shared.files = Some(3)),
+                format!(r#"{{"files":3,"job":{job_text},"subject":"series","template":"db-*.sql"}}"#),
+            ),
+            (
+                backup_file::Evidence::Subject(backup_file::Subject::BackupCopy { job }).into(),
+                with(&|e| e.shared.versions = Some(4)),
+                format!(r#"{{"job":{job_text},"subject":"backup-copy","versions":4}}"#),
+            ),
+        ];
+        let mut rules: Vec<RuleId> = cases.iter().map(|(own, _, _)| own.rule()).collect();
+        rules.sort();
+        rules.dedup();
+        assert_eq!(rules, RuleId::ALL.to_vec(), "every rule has a shape here");
+        for (own, shared, expected) in cases {
+            let rule = own.rule();
+            assert_eq!(print(own, shared), expected, "{rule}");
+        }
+    }
+
+    /// A rule reads back its own evidence, and nothing from another rule's.
+    #[test]
+    fn a_rule_reads_back_only_its_own_evidence() {
+        let hit = Hit::new(RuleId::LogFile, crate::outcome::Level::Warn, "log").with(log_file::Evidence {
+            matched: log_file::Matched::Name,
+            lines: None,
+            published_sample: false,
+        });
+        let own = log_file::LogFile::evidence(&hit.evidence).map(|e| e.matched);
+        assert_eq!(own, Some(log_file::Matched::Name));
+        assert!(disk_image::DiskImage::evidence(&hit.evidence).is_none());
+        assert!(log_file::LogFile::evidence(&Evidence::default()).is_none());
+        let mut evidence = hit.evidence.clone();
+        if let Some(own) = log_file::LogFile::evidence_mut(&mut evidence) {
+            own.published_sample = true;
+        }
+        assert!(evidence != hit.evidence);
+        assert!(
+            serde_json::to_string(&evidence)
+                .unwrap_or_default()
+                .contains(r#""published_sample":true"#)
+        );
     }
 
     fn hits(path: &str, size: Option<u64>, sniff: Option<&crate::detect::Sniff>, lfs: bool) -> Vec<RuleId> {

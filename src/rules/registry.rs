@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::{Level, Pattern};
+use crate::outcome::{Evidence, Level, Pattern};
 
 /// Hands the registry to `$then`: one `Variant => module = "id",` line per rule.
 macro_rules! each_rule {
@@ -144,8 +144,8 @@ pub(crate) struct Hit {
     pub(crate) level: Level,
     /// One sentence.
     pub(crate) message: String,
-    /// Facts behind it.
-    pub(crate) evidence: serde_json::Map<String, serde_json::Value>,
+    /// Facts behind it, in the rule's shape.
+    pub(crate) evidence: Evidence,
     /// The pattern, when it is not the rule's own (`machine-cadence` reports under the
     /// pattern of the paths the cadence rewrites).
     pub(crate) pattern: Option<Pattern>,
@@ -158,14 +158,8 @@ impl Hit {
             rule,
             level,
             message: message.into(),
-            evidence: serde_json::Map::new(),
+            evidence: Evidence::default(),
             pattern: None,
         }
-    }
-
-    /// Add one piece of evidence.
-    pub(crate) fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.evidence.insert(key.to_owned(), value.into());
-        self
     }
 }
