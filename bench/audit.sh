@@ -62,7 +62,10 @@ row() { # label seconds kib
   printf '  %-62s %8.2f s %10s\n' "$1" "$2" "$( [ "$3" = "?" ] && echo "?" || echo "$(( $3 / 1024 )) MiB")"
 }
 
-echo "repository: $repo ($(git -C "$repo" count-objects -v | awk '/in-pack/{print $2}') packed objects, $(git -C "$repo" for-each-ref | wc -l) refs)"
+# A shared clone's objects are its source's.
+counted="${source_repo:-$repo}"
+case "${1:-}" in clone:*) counted="${1#clone:}" ;; esac
+echo "repository: $repo ($(git -C "$counted" count-objects -v | awk '/in-pack/{print $2}') packed objects, $(git -C "$repo" for-each-ref | wc -l) refs)"
 echo "machine:    $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(git --version)"
 echo "date:       $(date -u +%Y-%m-%d)"
 
