@@ -18,8 +18,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repo="${1:?usage: bench/replay.sh REPO [N]}"
 n="${2:-50}"
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-pushgate="$here/target/release/pushgate"
+# PUSHGATE: another build to time (it is not rebuilt); by default this checkout's release build.
+if [ -z "${PUSHGATE:-}" ]; then
+  cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+fi
+pushgate="${PUSHGATE:-$here/target/release/pushgate}"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
