@@ -155,7 +155,7 @@ pub(crate) fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> 
         }
     };
     let level = grade(n)?.capped(rule.level);
-    // The verdict weighs the file's recent life: a few versions in a burst that a year without
+    // The level weighs the file's recent life: a few versions in a burst that a year without
     // a new one ended long ago (a data file fixed a few times the week it was added, then left
     // alone) are told, at info, as what they were. Churn that reached the deny count stays
     // churn however long ago it stopped.

@@ -36,7 +36,7 @@ pub(crate) use registry::{Hit, RuleDoc, RuleId, UnknownRule};
 /// One finding about a subject.
 #[derive(Debug, Clone)]
 pub(crate) struct Subject {
-    /// The verdict.
+    /// What the rule found.
     pub(crate) hit: Hit,
     /// The subject: a file, a directory (ending in `/`) or a series' pattern.
     pub(crate) path: BString,
