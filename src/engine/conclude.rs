@@ -280,13 +280,7 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         merged.push(f);
         gone.extend(members);
     }
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
-    findings.extend(merged);
+    rules::replace_grouped(findings, &gone, merged);
 }
 
 /// One notice per submodule path the walk saw set, naming the newest commit it points at.

@@ -371,12 +371,7 @@ fn fold_size_into_churn(findings: &mut Vec<Finding>) {
         }
     }
     let gone: std::collections::HashSet<usize> = folded.into_iter().map(|(i, _)| i).collect();
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
+    super::replace_grouped(findings, &gone, Vec::new());
 }
 
 /// Text a job keeps rewriting is data whichever rule reports it: the path's other large-churn
@@ -465,13 +460,7 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
         merged.push(f);
         gone.extend(members);
     }
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
-    findings.extend(merged);
+    super::replace_grouped(findings, &gone, merged);
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).
