@@ -14,7 +14,7 @@ use std::time::Instant;
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
-use crate::engine::{self, History, Reading};
+use crate::engine::{self, Past, Reading};
 use crate::history::Facts;
 use crate::outcome::Outcome;
 use crate::outcome::{Level, Pattern};
@@ -184,7 +184,7 @@ pub(crate) fn audit_keeping(
         };
         let facts = whole_facts(repo, walked, &tips, sizes, &inspected.touched);
         let walk_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let outcome = engine::conclude(repo, policy, true, walked, inspected, History::Whole(&facts), started);
+        let outcome = engine::conclude(repo, policy, true, walked, inspected, Past::Whole(&facts), started);
         let unreachable = match counting {
             Ok(unreachable) => unreachable,
             Err(counting) => counting

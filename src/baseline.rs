@@ -385,18 +385,9 @@ mod tests {
 
     fn finding(rule: RuleId, path: Option<&str>, blob: Option<&str>, level: Level) -> Finding {
         Finding {
-            rule,
-            pattern: rule.pattern(),
-            level,
             path: path.map(Into::into),
             blob: blob.map(|b| gix::ObjectId::from_hex(b.as_bytes()).expect("hex")),
-            commit: None,
-            reference: None,
-            size: None,
-            message: String::new(),
-            suggestion: String::new(),
-            evidence: Default::default(),
-            paths: Vec::new(),
+            ..crate::testing::finding(rule, level, "")
         }
     }
 

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::candidate::Candidate;
-use crate::engine::{self, History, Inspector, Reading};
+use crate::engine::{self, Inspector, Past, Reading};
 use crate::history::Facts;
 use crate::outcome::{Notice, NoticeKind, Outcome};
 use crate::policy::Policy;
@@ -93,15 +93,15 @@ pub(crate) fn run_with(
         Basis::Deferred(load) => (None, None, Some(load)),
     };
     // Each input is concluded once; deferred facts are read when it touches a possible subject.
-    let mut history = |tips, touches: bool| {
+    let mut past = |tips, touches: bool| {
         if touches && before.is_none() {
             before = deferred.take().and_then(|load| load());
         }
         match (&whole, before.take()) {
-            (Some(facts), _) => History::Whole(facts),
-            (None, Some(facts)) => History::Before(Box::new(facts)),
-            (None, None) if paths => History::Paths(tips),
-            (None, None) => History::Window(tips),
+            (Some(facts), _) => Past::Whole(facts),
+            (None, Some(facts)) => Past::Before(Box::new(facts)),
+            (None, None) if paths => Past::Paths(tips),
+            (None, None) => Past::Window(tips),
         }
     };
     match input {
@@ -143,11 +143,11 @@ pub(crate) fn run_with(
                 facts.truncated = !walked.truncated.is_empty();
                 facts
             });
-            let history = match &own {
-                Some(facts) => History::Whole(facts),
-                None => history(&tips, !inspected.touched.is_empty()),
+            let past = match &own {
+                Some(facts) => Past::Whole(facts),
+                None => past(&tips, !inspected.touched.is_empty()),
             };
-            let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, history, started)?;
+            let mut outcome = engine::conclude(repo, policy, whole, &walked, inspected, past, started)?;
             crate::rules::at_tips(repo, &tips, false, &mut outcome.findings)?;
             outcome.summary.recount(&outcome.findings);
             if let Some((blobs, bytes)) = held_growth {
@@ -183,8 +183,8 @@ pub(crate) fn run_with(
                     }
                     Ok(())
                 })?;
-            let history = history(&walked_tips, !inspected.touched.is_empty());
-            let mut outcome = engine::conclude(repo, policy, whole_history, &walked, inspected, history, started)?;
+            let past = past(&walked_tips, !inspected.touched.is_empty());
+            let mut outcome = engine::conclude(repo, policy, whole_history, &walked, inspected, past, started)?;
             crate::rules::at_tips(repo, &walked_tips, false, &mut outcome.findings)?;
             outcome.summary.recount(&outcome.findings);
             Ok(outcome)
@@ -201,7 +201,7 @@ pub(crate) fn run_with(
                 true,
                 &walked,
                 inspector.into_inspected(),
-                History::Window(&[]),
+                Past::Window(&[]),
                 started,
             )?;
             outcome.notices.retain(|n| n.kind != NoticeKind::UnusedExemption);

@@ -1,8 +1,31 @@
 //! What the crate's own tests share: `git` run with a fixed identity and date, away from the
-//! user's configuration, and the few ways they build a repository with it.
+//! user's configuration, the few ways they build a repository with it, and a finding to start
+//! from.
 
 use std::io::Write;
 use std::path::Path;
+
+use crate::outcome::{Finding, Level};
+use crate::rules::RuleId;
+
+/// A finding of `rule` at `level` about `path`, with nothing else known (struct update syntax
+/// sets what a test needs besides).
+pub(crate) fn finding(rule: RuleId, level: Level, path: &str) -> Finding {
+    Finding {
+        rule,
+        pattern: rule.pattern(),
+        level,
+        path: Some(path.into()),
+        blob: None,
+        commit: None,
+        reference: None,
+        size: None,
+        message: String::new(),
+        suggestion: String::new(),
+        evidence: Default::default(),
+        paths: Vec::new(),
+    }
+}
 
 /// `git args` in `dir`, not yet run.
 pub(crate) fn git_command(dir: &Path, args: &[&str]) -> std::process::Command {

@@ -72,7 +72,11 @@ pub fn split(step: &str) -> (&str, Option<&str>) {
 }
 
 #[cfg(test)]
+mod vendors;
+
+#[cfg(test)]
 mod tests {
+    use super::vendors::VENDORS;
     use super::wording::ignore_path;
     use super::*;
     use crate::outcome::Level;
@@ -81,18 +85,8 @@ mod tests {
 
     fn finding(rule: RuleId, path: &str, size: u64) -> Finding {
         Finding {
-            rule,
-            pattern: rule.pattern(),
-            level: Level::Warn,
-            path: Some(path.into()),
-            blob: None,
-            commit: None,
-            reference: None,
             size: Some(size),
-            message: String::new(),
-            suggestion: String::new(),
-            evidence: Default::default(),
-            paths: Vec::new(),
+            ..crate::testing::finding(rule, Level::Warn, path)
         }
     }
 
@@ -191,17 +185,7 @@ mod tests {
             for path in ["data/file.bin", "tests/small.bin"] {
                 let step = first_step(&finding(rule, path, 100));
                 assert!(step.len() > 20 && step.ends_with(['.', '"']), "{rule}: {step}");
-                for vendor in [
-                    "Amazon",
-                    "AWS",
-                    "DynamoDB",
-                    "S3",
-                    "Glacier",
-                    "CloudTrail",
-                    "CloudWatch",
-                    "EBS",
-                    "EFS",
-                ] {
+                for vendor in VENDORS {
                     assert!(!step.contains(vendor), "{rule}: {step}");
                 }
             }
@@ -212,17 +196,7 @@ mod tests {
     fn neutral_wording_names_no_vendor() {
         for pattern in Pattern::ALL {
             let text = alternative_text(SuggestionStyle::Neutral, Alternative::Pattern(pattern));
-            for vendor in [
-                "Amazon",
-                "AWS",
-                "DynamoDB",
-                "S3",
-                "Glacier",
-                "CloudTrail",
-                "CloudWatch",
-                "EBS",
-                "EFS",
-            ] {
+            for vendor in VENDORS {
                 assert!(!text.contains(vendor), "{pattern}: {text}");
             }
         }

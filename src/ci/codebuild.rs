@@ -4,7 +4,7 @@
 //! `origin/<CODEBUILD_WEBHOOK_BASE_REF>` (and the ref as given); for pushes,
 //! `CODEBUILD_WEBHOOK_PREV_COMMIT`, or the default branch when there is none.
 
-use super::{Candidate, Detection, Env, is_null};
+use super::{Detection, Env, Guess, is_null};
 
 pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<Detection> {
     if env.get("CODEBUILD_BUILD_ID").is_none() && env.get("CODEBUILD_WEBHOOK_EVENT").is_none() {
@@ -14,19 +14,19 @@ pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<De
     let mut d = Detection::new(format!("AWS CodeBuild ({event})"));
     d.fetch_hint = "set the project's source \"Git clone depth\" to Full (`git-clone-depth: 0`), or run `git fetch --unshallow origin` in the buildspec before pushgate".to_owned();
     if let Some(sha) = env.get("CODEBUILD_RESOLVED_SOURCE_VERSION") {
-        d.head.push(Candidate::new(sha, "CODEBUILD_RESOLVED_SOURCE_VERSION"));
+        d.head.push(Guess::new(sha, "CODEBUILD_RESOLVED_SOURCE_VERSION"));
     }
     if let Some(base) = env.get("CODEBUILD_WEBHOOK_BASE_REF") {
         let branch = branch_name(base);
         d.bases
-            .push(Candidate::new(format!("origin/{branch}"), "CODEBUILD_WEBHOOK_BASE_REF"));
-        d.bases.push(Candidate::new(base, "CODEBUILD_WEBHOOK_BASE_REF"));
+            .push(Guess::new(format!("origin/{branch}"), "CODEBUILD_WEBHOOK_BASE_REF"));
+        d.bases.push(Guess::new(base, "CODEBUILD_WEBHOOK_BASE_REF"));
         d.fetch_hint = format!(
             "set the project's source \"Git clone depth\" to Full (`git-clone-depth: 0`), or run `git fetch origin {branch}` and `git fetch --deepen=100 origin` in the buildspec before pushgate"
         );
     } else {
         match env.get("CODEBUILD_WEBHOOK_PREV_COMMIT") {
-            Some(prev) if !is_null(prev) => d.bases.push(Candidate::new(prev, "CODEBUILD_WEBHOOK_PREV_COMMIT")),
+            Some(prev) if !is_null(prev) => d.bases.push(Guess::new(prev, "CODEBUILD_WEBHOOK_PREV_COMMIT")),
             _ => d.notes.push(
                 "no previous commit (CODEBUILD_WEBHOOK_PREV_COMMIT): checking what HEAD adds to the default branch"
                     .to_owned(),

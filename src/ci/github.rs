@@ -8,7 +8,7 @@
 //!
 //! The default branch is the event's `repository.default_branch` when it names one.
 
-use super::{Candidate, Detection, Env, default_branches, is_null};
+use super::{Detection, Env, Guess, default_branches, is_null};
 
 pub(super) fn detect(env: &Env, event: Option<&serde_json::Value>) -> Option<Detection> {
     if !env.is_true("GITHUB_ACTIONS") {
@@ -23,22 +23,22 @@ pub(super) fn detect(env: &Env, event: Option<&serde_json::Value>) -> Option<Det
     if let Some(base_ref) = env.get("GITHUB_BASE_REF") {
         // pull_request, pull_request_target (and merge_group on some runners).
         if let Some(sha) = str_at(&["pull_request", "head", "sha"]) {
-            d.head.push(Candidate::new(sha, "the pull request's head"));
+            d.head.push(Guess::new(sha, "the pull request's head"));
         }
         if let Some(sha) = str_at(&["pull_request", "base", "sha"]) {
-            d.bases.push(Candidate::new(sha, "the pull request's base"));
+            d.bases.push(Guess::new(sha, "the pull request's base"));
         }
         d.bases
-            .push(Candidate::new(format!("origin/{base_ref}"), "GITHUB_BASE_REF"));
+            .push(Guess::new(format!("origin/{base_ref}"), "GITHUB_BASE_REF"));
         d.fetch_hint = format!(
             "give actions/checkout `fetch-depth: 0`, or run `git fetch --no-tags origin {base_ref}` and `git fetch --deepen=100 origin` before pushgate"
         );
     } else if event_name == "merge_group" {
         if let Some(sha) = str_at(&["merge_group", "head_sha"]) {
-            d.head.push(Candidate::new(sha, "the merge group's head"));
+            d.head.push(Guess::new(sha, "the merge group's head"));
         }
         if let Some(sha) = str_at(&["merge_group", "base_sha"]) {
-            d.bases.push(Candidate::new(sha, "the merge group's base"));
+            d.bases.push(Guess::new(sha, "the merge group's base"));
         }
     } else if event_name == "push" {
         d.branch = env
@@ -47,11 +47,11 @@ pub(super) fn detect(env: &Env, event: Option<&serde_json::Value>) -> Option<Det
             .or_else(|| str_at(&["ref"]))
             .and_then(|r| r.strip_prefix("refs/heads/").map(str::to_owned));
         if let Some(after) = str_at(&["after"]).filter(|a| !is_null(a)) {
-            d.head.push(Candidate::new(after, "the push event's after"));
+            d.head.push(Guess::new(after, "the push event's after"));
         }
         match str_at(&["before"]) {
             Some(before) if !is_null(&before) => {
-                d.bases.push(Candidate::new(before, "the push event's before"));
+                d.bases.push(Guess::new(before, "the push event's before"));
             }
             Some(_) => d.notes.push(
                 "a new branch (the push event's before is all zeros): checking what it adds to the default branch"

@@ -6,7 +6,7 @@
 //!   zeros): the default branch, `origin/$CI_DEFAULT_BRANCH` first, unless a push
 //!   (`CI_PIPELINE_SOURCE`) updated that branch (`CI_COMMIT_BRANCH`).
 
-use super::{Candidate, Detection, Env, default_branches, is_null};
+use super::{Detection, Env, Guess, default_branches, is_null};
 
 pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<Detection> {
     if !env.is_true("GITLAB_CI") {
@@ -24,17 +24,17 @@ pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<De
         "set `GIT_DEPTH: 0` in the job's variables (or a depth that reaches the base), or run `git fetch --deepen=100 origin` before pushgate"
             .to_owned();
     if let Some(sha) = env.get("CI_COMMIT_SHA") {
-        d.head.push(Candidate::new(sha, "CI_COMMIT_SHA"));
+        d.head.push(Guess::new(sha, "CI_COMMIT_SHA"));
     }
     d.fallback = default_branches(env.get("CI_DEFAULT_BRANCH"), "CI_DEFAULT_BRANCH");
     if merge_request {
         for var in ["CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_MERGE_REQUEST_TARGET_BRANCH_SHA"] {
             if let Some(sha) = env.get(var) {
-                d.bases.push(Candidate::new(sha, var));
+                d.bases.push(Guess::new(sha, var));
             }
         }
         if let Some(target) = env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") {
-            d.bases.push(Candidate::new(
+            d.bases.push(Guess::new(
                 format!("origin/{target}"),
                 "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
             ));
@@ -46,7 +46,7 @@ pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<De
             d.branch = env.get("CI_COMMIT_BRANCH").map(str::to_owned);
         }
         match env.get("CI_COMMIT_BEFORE_SHA") {
-            Some(before) if !is_null(before) => d.bases.push(Candidate::new(before, "CI_COMMIT_BEFORE_SHA")),
+            Some(before) if !is_null(before) => d.bases.push(Guess::new(before, "CI_COMMIT_BEFORE_SHA")),
             _ => d
                 .notes
                 .push("a new branch or a first pipeline (CI_COMMIT_BEFORE_SHA is all zeros): checking what it adds to the default branch".to_owned()),

@@ -95,18 +95,19 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
     }
 }
 
-/// A revision to try, and where it came from.
+/// A revision the environment names (a head or a base to try, which may be absent from the
+/// clone), and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Candidate {
+pub(crate) struct Guess {
     /// A commit id or a revision (`origin/main`).
     pub(crate) rev: String,
     /// Where it came from, for people: `GITHUB_BASE_REF`, `the push event's before`.
     pub(crate) from: String,
 }
 
-impl Candidate {
+impl Guess {
     fn new(rev: impl Into<String>, from: impl Into<String>) -> Self {
-        Candidate {
+        Guess {
             rev: rev.into(),
             from: from.into(),
         }
@@ -118,12 +119,12 @@ impl Candidate {
 pub(crate) struct Detection {
     /// What was recognised, for people: `GitHub Actions pull_request`.
     pub(crate) source: String,
-    /// The commit to check: the first candidate present (`HEAD` is always tried last).
-    pub(crate) head: Vec<Candidate>,
+    /// The commit to check: the first guess present (`HEAD` is always tried last).
+    pub(crate) head: Vec<Guess>,
     /// Commits the remote has: every one present is excluded.
-    pub(crate) bases: Vec<Candidate>,
+    pub(crate) bases: Vec<Guess>,
     /// Used only when no base is present: the first one present is excluded.
-    pub(crate) fallback: Vec<Candidate>,
+    pub(crate) fallback: Vec<Guess>,
     /// Exclude every ref under `refs/remotes/<name>/` (a first push to a remote).
     pub(crate) remote: Option<String>,
     /// The branch a push updated (`main`), when the environment says: its remote-tracking ref
@@ -157,16 +158,12 @@ fn is_null(rev: &str) -> bool {
     !rev.is_empty() && rev.bytes().all(|b| b == b'0')
 }
 
-fn default_branches(preferred: Option<&str>, from: &str) -> Vec<Candidate> {
+fn default_branches(preferred: Option<&str>, from: &str) -> Vec<Guess> {
     let mut out = Vec::new();
     if let Some(branch) = preferred {
-        out.push(Candidate::new(format!("origin/{branch}"), from));
+        out.push(Guess::new(format!("origin/{branch}"), from));
     }
-    out.extend(
-        DEFAULT_BRANCHES
-            .iter()
-            .map(|b| Candidate::new(*b, "the default branch")),
-    );
+    out.extend(DEFAULT_BRANCHES.iter().map(|b| Guess::new(*b, "the default branch")));
     out
 }
 
@@ -244,7 +241,7 @@ pub(crate) fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
     let shallow = repo.is_shallow().unwrap_or(false);
 
     let mut head = None;
-    let last_resort = Candidate::new("HEAD", "HEAD");
+    let last_resort = Guess::new("HEAD", "HEAD");
     for c in detection.head.iter().chain([&last_resort]) {
         match commit_of(repo, &c.rev) {
             Some(id) => {
@@ -265,7 +262,7 @@ pub(crate) fn resolve(repo: &gix::Repository, detection: &Detection) -> Plan {
     lines.push(format!("head: {} ({})", short(head), describe(head_from)));
 
     let mut excluded: Vec<(gix::ObjectId, String)> = Vec::new();
-    let mut missing: Vec<&Candidate> = Vec::new();
+    let mut missing: Vec<&Guess> = Vec::new();
     for c in &detection.bases {
         match commit_of(repo, &c.rev) {
             Some(id) if !excluded.iter().any(|(e, _)| *e == id) => excluded.push((id, describe(c))),
@@ -440,7 +437,7 @@ fn shallow_report(
     repo: &gix::Repository,
     roots: &[gix::ObjectId],
     above: usize,
-    missing: &[&Candidate],
+    missing: &[&Guess],
     unrelated: &[String],
     detection: &Detection,
 ) -> Shallow {
@@ -503,7 +500,7 @@ fn short_rev(rev: &str) -> String {
     }
 }
 
-fn describe(c: &Candidate) -> String {
+fn describe(c: &Guess) -> String {
     if c.rev == c.from {
         c.rev.clone()
     } else {
@@ -534,7 +531,7 @@ pub(crate) fn plan(repo: &gix::Repository, env: &Env) -> Plan {
 #[cfg(test)]
 mod testing {
     //! What the providers' tests share.
-    use super::{Candidate, Env};
+    use super::{Env, Guess};
 
     pub(in crate::ci) const ZEROS: &str = "0000000000000000000000000000000000000000";
 
@@ -542,7 +539,7 @@ mod testing {
         vars.iter().map(|(k, v)| (*k, *v)).collect()
     }
 
-    pub(in crate::ci) fn revs(cs: &[Candidate]) -> Vec<&str> {
+    pub(in crate::ci) fn revs(cs: &[Guess]) -> Vec<&str> {
         cs.iter().map(|c| c.rev.as_str()).collect()
     }
 }

@@ -6,7 +6,7 @@
 //! push, every `refs/remotes/<PRE_COMMIT_REMOTE_NAME>/*`. No default branch: only what this
 //! remote has counts as already pushed.
 
-use super::{Candidate, Detection, Env, is_null};
+use super::{Detection, Env, Guess, is_null};
 
 pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<Detection> {
     let pc_from = env.get("PRE_COMMIT_FROM_REF").or_else(|| env.get("PRE_COMMIT_ORIGIN"));
@@ -22,13 +22,13 @@ pub(super) fn detect(env: &Env, _event: Option<&serde_json::Value>) -> Option<De
         ("PRE_COMMIT_ORIGIN", "PRE_COMMIT_SOURCE")
     };
     if let Some(to) = pc_to {
-        d.head.push(Candidate::new(to, to_var));
+        d.head.push(Guess::new(to, to_var));
     }
     if let Some(local) = env.get("PRE_COMMIT_LOCAL_BRANCH") {
-        d.head.push(Candidate::new(local, "PRE_COMMIT_LOCAL_BRANCH"));
+        d.head.push(Guess::new(local, "PRE_COMMIT_LOCAL_BRANCH"));
     }
     match pc_from {
-        Some(from) if !is_null(from) => d.bases.push(Candidate::new(from, from_var)),
+        Some(from) if !is_null(from) => d.bases.push(Guess::new(from, from_var)),
         _ => {
             if let Some(remote) = pc_remote {
                 d.notes.push(format!(

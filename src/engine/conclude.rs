@@ -17,8 +17,9 @@ use crate::rules::{self, RuleId, behaviour};
 use crate::util::split_path;
 use crate::walk::Walked;
 
-/// Which history the history-aware rules read.
-pub(crate) enum History<'a> {
+/// The past the history-aware rules read: which part of the history behind the walk, and
+/// whether its facts are at hand or read from the repository.
+pub(crate) enum Past<'a> {
     /// The look-back window behind these tips.
     Window(&'a [ObjectId]),
     /// The whole history behind these tips, of the paths in scope only (no facts store).
@@ -41,7 +42,7 @@ pub(crate) fn conclude(
     whole_history: bool,
     walked: &Walked,
     inspected: Inspected,
-    history: History<'_>,
+    past: Past<'_>,
     started: Instant,
 ) -> Result<Outcome, RepoError> {
     let Inspected {
@@ -55,10 +56,10 @@ pub(crate) fn conclude(
     collapse_versions(&mut findings);
     let file = &policy.file;
     // The history is read only when some path can be a subject: a push of source code reads none.
-    let windowed = matches!(history, History::Window(_));
-    let scoped = matches!(history, History::Window(_) | History::Paths(_));
-    let model = match history {
-        History::Window(tips) | History::Paths(tips) if !touched.is_empty() && !tips.is_empty() => {
+    let windowed = matches!(past, Past::Window(_));
+    let scoped = matches!(past, Past::Window(_) | Past::Paths(_));
+    let model = match past {
+        Past::Window(tips) | Past::Paths(tips) if !touched.is_empty() && !tips.is_empty() => {
             let mut scope = crate::history::Scope::of(touched.keys().map(|p| p.as_bstr()));
             scope.whole = !windowed;
             scope.fresh = walked.commits.iter().map(|c| c.id).collect();
@@ -72,12 +73,12 @@ pub(crate) fn conclude(
                 &scope,
             )?)
         }
-        History::Window(_) | History::Paths(_) => None,
-        History::Whole(facts) => Some(Model::whole(facts)),
+        Past::Window(_) | Past::Paths(_) => None,
+        Past::Whole(facts) => Some(Model::whole(facts)),
         // As with the paths' own history: the facts of the directories that can hold a
         // subject of the paths in scope, so that a push costs what it touches.
-        History::Before(_) if touched.is_empty() => None,
-        History::Before(facts) => {
+        Past::Before(_) if touched.is_empty() => None,
+        Past::Before(facts) => {
             let mut facts = *facts;
             facts.extend(&walked.commits, walked.recorded.as_ref(), Some(&sizes));
             facts.truncated |= !walked.truncated.is_empty();
@@ -279,13 +280,7 @@ fn group_by_subject(findings: &mut Vec<Finding>) {
         merged.push(f);
         gone.extend(members);
     }
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
-    findings.extend(merged);
+    rules::replace_grouped(findings, &gone, merged);
 }
 
 /// One notice per submodule path the walk saw set, naming the newest commit it points at.

@@ -7,5 +7,5 @@
 pub(crate) mod conclude;
 pub(crate) mod inspect;
 
-pub(crate) use conclude::{History, conclude};
+pub(crate) use conclude::{Past, conclude};
 pub(crate) use inspect::{Inspected, Inspector, OnBlob, Reading, inspect_walk, inspect_walk_with_packs};

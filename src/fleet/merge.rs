@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::result::{self, Status};
+use super::result::{self, Completion};
 use crate::error::Error;
 use crate::outcome::{Level, Pattern};
 use crate::util::sanitize;
@@ -159,7 +159,7 @@ struct Doc {
     kind: Option<String>,
     version: Option<u32>,
     repository: Option<String>,
-    status: Option<Status>,
+    status: Option<Completion>,
     #[serde(default)]
     reason: Option<String>,
     #[serde(default)]
@@ -316,15 +316,15 @@ pub(crate) fn read(folder: &Path) -> Result<Merged, Error> {
             continue;
         };
         match (status, doc.report) {
-            (Status::Failed, _) => {
+            (Completion::Failed, _) => {
                 merged.failed.push(Failure {
                     repository: key,
                     reason: doc.reason.unwrap_or_else(|| "no reason given".into()),
                     file: name,
                 });
             }
-            (Status::Ok, None) => merged.skip(&name, "an `ok` result without its report".into()),
-            (Status::Ok, Some(report)) => {
+            (Completion::Ok, None) => merged.skip(&name, "an `ok` result without its report".into()),
+            (Completion::Ok, Some(report)) => {
                 let pushgate = doc.tool.map(|t| t.version).unwrap_or_default();
                 merged.add(key, name, doc.exit_code == Some(1), pushgate, report, &mut patterns);
             }

@@ -28,10 +28,10 @@ pub(crate) const KIND: &str = "pushgate-fleet-result";
 /// The envelope's schema version.
 pub(crate) const VERSION: u32 = 1;
 
-/// Whether the audit finished.
+/// Whether the audit of one repository finished: the envelope's `status`, `ok` or `failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum Status {
+pub(crate) enum Completion {
     /// It finished, findings or not: `report` holds its document.
     Ok,
     /// It did not (not a repository, corrupt, killed, timed out): `reason` says why.
@@ -52,7 +52,7 @@ pub(crate) struct Envelope<'a> {
     /// Where it was audited.
     pub(crate) path: String,
     /// Whether the audit finished.
-    pub(crate) status: Status,
+    pub(crate) status: Completion,
     /// Why it did not.
     pub(crate) reason: Option<&'a str>,
     /// The audit's exit status (1: findings at a failing level); `null` when it was killed or
@@ -95,7 +95,7 @@ pub(crate) struct Head {
     /// The repository's key.
     pub(crate) repository: String,
     /// Whether its audit finished.
-    pub(crate) status: Status,
+    pub(crate) status: Completion,
 }
 
 /// Characters of a key a file name keeps (its end).

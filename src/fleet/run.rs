@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 
 use super::Member;
 use super::discover::is_repository;
-use super::result::{self, Envelope, Status, Tool};
+use super::result::{self, Completion, Envelope, Tool};
 use crate::error::Error;
 use crate::util::sanitize;
 
@@ -94,7 +94,7 @@ pub(crate) fn plan(members: Vec<Member>, options: &Options) -> Plan {
     for member in members {
         let path = options.results.join(result::file_name(&member));
         match result::read_head(&path).filter(|head| head.repository == member.key) {
-            Some(head) if head.status == Status::Ok => plan.done += 1,
+            Some(head) if head.status == Completion::Ok => plan.done += 1,
             Some(_) if options.skip_failed => plan.failed_before += 1,
             _ => plan.todo.push(member),
         }
@@ -401,19 +401,19 @@ fn conclude(
         .as_deref()
         .map(|t| serde_json::from_slice::<Probe>(t).map_err(|e| e.to_string()));
     let (status, reason, exit_code) = match (&end, readable) {
-        (End::Exited(status, _), Some(Ok(_))) if document.is_some() => (Status::Ok, None, status.code()),
+        (End::Exited(status, _), Some(Ok(_))) if document.is_some() => (Completion::Ok, None, status.code()),
         (End::Exited(status, _), Some(Err(e))) => (
-            Status::Failed,
+            Completion::Failed,
             Some(format!("the audit's report is not an audit's JSON document: {e}")),
             status.code(),
         ),
-        (End::Exited(status, stderr), _) => (Status::Failed, Some(failure(*status, stderr)), status.code()),
+        (End::Exited(status, stderr), _) => (Completion::Failed, Some(failure(*status, stderr)), status.code()),
         (End::TimedOut(limit), _) => (
-            Status::Failed,
+            Completion::Failed,
             Some(format!("timed out after {}; the audit was stopped", duration(*limit))),
             None,
         ),
-        (End::NotRun(why), _) => (Status::Failed, Some(why.clone()), None),
+        (End::NotRun(why), _) => (Completion::Failed, Some(why.clone()), None),
     };
     let reason = reason.map(|r| clip(&sanitize(r.as_bytes())));
     let envelope = Envelope {
@@ -428,7 +428,7 @@ fn conclude(
         started: seconds(started_at),
         finished: seconds(jiff::Timestamp::now()),
         duration_ms: u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
-        report: if status == Status::Ok { document } else { None },
+        report: if status == Completion::Ok { document } else { None },
     };
     result::write(target, &envelope).map_err(|source| Error::File {
         what: format!(
@@ -438,8 +438,8 @@ fn conclude(
         source,
     })?;
     match status {
-        Status::Ok => counts.ok += 1,
-        Status::Failed => counts.failed += 1,
+        Completion::Ok => counts.ok += 1,
+        Completion::Failed => counts.failed += 1,
     }
     if options.progress {
         let key = sanitize(member.key.as_bytes());

@@ -125,7 +125,7 @@ fn judge_within_budget<E: std::error::Error + Send + 'static>(
         }
     };
     let what = crate::util::sanitize(what.as_bytes());
-    let (exit, verdict) = match policy.file.hook.on_error {
+    let (exit, action) = match policy.file.hook.on_error {
         OnError::Reject => (
             1,
             "push rejected ([hook] on_error = \"reject\"); try again, or ask the server's administrators".to_owned(),
@@ -138,7 +138,7 @@ fn judge_within_budget<E: std::error::Error + Send + 'static>(
             ),
         ),
     };
-    let text = format!("pushgate: {what}\npushgate: {verdict}\n");
+    let text = format!("pushgate: {what}\npushgate: {action}\n");
     Response {
         exit,
         message: env.decorate(text.as_bytes()),

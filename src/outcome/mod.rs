@@ -1,7 +1,7 @@
 //! The outcome model: what the engine writes and every report reads. A [`Finding`] is what a
 //! rule found, with its [`Evidence`], a [`Notice`] what the user should know that is not a finding (an absent object,
 //! a stale exemption), the [`Summary`] counts them, an [`Outcome`] holds all three, and the
-//! [`Judgement`] is the single verdict on an outcome under a policy.
+//! [`Judgement`] is the single decision on an outcome under a policy, its [`Verdict`] pass or fail.
 
 use serde::Serialize;
 

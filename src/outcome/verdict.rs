@@ -129,27 +129,15 @@ impl<'a> Judgement<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::{Level, Pattern};
+    use crate::outcome::Level;
     use crate::policy::Policy;
     use crate::rules::RuleId;
+    use crate::testing::finding;
 
     fn outcome(levels: &[Level]) -> Outcome {
         let mut outcome = Outcome::default();
         for level in levels {
-            outcome.findings.push(Finding {
-                rule: RuleId::LogFile,
-                pattern: Pattern::AuditTrail,
-                level: *level,
-                path: Some("a.log".into()),
-                blob: None,
-                commit: None,
-                reference: None,
-                size: None,
-                message: String::new(),
-                suggestion: String::new(),
-                evidence: Default::default(),
-                paths: Vec::new(),
-            });
+            outcome.findings.push(finding(RuleId::LogFile, *level, "a.log"));
         }
         outcome
     }

@@ -783,18 +783,10 @@ mod tests {
 
     fn finding(rule: RuleId, level: Level, path: &str) -> Finding {
         Finding {
-            rule,
-            pattern: rule.pattern(),
-            level,
-            path: Some(path.into()),
-            blob: None,
-            commit: None,
             reference: Some("refs/heads/main".into()),
             size: Some(10),
             message: format!("about {path}"),
-            suggestion: String::new(),
-            evidence: Default::default(),
-            paths: Vec::new(),
+            ..crate::testing::finding(rule, level, path)
         }
     }
 

@@ -155,7 +155,7 @@ pub(crate) fn check(input: &super::Input<'_, '_>, t: &Candidate) -> Option<Hit> 
         }
     };
     let level = grade(n)?.capped(rule.level);
-    // The verdict weighs the file's recent life: a few versions in a burst that a year without
+    // The level weighs the file's recent life: a few versions in a burst that a year without
     // a new one ended long ago (a data file fixed a few times the week it was added, then left
     // alone) are told, at info, as what they were. Churn that reached the deny count stays
     // churn however long ago it stopped.
@@ -371,12 +371,7 @@ fn fold_size_into_churn(findings: &mut Vec<Finding>) {
         }
     }
     let gone: std::collections::HashSet<usize> = folded.into_iter().map(|(i, _)| i).collect();
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
+    super::replace_grouped(findings, &gone, Vec::new());
 }
 
 /// Text a job keeps rewriting is data whichever rule reports it: the path's other large-churn
@@ -465,13 +460,7 @@ fn group_churn_by_directory(findings: &mut Vec<Finding>) {
         merged.push(f);
         gone.extend(members);
     }
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
-    findings.extend(merged);
+    super::replace_grouped(findings, &gone, merged);
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).

@@ -269,13 +269,7 @@ fn group_by_blob(findings: &mut Vec<Finding>) {
         merged.push(f);
         gone.extend(members);
     }
-    let mut i = 0;
-    findings.retain(|_| {
-        let keep = !gone.contains(&i);
-        i += 1;
-        keep
-    });
-    findings.extend(merged);
+    super::replace_grouped(findings, &gone, merged);
 }
 
 /// The rule's place in the registry (see [`Rule`](super::Rule)).

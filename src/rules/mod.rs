@@ -36,7 +36,7 @@ pub(crate) use registry::{Hit, RuleDoc, RuleId, UnknownRule};
 /// One finding about a subject.
 #[derive(Debug, Clone)]
 pub(crate) struct Subject {
-    /// The verdict.
+    /// What the rule found.
     pub(crate) hit: Hit,
     /// The subject: a file, a directory (ending in `/`) or a series' pattern.
     pub(crate) path: BString,
@@ -591,6 +591,23 @@ impl Rules {
     }
 }
 
+/// Put the findings a grouping made in place of those it grouped: drop the findings at the
+/// indices `gone` (the others keep their order) and append `merged`, the ones that stand for
+/// them. A fold that only drops passes no `merged`.
+pub(crate) fn replace_grouped(
+    findings: &mut Vec<Finding>,
+    gone: &std::collections::HashSet<usize>,
+    merged: Vec<Finding>,
+) {
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !gone.contains(&i);
+        i += 1;
+        keep
+    });
+    findings.extend(merged);
+}
+
 /// Run every per-blob rule of `policy` on `blob` (rules set to `off` do not run).
 pub(crate) fn check_blob(blob: &Candidate, policy: &crate::policy::PolicyFile, out: &mut Vec<Hit>) {
     for rule in RuleId::ALL {
@@ -621,6 +638,24 @@ mod tests {
         }
         let err = "large-blobs".parse::<RuleId>().err();
         assert_eq!(err.and_then(|e| e.suggestion), Some("large-blob"));
+    }
+
+    #[test]
+    fn a_grouping_replaces_the_findings_it_grouped_keeping_the_others_in_order() {
+        let finding = |path: &str| crate::testing::finding(RuleId::LogFile, crate::outcome::Level::Warn, path);
+        let paths = |findings: &[Finding]| -> Vec<String> {
+            findings
+                .iter()
+                .filter_map(|f| f.path.as_ref().map(|p| p.to_string()))
+                .collect()
+        };
+        let mut findings: Vec<Finding> = ["a", "b", "c", "d", "e"].into_iter().map(finding).collect();
+        let gone = [1, 3].into_iter().collect();
+        replace_grouped(&mut findings, &gone, vec![finding("b+d")]);
+        assert_eq!(paths(&findings), ["a", "c", "e", "b+d"]);
+        // A fold only drops.
+        replace_grouped(&mut findings, &[0].into_iter().collect(), Vec::new());
+        assert_eq!(paths(&findings), ["c", "e", "b+d"]);
     }
 
     /// Every shape of every rule's evidence prints the object the reports have always printed:

@@ -135,7 +135,7 @@ pub(crate) struct RuleDoc {
     pub(crate) fix: &'static str,
 }
 
-/// A rule's verdict on a blob (or a range), before it becomes a [`Finding`](crate::outcome::Finding).
+/// What one rule found about a blob (or a range), before the policy makes it a [`Finding`](crate::outcome::Finding).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Hit {
     /// The rule.
